@@ -1,0 +1,141 @@
+// Starts a real `clearing-node --dev` for a test: a temporary base path, free ports on
+// 127.0.0.1 (never the 9944 of a dev node a user may be running), and an @polkadot/api
+// connection once its RPC answers.
+import { spawn } from 'node:child_process';
+import { createWriteStream } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { ApiPromise, WsProvider } from '@polkadot/api';
+
+/** A TCP port on 127.0.0.1 that nothing listens on right now. */
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** Resolves `fn()` once it returns a truthy value, polling every `intervalMs`. */
+export async function waitFor(what, fn, { timeoutMs = 60_000, intervalMs = 250 } = {}) {
+  const deadline = Date.now() + timeoutMs;
+  let lastError;
+  while (Date.now() < deadline) {
+    try {
+      const value = await fn();
+      if (value) return value;
+    } catch (error) {
+      lastError = error;
+    }
+    await sleep(intervalMs);
+  }
+  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${lastError ? `: ${lastError.message}` : ''}`);
+}
+
+/**
+ * Starts the node binary (`$CLEARING_NODE`, else target/release/clearing-node) with
+ * `--dev` and returns `{ api, rpcUrl, logFile, stop }`. `stop()` sends SIGINT and resolves
+ * with the exit code and signal once the process has ended.
+ */
+export async function startDevNode({ extraArgs = [] } = {}) {
+  const binary = process.env.CLEARING_NODE
+    ?? path.resolve(import.meta.dirname ?? path.dirname(new URL(import.meta.url).pathname), '../../target/release/clearing-node');
+  const basePath = await mkdtemp(path.join(os.tmpdir(), 'clearing-e2e-'));
+  const rpcPort = await freePort();
+  const p2pPort = await freePort();
+  const logFile = path.join(os.tmpdir(), `clearing-e2e-node-${rpcPort}.log`);
+  const log = createWriteStream(logFile);
+
+  const args = [
+    '--dev',
+    '--base-path', basePath,
+    '--rpc-port', String(rpcPort),
+    '--port', String(p2pPort),
+    '--listen-addr', `/ip4/127.0.0.1/tcp/${p2pPort}`,
+    '--no-prometheus',
+    '--no-telemetry',
+    '--no-mdns',
+    ...extraArgs,
+  ];
+  const child = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  child.stdout.pipe(log, { end: false });
+  child.stderr.pipe(log, { end: false });
+  const exited = new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+  let hasExited = false;
+  exited.then(() => { hasExited = true; });
+
+  const rpcUrl = `ws://127.0.0.1:${rpcPort}`;
+  let api;
+  try {
+    await waitFor(`the node's RPC on ${rpcUrl} (log: ${logFile})`, async () => {
+      if (hasExited) throw new Error(`clearing-node exited early; see ${logFile}`);
+      return new Promise((resolve) => {
+        const socket = net.connect(rpcPort, '127.0.0.1', () => { socket.end(); resolve(true); });
+        socket.on('error', () => resolve(false));
+      });
+    });
+    api = await ApiPromise.create({ provider: new WsProvider(rpcUrl), throwOnConnect: true, noInitWarn: true });
+  } catch (error) {
+    child.kill('SIGKILL');
+    throw error;
+  }
+
+  async function stop({ timeoutMs = 30_000 } = {}) {
+    if (api) await api.disconnect();
+    if (!hasExited) child.kill('SIGINT');
+    const result = await Promise.race([
+      exited,
+      sleep(timeoutMs).then(() => ({ code: null, signal: 'timeout' })),
+    ]);
+    if (result.signal === 'timeout') child.kill('SIGKILL');
+    log.end();
+    await rm(basePath, { recursive: true, force: true });
+    return result;
+  }
+
+  return { api, rpcUrl, logFile, stop };
+}
+
+/**
+ * Signs and submits `tx`, resolving once its block is finalized with
+ * `{ blockHash, events, error }`, where `error` is `section.name` of a failed dispatch.
+ * Rejects if the pool refuses the transaction.
+ */
+export function submitAndFinalize(api, tx, signer) {
+  return new Promise((resolve, reject) => {
+    let unsubscribe;
+    tx.signAndSend(signer, ({ status, events, dispatchError }) => {
+      if (status.isInvalid || status.isDropped || status.isUsurped) {
+        unsubscribe?.();
+        reject(new Error(`transaction ${status.type}`));
+        return;
+      }
+      if (!status.isFinalized) return;
+      unsubscribe?.();
+      let error = null;
+      if (dispatchError) {
+        if (dispatchError.isModule) {
+          const { section, name } = api.registry.findMetaError(dispatchError.asModule);
+          error = `${section}.${name}`;
+        } else {
+          error = dispatchError.toString();
+        }
+      }
+      resolve({ blockHash: status.asFinalized, events, error });
+    }).then((u) => { unsubscribe = u; }, reject);
+  });
+}
+
+/** The number of the latest finalized block. */
+export async function finalizedNumber(api) {
+  const hash = await api.rpc.chain.getFinalizedHead();
+  const header = await api.rpc.chain.getHeader(hash);
+  return header.number.toNumber();
+}

@@ -1,0 +1,16 @@
+//! Pallet configurations, one file per pallet group:
+//!
+//! - [`system`]: `frame_system`, block weights and length;
+//! - [`consensus`]: `Timestamp`, `Aura`, `Grandpa`;
+//! - [`monetary`]: `Balances`, `TransactionPayment`, `Assets`;
+//! - [`administration`]: `Sudo`, `Utility`;
+//! - [`oracle`]: `Oracle` (`orml-oracle`) and its operator set.
+
+pub mod administration;
+pub mod consensus;
+pub mod monetary;
+pub mod oracle;
+pub mod system;
+
+pub use oracle::{OracleMinimumCount, OracleValueLifetime};
+pub use system::{RuntimeBlockLength, RuntimeBlockWeights};

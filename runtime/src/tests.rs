@@ -1,0 +1,209 @@
+//! Tests on the real runtime: the genesis presets build, the collateral tokens and oracle
+//! operators are in place, and the oracle takes feeds from operators only.
+
+use frame_support::{assert_noop, assert_ok, traits::Hooks, BoundedVec};
+use serde_json::Value;
+use sp_genesis_builder::{DEV_RUNTIME_PRESET, LOCAL_TESTNET_RUNTIME_PRESET};
+use sp_keyring::Sr25519Keyring;
+use sp_runtime::{BuildStorage, FixedU128};
+
+use crate::{
+	genesis_config_presets::{get_preset, preset_names, ENDOWMENT_CLR},
+	oracle::{OracleKey, PricedAsset},
+	tokens, Assets, Aura, Balances, Grandpa, Oracle, OracleOperators, Runtime,
+	RuntimeGenesisConfig, RuntimeOrigin, System, Timestamp,
+};
+
+/// RFC 7386 merge, the way the node applies a preset patch on top of the default config.
+fn merge_json(base: &mut Value, patch: Value) {
+	match (base, patch) {
+		(Value::Object(base), Value::Object(patch)) => {
+			for (key, value) in patch {
+				if value.is_null() {
+					base.remove(&key);
+				} else {
+					merge_json(base.entry(key).or_insert(Value::Null), value);
+				}
+			}
+		},
+		(base, patch) => *base = patch,
+	}
+}
+
+fn genesis_config(preset: &str) -> RuntimeGenesisConfig {
+	let patch: Value =
+		serde_json::from_slice(&get_preset(&preset.into()).expect("preset exists")).unwrap();
+	let mut config = serde_json::to_value(RuntimeGenesisConfig::default()).unwrap();
+	merge_json(&mut config, patch);
+	serde_json::from_value(config).expect("the preset patch matches RuntimeGenesisConfig")
+}
+
+fn externalities(preset: &str) -> sp_io::TestExternalities {
+	let storage = genesis_config(preset).build_storage().expect("genesis storage builds");
+	let mut ext = sp_io::TestExternalities::new(storage);
+	ext.execute_with(|| System::set_block_number(1));
+	ext
+}
+
+fn btc_price(usd: u32) -> (OracleKey, FixedU128) {
+	(OracleKey::Price(PricedAsset::BTC), FixedU128::from_u32(usd))
+}
+
+#[test]
+fn both_presets_are_listed() {
+	let names: Vec<String> = preset_names()
+		.into_iter()
+		.map(|p| String::from_utf8(p.as_ref().to_vec()).unwrap())
+		.collect();
+	assert_eq!(
+		names,
+		vec![DEV_RUNTIME_PRESET.to_string(), LOCAL_TESTNET_RUNTIME_PRESET.to_string()]
+	);
+	assert!(get_preset(&"no_such_preset".into()).is_none());
+}
+
+#[test]
+fn development_preset_has_one_authority_sudo_and_operator() {
+	externalities(DEV_RUNTIME_PRESET).execute_with(|| {
+		let alice = Sr25519Keyring::Alice.to_account_id();
+		assert_eq!(pallet_aura::Authorities::<Runtime>::get().len(), 1);
+		assert_eq!(Grandpa::grandpa_authorities().len(), 1);
+		assert_eq!(pallet_sudo::Key::<Runtime>::get(), Some(alice.clone()));
+		assert_eq!(
+			pallet_membership::Members::<Runtime, pallet_membership::Instance1>::get().into_inner(),
+			vec![alice]
+		);
+	});
+}
+
+#[test]
+fn local_testnet_preset_has_three_authorities_and_operators() {
+	externalities(LOCAL_TESTNET_RUNTIME_PRESET).execute_with(|| {
+		assert_eq!(pallet_aura::Authorities::<Runtime>::get().len(), 3);
+		assert_eq!(Grandpa::grandpa_authorities().len(), 3);
+		let operators = pallet_membership::Members::<Runtime, pallet_membership::Instance1>::get();
+		let mut expected: Vec<_> =
+			[Sr25519Keyring::Alice, Sr25519Keyring::Bob, Sr25519Keyring::Charlie]
+				.iter()
+				.map(|k| k.to_account_id())
+				.collect();
+		expected.sort();
+		assert_eq!(operators.into_inner(), expected);
+	});
+}
+
+#[test]
+fn development_accounts_hold_clr_and_test_collateral() {
+	externalities(DEV_RUNTIME_PRESET).execute_with(|| {
+		for who in [
+			Sr25519Keyring::Alice,
+			Sr25519Keyring::Bob,
+			Sr25519Keyring::Charlie,
+			Sr25519Keyring::Dave,
+			Sr25519Keyring::Eve,
+		] {
+			let account = who.to_account_id();
+			assert_eq!(Balances::free_balance(&account), ENDOWMENT_CLR);
+			assert_eq!(Assets::balance(tokens::USDC.id, &account), 1_000_000 * 1_000_000);
+			assert_eq!(Assets::balance(tokens::BTC.id, &account), 100 * 100_000_000);
+			assert_eq!(Assets::balance(tokens::ETH.id, &account), 1_000 * 10u128.pow(18));
+		}
+		assert_eq!(Balances::free_balance(Sr25519Keyring::Ferdie.to_account_id()), 0);
+	});
+}
+
+#[test]
+fn collateral_tokens_carry_their_metadata() {
+	use frame_support::traits::fungibles::metadata::Inspect;
+	externalities(DEV_RUNTIME_PRESET).execute_with(|| {
+		for token in tokens::ALL {
+			assert_eq!(<Assets as Inspect<_>>::symbol(token.id), token.symbol.as_bytes().to_vec());
+			assert_eq!(<Assets as Inspect<_>>::name(token.id), token.name.as_bytes().to_vec());
+			assert_eq!(<Assets as Inspect<_>>::decimals(token.id), token.decimals);
+		}
+		assert_eq!(pallet_assets::NextAssetId::<Runtime>::get(), Some(tokens::NEXT_ASSET_ID));
+	});
+}
+
+#[test]
+fn operator_feed_becomes_the_combined_value_with_the_block_time() {
+	externalities(DEV_RUNTIME_PRESET).execute_with(|| {
+		Timestamp::set_timestamp(1_700_000_000_000);
+		let alice = Sr25519Keyring::Alice.to_account_id();
+		let (key, price) = btc_price(65_000);
+		assert_ok!(Oracle::feed_values(
+			RuntimeOrigin::signed(alice),
+			BoundedVec::truncate_from(vec![(key, price)])
+		));
+		let combined = Oracle::get(&key).expect("a combined value");
+		assert_eq!(combined.value, price);
+		assert_eq!(combined.timestamp, 1_700_000_000_000);
+	});
+}
+
+#[test]
+fn non_operator_feed_is_refused_and_changes_nothing() {
+	externalities(DEV_RUNTIME_PRESET).execute_with(|| {
+		Timestamp::set_timestamp(1_700_000_000_000);
+		let bob = Sr25519Keyring::Bob.to_account_id();
+		let (key, price) = btc_price(1);
+		assert_noop!(
+			Oracle::feed_values(
+				RuntimeOrigin::signed(bob),
+				BoundedVec::truncate_from(vec![(key, price)])
+			),
+			orml_oracle::Error::<Runtime>::NoPermission
+		);
+		assert!(Oracle::get(&key).is_none());
+	});
+}
+
+#[test]
+fn an_operator_feeds_at_most_once_per_block() {
+	externalities(DEV_RUNTIME_PRESET).execute_with(|| {
+		Timestamp::set_timestamp(1_700_000_000_000);
+		let alice = RuntimeOrigin::signed(Sr25519Keyring::Alice.to_account_id());
+		let feed = |usd| BoundedVec::truncate_from(vec![btc_price(usd)]);
+		assert_ok!(Oracle::feed_values(alice.clone(), feed(65_000)));
+		assert_noop!(
+			Oracle::feed_values(alice.clone(), feed(66_000)),
+			orml_oracle::Error::<Runtime>::AlreadyFeeded
+		);
+		Oracle::on_finalize(1);
+		System::set_block_number(2);
+		assert_ok!(Oracle::feed_values(alice, feed(66_000)));
+		assert_eq!(Oracle::get(&btc_price(0).0).unwrap().value, FixedU128::from_u32(66_000));
+	});
+}
+
+#[test]
+fn root_manages_the_operator_set() {
+	externalities(DEV_RUNTIME_PRESET).execute_with(|| {
+		let bob = Sr25519Keyring::Bob.to_account_id();
+		assert_noop!(
+			OracleOperators::add_member(RuntimeOrigin::signed(bob.clone()), bob.clone().into()),
+			sp_runtime::DispatchError::BadOrigin
+		);
+		assert_ok!(OracleOperators::add_member(RuntimeOrigin::root(), bob.clone().into()));
+		Timestamp::set_timestamp(1_700_000_000_000);
+		assert_ok!(Oracle::feed_values(
+			RuntimeOrigin::signed(bob),
+			BoundedVec::truncate_from(vec![btc_price(64_000)])
+		));
+	});
+}
+
+#[test]
+fn metadata_is_offered_at_v15_and_later() {
+	let versions = Runtime::metadata_versions();
+	assert!(versions.contains(&15), "{versions:?}");
+	assert!(Runtime::metadata_at_version(15).is_some());
+}
+
+#[test]
+fn blocks_are_three_seconds_apart() {
+	use frame_support::traits::Get;
+	assert_eq!(crate::MILLI_SECS_PER_BLOCK, 3000);
+	assert_eq!(<<Runtime as pallet_timestamp::Config>::MinimumPeriod as Get<u64>>::get(), 1500);
+	externalities(DEV_RUNTIME_PRESET).execute_with(|| assert_eq!(Aura::slot_duration(), 3000));
+}

@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# The test command: every cargo test of the workspace, then the end-to-end suite against
+# a freshly built `clearing-node --dev`.
+#
+#   scripts/test.sh
+#
+# One cargo profile (release) serves the node build and the tests, so the dependency tree
+# compiles once. Set CARGO_TARGET_DIR to reuse a warm target directory.
+set -euo pipefail
+. "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
+
+started=$(date +%s)
+setup_toolchain
+
+build_node
+
+say "cargo tests (release, whole workspace)"
+(cd "$REPO_ROOT" && cargo test --release --locked --workspace 2>&1) | tee "$CARGO_TARGET_DIR/cargo-test.log"
+cargo_passed=$(grep -Eo 'test result: [a-zA-Z]+\. [0-9]+ passed' "$CARGO_TARGET_DIR/cargo-test.log" | awk '{s+=$4} END {print s+0}')
+cargo_failed=$(grep -Eo '[0-9]+ failed' "$CARGO_TARGET_DIR/cargo-test.log" | awk '{s+=$1} END {print s+0}')
+
+say "end-to-end suite (e2e/, node --test) against $NODE_BIN"
+cd "$REPO_ROOT/e2e"
+if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+	npm ci --no-audit --no-fund --loglevel=error
+fi
+CLEARING_NODE="$NODE_BIN" node --test --test-reporter=spec --test-reporter-destination=stdout
+
+say "cargo tests: $cargo_passed passed, $cargo_failed failed; e2e: see the summary above"
+say "scripts/test.sh finished in $(($(date +%s) - started)) s"
