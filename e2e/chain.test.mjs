@@ -57,10 +57,12 @@ describe('clearing-node --dev', () => {
   });
 
   it('reports the CLR token properties', async () => {
-    const properties = (await api.rpc.system.properties()).toJSON();
-    assert.deepEqual(properties.tokenSymbol, ['CLR']);
-    assert.deepEqual(properties.tokenDecimals, [12]);
-    assert.equal(properties.ss58Format, 42);
+    const properties = await api.rpc.system.properties();
+    assert.deepEqual(properties.tokenSymbol.unwrap().map((s) => s.toString()), ['CLR']);
+    assert.deepEqual(properties.tokenDecimals.unwrap().map((d) => d.toNumber()), [12]);
+    assert.equal(properties.ss58Format.unwrap().toNumber(), 42);
+    assert.deepEqual(api.registry.chainTokens, ['CLR']);
+    assert.deepEqual(api.registry.chainDecimals, [12]);
     assert.equal((await api.rpc.system.chain()).toString(), 'Clearing Development');
   });
 

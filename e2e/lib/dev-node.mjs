@@ -23,7 +23,10 @@ export function freePort() {
   });
 }
 
-/** Resolves `fn()` once it returns a truthy value, polling every `intervalMs`. */
+/**
+ * Resolves `fn()` once it returns a truthy value, polling every `intervalMs`. An error
+ * thrown with `fatal: true` ends the wait at once; others are retried.
+ */
 export async function waitFor(what, fn, { timeoutMs = 60_000, intervalMs = 250 } = {}) {
   const deadline = Date.now() + timeoutMs;
   let lastError;
@@ -32,6 +35,7 @@ export async function waitFor(what, fn, { timeoutMs = 60_000, intervalMs = 250 }
       const value = await fn();
       if (value) return value;
     } catch (error) {
+      if (error.fatal) throw error;
       lastError = error;
     }
     await sleep(intervalMs);
@@ -57,7 +61,6 @@ export async function startDevNode({ extraArgs = [] } = {}) {
     '--dev',
     '--base-path', basePath,
     '--rpc-port', String(rpcPort),
-    '--port', String(p2pPort),
     '--listen-addr', `/ip4/127.0.0.1/tcp/${p2pPort}`,
     '--no-prometheus',
     '--no-telemetry',
@@ -75,7 +78,9 @@ export async function startDevNode({ extraArgs = [] } = {}) {
   let api;
   try {
     await waitFor(`the node's RPC on ${rpcUrl} (log: ${logFile})`, async () => {
-      if (hasExited) throw new Error(`clearing-node exited early; see ${logFile}`);
+      if (hasExited) {
+        throw Object.assign(new Error(`clearing-node exited early; see ${logFile}`), { fatal: true });
+      }
       return new Promise((resolve) => {
         const socket = net.connect(rpcPort, '127.0.0.1', () => { socket.end(); resolve(true); });
         socket.on('error', () => resolve(false));
@@ -92,7 +97,7 @@ export async function startDevNode({ extraArgs = [] } = {}) {
     if (!hasExited) child.kill('SIGINT');
     const result = await Promise.race([
       exited,
-      sleep(timeoutMs).then(() => ({ code: null, signal: 'timeout' })),
+      sleep(timeoutMs, undefined, { ref: false }).then(() => ({ code: null, signal: 'timeout' })),
     ]);
     if (result.signal === 'timeout') child.kill('SIGKILL');
     log.end();
