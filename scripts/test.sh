@@ -24,7 +24,14 @@ cd "$REPO_ROOT/e2e"
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
 	npm ci --no-audit --no-fund --loglevel=error
 fi
-CLEARING_NODE="$NODE_BIN" node --test --test-reporter=spec --test-reporter-destination=stdout
+e2e_log="$CARGO_TARGET_DIR/e2e.log"
+e2e_status=0
+CLEARING_NODE="$NODE_BIN" node --test --test-reporter=spec --test-reporter-destination=stdout 2>&1 | tee "$e2e_log" || e2e_status=$?
+e2e_passed=$(sed -n 's/^ℹ pass \([0-9]*\)$/\1/p' "$e2e_log" | tail -n 1)
+e2e_failed=$(sed -n 's/^ℹ fail \([0-9]*\)$/\1/p' "$e2e_log" | tail -n 1)
 
-say "cargo tests: $cargo_passed passed, $cargo_failed failed; e2e: see the summary above"
+say "cargo tests: $cargo_passed passed, $cargo_failed failed"
+say "e2e tests: ${e2e_passed:-0} passed, ${e2e_failed:-unknown} failed"
 say "scripts/test.sh finished in $(($(date +%s) - started)) s"
+echo "total: $((cargo_passed + ${e2e_passed:-0})) passed, $((cargo_failed + ${e2e_failed:-0})) failed"
+if [ "$e2e_status" -ne 0 ] || [ -z "$e2e_failed" ] || [ "$e2e_failed" -ne 0 ]; then exit 1; fi
