@@ -1,0 +1,59 @@
+//! # Risk engine
+//!
+//! The clearing chain's risk math as plain `no_std` Rust: numbers in, numbers out. No FRAME
+//! and no storage; the clearing pallet, its off-chain worker, its runtime API and its
+//! benchmarks all call these same functions, so they can never disagree.
+//!
+//! ## Overview
+//! - [`collateral`]: what a multi-asset collateral pool is worth for margin (per-asset
+//!   haircuts for initial and maintenance; a negative settlement balance as a weighted debt).
+//! - [`perpetual`]: perpetual positions: entry accounting, realized and unrealized PnL,
+//!   trade fees, funding from a cumulative index, the funding rate of an interval.
+//! - [`margin`]: tiered margin requirements; cross margin (one pool behind every position)
+//!   and isolated margin (one position, its own margin); health, free collateral and
+//!   liquidation prices.
+//!
+//! ## Units
+//! - Token amounts are unsigned integers in the token's smallest units ([`Balance`]).
+//! - Settlement amounts (USDC) are signed integers in its smallest units ([`QuoteAmount`]):
+//!   balances, PnL, funding, equity and requirements are all expressed in them.
+//! - Sizes are signed integers in a market's smallest size units ([`SizeUnits`]); positive
+//!   is long.
+//! - Prices are 18-decimal [`Price`]s (`FixedU128`): dollars per one whole unit. The
+//!   settlement asset is the numeraire and counts at par.
+//! - Fractions (haircuts, margin fractions, fees) are [`Perbill`](sp_arithmetic::Perbill)s.
+//!
+//! ## Rounding
+//! Every conversion states its rounding, always against the account: what it owns rounds
+//! down, what it owes or must hold rounds up. Trades are the exception that keeps the books
+//! exact: both sides compute the trade's value the same way (toward zero), so what one side
+//! pays the other receives to the unit.
+//!
+//! ## Totality
+//! Every function returns a [`RiskError`] instead of panicking, for any input: arithmetic is
+//! checked, divisions are guarded, conversions between signed and unsigned are checked.
+
+#![cfg_attr(not(feature = "std"), no_std)]
+#![deny(missing_docs)]
+
+pub mod collateral;
+pub mod margin;
+pub mod perpetual;
+pub mod types;
+
+pub use collateral::{
+	collateral_value, holding_margin_value, holding_market_value, settlement_margin_value,
+	CollateralHolding, CollateralParams, MarginLevel,
+};
+pub use margin::{
+	cross_liquidation_price, cross_margin, isolated_liquidation_price, isolated_margin,
+	margin_requirement, position_margin, validate_tiers, CrossAccount, CrossMargin, IsolatedMargin,
+	IsolatedPosition, MarginTier, PerpExposure, PositionMargin,
+};
+pub use perpetual::{
+	apply_trade, funding_index_increment, funding_owed, funding_rate, mark_value, notional,
+	settle_funding, trade_fee, trade_value, unrealized_pnl, Position, TradeOutcome,
+};
+pub use types::{
+	Balance, FundingIndex, Price, QuoteAmount, RiskError, SignedRounding, SizeUnits, UnitScale,
+};
