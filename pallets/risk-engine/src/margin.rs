@@ -267,8 +267,9 @@ pub fn cross_liquidation_price(
 /// An isolated position and the margin set aside for it.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub struct IsolatedPosition<'a> {
-	/// Settlement units set aside for this position alone.
-	pub margin: u128,
+	/// Settlement units set aside for this position alone, after the fees, funding and
+	/// realized PnL it has absorbed (negative only after losses beyond it).
+	pub margin: QuoteAmount,
 	/// The position.
 	pub exposure: PerpExposure<'a>,
 }
@@ -290,7 +291,7 @@ pub struct IsolatedMargin {
 pub fn isolated_margin(isolated: &IsolatedPosition) -> Result<IsolatedMargin, RiskError> {
 	let position = position_margin(&isolated.exposure)?;
 	let equity =
-		sub(add(to_signed(isolated.margin)?, position.unrealized_pnl)?, position.funding_owed)?;
+		sub(add(isolated.margin, position.unrealized_pnl)?, position.funding_owed)?;
 	Ok(IsolatedMargin {
 		position,
 		equity,

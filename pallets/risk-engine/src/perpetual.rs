@@ -232,8 +232,8 @@ pub fn funding_rate(mark: Price, index: Price, cap: Perbill) -> FixedI128 {
 	}
 }
 
-/// How much a funding interval moves the cumulative index: `rate x index price`, scaled by
-/// the share of the interval that elapsed (`elapsed / interval`, at most one).
+/// How much the cumulative index moves over `elapsed` at a per-interval `rate`:
+/// `rate x index price x elapsed / interval` (pro rata, also beyond one interval).
 pub fn funding_index_increment(
 	rate: FixedI128,
 	index_price: Price,
@@ -243,8 +243,7 @@ pub fn funding_index_increment(
 	if interval == 0 {
 		return Err(RiskError::Overflow);
 	}
-	let share = FixedI128::checked_from_rational(elapsed.min(interval), interval)
-		.ok_or(RiskError::Overflow)?;
+	let share = FixedI128::checked_from_rational(elapsed, interval).ok_or(RiskError::Overflow)?;
 	let price = FixedI128::from_inner(to_signed(index_price.into_inner())?);
 	rate.checked_mul(&price)
 		.and_then(|per_interval| per_interval.checked_mul(&share))

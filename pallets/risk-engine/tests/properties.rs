@@ -203,7 +203,7 @@ proptest! {
 		size in prop_oneof![100i128..=1_000_000_000_000, -1_000_000_000_000i128..=-100],
 		entry in price(),
 		mark in price(),
-		margin in 0u128..=1_000_000_000_000_000,
+		margin in -1_000_000_000_000i128..=1_000_000_000_000_000,
 		tiers in tiers(),
 	) {
 		let scale = UnitScale::new(8, 6);
@@ -282,7 +282,7 @@ proptest! {
 		};
 		let _ = cross_margin(&account);
 		let _ = cross_liquidation_price(&account, (f1 % 3) as usize);
-		let isolated = IsolatedPosition { margin: u, exposure };
+		let isolated = IsolatedPosition { margin: a, exposure };
 		let _ = isolated_margin(&isolated);
 		let _ = isolated_liquidation_price(&isolated);
 	}

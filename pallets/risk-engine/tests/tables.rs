@@ -267,10 +267,10 @@ fn funding_rate_is_the_clamped_premium() {
 		funding_index_increment(FixedI128::from_rational(1, 1_000), usd(100), 1_800, 3_600),
 		Ok(FixedI128::from_rational(5, 100))
 	);
-	// Longer than an interval counts as one interval.
+	// Two and a half intervals accrue 0.001 x 100 x 2.5 = 0.25 USD.
 	assert_eq!(
 		funding_index_increment(FixedI128::from_rational(1, 1_000), usd(100), 9_000, 3_600),
-		Ok(FixedI128::from_rational(1, 10))
+		Ok(FixedI128::from_rational(1, 4))
 	);
 	assert_eq!(funding_index_increment(FixedI128::one(), usd(1), 1, 0), Err(RiskError::Overflow));
 }
@@ -404,7 +404,7 @@ fn isolated_short_figures_and_liquidation_price() {
 	let tiers = btc_tiers();
 	// Short 2 BTC from 60,000 with 6,000 USDC of its own margin, marked at 60,000.
 	let isolated = IsolatedPosition {
-		margin: 6_000 * USDC as u128,
+		margin: 6_000 * USDC,
 		exposure: PerpExposure {
 			position: Position {
 				size: -2 * BTC,
@@ -434,7 +434,7 @@ fn liquidation_price_found_in_a_higher_tier() {
 	let tiers = btc_tiers();
 	// Short 50 BTC from 60,000 (3M notional) with 250,000 USDC (its initial requirement).
 	let isolated = IsolatedPosition {
-		margin: 250_000 * USDC as u128,
+		margin: 250_000 * USDC,
 		exposure: PerpExposure {
 			position: Position {
 				size: -50 * BTC,
