@@ -35,6 +35,7 @@ pub enum MarginLevel {
 	TypeInfo,
 	MaxEncodedLen,
 )]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CollateralParams {
 	/// Decimals of one whole token.
 	pub decimals: u8,

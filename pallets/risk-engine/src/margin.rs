@@ -48,6 +48,7 @@ use crate::{
 	TypeInfo,
 	MaxEncodedLen,
 )]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct MarginTier {
 	/// The notional (settlement units) where this band starts; the first band starts at zero.
 	pub notional_floor: u128,
@@ -290,8 +291,7 @@ pub struct IsolatedMargin {
 /// The figures of an isolated position.
 pub fn isolated_margin(isolated: &IsolatedPosition) -> Result<IsolatedMargin, RiskError> {
 	let position = position_margin(&isolated.exposure)?;
-	let equity =
-		sub(add(isolated.margin, position.unrealized_pnl)?, position.funding_owed)?;
+	let equity = sub(add(isolated.margin, position.unrealized_pnl)?, position.funding_owed)?;
 	Ok(IsolatedMargin {
 		position,
 		equity,

@@ -1,0 +1,691 @@
+//! # Clearing pallet
+//!
+//! The clearing house of the clearing chain: one multi-asset collateral account per trader
+//! backing all of that trader's perpetual positions (cross margin), with isolated margin
+//! available per position.
+//!
+//! ## Overview
+//! - **Collateral.** The risk origin registers collateral assets with an oracle key, initial
+//!   and maintenance haircuts and a deposit cap. Traders [`deposit`](Pallet::deposit) and
+//!   [`withdraw`](Pallet::withdraw) them: tokens move between the trader and the pallet's
+//!   account by `fungibles` transfers; the pallet never mints or burns a trader's tokens. The
+//!   settlement asset (USDC) is the numeraire: PnL, fees and funding are booked to its
+//!   ledger balance, which may go negative (a debt, weighted up by the liability factor).
+//! - **Markets.** The risk origin registers perpetual markets: symbol, oracle key, tick and
+//!   lot size, minimum size, a tiered margin schedule, fees, funding interval and cap, a mark
+//!   price band, an open-interest cap and a status.
+//! - **Trades.** Venues (the order book) call [`Clearing::settle_trade`]: both positions
+//!   move, fees are booked to the fee account, open interest follows, and both accounts must
+//!   end above initial margin when the trade added to their risk (maintenance when it only
+//!   reduced it). A failure changes nothing.
+//! - **Margin.** All figures come from the `risk-engine` crate, the same functions the runtime
+//!   API reports with.
+//!
+//! ### Terminology
+//! - *Index price*: the oracle price of the underlying. *Mark price*: the index, pulled toward
+//!   the last trade price by at most the market's mark band.
+//! - *Funding*: each interval, `premium = clamp((mark - index) / index, ±cap)`; the market's
+//!   cumulative index moves by `premium x index` (pro rata for part of an interval); a
+//!   position pays `size x (index now - index at its last settlement)` when it is touched.
+//! - *Stale price*: older than [`MaxPriceAge`]. Stale prices block what adds risk (trades that
+//!   increase a position, withdrawals, removing isolated margin); reducing trades still go.
+//!
+//! ## Interface
+//! ### Dispatchable functions
+//! - `register_collateral`, `register_market`, `set_market_status`, `set_max_price_age`
+//!   (risk origin);
+//! - `deposit`, `withdraw`, `add_isolated_margin`, `remove_isolated_margin` (traders).
+//!
+//! ### Other pallets
+//! - [`Clearing`] for venues; [`PriceProvider`] is what this pallet needs from an oracle.
+//!
+//! ## Assumptions
+//! - Prices are USD per whole unit, 18 decimals; the settlement asset is taken at par.
+//! - Every market's `lot_size x tick_size` is a whole number of settlement units
+//!   (registration checks it), so every trade's value is exact and no rounding moves money
+//!   between traders. Funding rounds against the payer; the remainder stays in the pallet.
+
+#![cfg_attr(not(feature = "std"), no_std)]
+#![deny(missing_docs)]
+
+extern crate alloc;
+
+mod margin;
+#[cfg(test)]
+mod mock;
+#[cfg(test)]
+mod tests;
+pub mod traits;
+pub mod types;
+pub mod weights;
+
+pub use pallet::*;
+pub use traits::{Clearing, PriceProvider};
+pub use types::*;
+pub use weights::WeightInfo;
+
+#[frame_support::pallet]
+pub mod pallet {
+	use super::*;
+	use frame_support::{
+		pallet_prelude::*,
+		traits::{
+			fungibles::{Inspect, Mutate},
+			tokens::Preservation,
+		},
+		PalletId,
+	};
+	use frame_system::pallet_prelude::*;
+	use risk_engine::Price;
+	use sp_arithmetic::traits::Zero;
+	use sp_runtime::traits::AccountIdConversion;
+
+	/// The pallet's configuration.
+	#[pallet::config]
+	pub trait Config: frame_system::Config<RuntimeEvent: From<Event<Self>>> {
+		/// Identifies a token in `Assets`.
+		type AssetId: Member
+			+ Parameter
+			+ Copy
+			+ Ord
+			+ MaxEncodedLen
+			+ serde::Serialize
+			+ serde::de::DeserializeOwned;
+
+		/// The tokens traders deposit (u128 balances in smallest units).
+		type Assets: Inspect<Self::AccountId, AssetId = Self::AssetId, Balance = u128>
+			+ Mutate<Self::AccountId>;
+
+		/// Identifies what the oracle prices.
+		type OracleKey: Member
+			+ Parameter
+			+ Copy
+			+ MaxEncodedLen
+			+ serde::Serialize
+			+ serde::de::DeserializeOwned;
+
+		/// Where prices come from.
+		type PriceProvider: PriceProvider<Self::OracleKey>;
+
+		/// The current time (ms since the Unix epoch), to judge price age and funding.
+		type Time: frame_support::traits::Time<Moment = u64>;
+
+		/// The settlement asset (USDC): PnL, fees and funding are paid in it.
+		#[pallet::constant]
+		type SettlementAsset: Get<Self::AssetId>;
+
+		/// Decimals of the settlement asset.
+		#[pallet::constant]
+		type SettlementDecimals: Get<u8>;
+
+		/// Who registers collateral and markets and changes risk parameters.
+		type RiskOrigin: EnsureOrigin<Self::RuntimeOrigin>;
+
+		/// The pallet's id; its account holds every deposited token.
+		#[pallet::constant]
+		type PalletId: Get<PalletId>;
+
+		/// The account fees are booked to (in its settlement ledger balance).
+		#[pallet::constant]
+		type FeeAccount: Get<Self::AccountId>;
+
+		/// The most collateral assets an account may hold at once (besides the settlement
+		/// asset).
+		#[pallet::constant]
+		type MaxCollateralAssets: Get<u32>;
+
+		/// The most markets an account may have positions in at once.
+		#[pallet::constant]
+		type MaxPositionsPerAccount: Get<u32>;
+
+		/// The most tiers in a market's margin schedule.
+		#[pallet::constant]
+		type MaxMarginTiers: Get<u32>;
+
+		/// The longest market symbol, in bytes.
+		#[pallet::constant]
+		type MaxSymbolLength: Get<u32>;
+
+		/// Weights of the calls.
+		type WeightInfo: WeightInfo;
+	}
+
+	#[pallet::pallet]
+	pub struct Pallet<T>(_);
+
+	/// The parameters of a market, as registered.
+	pub type MarketParamsOf<T> = MarketParams<
+		<T as Config>::OracleKey,
+		<T as Config>::MaxSymbolLength,
+		<T as Config>::MaxMarginTiers,
+	>;
+
+	/// Collateral assets and how they count, by asset id.
+	#[pallet::storage]
+	pub type CollateralAssets<T: Config> =
+		StorageMap<_, Blake2_128Concat, T::AssetId, CollateralConfig<T::OracleKey>, OptionQuery>;
+
+	/// The total of each collateral asset the pallet holds for all accounts.
+	#[pallet::storage]
+	pub type TotalDeposits<T: Config> =
+		StorageMap<_, Blake2_128Concat, T::AssetId, u128, ValueQuery>;
+
+	/// Each account's settlement-asset ledger balance (may be negative: a debt).
+	#[pallet::storage]
+	pub type SettlementBalances<T: Config> =
+		StorageMap<_, Blake2_128Concat, T::AccountId, i128, ValueQuery>;
+
+	/// Each account's non-settlement collateral, by asset.
+	#[pallet::storage]
+	pub type CollateralBalances<T: Config> = StorageMap<
+		_,
+		Blake2_128Concat,
+		T::AccountId,
+		BoundedBTreeMap<T::AssetId, u128, T::MaxCollateralAssets>,
+		ValueQuery,
+	>;
+
+	/// Markets by id.
+	#[pallet::storage]
+	pub type Markets<T: Config> =
+		StorageMap<_, Twox64Concat, MarketId, MarketParamsOf<T>, OptionQuery>;
+
+	/// What changes in each market as it trades: funding index, open interest, last trade.
+	#[pallet::storage]
+	pub type MarketStates<T: Config> =
+		StorageMap<_, Twox64Concat, MarketId, MarketState, ValueQuery>;
+
+	/// Each account's positions, by market.
+	#[pallet::storage]
+	pub type Positions<T: Config> = StorageMap<
+		_,
+		Blake2_128Concat,
+		T::AccountId,
+		BoundedBTreeMap<MarketId, PositionRecord, T::MaxPositionsPerAccount>,
+		ValueQuery,
+	>;
+
+	/// How old (ms) a price may be and still be used to add risk. A risk parameter.
+	#[pallet::storage]
+	pub type MaxPriceAge<T: Config> = StorageValue<_, u64, ValueQuery, DefaultMaxPriceAge>;
+
+	/// The default maximum price age: one minute.
+	#[pallet::type_value]
+	pub fn DefaultMaxPriceAge() -> u64 {
+		60_000
+	}
+
+	/// The weight of a negative settlement balance (a debt) in margin: at least one.
+	#[pallet::storage]
+	pub type LiabilityFactor<T: Config> =
+		StorageValue<_, sp_arithmetic::FixedU128, ValueQuery, DefaultLiabilityFactor>;
+
+	/// The default liability factor: 1.05.
+	#[pallet::type_value]
+	pub fn DefaultLiabilityFactor() -> sp_arithmetic::FixedU128 {
+		sp_arithmetic::FixedU128::from_rational(105, 100)
+	}
+
+	/// The pallet's genesis: collateral assets and markets to register.
+	#[pallet::genesis_config]
+	#[derive(frame_support::DefaultNoBound)]
+	pub struct GenesisConfig<T: Config> {
+		/// Collateral assets.
+		pub collateral: alloc::vec::Vec<(T::AssetId, CollateralConfig<T::OracleKey>)>,
+		/// Markets.
+		pub markets: alloc::vec::Vec<(MarketId, MarketParamsOf<T>)>,
+		/// Maximum price age (ms); the default when `None`.
+		pub max_price_age_ms: Option<u64>,
+	}
+
+	#[pallet::genesis_build]
+	impl<T: Config> BuildGenesisConfig for GenesisConfig<T> {
+		fn build(&self) {
+			for (asset, config) in &self.collateral {
+				Pallet::<T>::validate_collateral(*asset, config)
+					.expect("genesis collateral must be valid");
+				CollateralAssets::<T>::insert(asset, config);
+			}
+			for (id, params) in &self.markets {
+				Pallet::<T>::validate_market(params).expect("genesis market must be valid");
+				Markets::<T>::insert(id, params);
+			}
+			if let Some(age) = self.max_price_age_ms {
+				MaxPriceAge::<T>::put(age);
+			}
+		}
+	}
+
+	/// Events. Field names say what each field is; the variant's doc says what happened.
+	#[pallet::event]
+	#[pallet::generate_deposit(pub(super) fn deposit_event)]
+	#[allow(missing_docs)]
+	pub enum Event<T: Config> {
+		/// A collateral asset was registered or its parameters changed.
+		CollateralRegistered { asset: T::AssetId, config: CollateralConfig<T::OracleKey> },
+		/// A market was registered or its parameters replaced.
+		MarketRegistered { market: MarketId, params: MarketParamsOf<T> },
+		/// A market's status changed.
+		MarketStatusChanged { market: MarketId, status: MarketStatus },
+		/// The maximum price age changed.
+		MaxPriceAgeChanged { max_price_age_ms: u64 },
+		/// Tokens moved from an account into its collateral pool.
+		Deposited { who: T::AccountId, asset: T::AssetId, amount: u128 },
+		/// Tokens moved from an account's collateral pool back to it.
+		Withdrawn { who: T::AccountId, asset: T::AssetId, amount: u128 },
+		/// Settlement units moved from the pool into an isolated position's margin.
+		IsolatedMarginAdded { who: T::AccountId, market: MarketId, amount: u128 },
+		/// Settlement units moved from an isolated position's margin back to the pool.
+		IsolatedMarginRemoved { who: T::AccountId, market: MarketId, amount: u128 },
+		/// A trade was settled: `size` from the taker's side (positive: the taker bought).
+		TradeSettled {
+			market: MarketId,
+			maker: T::AccountId,
+			taker: T::AccountId,
+			size: i128,
+			price: Price,
+			maker_fee: u128,
+			taker_fee: u128,
+			maker_realized_pnl: i128,
+			taker_realized_pnl: i128,
+		},
+		/// Funding was settled into a position (positive `paid`: the account paid).
+		FundingSettled { who: T::AccountId, market: MarketId, paid: i128 },
+		/// A market's cumulative funding index moved.
+		FundingAccrued {
+			market: MarketId,
+			rate: sp_arithmetic::FixedI128,
+			funding_index: sp_arithmetic::FixedI128,
+		},
+	}
+
+	/// Errors.
+	#[pallet::error]
+	pub enum Error<T> {
+		/// The asset is not registered as collateral.
+		UnknownCollateral,
+		/// The market does not exist.
+		UnknownMarket,
+		/// The settlement asset cannot have an oracle key, and every other asset needs one.
+		InvalidOracleKey,
+		/// Haircuts must satisfy `0 < initial <= maintenance <= 1`.
+		InvalidHaircuts,
+		/// Too many decimals (at most 20).
+		UnsupportedDecimals,
+		/// The margin schedule is invalid: empty, first floor above zero, floors not
+		/// increasing, fractions decreasing, or maintenance not in `(0, initial)`.
+		InvalidMarginTiers,
+		/// Tick size, lot size or minimum size is zero, the minimum is not a multiple of the
+		/// lot, or `lot x tick` is not a whole number of settlement units.
+		InvalidMarketSizes,
+		/// The funding interval must be positive.
+		InvalidFundingInterval,
+		/// An amount of zero.
+		ZeroAmount,
+		/// The deposit would take the pallet's holding of the asset above its cap.
+		DepositCapExceeded,
+		/// The account does not hold that much of the asset in its pool.
+		InsufficientCollateral,
+		/// The account would end below its initial margin requirement.
+		BelowInitialMargin,
+		/// A price this action needs is missing or older than the maximum price age.
+		StalePrice,
+		/// The account holds too many collateral assets already.
+		TooManyCollateralAssets,
+		/// The account has positions in too many markets already.
+		TooManyPositions,
+		/// The market does not accept this trade now (closed, or reduce-only and the trade
+		/// adds to a position).
+		MarketNotTrading,
+		/// The price is zero or not a multiple of the tick size.
+		PriceNotOnTick,
+		/// The size is zero, not a multiple of the lot size, or below the minimum.
+		InvalidSize,
+		/// Maker and taker are the same account.
+		SelfTrade,
+		/// The trade would take open interest above the market's cap.
+		OpenInterestCapExceeded,
+		/// After the trade the maker would be below its margin requirement.
+		MakerMarginInsufficient,
+		/// After the trade the taker would be below its margin requirement.
+		TakerMarginInsufficient,
+		/// The position is not isolated (margin can only be moved for isolated positions),
+		/// or a cross position is open in the market.
+		NotIsolated,
+		/// The isolated position would end below its initial margin requirement.
+		IsolatedMarginInsufficient,
+		/// An arithmetic overflow.
+		Overflow,
+	}
+
+	impl<T> From<risk_engine::RiskError> for Error<T> {
+		fn from(error: risk_engine::RiskError) -> Self {
+			use risk_engine::RiskError::*;
+			match error {
+				UnsupportedDecimals => Error::UnsupportedDecimals,
+				NoMarginTiers
+				| FirstTierNotAtZero
+				| TierFloorsNotIncreasing
+				| TierFractionsDecreasing
+				| MaintenanceNotBelowInitial => Error::InvalidMarginTiers,
+				InvalidHaircuts => Error::InvalidHaircuts,
+				Overflow | LiabilityFactorBelowOne | NoSuchPosition => Error::Overflow,
+			}
+		}
+	}
+
+	#[pallet::call]
+	impl<T: Config> Pallet<T> {
+		/// Registers `asset` as collateral, or replaces its parameters (risk origin).
+		///
+		/// The settlement asset must have no oracle key; any other asset must have one.
+		#[pallet::call_index(0)]
+		#[pallet::weight(T::WeightInfo::register_collateral())]
+		pub fn register_collateral(
+			origin: OriginFor<T>,
+			asset: T::AssetId,
+			config: CollateralConfig<T::OracleKey>,
+		) -> DispatchResult {
+			T::RiskOrigin::ensure_origin(origin)?;
+			Self::validate_collateral(asset, &config)?;
+			CollateralAssets::<T>::insert(asset, &config);
+			Self::deposit_event(Event::CollateralRegistered { asset, config });
+			Ok(())
+		}
+
+		/// Registers market `market`, or replaces its parameters (risk origin).
+		#[pallet::call_index(1)]
+		#[pallet::weight(T::WeightInfo::register_market())]
+		pub fn register_market(
+			origin: OriginFor<T>,
+			market: MarketId,
+			params: MarketParamsOf<T>,
+		) -> DispatchResult {
+			T::RiskOrigin::ensure_origin(origin)?;
+			Self::validate_market(&params)?;
+			Markets::<T>::insert(market, &params);
+			MarketStates::<T>::mutate(market, |state| {
+				if state.last_funding_ms == 0 {
+					state.last_funding_ms = Self::now();
+				}
+			});
+			Self::deposit_event(Event::MarketRegistered { market, params });
+			Ok(())
+		}
+
+		/// Sets a market's status (risk origin).
+		#[pallet::call_index(2)]
+		#[pallet::weight(T::WeightInfo::set_market_status())]
+		pub fn set_market_status(
+			origin: OriginFor<T>,
+			market: MarketId,
+			status: MarketStatus,
+		) -> DispatchResult {
+			T::RiskOrigin::ensure_origin(origin)?;
+			Markets::<T>::try_mutate(market, |params| -> DispatchResult {
+				params.as_mut().ok_or(Error::<T>::UnknownMarket)?.status = status;
+				Ok(())
+			})?;
+			Self::deposit_event(Event::MarketStatusChanged { market, status });
+			Ok(())
+		}
+
+		/// Sets the maximum price age in ms (risk origin).
+		#[pallet::call_index(3)]
+		#[pallet::weight(T::WeightInfo::set_max_price_age())]
+		pub fn set_max_price_age(origin: OriginFor<T>, max_price_age_ms: u64) -> DispatchResult {
+			T::RiskOrigin::ensure_origin(origin)?;
+			ensure!(max_price_age_ms > 0, Error::<T>::ZeroAmount);
+			MaxPriceAge::<T>::put(max_price_age_ms);
+			Self::deposit_event(Event::MaxPriceAgeChanged { max_price_age_ms });
+			Ok(())
+		}
+
+		/// Moves `amount` of `asset` from the caller into their collateral pool.
+		#[pallet::call_index(4)]
+		#[pallet::weight(T::WeightInfo::deposit())]
+		pub fn deposit(origin: OriginFor<T>, asset: T::AssetId, amount: u128) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			ensure!(amount > 0, Error::<T>::ZeroAmount);
+			let config = CollateralAssets::<T>::get(asset).ok_or(Error::<T>::UnknownCollateral)?;
+			let total =
+				TotalDeposits::<T>::get(asset).checked_add(amount).ok_or(Error::<T>::Overflow)?;
+			ensure!(total <= config.deposit_cap, Error::<T>::DepositCapExceeded);
+
+			Self::credit_collateral(&who, asset, amount)?;
+			TotalDeposits::<T>::insert(asset, total);
+			T::Assets::transfer(
+				asset,
+				&who,
+				&Self::account_id(),
+				amount,
+				Preservation::Expendable,
+			)?;
+			Self::deposit_event(Event::Deposited { who, asset, amount });
+			Ok(())
+		}
+
+		/// Moves `amount` of `asset` from the caller's pool back to them. The account must stay
+		/// at or above its initial margin requirement, at fresh prices.
+		#[pallet::call_index(5)]
+		#[pallet::weight(T::WeightInfo::withdraw(T::MaxPositionsPerAccount::get()))]
+		pub fn withdraw(origin: OriginFor<T>, asset: T::AssetId, amount: u128) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			ensure!(amount > 0, Error::<T>::ZeroAmount);
+			ensure!(CollateralAssets::<T>::contains_key(asset), Error::<T>::UnknownCollateral);
+
+			Self::debit_collateral(&who, asset, amount)?;
+			Self::ensure_cross_initial_margin(&who, Error::<T>::BelowInitialMargin)?;
+			TotalDeposits::<T>::mutate(asset, |total| *total = total.saturating_sub(amount));
+			T::Assets::transfer(
+				asset,
+				&Self::account_id(),
+				&who,
+				amount,
+				Preservation::Expendable,
+			)?;
+			Self::deposit_event(Event::Withdrawn { who, asset, amount });
+			Ok(())
+		}
+
+		/// Moves `amount` settlement units from the caller's pool into the margin of their
+		/// isolated position in `market`, making the position isolated if it has no size yet.
+		#[pallet::call_index(6)]
+		#[pallet::weight(T::WeightInfo::add_isolated_margin(T::MaxPositionsPerAccount::get()))]
+		pub fn add_isolated_margin(
+			origin: OriginFor<T>,
+			market: MarketId,
+			amount: u128,
+		) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			ensure!(amount > 0, Error::<T>::ZeroAmount);
+			ensure!(Markets::<T>::contains_key(market), Error::<T>::UnknownMarket);
+			let signed_amount = i128::try_from(amount).map_err(|_| Error::<T>::Overflow)?;
+
+			Positions::<T>::try_mutate(&who, |positions| -> DispatchResult {
+				match positions.get_mut(&market) {
+					Some(record) => match record.isolated_margin.as_mut() {
+						Some(margin) => {
+							*margin =
+								margin.checked_add(signed_amount).ok_or(Error::<T>::Overflow)?
+						},
+						None if record.position.is_flat() => {
+							record.isolated_margin = Some(signed_amount)
+						},
+						None => return Err(Error::<T>::NotIsolated.into()),
+					},
+					None => {
+						let record = PositionRecord {
+							position: risk_engine::Position::flat(
+								MarketStates::<T>::get(market).funding_index,
+							),
+							isolated_margin: Some(signed_amount),
+						};
+						positions
+							.try_insert(market, record)
+							.map_err(|_| Error::<T>::TooManyPositions)?;
+					},
+				}
+				Ok(())
+			})?;
+			SettlementBalances::<T>::try_mutate(&who, |balance| -> DispatchResult {
+				*balance = balance.checked_sub(signed_amount).ok_or(Error::<T>::Overflow)?;
+				Ok(())
+			})?;
+			Self::ensure_cross_initial_margin(&who, Error::<T>::BelowInitialMargin)?;
+			Self::deposit_event(Event::IsolatedMarginAdded { who, market, amount });
+			Ok(())
+		}
+
+		/// Moves `amount` settlement units from the margin of the caller's isolated position
+		/// in `market` back to their pool. The position must stay at or above its initial
+		/// requirement at a fresh price.
+		#[pallet::call_index(7)]
+		#[pallet::weight(T::WeightInfo::remove_isolated_margin())]
+		pub fn remove_isolated_margin(
+			origin: OriginFor<T>,
+			market: MarketId,
+			amount: u128,
+		) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			ensure!(amount > 0, Error::<T>::ZeroAmount);
+			let params = Markets::<T>::get(market).ok_or(Error::<T>::UnknownMarket)?;
+			let signed_amount = i128::try_from(amount).map_err(|_| Error::<T>::Overflow)?;
+
+			let record = Positions::<T>::try_mutate(
+				&who,
+				|positions| -> Result<PositionRecord, DispatchError> {
+					let record = positions.get_mut(&market).ok_or(Error::<T>::NotIsolated)?;
+					let margin = record.isolated_margin.as_mut().ok_or(Error::<T>::NotIsolated)?;
+					ensure!(*margin >= signed_amount, Error::<T>::InsufficientCollateral);
+					*margin -= signed_amount;
+					let updated = *record;
+					if updated.is_empty() {
+						positions.remove(&market);
+					}
+					Ok(updated)
+				},
+			)?;
+			if !record.position.is_flat() {
+				let figures = Self::isolated_figures(market, &params, &record, true)?;
+				ensure!(figures.free_margin >= 0, Error::<T>::IsolatedMarginInsufficient);
+			}
+			SettlementBalances::<T>::try_mutate(&who, |balance| -> DispatchResult {
+				*balance = balance.checked_add(signed_amount).ok_or(Error::<T>::Overflow)?;
+				Ok(())
+			})?;
+			Self::deposit_event(Event::IsolatedMarginRemoved { who, market, amount });
+			Ok(())
+		}
+	}
+
+	impl<T: Config> Pallet<T> {
+		/// The pallet's account: it holds every deposited token.
+		pub fn account_id() -> T::AccountId {
+			T::PalletId::get().into_account_truncating()
+		}
+
+		/// The current time in ms.
+		pub fn now() -> u64 {
+			<T::Time as frame_support::traits::Time>::now()
+		}
+
+		/// Checks a collateral registration.
+		pub fn validate_collateral(
+			asset: T::AssetId,
+			config: &CollateralConfig<T::OracleKey>,
+		) -> Result<(), Error<T>> {
+			let is_settlement = asset == T::SettlementAsset::get();
+			ensure!(config.oracle_key.is_none() == is_settlement, Error::<T>::InvalidOracleKey);
+			config.params.validate()?;
+			Ok(())
+		}
+
+		/// Checks a market registration.
+		pub fn validate_market(params: &MarketParamsOf<T>) -> Result<(), Error<T>> {
+			risk_engine::validate_tiers(&params.tiers)?;
+			ensure!(params.funding_interval_ms > 0, Error::<T>::InvalidFundingInterval);
+			ensure!(
+				!params.tick_size.is_zero() && params.lot_size > 0 && params.min_size > 0,
+				Error::<T>::InvalidMarketSizes
+			);
+			ensure!(params.min_size % params.lot_size == 0, Error::<T>::InvalidMarketSizes);
+			let divisor = Self::market_scale(params).divisor()?;
+			let lot_tick = params
+				.lot_size
+				.checked_mul(params.tick_size.into_inner())
+				.ok_or(Error::<T>::InvalidMarketSizes)?;
+			ensure!(lot_tick % divisor == 0, Error::<T>::InvalidMarketSizes);
+			Ok(())
+		}
+
+		/// Size units to settlement units for a market.
+		pub fn market_scale(params: &MarketParamsOf<T>) -> risk_engine::UnitScale {
+			risk_engine::UnitScale::new(params.size_decimals, T::SettlementDecimals::get())
+		}
+
+		/// Adds `amount` of `asset` to `who`'s pool (ledger only).
+		fn credit_collateral(
+			who: &T::AccountId,
+			asset: T::AssetId,
+			amount: u128,
+		) -> DispatchResult {
+			if asset == T::SettlementAsset::get() {
+				let signed = i128::try_from(amount).map_err(|_| Error::<T>::Overflow)?;
+				SettlementBalances::<T>::try_mutate(who, |balance| -> DispatchResult {
+					*balance = balance.checked_add(signed).ok_or(Error::<T>::Overflow)?;
+					Ok(())
+				})
+			} else {
+				CollateralBalances::<T>::try_mutate(who, |balances| -> DispatchResult {
+					let current = balances.get(&asset).copied().unwrap_or(0);
+					let updated = current.checked_add(amount).ok_or(Error::<T>::Overflow)?;
+					balances
+						.try_insert(asset, updated)
+						.map_err(|_| Error::<T>::TooManyCollateralAssets)?;
+					Ok(())
+				})
+			}
+		}
+
+		/// Takes `amount` of `asset` from `who`'s pool (ledger only); the settlement balance
+		/// cannot be withdrawn below zero.
+		fn debit_collateral(who: &T::AccountId, asset: T::AssetId, amount: u128) -> DispatchResult {
+			if asset == T::SettlementAsset::get() {
+				let signed = i128::try_from(amount).map_err(|_| Error::<T>::Overflow)?;
+				SettlementBalances::<T>::try_mutate(who, |balance| -> DispatchResult {
+					ensure!(*balance >= signed, Error::<T>::InsufficientCollateral);
+					*balance -= signed;
+					Ok(())
+				})
+			} else {
+				CollateralBalances::<T>::try_mutate(who, |balances| -> DispatchResult {
+					let current = balances.get(&asset).copied().unwrap_or(0);
+					ensure!(current >= amount, Error::<T>::InsufficientCollateral);
+					if current == amount {
+						balances.remove(&asset);
+					} else {
+						balances
+							.try_insert(asset, current - amount)
+							.map_err(|_| Error::<T>::TooManyCollateralAssets)?;
+					}
+					Ok(())
+				})
+			}
+		}
+	}
+
+	impl<T: Config> Clearing<T::AccountId, MarketId> for Pallet<T> {
+		fn settle_trade(
+			maker: &T::AccountId,
+			taker: &T::AccountId,
+			market: MarketId,
+			size: i128,
+			price: Price,
+		) -> DispatchResult {
+			frame_support::storage::with_storage_layer(|| {
+				Self::do_settle_trade(maker, taker, market, size, price)
+			})
+		}
+	}
+}

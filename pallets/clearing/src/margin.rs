@@ -1,0 +1,576 @@
+//! Reading prices and positions out of storage, handing them to the risk engine, and acting
+//! on its answers: funding accrual, margin checks, trade settlement and reports.
+
+use alloc::vec::Vec;
+use frame_support::pallet_prelude::*;
+use risk_engine::{
+	CollateralHolding, CrossAccount, CrossMargin, IsolatedMargin, IsolatedPosition, MarginTier,
+	PerpExposure, Position, Price,
+};
+use sp_arithmetic::{
+	traits::{Saturating, Zero},
+	Perbill,
+};
+
+use crate::{
+	pallet::*, AccountReport, CollateralReport, MarketId, MarketReport, MarketState, MarketStatus,
+	PositionRecord, PositionReport, PriceProvider,
+};
+
+/// A market's prices at this moment.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub struct MarketPrices {
+	/// The oracle index price.
+	pub index: Price,
+	/// The mark price (index pulled toward the last trade, within the band).
+	pub mark: Price,
+	/// Whether the index is younger than the maximum price age.
+	pub fresh: bool,
+}
+
+/// A position with everything needed to margin it, owned so that engine views can borrow it.
+struct LoadedPosition<T: Config> {
+	market: MarketId,
+	params: MarketParamsOf<T>,
+	state: MarketState,
+	record: PositionRecord,
+	prices: Option<MarketPrices>,
+}
+
+impl<T: Config> LoadedPosition<T> {
+	fn exposure(&self) -> Option<PerpExposure<'_>> {
+		let prices = self.prices?;
+		Some(PerpExposure {
+			position: self.record.position,
+			mark: prices.mark,
+			funding_index: self.state.funding_index,
+			scale: Pallet::<T>::market_scale(&self.params),
+			tiers: &self.params.tiers,
+		})
+	}
+}
+
+/// What a trade did to one side.
+struct SideOutcome {
+	/// Fee charged, in settlement units.
+	fee: u128,
+	/// PnL realized by the closed part.
+	realized_pnl: i128,
+	/// Whether the trade opened or increased the side's position.
+	added_risk: bool,
+	/// Change in the side's long size (for open interest).
+	long_delta: i128,
+}
+
+/// An account's cross figures and whether every price they used was fresh.
+pub struct CrossFigures {
+	/// The engine's figures.
+	pub margin: CrossMargin,
+	/// Whether some price was stale (figures still use it).
+	pub stale: bool,
+}
+
+impl<T: Config> Pallet<T> {
+	/// The price for `key` and whether it is fresh.
+	pub fn oracle_price(key: &T::OracleKey) -> Option<(Price, bool)> {
+		let (price, observed_at) = T::PriceProvider::price(key)?;
+		let age = Self::now().saturating_sub(observed_at);
+		Some((price, age <= MaxPriceAge::<T>::get() && !price.is_zero()))
+	}
+
+	/// The index and mark price of a market. The mark is the last trade price clamped to
+	/// `index x (1 ± mark_price_band)`, or the index before the first trade.
+	pub fn market_prices(params: &MarketParamsOf<T>, state: &MarketState) -> Option<MarketPrices> {
+		let (index, fresh) = Self::oracle_price(&params.oracle_key)?;
+		let band = sp_arithmetic::FixedU128::from_perbill(params.mark_price_band);
+		let low = index.saturating_sub(index.saturating_mul(band));
+		let high = index.saturating_add(index.saturating_mul(band));
+		let mark = state.last_trade_price.map_or(index, |last| last.max(low).min(high));
+		Some(MarketPrices { index, mark, fresh })
+	}
+
+	/// Accrues funding in `market` up to now and stores the new state. Nothing accrues
+	/// while the index is missing or stale; that time is covered by the next accrual at a
+	/// fresh price.
+	pub fn accrue_funding(
+		market: MarketId,
+		params: &MarketParamsOf<T>,
+	) -> Result<MarketState, DispatchError> {
+		let mut state = MarketStates::<T>::get(market);
+		let now = Self::now();
+		if state.last_funding_ms == 0 {
+			// A market listed at genesis starts accruing at its first use.
+			state.last_funding_ms = now;
+			MarketStates::<T>::insert(market, state);
+			return Ok(state);
+		}
+		let Some(prices) = Self::market_prices(params, &state) else { return Ok(state) };
+		if !prices.fresh || now <= state.last_funding_ms {
+			return Ok(state);
+		}
+		let rate = risk_engine::funding_rate(prices.mark, prices.index, params.funding_rate_cap);
+		let increment = risk_engine::funding_index_increment(
+			rate,
+			prices.index,
+			now - state.last_funding_ms,
+			params.funding_interval_ms,
+		)
+		.map_err(Error::<T>::from)?;
+		state.last_funding_ms = now;
+		if !increment.is_zero() {
+			state.funding_index =
+				state.funding_index.checked_add(&increment).ok_or(Error::<T>::Overflow)?;
+			Self::deposit_event(Event::FundingAccrued {
+				market,
+				rate,
+				funding_index: state.funding_index,
+			});
+		}
+		MarketStates::<T>::insert(market, state);
+		Ok(state)
+	}
+
+	fn load_positions(who: &T::AccountId) -> Vec<LoadedPosition<T>> {
+		Positions::<T>::get(who)
+			.into_iter()
+			.filter_map(|(market, record)| {
+				let params = Markets::<T>::get(market)?;
+				let state = MarketStates::<T>::get(market);
+				let prices = Self::market_prices(&params, &state);
+				Some(LoadedPosition { market, params, state, record, prices })
+			})
+			.collect()
+	}
+
+	/// The account's holdings with their prices and configs; `None` price when missing.
+	fn load_collateral(
+		who: &T::AccountId,
+	) -> Vec<(T::AssetId, u128, Option<(Price, bool)>, Option<crate::CollateralConfig<T::OracleKey>>)>
+	{
+		CollateralBalances::<T>::get(who)
+			.into_iter()
+			.map(|(asset, amount)| {
+				let config = CollateralAssets::<T>::get(asset);
+				let price = config
+					.as_ref()
+					.and_then(|c| c.oracle_key.as_ref())
+					.and_then(Self::oracle_price);
+				(asset, amount, price, config)
+			})
+			.collect()
+	}
+
+	/// The account's cross figures. Holdings or positions without any price are left out
+	/// (and mark the figures stale).
+	pub fn cross_figures(who: &T::AccountId) -> Result<CrossFigures, DispatchError> {
+		let loaded = Self::load_positions(who);
+		let collateral = Self::load_collateral(who);
+		let mut stale = false;
+		let mut holdings = Vec::with_capacity(collateral.len());
+		for (_, amount, price, config) in &collateral {
+			match (price, config) {
+				(Some((price, fresh)), Some(config)) => {
+					stale |= !fresh;
+					holdings.push(CollateralHolding {
+						amount: *amount,
+						price: *price,
+						params: config.params,
+					});
+				},
+				_ => stale = true,
+			}
+		}
+		let mut exposures = Vec::with_capacity(loaded.len());
+		for position in loaded.iter().filter(|p| p.record.isolated_margin.is_none()) {
+			match (position.exposure(), position.prices) {
+				(Some(exposure), Some(prices)) => {
+					stale |= !prices.fresh;
+					exposures.push(exposure);
+				},
+				_ => stale = true,
+			}
+		}
+		let account = CrossAccount {
+			settlement_balance: SettlementBalances::<T>::get(who),
+			liability_factor: LiabilityFactor::<T>::get(),
+			quote_decimals: T::SettlementDecimals::get(),
+			collateral: &holdings,
+			positions: &exposures,
+		};
+		let margin = risk_engine::cross_margin(&account).map_err(Error::<T>::from)?;
+		Ok(CrossFigures { margin, stale })
+	}
+
+	/// Fails with `error` unless the account is at or above its cross initial requirement
+	/// at fresh prices (with [`Error::StalePrice`] when a price it needs is stale). An
+	/// account with no cross positions and no settlement debt needs no price at all.
+	pub fn ensure_cross_initial_margin(who: &T::AccountId, error: Error<T>) -> DispatchResult {
+		let has_cross_positions =
+			Positions::<T>::get(who).values().any(|record| record.isolated_margin.is_none());
+		if !has_cross_positions && SettlementBalances::<T>::get(who) >= 0 {
+			return Ok(());
+		}
+		let figures = Self::cross_figures(who)?;
+		ensure!(!figures.stale, Error::<T>::StalePrice);
+		ensure!(figures.margin.free_collateral >= 0, error);
+		Ok(())
+	}
+
+	/// The figures of an isolated position. With `require_fresh`, a stale or missing index is
+	/// [`Error::StalePrice`].
+	pub fn isolated_figures(
+		market: MarketId,
+		params: &MarketParamsOf<T>,
+		record: &PositionRecord,
+		require_fresh: bool,
+	) -> Result<IsolatedMargin, DispatchError> {
+		let state = MarketStates::<T>::get(market);
+		let prices = Self::market_prices(params, &state).ok_or(Error::<T>::StalePrice)?;
+		ensure!(prices.fresh || !require_fresh, Error::<T>::StalePrice);
+		let isolated = IsolatedPosition {
+			margin: record.isolated_margin.unwrap_or(0),
+			exposure: PerpExposure {
+				position: record.position,
+				mark: prices.mark,
+				funding_index: state.funding_index,
+				scale: Self::market_scale(params),
+				tiers: &params.tiers,
+			},
+		};
+		Ok(risk_engine::isolated_margin(&isolated).map_err(Error::<T>::from)?)
+	}
+
+	/// Checks one side of a trade after it: initial margin when the trade added risk (fresh
+	/// prices required), maintenance when it only reduced it (skipped when a price is stale:
+	/// reducing risk is always allowed).
+	fn check_trade_side(
+		who: &T::AccountId,
+		market: MarketId,
+		params: &MarketParamsOf<T>,
+		added_risk: bool,
+		error: Error<T>,
+	) -> DispatchResult {
+		let record = Positions::<T>::get(who).get(&market).copied();
+		if let Some(record) = record.filter(|r| r.isolated_margin.is_some()) {
+			let figures = Self::isolated_figures(market, params, &record, added_risk)?;
+			let fresh = Self::market_prices(params, &MarketStates::<T>::get(market))
+				.is_some_and(|p| p.fresh);
+			if added_risk {
+				ensure!(figures.free_margin >= 0, error);
+			} else if fresh {
+				ensure!(figures.health >= 0, error);
+			}
+			return Ok(());
+		}
+		let figures = Self::cross_figures(who)?;
+		if added_risk {
+			ensure!(!figures.stale, Error::<T>::StalePrice);
+			ensure!(figures.margin.free_collateral >= 0, error);
+		} else if !figures.stale {
+			ensure!(figures.margin.health >= 0, error);
+		}
+		Ok(())
+	}
+
+	/// Settles a trade (see [`crate::Clearing::settle_trade`]); callers wrap it in a storage
+	/// layer so that a failure changes nothing.
+	pub(crate) fn do_settle_trade(
+		maker: &T::AccountId,
+		taker: &T::AccountId,
+		market: MarketId,
+		size: i128,
+		price: Price,
+	) -> DispatchResult {
+		ensure!(maker != taker, Error::<T>::SelfTrade);
+		let params = Markets::<T>::get(market).ok_or(Error::<T>::UnknownMarket)?;
+		ensure!(params.status != MarketStatus::Closed, Error::<T>::MarketNotTrading);
+		ensure!(
+			!price.is_zero() && price.into_inner() % params.tick_size.into_inner() == 0,
+			Error::<T>::PriceNotOnTick
+		);
+		let units = size.unsigned_abs();
+		ensure!(
+			size != 0 && units % params.lot_size == 0 && units >= params.min_size,
+			Error::<T>::InvalidSize
+		);
+
+		let mut state = Self::accrue_funding(market, &params)?;
+		let scale = Self::market_scale(&params);
+		let maker_side =
+			Self::apply_side(maker, market, &state, &scale, -size, price, params.maker_fee)?;
+		let taker_side =
+			Self::apply_side(taker, market, &state, &scale, size, price, params.taker_fee)?;
+		let (maker_added, taker_added) = (maker_side.added_risk, taker_side.added_risk);
+		let (maker_fee, taker_fee) = (maker_side.fee, taker_side.fee);
+		let open_interest_delta =
+			maker_side.long_delta.checked_add(taker_side.long_delta).ok_or(Error::<T>::Overflow)?;
+		if params.status == MarketStatus::ReduceOnly {
+			ensure!(!maker_added && !taker_added, Error::<T>::MarketNotTrading);
+		}
+
+		let open_interest = if open_interest_delta >= 0 {
+			let updated = state
+				.open_interest
+				.checked_add(open_interest_delta.unsigned_abs())
+				.ok_or(Error::<T>::Overflow)?;
+			ensure!(
+				open_interest_delta == 0 || updated <= params.open_interest_cap,
+				Error::<T>::OpenInterestCapExceeded
+			);
+			updated
+		} else {
+			state.open_interest.saturating_sub(open_interest_delta.unsigned_abs())
+		};
+		state.open_interest = open_interest;
+		state.last_trade_price = Some(price);
+		MarketStates::<T>::insert(market, state);
+
+		let fees = maker_fee.checked_add(taker_fee).ok_or(Error::<T>::Overflow)?;
+		if fees > 0 {
+			let fees = i128::try_from(fees).map_err(|_| Error::<T>::Overflow)?;
+			SettlementBalances::<T>::try_mutate(
+				T::FeeAccount::get(),
+				|balance| -> DispatchResult {
+					*balance = balance.checked_add(fees).ok_or(Error::<T>::Overflow)?;
+					Ok(())
+				},
+			)?;
+		}
+
+		Self::check_trade_side(
+			maker,
+			market,
+			&params,
+			maker_added,
+			Error::<T>::MakerMarginInsufficient,
+		)?;
+		Self::check_trade_side(
+			taker,
+			market,
+			&params,
+			taker_added,
+			Error::<T>::TakerMarginInsufficient,
+		)?;
+
+		Self::deposit_event(Event::TradeSettled {
+			market,
+			maker: maker.clone(),
+			taker: taker.clone(),
+			size,
+			price,
+			maker_fee,
+			taker_fee,
+			maker_realized_pnl: maker_side.realized_pnl,
+			taker_realized_pnl: taker_side.realized_pnl,
+		});
+		Ok(())
+	}
+
+	/// Applies one side of a trade: settles the position's funding, applies the trade, books
+	/// realized PnL, funding and the fee to the position's margin (isolated) or the account's
+	/// settlement balance (cross).
+	fn apply_side(
+		who: &T::AccountId,
+		market: MarketId,
+		state: &MarketState,
+		scale: &risk_engine::UnitScale,
+		side_size: i128,
+		price: Price,
+		fee_rate: Perbill,
+	) -> Result<SideOutcome, DispatchError> {
+		Positions::<T>::try_mutate(who, |positions| {
+			let mut record = positions.get(&market).copied().unwrap_or(PositionRecord {
+				position: Position::flat(state.funding_index),
+				isolated_margin: None,
+			});
+			let long_before = record.position.size.max(0);
+			let (settled, funding_paid) =
+				risk_engine::settle_funding(&record.position, state.funding_index, scale)
+					.map_err(Error::<T>::from)?;
+			let outcome = risk_engine::apply_trade(&settled, side_size, price, scale)
+				.map_err(Error::<T>::from)?;
+			let fee = risk_engine::trade_fee(outcome.notional, fee_rate);
+			let cash = outcome
+				.realized_pnl
+				.checked_sub(funding_paid)
+				.and_then(|c| c.checked_sub(i128::try_from(fee).ok()?))
+				.ok_or(Error::<T>::Overflow)?;
+			record.position = outcome.position;
+			match record.isolated_margin.as_mut() {
+				Some(margin) => *margin = margin.checked_add(cash).ok_or(Error::<T>::Overflow)?,
+				None => SettlementBalances::<T>::try_mutate(who, |balance| -> DispatchResult {
+					*balance = balance.checked_add(cash).ok_or(Error::<T>::Overflow)?;
+					Ok(())
+				})?,
+			}
+			if funding_paid != 0 {
+				Self::deposit_event(Event::FundingSettled {
+					who: who.clone(),
+					market,
+					paid: funding_paid,
+				});
+			}
+			if record.is_empty() {
+				positions.remove(&market);
+			} else {
+				positions.try_insert(market, record).map_err(|_| Error::<T>::TooManyPositions)?;
+			}
+			let long_delta = outcome.position.size.max(0) - long_before;
+			Ok(SideOutcome {
+				fee,
+				realized_pnl: outcome.realized_pnl,
+				added_risk: !outcome.reduces_only,
+				long_delta,
+			})
+		})
+	}
+
+	/// The account's full margin report.
+	pub fn account_report(who: &T::AccountId) -> Result<AccountReport<T::AssetId>, DispatchError> {
+		let settlement_asset = T::SettlementAsset::get();
+		let quote_decimals = T::SettlementDecimals::get();
+		let mut collateral = alloc::vec![CollateralReport {
+			asset: settlement_asset,
+			balance: SettlementBalances::<T>::get(who),
+			value: Some(SettlementBalances::<T>::get(who)),
+			initial_value: risk_engine::settlement_margin_value(
+				SettlementBalances::<T>::get(who),
+				LiabilityFactor::<T>::get(),
+			)
+			.ok(),
+			maintenance_value: risk_engine::settlement_margin_value(
+				SettlementBalances::<T>::get(who),
+				LiabilityFactor::<T>::get(),
+			)
+			.ok(),
+		}];
+		for (asset, amount, price, config) in Self::load_collateral(who) {
+			let holding = match (price, config) {
+				(Some((price, _)), Some(config)) => {
+					Some(CollateralHolding { amount, price, params: config.params })
+				},
+				_ => None,
+			};
+			let value_at = |level| {
+				holding
+					.and_then(|h| risk_engine::holding_margin_value(&h, quote_decimals, level).ok())
+					.and_then(|v| i128::try_from(v).ok())
+			};
+			collateral.push(CollateralReport {
+				asset,
+				balance: i128::try_from(amount).unwrap_or(i128::MAX),
+				value: holding
+					.and_then(|h| risk_engine::holding_market_value(&h, quote_decimals).ok())
+					.and_then(|v| i128::try_from(v).ok()),
+				initial_value: value_at(risk_engine::MarginLevel::Initial),
+				maintenance_value: value_at(risk_engine::MarginLevel::Maintenance),
+			});
+		}
+
+		let cross = Self::cross_figures(who)?;
+		let loaded = Self::load_positions(who);
+		let cross_exposures: Vec<PerpExposure> = loaded
+			.iter()
+			.filter(|p| p.record.isolated_margin.is_none())
+			.filter_map(|p| p.exposure())
+			.collect();
+		let holdings: Vec<CollateralHolding> = Self::load_collateral(who)
+			.into_iter()
+			.filter_map(|(_, amount, price, config)| {
+				Some(CollateralHolding { amount, price: price?.0, params: config?.params })
+			})
+			.collect();
+		let account = CrossAccount {
+			settlement_balance: SettlementBalances::<T>::get(who),
+			liability_factor: LiabilityFactor::<T>::get(),
+			quote_decimals,
+			collateral: &holdings,
+			positions: &cross_exposures,
+		};
+		let mut positions = Vec::with_capacity(loaded.len());
+		let mut cross_index = 0usize;
+		for loaded_position in &loaded {
+			let scale = Self::market_scale(&loaded_position.params);
+			let mut report = PositionReport {
+				market: loaded_position.market,
+				size: loaded_position.record.position.size,
+				entry_price: loaded_position.record.position.entry_price(&scale).ok().flatten(),
+				mark_price: loaded_position.prices.map(|p| p.mark),
+				notional: 0,
+				unrealized_pnl: 0,
+				funding_owed: 0,
+				initial_requirement: 0,
+				maintenance_requirement: 0,
+				liquidation_price: None,
+				isolated_margin: loaded_position.record.isolated_margin,
+				isolated_health: None,
+			};
+			if let Some(exposure) = loaded_position.exposure() {
+				if let Ok(figures) = risk_engine::position_margin(&exposure) {
+					report.notional = figures.notional;
+					report.unrealized_pnl = figures.unrealized_pnl;
+					report.funding_owed = figures.funding_owed;
+					report.initial_requirement = figures.initial_requirement;
+					report.maintenance_requirement = figures.maintenance_requirement;
+				}
+				match loaded_position.record.isolated_margin {
+					Some(margin) => {
+						let isolated = IsolatedPosition { margin, exposure };
+						report.isolated_health =
+							risk_engine::isolated_margin(&isolated).ok().map(|f| f.health);
+						report.liquidation_price =
+							risk_engine::isolated_liquidation_price(&isolated).ok().flatten();
+					},
+					None => {
+						report.liquidation_price =
+							risk_engine::cross_liquidation_price(&account, cross_index)
+								.ok()
+								.flatten();
+						cross_index += 1;
+					},
+				}
+			}
+			positions.push(report);
+		}
+
+		Ok(AccountReport {
+			collateral,
+			equity_initial: cross.margin.equity_initial,
+			equity_maintenance: cross.margin.equity_maintenance,
+			initial_requirement: cross.margin.initial_requirement,
+			maintenance_requirement: cross.margin.maintenance_requirement,
+			free_collateral: cross.margin.free_collateral,
+			health: cross.margin.health,
+			positions,
+			uses_stale_prices: cross.stale,
+		})
+	}
+
+	/// A market's parameters and state.
+	pub fn market_report(market: MarketId) -> Option<MarketReport<T::OracleKey>> {
+		let params = Markets::<T>::get(market)?;
+		let state = MarketStates::<T>::get(market);
+		let prices = Self::market_prices(&params, &state);
+		Some(MarketReport {
+			id: market,
+			symbol: params.symbol.to_vec(),
+			oracle_key: params.oracle_key,
+			size_decimals: params.size_decimals,
+			tick_size: params.tick_size,
+			lot_size: params.lot_size,
+			min_size: params.min_size,
+			tiers: params.tiers.iter().copied().collect::<Vec<MarginTier>>(),
+			taker_fee: params.taker_fee,
+			maker_fee: params.maker_fee,
+			funding_interval_ms: params.funding_interval_ms,
+			funding_rate_cap: params.funding_rate_cap,
+			open_interest_cap: params.open_interest_cap,
+			status: params.status,
+			open_interest: state.open_interest,
+			funding_index: state.funding_index,
+			index_price: T::PriceProvider::price(&params.oracle_key),
+			mark_price: prices.map(|p| p.mark),
+			last_trade_price: state.last_trade_price,
+		})
+	}
+}

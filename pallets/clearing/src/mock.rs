@@ -1,0 +1,250 @@
+//! A test runtime: System, Balances (for asset deposits), Assets (USDC and BTC) and the
+//! clearing pallet, with a price table and a clock the tests set.
+
+use crate as pallet_clearing;
+use crate::{CollateralConfig, MarketParams, MarketStatus, PriceProvider};
+use frame_support::{
+	derive_impl, parameter_types,
+	traits::{AsEnsureOriginWithArg, ConstU32, ConstU8},
+	BoundedVec, PalletId,
+};
+use frame_system::{EnsureRoot, EnsureSigned};
+use risk_engine::{CollateralParams, MarginTier, Price};
+use sp_arithmetic::{FixedU128, Perbill};
+use sp_runtime::BuildStorage;
+use std::{cell::RefCell, collections::BTreeMap};
+
+type Block = frame_system::mocking::MockBlock<Test>;
+
+/// Account ids.
+pub const ALICE: u64 = 1;
+pub const BOB: u64 = 2;
+pub const CHARLIE: u64 = 3;
+pub const FEES: u64 = 99;
+/// Asset ids.
+pub const USDC: u32 = 1;
+pub const BTC: u32 = 2;
+/// Oracle keys.
+pub const BTC_PRICE: u32 = 10;
+/// Market ids.
+pub const BTC_PERP: u32 = 0;
+/// One USDC and one BTC in smallest units.
+pub const ONE_USDC: u128 = 1_000_000;
+pub const ONE_BTC: u128 = 100_000_000;
+/// The clock at genesis (ms).
+pub const START_MS: u64 = 1_700_000_000_000;
+
+#[frame_support::runtime]
+mod runtime {
+	#[runtime::runtime]
+	#[runtime::derive(
+		RuntimeCall,
+		RuntimeEvent,
+		RuntimeError,
+		RuntimeOrigin,
+		RuntimeFreezeReason,
+		RuntimeHoldReason,
+		RuntimeSlashReason,
+		RuntimeLockId,
+		RuntimeTask,
+		RuntimeViewFunction
+	)]
+	pub struct Test;
+
+	#[runtime::pallet_index(0)]
+	pub type System = frame_system;
+	#[runtime::pallet_index(1)]
+	pub type Balances = pallet_balances;
+	#[runtime::pallet_index(2)]
+	pub type Assets = pallet_assets;
+	#[runtime::pallet_index(3)]
+	pub type Clearing = pallet_clearing;
+}
+
+#[derive_impl(frame_system::config_preludes::TestDefaultConfig)]
+impl frame_system::Config for Test {
+	type Block = Block;
+	type AccountData = pallet_balances::AccountData<u64>;
+}
+
+#[derive_impl(pallet_balances::config_preludes::TestDefaultConfig)]
+impl pallet_balances::Config for Test {
+	type AccountStore = System;
+}
+
+#[derive_impl(pallet_assets::config_preludes::TestDefaultConfig)]
+impl pallet_assets::Config for Test {
+	type Balance = u128;
+	type Currency = Balances;
+	type CreateOrigin = AsEnsureOriginWithArg<EnsureSigned<u64>>;
+	type ForceOrigin = EnsureRoot<u64>;
+}
+
+thread_local! {
+	static PRICES: RefCell<BTreeMap<u32, (Price, u64)>> = RefCell::new(BTreeMap::new());
+	static NOW: RefCell<u64> = const { RefCell::new(START_MS) };
+}
+
+/// The test oracle: a table the tests fill.
+pub struct TestPrices;
+impl PriceProvider<u32> for TestPrices {
+	fn price(key: &u32) -> Option<(Price, u64)> {
+		PRICES.with(|p| p.borrow().get(key).copied())
+	}
+}
+
+/// Sets `key`'s price to `usd` (whole dollars), observed now.
+pub fn set_price(key: u32, usd: u128) {
+	set_price_at(key, FixedU128::from_inner(usd * 1_000_000_000_000_000_000), now());
+}
+
+/// Sets `key`'s price and when it was observed.
+pub fn set_price_at(key: u32, price: Price, observed_at: u64) {
+	PRICES.with(|p| p.borrow_mut().insert(key, (price, observed_at)));
+}
+
+/// Removes `key`'s price.
+pub fn clear_price(key: u32) {
+	PRICES.with(|p| p.borrow_mut().remove(&key));
+}
+
+/// The test clock.
+pub struct TestTime;
+impl frame_support::traits::Time for TestTime {
+	type Moment = u64;
+	fn now() -> u64 {
+		now()
+	}
+}
+
+/// The current test time (ms).
+pub fn now() -> u64 {
+	NOW.with(|n| *n.borrow())
+}
+
+/// Moves the clock forward by `ms`.
+pub fn advance(ms: u64) {
+	NOW.with(|n| *n.borrow_mut() += ms);
+}
+
+parameter_types! {
+	pub const ClearingPalletId: PalletId = PalletId(*b"clr/clrh");
+	pub const SettlementAsset: u32 = USDC;
+	pub const FeeAccount: u64 = FEES;
+}
+
+impl pallet_clearing::Config for Test {
+	type AssetId = u32;
+	type Assets = Assets;
+	type OracleKey = u32;
+	type PriceProvider = TestPrices;
+	type Time = TestTime;
+	type SettlementAsset = SettlementAsset;
+	type SettlementDecimals = ConstU8<6>;
+	type RiskOrigin = EnsureRoot<u64>;
+	type PalletId = ClearingPalletId;
+	type FeeAccount = FeeAccount;
+	type MaxCollateralAssets = ConstU32<4>;
+	type MaxPositionsPerAccount = ConstU32<4>;
+	type MaxMarginTiers = ConstU32<4>;
+	type MaxSymbolLength = ConstU32<16>;
+	type WeightInfo = ();
+}
+
+/// USDC: the settlement asset, at par.
+pub fn usdc_config() -> CollateralConfig<u32> {
+	CollateralConfig {
+		oracle_key: None,
+		params: CollateralParams {
+			decimals: 6,
+			initial_haircut: Perbill::one(),
+			maintenance_haircut: Perbill::one(),
+		},
+		deposit_cap: 100_000_000 * ONE_USDC,
+	}
+}
+
+/// BTC collateral: 90% initial, 95% maintenance.
+pub fn btc_config() -> CollateralConfig<u32> {
+	CollateralConfig {
+		oracle_key: Some(BTC_PRICE),
+		params: CollateralParams {
+			decimals: 8,
+			initial_haircut: Perbill::from_percent(90),
+			maintenance_haircut: Perbill::from_percent(95),
+		},
+		deposit_cap: 1_000 * ONE_BTC,
+	}
+}
+
+/// BTC-PERP: sizes in satoshi, lots of 0.0001 BTC, tick 0.1 USD, 5%/3% up to 1M USDC of
+/// notional and 10%/6% above, 0.05% taker and 0.02% maker fees, hourly funding capped at
+/// 0.75%, a 1% mark band and 1,000 BTC of open interest.
+pub fn btc_perp() -> crate::MarketParamsOf<Test> {
+	MarketParams {
+		symbol: BoundedVec::truncate_from(b"BTC-PERP".to_vec()),
+		oracle_key: BTC_PRICE,
+		size_decimals: 8,
+		tick_size: FixedU128::from_rational(1, 10),
+		lot_size: 10_000,
+		min_size: 10_000,
+		tiers: BoundedVec::truncate_from(vec![
+			MarginTier {
+				notional_floor: 0,
+				initial_fraction: Perbill::from_percent(5),
+				maintenance_fraction: Perbill::from_percent(3),
+			},
+			MarginTier {
+				notional_floor: 1_000_000 * ONE_USDC,
+				initial_fraction: Perbill::from_percent(10),
+				maintenance_fraction: Perbill::from_percent(6),
+			},
+		]),
+		taker_fee: Perbill::from_parts(500_000),
+		maker_fee: Perbill::from_parts(200_000),
+		funding_interval_ms: 3_600_000,
+		funding_rate_cap: Perbill::from_parts(7_500_000),
+		mark_price_band: Perbill::from_percent(1),
+		open_interest_cap: 1_000 * ONE_BTC,
+		status: MarketStatus::Active,
+	}
+}
+
+/// Genesis: USDC and BTC registered and minted to Alice, Bob and Charlie (1M USDC, 10 BTC
+/// each), BTC-PERP listed, BTC at 60,000 USD.
+pub fn new_test_ext() -> sp_io::TestExternalities {
+	PRICES.with(|p| p.borrow_mut().clear());
+	NOW.with(|n| *n.borrow_mut() = START_MS);
+	let mut storage = frame_system::GenesisConfig::<Test>::default().build_storage().unwrap();
+	pallet_balances::GenesisConfig::<Test> {
+		balances: vec![(ALICE, 1_000), (BOB, 1_000), (CHARLIE, 1_000), (FEES, 1_000)],
+		..Default::default()
+	}
+	.assimilate_storage(&mut storage)
+	.unwrap();
+	let traders = [ALICE, BOB, CHARLIE];
+	pallet_assets::GenesisConfig::<Test> {
+		assets: vec![(USDC, ALICE, true, 1), (BTC, ALICE, true, 1)],
+		metadata: vec![],
+		accounts: traders
+			.iter()
+			.flat_map(|who| [(USDC, *who, 1_000_000 * ONE_USDC), (BTC, *who, 10 * ONE_BTC)])
+			.collect(),
+		next_asset_id: None,
+	}
+	.assimilate_storage(&mut storage)
+	.unwrap();
+	pallet_clearing::GenesisConfig::<Test> {
+		collateral: vec![(USDC, usdc_config()), (BTC, btc_config())],
+		markets: vec![(BTC_PERP, btc_perp())],
+		max_price_age_ms: Some(60_000),
+	}
+	.assimilate_storage(&mut storage)
+	.unwrap();
+	let mut ext = sp_io::TestExternalities::new(storage);
+	ext.execute_with(|| {
+		System::set_block_number(1);
+		set_price(BTC_PRICE, 60_000);
+	});
+	ext
+}

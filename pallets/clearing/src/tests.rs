@@ -1,0 +1,957 @@
+//! Every call and every error of the clearing pallet, on the mock runtime.
+
+use crate::{mock::*, pallet::*, Clearing as _, MarketStatus, PositionRecord, PriceProvider as _};
+use frame_support::{assert_noop, assert_ok, traits::fungibles::Inspect};
+use risk_engine::MarginTier;
+use sp_arithmetic::{FixedI128, FixedU128, Perbill};
+use sp_runtime::DispatchError;
+
+type ClearingPallet = crate::Pallet<Test>;
+
+fn usd(dollars: u128) -> FixedU128 {
+	FixedU128::from_inner(dollars * 1_000_000_000_000_000_000)
+}
+
+fn deposit(who: u64, asset: u32, amount: u128) {
+	assert_ok!(ClearingPallet::deposit(RuntimeOrigin::signed(who), asset, amount));
+}
+
+fn events() -> Vec<Event<Test>> {
+	System::events()
+		.into_iter()
+		.filter_map(|r| match r.event {
+			RuntimeEvent::Clearing(event) => Some(event),
+			_ => None,
+		})
+		.collect()
+}
+
+fn position(who: u64) -> Option<PositionRecord> {
+	Positions::<Test>::get(who).get(&BTC_PERP).copied()
+}
+
+fn usdc_tokens(who: u64) -> u128 {
+	<Assets as Inspect<u64>>::balance(USDC, &who)
+}
+
+// ------------------------------------------------------------------ risk origin calls
+
+#[test]
+fn register_collateral_checks_origin_oracle_key_and_haircuts() {
+	new_test_ext().execute_with(|| {
+		let mut config = btc_config();
+		assert_noop!(
+			ClearingPallet::register_collateral(RuntimeOrigin::signed(ALICE), BTC, config.clone()),
+			DispatchError::BadOrigin
+		);
+		config.oracle_key = None;
+		assert_noop!(
+			ClearingPallet::register_collateral(RuntimeOrigin::root(), BTC, config.clone()),
+			Error::<Test>::InvalidOracleKey
+		);
+		let mut usdc = usdc_config();
+		usdc.oracle_key = Some(BTC_PRICE);
+		assert_noop!(
+			ClearingPallet::register_collateral(RuntimeOrigin::root(), USDC, usdc),
+			Error::<Test>::InvalidOracleKey
+		);
+		let mut bad = btc_config();
+		bad.params.maintenance_haircut = Perbill::from_percent(50);
+		assert_noop!(
+			ClearingPallet::register_collateral(RuntimeOrigin::root(), BTC, bad),
+			Error::<Test>::InvalidHaircuts
+		);
+		let mut decimals = btc_config();
+		decimals.params.decimals = 40;
+		assert_noop!(
+			ClearingPallet::register_collateral(RuntimeOrigin::root(), BTC, decimals),
+			Error::<Test>::UnsupportedDecimals
+		);
+		let mut lower_cap = btc_config();
+		lower_cap.deposit_cap = ONE_BTC;
+		assert_ok!(ClearingPallet::register_collateral(
+			RuntimeOrigin::root(),
+			BTC,
+			lower_cap.clone()
+		));
+		assert_eq!(CollateralAssets::<Test>::get(BTC), Some(lower_cap.clone()));
+		assert_eq!(
+			events().last(),
+			Some(&Event::CollateralRegistered { asset: BTC, config: lower_cap })
+		);
+	});
+}
+
+#[test]
+fn register_market_validates_every_parameter() {
+	new_test_ext().execute_with(|| {
+		assert_noop!(
+			ClearingPallet::register_market(RuntimeOrigin::signed(ALICE), 7, btc_perp()),
+			DispatchError::BadOrigin
+		);
+		let mut tiers = btc_perp();
+		tiers.tiers[0].maintenance_fraction = Perbill::from_percent(6);
+		assert_noop!(
+			ClearingPallet::register_market(RuntimeOrigin::root(), 7, tiers),
+			Error::<Test>::InvalidMarginTiers
+		);
+		let mut no_tiers = btc_perp();
+		no_tiers.tiers.clear();
+		assert_noop!(
+			ClearingPallet::register_market(RuntimeOrigin::root(), 7, no_tiers),
+			Error::<Test>::InvalidMarginTiers
+		);
+		// One satoshi at a 0.1 USD tick is 0.000001 USD... times 10^-2: not a whole unit.
+		let mut inexact = btc_perp();
+		inexact.lot_size = 1;
+		inexact.min_size = 1;
+		assert_noop!(
+			ClearingPallet::register_market(RuntimeOrigin::root(), 7, inexact),
+			Error::<Test>::InvalidMarketSizes
+		);
+		let mut odd_minimum = btc_perp();
+		odd_minimum.min_size = 15_000;
+		assert_noop!(
+			ClearingPallet::register_market(RuntimeOrigin::root(), 7, odd_minimum),
+			Error::<Test>::InvalidMarketSizes
+		);
+		let mut zero_tick = btc_perp();
+		zero_tick.tick_size = FixedU128::from_inner(0);
+		assert_noop!(
+			ClearingPallet::register_market(RuntimeOrigin::root(), 7, zero_tick),
+			Error::<Test>::InvalidMarketSizes
+		);
+		let mut no_interval = btc_perp();
+		no_interval.funding_interval_ms = 0;
+		assert_noop!(
+			ClearingPallet::register_market(RuntimeOrigin::root(), 7, no_interval),
+			Error::<Test>::InvalidFundingInterval
+		);
+		let mut decimals = btc_perp();
+		decimals.size_decimals = 30;
+		assert_noop!(
+			ClearingPallet::register_market(RuntimeOrigin::root(), 7, decimals),
+			Error::<Test>::UnsupportedDecimals
+		);
+		assert_ok!(ClearingPallet::register_market(RuntimeOrigin::root(), 7, btc_perp()));
+		assert_eq!(Markets::<Test>::get(7), Some(btc_perp()));
+		assert_eq!(MarketStates::<Test>::get(7).last_funding_ms, now());
+		assert_eq!(
+			events().last(),
+			Some(&Event::MarketRegistered { market: 7, params: btc_perp() })
+		);
+	});
+}
+
+#[test]
+fn market_status_and_max_price_age_are_risk_parameters() {
+	new_test_ext().execute_with(|| {
+		assert_noop!(
+			ClearingPallet::set_market_status(
+				RuntimeOrigin::signed(ALICE),
+				BTC_PERP,
+				MarketStatus::Closed
+			),
+			DispatchError::BadOrigin
+		);
+		assert_noop!(
+			ClearingPallet::set_market_status(RuntimeOrigin::root(), 42, MarketStatus::Closed),
+			Error::<Test>::UnknownMarket
+		);
+		assert_ok!(ClearingPallet::set_market_status(
+			RuntimeOrigin::root(),
+			BTC_PERP,
+			MarketStatus::ReduceOnly
+		));
+		assert_eq!(Markets::<Test>::get(BTC_PERP).unwrap().status, MarketStatus::ReduceOnly);
+		assert_eq!(
+			events().last(),
+			Some(&Event::MarketStatusChanged {
+				market: BTC_PERP,
+				status: MarketStatus::ReduceOnly
+			})
+		);
+
+		assert_noop!(
+			ClearingPallet::set_max_price_age(RuntimeOrigin::signed(ALICE), 5),
+			DispatchError::BadOrigin
+		);
+		assert_noop!(
+			ClearingPallet::set_max_price_age(RuntimeOrigin::root(), 0),
+			Error::<Test>::ZeroAmount
+		);
+		assert_ok!(ClearingPallet::set_max_price_age(RuntimeOrigin::root(), 5_000));
+		assert_eq!(MaxPriceAge::<Test>::get(), 5_000);
+		assert_eq!(events().last(), Some(&Event::MaxPriceAgeChanged { max_price_age_ms: 5_000 }));
+	});
+}
+
+// ------------------------------------------------------------------ deposits and withdrawals
+
+#[test]
+fn deposit_moves_tokens_into_the_pool() {
+	new_test_ext().execute_with(|| {
+		let pallet = ClearingPallet::account_id();
+		deposit(ALICE, USDC, 10_000 * ONE_USDC);
+		deposit(ALICE, BTC, ONE_BTC);
+		assert_eq!(usdc_tokens(ALICE), 990_000 * ONE_USDC);
+		assert_eq!(usdc_tokens(pallet), 10_000 * ONE_USDC);
+		assert_eq!(<Assets as Inspect<u64>>::balance(BTC, &pallet), ONE_BTC);
+		assert_eq!(SettlementBalances::<Test>::get(ALICE), 10_000 * ONE_USDC as i128);
+		assert_eq!(CollateralBalances::<Test>::get(ALICE).get(&BTC), Some(&ONE_BTC));
+		assert_eq!(TotalDeposits::<Test>::get(BTC), ONE_BTC);
+		assert_eq!(
+			events().last(),
+			Some(&Event::Deposited { who: ALICE, asset: BTC, amount: ONE_BTC })
+		);
+	});
+}
+
+#[test]
+fn deposit_errors() {
+	new_test_ext().execute_with(|| {
+		assert_noop!(
+			ClearingPallet::deposit(RuntimeOrigin::signed(ALICE), USDC, 0),
+			Error::<Test>::ZeroAmount
+		);
+		assert_noop!(
+			ClearingPallet::deposit(RuntimeOrigin::signed(ALICE), 77, 1),
+			Error::<Test>::UnknownCollateral
+		);
+		let mut capped = btc_config();
+		capped.deposit_cap = ONE_BTC;
+		assert_ok!(ClearingPallet::register_collateral(RuntimeOrigin::root(), BTC, capped));
+		deposit(ALICE, BTC, ONE_BTC / 2);
+		assert_noop!(
+			ClearingPallet::deposit(RuntimeOrigin::signed(BOB), BTC, ONE_BTC / 2 + 1),
+			Error::<Test>::DepositCapExceeded
+		);
+		// More than the account holds: the token transfer fails and nothing is booked.
+		assert_noop!(
+			ClearingPallet::deposit(RuntimeOrigin::signed(BOB), USDC, 2_000_000 * ONE_USDC),
+			sp_runtime::TokenError::FundsUnavailable
+		);
+	});
+}
+
+#[test]
+fn withdraw_returns_tokens_without_positions_even_at_stale_prices() {
+	new_test_ext().execute_with(|| {
+		deposit(ALICE, BTC, ONE_BTC);
+		clear_price(BTC_PRICE);
+		assert_ok!(ClearingPallet::withdraw(RuntimeOrigin::signed(ALICE), BTC, ONE_BTC));
+		assert_eq!(<Assets as Inspect<u64>>::balance(BTC, &ALICE), 10 * ONE_BTC);
+		assert!(CollateralBalances::<Test>::get(ALICE).is_empty());
+		assert_eq!(TotalDeposits::<Test>::get(BTC), 0);
+		assert_eq!(
+			events().last(),
+			Some(&Event::Withdrawn { who: ALICE, asset: BTC, amount: ONE_BTC })
+		);
+	});
+}
+
+#[test]
+fn withdraw_errors() {
+	new_test_ext().execute_with(|| {
+		deposit(ALICE, USDC, 1_000 * ONE_USDC);
+		assert_noop!(
+			ClearingPallet::withdraw(RuntimeOrigin::signed(ALICE), USDC, 0),
+			Error::<Test>::ZeroAmount
+		);
+		assert_noop!(
+			ClearingPallet::withdraw(RuntimeOrigin::signed(ALICE), 77, 1),
+			Error::<Test>::UnknownCollateral
+		);
+		assert_noop!(
+			ClearingPallet::withdraw(RuntimeOrigin::signed(ALICE), USDC, 1_000 * ONE_USDC + 1),
+			Error::<Test>::InsufficientCollateral
+		);
+		assert_noop!(
+			ClearingPallet::withdraw(RuntimeOrigin::signed(ALICE), BTC, 1),
+			Error::<Test>::InsufficientCollateral
+		);
+	});
+}
+
+/// Alice and Bob with 10,000 USDC each; Bob (maker) sells Alice (taker) 1 BTC at 60,000.
+fn open_one_btc() {
+	deposit(ALICE, USDC, 10_000 * ONE_USDC);
+	deposit(BOB, USDC, 10_000 * ONE_USDC);
+	assert_ok!(ClearingPallet::settle_trade(&BOB, &ALICE, BTC_PERP, ONE_BTC as i128, usd(60_000)));
+}
+
+#[test]
+fn withdraw_beyond_free_collateral_is_refused_and_changes_nothing() {
+	new_test_ext().execute_with(|| {
+		open_one_btc();
+		// Alice: 10,000 - 30 taker fee = 9,970; initial requirement 5% of 60,000 = 3,000.
+		let free = 9_970 * ONE_USDC - 3_000 * ONE_USDC;
+		assert_eq!(ClearingPallet::account_report(&ALICE).unwrap().free_collateral, free as i128);
+		assert_noop!(
+			ClearingPallet::withdraw(RuntimeOrigin::signed(ALICE), USDC, free + 1),
+			Error::<Test>::BelowInitialMargin
+		);
+		assert_ok!(ClearingPallet::withdraw(RuntimeOrigin::signed(ALICE), USDC, free));
+		assert_eq!(ClearingPallet::account_report(&ALICE).unwrap().free_collateral, 0);
+	});
+}
+
+#[test]
+fn withdraw_needing_a_stale_price_is_refused() {
+	new_test_ext().execute_with(|| {
+		open_one_btc();
+		advance(60_001);
+		assert_noop!(
+			ClearingPallet::withdraw(RuntimeOrigin::signed(ALICE), USDC, ONE_USDC),
+			Error::<Test>::StalePrice
+		);
+	});
+}
+
+// ------------------------------------------------------------------ trades
+
+#[test]
+fn a_trade_opens_both_positions_books_fees_and_open_interest() {
+	new_test_ext().execute_with(|| {
+		open_one_btc();
+		let alice = position(ALICE).unwrap();
+		let bob = position(BOB).unwrap();
+		assert_eq!(
+			(alice.position.size, alice.position.cost),
+			(ONE_BTC as i128, 60_000 * ONE_USDC as i128)
+		);
+		assert_eq!(
+			(bob.position.size, bob.position.cost),
+			(-(ONE_BTC as i128), -(60_000 * ONE_USDC as i128))
+		);
+		assert_eq!(alice.isolated_margin, None);
+		// Taker 0.05% of 60,000 = 30; maker 0.02% = 12.
+		assert_eq!(SettlementBalances::<Test>::get(ALICE), (10_000 - 30) * ONE_USDC as i128);
+		assert_eq!(SettlementBalances::<Test>::get(BOB), (10_000 - 12) * ONE_USDC as i128);
+		assert_eq!(SettlementBalances::<Test>::get(FEES), 42 * ONE_USDC as i128);
+		let state = MarketStates::<Test>::get(BTC_PERP);
+		assert_eq!(state.open_interest, ONE_BTC);
+		assert_eq!(state.last_trade_price, Some(usd(60_000)));
+		assert_eq!(
+			events().last(),
+			Some(&Event::TradeSettled {
+				market: BTC_PERP,
+				maker: BOB,
+				taker: ALICE,
+				size: ONE_BTC as i128,
+				price: usd(60_000),
+				maker_fee: 12 * ONE_USDC,
+				taker_fee: 30 * ONE_USDC,
+				maker_realized_pnl: 0,
+				taker_realized_pnl: 0,
+			})
+		);
+	});
+}
+
+#[test]
+fn closing_realizes_pnl_and_releases_open_interest() {
+	new_test_ext().execute_with(|| {
+		open_one_btc();
+		set_price(BTC_PRICE, 61_000);
+		// Alice sells her 1 BTC back to Bob at 61,000: +1,000 for Alice, -1,000 for Bob.
+		assert_ok!(ClearingPallet::settle_trade(
+			&BOB,
+			&ALICE,
+			BTC_PERP,
+			-(ONE_BTC as i128),
+			usd(61_000)
+		));
+		assert_eq!(position(ALICE), None);
+		assert_eq!(position(BOB), None);
+		assert_eq!(MarketStates::<Test>::get(BTC_PERP).open_interest, 0);
+		// Fees: Alice 30 + 30.5, Bob 12 + 12.2.
+		assert_eq!(
+			SettlementBalances::<Test>::get(ALICE),
+			(10_000 + 1_000) * ONE_USDC as i128 - 30 * ONE_USDC as i128 - 30_500_000
+		);
+		assert_eq!(
+			SettlementBalances::<Test>::get(BOB),
+			(10_000 - 1_000) * ONE_USDC as i128 - 12 * ONE_USDC as i128 - 12_200_000
+		);
+	});
+}
+
+#[test]
+fn trade_rule_errors() {
+	new_test_ext().execute_with(|| {
+		deposit(ALICE, USDC, 10_000 * ONE_USDC);
+		deposit(BOB, USDC, 10_000 * ONE_USDC);
+		let one = ONE_BTC as i128;
+		assert_noop!(
+			ClearingPallet::settle_trade(&ALICE, &ALICE, BTC_PERP, one, usd(60_000)),
+			Error::<Test>::SelfTrade
+		);
+		assert_noop!(
+			ClearingPallet::settle_trade(&BOB, &ALICE, 9, one, usd(60_000)),
+			Error::<Test>::UnknownMarket
+		);
+		assert_noop!(
+			ClearingPallet::settle_trade(
+				&BOB,
+				&ALICE,
+				BTC_PERP,
+				one,
+				FixedU128::from_rational(600_005, 100)
+			),
+			Error::<Test>::PriceNotOnTick
+		);
+		assert_noop!(
+			ClearingPallet::settle_trade(&BOB, &ALICE, BTC_PERP, one, FixedU128::from_inner(0)),
+			Error::<Test>::PriceNotOnTick
+		);
+		assert_noop!(
+			ClearingPallet::settle_trade(&BOB, &ALICE, BTC_PERP, 0, usd(60_000)),
+			Error::<Test>::InvalidSize
+		);
+		assert_noop!(
+			ClearingPallet::settle_trade(&BOB, &ALICE, BTC_PERP, 15_000, usd(60_000)),
+			Error::<Test>::InvalidSize
+		);
+		let mut small_lots = btc_perp();
+		small_lots.min_size = 20_000;
+		assert_ok!(ClearingPallet::register_market(RuntimeOrigin::root(), BTC_PERP, small_lots));
+		assert_noop!(
+			ClearingPallet::settle_trade(&BOB, &ALICE, BTC_PERP, 10_000, usd(60_000)),
+			Error::<Test>::InvalidSize
+		);
+		assert_ok!(ClearingPallet::set_market_status(
+			RuntimeOrigin::root(),
+			BTC_PERP,
+			MarketStatus::Closed
+		));
+		assert_noop!(
+			ClearingPallet::settle_trade(&BOB, &ALICE, BTC_PERP, one, usd(60_000)),
+			Error::<Test>::MarketNotTrading
+		);
+	});
+}
+
+#[test]
+fn reduce_only_markets_take_only_reducing_trades() {
+	new_test_ext().execute_with(|| {
+		open_one_btc();
+		deposit(CHARLIE, USDC, 10_000 * ONE_USDC);
+		assert_ok!(ClearingPallet::set_market_status(
+			RuntimeOrigin::root(),
+			BTC_PERP,
+			MarketStatus::ReduceOnly
+		));
+		let half = ONE_BTC as i128 / 2;
+		// Charlie would open: refused.
+		assert_noop!(
+			ClearingPallet::settle_trade(&CHARLIE, &ALICE, BTC_PERP, -half, usd(60_000)),
+			Error::<Test>::MarketNotTrading
+		);
+		// Alice and Bob both reduce: fine.
+		assert_ok!(ClearingPallet::settle_trade(&BOB, &ALICE, BTC_PERP, -half, usd(60_000)));
+		assert_eq!(position(ALICE).unwrap().position.size, half);
+	});
+}
+
+#[test]
+fn open_interest_cap_is_enforced() {
+	new_test_ext().execute_with(|| {
+		let mut capped = btc_perp();
+		capped.open_interest_cap = ONE_BTC;
+		assert_ok!(ClearingPallet::register_market(RuntimeOrigin::root(), BTC_PERP, capped));
+		open_one_btc();
+		deposit(CHARLIE, USDC, 10_000 * ONE_USDC);
+		assert_noop!(
+			ClearingPallet::settle_trade(&CHARLIE, &ALICE, BTC_PERP, 10_000, usd(60_000)),
+			Error::<Test>::OpenInterestCapExceeded
+		);
+		// Moving a long from Alice to Charlie keeps open interest at the cap.
+		assert_ok!(ClearingPallet::settle_trade(&CHARLIE, &ALICE, BTC_PERP, -10_000, usd(60_000)));
+		assert_eq!(MarketStates::<Test>::get(BTC_PERP).open_interest, ONE_BTC);
+	});
+}
+
+#[test]
+fn margin_failures_name_the_side_and_change_nothing() {
+	new_test_ext().execute_with(|| {
+		deposit(ALICE, USDC, 10_000 * ONE_USDC);
+		deposit(BOB, USDC, 10_000 * ONE_USDC);
+		// 4 BTC at 60,000 needs 12,000 of initial margin (+ fees): too much for either.
+		let four = 4 * ONE_BTC as i128;
+		assert_noop!(
+			ClearingPallet::settle_trade(&BOB, &ALICE, BTC_PERP, four, usd(60_000)),
+			Error::<Test>::MakerMarginInsufficient
+		);
+		deposit(BOB, USDC, 10_000 * ONE_USDC);
+		assert_noop!(
+			ClearingPallet::settle_trade(&BOB, &ALICE, BTC_PERP, four, usd(60_000)),
+			Error::<Test>::TakerMarginInsufficient
+		);
+		assert_eq!(position(ALICE), None);
+		assert_eq!(SettlementBalances::<Test>::get(FEES), 0);
+	});
+}
+
+#[test]
+fn risk_increasing_trades_need_a_fresh_price_reducing_ones_do_not() {
+	new_test_ext().execute_with(|| {
+		open_one_btc();
+		advance(60_001);
+		assert_noop!(
+			ClearingPallet::settle_trade(&BOB, &ALICE, BTC_PERP, 10_000, usd(60_000)),
+			Error::<Test>::StalePrice
+		);
+		assert_ok!(ClearingPallet::settle_trade(&BOB, &ALICE, BTC_PERP, -10_000, usd(60_000)));
+		clear_price(BTC_PRICE);
+		assert_ok!(ClearingPallet::settle_trade(&BOB, &ALICE, BTC_PERP, -10_000, usd(60_000)));
+	});
+}
+
+#[test]
+fn too_many_positions_is_a_typed_error() {
+	new_test_ext().execute_with(|| {
+		deposit(ALICE, USDC, 100_000 * ONE_USDC);
+		deposit(BOB, USDC, 100_000 * ONE_USDC);
+		for market in 1..=4u32 {
+			assert_ok!(ClearingPallet::register_market(RuntimeOrigin::root(), market, btc_perp()));
+		}
+		for market in 0..4u32 {
+			assert_ok!(ClearingPallet::settle_trade(&BOB, &ALICE, market, 10_000, usd(60_000)));
+		}
+		assert_noop!(
+			ClearingPallet::settle_trade(&BOB, &ALICE, 4, 10_000, usd(60_000)),
+			Error::<Test>::TooManyPositions
+		);
+	});
+}
+
+// ------------------------------------------------------------------ funding
+
+#[test]
+fn funding_accrues_from_the_mark_premium_and_settles_on_touch() {
+	new_test_ext().execute_with(|| {
+		open_one_btc();
+		// The last trade at 60,000 with the index now at 59,700: mark = 60,000 (inside the
+		// 1% band), premium = 300 / 59,700 = 0.5025..%, below the 0.75% cap.
+		set_price(BTC_PRICE, 59_700);
+		advance(1_800_000); // half an interval
+		set_price(BTC_PRICE, 59_700);
+		let prices =
+			ClearingPallet::market_prices(&btc_perp(), &MarketStates::<Test>::get(BTC_PERP))
+				.unwrap();
+		assert_eq!(prices.mark, usd(60_000));
+		let params = Markets::<Test>::get(BTC_PERP).unwrap();
+		let state = ClearingPallet::accrue_funding(BTC_PERP, &params).unwrap();
+		// Index moves by rate x index x 0.5 = 300 / 59,700 x 59,700 x 0.5 = 150 USD per BTC.
+		// The rate is truncated to 18 decimals before it is multiplied by the index, so the
+		// result may fall short by up to 59,700 x 0.5 units of 10^-18.
+		let expected = FixedI128::from_inner(150_000_000_000_000_000_000);
+		let shortfall = expected.into_inner() - state.funding_index.into_inner();
+		assert!((0..=29_850).contains(&shortfall), "{:?}", state.funding_index);
+		// Alice (long 1 BTC) pays ~150 USDC when her position is touched; Bob receives.
+		let alice_before = SettlementBalances::<Test>::get(ALICE);
+		let bob_before = SettlementBalances::<Test>::get(BOB);
+		assert_ok!(ClearingPallet::settle_trade(&BOB, &ALICE, BTC_PERP, -10_000, usd(59_700)));
+		let paid = events()
+			.iter()
+			.find_map(|e| match e {
+				Event::FundingSettled { who: ALICE, paid, .. } => Some(*paid),
+				_ => None,
+			})
+			.unwrap();
+		assert!((paid - 150 * ONE_USDC as i128).abs() <= 1, "paid {paid}");
+		let received = events()
+			.iter()
+			.find_map(|e| match e {
+				Event::FundingSettled { who: BOB, paid, .. } => Some(-*paid),
+				_ => None,
+			})
+			.unwrap();
+		// Rounding favours the house: the receiver never gets more than the payer pays.
+		assert!(received <= paid && paid - received <= 1);
+		assert!(SettlementBalances::<Test>::get(ALICE) < alice_before);
+		assert!(SettlementBalances::<Test>::get(BOB) > bob_before - 20 * ONE_USDC as i128);
+	});
+}
+
+#[test]
+fn no_funding_accrues_at_a_stale_index() {
+	new_test_ext().execute_with(|| {
+		open_one_btc();
+		set_price_at(BTC_PRICE, usd(50_000), now());
+		advance(120_000);
+		let params = Markets::<Test>::get(BTC_PERP).unwrap();
+		let before = MarketStates::<Test>::get(BTC_PERP);
+		assert_eq!(ClearingPallet::accrue_funding(BTC_PERP, &params).unwrap(), before);
+	});
+}
+
+// ------------------------------------------------------------------ isolated margin
+
+#[test]
+fn isolated_positions_use_their_own_margin() {
+	new_test_ext().execute_with(|| {
+		deposit(ALICE, USDC, 10_000 * ONE_USDC);
+		deposit(BOB, USDC, 10_000 * ONE_USDC);
+		assert_ok!(ClearingPallet::add_isolated_margin(
+			RuntimeOrigin::signed(ALICE),
+			BTC_PERP,
+			3_100 * ONE_USDC
+		));
+		assert_eq!(SettlementBalances::<Test>::get(ALICE), 6_900 * ONE_USDC as i128);
+		assert_eq!(
+			events().last(),
+			Some(&Event::IsolatedMarginAdded {
+				who: ALICE,
+				market: BTC_PERP,
+				amount: 3_100 * ONE_USDC
+			})
+		);
+		assert_ok!(ClearingPallet::settle_trade(
+			&BOB,
+			&ALICE,
+			BTC_PERP,
+			ONE_BTC as i128,
+			usd(60_000)
+		));
+		let record = position(ALICE).unwrap();
+		// The 30 USDC taker fee came out of the isolated margin.
+		assert_eq!(record.isolated_margin, Some(3_070 * ONE_USDC as i128));
+		assert_eq!(SettlementBalances::<Test>::get(ALICE), 6_900 * ONE_USDC as i128);
+		// 3,070 - 3,000 initial requirement = 70 free: removing 71 is refused.
+		assert_noop!(
+			ClearingPallet::remove_isolated_margin(
+				RuntimeOrigin::signed(ALICE),
+				BTC_PERP,
+				71 * ONE_USDC
+			),
+			Error::<Test>::IsolatedMarginInsufficient
+		);
+		assert_ok!(ClearingPallet::remove_isolated_margin(
+			RuntimeOrigin::signed(ALICE),
+			BTC_PERP,
+			70 * ONE_USDC
+		));
+		assert_eq!(SettlementBalances::<Test>::get(ALICE), 6_970 * ONE_USDC as i128);
+		// The cross pool has no positions: all of it is free.
+		assert_eq!(
+			ClearingPallet::account_report(&ALICE).unwrap().free_collateral,
+			6_970 * ONE_USDC as i128
+		);
+		// A trade that would take the isolated position past its margin is refused.
+		assert_noop!(
+			ClearingPallet::settle_trade(&BOB, &ALICE, BTC_PERP, 10_000, usd(60_000)),
+			Error::<Test>::TakerMarginInsufficient
+		);
+	});
+}
+
+#[test]
+fn isolated_margin_errors() {
+	new_test_ext().execute_with(|| {
+		open_one_btc();
+		assert_noop!(
+			ClearingPallet::add_isolated_margin(RuntimeOrigin::signed(ALICE), BTC_PERP, 0),
+			Error::<Test>::ZeroAmount
+		);
+		assert_noop!(
+			ClearingPallet::add_isolated_margin(RuntimeOrigin::signed(ALICE), 9, 1),
+			Error::<Test>::UnknownMarket
+		);
+		// Alice's BTC-PERP position is cross.
+		assert_noop!(
+			ClearingPallet::add_isolated_margin(RuntimeOrigin::signed(ALICE), BTC_PERP, 1),
+			Error::<Test>::NotIsolated
+		);
+		assert_noop!(
+			ClearingPallet::remove_isolated_margin(RuntimeOrigin::signed(ALICE), BTC_PERP, 1),
+			Error::<Test>::NotIsolated
+		);
+		assert_noop!(
+			ClearingPallet::remove_isolated_margin(RuntimeOrigin::signed(CHARLIE), BTC_PERP, 1),
+			Error::<Test>::NotIsolated
+		);
+		assert_noop!(
+			ClearingPallet::remove_isolated_margin(RuntimeOrigin::signed(CHARLIE), 9, 1),
+			Error::<Test>::UnknownMarket
+		);
+		// Moving more into isolated margin than the pool's free collateral allows.
+		deposit(CHARLIE, USDC, 100 * ONE_USDC);
+		assert_ok!(ClearingPallet::settle_trade(&BOB, &CHARLIE, BTC_PERP, 10_000, usd(60_000)));
+		assert_ok!(ClearingPallet::register_market(RuntimeOrigin::root(), 5, btc_perp()));
+		// Charlie: 100 - 0.003 fee = 99.997 USDC, initial requirement 0.3: 99.697 free.
+		assert_noop!(
+			ClearingPallet::add_isolated_margin(RuntimeOrigin::signed(CHARLIE), 5, 99_698_000),
+			Error::<Test>::BelowInitialMargin
+		);
+		// Withdrawing all of a flat isolated position's margin removes the record.
+		assert_ok!(ClearingPallet::add_isolated_margin(
+			RuntimeOrigin::signed(CHARLIE),
+			5,
+			ONE_USDC
+		));
+		assert_noop!(
+			ClearingPallet::remove_isolated_margin(RuntimeOrigin::signed(CHARLIE), 5, ONE_USDC + 1),
+			Error::<Test>::InsufficientCollateral
+		);
+		assert_ok!(ClearingPallet::remove_isolated_margin(
+			RuntimeOrigin::signed(CHARLIE),
+			5,
+			ONE_USDC
+		));
+		assert!(Positions::<Test>::get(CHARLIE).get(&5).is_none());
+	});
+}
+
+// ------------------------------------------------------------------ reports
+
+#[test]
+fn account_report_matches_hand_figures() {
+	new_test_ext().execute_with(|| {
+		deposit(ALICE, BTC, ONE_BTC / 2);
+		open_one_btc();
+		set_price(BTC_PRICE, 62_000);
+		let report = ClearingPallet::account_report(&ALICE).unwrap();
+		// Collateral: 9,970 USDC + 0.5 BTC at 62,000 = 31,000 (90%: 27,900; 95%: 29,450).
+		assert_eq!(report.collateral.len(), 2);
+		assert_eq!(report.collateral[1].value, Some(31_000 * ONE_USDC as i128));
+		// Mark: last trade 60,000 clamped to 62,000 x 0.99 = 61,380.
+		let position = &report.positions[0];
+		assert_eq!(position.mark_price, Some(FixedU128::from_rational(6_138_000, 100)));
+		assert_eq!(position.unrealized_pnl, 1_380 * ONE_USDC as i128);
+		assert_eq!(position.notional, 61_380 * ONE_USDC);
+		// Requirements: 5% and 3% of 61,380.
+		assert_eq!(report.initial_requirement, 3_069 * ONE_USDC);
+		assert_eq!(report.maintenance_requirement, 1_841_400_000);
+		assert_eq!(report.equity_initial, (9_970 + 27_900 + 1_380) * ONE_USDC as i128);
+		assert_eq!(report.equity_maintenance, (9_970 + 29_450 + 1_380) * ONE_USDC as i128);
+		assert_eq!(report.free_collateral, (39_250 - 3_069) * ONE_USDC as i128);
+		assert_eq!(report.health, 40_800 * ONE_USDC as i128 - 1_841_400_000);
+		assert!(position.liquidation_price.is_some());
+		assert!(!report.uses_stale_prices);
+
+		let market = ClearingPallet::market_report(BTC_PERP).unwrap();
+		assert_eq!(market.symbol, b"BTC-PERP".to_vec());
+		assert_eq!(market.open_interest, ONE_BTC);
+		assert_eq!(market.tiers.len(), 2);
+		assert_eq!(
+			market.tiers[0],
+			MarginTier {
+				notional_floor: 0,
+				initial_fraction: Perbill::from_percent(5),
+				maintenance_fraction: Perbill::from_percent(3),
+			}
+		);
+		assert!(ClearingPallet::market_report(9).is_none());
+	});
+}
+
+// ------------------------------------------------------------------ conservation
+
+mod conservation {
+	use super::*;
+	use proptest::prelude::*;
+	use sp_runtime::StateVersion;
+
+	fn storage_root(version: StateVersion) -> Vec<u8> {
+		sp_io::storage::root(version)
+	}
+
+	const TRADERS: [u64; 3] = [ALICE, BOB, CHARLIE];
+
+	#[derive(Clone, Debug)]
+	enum Op {
+		Deposit {
+			who: usize,
+			btc: bool,
+			amount: u128,
+		},
+		Withdraw {
+			who: usize,
+			btc: bool,
+			amount: u128,
+		},
+		Trade {
+			maker: usize,
+			taker: usize,
+			lots: i128,
+			price_ticks: u128,
+		},
+		AddIsolated {
+			who: usize,
+			amount: u128,
+		},
+		RemoveIsolated {
+			who: usize,
+			amount: u128,
+		},
+		MovePrice {
+			usd: u128,
+		},
+		/// Time passes while the oracle keeps feeding the same price.
+		Wait {
+			ms: u64,
+		},
+		/// Time passes without a feed (the price may go stale).
+		WaitWithoutFeed {
+			ms: u64,
+		},
+	}
+
+	fn op() -> impl Strategy<Value = Op> {
+		prop_oneof![
+			(0usize..3, any::<bool>(), 1u128..=200_000 * ONE_USDC).prop_map(
+				|(who, btc, amount)| Op::Deposit {
+					who,
+					btc,
+					amount: if btc { amount / 1_000 } else { amount }
+				}
+			),
+			(0usize..3, any::<bool>(), 1u128..=200_000 * ONE_USDC).prop_map(
+				|(who, btc, amount)| Op::Withdraw {
+					who,
+					btc,
+					amount: if btc { amount / 1_000 } else { amount }
+				}
+			),
+			(0usize..3, 1usize..3, -2_000i128..=2_000, 550_000u128..=650_000).prop_map(
+				|(maker, offset, lots, price_ticks)| Op::Trade {
+					maker,
+					taker: (maker + offset) % 3,
+					lots,
+					price_ticks
+				}
+			),
+			(0usize..3, 1u128..=20_000 * ONE_USDC)
+				.prop_map(|(who, amount)| Op::AddIsolated { who, amount }),
+			(0usize..3, 1u128..=20_000 * ONE_USDC)
+				.prop_map(|(who, amount)| Op::RemoveIsolated { who, amount }),
+			(50_000u128..=70_000).prop_map(|usd| Op::MovePrice { usd }),
+			(1u64..=3_600_000).prop_map(|ms| Op::Wait { ms }),
+			(1u64..=120_000).prop_map(|ms| Op::WaitWithoutFeed { ms }),
+		]
+	}
+
+	fn token_total(asset: u32) -> u128 {
+		let pallet = ClearingPallet::account_id();
+		TRADERS
+			.iter()
+			.chain([FEES, pallet].iter())
+			.map(|who| <Assets as Inspect<u64>>::balance(asset, who))
+			.sum()
+	}
+
+	/// Settlement claims on the pallet: ledger balances and isolated margins, less the cost
+	/// of open positions (which realized PnL will pay out or take in) and the funding they
+	/// owe but have not settled yet. Also returns the number of open positions.
+	fn settlement_claims() -> (i128, i128) {
+		let mut claims: i128 = TRADERS
+			.iter()
+			.chain([FEES].iter())
+			.map(|who| SettlementBalances::<Test>::get(who))
+			.sum();
+		let index = MarketStates::<Test>::get(BTC_PERP).funding_index;
+		let scale = ClearingPallet::market_scale(&btc_perp());
+		let mut open = 0;
+		for who in TRADERS {
+			for record in Positions::<Test>::get(who).values() {
+				let pending = risk_engine::funding_owed(&record.position, index, &scale).unwrap();
+				claims += record.isolated_margin.unwrap_or(0) - record.position.cost - pending;
+				open += 1;
+			}
+		}
+		(claims, open)
+	}
+
+	fn apply(op: &Op) -> frame_support::dispatch::DispatchResult {
+		let asset = |btc: bool| if btc { BTC } else { USDC };
+		match op.clone() {
+			Op::Deposit { who, btc, amount } => {
+				ClearingPallet::deposit(RuntimeOrigin::signed(TRADERS[who]), asset(btc), amount)
+			},
+			Op::Withdraw { who, btc, amount } => {
+				ClearingPallet::withdraw(RuntimeOrigin::signed(TRADERS[who]), asset(btc), amount)
+			},
+			Op::Trade { maker, taker, lots, price_ticks } => ClearingPallet::settle_trade(
+				&TRADERS[maker],
+				&TRADERS[taker],
+				BTC_PERP,
+				lots * 10_000,
+				FixedU128::from_inner(price_ticks * 100_000_000_000_000_000),
+			),
+			Op::AddIsolated { who, amount } => ClearingPallet::add_isolated_margin(
+				RuntimeOrigin::signed(TRADERS[who]),
+				BTC_PERP,
+				amount,
+			),
+			Op::RemoveIsolated { who, amount } => ClearingPallet::remove_isolated_margin(
+				RuntimeOrigin::signed(TRADERS[who]),
+				BTC_PERP,
+				amount,
+			),
+			Op::MovePrice { usd } => {
+				set_price(BTC_PRICE, usd);
+				Ok(())
+			},
+			Op::Wait { ms } => {
+				let (price, _) =
+					TestPrices::price(&BTC_PRICE).expect("the mock always has a BTC price");
+				advance(ms);
+				set_price_at(BTC_PRICE, price, now());
+				Ok(())
+			},
+			Op::WaitWithoutFeed { ms } => {
+				advance(ms);
+				Ok(())
+			},
+		}
+	}
+
+	proptest! {
+		#![proptest_config(ProptestConfig { cases: 200, ..ProptestConfig::default() })]
+
+		/// Whatever sequence of deposits, withdrawals, trades, isolated-margin moves, price
+		/// moves and waits: no token is created or destroyed; the pallet always holds at
+		/// least what it owes in the settlement asset, short only by funding rounding in its
+		/// favour; it holds exactly the other collateral it books; and a failed call changes
+		/// no storage at all.
+		#[test]
+		fn balances_are_conserved_and_failed_calls_change_nothing(ops in prop::collection::vec(op(), 1..40)) {
+			new_test_ext().execute_with(|| {
+				for who in TRADERS {
+					deposit(who, USDC, 50_000 * ONE_USDC);
+				}
+				let usdc_total = token_total(USDC);
+				let btc_total = token_total(BTC);
+				let pallet = ClearingPallet::account_id();
+				for op in &ops {
+					let root_before = storage_root(StateVersion::V1);
+					let result = apply(op);
+					if result.is_err() {
+						prop_assert_eq!(storage_root(StateVersion::V1), root_before, "{:?} failed with {:?} but changed storage", op, result);
+					}
+					prop_assert_eq!(token_total(USDC), usdc_total);
+					prop_assert_eq!(token_total(BTC), btc_total);
+					let held = <Assets as Inspect<u64>>::balance(USDC, &pallet) as i128;
+					let funding_settlements = System::events()
+						.iter()
+						.filter(|e| matches!(e.event, RuntimeEvent::Clearing(Event::FundingSettled { .. })))
+						.count() as i128;
+					// Each funding figure (settled or pending) rounds by under a unit, always
+					// in the pallet's favour.
+					let (claims, open_positions) = settlement_claims();
+					let surplus = held - claims;
+					prop_assert!(
+						surplus >= 0 && surplus <= funding_settlements + open_positions,
+						"surplus {} after {:?}", surplus, op
+					);
+					let booked_btc: u128 = TRADERS.iter().map(|who| CollateralBalances::<Test>::get(who).get(&BTC).copied().unwrap_or(0)).sum();
+					prop_assert_eq!(<Assets as Inspect<u64>>::balance(BTC, &pallet), booked_btc);
+					prop_assert_eq!(TotalDeposits::<Test>::get(BTC), booked_btc);
+				}
+				Ok(())
+			})?;
+		}
+	}
+}

@@ -1,0 +1,281 @@
+//! The pallet's data: collateral assets, markets, positions, and the reports its runtime API
+//! returns.
+
+use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
+use frame_support::{
+	traits::Get, BoundedVec, CloneNoBound, EqNoBound, PartialEqNoBound, RuntimeDebugNoBound,
+};
+use risk_engine::{CollateralParams, FundingIndex, MarginTier, Position, Price, QuoteAmount};
+use scale_info::TypeInfo;
+use sp_arithmetic::Perbill;
+use sp_runtime::RuntimeDebug;
+
+/// The identifier of a perpetual market.
+pub type MarketId = u32;
+
+/// How an asset counts as collateral, as registered by the risk origin.
+#[derive(
+	Clone,
+	PartialEq,
+	Eq,
+	RuntimeDebug,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	TypeInfo,
+	MaxEncodedLen,
+	serde::Serialize,
+	serde::Deserialize,
+)]
+pub struct CollateralConfig<OracleKey> {
+	/// The oracle key of the asset's USD price. `None` only for the settlement asset, which
+	/// is the numeraire and counts at par.
+	pub oracle_key: Option<OracleKey>,
+	/// Decimals and the initial and maintenance haircuts.
+	pub params: CollateralParams,
+	/// The most of this asset the pallet holds for all accounts together.
+	pub deposit_cap: u128,
+}
+
+/// Whether a market trades.
+#[derive(
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	RuntimeDebug,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	TypeInfo,
+	MaxEncodedLen,
+	serde::Serialize,
+	serde::Deserialize,
+)]
+pub enum MarketStatus {
+	/// Trades of any kind.
+	Active,
+	/// Only trades that reduce both sides' positions.
+	ReduceOnly,
+	/// No trades.
+	Closed,
+}
+
+/// A perpetual market's parameters, as registered by the risk origin.
+#[derive(
+	CloneNoBound,
+	PartialEqNoBound,
+	EqNoBound,
+	RuntimeDebugNoBound,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	TypeInfo,
+	MaxEncodedLen,
+	serde::Serialize,
+	serde::Deserialize,
+)]
+#[scale_info(skip_type_params(MaxSymbolLen, MaxTiers))]
+#[serde(bound(
+	serialize = "OracleKey: serde::Serialize",
+	deserialize = "OracleKey: serde::Deserialize<'de>"
+))]
+pub struct MarketParams<
+	OracleKey: Clone + PartialEq + Eq + core::fmt::Debug,
+	MaxSymbolLen: Get<u32>,
+	MaxTiers: Get<u32>,
+> {
+	/// Ticker, e.g. `BTC-PERP`.
+	pub symbol: BoundedVec<u8, MaxSymbolLen>,
+	/// The oracle key of the underlying's USD index price.
+	pub oracle_key: OracleKey,
+	/// Decimals of the size unit: a size of `10^size_decimals` is one whole underlying.
+	pub size_decimals: u8,
+	/// Prices must be multiples of this.
+	pub tick_size: Price,
+	/// Sizes must be multiples of this (in size units).
+	pub lot_size: u128,
+	/// The smallest trade size (in size units).
+	pub min_size: u128,
+	/// The margin schedule (see [`risk_engine::margin`]).
+	pub tiers: BoundedVec<MarginTier, MaxTiers>,
+	/// Fee paid by the taker, as a share of the trade's value.
+	pub taker_fee: Perbill,
+	/// Fee paid by the maker, as a share of the trade's value.
+	pub maker_fee: Perbill,
+	/// Length of one funding interval (ms).
+	pub funding_interval_ms: u64,
+	/// The largest funding premium of one interval.
+	pub funding_rate_cap: Perbill,
+	/// How far the last trade price may pull the mark price away from the index.
+	pub mark_price_band: Perbill,
+	/// The most open interest (total long size, in size units) the market carries.
+	pub open_interest_cap: u128,
+	/// Whether it trades.
+	pub status: MarketStatus,
+}
+
+/// What changes in a market as it trades.
+#[derive(
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	RuntimeDebug,
+	Default,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	TypeInfo,
+	MaxEncodedLen,
+)]
+pub struct MarketState {
+	/// Cumulative funding index (USD per whole unit; positive accruals are paid by longs).
+	pub funding_index: FundingIndex,
+	/// When funding last accrued (ms).
+	pub last_funding_ms: u64,
+	/// Total long size (equal to total short size), in size units.
+	pub open_interest: u128,
+	/// The price of the last trade, if any.
+	pub last_trade_price: Option<Price>,
+}
+
+/// An account's position in a market and, for an isolated position, its own margin.
+#[derive(
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	RuntimeDebug,
+	Default,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	TypeInfo,
+	MaxEncodedLen,
+)]
+pub struct PositionRecord {
+	/// Size, cost and funding checkpoint.
+	pub position: Position,
+	/// `Some(margin)` for an isolated position (settlement units set aside for it alone);
+	/// `None` for a cross position backed by the account's whole pool.
+	pub isolated_margin: Option<QuoteAmount>,
+}
+
+impl PositionRecord {
+	/// Whether the record holds nothing: flat and without isolated margin.
+	pub fn is_empty(&self) -> bool {
+		self.position.is_flat() && self.isolated_margin.unwrap_or(0) == 0
+	}
+}
+
+/// A collateral line of an [`AccountReport`].
+#[derive(Clone, PartialEq, Eq, RuntimeDebug, Encode, Decode, TypeInfo)]
+pub struct CollateralReport<AssetId> {
+	/// The asset.
+	pub asset: AssetId,
+	/// The balance held for the account (negative only for a settlement-asset debt).
+	pub balance: i128,
+	/// Its market value in settlement units (no haircut), if priced.
+	pub value: Option<i128>,
+	/// Its value at initial haircuts.
+	pub initial_value: Option<i128>,
+	/// Its value at maintenance haircuts.
+	pub maintenance_value: Option<i128>,
+}
+
+/// A position line of an [`AccountReport`].
+#[derive(Clone, PartialEq, Eq, RuntimeDebug, Encode, Decode, TypeInfo)]
+pub struct PositionReport {
+	/// The market.
+	pub market: MarketId,
+	/// Signed size in size units.
+	pub size: i128,
+	/// Average entry price.
+	pub entry_price: Option<Price>,
+	/// The mark price used.
+	pub mark_price: Option<Price>,
+	/// `|size| x mark` in settlement units.
+	pub notional: u128,
+	/// Unrealized PnL in settlement units.
+	pub unrealized_pnl: i128,
+	/// Funding owed since the position last settled (positive: the account pays).
+	pub funding_owed: i128,
+	/// Initial requirement of the position.
+	pub initial_requirement: u128,
+	/// Maintenance requirement of the position.
+	pub maintenance_requirement: u128,
+	/// The mark at which the account (cross) or the position (isolated) reaches zero health.
+	pub liquidation_price: Option<Price>,
+	/// The isolated margin, for an isolated position.
+	pub isolated_margin: Option<i128>,
+	/// The isolated position's health, for an isolated position.
+	pub isolated_health: Option<i128>,
+}
+
+/// Everything about an account's margin, in settlement units.
+#[derive(Clone, PartialEq, Eq, RuntimeDebug, Encode, Decode, TypeInfo)]
+pub struct AccountReport<AssetId> {
+	/// Collateral per asset.
+	pub collateral: alloc::vec::Vec<CollateralReport<AssetId>>,
+	/// Collateral at initial haircuts + cross unrealized PnL - cross funding owed.
+	pub equity_initial: i128,
+	/// Collateral at maintenance haircuts + cross unrealized PnL - cross funding owed.
+	pub equity_maintenance: i128,
+	/// Cross initial requirement.
+	pub initial_requirement: u128,
+	/// Cross maintenance requirement.
+	pub maintenance_requirement: u128,
+	/// `equity_initial - initial_requirement`: what may be withdrawn or used to add risk.
+	pub free_collateral: i128,
+	/// `equity_maintenance - maintenance_requirement`: below zero, liquidatable.
+	pub health: i128,
+	/// Every position, cross and isolated.
+	pub positions: alloc::vec::Vec<PositionReport>,
+	/// Whether some price the report needed was missing or stale (figures then use it anyway
+	/// where present, and leave out what has no price).
+	pub uses_stale_prices: bool,
+}
+
+/// A market as the runtime API reports it.
+#[derive(Clone, PartialEq, Eq, RuntimeDebug, Encode, Decode, TypeInfo)]
+pub struct MarketReport<OracleKey> {
+	/// The market's id.
+	pub id: MarketId,
+	/// Symbol, as UTF-8 bytes.
+	pub symbol: alloc::vec::Vec<u8>,
+	/// Oracle key of the index.
+	pub oracle_key: OracleKey,
+	/// Size decimals.
+	pub size_decimals: u8,
+	/// Tick size.
+	pub tick_size: Price,
+	/// Lot size.
+	pub lot_size: u128,
+	/// Minimum size.
+	pub min_size: u128,
+	/// Margin schedule.
+	pub tiers: alloc::vec::Vec<MarginTier>,
+	/// Taker fee.
+	pub taker_fee: Perbill,
+	/// Maker fee.
+	pub maker_fee: Perbill,
+	/// Funding interval (ms).
+	pub funding_interval_ms: u64,
+	/// Funding premium cap per interval.
+	pub funding_rate_cap: Perbill,
+	/// Open-interest cap.
+	pub open_interest_cap: u128,
+	/// Status.
+	pub status: MarketStatus,
+	/// Open interest (total long size).
+	pub open_interest: u128,
+	/// Cumulative funding index.
+	pub funding_index: FundingIndex,
+	/// Index price and its timestamp (ms), if any.
+	pub index_price: Option<(Price, u64)>,
+	/// Mark price, if the index is known.
+	pub mark_price: Option<Price>,
+	/// Last trade price.
+	pub last_trade_price: Option<Price>,
+}
