@@ -20,8 +20,9 @@ use sp_version::RuntimeVersion;
 
 use crate::{
 	oracle::{OracleKey, OracleProviderId, TimestampedOracleValue},
-	AccountId, Aura, Balance, Block, Executive, Grandpa, InherentDataExt, Nonce, Oracle, Runtime,
-	RuntimeCall, RuntimeGenesisConfig, SessionKeys, System, TransactionPayment, VERSION,
+	AccountId, AssetId, Aura, Balance, Block, Clearing, Executive, Grandpa, InherentDataExt, Nonce,
+	Oracle, Runtime, RuntimeCall, RuntimeGenesisConfig, SessionKeys, System, TransactionPayment,
+	VERSION,
 };
 
 impl_runtime_apis! {
@@ -216,6 +217,18 @@ impl_runtime_apis! {
 			match provider_id {
 				OracleProviderId::Aggregated => Oracle::get_all_values(),
 			}
+		}
+	}
+
+	impl clearing_runtime_api::ClearingApi<Block, AccountId, AssetId, OracleKey> for Runtime {
+		fn account_report(
+			who: AccountId,
+		) -> Result<pallet_clearing::AccountReport<AssetId>, sp_runtime::DispatchError> {
+			Clearing::account_report(&who)
+		}
+
+		fn market(id: pallet_clearing::MarketId) -> Option<pallet_clearing::MarketReport<OracleKey>> {
+			Clearing::market_report(id)
 		}
 	}
 

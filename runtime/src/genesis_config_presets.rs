@@ -7,7 +7,10 @@
 //!   all well-known development accounts are funded.
 //!
 //! Both presets create the four collateral tokens of [`crate::tokens`] with their metadata,
-//! owned by Alice (who can mint more test tokens on these test chains).
+//! owned by Alice (who can mint more test tokens on these test chains), register USDC, BTC
+//! and ETH as clearing collateral and list BTC-PERP and ETH-PERP ([`perpetual_markets`]).
+//! The maximum price age is five minutes on the development chain (prices are fed by hand)
+//! and one minute on `local_testnet`.
 
 use alloc::{vec, vec::Vec};
 use frame_support::{build_struct_json_patch, BoundedVec};
@@ -18,10 +21,119 @@ use sp_genesis_builder::{self, PresetId};
 use sp_keyring::{Ed25519Keyring, Sr25519Keyring};
 
 use crate::{
+	oracle::{OracleKey, PricedAsset},
 	tokens::{self, TokenInfo},
-	AccountId, AssetsConfig, BalancesConfig, OracleOperatorsConfig, RuntimeGenesisConfig,
-	SudoConfig, CLR,
+	AccountId, AssetsConfig, BalancesConfig, ClearingConfig, OracleOperatorsConfig, Runtime,
+	RuntimeGenesisConfig, SudoConfig, CLR,
 };
+use pallet_clearing::{
+	risk_engine::{CollateralParams, MarginTier},
+	CollateralConfig, MarketId, MarketParams, MarketParamsOf, MarketStatus,
+};
+use sp_runtime::{FixedU128, Perbill};
+
+/// The market id of BTC-PERP.
+pub const BTC_PERP: MarketId = 0;
+/// The market id of ETH-PERP.
+pub const ETH_PERP: MarketId = 1;
+
+fn collateral(
+	token: TokenInfo,
+	oracle_key: Option<OracleKey>,
+	initial_haircut: u32,
+	maintenance_haircut: u32,
+	cap_whole_tokens: u128,
+) -> (u32, CollateralConfig<OracleKey>) {
+	(
+		token.id,
+		CollateralConfig {
+			oracle_key,
+			params: CollateralParams {
+				decimals: token.decimals,
+				initial_haircut: Perbill::from_percent(initial_haircut),
+				maintenance_haircut: Perbill::from_percent(maintenance_haircut),
+			},
+			deposit_cap: cap_whole_tokens * token.one(),
+		},
+	)
+}
+
+/// USDC at par (the settlement asset); BTC counted at 90% for initial and 95% for
+/// maintenance margin; ETH at 85% and 90%.
+pub fn collateral_assets() -> Vec<(u32, CollateralConfig<OracleKey>)> {
+	vec![
+		collateral(tokens::USDC, None, 100, 100, 1_000_000_000),
+		collateral(tokens::BTC, Some(OracleKey::Price(PricedAsset::BTC)), 90, 95, 10_000),
+		collateral(tokens::ETH, Some(OracleKey::Price(PricedAsset::ETH)), 85, 90, 100_000),
+	]
+}
+
+fn tier(notional_floor_usdc: u128, initial_percent: u32, maintenance_percent: u32) -> MarginTier {
+	MarginTier {
+		notional_floor: notional_floor_usdc * tokens::USDC.one(),
+		initial_fraction: Perbill::from_percent(initial_percent),
+		maintenance_fraction: Perbill::from_percent(maintenance_percent),
+	}
+}
+
+/// BTC-PERP and ETH-PERP. Both: 5% initial and 3% maintenance margin on the first part of
+/// a position's notional, rising to 10%/6% and 20%/12% above the tier floors; 0.05% taker and
+/// 0.02% maker fees; hourly funding capped at 0.1% an hour; the last trade may pull the mark
+/// at most 0.5% from the index.
+/// - BTC-PERP: sizes in satoshi, lots and minimum 0.0001 BTC, tick 0.1 USD, tiers at 1M and
+///   5M USDC, open interest up to 1,000 BTC.
+/// - ETH-PERP: sizes in wei, lots and minimum 0.001 ETH, tick 0.01 USD, tiers at 500k and
+///   2.5M USDC, open interest up to 20,000 ETH.
+pub fn perpetual_markets() -> Vec<(MarketId, MarketParamsOf<Runtime>)> {
+	let common = |symbol: &[u8],
+	              asset: PricedAsset,
+	              size_decimals: u8,
+	              tick: FixedU128,
+	              lot: u128,
+	              tiers: Vec<MarginTier>,
+	              oi_cap: u128| MarketParams {
+		symbol: BoundedVec::truncate_from(symbol.to_vec()),
+		oracle_key: OracleKey::Price(asset),
+		size_decimals,
+		tick_size: tick,
+		lot_size: lot,
+		min_size: lot,
+		tiers: BoundedVec::truncate_from(tiers),
+		taker_fee: Perbill::from_parts(500_000),
+		maker_fee: Perbill::from_parts(200_000),
+		funding_interval_ms: 3_600_000,
+		funding_rate_cap: Perbill::from_parts(1_000_000),
+		mark_price_band: Perbill::from_parts(5_000_000),
+		open_interest_cap: oi_cap,
+		status: MarketStatus::Active,
+	};
+	vec![
+		(
+			BTC_PERP,
+			common(
+				b"BTC-PERP",
+				PricedAsset::BTC,
+				8,
+				FixedU128::from_rational(1, 10),
+				10_000,
+				vec![tier(0, 5, 3), tier(1_000_000, 10, 6), tier(5_000_000, 20, 12)],
+				1_000 * tokens::BTC.one(),
+			),
+		),
+		(
+			ETH_PERP,
+			common(
+				b"ETH-PERP",
+				PricedAsset::ETH,
+				18,
+				FixedU128::from_rational(1, 100),
+				1_000_000_000_000_000,
+				vec![tier(0, 5, 3), tier(500_000, 10, 6), tier(2_500_000, 20, 12)],
+				20_000 * tokens::ETH.one(),
+			),
+		),
+	]
+}
 
 /// CLR given to each endowed account.
 pub const ENDOWMENT_CLR: u128 = 1_000_000 * CLR;
@@ -55,6 +167,7 @@ fn testnet_genesis(
 	endowed_accounts: Vec<AccountId>,
 	root: AccountId,
 	oracle_operators: Vec<AccountId>,
+	max_price_age_ms: u64,
 ) -> Value {
 	let asset_owner = root.clone();
 	let assets = tokens::ALL
@@ -98,6 +211,11 @@ fn testnet_genesis(
 		oracle_operators: OracleOperatorsConfig {
 			members: BoundedVec::truncate_from(oracle_operators),
 		},
+		clearing: ClearingConfig {
+			collateral: collateral_assets(),
+			markets: perpetual_markets(),
+			max_price_age_ms: Some(max_price_age_ms),
+		},
 	})
 }
 
@@ -108,6 +226,8 @@ pub fn development_config_genesis() -> Value {
 		development_accounts(),
 		Sr25519Keyring::Alice.to_account_id(),
 		vec![Sr25519Keyring::Alice.to_account_id()],
+		// Five minutes, so that prices fed by hand in Polkadot.js apps stay usable.
+		5 * 60 * 1000,
 	)
 }
 
@@ -129,6 +249,7 @@ pub fn local_config_genesis() -> Value {
 			Sr25519Keyring::Bob.to_account_id(),
 			Sr25519Keyring::Charlie.to_account_id(),
 		],
+		60 * 1000,
 	)
 }
 

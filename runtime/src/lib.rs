@@ -9,7 +9,9 @@
 //!   decimals, the settlement asset; `BTC` 8; `ETH` 18; `DOT` 10);
 //! - prices: `Oracle` (`orml-oracle`), fed by the operator set kept in `OracleOperators`
 //!   (a `pallet-membership` instance). See [`oracle`] for the keys and the value scale;
-//! - administration: `Sudo` (development chains) and `Utility` (batches).
+//! - administration: `Sudo` (development chains) and `Utility` (batches);
+//! - clearing: `Clearing` (`pallet-clearing`), the clearing house: one multi-asset collateral
+//!   pool per trader, perpetual markets, cross and isolated margin (see its crate docs).
 //!
 //! Runtime APIs are in [`apis`], pallet configurations in [`configs`] (one file per pallet
 //! group), and the genesis presets `development` and `local_testnet` in
@@ -265,6 +267,10 @@ mod runtime {
 	/// The oracle operator set.
 	#[runtime::pallet_index(21)]
 	pub type OracleOperators = pallet_membership<Instance1>;
+
+	/// The clearing house: collateral pools, perpetual markets, positions, margin.
+	#[runtime::pallet_index(30)]
+	pub type Clearing = pallet_clearing;
 }
 
 #[cfg(test)]

@@ -33,6 +33,8 @@ use sp_runtime::{FixedU128, RuntimeDebug};
 	RuntimeDebug,
 	TypeInfo,
 	MaxEncodedLen,
+	serde::Serialize,
+	serde::Deserialize,
 )]
 pub enum PricedAsset {
 	/// USD Coin.
@@ -59,6 +61,8 @@ pub enum PricedAsset {
 	RuntimeDebug,
 	TypeInfo,
 	MaxEncodedLen,
+	serde::Serialize,
+	serde::Deserialize,
 )]
 pub enum OracleKey {
 	/// USD price of one whole token of the asset.

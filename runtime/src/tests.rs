@@ -209,3 +209,100 @@ fn blocks_are_three_seconds_apart() {
 	assert_eq!(<<Runtime as pallet_timestamp::Config>::MinimumPeriod as Get<u64>>::get(), 1500);
 	externalities(DEV_RUNTIME_PRESET).execute_with(|| assert_eq!(Aura::slot_duration(), 3000));
 }
+
+mod clearing {
+	use super::*;
+	use crate::{
+		configs::clearing::OraclePrices,
+		genesis_config_presets::{BTC_PERP, ETH_PERP},
+		Clearing,
+	};
+	use pallet_clearing::PriceProvider;
+
+	const ONE_USDC: u128 = 1_000_000;
+
+	#[test]
+	fn genesis_registers_collateral_and_markets() {
+		externalities(DEV_RUNTIME_PRESET).execute_with(|| {
+			for token in [tokens::USDC, tokens::BTC, tokens::ETH] {
+				let config = pallet_clearing::CollateralAssets::<Runtime>::get(token.id)
+					.expect("registered");
+				assert_eq!(config.params.decimals, token.decimals);
+				assert_eq!(config.oracle_key.is_none(), token.id == tokens::USDC.id);
+			}
+			assert!(pallet_clearing::CollateralAssets::<Runtime>::get(tokens::DOT.id).is_none());
+			let btc = Clearing::market_report(BTC_PERP).expect("BTC-PERP listed");
+			assert_eq!(btc.symbol, b"BTC-PERP".to_vec());
+			assert_eq!(btc.oracle_key, OracleKey::Price(PricedAsset::BTC));
+			let eth = Clearing::market_report(ETH_PERP).expect("ETH-PERP listed");
+			assert_eq!(eth.symbol, b"ETH-PERP".to_vec());
+			assert_eq!(pallet_clearing::MaxPriceAge::<Runtime>::get(), 5 * 60 * 1000);
+		});
+		externalities(LOCAL_TESTNET_RUNTIME_PRESET).execute_with(|| {
+			assert_eq!(pallet_clearing::MaxPriceAge::<Runtime>::get(), 60 * 1000);
+			assert!(Clearing::market_report(ETH_PERP).is_some());
+		});
+	}
+
+	#[test]
+	fn clearing_reads_oracle_values_with_the_time_they_were_fed() {
+		externalities(DEV_RUNTIME_PRESET).execute_with(|| {
+			set_block_time(1_700_000_000_000);
+			let (key, price) = btc_price(60_000);
+			assert!(OraclePrices::price(&key).is_none());
+			assert_ok!(Oracle::feed_values(
+				RuntimeOrigin::signed(Sr25519Keyring::Alice.to_account_id()),
+				BoundedVec::truncate_from(vec![(key, price)])
+			));
+			assert_eq!(OraclePrices::price(&key), Some((price, 1_700_000_000_000)));
+			assert_eq!(
+				Clearing::market_report(BTC_PERP).unwrap().index_price,
+				Some((price, 1_700_000_000_000))
+			);
+		});
+	}
+
+	#[test]
+	fn deposits_move_tokens_to_the_clearing_account_and_show_in_the_report() {
+		externalities(DEV_RUNTIME_PRESET).execute_with(|| {
+			set_block_time(1_700_000_000_000);
+			let alice = Sr25519Keyring::Alice.to_account_id();
+			assert_ok!(Oracle::feed_values(
+				RuntimeOrigin::signed(alice.clone()),
+				BoundedVec::truncate_from(vec![btc_price(60_000)])
+			));
+			let origin = RuntimeOrigin::signed(alice.clone());
+			assert_ok!(Clearing::deposit(origin.clone(), tokens::USDC.id, 5_000 * ONE_USDC));
+			assert_ok!(Clearing::deposit(origin, tokens::BTC.id, tokens::BTC.one() / 10));
+			assert_eq!(Assets::balance(tokens::USDC.id, Clearing::account_id()), 5_000 * ONE_USDC);
+			let report = Clearing::account_report(&alice).unwrap();
+			// 5,000 USDC + 0.1 BTC at 60,000 = 6,000 USDC at 90% and 95%.
+			assert_eq!(report.equity_initial, (5_000 + 5_400) as i128 * ONE_USDC as i128);
+			assert_eq!(report.equity_maintenance, (5_000 + 5_700) as i128 * ONE_USDC as i128);
+			assert_noop!(
+				Clearing::withdraw(
+					RuntimeOrigin::signed(alice),
+					tokens::USDC.id,
+					5_000 * ONE_USDC + 1
+				),
+				pallet_clearing::Error::<Runtime>::InsufficientCollateral
+			);
+		});
+	}
+
+	#[test]
+	fn only_root_registers_markets() {
+		externalities(DEV_RUNTIME_PRESET).execute_with(|| {
+			let (_, params) = crate::genesis_config_presets::perpetual_markets().remove(0);
+			assert_noop!(
+				Clearing::register_market(
+					RuntimeOrigin::signed(Sr25519Keyring::Alice.to_account_id()),
+					7,
+					params.clone()
+				),
+				sp_runtime::DispatchError::BadOrigin
+			);
+			assert_ok!(Clearing::register_market(RuntimeOrigin::root(), 7, params));
+		});
+	}
+}

@@ -50,6 +50,8 @@
 
 extern crate alloc;
 
+#[cfg(feature = "runtime-benchmarks")]
+pub mod benchmarking;
 mod margin;
 #[cfg(test)]
 mod mock;
@@ -60,6 +62,8 @@ pub mod types;
 pub mod weights;
 
 pub use pallet::*;
+/// The risk engine this pallet runs on, for its parameter types.
+pub use risk_engine;
 pub use traits::{Clearing, PriceProvider};
 pub use types::*;
 pub use weights::WeightInfo;
@@ -148,6 +152,14 @@ pub mod pallet {
 
 		/// Weights of the calls.
 		type WeightInfo: WeightInfo;
+
+		/// Tokens and prices for the benchmarks.
+		#[cfg(feature = "runtime-benchmarks")]
+		type BenchmarkHelper: crate::benchmarking::BenchmarkHelper<
+			Self::AccountId,
+			Self::AssetId,
+			Self::OracleKey,
+		>;
 	}
 
 	#[pallet::pallet]
@@ -320,6 +332,9 @@ pub mod pallet {
 		InvalidMarketSizes,
 		/// The funding interval must be positive.
 		InvalidFundingInterval,
+		/// A registered market keeps its size decimals and oracle key: open positions are
+		/// measured in them.
+		MarketIdentityFixed,
 		/// An amount of zero.
 		ZeroAmount,
 		/// The deposit would take the pallet's holding of the asset above its cap.
@@ -393,7 +408,8 @@ pub mod pallet {
 			Ok(())
 		}
 
-		/// Registers market `market`, or replaces its parameters (risk origin).
+		/// Registers market `market`, or replaces its parameters (risk origin). An existing
+		/// market keeps its size decimals and oracle key.
 		#[pallet::call_index(1)]
 		#[pallet::weight(T::WeightInfo::register_market())]
 		pub fn register_market(
@@ -403,6 +419,14 @@ pub mod pallet {
 		) -> DispatchResult {
 			T::RiskOrigin::ensure_origin(origin)?;
 			Self::validate_market(&params)?;
+			if let Some(existing) = Markets::<T>::get(market) {
+				// Open positions are sized in the market's units and priced by its key.
+				ensure!(
+					existing.size_decimals == params.size_decimals
+						&& existing.oracle_key == params.oracle_key,
+					Error::<T>::MarketIdentityFixed
+				);
+			}
 			Markets::<T>::insert(market, &params);
 			MarketStates::<T>::mutate(market, |state| {
 				if state.last_funding_ms == 0 {

@@ -252,14 +252,16 @@ impl<T: Config> Pallet<T> {
 	) -> DispatchResult {
 		let record = Positions::<T>::get(who).get(&market).copied();
 		if let Some(record) = record.filter(|r| r.isolated_margin.is_some()) {
-			let figures = Self::isolated_figures(market, params, &record, added_risk)?;
 			let fresh = Self::market_prices(params, &MarketStates::<T>::get(market))
-				.is_some_and(|p| p.fresh);
-			if added_risk {
-				ensure!(figures.free_margin >= 0, error);
-			} else if fresh {
-				ensure!(figures.health >= 0, error);
+				.is_some_and(|prices| prices.fresh);
+			if !fresh {
+				// Adding risk needs a fresh price; reducing it never waits for one.
+				ensure!(!added_risk, Error::<T>::StalePrice);
+				return Ok(());
 			}
+			let figures = Self::isolated_figures(market, params, &record, true)?;
+			let margin_left = if added_risk { figures.free_margin } else { figures.health };
+			ensure!(margin_left >= 0, error);
 			return Ok(());
 		}
 		let figures = Self::cross_figures(who)?;

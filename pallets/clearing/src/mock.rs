@@ -149,6 +149,29 @@ impl pallet_clearing::Config for Test {
 	type MaxMarginTiers = ConstU32<4>;
 	type MaxSymbolLength = ConstU32<16>;
 	type WeightInfo = ();
+	#[cfg(feature = "runtime-benchmarks")]
+	type BenchmarkHelper = TestBenchmarkHelper;
+}
+
+/// Tokens and prices for the benchmarks, on the mock.
+#[cfg(feature = "runtime-benchmarks")]
+pub struct TestBenchmarkHelper;
+#[cfg(feature = "runtime-benchmarks")]
+impl crate::benchmarking::BenchmarkHelper<u64, u32, u32> for TestBenchmarkHelper {
+	fn collateral_asset() -> (u32, u32) {
+		(BTC, BTC_PRICE)
+	}
+	fn market_oracle_key() -> u32 {
+		BTC_PRICE
+	}
+	fn fund(asset: u32, who: &u64, amount: u128) {
+		use frame_support::traits::fungibles::Mutate;
+		let _ = Balances::force_set_balance(RuntimeOrigin::root(), *who, 1_000);
+		Assets::mint_into(asset, who, amount).expect("the mock's assets exist");
+	}
+	fn set_price(key: u32, price: Price) {
+		set_price_at(key, price, now());
+	}
 }
 
 /// USDC: the settlement asset, at par.

@@ -135,6 +135,20 @@ fn register_market_validates_every_parameter() {
 		);
 		assert_ok!(ClearingPallet::register_market(RuntimeOrigin::root(), 7, btc_perp()));
 		assert_eq!(Markets::<Test>::get(7), Some(btc_perp()));
+		let mut rescaled = btc_perp();
+		rescaled.size_decimals = 6;
+		rescaled.lot_size = 100;
+		rescaled.min_size = 100;
+		assert_noop!(
+			ClearingPallet::register_market(RuntimeOrigin::root(), 7, rescaled),
+			Error::<Test>::MarketIdentityFixed
+		);
+		let mut rekeyed = btc_perp();
+		rekeyed.oracle_key = 11;
+		assert_noop!(
+			ClearingPallet::register_market(RuntimeOrigin::root(), 7, rekeyed),
+			Error::<Test>::MarketIdentityFixed
+		);
 		assert_eq!(MarketStates::<Test>::get(7).last_funding_ms, now());
 		assert_eq!(
 			events().last(),
@@ -230,6 +244,52 @@ fn deposit_errors() {
 		assert_noop!(
 			ClearingPallet::deposit(RuntimeOrigin::signed(BOB), USDC, 2_000_000 * ONE_USDC),
 			sp_runtime::TokenError::FundsUnavailable
+		);
+	});
+}
+
+#[test]
+fn a_pool_holds_a_bounded_number_of_assets() {
+	use frame_support::traits::fungibles::{Create, Mutate};
+	new_test_ext().execute_with(|| {
+		// MaxCollateralAssets is 4 besides USDC: BTC and three more fit, a fifth does not.
+		for asset in 10..14u32 {
+			assert_ok!(<Assets as Create<u64>>::create(asset, ALICE, true, 1));
+			assert_ok!(<Assets as Mutate<u64>>::mint_into(asset, &ALICE, 1_000));
+			assert_ok!(ClearingPallet::register_collateral(
+				RuntimeOrigin::root(),
+				asset,
+				btc_config()
+			));
+		}
+		deposit(ALICE, BTC, 1);
+		for asset in 10..13u32 {
+			deposit(ALICE, asset, 1);
+		}
+		assert_noop!(
+			ClearingPallet::deposit(RuntimeOrigin::signed(ALICE), 13, 1),
+			Error::<Test>::TooManyCollateralAssets
+		);
+	});
+}
+
+#[test]
+fn amounts_beyond_the_ledger_range_overflow_cleanly() {
+	new_test_ext().execute_with(|| {
+		let mut uncapped = usdc_config();
+		uncapped.deposit_cap = u128::MAX;
+		assert_ok!(ClearingPallet::register_collateral(RuntimeOrigin::root(), USDC, uncapped));
+		assert_noop!(
+			ClearingPallet::deposit(RuntimeOrigin::signed(ALICE), USDC, 1u128 << 127),
+			Error::<Test>::Overflow
+		);
+		assert_noop!(
+			ClearingPallet::add_isolated_margin(
+				RuntimeOrigin::signed(ALICE),
+				BTC_PERP,
+				1u128 << 127
+			),
+			Error::<Test>::Overflow
 		);
 	});
 }
@@ -644,6 +704,42 @@ fn isolated_positions_use_their_own_margin() {
 			ClearingPallet::settle_trade(&BOB, &ALICE, BTC_PERP, 10_000, usd(60_000)),
 			Error::<Test>::TakerMarginInsufficient
 		);
+	});
+}
+
+#[test]
+fn isolated_positions_reduce_without_a_fresh_price_but_never_add_risk() {
+	new_test_ext().execute_with(|| {
+		deposit(ALICE, USDC, 10_000 * ONE_USDC);
+		deposit(BOB, USDC, 10_000 * ONE_USDC);
+		assert_ok!(ClearingPallet::add_isolated_margin(
+			RuntimeOrigin::signed(ALICE),
+			BTC_PERP,
+			5_000 * ONE_USDC
+		));
+		assert_ok!(ClearingPallet::settle_trade(
+			&BOB,
+			&ALICE,
+			BTC_PERP,
+			ONE_BTC as i128,
+			usd(60_000)
+		));
+		advance(60_001);
+		assert_noop!(
+			ClearingPallet::settle_trade(&BOB, &ALICE, BTC_PERP, 10_000, usd(60_000)),
+			Error::<Test>::StalePrice
+		);
+		assert_ok!(ClearingPallet::settle_trade(
+			&BOB,
+			&ALICE,
+			BTC_PERP,
+			-(ONE_BTC as i128),
+			usd(60_000)
+		));
+		let record = position(ALICE).unwrap();
+		assert!(record.position.is_flat());
+		// Flat, with its margin (less two 30 USDC taker fees) still set aside.
+		assert_eq!(record.isolated_margin, Some(4_940 * ONE_USDC as i128));
 	});
 }
 

@@ -24,6 +24,8 @@ pub trait WeightInfo {
 	fn add_isolated_margin(p: u32) -> Weight;
 	/// `remove_isolated_margin`.
 	fn remove_isolated_margin() -> Weight;
+	/// `Clearing::settle_trade` (called by venues), with `p` positions in each account.
+	fn settle_trade(p: u32) -> Weight;
 }
 
 /// No weights: for unit tests only.
@@ -50,6 +52,41 @@ impl WeightInfo for () {
 		Weight::zero()
 	}
 	fn remove_isolated_margin() -> Weight {
+		Weight::zero()
+	}
+	fn settle_trade(_p: u32) -> Weight {
+		Weight::zero()
+	}
+}
+
+/// TEMPORARY until benchmarks generate this file.
+pub struct SubstrateWeight<T>(core::marker::PhantomData<T>);
+impl<T> WeightInfo for SubstrateWeight<T> {
+	fn register_collateral() -> Weight {
+		Weight::zero()
+	}
+	fn register_market() -> Weight {
+		Weight::zero()
+	}
+	fn set_market_status() -> Weight {
+		Weight::zero()
+	}
+	fn set_max_price_age() -> Weight {
+		Weight::zero()
+	}
+	fn deposit() -> Weight {
+		Weight::zero()
+	}
+	fn withdraw(_p: u32) -> Weight {
+		Weight::zero()
+	}
+	fn add_isolated_margin(_p: u32) -> Weight {
+		Weight::zero()
+	}
+	fn remove_isolated_margin() -> Weight {
+		Weight::zero()
+	}
+	fn settle_trade(_p: u32) -> Weight {
 		Weight::zero()
 	}
 }

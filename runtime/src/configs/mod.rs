@@ -4,9 +4,11 @@
 //! - [`consensus`]: `Timestamp`, `Aura`, `Grandpa`;
 //! - [`monetary`]: `Balances`, `TransactionPayment`, `Assets`;
 //! - [`administration`]: `Sudo`, `Utility`;
-//! - [`oracle`]: `Oracle` (`orml-oracle`) and its operator set.
+//! - [`oracle`]: `Oracle` (`orml-oracle`) and its operator set;
+//! - [`clearing`]: `Clearing`, the clearing house.
 
 pub mod administration;
+pub mod clearing;
 pub mod consensus;
 pub mod monetary;
 pub mod oracle;

@@ -1,0 +1,30 @@
+//! # Clearing runtime API
+//!
+//! What wallets, scripts and Polkadot.js apps (Developer > Runtime calls > `clearingApi`)
+//! ask the clearing pallet, answered by the same risk-engine functions the chain enforces.
+//! Every type is described in the runtime's metadata, so no custom type definitions are
+//! needed.
+
+#![cfg_attr(not(feature = "std"), no_std)]
+
+pub use pallet_clearing::{AccountReport, MarketId, MarketReport};
+use sp_runtime::DispatchError;
+
+sp_api::decl_runtime_apis! {
+	/// Margin reports and market information.
+	pub trait ClearingApi<AccountId, AssetId, OracleKey>
+	where
+		AccountId: codec::Codec,
+		AssetId: codec::Codec,
+		OracleKey: codec::Codec,
+	{
+		/// An account's collateral (per asset, with values at each haircut), equity,
+		/// initial and maintenance requirements, free collateral, health, and every position
+		/// with its PnL, funding and liquidation price. Fails only on arithmetic overflow.
+		fn account_report(who: AccountId) -> Result<AccountReport<AssetId>, DispatchError>;
+
+		/// A market's parameters, open interest, funding index and prices; `None` if it does
+		/// not exist.
+		fn market(id: MarketId) -> Option<MarketReport<OracleKey>>;
+	}
+}

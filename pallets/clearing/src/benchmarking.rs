@@ -1,0 +1,251 @@
+//! Benchmarks of the clearing pallet's calls and of `Clearing::settle_trade`.
+//!
+//! Margin checks read every position of an account (one market, one price each), so the
+//! calls that check margin are measured against `p` open positions, up to
+//! `MaxPositionsPerAccount`.
+
+use super::*;
+use crate::pallet::{Config, Pallet};
+use alloc::vec;
+use frame_benchmarking::v2::*;
+use frame_support::{traits::EnsureOrigin, BoundedVec};
+use frame_system::RawOrigin;
+use risk_engine::{CollateralParams, MarginTier, Price};
+use sp_arithmetic::{FixedU128, Perbill};
+
+/// What benchmarks need from the runtime: tokens to deposit and prices to read.
+pub trait BenchmarkHelper<AccountId, AssetId, OracleKey> {
+	/// A non-settlement asset that can be collateral, and the oracle key of its price.
+	fn collateral_asset() -> (AssetId, OracleKey);
+	/// The oracle key the benchmark markets use.
+	fn market_oracle_key() -> OracleKey;
+	/// Creates `asset` if needed and gives `who` `amount` of it.
+	fn fund(asset: AssetId, who: &AccountId, amount: u128);
+	/// Makes `key`'s price `price`, observed now.
+	fn set_price(key: OracleKey, price: Price);
+}
+
+const USDC_UNIT: u128 = 1_000_000;
+
+fn usd(dollars: u128) -> Price {
+	FixedU128::from_inner(dollars * 1_000_000_000_000_000_000)
+}
+
+fn market_params<T: Config>() -> MarketParamsOf<T> {
+	MarketParams {
+		symbol: BoundedVec::truncate_from(b"BENCH-PERP".to_vec()),
+		oracle_key: T::BenchmarkHelper::market_oracle_key(),
+		size_decimals: 8,
+		tick_size: FixedU128::from_rational(1, 10),
+		lot_size: 10_000,
+		min_size: 10_000,
+		tiers: BoundedVec::truncate_from(vec![
+			MarginTier {
+				notional_floor: 0,
+				initial_fraction: Perbill::from_percent(5),
+				maintenance_fraction: Perbill::from_percent(3),
+			},
+			MarginTier {
+				notional_floor: 1_000_000 * USDC_UNIT,
+				initial_fraction: Perbill::from_percent(10),
+				maintenance_fraction: Perbill::from_percent(6),
+			},
+		]),
+		taker_fee: Perbill::from_parts(500_000),
+		maker_fee: Perbill::from_parts(200_000),
+		funding_interval_ms: 3_600_000,
+		funding_rate_cap: Perbill::from_parts(7_500_000),
+		mark_price_band: Perbill::from_percent(1),
+		open_interest_cap: u128::MAX / 4,
+		status: MarketStatus::Active,
+	}
+}
+
+fn collateral_config<T: Config>(
+	oracle_key: Option<T::OracleKey>,
+	decimals: u8,
+) -> CollateralConfig<T::OracleKey> {
+	CollateralConfig {
+		oracle_key,
+		params: CollateralParams {
+			decimals,
+			initial_haircut: Perbill::from_percent(90),
+			maintenance_haircut: Perbill::from_percent(95),
+		},
+		deposit_cap: u128::MAX / 4,
+	}
+}
+
+/// Registers the settlement asset, a second collateral asset and `markets` markets, all
+/// priced.
+fn setup<T: Config>(markets: u32) {
+	let settlement = T::SettlementAsset::get();
+	let mut usdc = collateral_config::<T>(None, T::SettlementDecimals::get());
+	usdc.params.initial_haircut = Perbill::one();
+	usdc.params.maintenance_haircut = Perbill::one();
+	CollateralAssets::<T>::insert(settlement, usdc);
+	let (asset, key) = T::BenchmarkHelper::collateral_asset();
+	CollateralAssets::<T>::insert(asset, collateral_config::<T>(Some(key), 8));
+	T::BenchmarkHelper::set_price(key, usd(60_000));
+	T::BenchmarkHelper::set_price(T::BenchmarkHelper::market_oracle_key(), usd(60_000));
+	for market in 0..markets {
+		Markets::<T>::insert(market, market_params::<T>());
+	}
+}
+
+/// A trader with `usdc` whole USDC and one whole unit of the second collateral asset in its
+/// pool.
+fn trader<T: Config>(name: &'static str, index: u32, usdc: u128) -> T::AccountId {
+	let who: T::AccountId = account(name, index, 0);
+	let settlement = T::SettlementAsset::get();
+	let (asset, _) = T::BenchmarkHelper::collateral_asset();
+	T::BenchmarkHelper::fund(settlement, &who, usdc * USDC_UNIT * 2);
+	T::BenchmarkHelper::fund(asset, &who, 200_000_000);
+	assert!(Pallet::<T>::deposit(
+		RawOrigin::Signed(who.clone()).into(),
+		settlement,
+		usdc * USDC_UNIT
+	)
+	.is_ok());
+	assert!(Pallet::<T>::deposit(RawOrigin::Signed(who.clone()).into(), asset, 100_000_000).is_ok());
+	who
+}
+
+/// Opens a 0.01 BTC-sized position between `maker` and `taker` in each of markets
+/// `first..first + count`.
+fn open_positions<T: Config>(maker: &T::AccountId, taker: &T::AccountId, first: u32, count: u32) {
+	for market in first..first + count {
+		assert!(Pallet::<T>::settle_trade(maker, taker, market, 1_000_000, usd(60_000)).is_ok());
+	}
+}
+
+#[benchmarks]
+mod benchmarks {
+	use super::*;
+
+	#[benchmark]
+	fn register_collateral() -> Result<(), BenchmarkError> {
+		let origin =
+			T::RiskOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
+		let (asset, key) = T::BenchmarkHelper::collateral_asset();
+		let config = collateral_config::<T>(Some(key), 8);
+		#[extrinsic_call]
+		_(origin as T::RuntimeOrigin, asset, config.clone());
+		assert_eq!(CollateralAssets::<T>::get(asset), Some(config));
+		Ok(())
+	}
+
+	#[benchmark]
+	fn register_market() -> Result<(), BenchmarkError> {
+		let origin =
+			T::RiskOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
+		let params = market_params::<T>();
+		#[extrinsic_call]
+		_(origin as T::RuntimeOrigin, 7, params.clone());
+		assert_eq!(Markets::<T>::get(7), Some(params));
+		Ok(())
+	}
+
+	#[benchmark]
+	fn set_market_status() -> Result<(), BenchmarkError> {
+		setup::<T>(1);
+		let origin =
+			T::RiskOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
+		#[extrinsic_call]
+		_(origin as T::RuntimeOrigin, 0, MarketStatus::ReduceOnly);
+		assert_eq!(Markets::<T>::get(0).map(|m| m.status), Some(MarketStatus::ReduceOnly));
+		Ok(())
+	}
+
+	#[benchmark]
+	fn set_max_price_age() -> Result<(), BenchmarkError> {
+		let origin =
+			T::RiskOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
+		#[extrinsic_call]
+		_(origin as T::RuntimeOrigin, 30_000);
+		assert_eq!(MaxPriceAge::<T>::get(), 30_000);
+		Ok(())
+	}
+
+	#[benchmark]
+	fn deposit() {
+		setup::<T>(0);
+		let who: T::AccountId = whitelisted_caller();
+		let (asset, _) = T::BenchmarkHelper::collateral_asset();
+		T::BenchmarkHelper::fund(asset, &who, 200_000_000);
+		#[extrinsic_call]
+		_(RawOrigin::Signed(who.clone()), asset, 100_000_000);
+		assert_eq!(CollateralBalances::<T>::get(&who).get(&asset), Some(&100_000_000));
+	}
+
+	/// Withdrawing settlement units from an account with `p` cross positions, each in its
+	/// own market, and collateral to price.
+	#[benchmark]
+	fn withdraw(p: Linear<1, { T::MaxPositionsPerAccount::get() }>) {
+		setup::<T>(p);
+		let who = trader::<T>("taker", 0, 1_000_000);
+		let counterparty = trader::<T>("maker", 0, 1_000_000);
+		open_positions::<T>(&counterparty, &who, 0, p);
+		let settlement = T::SettlementAsset::get();
+		#[extrinsic_call]
+		_(RawOrigin::Signed(who.clone()), settlement, USDC_UNIT);
+		assert!(SettlementBalances::<T>::get(&who) < (1_000_000 * USDC_UNIT) as i128);
+	}
+
+	/// Moving margin into a new isolated position while `p - 1` cross positions are open.
+	#[benchmark]
+	fn add_isolated_margin(p: Linear<1, { T::MaxPositionsPerAccount::get() }>) {
+		setup::<T>(p);
+		let who = trader::<T>("taker", 0, 1_000_000);
+		let counterparty = trader::<T>("maker", 0, 1_000_000);
+		open_positions::<T>(&counterparty, &who, 1, p - 1);
+		#[extrinsic_call]
+		_(RawOrigin::Signed(who.clone()), 0, 1_000 * USDC_UNIT);
+		assert_eq!(
+			Positions::<T>::get(&who).get(&0).and_then(|r| r.isolated_margin),
+			Some((1_000 * USDC_UNIT) as i128)
+		);
+	}
+
+	/// Taking margin out of an open isolated position (its initial check runs).
+	#[benchmark]
+	fn remove_isolated_margin() {
+		setup::<T>(1);
+		let who = trader::<T>("taker", 0, 1_000_000);
+		let counterparty = trader::<T>("maker", 0, 1_000_000);
+		assert!(Pallet::<T>::add_isolated_margin(
+			RawOrigin::Signed(who.clone()).into(),
+			0,
+			10_000 * USDC_UNIT
+		)
+		.is_ok());
+		open_positions::<T>(&counterparty, &who, 0, 1);
+		#[extrinsic_call]
+		_(RawOrigin::Signed(who.clone()), 0, USDC_UNIT);
+		assert_eq!(
+			Positions::<T>::get(&who)
+				.get(&0)
+				.and_then(|r| r.isolated_margin)
+				.map(|m| m < (10_000 * USDC_UNIT) as i128),
+			Some(true)
+		);
+	}
+
+	/// Settling a risk-increasing trade between two accounts that each hold `p` positions
+	/// (the traded market's and `p - 1` others): both sides' funding, positions, fees, open
+	/// interest and full cross-margin checks.
+	#[benchmark]
+	fn settle_trade(p: Linear<1, { T::MaxPositionsPerAccount::get() }>) {
+		setup::<T>(p);
+		let taker = trader::<T>("taker", 0, 1_000_000);
+		let maker = trader::<T>("maker", 0, 1_000_000);
+		open_positions::<T>(&maker, &taker, 0, p);
+		#[block]
+		{
+			assert!(Pallet::<T>::settle_trade(&maker, &taker, 0, 1_000_000, usd(60_000)).is_ok());
+		}
+		assert_eq!(Positions::<T>::get(&taker).get(&0).map(|r| r.position.size), Some(2_000_000));
+	}
+
+	impl_benchmark_test_suite!(Pallet, crate::mock::new_test_ext(), crate::mock::Test);
+}

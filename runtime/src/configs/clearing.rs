@@ -1,0 +1,82 @@
+//! `Clearing`: the clearing house. Prices come from `Oracle`, tokens from `Assets`.
+
+use frame_support::{parameter_types, traits::ConstU32, PalletId};
+use frame_system::EnsureRoot;
+use sp_runtime::traits::AccountIdConversion;
+
+use crate::{oracle::OracleKey, tokens, AccountId, AssetId, Assets, Oracle, Runtime, Timestamp};
+
+/// Reads combined `orml-oracle` values with the time they were fed.
+pub struct OraclePrices;
+impl pallet_clearing::PriceProvider<OracleKey> for OraclePrices {
+	fn price(key: &OracleKey) -> Option<(sp_runtime::FixedU128, u64)> {
+		Oracle::get(key).map(|timestamped| (timestamped.value, timestamped.timestamp))
+	}
+}
+
+parameter_types! {
+	/// The clearing pallet's id: its account holds every deposited token.
+	pub const ClearingPalletId: PalletId = PalletId(*b"clr/clrh");
+	/// The settlement asset: USDC.
+	pub const SettlementAsset: AssetId = tokens::USDC.id;
+	/// USDC's decimals.
+	pub const SettlementDecimals: u8 = tokens::USDC.decimals;
+	/// Trading fees are booked to this account's settlement balance.
+	pub FeeAccount: AccountId = PalletId(*b"clr/fees").into_account_truncating();
+}
+
+impl pallet_clearing::Config for Runtime {
+	type AssetId = AssetId;
+	type Assets = Assets;
+	type OracleKey = OracleKey;
+	type PriceProvider = OraclePrices;
+	type Time = Timestamp;
+	type SettlementAsset = SettlementAsset;
+	type SettlementDecimals = SettlementDecimals;
+	/// Root for now; governance gets its own origin in a later change.
+	type RiskOrigin = EnsureRoot<AccountId>;
+	type PalletId = ClearingPalletId;
+	type FeeAccount = FeeAccount;
+	type MaxCollateralAssets = ConstU32<8>;
+	type MaxPositionsPerAccount = ConstU32<16>;
+	type MaxMarginTiers = ConstU32<8>;
+	type MaxSymbolLength = ConstU32<16>;
+	type WeightInfo = pallet_clearing::weights::SubstrateWeight<Runtime>;
+	#[cfg(feature = "runtime-benchmarks")]
+	type BenchmarkHelper = benchmark_helper::ClearingBenchmarkHelper;
+}
+
+#[cfg(feature = "runtime-benchmarks")]
+mod benchmark_helper {
+	use super::*;
+	use crate::{oracle::PricedAsset, AccountId, Balances};
+	use frame_support::traits::{
+		fungible::Mutate as _,
+		fungibles::{Create, Inspect, Mutate},
+	};
+	use orml_oracle::DataFeeder;
+
+	/// Tokens and prices for the clearing pallet's benchmarks.
+	pub struct ClearingBenchmarkHelper;
+	impl pallet_clearing::benchmarking::BenchmarkHelper<AccountId, AssetId, OracleKey>
+		for ClearingBenchmarkHelper
+	{
+		fn collateral_asset() -> (AssetId, OracleKey) {
+			(tokens::BTC.id, OracleKey::Price(PricedAsset::BTC))
+		}
+		fn market_oracle_key() -> OracleKey {
+			OracleKey::Price(PricedAsset::BTC)
+		}
+		fn fund(asset: AssetId, who: &AccountId, amount: u128) {
+			let _ = Balances::mint_into(who, crate::CLR);
+			if !Assets::asset_exists(asset) {
+				let admin: AccountId = PalletId(*b"clr/bnch").into_account_truncating();
+				Assets::create(asset, admin, true, 1).expect("a new asset id can be created");
+			}
+			Assets::mint_into(asset, who, amount).expect("minting to a funded account works");
+		}
+		fn set_price(key: OracleKey, price: sp_runtime::FixedU128) {
+			Oracle::feed_value(None, key, price).expect("root feeds are always accepted");
+		}
+	}
+}
