@@ -8,7 +8,10 @@ use super::*;
 use crate::pallet::{Config, Pallet};
 use alloc::vec;
 use frame_benchmarking::v2::*;
-use frame_support::{traits::EnsureOrigin, BoundedVec};
+use frame_support::{
+	traits::{EnsureOrigin, Get},
+	BoundedVec,
+};
 use frame_system::RawOrigin;
 use risk_engine::{CollateralParams, MarginTier, Price};
 use sp_arithmetic::{FixedU128, Perbill};

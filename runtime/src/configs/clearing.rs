@@ -69,11 +69,13 @@ mod benchmark_helper {
 		}
 		fn fund(asset: AssetId, who: &AccountId, amount: u128) {
 			let _ = Balances::mint_into(who, crate::CLR);
-			if !Assets::asset_exists(asset) {
+			if !<Assets as Inspect<AccountId>>::asset_exists(asset) {
 				let admin: AccountId = PalletId(*b"clr/bnch").into_account_truncating();
-				Assets::create(asset, admin, true, 1).expect("a new asset id can be created");
+				<Assets as Create<AccountId>>::create(asset, admin, true, 1)
+					.expect("a new asset id can be created");
 			}
-			Assets::mint_into(asset, who, amount).expect("minting to a funded account works");
+			<Assets as Mutate<AccountId>>::mint_into(asset, who, amount)
+				.expect("minting to a funded account works");
 		}
 		fn set_price(key: OracleKey, price: sp_runtime::FixedU128) {
 			Oracle::feed_value(None, key, price).expect("root feeds are always accepted");

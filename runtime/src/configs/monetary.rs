@@ -79,7 +79,6 @@ impl pallet_assets::Config for Runtime {
 	type Holder = ();
 	type Extra = ();
 	type CallbackHandle = ();
+	/// Upstream weights: this runtime does not benchmark Assets (see `runtime/Cargo.toml`).
 	type WeightInfo = pallet_assets::weights::SubstrateWeight<Runtime>;
-	#[cfg(feature = "runtime-benchmarks")]
-	type BenchmarkHelper = ();
 }
