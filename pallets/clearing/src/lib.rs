@@ -552,10 +552,7 @@ pub mod pallet {
 				}
 				Ok(())
 			})?;
-			SettlementBalances::<T>::try_mutate(&who, |balance| -> DispatchResult {
-				*balance = balance.checked_sub(signed_amount).ok_or(Error::<T>::Overflow)?;
-				Ok(())
-			})?;
+			Self::add_to_settlement_balance(&who, -signed_amount)?;
 			Self::ensure_cross_initial_margin(&who, Error::<T>::BelowInitialMargin)?;
 			Self::deposit_event(Event::IsolatedMarginAdded { who, market, amount });
 			Ok(())
@@ -594,10 +591,7 @@ pub mod pallet {
 				let figures = Self::isolated_figures(market, &params, &record, true)?;
 				ensure!(figures.free_margin >= 0, Error::<T>::IsolatedMarginInsufficient);
 			}
-			SettlementBalances::<T>::try_mutate(&who, |balance| -> DispatchResult {
-				*balance = balance.checked_add(signed_amount).ok_or(Error::<T>::Overflow)?;
-				Ok(())
-			})?;
+			Self::add_to_settlement_balance(&who, signed_amount)?;
 			Self::deposit_event(Event::IsolatedMarginRemoved { who, market, amount });
 			Ok(())
 		}
@@ -648,6 +642,14 @@ pub mod pallet {
 			risk_engine::UnitScale::new(params.size_decimals, T::SettlementDecimals::get())
 		}
 
+		/// Adds `delta` (negative: takes it) to `who`'s settlement ledger balance.
+		pub(crate) fn add_to_settlement_balance(who: &T::AccountId, delta: i128) -> DispatchResult {
+			SettlementBalances::<T>::try_mutate(who, |balance| -> DispatchResult {
+				*balance = balance.checked_add(delta).ok_or(Error::<T>::Overflow)?;
+				Ok(())
+			})
+		}
+
 		/// Adds `amount` of `asset` to `who`'s pool (ledger only).
 		fn credit_collateral(
 			who: &T::AccountId,
@@ -656,10 +658,7 @@ pub mod pallet {
 		) -> DispatchResult {
 			if asset == T::SettlementAsset::get() {
 				let signed = i128::try_from(amount).map_err(|_| Error::<T>::Overflow)?;
-				SettlementBalances::<T>::try_mutate(who, |balance| -> DispatchResult {
-					*balance = balance.checked_add(signed).ok_or(Error::<T>::Overflow)?;
-					Ok(())
-				})
+				Self::add_to_settlement_balance(who, signed)
 			} else {
 				CollateralBalances::<T>::try_mutate(who, |balances| -> DispatchResult {
 					let current = balances.get(&asset).copied().unwrap_or(0);

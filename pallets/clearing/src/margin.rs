@@ -330,13 +330,7 @@ impl<T: Config> Pallet<T> {
 		let fees = maker_fee.checked_add(taker_fee).ok_or(Error::<T>::Overflow)?;
 		if fees > 0 {
 			let fees = i128::try_from(fees).map_err(|_| Error::<T>::Overflow)?;
-			SettlementBalances::<T>::try_mutate(
-				T::FeeAccount::get(),
-				|balance| -> DispatchResult {
-					*balance = balance.checked_add(fees).ok_or(Error::<T>::Overflow)?;
-					Ok(())
-				},
-			)?;
+			Self::add_to_settlement_balance(&T::FeeAccount::get(), fees)?;
 		}
 
 		Self::check_trade_side(
@@ -400,10 +394,7 @@ impl<T: Config> Pallet<T> {
 			record.position = outcome.position;
 			match record.isolated_margin.as_mut() {
 				Some(margin) => *margin = margin.checked_add(cash).ok_or(Error::<T>::Overflow)?,
-				None => SettlementBalances::<T>::try_mutate(who, |balance| -> DispatchResult {
-					*balance = balance.checked_add(cash).ok_or(Error::<T>::Overflow)?;
-					Ok(())
-				})?,
+				None => Self::add_to_settlement_balance(who, cash)?,
 			}
 			if funding_paid != 0 {
 				Self::deposit_event(Event::FundingSettled {
