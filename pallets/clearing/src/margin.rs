@@ -62,6 +62,32 @@ struct SideOutcome {
 	long_delta: i128,
 }
 
+/// What cross margin reads from storage for one account.
+struct CrossInputs<T: Config> {
+	settlement_balance: i128,
+	/// Each non-settlement asset with its amount and, when priced, the engine's holding.
+	collateral: Vec<(T::AssetId, u128, Option<CollateralHolding>)>,
+	/// Every position, cross and isolated.
+	positions: Vec<LoadedPosition<T>>,
+	/// Whether a price the cross figures need is missing or stale.
+	stale: bool,
+}
+
+impl<T: Config> CrossInputs<T> {
+	fn holdings(&self) -> Vec<CollateralHolding> {
+		self.collateral.iter().filter_map(|(_, _, holding)| *holding).collect()
+	}
+
+	/// The priced cross positions, in the order of `positions`.
+	fn cross_exposures(&self) -> Vec<PerpExposure<'_>> {
+		self.positions
+			.iter()
+			.filter(|p| p.record.isolated_margin.is_none())
+			.filter_map(|p| p.exposure())
+			.collect()
+	}
+}
+
 /// An account's cross figures and whether every price they used was fresh.
 pub struct CrossFigures {
 	/// The engine's figures.
@@ -142,12 +168,10 @@ impl<T: Config> Pallet<T> {
 			.collect()
 	}
 
-	/// The account's holdings with their prices and configs; `None` price when missing.
-	fn load_collateral(
-		who: &T::AccountId,
-	) -> Vec<(T::AssetId, u128, Option<(Price, bool)>, Option<crate::CollateralConfig<T::OracleKey>>)>
-	{
-		CollateralBalances::<T>::get(who)
+	/// Everything cross margin needs from storage, read once.
+	fn load_cross_inputs(who: &T::AccountId) -> CrossInputs<T> {
+		let mut stale = false;
+		let collateral = CollateralBalances::<T>::get(who)
 			.into_iter()
 			.map(|(asset, amount)| {
 				let config = CollateralAssets::<T>::get(asset);
@@ -155,50 +179,63 @@ impl<T: Config> Pallet<T> {
 					.as_ref()
 					.and_then(|c| c.oracle_key.as_ref())
 					.and_then(Self::oracle_price);
-				(asset, amount, price, config)
+				let holding = match (price, config) {
+					(Some((price, fresh)), Some(config)) => {
+						stale |= !fresh;
+						Some(CollateralHolding { amount, price, params: config.params })
+					},
+					_ => {
+						stale = true;
+						None
+					},
+				};
+				(asset, amount, holding)
 			})
-			.collect()
+			.collect();
+		let positions = Self::load_positions(who);
+		for position in positions.iter().filter(|p| p.record.isolated_margin.is_none()) {
+			stale |= !position.prices.is_some_and(|prices| prices.fresh);
+		}
+		CrossInputs {
+			settlement_balance: SettlementBalances::<T>::get(who),
+			collateral,
+			positions,
+			stale,
+		}
 	}
 
 	/// The account's cross figures. Holdings or positions without any price are left out
 	/// (and mark the figures stale).
 	pub fn cross_figures(who: &T::AccountId) -> Result<CrossFigures, DispatchError> {
-		let loaded = Self::load_positions(who);
-		let collateral = Self::load_collateral(who);
-		let mut stale = false;
-		let mut holdings = Vec::with_capacity(collateral.len());
-		for (_, amount, price, config) in &collateral {
-			match (price, config) {
-				(Some((price, fresh)), Some(config)) => {
-					stale |= !fresh;
-					holdings.push(CollateralHolding {
-						amount: *amount,
-						price: *price,
-						params: config.params,
-					});
-				},
-				_ => stale = true,
-			}
-		}
-		let mut exposures = Vec::with_capacity(loaded.len());
-		for position in loaded.iter().filter(|p| p.record.isolated_margin.is_none()) {
-			match (position.exposure(), position.prices) {
-				(Some(exposure), Some(prices)) => {
-					stale |= !prices.fresh;
-					exposures.push(exposure);
-				},
-				_ => stale = true,
-			}
-		}
-		let account = CrossAccount {
-			settlement_balance: SettlementBalances::<T>::get(who),
+		let inputs = Self::load_cross_inputs(who);
+		let holdings = inputs.holdings();
+		let exposures = inputs.cross_exposures();
+		let margin = Self::cross_margin_of(&inputs, &holdings, &exposures)?;
+		Ok(CrossFigures { margin, stale: inputs.stale })
+	}
+
+	/// The engine's view of an account, from loaded inputs.
+	fn cross_account<'a>(
+		inputs: &CrossInputs<T>,
+		holdings: &'a [CollateralHolding],
+		exposures: &'a [PerpExposure<'a>],
+	) -> CrossAccount<'a> {
+		CrossAccount {
+			settlement_balance: inputs.settlement_balance,
 			liability_factor: LiabilityFactor::<T>::get(),
 			quote_decimals: T::SettlementDecimals::get(),
-			collateral: &holdings,
-			positions: &exposures,
-		};
-		let margin = risk_engine::cross_margin(&account).map_err(Error::<T>::from)?;
-		Ok(CrossFigures { margin, stale })
+			collateral: holdings,
+			positions: exposures,
+		}
+	}
+
+	fn cross_margin_of(
+		inputs: &CrossInputs<T>,
+		holdings: &[CollateralHolding],
+		exposures: &[PerpExposure],
+	) -> Result<CrossMargin, DispatchError> {
+		let account = Self::cross_account(inputs, holdings, exposures);
+		Ok(risk_engine::cross_margin(&account).map_err(Error::<T>::from)?)
 	}
 
 	/// Fails with `error` unless the account is at or above its cross initial requirement
@@ -420,38 +457,29 @@ impl<T: Config> Pallet<T> {
 
 	/// The account's full margin report.
 	pub fn account_report(who: &T::AccountId) -> Result<AccountReport<T::AssetId>, DispatchError> {
-		let settlement_asset = T::SettlementAsset::get();
+		let inputs = Self::load_cross_inputs(who);
 		let quote_decimals = T::SettlementDecimals::get();
+		let settlement_value = risk_engine::settlement_margin_value(
+			inputs.settlement_balance,
+			LiabilityFactor::<T>::get(),
+		)
+		.ok();
 		let mut collateral = alloc::vec![CollateralReport {
-			asset: settlement_asset,
-			balance: SettlementBalances::<T>::get(who),
-			value: Some(SettlementBalances::<T>::get(who)),
-			initial_value: risk_engine::settlement_margin_value(
-				SettlementBalances::<T>::get(who),
-				LiabilityFactor::<T>::get(),
-			)
-			.ok(),
-			maintenance_value: risk_engine::settlement_margin_value(
-				SettlementBalances::<T>::get(who),
-				LiabilityFactor::<T>::get(),
-			)
-			.ok(),
+			asset: T::SettlementAsset::get(),
+			balance: inputs.settlement_balance,
+			value: Some(inputs.settlement_balance),
+			initial_value: settlement_value,
+			maintenance_value: settlement_value,
 		}];
-		for (asset, amount, price, config) in Self::load_collateral(who) {
-			let holding = match (price, config) {
-				(Some((price, _)), Some(config)) => {
-					Some(CollateralHolding { amount, price, params: config.params })
-				},
-				_ => None,
-			};
+		for (asset, amount, holding) in &inputs.collateral {
 			let value_at = |level| {
 				holding
 					.and_then(|h| risk_engine::holding_margin_value(&h, quote_decimals, level).ok())
 					.and_then(|v| i128::try_from(v).ok())
 			};
 			collateral.push(CollateralReport {
-				asset,
-				balance: i128::try_from(amount).unwrap_or(i128::MAX),
+				asset: *asset,
+				balance: i128::try_from(*amount).unwrap_or(i128::MAX),
 				value: holding
 					.and_then(|h| risk_engine::holding_market_value(&h, quote_decimals).ok())
 					.and_then(|v| i128::try_from(v).ok()),
@@ -460,29 +488,14 @@ impl<T: Config> Pallet<T> {
 			});
 		}
 
-		let cross = Self::cross_figures(who)?;
-		let loaded = Self::load_positions(who);
-		let cross_exposures: Vec<PerpExposure> = loaded
-			.iter()
-			.filter(|p| p.record.isolated_margin.is_none())
-			.filter_map(|p| p.exposure())
-			.collect();
-		let holdings: Vec<CollateralHolding> = Self::load_collateral(who)
-			.into_iter()
-			.filter_map(|(_, amount, price, config)| {
-				Some(CollateralHolding { amount, price: price?.0, params: config?.params })
-			})
-			.collect();
-		let account = CrossAccount {
-			settlement_balance: SettlementBalances::<T>::get(who),
-			liability_factor: LiabilityFactor::<T>::get(),
-			quote_decimals,
-			collateral: &holdings,
-			positions: &cross_exposures,
-		};
+		let holdings = inputs.holdings();
+		let cross_exposures = inputs.cross_exposures();
+		let cross = Self::cross_margin_of(&inputs, &holdings, &cross_exposures)?;
+		let account = Self::cross_account(&inputs, &holdings, &cross_exposures);
+		let loaded = &inputs.positions;
 		let mut positions = Vec::with_capacity(loaded.len());
 		let mut cross_index = 0usize;
-		for loaded_position in &loaded {
+		for loaded_position in loaded {
 			let scale = Self::market_scale(&loaded_position.params);
 			let mut report = PositionReport {
 				market: loaded_position.market,
@@ -528,14 +541,14 @@ impl<T: Config> Pallet<T> {
 
 		Ok(AccountReport {
 			collateral,
-			equity_initial: cross.margin.equity_initial,
-			equity_maintenance: cross.margin.equity_maintenance,
-			initial_requirement: cross.margin.initial_requirement,
-			maintenance_requirement: cross.margin.maintenance_requirement,
-			free_collateral: cross.margin.free_collateral,
-			health: cross.margin.health,
+			equity_initial: cross.equity_initial,
+			equity_maintenance: cross.equity_maintenance,
+			initial_requirement: cross.initial_requirement,
+			maintenance_requirement: cross.maintenance_requirement,
+			free_collateral: cross.free_collateral,
+			health: cross.health,
 			positions,
-			uses_stale_prices: cross.stale,
+			uses_stale_prices: inputs.stale,
 		})
 	}
 
