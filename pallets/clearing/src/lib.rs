@@ -64,7 +64,7 @@ pub mod weights;
 pub use pallet::*;
 /// The risk engine this pallet runs on, for its parameter types.
 pub use risk_engine;
-pub use traits::{Clearing, PriceProvider};
+pub use traits::{Clearing, MarketRules, OrderSide, PriceProvider, SettleError, TradeReceipt};
 pub use types::*;
 pub use weights::WeightInfo;
 
@@ -364,6 +364,8 @@ pub mod pallet {
 		MakerMarginInsufficient,
 		/// After the trade the taker would be below its margin requirement.
 		TakerMarginInsufficient,
+		/// The account's resting orders would need more initial margin than it has free.
+		OrderMarginInsufficient,
 		/// The position is not isolated (margin can only be moved for isolated positions),
 		/// or a cross position is open in the market.
 		NotIsolated,
@@ -544,6 +546,7 @@ pub mod pallet {
 								MarketStates::<T>::get(market).funding_index,
 							),
 							isolated_margin: Some(signed_amount),
+							open_orders: Default::default(),
 						};
 						positions
 							.try_insert(market, record)
@@ -699,16 +702,55 @@ pub mod pallet {
 	}
 
 	impl<T: Config> Clearing<T::AccountId, MarketId> for Pallet<T> {
+		fn market_rules(market: MarketId) -> Option<MarketRules> {
+			Markets::<T>::get(market).map(|params| MarketRules {
+				tick_size: params.tick_size,
+				lot_size: params.lot_size,
+				min_size: params.min_size,
+				status: params.status,
+			})
+		}
+
+		fn position_size(who: &T::AccountId, market: MarketId) -> risk_engine::SizeUnits {
+			Positions::<T>::get(who).get(&market).map_or(0, |record| record.position.size)
+		}
+
 		fn settle_trade(
 			maker: &T::AccountId,
 			taker: &T::AccountId,
 			market: MarketId,
 			size: i128,
 			price: Price,
-		) -> DispatchResult {
+		) -> Result<TradeReceipt, SettleError> {
 			frame_support::storage::with_storage_layer(|| {
 				Self::do_settle_trade(maker, taker, market, size, price)
 			})
+		}
+
+		fn commit_order(
+			who: &T::AccountId,
+			market: MarketId,
+			side: OrderSide,
+			size: u128,
+			price: Price,
+		) -> DispatchResult {
+			frame_support::storage::with_storage_layer(|| {
+				Self::do_commit_order(who, market, side, size, price)
+			})
+		}
+
+		fn release_order(
+			who: &T::AccountId,
+			market: MarketId,
+			side: OrderSide,
+			size: u128,
+			price: Price,
+		) {
+			Self::do_release_order(who, market, side, size, price)
+		}
+
+		fn note_book_top(market: MarketId, best_bid: Option<Price>, best_ask: Option<Price>) {
+			Self::do_note_book_top(market, best_bid, best_ask)
 		}
 	}
 }

@@ -14,7 +14,7 @@ use sp_arithmetic::{
 
 use crate::{
 	pallet::*, AccountReport, CollateralReport, MarketId, MarketReport, MarketState, MarketStatus,
-	PositionRecord, PositionReport, PriceProvider,
+	OrderSide, PositionRecord, PositionReport, PriceProvider, SettleError, TradeReceipt,
 };
 
 /// A market's prices at this moment.
@@ -46,6 +46,7 @@ impl<T: Config> LoadedPosition<T> {
 			funding_index: self.state.funding_index,
 			scale: Pallet::<T>::market_scale(&self.params),
 			tiers: &self.params.tiers,
+			open_orders: self.record.open_orders,
 		})
 	}
 }
@@ -104,14 +105,26 @@ impl<T: Config> Pallet<T> {
 		Some((price, age <= MaxPriceAge::<T>::get() && !price.is_zero()))
 	}
 
-	/// The index and mark price of a market. The mark is the last trade price clamped to
-	/// `index x (1 ± mark_price_band)`, or the index before the first trade.
+	/// The index and mark price of a market.
+	///
+	/// The mark starts from the last trade price; when the book has both a bid and an ask it
+	/// is the median of the best bid, the best ask and the last trade (the last trade moved
+	/// inside the spread, or the mid before any trade), so one trade away from the book does
+	/// not move it. The result is clamped to `index x (1 ± mark_price_band)`; with neither a
+	/// trade nor a two-sided book the mark is the index.
 	pub fn market_prices(params: &MarketParamsOf<T>, state: &MarketState) -> Option<MarketPrices> {
 		let (index, fresh) = Self::oracle_price(&params.oracle_key)?;
 		let band = sp_arithmetic::FixedU128::from_perbill(params.mark_price_band);
 		let low = index.saturating_sub(index.saturating_mul(band));
 		let high = index.saturating_add(index.saturating_mul(band));
-		let mark = state.last_trade_price.map_or(index, |last| last.max(low).min(high));
+		let reference = match (state.best_bid, state.best_ask, state.last_trade_price) {
+			(Some(bid), Some(ask), last) if bid <= ask => Some(last.map_or_else(
+				|| bid.saturating_add(ask.saturating_sub(bid) / 2.into()),
+				|last| last.max(bid).min(ask),
+			)),
+			(_, _, last) => last,
+		};
+		let mark = reference.map_or(index, |reference| reference.max(low).min(high));
 		Some(MarketPrices { index, mark, fresh })
 	}
 
@@ -272,6 +285,7 @@ impl<T: Config> Pallet<T> {
 				funding_index: state.funding_index,
 				scale: Self::market_scale(params),
 				tiers: &params.tiers,
+				open_orders: record.open_orders,
 			},
 		};
 		Ok(risk_engine::isolated_margin(&isolated).map_err(Error::<T>::from)?)
@@ -319,43 +333,57 @@ impl<T: Config> Pallet<T> {
 		market: MarketId,
 		size: i128,
 		price: Price,
-	) -> DispatchResult {
-		ensure!(maker != taker, Error::<T>::SelfTrade);
-		let params = Markets::<T>::get(market).ok_or(Error::<T>::UnknownMarket)?;
-		ensure!(params.status != MarketStatus::Closed, Error::<T>::MarketNotTrading);
-		ensure!(
-			!price.is_zero() && price.into_inner() % params.tick_size.into_inner() == 0,
-			Error::<T>::PriceNotOnTick
-		);
+	) -> Result<TradeReceipt, SettleError> {
+		let trade = |error: DispatchError| SettleError::Trade(error);
+		let maker_only = |error: DispatchError| SettleError::Maker(error);
+		let fail = |error: Error<T>| SettleError::Trade(error.into());
+		if maker == taker {
+			return Err(fail(Error::<T>::SelfTrade));
+		}
+		let params = Markets::<T>::get(market).ok_or(fail(Error::<T>::UnknownMarket))?;
+		if params.status == MarketStatus::Closed {
+			return Err(fail(Error::<T>::MarketNotTrading));
+		}
+		if price.is_zero() || price.into_inner() % params.tick_size.into_inner() != 0 {
+			return Err(fail(Error::<T>::PriceNotOnTick));
+		}
 		let units = size.unsigned_abs();
-		ensure!(
-			size != 0 && units % params.lot_size == 0 && units >= params.min_size,
-			Error::<T>::InvalidSize
-		);
+		if size == 0 || units % params.lot_size != 0 || units < params.min_size {
+			return Err(fail(Error::<T>::InvalidSize));
+		}
 
-		let mut state = Self::accrue_funding(market, &params)?;
+		let mut state = Self::accrue_funding(market, &params).map_err(trade)?;
 		let scale = Self::market_scale(&params);
 		let maker_side =
-			Self::apply_side(maker, market, &state, &scale, -size, price, params.maker_fee)?;
+			Self::apply_side(maker, market, &state, &scale, -size, price, params.maker_fee)
+				.map_err(|error| {
+					if error == Error::<T>::TooManyPositions.into() {
+						maker_only(error)
+					} else {
+						trade(error)
+					}
+				})?;
 		let taker_side =
-			Self::apply_side(taker, market, &state, &scale, size, price, params.taker_fee)?;
+			Self::apply_side(taker, market, &state, &scale, size, price, params.taker_fee)
+				.map_err(trade)?;
 		let (maker_added, taker_added) = (maker_side.added_risk, taker_side.added_risk);
 		let (maker_fee, taker_fee) = (maker_side.fee, taker_side.fee);
-		let open_interest_delta =
-			maker_side.long_delta.checked_add(taker_side.long_delta).ok_or(Error::<T>::Overflow)?;
-		if params.status == MarketStatus::ReduceOnly {
-			ensure!(!maker_added && !taker_added, Error::<T>::MarketNotTrading);
+		let open_interest_delta = maker_side
+			.long_delta
+			.checked_add(taker_side.long_delta)
+			.ok_or(fail(Error::<T>::Overflow))?;
+		if params.status == MarketStatus::ReduceOnly && (maker_added || taker_added) {
+			return Err(fail(Error::<T>::MarketNotTrading));
 		}
 
 		let open_interest = if open_interest_delta >= 0 {
 			let updated = state
 				.open_interest
 				.checked_add(open_interest_delta.unsigned_abs())
-				.ok_or(Error::<T>::Overflow)?;
-			ensure!(
-				open_interest_delta == 0 || updated <= params.open_interest_cap,
-				Error::<T>::OpenInterestCapExceeded
-			);
+				.ok_or(fail(Error::<T>::Overflow))?;
+			if open_interest_delta != 0 && updated > params.open_interest_cap {
+				return Err(fail(Error::<T>::OpenInterestCapExceeded));
+			}
 			updated
 		} else {
 			state.open_interest.saturating_sub(open_interest_delta.unsigned_abs())
@@ -364,10 +392,10 @@ impl<T: Config> Pallet<T> {
 		state.last_trade_price = Some(price);
 		MarketStates::<T>::insert(market, state);
 
-		let fees = maker_fee.checked_add(taker_fee).ok_or(Error::<T>::Overflow)?;
+		let fees = maker_fee.checked_add(taker_fee).ok_or(fail(Error::<T>::Overflow))?;
 		if fees > 0 {
-			let fees = i128::try_from(fees).map_err(|_| Error::<T>::Overflow)?;
-			Self::add_to_settlement_balance(&T::FeeAccount::get(), fees)?;
+			let fees = i128::try_from(fees).map_err(|_| fail(Error::<T>::Overflow))?;
+			Self::add_to_settlement_balance(&T::FeeAccount::get(), fees).map_err(trade)?;
 		}
 
 		Self::check_trade_side(
@@ -376,14 +404,22 @@ impl<T: Config> Pallet<T> {
 			&params,
 			maker_added,
 			Error::<T>::MakerMarginInsufficient,
-		)?;
+		)
+		.map_err(|error| {
+			if error == Error::<T>::MakerMarginInsufficient.into() {
+				maker_only(error)
+			} else {
+				trade(error)
+			}
+		})?;
 		Self::check_trade_side(
 			taker,
 			market,
 			&params,
 			taker_added,
 			Error::<T>::TakerMarginInsufficient,
-		)?;
+		)
+		.map_err(trade)?;
 
 		Self::deposit_event(Event::TradeSettled {
 			market,
@@ -396,7 +432,7 @@ impl<T: Config> Pallet<T> {
 			maker_realized_pnl: maker_side.realized_pnl,
 			taker_realized_pnl: taker_side.realized_pnl,
 		});
-		Ok(())
+		Ok(TradeReceipt { maker_fee, taker_fee })
 	}
 
 	/// Applies one side of a trade: settles the position's funding, applies the trade, books
@@ -415,6 +451,7 @@ impl<T: Config> Pallet<T> {
 			let mut record = positions.get(&market).copied().unwrap_or(PositionRecord {
 				position: Position::flat(state.funding_index),
 				isolated_margin: None,
+				open_orders: Default::default(),
 			});
 			let long_before = record.position.size.max(0);
 			let (settled, funding_paid) =
@@ -507,6 +544,8 @@ impl<T: Config> Pallet<T> {
 				funding_owed: 0,
 				initial_requirement: 0,
 				maintenance_requirement: 0,
+				open_orders: loaded_position.record.open_orders,
+				open_order_requirement: 0,
 				liquidation_price: None,
 				isolated_margin: loaded_position.record.isolated_margin,
 				isolated_health: None,
@@ -518,6 +557,7 @@ impl<T: Config> Pallet<T> {
 					report.funding_owed = figures.funding_owed;
 					report.initial_requirement = figures.initial_requirement;
 					report.maintenance_requirement = figures.maintenance_requirement;
+					report.open_order_requirement = figures.open_order_requirement;
 				}
 				match loaded_position.record.isolated_margin {
 					Some(margin) => {
@@ -544,6 +584,7 @@ impl<T: Config> Pallet<T> {
 			equity_initial: cross.equity_initial,
 			equity_maintenance: cross.equity_maintenance,
 			initial_requirement: cross.initial_requirement,
+			open_order_requirement: cross.open_order_requirement,
 			maintenance_requirement: cross.maintenance_requirement,
 			free_collateral: cross.free_collateral,
 			health: cross.health,
@@ -577,6 +618,87 @@ impl<T: Config> Pallet<T> {
 			index_price: T::PriceProvider::price(&params.oracle_key),
 			mark_price: prices.map(|p| p.mark),
 			last_trade_price: state.last_trade_price,
+			best_bid: state.best_bid,
+			best_ask: state.best_ask,
 		})
+	}
+
+	/// Commits a resting order (see [`crate::Clearing::commit_order`]); callers wrap it in a
+	/// storage layer so that a failure changes nothing.
+	pub(crate) fn do_commit_order(
+		who: &T::AccountId,
+		market: MarketId,
+		side: OrderSide,
+		size: u128,
+		price: Price,
+	) -> DispatchResult {
+		let params = Markets::<T>::get(market).ok_or(Error::<T>::UnknownMarket)?;
+		ensure!(params.status != MarketStatus::Closed, Error::<T>::MarketNotTrading);
+		ensure!(size > 0, Error::<T>::InvalidSize);
+		let value = Self::market_scale(&params)
+			.value(size, price, sp_arithmetic::Rounding::Up)
+			.map_err(Error::<T>::from)?;
+		let record = Positions::<T>::try_mutate(
+			who,
+			|positions| -> Result<PositionRecord, DispatchError> {
+				let mut record = positions.get(&market).copied().unwrap_or(PositionRecord {
+					position: Position::flat(MarketStates::<T>::get(market).funding_index),
+					isolated_margin: None,
+					open_orders: Default::default(),
+				});
+				record.open_orders.add(side, size, value).map_err(Error::<T>::from)?;
+				positions.try_insert(market, record).map_err(|_| Error::<T>::TooManyPositions)?;
+				Ok(record)
+			},
+		)?;
+		if record.isolated_margin.is_some() {
+			let figures = Self::isolated_figures(market, &params, &record, true)?;
+			ensure!(figures.free_margin >= 0, Error::<T>::OrderMarginInsufficient);
+			Ok(())
+		} else {
+			Self::ensure_cross_initial_margin(who, Error::<T>::OrderMarginInsufficient)
+		}
+	}
+
+	/// Releases (part of) a committed order (see [`crate::Clearing::release_order`]).
+	pub(crate) fn do_release_order(
+		who: &T::AccountId,
+		market: MarketId,
+		side: OrderSide,
+		size: u128,
+		price: Price,
+	) {
+		let value = Markets::<T>::get(market)
+			.and_then(|params| {
+				Self::market_scale(&params).value(size, price, sp_arithmetic::Rounding::Up).ok()
+			})
+			.unwrap_or(0);
+		Positions::<T>::mutate(who, |positions| {
+			if let Some(record) = positions.get_mut(&market) {
+				record.open_orders.remove(side, size, value);
+				if record.is_empty() {
+					positions.remove(&market);
+				}
+			}
+		});
+	}
+
+	/// Records a market's best bid and ask (see [`crate::Clearing::note_book_top`]). Funding
+	/// accrues first, at the mark that held until now.
+	pub(crate) fn do_note_book_top(
+		market: MarketId,
+		best_bid: Option<Price>,
+		best_ask: Option<Price>,
+	) {
+		let Some(params) = Markets::<T>::get(market) else { return };
+		let current = MarketStates::<T>::get(market);
+		if current.best_bid == best_bid && current.best_ask == best_ask {
+			return;
+		}
+		// A failed accrual (an overflow) leaves funding where it was; the book still moves.
+		let mut state = Self::accrue_funding(market, &params).unwrap_or(current);
+		state.best_bid = best_bid;
+		state.best_ask = best_ask;
+		MarketStates::<T>::insert(market, state);
 	}
 }

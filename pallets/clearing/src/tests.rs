@@ -1,8 +1,13 @@
 //! Every call and every error of the clearing pallet, on the mock runtime.
 
-use crate::{mock::*, pallet::*, Clearing as _, MarketStatus, PositionRecord, PriceProvider as _};
+use crate::{
+	mock::*, pallet::*, Clearing as _, MarketId, MarketStatus, OrderSide, PositionRecord,
+	PriceProvider as _, SettleError, TradeReceipt,
+};
+use frame_support::dispatch::DispatchResult;
 use frame_support::{assert_noop, assert_ok, traits::fungibles::Inspect};
 use risk_engine::MarginTier;
+use risk_engine::Price;
 use sp_arithmetic::{FixedI128, FixedU128, Perbill};
 use sp_runtime::DispatchError;
 
@@ -24,6 +29,11 @@ fn events() -> Vec<Event<Test>> {
 			_ => None,
 		})
 		.collect()
+}
+
+/// Settles a trade through the `Clearing` trait, as the order book does.
+fn settle(maker: &u64, taker: &u64, market: MarketId, size: i128, price: Price) -> DispatchResult {
+	ClearingPallet::settle_trade(maker, taker, market, size, price).map(|_| ()).map_err(Into::into)
 }
 
 fn position(who: u64) -> Option<PositionRecord> {
@@ -337,7 +347,7 @@ fn withdraw_errors() {
 fn open_one_btc() {
 	deposit(ALICE, USDC, 10_000 * ONE_USDC);
 	deposit(BOB, USDC, 10_000 * ONE_USDC);
-	assert_ok!(ClearingPallet::settle_trade(&BOB, &ALICE, BTC_PERP, ONE_BTC as i128, usd(60_000)));
+	assert_ok!(settle(&BOB, &ALICE, BTC_PERP, ONE_BTC as i128, usd(60_000)));
 }
 
 #[test]
@@ -415,13 +425,7 @@ fn closing_realizes_pnl_and_releases_open_interest() {
 		open_one_btc();
 		set_price(BTC_PRICE, 61_000);
 		// Alice sells her 1 BTC back to Bob at 61,000: +1,000 for Alice, -1,000 for Bob.
-		assert_ok!(ClearingPallet::settle_trade(
-			&BOB,
-			&ALICE,
-			BTC_PERP,
-			-(ONE_BTC as i128),
-			usd(61_000)
-		));
+		assert_ok!(settle(&BOB, &ALICE, BTC_PERP, -(ONE_BTC as i128), usd(61_000)));
 		assert_eq!(position(ALICE), None);
 		assert_eq!(position(BOB), None);
 		assert_eq!(MarketStates::<Test>::get(BTC_PERP).open_interest, 0);
@@ -443,41 +447,26 @@ fn trade_rule_errors() {
 		deposit(ALICE, USDC, 10_000 * ONE_USDC);
 		deposit(BOB, USDC, 10_000 * ONE_USDC);
 		let one = ONE_BTC as i128;
+		assert_noop!(settle(&ALICE, &ALICE, BTC_PERP, one, usd(60_000)), Error::<Test>::SelfTrade);
+		assert_noop!(settle(&BOB, &ALICE, 9, one, usd(60_000)), Error::<Test>::UnknownMarket);
 		assert_noop!(
-			ClearingPallet::settle_trade(&ALICE, &ALICE, BTC_PERP, one, usd(60_000)),
-			Error::<Test>::SelfTrade
-		);
-		assert_noop!(
-			ClearingPallet::settle_trade(&BOB, &ALICE, 9, one, usd(60_000)),
-			Error::<Test>::UnknownMarket
-		);
-		assert_noop!(
-			ClearingPallet::settle_trade(
-				&BOB,
-				&ALICE,
-				BTC_PERP,
-				one,
-				FixedU128::from_rational(600_005, 100)
-			),
+			settle(&BOB, &ALICE, BTC_PERP, one, FixedU128::from_rational(600_005, 100)),
 			Error::<Test>::PriceNotOnTick
 		);
 		assert_noop!(
-			ClearingPallet::settle_trade(&BOB, &ALICE, BTC_PERP, one, FixedU128::from_inner(0)),
+			settle(&BOB, &ALICE, BTC_PERP, one, FixedU128::from_inner(0)),
 			Error::<Test>::PriceNotOnTick
 		);
+		assert_noop!(settle(&BOB, &ALICE, BTC_PERP, 0, usd(60_000)), Error::<Test>::InvalidSize);
 		assert_noop!(
-			ClearingPallet::settle_trade(&BOB, &ALICE, BTC_PERP, 0, usd(60_000)),
-			Error::<Test>::InvalidSize
-		);
-		assert_noop!(
-			ClearingPallet::settle_trade(&BOB, &ALICE, BTC_PERP, 15_000, usd(60_000)),
+			settle(&BOB, &ALICE, BTC_PERP, 15_000, usd(60_000)),
 			Error::<Test>::InvalidSize
 		);
 		let mut small_lots = btc_perp();
 		small_lots.min_size = 20_000;
 		assert_ok!(ClearingPallet::register_market(RuntimeOrigin::root(), BTC_PERP, small_lots));
 		assert_noop!(
-			ClearingPallet::settle_trade(&BOB, &ALICE, BTC_PERP, 10_000, usd(60_000)),
+			settle(&BOB, &ALICE, BTC_PERP, 10_000, usd(60_000)),
 			Error::<Test>::InvalidSize
 		);
 		assert_ok!(ClearingPallet::set_market_status(
@@ -486,7 +475,7 @@ fn trade_rule_errors() {
 			MarketStatus::Closed
 		));
 		assert_noop!(
-			ClearingPallet::settle_trade(&BOB, &ALICE, BTC_PERP, one, usd(60_000)),
+			settle(&BOB, &ALICE, BTC_PERP, one, usd(60_000)),
 			Error::<Test>::MarketNotTrading
 		);
 	});
@@ -505,11 +494,11 @@ fn reduce_only_markets_take_only_reducing_trades() {
 		let half = ONE_BTC as i128 / 2;
 		// Charlie would open: refused.
 		assert_noop!(
-			ClearingPallet::settle_trade(&CHARLIE, &ALICE, BTC_PERP, -half, usd(60_000)),
+			settle(&CHARLIE, &ALICE, BTC_PERP, -half, usd(60_000)),
 			Error::<Test>::MarketNotTrading
 		);
 		// Alice and Bob both reduce: fine.
-		assert_ok!(ClearingPallet::settle_trade(&BOB, &ALICE, BTC_PERP, -half, usd(60_000)));
+		assert_ok!(settle(&BOB, &ALICE, BTC_PERP, -half, usd(60_000)));
 		assert_eq!(position(ALICE).unwrap().position.size, half);
 	});
 }
@@ -523,11 +512,11 @@ fn open_interest_cap_is_enforced() {
 		open_one_btc();
 		deposit(CHARLIE, USDC, 10_000 * ONE_USDC);
 		assert_noop!(
-			ClearingPallet::settle_trade(&CHARLIE, &ALICE, BTC_PERP, 10_000, usd(60_000)),
+			settle(&CHARLIE, &ALICE, BTC_PERP, 10_000, usd(60_000)),
 			Error::<Test>::OpenInterestCapExceeded
 		);
 		// Moving a long from Alice to Charlie keeps open interest at the cap.
-		assert_ok!(ClearingPallet::settle_trade(&CHARLIE, &ALICE, BTC_PERP, -10_000, usd(60_000)));
+		assert_ok!(settle(&CHARLIE, &ALICE, BTC_PERP, -10_000, usd(60_000)));
 		assert_eq!(MarketStates::<Test>::get(BTC_PERP).open_interest, ONE_BTC);
 	});
 }
@@ -540,12 +529,12 @@ fn margin_failures_name_the_side_and_change_nothing() {
 		// 4 BTC at 60,000 needs 12,000 of initial margin (+ fees): too much for either.
 		let four = 4 * ONE_BTC as i128;
 		assert_noop!(
-			ClearingPallet::settle_trade(&BOB, &ALICE, BTC_PERP, four, usd(60_000)),
+			settle(&BOB, &ALICE, BTC_PERP, four, usd(60_000)),
 			Error::<Test>::MakerMarginInsufficient
 		);
 		deposit(BOB, USDC, 10_000 * ONE_USDC);
 		assert_noop!(
-			ClearingPallet::settle_trade(&BOB, &ALICE, BTC_PERP, four, usd(60_000)),
+			settle(&BOB, &ALICE, BTC_PERP, four, usd(60_000)),
 			Error::<Test>::TakerMarginInsufficient
 		);
 		assert_eq!(position(ALICE), None);
@@ -559,12 +548,12 @@ fn risk_increasing_trades_need_a_fresh_price_reducing_ones_do_not() {
 		open_one_btc();
 		advance(60_001);
 		assert_noop!(
-			ClearingPallet::settle_trade(&BOB, &ALICE, BTC_PERP, 10_000, usd(60_000)),
+			settle(&BOB, &ALICE, BTC_PERP, 10_000, usd(60_000)),
 			Error::<Test>::StalePrice
 		);
-		assert_ok!(ClearingPallet::settle_trade(&BOB, &ALICE, BTC_PERP, -10_000, usd(60_000)));
+		assert_ok!(settle(&BOB, &ALICE, BTC_PERP, -10_000, usd(60_000)));
 		clear_price(BTC_PRICE);
-		assert_ok!(ClearingPallet::settle_trade(&BOB, &ALICE, BTC_PERP, -10_000, usd(60_000)));
+		assert_ok!(settle(&BOB, &ALICE, BTC_PERP, -10_000, usd(60_000)));
 	});
 }
 
@@ -577,12 +566,9 @@ fn too_many_positions_is_a_typed_error() {
 			assert_ok!(ClearingPallet::register_market(RuntimeOrigin::root(), market, btc_perp()));
 		}
 		for market in 0..4u32 {
-			assert_ok!(ClearingPallet::settle_trade(&BOB, &ALICE, market, 10_000, usd(60_000)));
+			assert_ok!(settle(&BOB, &ALICE, market, 10_000, usd(60_000)));
 		}
-		assert_noop!(
-			ClearingPallet::settle_trade(&BOB, &ALICE, 4, 10_000, usd(60_000)),
-			Error::<Test>::TooManyPositions
-		);
+		assert_noop!(settle(&BOB, &ALICE, 4, 10_000, usd(60_000)), Error::<Test>::TooManyPositions);
 	});
 }
 
@@ -612,7 +598,7 @@ fn funding_accrues_from_the_mark_premium_and_settles_on_touch() {
 		// Alice (long 1 BTC) pays ~150 USDC when her position is touched; Bob receives.
 		let alice_before = SettlementBalances::<Test>::get(ALICE);
 		let bob_before = SettlementBalances::<Test>::get(BOB);
-		assert_ok!(ClearingPallet::settle_trade(&BOB, &ALICE, BTC_PERP, -10_000, usd(59_700)));
+		assert_ok!(settle(&BOB, &ALICE, BTC_PERP, -10_000, usd(59_700)));
 		let paid = events()
 			.iter()
 			.find_map(|e| match e {
@@ -668,13 +654,7 @@ fn isolated_positions_use_their_own_margin() {
 				amount: 3_100 * ONE_USDC
 			})
 		);
-		assert_ok!(ClearingPallet::settle_trade(
-			&BOB,
-			&ALICE,
-			BTC_PERP,
-			ONE_BTC as i128,
-			usd(60_000)
-		));
+		assert_ok!(settle(&BOB, &ALICE, BTC_PERP, ONE_BTC as i128, usd(60_000)));
 		let record = position(ALICE).unwrap();
 		// The 30 USDC taker fee came out of the isolated margin.
 		assert_eq!(record.isolated_margin, Some(3_070 * ONE_USDC as i128));
@@ -701,7 +681,7 @@ fn isolated_positions_use_their_own_margin() {
 		);
 		// A trade that would take the isolated position past its margin is refused.
 		assert_noop!(
-			ClearingPallet::settle_trade(&BOB, &ALICE, BTC_PERP, 10_000, usd(60_000)),
+			settle(&BOB, &ALICE, BTC_PERP, 10_000, usd(60_000)),
 			Error::<Test>::TakerMarginInsufficient
 		);
 	});
@@ -717,25 +697,13 @@ fn isolated_positions_reduce_without_a_fresh_price_but_never_add_risk() {
 			BTC_PERP,
 			5_000 * ONE_USDC
 		));
-		assert_ok!(ClearingPallet::settle_trade(
-			&BOB,
-			&ALICE,
-			BTC_PERP,
-			ONE_BTC as i128,
-			usd(60_000)
-		));
+		assert_ok!(settle(&BOB, &ALICE, BTC_PERP, ONE_BTC as i128, usd(60_000)));
 		advance(60_001);
 		assert_noop!(
-			ClearingPallet::settle_trade(&BOB, &ALICE, BTC_PERP, 10_000, usd(60_000)),
+			settle(&BOB, &ALICE, BTC_PERP, 10_000, usd(60_000)),
 			Error::<Test>::StalePrice
 		);
-		assert_ok!(ClearingPallet::settle_trade(
-			&BOB,
-			&ALICE,
-			BTC_PERP,
-			-(ONE_BTC as i128),
-			usd(60_000)
-		));
+		assert_ok!(settle(&BOB, &ALICE, BTC_PERP, -(ONE_BTC as i128), usd(60_000)));
 		let record = position(ALICE).unwrap();
 		assert!(record.position.is_flat());
 		// Flat, with its margin (less two 30 USDC taker fees) still set aside.
@@ -774,7 +742,7 @@ fn isolated_margin_errors() {
 		);
 		// Moving more into isolated margin than the pool's free collateral allows.
 		deposit(CHARLIE, USDC, 100 * ONE_USDC);
-		assert_ok!(ClearingPallet::settle_trade(&BOB, &CHARLIE, BTC_PERP, 10_000, usd(60_000)));
+		assert_ok!(settle(&BOB, &CHARLIE, BTC_PERP, 10_000, usd(60_000)));
 		assert_ok!(ClearingPallet::register_market(RuntimeOrigin::root(), 5, btc_perp()));
 		// Charlie: 100 - 0.003 fee = 99.997 USDC, initial requirement 0.3: 99.697 free.
 		assert_noop!(
@@ -969,7 +937,7 @@ mod conservation {
 			Op::Withdraw { who, btc, amount } => {
 				ClearingPallet::withdraw(RuntimeOrigin::signed(TRADERS[who]), asset(btc), amount)
 			},
-			Op::Trade { maker, taker, lots, price_ticks } => ClearingPallet::settle_trade(
+			Op::Trade { maker, taker, lots, price_ticks } => settle(
 				&TRADERS[maker],
 				&TRADERS[taker],
 				BTC_PERP,
@@ -1050,4 +1018,184 @@ mod conservation {
 			})?;
 		}
 	}
+}
+
+// ------------------------------------------------------------------ venues: orders and fills
+
+#[test]
+fn a_failed_maker_side_is_reported_as_the_makers() {
+	new_test_ext().execute_with(|| {
+		deposit(ALICE, USDC, 100_000 * ONE_USDC);
+		deposit(BOB, USDC, 1_000 * ONE_USDC);
+		// Bob (maker) cannot carry 1 BTC on 1,000 USDC: the venue is told it is Bob's failure.
+		assert_eq!(
+			ClearingPallet::settle_trade(&BOB, &ALICE, BTC_PERP, ONE_BTC as i128, usd(60_000)),
+			Err(SettleError::Maker(Error::<Test>::MakerMarginInsufficient.into()))
+		);
+		// The taker's failure is the trade's.
+		assert_eq!(
+			ClearingPallet::settle_trade(&ALICE, &BOB, BTC_PERP, ONE_BTC as i128, usd(60_000)),
+			Err(SettleError::Trade(Error::<Test>::TakerMarginInsufficient.into()))
+		);
+		// A fill reports both fees: 60,000 x 0.02% and x 0.05%.
+		deposit(BOB, USDC, 9_000 * ONE_USDC);
+		assert_eq!(
+			ClearingPallet::settle_trade(&BOB, &ALICE, BTC_PERP, ONE_BTC as i128, usd(60_000)),
+			Ok(TradeReceipt { maker_fee: 12 * ONE_USDC, taker_fee: 30 * ONE_USDC })
+		);
+	});
+}
+
+#[test]
+fn committed_orders_count_toward_initial_margin_only() {
+	new_test_ext().execute_with(|| {
+		deposit(ALICE, USDC, 10_000 * ONE_USDC);
+		// A 3 BTC bid at 59,000: filled, long 3 BTC = 180,000 at the 60,000 mark, 5% = 9,000.
+		assert_ok!(ClearingPallet::commit_order(
+			&ALICE,
+			BTC_PERP,
+			OrderSide::Buy,
+			3 * ONE_BTC,
+			usd(59_000)
+		));
+		let record = position(ALICE).unwrap();
+		assert_eq!(record.open_orders.bid_size, 3 * ONE_BTC);
+		assert_eq!(record.open_orders.bid_value, 177_000 * ONE_USDC);
+		let report = ClearingPallet::account_report(&ALICE).unwrap();
+		assert_eq!(report.open_order_requirement, 9_000 * ONE_USDC);
+		assert_eq!(report.initial_requirement, 9_000 * ONE_USDC);
+		assert_eq!(report.maintenance_requirement, 0);
+		assert_eq!(report.free_collateral, 1_000 * ONE_USDC as i128);
+		assert_eq!(report.positions[0].open_order_requirement, 9_000 * ONE_USDC);
+		// The committed margin cannot be withdrawn ...
+		assert_noop!(
+			ClearingPallet::withdraw(RuntimeOrigin::signed(ALICE), USDC, 1_001 * ONE_USDC),
+			Error::<Test>::BelowInitialMargin
+		);
+		// ... nor committed twice: another 1 BTC bid needs 3,000 more.
+		assert_noop!(
+			ClearingPallet::commit_order(&ALICE, BTC_PERP, OrderSide::Buy, ONE_BTC, usd(59_000)),
+			Error::<Test>::OrderMarginInsufficient
+		);
+		// An ask on the other side needs no more than the worse side: 3 BTC short = 9,000.
+		assert_ok!(ClearingPallet::commit_order(
+			&ALICE,
+			BTC_PERP,
+			OrderSide::Sell,
+			3 * ONE_BTC,
+			usd(61_000)
+		));
+		assert_eq!(
+			ClearingPallet::account_report(&ALICE).unwrap().open_order_requirement,
+			9_000 * ONE_USDC
+		);
+		// Releasing both frees everything and leaves no record behind.
+		ClearingPallet::release_order(&ALICE, BTC_PERP, OrderSide::Buy, 3 * ONE_BTC, usd(59_000));
+		ClearingPallet::release_order(&ALICE, BTC_PERP, OrderSide::Sell, 3 * ONE_BTC, usd(61_000));
+		assert_eq!(position(ALICE), None);
+		assert_ok!(ClearingPallet::withdraw(RuntimeOrigin::signed(ALICE), USDC, 10_000 * ONE_USDC));
+	});
+}
+
+#[test]
+fn commit_order_errors_change_nothing() {
+	new_test_ext().execute_with(|| {
+		deposit(ALICE, USDC, 10_000 * ONE_USDC);
+		assert_noop!(
+			ClearingPallet::commit_order(&ALICE, 7, OrderSide::Buy, ONE_BTC, usd(60_000)),
+			Error::<Test>::UnknownMarket
+		);
+		assert_noop!(
+			ClearingPallet::commit_order(&ALICE, BTC_PERP, OrderSide::Buy, 0, usd(60_000)),
+			Error::<Test>::InvalidSize
+		);
+		// Adding risk needs a fresh price.
+		advance(60_001);
+		assert_noop!(
+			ClearingPallet::commit_order(&ALICE, BTC_PERP, OrderSide::Buy, ONE_BTC, usd(60_000)),
+			Error::<Test>::StalePrice
+		);
+		set_price(BTC_PRICE, 60_000);
+		assert_ok!(ClearingPallet::set_market_status(
+			RuntimeOrigin::root(),
+			BTC_PERP,
+			MarketStatus::Closed
+		));
+		assert_noop!(
+			ClearingPallet::commit_order(&ALICE, BTC_PERP, OrderSide::Buy, ONE_BTC, usd(60_000)),
+			Error::<Test>::MarketNotTrading
+		);
+	});
+}
+
+#[test]
+fn orders_in_an_isolated_market_use_the_isolated_margin() {
+	new_test_ext().execute_with(|| {
+		deposit(ALICE, USDC, 100_000 * ONE_USDC);
+		assert_ok!(ClearingPallet::add_isolated_margin(
+			RuntimeOrigin::signed(ALICE),
+			BTC_PERP,
+			3_000 * ONE_USDC
+		));
+		// 1 BTC at the mark needs 3,000: exactly the isolated margin.
+		assert_ok!(ClearingPallet::commit_order(
+			&ALICE,
+			BTC_PERP,
+			OrderSide::Buy,
+			ONE_BTC,
+			usd(60_000)
+		));
+		// One more lot does not fit, whatever the pool holds.
+		assert_noop!(
+			ClearingPallet::commit_order(&ALICE, BTC_PERP, OrderSide::Buy, 10_000, usd(60_000)),
+			Error::<Test>::OrderMarginInsufficient
+		);
+	});
+}
+
+#[test]
+fn the_mark_follows_the_book_inside_the_band() {
+	new_test_ext().execute_with(|| {
+		let mark = || {
+			ClearingPallet::market_prices(&btc_perp(), &MarketStates::<Test>::get(BTC_PERP))
+				.unwrap()
+				.mark
+		};
+		// No trade, no book: the index.
+		assert_eq!(mark(), usd(60_000));
+		// One side only, no trade: still the index.
+		ClearingPallet::note_book_top(BTC_PERP, Some(usd(59_900)), None);
+		assert_eq!(mark(), usd(60_000));
+		// Both sides, no trade: the mid.
+		ClearingPallet::note_book_top(BTC_PERP, Some(usd(59_900)), Some(usd(60_300)));
+		assert_eq!(mark(), usd(60_100));
+		// A trade far from the book is pulled inside the spread: median(59,900, 60,300, 59,000).
+		MarketStates::<Test>::mutate(BTC_PERP, |s| s.last_trade_price = Some(usd(59_000)));
+		assert_eq!(mark(), usd(59_900));
+		// A trade inside the spread is the mark.
+		MarketStates::<Test>::mutate(BTC_PERP, |s| s.last_trade_price = Some(usd(60_050)));
+		assert_eq!(mark(), usd(60_050));
+		// Whatever the book, the mark stays within 1% of the index.
+		ClearingPallet::note_book_top(BTC_PERP, Some(usd(61_000)), Some(usd(61_500)));
+		assert_eq!(mark(), usd(60_600));
+		let report = ClearingPallet::market_report(BTC_PERP).unwrap();
+		assert_eq!((report.best_bid, report.best_ask), (Some(usd(61_000)), Some(usd(61_500))));
+	});
+}
+
+#[test]
+fn a_book_change_accrues_funding_at_the_mark_that_held_until_then() {
+	new_test_ext().execute_with(|| {
+		open_one_btc();
+		// Funding must not see the new book retroactively: accrue first, then move the book.
+		advance(1_800_000);
+		set_price(BTC_PRICE, 60_000);
+		let before = MarketStates::<Test>::get(BTC_PERP);
+		ClearingPallet::note_book_top(BTC_PERP, Some(usd(60_500)), Some(usd(60_600)));
+		let after = MarketStates::<Test>::get(BTC_PERP);
+		// The mark was 60,000 = index until now: no premium, no funding, but the clock moved.
+		assert_eq!(after.funding_index, before.funding_index);
+		assert_eq!(after.last_funding_ms, now());
+		assert_eq!(after.best_bid, Some(usd(60_500)));
+	});
 }

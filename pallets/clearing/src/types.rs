@@ -5,13 +5,14 @@ use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
 use frame_support::{
 	traits::Get, BoundedVec, CloneNoBound, EqNoBound, PartialEqNoBound, RuntimeDebugNoBound,
 };
-use risk_engine::{CollateralParams, FundingIndex, MarginTier, Position, Price, QuoteAmount};
+use risk_engine::{
+	CollateralParams, FundingIndex, MarginTier, OpenOrders, Position, Price, QuoteAmount,
+};
 use scale_info::TypeInfo;
 use sp_arithmetic::Perbill;
 use sp_runtime::RuntimeDebug;
 
-/// The identifier of a perpetual market.
-pub type MarketId = u32;
+pub use clearing_traits::{MarketId, MarketStatus};
 
 /// How an asset counts as collateral, as registered by the risk origin.
 #[derive(
@@ -35,30 +36,6 @@ pub struct CollateralConfig<OracleKey> {
 	pub params: CollateralParams,
 	/// The most of this asset the pallet holds for all accounts together.
 	pub deposit_cap: u128,
-}
-
-/// Whether a market trades.
-#[derive(
-	Clone,
-	Copy,
-	PartialEq,
-	Eq,
-	RuntimeDebug,
-	Encode,
-	Decode,
-	DecodeWithMemTracking,
-	TypeInfo,
-	MaxEncodedLen,
-	serde::Serialize,
-	serde::Deserialize,
-)]
-pub enum MarketStatus {
-	/// Trades of any kind.
-	Active,
-	/// Only trades that reduce both sides' positions.
-	ReduceOnly,
-	/// No trades.
-	Closed,
 }
 
 /// A perpetual market's parameters, as registered by the risk origin.
@@ -138,6 +115,10 @@ pub struct MarketState {
 	pub open_interest: u128,
 	/// The price of the last trade, if any.
 	pub last_trade_price: Option<Price>,
+	/// The best bid resting on the market's book, as the venue last reported it.
+	pub best_bid: Option<Price>,
+	/// The best ask resting on the market's book, as the venue last reported it.
+	pub best_ask: Option<Price>,
 }
 
 /// An account's position in a market and, for an isolated position, its own margin.
@@ -160,12 +141,17 @@ pub struct PositionRecord {
 	/// `Some(margin)` for an isolated position (settlement units set aside for it alone);
 	/// `None` for a cross position backed by the account's whole pool.
 	pub isolated_margin: Option<QuoteAmount>,
+	/// The account's resting orders in the market, summed per side: they count toward the
+	/// initial requirement of the pool (cross) or of the isolated margin.
+	pub open_orders: OpenOrders,
 }
 
 impl PositionRecord {
-	/// Whether the record holds nothing: flat and without isolated margin.
+	/// Whether the record holds nothing: flat, without isolated margin or resting orders.
 	pub fn is_empty(&self) -> bool {
-		self.position.is_flat() && self.isolated_margin.unwrap_or(0) == 0
+		self.position.is_flat()
+			&& self.isolated_margin.unwrap_or(0) == 0
+			&& self.open_orders.is_empty()
 	}
 }
 
@@ -205,6 +191,10 @@ pub struct PositionReport {
 	pub initial_requirement: u128,
 	/// Maintenance requirement of the position.
 	pub maintenance_requirement: u128,
+	/// The account's resting orders in the market, summed per side.
+	pub open_orders: OpenOrders,
+	/// Initial margin those resting orders need on top of the position's.
+	pub open_order_requirement: u128,
 	/// The mark at which the account (cross) or the position (isolated) reaches zero health.
 	pub liquidation_price: Option<Price>,
 	/// The isolated margin, for an isolated position.
@@ -222,8 +212,10 @@ pub struct AccountReport<AssetId> {
 	pub equity_initial: i128,
 	/// Collateral at maintenance haircuts + cross unrealized PnL - cross funding owed.
 	pub equity_maintenance: i128,
-	/// Cross initial requirement.
+	/// Cross initial requirement, resting orders' included.
 	pub initial_requirement: u128,
+	/// The part of `initial_requirement` that resting orders need.
+	pub open_order_requirement: u128,
 	/// Cross maintenance requirement.
 	pub maintenance_requirement: u128,
 	/// `equity_initial - initial_requirement`: what may be withdrawn or used to add risk.
@@ -278,4 +270,8 @@ pub struct MarketReport<OracleKey> {
 	pub mark_price: Option<Price>,
 	/// Last trade price.
 	pub last_trade_price: Option<Price>,
+	/// Best bid on the book.
+	pub best_bid: Option<Price>,
+	/// Best ask on the book.
+	pub best_ask: Option<Price>,
 }

@@ -12,6 +12,7 @@
 //! - [`margin`]: tiered margin requirements; cross margin (one pool behind every position)
 //!   and isolated margin (one position, its own margin); health, free collateral and
 //!   liquidation prices.
+//! - [`orders`]: the initial margin an account's resting orders need.
 //!
 //! ## Units
 //! - Token amounts are unsigned integers in the token's smallest units ([`Balance`]).
@@ -38,6 +39,7 @@
 
 pub mod collateral;
 pub mod margin;
+pub mod orders;
 pub mod perpetual;
 pub mod types;
 
@@ -50,6 +52,7 @@ pub use margin::{
 	margin_requirement, position_margin, validate_tiers, CrossAccount, CrossMargin, IsolatedMargin,
 	IsolatedPosition, MarginTier, PerpExposure, PositionMargin,
 };
+pub use orders::{open_order_margin, OpenOrders, OrderSide};
 pub use perpetual::{
 	apply_trade, funding_index_increment, funding_owed, funding_rate, mark_value, notional,
 	settle_funding, trade_fee, trade_value, unrealized_pnl, Position, TradeOutcome,

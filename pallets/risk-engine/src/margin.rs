@@ -13,7 +13,8 @@
 //! - `requirement(level) = sum over positions of the tiered requirement of its notional`;
 //! - `health = equity(maintenance) - maintenance requirement` (liquidatable below zero);
 //! - `free collateral = equity(initial) - initial requirement` (what can be withdrawn or
-//!   used to open more; negative means no risk may be added).
+//!   used to open more; negative means no risk may be added). The initial requirement
+//!   includes what the account's resting orders need (see [`crate::orders`]).
 //!
 //! ## Isolated margin
 //! An isolated position has its own margin and nothing else behind it:
@@ -31,6 +32,7 @@ use sp_arithmetic::{FixedU128, PerThing, Perbill, Rounding};
 
 use crate::{
 	collateral::{collateral_value, CollateralHolding, MarginLevel},
+	orders::{open_order_margin, OpenOrders},
 	perpetual::{funding_owed, notional, unrealized_pnl, Position},
 	types::{add, mul_div, sub, to_signed, FundingIndex, Price, QuoteAmount, RiskError, UnitScale},
 };
@@ -129,6 +131,8 @@ pub struct PerpExposure<'a> {
 	pub scale: UnitScale,
 	/// The market's margin schedule.
 	pub tiers: &'a [MarginTier],
+	/// The account's resting orders in the market (see [`crate::orders`]).
+	pub open_orders: OpenOrders,
 }
 
 /// Margin figures of one position.
@@ -144,6 +148,9 @@ pub struct PositionMargin {
 	pub initial_requirement: u128,
 	/// Tiered maintenance requirement of the notional.
 	pub maintenance_requirement: u128,
+	/// Initial margin the account's resting orders in the market need on top of
+	/// `initial_requirement` (see [`crate::orders`]).
+	pub open_order_requirement: u128,
 }
 
 /// The margin figures of one position.
@@ -159,6 +166,7 @@ pub fn position_margin(exposure: &PerpExposure) -> Result<PositionMargin, RiskEr
 			exposure.tiers,
 			MarginLevel::Maintenance,
 		)?,
+		open_order_requirement: open_order_margin(exposure, &exposure.open_orders)?,
 	})
 }
 
@@ -194,8 +202,10 @@ pub struct CrossMargin {
 	pub equity_maintenance: QuoteAmount,
 	/// Sum of the positions' notionals.
 	pub notional: u128,
-	/// Sum of the positions' initial requirements.
+	/// Sum of the positions' initial requirements, resting orders' included.
 	pub initial_requirement: u128,
+	/// The part of `initial_requirement` that resting orders need.
+	pub open_order_requirement: u128,
 	/// Sum of the positions' maintenance requirements.
 	pub maintenance_requirement: u128,
 	/// `equity_maintenance - maintenance_requirement`; below zero the account is liquidatable.
@@ -236,9 +246,14 @@ pub fn cross_margin(account: &CrossAccount) -> Result<CrossMargin, RiskError> {
 		figures.funding_owed = add(figures.funding_owed, position.funding_owed)?;
 		figures.notional =
 			figures.notional.checked_add(position.notional).ok_or(RiskError::Overflow)?;
+		figures.open_order_requirement = figures
+			.open_order_requirement
+			.checked_add(position.open_order_requirement)
+			.ok_or(RiskError::Overflow)?;
 		figures.initial_requirement = figures
 			.initial_requirement
 			.checked_add(position.initial_requirement)
+			.and_then(|total| total.checked_add(position.open_order_requirement))
 			.ok_or(RiskError::Overflow)?;
 		figures.maintenance_requirement = figures
 			.maintenance_requirement
@@ -284,7 +299,8 @@ pub struct IsolatedMargin {
 	pub equity: QuoteAmount,
 	/// `equity - maintenance requirement`; below zero the position is liquidatable.
 	pub health: QuoteAmount,
-	/// `equity - initial requirement`; what may be removed from the margin.
+	/// `equity - initial requirement - open-order requirement`; what may be removed from
+	/// the margin.
 	pub free_margin: QuoteAmount,
 }
 
@@ -296,7 +312,10 @@ pub fn isolated_margin(isolated: &IsolatedPosition) -> Result<IsolatedMargin, Ri
 		position,
 		equity,
 		health: sub(equity, to_signed(position.maintenance_requirement)?)?,
-		free_margin: sub(equity, to_signed(position.initial_requirement)?)?,
+		free_margin: sub(
+			sub(equity, to_signed(position.initial_requirement)?)?,
+			to_signed(position.open_order_requirement)?,
+		)?,
 	})
 }
 

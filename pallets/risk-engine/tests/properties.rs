@@ -174,6 +174,7 @@ proptest! {
 			funding_index: FixedI128::zero(),
 			scale: UnitScale::new(8, 6),
 			tiers: &tiers,
+			open_orders: Default::default(),
 		}];
 		let account = CrossAccount {
 			settlement_balance: settlement,
@@ -208,7 +209,7 @@ proptest! {
 	) {
 		let scale = UnitScale::new(8, 6);
 		let position = apply_trade(&Position::default(), size, entry, &scale).unwrap().position;
-		let exposure = PerpExposure { position, mark, funding_index: FixedI128::zero(), scale, tiers: &tiers };
+		let exposure = PerpExposure { position, mark, funding_index: FixedI128::zero(), scale, tiers: &tiers, open_orders: Default::default() };
 		let isolated = IsolatedPosition { margin, exposure };
 		if let Ok(Some(price)) = isolated_liquidation_price(&isolated) {
 			if price > FixedU128::zero() {
@@ -269,8 +270,10 @@ proptest! {
 		let _ = funding_index_increment(funding, price, elapsed, interval);
 		let _ = validate_tiers(&tiers);
 		let _ = margin_requirement(u, &tiers, MarginLevel::Initial);
-		let exposure = PerpExposure { position, mark: price, funding_index: funding, scale, tiers: &tiers };
+		let open_orders = OpenOrders { bid_size: u, bid_value: q, ask_size: q, ask_value: u };
+		let exposure = PerpExposure { position, mark: price, funding_index: funding, scale, tiers: &tiers, open_orders };
 		let _ = position_margin(&exposure);
+		let _ = open_order_margin(&exposure, &open_orders);
 		let holdings = [holding];
 		let positions = [exposure];
 		let account = CrossAccount {
@@ -285,5 +288,48 @@ proptest! {
 		let isolated = IsolatedPosition { margin: a, exposure };
 		let _ = isolated_margin(&isolated);
 		let _ = isolated_liquidation_price(&isolated);
+	}
+}
+
+proptest! {
+	#![proptest_config(config())]
+
+	/// More resting size on a side never needs less margin, and orders that only reduce the
+	/// position (at or better than the mark) need none.
+	#[test]
+	fn open_order_margin_is_monotonic_and_free_for_reducing_orders(
+		scale in scale(),
+		tiers in tiers(),
+		mark in price(),
+		size in size(),
+		extra in 0u128..=1_000_000_000_000_000,
+		step in 0u128..=1_000_000_000_000_000,
+	) {
+		let position = Position { size, cost: 0, funding_index: FixedI128::zero() };
+		let exposure = |orders: OpenOrders| PerpExposure {
+			position, mark, funding_index: FixedI128::zero(), scale, tiers: &tiers, open_orders: orders,
+		};
+		// Bids valued at the mark (no fill loss) on the side that adds to a long, or reduces a short.
+		let at_mark = |units: u128| scale.value(units, mark, sp_arithmetic::Rounding::Down);
+		let (Ok(small_value), Ok(large_value)) = (at_mark(extra), at_mark(extra + step)) else {
+			return Ok(());
+		};
+		let small = OpenOrders { bid_size: extra, bid_value: small_value, ..Default::default() };
+		let large = OpenOrders { bid_size: extra + step, bid_value: large_value, ..Default::default() };
+		if let (Ok(a), Ok(b)) = (open_order_margin(&exposure(small), &small), open_order_margin(&exposure(large), &large)) {
+			prop_assert!(a <= b, "bids {} need {}, bids {} need {}", extra, a, extra + step, b);
+		}
+		// An order that closes at most the whole position, priced at the mark, needs nothing.
+		let reducing_units = extra.min(size.unsigned_abs());
+		let reducing = if size > 0 {
+			let Ok(value) = scale.value(reducing_units, mark, sp_arithmetic::Rounding::Up) else { return Ok(()) };
+			OpenOrders { ask_size: reducing_units, ask_value: value, ..Default::default() }
+		} else {
+			let Ok(value) = at_mark(reducing_units) else { return Ok(()) };
+			OpenOrders { bid_size: reducing_units, bid_value: value, ..Default::default() }
+		};
+		if let Ok(requirement) = open_order_margin(&exposure(reducing), &reducing) {
+			prop_assert_eq!(requirement, 0);
+		}
 	}
 }

@@ -337,6 +337,7 @@ fn cross_example(tiers: &[MarginTier]) -> (Vec<CollateralHolding>, Vec<PerpExpos
 		funding_index: FixedI128::from_u32(10),
 		scale: BTC_SCALE,
 		tiers,
+		open_orders: Default::default(),
 	}];
 	(holdings, positions)
 }
@@ -415,6 +416,7 @@ fn isolated_short_figures_and_liquidation_price() {
 			funding_index: FixedI128::zero(),
 			scale: BTC_SCALE,
 			tiers: &tiers,
+			open_orders: Default::default(),
 		},
 	};
 	let figures = isolated_margin(&isolated).unwrap();
@@ -445,6 +447,7 @@ fn liquidation_price_found_in_a_higher_tier() {
 			funding_index: FixedI128::zero(),
 			scale: BTC_SCALE,
 			tiers: &tiers,
+			open_orders: Default::default(),
 		},
 	};
 	let figures = isolated_margin(&isolated).unwrap();
@@ -469,6 +472,7 @@ fn flat_positions_have_no_liquidation_price() {
 			funding_index: FixedI128::zero(),
 			scale: BTC_SCALE,
 			tiers: &tiers,
+			open_orders: Default::default(),
 		},
 	};
 	assert_eq!(isolated_liquidation_price(&isolated), Ok(None));
@@ -487,6 +491,7 @@ fn a_short_underwater_at_every_price_reports_zero() {
 		funding_index: FixedI128::zero(),
 		scale: BTC_SCALE,
 		tiers: &tiers,
+		open_orders: Default::default(),
 	};
 	let holdings = [];
 	let positions = [exposure];
@@ -498,4 +503,137 @@ fn a_short_underwater_at_every_price_reports_zero() {
 		positions: &positions,
 	};
 	assert_eq!(cross_liquidation_price(&account, 0), Ok(Some(FixedU128::zero())));
+}
+
+// ---------------------------------------------------------------- open orders
+
+fn open_order_exposure(tiers: &[MarginTier], size: i128, orders: OpenOrders) -> PerpExposure<'_> {
+	PerpExposure {
+		position: Position {
+			size,
+			cost: size / BTC * 60_000 * USDC,
+			funding_index: FixedI128::zero(),
+		},
+		mark: usd(60_000),
+		funding_index: FixedI128::zero(),
+		scale: BTC_SCALE,
+		tiers,
+		open_orders: orders,
+	}
+}
+
+#[test]
+fn resting_orders_need_the_requirement_of_their_worse_side() {
+	let tiers = btc_tiers();
+	// Flat, a 1 BTC bid at 59,000 and a 2 BTC ask at 61,000, marked at 60,000.
+	let orders = OpenOrders {
+		bid_size: BTC as u128,
+		bid_value: 59_000 * USDC as u128,
+		ask_size: 2 * BTC as u128,
+		ask_value: 122_000 * USDC as u128,
+	};
+	let exposure = open_order_exposure(&tiers, 0, orders);
+	// Bids filled: long 1 BTC = 60,000 notional, 5% = 3,000; bought below the mark: no loss.
+	// Asks filled: short 2 BTC = 120,000 notional, 5% = 6,000; sold above the mark: no loss.
+	assert_eq!(open_order_margin(&exposure, &orders), Ok(6_000 * USDC as u128));
+	let figures = position_margin(&exposure).unwrap();
+	assert_eq!(figures.initial_requirement, 0);
+	assert_eq!(figures.open_order_requirement, 6_000 * USDC as u128);
+}
+
+#[test]
+fn orders_that_reduce_the_position_need_nothing() {
+	let tiers = btc_tiers();
+	// Long 2 BTC with an ask for 2 BTC at 60,000: filling it closes the position.
+	let orders = OpenOrders {
+		ask_size: 2 * BTC as u128,
+		ask_value: 120_000 * USDC as u128,
+		..Default::default()
+	};
+	let exposure = open_order_exposure(&tiers, 2 * BTC, orders);
+	assert_eq!(open_order_margin(&exposure, &orders), Ok(0));
+	// An ask for 3 BTC flips to a 1 BTC short: 3,000 - 6,000 requirement now, so still 0.
+	let flip = OpenOrders {
+		ask_size: 3 * BTC as u128,
+		ask_value: 180_000 * USDC as u128,
+		..Default::default()
+	};
+	assert_eq!(open_order_margin(&open_order_exposure(&tiers, 2 * BTC, flip), &flip), Ok(0));
+	// An ask for 5 BTC flips to a 3 BTC short: 9,000 against 6,000 now.
+	let big_flip = OpenOrders {
+		ask_size: 5 * BTC as u128,
+		ask_value: 300_000 * USDC as u128,
+		..Default::default()
+	};
+	assert_eq!(
+		open_order_margin(&open_order_exposure(&tiers, 2 * BTC, big_flip), &big_flip),
+		Ok(3_000 * USDC as u128)
+	);
+}
+
+#[test]
+fn orders_through_the_mark_add_their_immediate_loss() {
+	let tiers = btc_tiers();
+	// A 1 BTC bid at 61,000 with the mark at 60,000 loses 1,000 on fill, plus 3,000 margin.
+	let bids = OpenOrders {
+		bid_size: BTC as u128,
+		bid_value: 61_000 * USDC as u128,
+		..Default::default()
+	};
+	assert_eq!(
+		open_order_margin(&open_order_exposure(&tiers, 0, bids), &bids),
+		Ok(4_000 * USDC as u128)
+	);
+	// A 1 BTC ask at 59,500 loses 500, plus 3,000.
+	let asks = OpenOrders {
+		ask_size: BTC as u128,
+		ask_value: 59_500 * USDC as u128,
+		..Default::default()
+	};
+	assert_eq!(
+		open_order_margin(&open_order_exposure(&tiers, 0, asks), &asks),
+		Ok(3_500 * USDC as u128)
+	);
+}
+
+#[test]
+fn open_order_margin_counts_in_cross_initial_but_not_maintenance() {
+	let tiers = btc_tiers();
+	let orders = OpenOrders {
+		bid_size: 10 * BTC as u128,
+		bid_value: 590_000 * USDC as u128,
+		..Default::default()
+	};
+	let positions = vec![open_order_exposure(&tiers, BTC, orders)];
+	let account = CrossAccount {
+		settlement_balance: 40_000 * USDC,
+		liability_factor: FixedU128::one(),
+		quote_decimals: 6,
+		collateral: &[],
+		positions: &positions,
+	};
+	let figures = cross_margin(&account).unwrap();
+	// Long 1 BTC: IM 3,000, MM 1,800. Bids filled: long 11 BTC = 660,000, IM 33,000: +30,000.
+	assert_eq!(figures.open_order_requirement, 30_000 * USDC as u128);
+	assert_eq!(figures.initial_requirement, 33_000 * USDC as u128);
+	assert_eq!(figures.maintenance_requirement, 1_800 * USDC as u128);
+	assert_eq!(figures.free_collateral, 7_000 * USDC);
+	assert_eq!(figures.health, 38_200 * USDC);
+}
+
+#[test]
+fn open_orders_add_and_remove_without_residue() {
+	let mut orders = OpenOrders::default();
+	orders.add(OrderSide::Buy, 3, 10).unwrap();
+	orders.add(OrderSide::Buy, 2, 7).unwrap();
+	orders.add(OrderSide::Sell, 1, 5).unwrap();
+	assert_eq!(orders, OpenOrders { bid_size: 5, bid_value: 17, ask_size: 1, ask_value: 5 });
+	orders.remove(OrderSide::Buy, 3, 11);
+	assert_eq!((orders.bid_size, orders.bid_value), (2, 6));
+	orders.remove(OrderSide::Buy, 2, 5);
+	assert_eq!((orders.bid_size, orders.bid_value), (0, 0));
+	orders.remove(OrderSide::Sell, 1, 5);
+	assert!(orders.is_empty());
+	assert_eq!(OrderSide::Sell.signed(4), Ok(-4));
+	assert_eq!(OrderSide::Buy.opposite(), OrderSide::Sell);
 }

@@ -1,0 +1,149 @@
+//! # Clearing traits
+//!
+//! The seams between the clearing house and the pallets around it. The clearing pallet
+//! implements [`Clearing`] and needs a [`PriceProvider`]; a venue such as the order book
+//! depends on [`Clearing`] alone, so each side can be tested against a mock of the other.
+//!
+//! ## Contract of [`Clearing`] for a venue
+//! - [`Clearing::market_rules`] tells the venue what a market accepts (tick, lot, minimum
+//!   size, status) before it books anything.
+//! - A resting order is *committed* ([`Clearing::commit_order`]) when it starts resting and
+//!   *released* ([`Clearing::release_order`]) when it stops (fill, cancel), with the same size
+//!   and price: the clearing house counts committed orders toward the account's initial
+//!   margin, so no account commits more than it holds.
+//! - Each fill is [`Clearing::settle_trade`]: both positions, fees and margin checks, atomic.
+//!   A failure that is the maker's alone is reported as [`SettleError::Maker`], so the venue
+//!   can cancel the maker's order and carry on.
+//! - [`Clearing::note_book_top`] hands the clearing house the best bid and ask after a book
+//!   change; they enter the mark price.
+
+#![cfg_attr(not(feature = "std"), no_std)]
+#![deny(missing_docs)]
+
+use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
+pub use risk_engine::{OrderSide, Price, SizeUnits};
+use scale_info::TypeInfo;
+use sp_runtime::{DispatchError, DispatchResult, RuntimeDebug};
+
+/// The identifier of a market.
+pub type MarketId = u32;
+
+/// Whether a market trades.
+#[derive(
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	RuntimeDebug,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	TypeInfo,
+	MaxEncodedLen,
+	serde::Serialize,
+	serde::Deserialize,
+)]
+pub enum MarketStatus {
+	/// Trades of any kind.
+	Active,
+	/// Only trades that reduce both sides' positions.
+	ReduceOnly,
+	/// No trades.
+	Closed,
+}
+
+/// What a market accepts, for a venue to check orders against.
+#[derive(Clone, Copy, PartialEq, Eq, RuntimeDebug)]
+pub struct MarketRules {
+	/// Prices must be positive multiples of this.
+	pub tick_size: Price,
+	/// Sizes must be multiples of this (size units).
+	pub lot_size: u128,
+	/// The smallest trade (size units).
+	pub min_size: u128,
+	/// Whether the market trades.
+	pub status: MarketStatus,
+}
+
+/// What a settled trade cost each side.
+#[derive(Clone, Copy, PartialEq, Eq, RuntimeDebug, Default)]
+pub struct TradeReceipt {
+	/// The maker's fee, in settlement units.
+	pub maker_fee: u128,
+	/// The taker's fee, in settlement units.
+	pub taker_fee: u128,
+}
+
+/// Why a trade was not settled.
+#[derive(Clone, Copy, PartialEq, Eq, RuntimeDebug)]
+pub enum SettleError {
+	/// The maker's side alone failed (its margin, or its room for another position): the
+	/// venue should cancel the maker's order; the taker may trade with someone else.
+	Maker(DispatchError),
+	/// The trade failed for another reason (the taker's margin, a market rule, a stale
+	/// price): the venue should fail the taker's action.
+	Trade(DispatchError),
+}
+
+impl From<SettleError> for DispatchError {
+	fn from(error: SettleError) -> Self {
+		match error {
+			SettleError::Maker(error) | SettleError::Trade(error) => error,
+		}
+	}
+}
+
+impl From<DispatchError> for SettleError {
+	/// An error that no side caused in particular (e.g. too many nested storage layers).
+	fn from(error: DispatchError) -> Self {
+		SettleError::Trade(error)
+	}
+}
+
+/// A source of prices: the latest value for a key and the time (ms since the Unix epoch) it
+/// was observed. The clearing pallet judges staleness against its own maximum price age, in
+/// one place.
+pub trait PriceProvider<Key> {
+	/// The latest price for `key` and when it was fed, if any.
+	fn price(key: &Key) -> Option<(Price, u64)>;
+}
+
+/// What the clearing house offers venues (see the crate docs for the contract).
+pub trait Clearing<AccountId, MarketId> {
+	/// The rules of `market`, if it exists.
+	fn market_rules(market: MarketId) -> Option<MarketRules>;
+
+	/// `who`'s signed position size in `market` (zero when none).
+	fn position_size(who: &AccountId, market: MarketId) -> SizeUnits;
+
+	/// Settles a trade of `size` (signed, from the taker's side: positive means the taker
+	/// buys) at `price` between `maker` and `taker` in `market`: both positions, fees, open
+	/// interest. Fails without changing anything when either side would end below its
+	/// margin requirement (initial for risk-increasing trades, maintenance for reducing ones)
+	/// or the trade breaks a market rule.
+	fn settle_trade(
+		maker: &AccountId,
+		taker: &AccountId,
+		market: MarketId,
+		size: SizeUnits,
+		price: Price,
+	) -> Result<TradeReceipt, SettleError>;
+
+	/// Counts a resting order of `size` at `price` on `side` toward `who`'s initial margin.
+	/// Fails without changing anything when the account's resting orders would then need
+	/// more margin than it has free.
+	fn commit_order(
+		who: &AccountId,
+		market: MarketId,
+		side: OrderSide,
+		size: u128,
+		price: Price,
+	) -> DispatchResult;
+
+	/// Stops counting (part of) a committed order: the same `side` and `price`, and at most
+	/// the size still committed. Never fails.
+	fn release_order(who: &AccountId, market: MarketId, side: OrderSide, size: u128, price: Price);
+
+	/// The best bid and ask of `market`'s book after a change, for the mark price.
+	fn note_book_top(market: MarketId, best_bid: Option<Price>, best_ask: Option<Price>);
+}
