@@ -1,0 +1,152 @@
+//! Benchmarks of the order book's calls, at their worst cases:
+//! - `place_order(f)`: an incoming buy that fills `f` makers, each alone at its own price
+//!   level (so `f` levels are crossed and removed), every maker and the taker holding as many
+//!   positions as the clearing house allows (each settlement's margin checks read them all),
+//!   then rests its remainder at the front of a bid side that holds all but one of its
+//!   allowed levels;
+//! - `cancel_order`: the caller holds the most open orders, the order is alone at its level
+//!   (the level and its price go), the side is full;
+//! - `cancel_all(n)`: `n` orders, each alone at its level, on a full side.
+
+use super::*;
+use crate::pallet::{Config, Pallet};
+use clearing_traits::Clearing as _;
+use frame_benchmarking::v2::*;
+use frame_support::traits::Get;
+use frame_system::RawOrigin;
+use sp_arithmetic::FixedU128;
+
+/// What benchmarks need from the runtime: a market, collateral and positions.
+pub trait BenchmarkHelper<AccountId> {
+	/// A trading market and a price near its index.
+	fn market() -> (MarketId, Price);
+	/// Gives `who` enough collateral for every order the benchmarks place.
+	fn fund_trader(who: &AccountId);
+	/// Opens positions for `who`, against `counterparty`, in as many markets other than
+	/// `market` as the clearing house allows beside it, so that margin checks read the most
+	/// positions.
+	fn fill_positions(who: &AccountId, counterparty: &AccountId, market: MarketId);
+}
+
+struct Setup {
+	market: MarketId,
+	mid: Price,
+	tick: Price,
+	size: u128,
+}
+
+fn setup<T: Config>() -> Setup {
+	let (market, mid) = T::BenchmarkHelper::market();
+	let rules = T::Clearing::market_rules(market).expect("the helper's market exists");
+	Setup { market, mid, tick: rules.tick_size, size: rules.min_size }
+}
+
+/// `ticks` ticks away from the mid: above for asks, below for bids.
+fn price_at(setup: &Setup, side: OrderSide, ticks: u32) -> Price {
+	let offset = FixedU128::from_inner(setup.tick.into_inner() * ticks as u128);
+	match side {
+		OrderSide::Sell => setup.mid + offset,
+		OrderSide::Buy => setup.mid - offset,
+	}
+}
+
+fn trader<T: Config>(name: &'static str, index: u32) -> T::AccountId {
+	let who: T::AccountId = account(name, index, 0);
+	T::BenchmarkHelper::fund_trader(&who);
+	who
+}
+
+fn rest<T: Config>(who: &T::AccountId, setup: &Setup, side: OrderSide, price: Price) {
+	Pallet::<T>::place_order(
+		RawOrigin::Signed(who.clone()).into(),
+		setup.market,
+		side,
+		price,
+		setup.size,
+		TimeInForce::GoodTilCancelled,
+		false,
+	)
+	.expect("a benchmark order rests");
+}
+
+/// Rests one order at each of `count` bid levels, `first_tick` ticks below the mid and
+/// further, from as many depth accounts as the per-account bound needs.
+fn fill_bids<T: Config>(setup: &Setup, first_tick: u32, count: u32) {
+	let per_account = T::MaxOpenOrdersPerAccount::get();
+	let mut depth = trader::<T>("depth", 0);
+	for i in 0..count {
+		if i > 0 && i % per_account == 0 {
+			depth = trader::<T>("depth", i / per_account);
+		}
+		rest::<T>(&depth, setup, OrderSide::Buy, price_at(setup, OrderSide::Buy, first_tick + i));
+	}
+}
+
+#[benchmarks]
+mod benchmarks {
+	use super::*;
+
+	#[benchmark]
+	fn place_order(f: Linear<0, { T::MaxFillsPerOrder::get() }>) {
+		let setup = setup::<T>();
+		let filler = trader::<T>("filler", 0);
+		let taker: T::AccountId = whitelisted_caller();
+		T::BenchmarkHelper::fund_trader(&taker);
+		T::BenchmarkHelper::fill_positions(&taker, &filler, setup.market);
+		for i in 0..f {
+			let maker = trader::<T>("maker", i);
+			T::BenchmarkHelper::fill_positions(&maker, &filler, setup.market);
+			rest::<T>(&maker, &setup, OrderSide::Sell, price_at(&setup, OrderSide::Sell, i + 1));
+		}
+		fill_bids::<T>(&setup, 1, T::MaxPriceLevels::get() - 1);
+		let limit = price_at(&setup, OrderSide::Sell, f);
+		#[extrinsic_call]
+		_(
+			RawOrigin::Signed(taker.clone()),
+			setup.market,
+			OrderSide::Buy,
+			limit,
+			setup.size * (f as u128 + 1),
+			TimeInForce::GoodTilCancelled,
+			false,
+		);
+		assert_eq!(LevelPrices::<T>::get((setup.market, OrderSide::Sell)).len(), 0);
+		assert_eq!(Pallet::<T>::open_orders(&taker).len(), 1);
+	}
+
+	#[benchmark]
+	fn cancel_order() -> Result<(), BenchmarkError> {
+		let setup = setup::<T>();
+		let caller: T::AccountId = whitelisted_caller();
+		T::BenchmarkHelper::fund_trader(&caller);
+		let own = T::MaxOpenOrdersPerAccount::get().min(T::MaxPriceLevels::get());
+		for i in 0..own {
+			rest::<T>(&caller, &setup, OrderSide::Buy, price_at(&setup, OrderSide::Buy, i + 1));
+		}
+		fill_bids::<T>(&setup, own + 1, T::MaxPriceLevels::get() - own);
+		let (_, order_id) =
+			*AccountOrders::<T>::get(&caller).last().ok_or(BenchmarkError::Weightless)?;
+		#[extrinsic_call]
+		_(RawOrigin::Signed(caller.clone()), setup.market, order_id);
+		assert_eq!(AccountOrders::<T>::get(&caller).len() as u32, own - 1);
+		Ok(())
+	}
+
+	#[benchmark]
+	fn cancel_all(
+		n: Linear<1, { T::MaxOpenOrdersPerAccount::get().min(T::MaxPriceLevels::get()) }>,
+	) {
+		let setup = setup::<T>();
+		let caller: T::AccountId = whitelisted_caller();
+		T::BenchmarkHelper::fund_trader(&caller);
+		for i in 0..n {
+			rest::<T>(&caller, &setup, OrderSide::Buy, price_at(&setup, OrderSide::Buy, i + 1));
+		}
+		fill_bids::<T>(&setup, n + 1, T::MaxPriceLevels::get() - n);
+		#[extrinsic_call]
+		_(RawOrigin::Signed(caller.clone()), setup.market);
+		assert!(AccountOrders::<T>::get(&caller).is_empty());
+	}
+
+	impl_benchmark_test_suite!(Pallet, crate::mock::new_test_ext(), crate::mock::Test);
+}

@@ -1,0 +1,296 @@
+//! # Order book pallet
+//!
+//! An on-chain limit order book per market. Traders place limit orders; an incoming order is
+//! matched against the opposite side by price-time priority, and every fill is cleared by the
+//! clearing house through [`Clearing::settle_trade`], atomically: positions, fees and margin
+//! checks move with the fill or not at all.
+//!
+//! ## Overview
+//! - **Orders.** [`place_order`](Pallet::place_order) takes a market, a side, a limit price,
+//!   a size, a [`TimeInForce`] and a reduce-only flag. Price and size are checked against the
+//!   market's tick, lot and minimum size and its status before anything moves.
+//! - **Matching.** The order takes liquidity from the best opposite price level first and,
+//!   within a level, from the oldest order first, at the resting order's price. At most
+//!   [`Config::MaxFillsPerOrder`] resting orders are touched per call (fills and the
+//!   cancellations below both count), which bounds the call's weight.
+//! - **What is left** rests on the book (good-til-cancelled), is dropped
+//!   (immediate-or-cancel), or, for a post-only order that would have matched on arrival,
+//!   the call fails with [`Error::PostOnlyWouldCross`]. When the fill limit is reached while
+//!   the book still crosses the order, the rest is dropped (`FillLimitReached`), so the book
+//!   never rests crossed.
+//! - **Makers who cannot pay.** When a fill fails on the maker's side alone (its margin),
+//!   the maker's order is cancelled (`MakerMarginInsufficient`) and matching goes on with
+//!   the next order. A failure on the taker's side fails the whole call: nothing changes.
+//! - **Self-trade prevention.** An incoming order that reaches its owner's own resting order
+//!   cancels the resting one (`SelfTrade`) and goes on.
+//! - **Reduce-only.** The order is cut to what would take the position to zero at placement;
+//!   a resting reduce-only order is cut again at each fill to the position then, and is
+//!   cancelled (`NothingToReduce`) when nothing is left to reduce. Reduce-only orders commit
+//!   no margin. In a market whose status is reduce-only, only reduce-only orders are taken.
+//! - **Open-order margin.** A resting order (not reduce-only) is committed to the clearing
+//!   house ([`Clearing::commit_order`]) for its remaining size and price and counts toward
+//!   the owner's initial margin there, so no account commits more than it holds; each fill
+//!   and each cancel releases what it took off the book.
+//! - **Mark price.** After every change the book's best bid and ask go to the clearing house
+//!   ([`Clearing::note_book_top`]), which takes the mark as the median of the best bid, the
+//!   best ask and the last trade, clamped to a band around the oracle index (see
+//!   `pallet-clearing`); the premium of mark over index drives funding.
+//!
+//! ## Bounds
+//! Every collection is bounded, each with its typed error: price levels per market and side
+//! ([`Config::MaxPriceLevels`], [`Error::TooManyPriceLevels`]), orders per level
+//! ([`Config::MaxOrdersPerLevel`], [`Error::PriceLevelFull`]) and open orders per account
+//! ([`Config::MaxOpenOrdersPerAccount`], [`Error::TooManyOpenOrders`]).
+//!
+//! ## Interface
+//! - `place_order`, `cancel_order`, `cancel_all` (signed).
+//! - [`Pallet::depth`] and [`Pallet::open_orders`] for the runtime API.
+
+#![cfg_attr(not(feature = "std"), no_std)]
+#![deny(missing_docs)]
+
+extern crate alloc;
+
+#[cfg(feature = "runtime-benchmarks")]
+pub mod benchmarking;
+mod matching;
+#[cfg(test)]
+mod mock;
+#[cfg(test)]
+mod tests;
+pub mod types;
+pub mod weights;
+
+pub use clearing_traits::{Clearing, MarketId, OrderSide, Price};
+pub use pallet::*;
+pub use types::*;
+pub use weights::WeightInfo;
+
+#[frame_support::pallet]
+pub mod pallet {
+	use super::*;
+	use frame_support::pallet_prelude::*;
+	use frame_system::pallet_prelude::*;
+
+	/// The pallet's configuration.
+	#[pallet::config]
+	pub trait Config: frame_system::Config<RuntimeEvent: From<Event<Self>>> {
+		/// The clearing house every fill settles through.
+		type Clearing: Clearing<Self::AccountId, MarketId>;
+
+		/// The most price levels on one side of one market's book.
+		#[pallet::constant]
+		type MaxPriceLevels: Get<u32>;
+
+		/// The most orders resting at one price on one side.
+		#[pallet::constant]
+		type MaxOrdersPerLevel: Get<u32>;
+
+		/// The most orders one account may have resting, across markets.
+		#[pallet::constant]
+		type MaxOpenOrdersPerAccount: Get<u32>;
+
+		/// The most resting orders one incoming order may touch (fill or cancel).
+		#[pallet::constant]
+		type MaxFillsPerOrder: Get<u32>;
+
+		/// Weights of the calls.
+		type WeightInfo: WeightInfo;
+
+		/// Markets, collateral and positions for the benchmarks.
+		#[cfg(feature = "runtime-benchmarks")]
+		type BenchmarkHelper: crate::benchmarking::BenchmarkHelper<Self::AccountId>;
+	}
+
+	#[pallet::pallet]
+	pub struct Pallet<T>(_);
+
+	/// An order as stored.
+	pub type OrderOf<T> = Order<<T as frame_system::Config>::AccountId, BlockNumberFor<T>>;
+
+	/// A price level as stored.
+	pub type PriceLevelOf<T> = PriceLevel<<T as Config>::MaxOrdersPerLevel>;
+
+	/// The id the next order gets.
+	#[pallet::storage]
+	pub type NextOrderId<T: Config> = StorageValue<_, OrderId, ValueQuery>;
+
+	/// Resting orders, by market and id.
+	#[pallet::storage]
+	pub type Orders<T: Config> =
+		StorageDoubleMap<_, Twox64Concat, MarketId, Twox64Concat, OrderId, OrderOf<T>, OptionQuery>;
+
+	/// The orders resting at each price, by (market, side) and price.
+	#[pallet::storage]
+	pub type Levels<T: Config> = StorageDoubleMap<
+		_,
+		Twox64Concat,
+		(MarketId, OrderSide),
+		Blake2_128Concat,
+		Price,
+		PriceLevelOf<T>,
+		ValueQuery,
+	>;
+
+	/// The prices that have resting orders, by (market, side), best first: bids from the
+	/// highest, asks from the lowest.
+	#[pallet::storage]
+	pub type LevelPrices<T: Config> = StorageMap<
+		_,
+		Twox64Concat,
+		(MarketId, OrderSide),
+		BoundedVec<Price, T::MaxPriceLevels>,
+		ValueQuery,
+	>;
+
+	/// Each account's resting orders, as (market, order id), oldest first.
+	#[pallet::storage]
+	pub type AccountOrders<T: Config> = StorageMap<
+		_,
+		Blake2_128Concat,
+		T::AccountId,
+		BoundedVec<(MarketId, OrderId), T::MaxOpenOrdersPerAccount>,
+		ValueQuery,
+	>;
+
+	/// Events. Field names say what each field is; the variant's doc says what happened.
+	#[pallet::event]
+	#[pallet::generate_deposit(pub(super) fn deposit_event)]
+	#[allow(missing_docs)]
+	pub enum Event<T: Config> {
+		/// An order was accepted; its fills, resting or cancellation follow. `size` is the
+		/// accepted size (a reduce-only order is cut to the position).
+		OrderPlaced {
+			order_id: OrderId,
+			market: MarketId,
+			owner: T::AccountId,
+			side: OrderSide,
+			price: Price,
+			size: u128,
+			time_in_force: TimeInForce,
+			reduce_only: bool,
+		},
+		/// A resting (maker) order and an incoming (taker) order traded `size` at `price`,
+		/// the maker's price; `taker_side` is the incoming order's side. Fees in settlement
+		/// units.
+		OrderFilled {
+			market: MarketId,
+			maker_order_id: OrderId,
+			taker_order_id: OrderId,
+			maker: T::AccountId,
+			taker: T::AccountId,
+			taker_side: OrderSide,
+			price: Price,
+			size: u128,
+			maker_fee: u128,
+			taker_fee: u128,
+		},
+		/// What was left of an order now rests on the book.
+		OrderRested { order_id: OrderId, market: MarketId, owner: T::AccountId, remaining: u128 },
+		/// An order, or the unfilled rest of one, left the book or was dropped.
+		OrderCancelled {
+			order_id: OrderId,
+			market: MarketId,
+			owner: T::AccountId,
+			remaining: u128,
+			reason: CancelReason,
+		},
+	}
+
+	/// Errors.
+	#[pallet::error]
+	pub enum Error<T> {
+		/// The market does not exist.
+		UnknownMarket,
+		/// The market is closed.
+		MarketNotTrading,
+		/// The market only takes reduce-only orders.
+		MarketReduceOnly,
+		/// The price is zero or not a multiple of the market's tick size.
+		PriceNotOnTick,
+		/// The size is zero, not a multiple of the lot size, or below the minimum size.
+		InvalidSize,
+		/// A reduce-only order, and the caller's position leaves nothing to reduce on that
+		/// side (or less than one lot).
+		NothingToReduce,
+		/// A post-only order would have matched on arrival.
+		PostOnlyWouldCross,
+		/// This side of the market's book already has the most price levels it may hold.
+		TooManyPriceLevels,
+		/// The price level already holds the most orders it may.
+		PriceLevelFull,
+		/// The caller already has the most resting orders allowed.
+		TooManyOpenOrders,
+		/// No such order rests in that market.
+		UnknownOrder,
+		/// The order belongs to someone else.
+		NotOrderOwner,
+		/// An arithmetic overflow.
+		Overflow,
+	}
+
+	#[pallet::call]
+	impl<T: Config> Pallet<T> {
+		/// Places a limit order: `size` (size units) on `side` at `price` in `market`.
+		///
+		/// Matches against the opposite side by price-time priority, settling each fill
+		/// through the clearing house; what is left rests (good-til-cancelled), is dropped
+		/// (immediate-or-cancel) or, for a post-only order that would match, the call fails.
+		/// A reduce-only order never takes the position past zero. The weight charged is for
+		/// the resting orders actually touched.
+		#[pallet::call_index(0)]
+		#[pallet::weight(T::WeightInfo::place_order(T::MaxFillsPerOrder::get()))]
+		pub fn place_order(
+			origin: OriginFor<T>,
+			market: MarketId,
+			side: OrderSide,
+			price: Price,
+			size: u128,
+			time_in_force: TimeInForce,
+			reduce_only: bool,
+		) -> DispatchResultWithPostInfo {
+			let who = ensure_signed(origin)?;
+			let touched =
+				Self::do_place_order(&who, market, side, price, size, time_in_force, reduce_only)?;
+			Ok(Some(T::WeightInfo::place_order(touched)).into())
+		}
+
+		/// Cancels the caller's resting order `order_id` in `market`, releasing its margin.
+		#[pallet::call_index(1)]
+		#[pallet::weight(T::WeightInfo::cancel_order())]
+		pub fn cancel_order(
+			origin: OriginFor<T>,
+			market: MarketId,
+			order_id: OrderId,
+		) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			let order = Orders::<T>::get(market, order_id).ok_or(Error::<T>::UnknownOrder)?;
+			ensure!(order.owner == who, Error::<T>::NotOrderOwner);
+			Self::remove_resting_order(market, order_id, &order, CancelReason::ByOwner);
+			Self::report_book_top(market);
+			Ok(())
+		}
+
+		/// Cancels every resting order of the caller in `market`. The weight charged is for
+		/// the orders actually cancelled.
+		#[pallet::call_index(2)]
+		#[pallet::weight(T::WeightInfo::cancel_all(T::MaxOpenOrdersPerAccount::get()))]
+		pub fn cancel_all(origin: OriginFor<T>, market: MarketId) -> DispatchResultWithPostInfo {
+			let who = ensure_signed(origin)?;
+			let ids: alloc::vec::Vec<OrderId> = AccountOrders::<T>::get(&who)
+				.into_iter()
+				.filter(|(order_market, _)| *order_market == market)
+				.map(|(_, id)| id)
+				.collect();
+			for order_id in &ids {
+				if let Some(order) = Orders::<T>::get(market, order_id) {
+					Self::remove_resting_order(market, *order_id, &order, CancelReason::ByOwner);
+				}
+			}
+			if !ids.is_empty() {
+				Self::report_book_top(market);
+			}
+			Ok(Some(T::WeightInfo::cancel_all(ids.len() as u32)).into())
+		}
+	}
+}

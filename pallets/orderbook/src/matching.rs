@@ -1,0 +1,400 @@
+//! The matching engine: checking an incoming order, matching it by price-time priority,
+//! resting or dropping what is left, and the book's reads for the runtime API.
+
+use alloc::vec::Vec;
+use clearing_traits::{MarketStatus, SettleError};
+use frame_support::{pallet_prelude::*, storage::with_storage_layer};
+use sp_arithmetic::traits::{SaturatedConversion, Zero};
+
+use crate::{
+	pallet::*, BookDepth, BookLevel, CancelReason, Clearing, MarketId, OpenOrder, OrderId,
+	OrderSide, Price, TimeInForce,
+};
+
+/// Whether a resting order at `resting` can trade with an incoming order on `side` at `limit`.
+fn crosses(side: OrderSide, limit: Price, resting: Price) -> bool {
+	match side {
+		OrderSide::Buy => resting <= limit,
+		OrderSide::Sell => resting >= limit,
+	}
+}
+
+/// Whether `a` comes before `b` on a book side: higher bids first, lower asks first.
+fn better(side: OrderSide, a: Price, b: Price) -> bool {
+	match side {
+		OrderSide::Buy => a > b,
+		OrderSide::Sell => a < b,
+	}
+}
+
+impl<T: Config> Pallet<T> {
+	/// How much of `who`'s position an order on `side` can reduce, in whole lots.
+	fn reducible(who: &T::AccountId, market: MarketId, side: OrderSide, lot: u128) -> u128 {
+		let position = T::Clearing::position_size(who, market);
+		let units = match side {
+			OrderSide::Buy if position < 0 => position.unsigned_abs(),
+			OrderSide::Sell if position > 0 => position.unsigned_abs(),
+			_ => 0,
+		};
+		units - units % lot
+	}
+
+	/// Places an order (see [`Pallet::place_order`]) and returns how many resting orders it
+	/// touched. The call is transactional: an error changes nothing.
+	pub(crate) fn do_place_order(
+		who: &T::AccountId,
+		market: MarketId,
+		side: OrderSide,
+		price: Price,
+		size: u128,
+		time_in_force: TimeInForce,
+		reduce_only: bool,
+	) -> Result<u32, DispatchError> {
+		let rules = T::Clearing::market_rules(market).ok_or(Error::<T>::UnknownMarket)?;
+		ensure!(rules.status != MarketStatus::Closed, Error::<T>::MarketNotTrading);
+		ensure!(rules.status == MarketStatus::Active || reduce_only, Error::<T>::MarketReduceOnly);
+		ensure!(
+			!price.is_zero() && price.into_inner() % rules.tick_size.into_inner() == 0,
+			Error::<T>::PriceNotOnTick
+		);
+		ensure!(
+			size > 0 && size % rules.lot_size == 0 && size >= rules.min_size,
+			Error::<T>::InvalidSize
+		);
+		let size = if reduce_only {
+			let cut = size.min(Self::reducible(who, market, side, rules.lot_size));
+			ensure!(cut > 0, Error::<T>::NothingToReduce);
+			cut
+		} else {
+			size
+		};
+
+		let opposite = side.opposite();
+		let mut opposite_prices = LevelPrices::<T>::get((market, opposite));
+		if time_in_force == TimeInForce::PostOnly {
+			ensure!(
+				opposite_prices.first().is_none_or(|best| !crosses(side, price, *best)),
+				Error::<T>::PostOnlyWouldCross
+			);
+		}
+		let order_id = NextOrderId::<T>::mutate(|next| {
+			let id = *next;
+			*next = next.wrapping_add(1);
+			id
+		});
+		Self::deposit_event(Event::OrderPlaced {
+			order_id,
+			market,
+			owner: who.clone(),
+			side,
+			price,
+			size,
+			time_in_force,
+			reduce_only,
+		});
+
+		let budget = T::MaxFillsPerOrder::get();
+		let mut touched = 0u32;
+		let mut remaining = size;
+		let mut emptied_levels = 0usize;
+		while remaining > 0 && touched < budget {
+			let Some(&level_price) = opposite_prices.get(emptied_levels) else { break };
+			if !crosses(side, price, level_price) {
+				break;
+			}
+			let mut level = Levels::<T>::get((market, opposite), level_price);
+			let mut gone: Vec<OrderId> = Vec::new();
+			let queue: Vec<OrderId> = level.orders.to_vec();
+			for maker_order_id in queue {
+				if remaining == 0 || touched == budget {
+					break;
+				}
+				touched += 1;
+				let Some(mut maker_order) = Orders::<T>::get(market, maker_order_id) else {
+					// Not reachable while the book's indexes agree; heal them if not.
+					gone.push(maker_order_id);
+					continue;
+				};
+				if maker_order.owner == *who {
+					level.total = level.total.saturating_sub(maker_order.remaining);
+					gone.push(maker_order_id);
+					Self::drop_order(market, maker_order_id, &maker_order, CancelReason::SelfTrade);
+					continue;
+				}
+				let mut fill = remaining.min(maker_order.remaining);
+				if maker_order.reduce_only {
+					fill = fill.min(Self::reducible(
+						&maker_order.owner,
+						market,
+						opposite,
+						rules.lot_size,
+					));
+					if fill == 0 {
+						level.total = level.total.saturating_sub(maker_order.remaining);
+						gone.push(maker_order_id);
+						Self::drop_order(
+							market,
+							maker_order_id,
+							&maker_order,
+							CancelReason::NothingToReduce,
+						);
+						continue;
+					}
+				}
+				let taker_size = side.signed(fill).map_err(|_| Error::<T>::Overflow)?;
+				let settled = with_storage_layer(|| -> Result<_, SettleError> {
+					if !maker_order.reduce_only {
+						T::Clearing::release_order(
+							&maker_order.owner,
+							market,
+							opposite,
+							fill,
+							level_price,
+						);
+					}
+					T::Clearing::settle_trade(
+						&maker_order.owner,
+						who,
+						market,
+						taker_size,
+						level_price,
+					)
+				});
+				match settled {
+					Ok(receipt) => {
+						remaining -= fill;
+						maker_order.remaining -= fill;
+						level.total = level.total.saturating_sub(fill);
+						Self::deposit_event(Event::OrderFilled {
+							market,
+							maker_order_id,
+							taker_order_id: order_id,
+							maker: maker_order.owner.clone(),
+							taker: who.clone(),
+							taker_side: side,
+							price: level_price,
+							size: fill,
+							maker_fee: receipt.maker_fee,
+							taker_fee: receipt.taker_fee,
+						});
+						if maker_order.remaining == 0 {
+							gone.push(maker_order_id);
+							Orders::<T>::remove(market, maker_order_id);
+							Self::forget_account_order(&maker_order.owner, market, maker_order_id);
+						} else {
+							Orders::<T>::insert(market, maker_order_id, &maker_order);
+						}
+					},
+					Err(SettleError::Maker(_)) => {
+						level.total = level.total.saturating_sub(maker_order.remaining);
+						gone.push(maker_order_id);
+						Self::drop_order(
+							market,
+							maker_order_id,
+							&maker_order,
+							CancelReason::MakerMarginInsufficient,
+						);
+					},
+					Err(SettleError::Trade(error)) => return Err(error),
+				}
+			}
+			level.orders.retain(|id| !gone.contains(id));
+			if level.orders.is_empty() {
+				Levels::<T>::remove((market, opposite), level_price);
+				emptied_levels += 1;
+			} else {
+				Levels::<T>::insert((market, opposite), level_price, level);
+				// The level still has orders: the taker is done or out of budget.
+				break;
+			}
+		}
+		if emptied_levels > 0 {
+			let kept: Vec<Price> = opposite_prices.iter().skip(emptied_levels).copied().collect();
+			opposite_prices = BoundedVec::truncate_from(kept);
+			LevelPrices::<T>::insert((market, opposite), &opposite_prices);
+		}
+
+		if remaining > 0 {
+			let still_crosses =
+				opposite_prices.first().is_some_and(|best| crosses(side, price, *best));
+			let dropped = match time_in_force {
+				TimeInForce::ImmediateOrCancel => Some(CancelReason::ImmediateOrCancel),
+				_ if still_crosses => Some(CancelReason::FillLimitReached),
+				_ => None,
+			};
+			match dropped {
+				Some(reason) => Self::deposit_event(Event::OrderCancelled {
+					order_id,
+					market,
+					owner: who.clone(),
+					remaining,
+					reason,
+				}),
+				None => Self::rest_order(
+					who,
+					market,
+					order_id,
+					OrderOf::<T> {
+						owner: who.clone(),
+						side,
+						price,
+						size,
+						remaining,
+						reduce_only,
+						placed_at: frame_system::Pallet::<T>::block_number(),
+					},
+				)?,
+			}
+		}
+		Self::report_book_top(market);
+		Ok(touched)
+	}
+
+	/// Puts what is left of an incoming order on the book and commits its margin.
+	fn rest_order(
+		who: &T::AccountId,
+		market: MarketId,
+		order_id: OrderId,
+		order: OrderOf<T>,
+	) -> DispatchResult {
+		if !order.reduce_only {
+			T::Clearing::commit_order(who, market, order.side, order.remaining, order.price)?;
+		}
+		AccountOrders::<T>::try_mutate(who, |orders| {
+			orders.try_push((market, order_id)).map_err(|_| Error::<T>::TooManyOpenOrders)
+		})?;
+		let key = (market, order.side);
+		Levels::<T>::try_mutate(key, order.price, |level| -> DispatchResult {
+			if level.orders.is_empty() {
+				LevelPrices::<T>::try_mutate(key, |prices| -> DispatchResult {
+					let at = prices
+						.iter()
+						.position(|p| better(order.side, order.price, *p))
+						.unwrap_or(prices.len());
+					prices
+						.try_insert(at, order.price)
+						.map_err(|_| Error::<T>::TooManyPriceLevels.into())
+				})?;
+			}
+			level.orders.try_push(order_id).map_err(|_| Error::<T>::PriceLevelFull)?;
+			level.total = level.total.checked_add(order.remaining).ok_or(Error::<T>::Overflow)?;
+			Ok(())
+		})?;
+		Self::deposit_event(Event::OrderRested {
+			order_id,
+			market,
+			owner: who.clone(),
+			remaining: order.remaining,
+		});
+		Orders::<T>::insert(market, order_id, order);
+		Ok(())
+	}
+
+	/// Removes a resting order from every index of the book, releases its margin and says
+	/// why. Used by cancels; matching keeps its level in hand and uses [`Self::drop_order`].
+	pub(crate) fn remove_resting_order(
+		market: MarketId,
+		order_id: OrderId,
+		order: &OrderOf<T>,
+		reason: CancelReason,
+	) {
+		let key = (market, order.side);
+		let level_emptied = Levels::<T>::mutate_exists(key, order.price, |maybe_level| {
+			let Some(level) = maybe_level else { return true };
+			level.orders.retain(|id| *id != order_id);
+			level.total = level.total.saturating_sub(order.remaining);
+			if level.orders.is_empty() {
+				*maybe_level = None;
+				return true;
+			}
+			false
+		});
+		if level_emptied {
+			LevelPrices::<T>::mutate(key, |prices| prices.retain(|p| *p != order.price));
+		}
+		Self::drop_order(market, order_id, order, reason);
+	}
+
+	/// Forgets an order outside its price level: the order itself, its owner's index entry
+	/// and its committed margin; emits the cancellation.
+	fn drop_order(market: MarketId, order_id: OrderId, order: &OrderOf<T>, reason: CancelReason) {
+		Orders::<T>::remove(market, order_id);
+		Self::forget_account_order(&order.owner, market, order_id);
+		if !order.reduce_only {
+			T::Clearing::release_order(
+				&order.owner,
+				market,
+				order.side,
+				order.remaining,
+				order.price,
+			);
+		}
+		Self::deposit_event(Event::OrderCancelled {
+			order_id,
+			market,
+			owner: order.owner.clone(),
+			remaining: order.remaining,
+			reason,
+		});
+	}
+
+	fn forget_account_order(owner: &T::AccountId, market: MarketId, order_id: OrderId) {
+		AccountOrders::<T>::mutate_exists(owner, |maybe_orders| {
+			if let Some(orders) = maybe_orders {
+				orders.retain(|entry| *entry != (market, order_id));
+				if orders.is_empty() {
+					*maybe_orders = None;
+				}
+			}
+		});
+	}
+
+	/// The best bid and ask of a market.
+	pub fn best_prices(market: MarketId) -> (Option<Price>, Option<Price>) {
+		(
+			LevelPrices::<T>::get((market, OrderSide::Buy)).first().copied(),
+			LevelPrices::<T>::get((market, OrderSide::Sell)).first().copied(),
+		)
+	}
+
+	/// Tells the clearing house the market's best bid and ask (for the mark price).
+	pub(crate) fn report_book_top(market: MarketId) {
+		let (bid, ask) = Self::best_prices(market);
+		T::Clearing::note_book_top(market, bid, ask);
+	}
+
+	/// The best `levels` price levels of each side of `market`'s book.
+	pub fn depth(market: MarketId, levels: u32) -> BookDepth {
+		let side_levels = |side: OrderSide| -> Vec<BookLevel> {
+			LevelPrices::<T>::get((market, side))
+				.into_iter()
+				.take(levels as usize)
+				.map(|price| {
+					let level = Levels::<T>::get((market, side), price);
+					BookLevel { price, size: level.total, orders: level.orders.len() as u32 }
+				})
+				.collect()
+		};
+		BookDepth { market, bids: side_levels(OrderSide::Buy), asks: side_levels(OrderSide::Sell) }
+	}
+
+	/// `who`'s resting orders, oldest first.
+	pub fn open_orders(who: &T::AccountId) -> Vec<OpenOrder> {
+		AccountOrders::<T>::get(who)
+			.into_iter()
+			.filter_map(|(market, order_id)| {
+				let order = Orders::<T>::get(market, order_id)?;
+				Some(OpenOrder {
+					order_id,
+					market,
+					side: order.side,
+					price: order.price,
+					size: order.size,
+					remaining: order.remaining,
+					reduce_only: order.reduce_only,
+					placed_at: order.placed_at.saturated_into(),
+				})
+			})
+			.collect()
+	}
+}
