@@ -21,8 +21,8 @@ use sp_version::RuntimeVersion;
 use crate::{
 	oracle::{OracleKey, OracleProviderId, TimestampedOracleValue},
 	AccountId, AssetId, Aura, Balance, Block, Clearing, Executive, Grandpa, InherentDataExt, Nonce,
-	Oracle, Runtime, RuntimeCall, RuntimeGenesisConfig, SessionKeys, System, TransactionPayment,
-	VERSION,
+	Oracle, Orderbook, Runtime, RuntimeCall, RuntimeGenesisConfig, SessionKeys, System,
+	TransactionPayment, VERSION,
 };
 
 impl_runtime_apis! {
@@ -229,6 +229,16 @@ impl_runtime_apis! {
 
 		fn market(id: pallet_clearing::MarketId) -> Option<pallet_clearing::MarketReport<OracleKey>> {
 			Clearing::market_report(id)
+		}
+	}
+
+	impl orderbook_runtime_api::OrderbookApi<Block, AccountId> for Runtime {
+		fn depth(market: pallet_orderbook::MarketId, levels: u32) -> pallet_orderbook::BookDepth {
+			Orderbook::depth(market, levels)
+		}
+
+		fn open_orders(who: AccountId) -> Vec<pallet_orderbook::OpenOrder> {
+			Orderbook::open_orders(&who)
 		}
 	}
 

@@ -13,4 +13,5 @@ frame_benchmarking::define_benchmarks!(
 	[orml_oracle, Oracle]
 	[pallet_membership, OracleOperators]
 	[pallet_clearing, Clearing]
+	[pallet_orderbook, Orderbook]
 );

@@ -11,7 +11,9 @@
 //!   (a `pallet-membership` instance). See [`oracle`] for the keys and the value scale;
 //! - administration: `Sudo` (development chains) and `Utility` (batches);
 //! - clearing: `Clearing` (`pallet-clearing`), the clearing house: one multi-asset collateral
-//!   pool per trader, perpetual markets, cross and isolated margin (see its crate docs).
+//!   pool per trader, perpetual markets, cross and isolated margin (see its crate docs);
+//! - trading: `Orderbook` (`pallet-orderbook`), a limit order book per market whose every
+//!   fill is settled by `Clearing`.
 //!
 //! Runtime APIs are in [`apis`], pallet configurations in [`configs`] (one file per pallet
 //! group), and the genesis presets `development` and `local_testnet` in
@@ -271,6 +273,10 @@ mod runtime {
 	/// The clearing house: collateral pools, perpetual markets, positions, margin.
 	#[runtime::pallet_index(30)]
 	pub type Clearing = pallet_clearing;
+
+	/// The limit order book; every fill is settled by `Clearing`.
+	#[runtime::pallet_index(31)]
+	pub type Orderbook = pallet_orderbook;
 }
 
 #[cfg(test)]

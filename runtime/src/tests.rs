@@ -306,3 +306,113 @@ mod clearing {
 		});
 	}
 }
+
+mod orderbook {
+	use super::*;
+	use crate::{genesis_config_presets::BTC_PERP, Clearing, Orderbook};
+	use pallet_orderbook::{OrderSide, TimeInForce};
+
+	const ONE_USDC: u128 = 1_000_000;
+	const ONE_BTC: u128 = 100_000_000;
+
+	fn setup() -> (sp_runtime::AccountId32, sp_runtime::AccountId32) {
+		set_block_time(1_700_000_000_000);
+		let alice = Sr25519Keyring::Alice.to_account_id();
+		let bob = Sr25519Keyring::Bob.to_account_id();
+		assert_ok!(Oracle::feed_values(
+			RuntimeOrigin::signed(alice.clone()),
+			BoundedVec::truncate_from(vec![btc_price(60_000)])
+		));
+		for who in [&alice, &bob] {
+			assert_ok!(Clearing::deposit(
+				RuntimeOrigin::signed(who.clone()),
+				tokens::USDC.id,
+				10_000 * ONE_USDC
+			));
+		}
+		(alice, bob)
+	}
+
+	fn place(
+		who: &sp_runtime::AccountId32,
+		side: OrderSide,
+		dollars: u32,
+		size: u128,
+	) -> frame_support::dispatch::DispatchResultWithPostInfo {
+		Orderbook::place_order(
+			RuntimeOrigin::signed(who.clone()),
+			BTC_PERP,
+			side,
+			FixedU128::from_u32(dollars),
+			size,
+			TimeInForce::GoodTilCancelled,
+			false,
+		)
+	}
+
+	#[test]
+	fn a_fill_on_the_book_is_settled_by_the_clearing_house() {
+		externalities(DEV_RUNTIME_PRESET).execute_with(|| {
+			let (alice, bob) = setup();
+			// Bob rests 1 BTC at 60,010: 5% of 60,010 (the mark is 60,000, the ask sells
+			// above it, so the open-order margin is 5% of 60,000 = 3,000).
+			assert_ok!(place(&bob, OrderSide::Sell, 60_010, ONE_BTC));
+			let bob_report = Clearing::account_report(&bob).unwrap();
+			assert_eq!(bob_report.open_order_requirement, 3_000 * ONE_USDC);
+			assert_eq!(bob_report.free_collateral, 7_000 * ONE_USDC as i128);
+			// Alice buys through it at Bob's price.
+			assert_ok!(place(&alice, OrderSide::Buy, 60_100, ONE_BTC));
+			let position = |who| Clearing::account_report(who).unwrap().positions[0].size;
+			assert_eq!(position(&alice), ONE_BTC as i128);
+			assert_eq!(position(&bob), -(ONE_BTC as i128));
+			// Fees: 0.05% and 0.02% of 60,010.
+			assert_eq!(
+				pallet_clearing::SettlementBalances::<Runtime>::get(&alice),
+				(10_000 * ONE_USDC - 30_005_000) as i128
+			);
+			assert_eq!(
+				pallet_clearing::SettlementBalances::<Runtime>::get(&bob),
+				(10_000 * ONE_USDC - 12_002_000) as i128
+			);
+			assert_eq!(Clearing::account_report(&bob).unwrap().open_order_requirement, 0);
+			assert!(Orderbook::depth(BTC_PERP, 5).asks.is_empty());
+			assert_eq!(
+				Clearing::market_report(BTC_PERP).unwrap().last_trade_price,
+				Some(FixedU128::from_u32(60_010))
+			);
+		});
+	}
+
+	#[test]
+	fn resting_orders_lock_initial_margin_in_the_clearing_house() {
+		externalities(DEV_RUNTIME_PRESET).execute_with(|| {
+			let (alice, _) = setup();
+			// 10,000 USDC carries 3 BTC of bids at 60,000 (9,000), not 4 (12,000).
+			assert_ok!(place(&alice, OrderSide::Buy, 60_000, 3 * ONE_BTC));
+			assert_noop!(
+				place(&alice, OrderSide::Buy, 59_000, ONE_BTC),
+				pallet_clearing::Error::<Runtime>::OrderMarginInsufficient
+			);
+			assert_noop!(
+				Clearing::withdraw(
+					RuntimeOrigin::signed(alice.clone()),
+					tokens::USDC.id,
+					1_001 * ONE_USDC
+				),
+				pallet_clearing::Error::<Runtime>::BelowInitialMargin
+			);
+			// The book top reaches the clearing house for the mark.
+			assert_eq!(
+				Clearing::market_report(BTC_PERP).unwrap().best_bid,
+				Some(FixedU128::from_u32(60_000))
+			);
+			assert_ok!(Orderbook::cancel_all(RuntimeOrigin::signed(alice.clone()), BTC_PERP));
+			assert_ok!(Clearing::withdraw(
+				RuntimeOrigin::signed(alice),
+				tokens::USDC.id,
+				10_000 * ONE_USDC
+			));
+			assert_eq!(Clearing::market_report(BTC_PERP).unwrap().best_bid, None);
+		});
+	}
+}

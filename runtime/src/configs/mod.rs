@@ -5,13 +5,15 @@
 //! - [`monetary`]: `Balances`, `TransactionPayment`, `Assets`;
 //! - [`administration`]: `Sudo`, `Utility`;
 //! - [`oracle`]: `Oracle` (`orml-oracle`) and its operator set;
-//! - [`clearing`]: `Clearing`, the clearing house.
+//! - [`clearing`]: `Clearing`, the clearing house;
+//! - [`orderbook`]: `Orderbook`, the limit order book.
 
 pub mod administration;
 pub mod clearing;
 pub mod consensus;
 pub mod monetary;
 pub mod oracle;
+pub mod orderbook;
 pub mod system;
 
 pub use oracle::{OracleMinimumCount, OracleValueLifetime};

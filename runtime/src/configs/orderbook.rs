@@ -1,0 +1,103 @@
+//! `Orderbook`: the limit order book. Every fill settles through `Clearing`.
+//!
+//! Bounds and what they cost: an order touches at most 20 resting orders (each a full
+//! settlement with both sides' margin checks), a side of a market holds at most 100 price
+//! levels of at most 50 orders, and an account rests at most 50 orders. The benchmarked
+//! weights (see `pallet_orderbook::weights`) and the README give how many fills fit in a
+//! block.
+
+use frame_support::traits::ConstU32;
+
+use crate::{Clearing, Runtime};
+
+impl pallet_orderbook::Config for Runtime {
+	type Clearing = Clearing;
+	type MaxPriceLevels = ConstU32<100>;
+	type MaxOrdersPerLevel = ConstU32<50>;
+	type MaxOpenOrdersPerAccount = ConstU32<50>;
+	type MaxFillsPerOrder = ConstU32<20>;
+	type WeightInfo = pallet_orderbook::weights::SubstrateWeight<Runtime>;
+	#[cfg(feature = "runtime-benchmarks")]
+	type BenchmarkHelper = benchmark_helper::OrderbookBenchmarkHelper;
+}
+
+#[cfg(feature = "runtime-benchmarks")]
+mod benchmark_helper {
+	use crate::{
+		genesis_config_presets::{perpetual_markets, BTC_PERP},
+		oracle::{OracleKey, PricedAsset},
+		tokens, AccountId, Assets, Balances, Oracle, Runtime, RuntimeOrigin,
+	};
+	use frame_support::traits::{
+		fungible::Mutate as _,
+		fungibles::{Create, Inspect, Mutate},
+		Get,
+	};
+	use orml_oracle::DataFeeder;
+	use pallet_clearing::{Clearing as _, MarketId, Markets, SettlementBalances};
+	use sp_runtime::{traits::AccountIdConversion, FixedU128};
+
+	/// The index price the benchmarks trade around.
+	fn price() -> FixedU128 {
+		FixedU128::from_u32(60_000)
+	}
+
+	/// The first id of the extra markets that fill accounts up to their position limit.
+	const FILLER_MARKETS: MarketId = 1_000;
+
+	/// Markets, collateral and positions for the order book's benchmarks.
+	pub struct OrderbookBenchmarkHelper;
+	impl pallet_orderbook::benchmarking::BenchmarkHelper<AccountId> for OrderbookBenchmarkHelper {
+		fn market() -> (MarketId, FixedU128) {
+			if Markets::<Runtime>::get(BTC_PERP).is_none() {
+				for (id, params) in perpetual_markets() {
+					Markets::<Runtime>::insert(id, params);
+				}
+			}
+			Oracle::feed_value(None, OracleKey::Price(PricedAsset::BTC), price())
+				.expect("root feeds are always accepted");
+			(BTC_PERP, price())
+		}
+
+		fn fund_trader(who: &AccountId) {
+			let amount = 100_000_000 * tokens::USDC.one();
+			let _ = Balances::mint_into(who, crate::CLR);
+			if !<Assets as Inspect<AccountId>>::asset_exists(tokens::USDC.id) {
+				let admin: AccountId =
+					frame_support::PalletId(*b"clr/bnch").into_account_truncating();
+				<Assets as Create<AccountId>>::create(tokens::USDC.id, admin, true, 1)
+					.expect("a new asset id can be created");
+			}
+			<Assets as Mutate<AccountId>>::mint_into(tokens::USDC.id, who, amount)
+				.expect("minting to a funded account works");
+			pallet_clearing::Pallet::<Runtime>::deposit(
+				RuntimeOrigin::signed(who.clone()),
+				tokens::USDC.id,
+				amount,
+			)
+			.expect("USDC is registered collateral with room under its cap");
+		}
+
+		fn fill_positions(who: &AccountId, counterparty: &AccountId, market: MarketId) {
+			if SettlementBalances::<Runtime>::get(counterparty) == 0 {
+				Self::fund_trader(counterparty);
+			}
+			let params = Markets::<Runtime>::get(market).expect("the benchmark market exists");
+			let others = <Runtime as pallet_clearing::Config>::MaxPositionsPerAccount::get()
+				.saturating_sub(1);
+			for id in FILLER_MARKETS..FILLER_MARKETS + others {
+				if Markets::<Runtime>::get(id).is_none() {
+					Markets::<Runtime>::insert(id, params.clone());
+				}
+				pallet_clearing::Pallet::<Runtime>::settle_trade(
+					counterparty,
+					who,
+					id,
+					params.min_size as i128,
+					price(),
+				)
+				.expect("a small trade between funded accounts settles");
+			}
+		}
+	}
+}
