@@ -19,14 +19,14 @@ say "cargo tests (release, whole workspace)"
 cargo_passed=$(grep -Eo 'test result: [a-zA-Z]+\. [0-9]+ passed' "$CARGO_TARGET_DIR/cargo-test.log" | awk '{s+=$4} END {print s+0}')
 cargo_failed=$(grep -Eo '[0-9]+ failed' "$CARGO_TARGET_DIR/cargo-test.log" | awk '{s+=$1} END {print s+0}')
 
-say "end-to-end suite (e2e/, node --test) against $NODE_BIN"
-cd "$REPO_ROOT/e2e"
+say "end-to-end suite (scripts/e2e/, node --test) against $NODE_BIN"
+cd "$REPO_ROOT/scripts"
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
 	npm ci --no-audit --no-fund --loglevel=error
 fi
 e2e_log="$CARGO_TARGET_DIR/e2e.log"
 e2e_status=0
-CLEARING_NODE="$NODE_BIN" node --test --test-reporter=spec --test-reporter-destination=stdout 2>&1 | tee "$e2e_log" || e2e_status=$?
+CLEARING_NODE="$NODE_BIN" node --test --test-reporter=spec --test-reporter-destination=stdout e2e/*.test.mjs 2>&1 | tee "$e2e_log" || e2e_status=$?
 e2e_passed=$(sed -n 's/^ℹ pass \([0-9]*\)$/\1/p' "$e2e_log" | tail -n 1)
 e2e_failed=$(sed -n 's/^ℹ fail \([0-9]*\)$/\1/p' "$e2e_log" | tail -n 1)
 

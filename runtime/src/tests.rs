@@ -362,7 +362,7 @@ mod orderbook {
 			assert_eq!(bob_report.free_collateral, 7_000 * ONE_USDC as i128);
 			// Alice buys through it at Bob's price.
 			assert_ok!(place(&alice, OrderSide::Buy, 60_100, ONE_BTC));
-			let position = |who| Clearing::account_report(who).unwrap().positions[0].size;
+			let position = |who| Clearing::account_report(who).unwrap().positions[0].position_size;
 			assert_eq!(position(&alice), ONE_BTC as i128);
 			assert_eq!(position(&bob), -(ONE_BTC as i128));
 			// Fees: 0.05% and 0.02% of 60,010.

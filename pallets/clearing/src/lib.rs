@@ -289,12 +289,12 @@ pub mod pallet {
 		IsolatedMarginAdded { who: T::AccountId, market: MarketId, amount: u128 },
 		/// Settlement units moved from an isolated position's margin back to the pool.
 		IsolatedMarginRemoved { who: T::AccountId, market: MarketId, amount: u128 },
-		/// A trade was settled: `size` from the taker's side (positive: the taker bought).
+		/// A trade was settled: `trade_size` from the taker's side (positive: the taker bought).
 		TradeSettled {
 			market: MarketId,
 			maker: T::AccountId,
 			taker: T::AccountId,
-			size: i128,
+			trade_size: i128,
 			price: Price,
 			maker_fee: u128,
 			taker_fee: u128,

@@ -425,7 +425,7 @@ impl<T: Config> Pallet<T> {
 			market,
 			maker: maker.clone(),
 			taker: taker.clone(),
-			size,
+			trade_size: size,
 			price,
 			maker_fee,
 			taker_fee,
@@ -536,7 +536,7 @@ impl<T: Config> Pallet<T> {
 			let scale = Self::market_scale(&loaded_position.params);
 			let mut report = PositionReport {
 				market: loaded_position.market,
-				size: loaded_position.record.position.size,
+				position_size: loaded_position.record.position.size,
 				entry_price: loaded_position.record.position.entry_price(&scale).ok().flatten(),
 				mark_price: loaded_position.prices.map(|p| p.mark),
 				notional: 0,

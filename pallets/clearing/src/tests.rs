@@ -408,7 +408,7 @@ fn a_trade_opens_both_positions_books_fees_and_open_interest() {
 				market: BTC_PERP,
 				maker: BOB,
 				taker: ALICE,
-				size: ONE_BTC as i128,
+				trade_size: ONE_BTC as i128,
 				price: usd(60_000),
 				maker_fee: 12 * ONE_USDC,
 				taker_fee: 30 * ONE_USDC,

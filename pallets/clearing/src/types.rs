@@ -176,7 +176,7 @@ pub struct PositionReport {
 	/// The market.
 	pub market: MarketId,
 	/// Signed size in size units.
-	pub size: i128,
+	pub position_size: i128,
 	/// Average entry price.
 	pub entry_price: Option<Price>,
 	/// The mark price used.

@@ -158,19 +158,19 @@ pub mod pallet {
 	#[pallet::generate_deposit(pub(super) fn deposit_event)]
 	#[allow(missing_docs)]
 	pub enum Event<T: Config> {
-		/// An order was accepted; its fills, resting or cancellation follow. `size` is the
-		/// accepted size (a reduce-only order is cut to the position).
+		/// An order was accepted; its fills, resting or cancellation follow. `placed_size` is
+		/// the accepted size (a reduce-only order is cut to the position).
 		OrderPlaced {
 			order_id: OrderId,
 			market: MarketId,
 			owner: T::AccountId,
 			side: OrderSide,
 			price: Price,
-			size: u128,
+			placed_size: u128,
 			time_in_force: TimeInForce,
 			reduce_only: bool,
 		},
-		/// A resting (maker) order and an incoming (taker) order traded `size` at `price`,
+		/// A resting (maker) order and an incoming (taker) order traded `fill_size` at `price`,
 		/// the maker's price; `taker_side` is the incoming order's side. Fees in settlement
 		/// units.
 		OrderFilled {
@@ -181,7 +181,7 @@ pub mod pallet {
 			taker: T::AccountId,
 			taker_side: OrderSide,
 			price: Price,
-			size: u128,
+			fill_size: u128,
 			maker_fee: u128,
 			taker_fee: u128,
 		},

@@ -88,7 +88,7 @@ impl<T: Config> Pallet<T> {
 			owner: who.clone(),
 			side,
 			price,
-			size,
+			placed_size: size,
 			time_in_force,
 			reduce_only,
 		});
@@ -173,7 +173,7 @@ impl<T: Config> Pallet<T> {
 							taker: who.clone(),
 							taker_side: side,
 							price: level_price,
-							size: fill,
+							fill_size: fill,
 							maker_fee: receipt.maker_fee,
 							taker_fee: receipt.taker_fee,
 						});
@@ -238,7 +238,7 @@ impl<T: Config> Pallet<T> {
 						owner: who.clone(),
 						side,
 						price,
-						size,
+						placed_size: size,
 						remaining,
 						reduce_only,
 						placed_at: frame_system::Pallet::<T>::block_number(),
@@ -371,7 +371,7 @@ impl<T: Config> Pallet<T> {
 				.take(levels as usize)
 				.map(|price| {
 					let level = Levels::<T>::get((market, side), price);
-					BookLevel { price, size: level.total, orders: level.orders.len() as u32 }
+					BookLevel { price, total_size: level.total, orders: level.orders.len() as u32 }
 				})
 				.collect()
 		};
@@ -389,7 +389,7 @@ impl<T: Config> Pallet<T> {
 					market,
 					side: order.side,
 					price: order.price,
-					size: order.size,
+					placed_size: order.placed_size,
 					remaining: order.remaining,
 					reduce_only: order.reduce_only,
 					placed_at: order.placed_at.saturated_into(),

@@ -50,8 +50,8 @@ fn fills() -> Vec<(u64, u64, Price, u128)> {
 	events()
 		.into_iter()
 		.filter_map(|e| match e {
-			Event::OrderFilled { maker, taker, price, size, .. } => {
-				Some((maker, taker, price, size))
+			Event::OrderFilled { maker, taker, price, fill_size, .. } => {
+				Some((maker, taker, price, fill_size))
 			},
 			_ => None,
 		})
@@ -73,7 +73,10 @@ fn cancels() -> Vec<(u64, u64, u128, CancelReason)> {
 fn levels(side: OrderSide) -> Vec<(Price, u128, u32)> {
 	let depth = Book::depth(BTC_PERP, 10);
 	let side_levels = if side == Buy { depth.bids } else { depth.asks };
-	side_levels.into_iter().map(|BookLevel { price, size, orders }| (price, size, orders)).collect()
+	side_levels
+		.into_iter()
+		.map(|BookLevel { price, total_size, orders }| (price, total_size, orders))
+		.collect()
 }
 
 fn remaining(order_id: u64) -> Option<u128> {
@@ -96,7 +99,7 @@ fn an_order_that_does_not_cross_rests_and_commits_its_margin() {
 				market: BTC_PERP,
 				side: Sell,
 				price: usd(60_100),
-				size: ONE_BTC,
+				placed_size: ONE_BTC,
 				remaining: ONE_BTC,
 				reduce_only: false,
 				placed_at: 1,

@@ -51,7 +51,7 @@ pub struct Order<AccountId, BlockNumber> {
 	/// Its limit price.
 	pub price: Price,
 	/// The size it was accepted with (size units).
-	pub size: u128,
+	pub placed_size: u128,
 	/// What is left to fill (size units).
 	pub remaining: u128,
 	/// Whether fills may only reduce the owner's position (such orders commit no margin).
@@ -121,7 +121,7 @@ pub struct BookLevel {
 	/// The price.
 	pub price: Price,
 	/// The total size resting at it (size units).
-	pub size: u128,
+	pub total_size: u128,
 	/// How many orders rest at it.
 	pub orders: u32,
 }
@@ -149,7 +149,7 @@ pub struct OpenOrder {
 	/// Limit price.
 	pub price: Price,
 	/// Size accepted.
-	pub size: u128,
+	pub placed_size: u128,
 	/// Size left.
 	pub remaining: u128,
 	/// Reduce-only.

@@ -50,7 +50,7 @@ export async function waitFor(what, fn, { timeoutMs = 60_000, intervalMs = 250 }
  */
 export async function startDevNode({ extraArgs = [] } = {}) {
   const binary = process.env.CLEARING_NODE
-    ?? path.resolve(import.meta.dirname ?? path.dirname(new URL(import.meta.url).pathname), '../../target/release/clearing-node');
+    ?? path.resolve(import.meta.dirname ?? path.dirname(new URL(import.meta.url).pathname), '../../../target/release/clearing-node');
   const basePath = await mkdtemp(path.join(os.tmpdir(), 'clearing-e2e-'));
   const rpcPort = await freePort();
   const p2pPort = await freePort();
