@@ -17,13 +17,23 @@
 //! - **Trades.** Venues (the order book) call [`Clearing::settle_trade`]: both positions
 //!   move, fees are booked to the fee account, open interest follows, and both accounts must
 //!   end above initial margin when the trade added to their risk (maintenance when it only
-//!   reduced it). A failure changes nothing.
+//!   reduced it). A failure changes nothing, and one that is the maker's alone is reported
+//!   as [`SettleError::Maker`] so the venue can cancel that maker's order and go on.
+//! - **Resting orders.** A venue commits each resting order ([`Clearing::commit_order`]) and
+//!   releases it as it fills or is cancelled ([`Clearing::release_order`]). The sums per
+//!   market and side live in the account's [`PositionRecord`] and count toward its initial
+//!   requirement (of the pool, or of the isolated margin in an isolated market) as the
+//!   risk engine's open-order margin: what the worse side would need if all of it filled.
+//!   Withdrawals, new orders and risk-increasing trades all see it; maintenance does not.
 //! - **Margin.** All figures come from the `risk-engine` crate, the same functions the runtime
 //!   API reports with.
 //!
 //! ### Terminology
-//! - *Index price*: the oracle price of the underlying. *Mark price*: the index, pulled toward
-//!   the last trade price by at most the market's mark band.
+//! - *Index price*: the oracle price of the underlying. *Mark price*: the median of the
+//!   book's best bid, best ask and the last trade (the last trade alone when the book is
+//!   one-sided; the mid before any trade), clamped to the index ± the market's mark band;
+//!   the index itself with neither a trade nor a two-sided book. Venues report the book's
+//!   top through [`Clearing::note_book_top`].
 //! - *Funding*: each interval, `premium = clamp((mark - index) / index, ±cap)`; the market's
 //!   cumulative index moves by `premium x index` (pro rata for part of an interval); a
 //!   position pays `size x (index now - index at its last settlement)` when it is touched.
@@ -138,7 +148,7 @@ pub mod pallet {
 		#[pallet::constant]
 		type MaxCollateralAssets: Get<u32>;
 
-		/// The most markets an account may have positions in at once.
+		/// The most markets an account may have positions or resting orders in at once.
 		#[pallet::constant]
 		type MaxPositionsPerAccount: Get<u32>;
 

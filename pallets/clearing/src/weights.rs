@@ -65,22 +65,22 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 9_504_000 picoseconds.
-		Weight::from_parts(18_428_000, 0)
+		// Minimum execution time: 11_617_000 picoseconds.
+		Weight::from_parts(18_748_000, 0)
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	/// Storage: `Clearing::Markets` (r:1 w:1)
 	/// Proof: `Clearing::Markets` (`max_values`: None, `max_size`: Some(314), added: 2789, mode: `MaxEncodedLen`)
 	/// Storage: `Clearing::MarketStates` (r:1 w:1)
-	/// Proof: `Clearing::MarketStates` (`max_values`: None, `max_size`: Some(69), added: 2544, mode: `MaxEncodedLen`)
+	/// Proof: `Clearing::MarketStates` (`max_values`: None, `max_size`: Some(103), added: 2578, mode: `MaxEncodedLen`)
 	/// Storage: `Timestamp::Now` (r:1 w:0)
 	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	fn register_market() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `203`
 		//  Estimated: `3779`
-		// Minimum execution time: 25_088_000 picoseconds.
-		Weight::from_parts(26_670_000, 3779)
+		// Minimum execution time: 28_413_000 picoseconds.
+		Weight::from_parts(32_479_000, 3779)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -90,8 +90,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `336`
 		//  Estimated: `3779`
-		// Minimum execution time: 19_869_000 picoseconds.
-		Weight::from_parts(22_925_000, 3779)
+		// Minimum execution time: 22_995_000 picoseconds.
+		Weight::from_parts(27_961_000, 3779)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -101,8 +101,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 5_048_000 picoseconds.
-		Weight::from_parts(5_338_000, 0)
+		// Minimum execution time: 8_823_000 picoseconds.
+		Weight::from_parts(10_406_000, 0)
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	/// Storage: `Clearing::CollateralAssets` (r:1 w:0)
@@ -121,8 +121,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `951`
 		//  Estimated: `6208`
-		// Minimum execution time: 67_110_000 picoseconds.
-		Weight::from_parts(73_510_000, 6208)
+		// Minimum execution time: 98_207_000 picoseconds.
+		Weight::from_parts(104_035_000, 6208)
 			.saturating_add(T::DbWeight::get().reads(7_u64))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
 	}
@@ -131,19 +131,19 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Clearing::SettlementBalances` (r:1 w:1)
 	/// Proof: `Clearing::SettlementBalances` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	/// Storage: `Clearing::Positions` (r:1 w:0)
-	/// Proof: `Clearing::Positions` (`max_values`: None, `max_size`: Some(1153), added: 3628, mode: `MaxEncodedLen`)
-	/// Storage: `Clearing::Markets` (r:16 w:0)
-	/// Proof: `Clearing::Markets` (`max_values`: None, `max_size`: Some(314), added: 2789, mode: `MaxEncodedLen`)
-	/// Storage: `Clearing::MarketStates` (r:16 w:0)
-	/// Proof: `Clearing::MarketStates` (`max_values`: None, `max_size`: Some(69), added: 2544, mode: `MaxEncodedLen`)
+	/// Proof: `Clearing::Positions` (`max_values`: None, `max_size`: Some(2177), added: 4652, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::CollateralBalances` (r:1 w:0)
+	/// Proof: `Clearing::CollateralBalances` (`max_values`: None, `max_size`: Some(209), added: 2684, mode: `MaxEncodedLen`)
 	/// Storage: `Oracle::Values` (r:1 w:0)
 	/// Proof: `Oracle::Values` (`max_values`: None, `max_size`: Some(34), added: 2509, mode: `MaxEncodedLen`)
 	/// Storage: `Timestamp::Now` (r:1 w:0)
 	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `Clearing::MaxPriceAge` (r:1 w:0)
 	/// Proof: `Clearing::MaxPriceAge` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
-	/// Storage: `Clearing::CollateralBalances` (r:1 w:0)
-	/// Proof: `Clearing::CollateralBalances` (`max_values`: None, `max_size`: Some(209), added: 2684, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::Markets` (r:16 w:0)
+	/// Proof: `Clearing::Markets` (`max_values`: None, `max_size`: Some(314), added: 2789, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::MarketStates` (r:16 w:0)
+	/// Proof: `Clearing::MarketStates` (`max_values`: None, `max_size`: Some(103), added: 2578, mode: `MaxEncodedLen`)
 	/// Storage: `Clearing::LiabilityFactor` (r:1 w:0)
 	/// Proof: `Clearing::LiabilityFactor` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
 	/// Storage: `Clearing::TotalDeposits` (r:1 w:1)
@@ -155,12 +155,12 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `p` is `[1, 16]`.
 	fn withdraw(p: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1785 + p * (299 ±0)`
+		//  Measured:  `1785 + p * (365 ±0)`
 		//  Estimated: `6208 + p * (2789 ±0)`
-		// Minimum execution time: 123_013_000 picoseconds.
-		Weight::from_parts(174_671_427, 6208)
-			// Standard Error: 320_981
-			.saturating_add(Weight::from_parts(5_256_474, 0).saturating_mul(p.into()))
+		// Minimum execution time: 114_020_000 picoseconds.
+		Weight::from_parts(124_588_946, 6208)
+			// Standard Error: 320_325
+			.saturating_add(Weight::from_parts(11_717_474, 0).saturating_mul(p.into()))
 			.saturating_add(T::DbWeight::get().reads(13_u64))
 			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(p.into())))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
@@ -169,32 +169,32 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Clearing::Markets` (r:16 w:0)
 	/// Proof: `Clearing::Markets` (`max_values`: None, `max_size`: Some(314), added: 2789, mode: `MaxEncodedLen`)
 	/// Storage: `Clearing::Positions` (r:1 w:1)
-	/// Proof: `Clearing::Positions` (`max_values`: None, `max_size`: Some(1153), added: 3628, mode: `MaxEncodedLen`)
+	/// Proof: `Clearing::Positions` (`max_values`: None, `max_size`: Some(2177), added: 4652, mode: `MaxEncodedLen`)
 	/// Storage: `Clearing::MarketStates` (r:16 w:0)
-	/// Proof: `Clearing::MarketStates` (`max_values`: None, `max_size`: Some(69), added: 2544, mode: `MaxEncodedLen`)
+	/// Proof: `Clearing::MarketStates` (`max_values`: None, `max_size`: Some(103), added: 2578, mode: `MaxEncodedLen`)
 	/// Storage: `Clearing::SettlementBalances` (r:1 w:1)
 	/// Proof: `Clearing::SettlementBalances` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::CollateralBalances` (r:1 w:0)
+	/// Proof: `Clearing::CollateralBalances` (`max_values`: None, `max_size`: Some(209), added: 2684, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::CollateralAssets` (r:1 w:0)
+	/// Proof: `Clearing::CollateralAssets` (`max_values`: None, `max_size`: Some(48), added: 2523, mode: `MaxEncodedLen`)
 	/// Storage: `Oracle::Values` (r:1 w:0)
 	/// Proof: `Oracle::Values` (`max_values`: None, `max_size`: Some(34), added: 2509, mode: `MaxEncodedLen`)
 	/// Storage: `Timestamp::Now` (r:1 w:0)
 	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `Clearing::MaxPriceAge` (r:1 w:0)
 	/// Proof: `Clearing::MaxPriceAge` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
-	/// Storage: `Clearing::CollateralBalances` (r:1 w:0)
-	/// Proof: `Clearing::CollateralBalances` (`max_values`: None, `max_size`: Some(209), added: 2684, mode: `MaxEncodedLen`)
-	/// Storage: `Clearing::CollateralAssets` (r:1 w:0)
-	/// Proof: `Clearing::CollateralAssets` (`max_values`: None, `max_size`: Some(48), added: 2523, mode: `MaxEncodedLen`)
 	/// Storage: `Clearing::LiabilityFactor` (r:1 w:0)
 	/// Proof: `Clearing::LiabilityFactor` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
 	/// The range of component `p` is `[1, 16]`.
 	fn add_isolated_margin(p: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `718 + p * (300 ±0)`
-		//  Estimated: `4618 + p * (2789 ±0)`
-		// Minimum execution time: 28_232_000 picoseconds.
-		Weight::from_parts(45_059_017, 4618)
-			// Standard Error: 101_711
-			.saturating_add(Weight::from_parts(11_840_627, 0).saturating_mul(p.into()))
+		//  Measured:  `652 + p * (366 ±0)`
+		//  Estimated: `5642 + p * (2789 ±0)`
+		// Minimum execution time: 28_763_000 picoseconds.
+		Weight::from_parts(20_848_826, 5642)
+			// Standard Error: 302_444
+			.saturating_add(Weight::from_parts(17_529_491, 0).saturating_mul(p.into()))
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(p.into())))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
@@ -203,9 +203,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Clearing::Markets` (r:1 w:0)
 	/// Proof: `Clearing::Markets` (`max_values`: None, `max_size`: Some(314), added: 2789, mode: `MaxEncodedLen`)
 	/// Storage: `Clearing::Positions` (r:1 w:1)
-	/// Proof: `Clearing::Positions` (`max_values`: None, `max_size`: Some(1153), added: 3628, mode: `MaxEncodedLen`)
+	/// Proof: `Clearing::Positions` (`max_values`: None, `max_size`: Some(2177), added: 4652, mode: `MaxEncodedLen`)
 	/// Storage: `Clearing::MarketStates` (r:1 w:0)
-	/// Proof: `Clearing::MarketStates` (`max_values`: None, `max_size`: Some(69), added: 2544, mode: `MaxEncodedLen`)
+	/// Proof: `Clearing::MarketStates` (`max_values`: None, `max_size`: Some(103), added: 2578, mode: `MaxEncodedLen`)
 	/// Storage: `Oracle::Values` (r:1 w:0)
 	/// Proof: `Oracle::Values` (`max_values`: None, `max_size`: Some(34), added: 2509, mode: `MaxEncodedLen`)
 	/// Storage: `Timestamp::Now` (r:1 w:0)
@@ -216,42 +216,42 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Clearing::SettlementBalances` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	fn remove_isolated_margin() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `973`
-		//  Estimated: `4618`
-		// Minimum execution time: 42_283_000 picoseconds.
-		Weight::from_parts(43_474_000, 4618)
+		//  Measured:  `1039`
+		//  Estimated: `5642`
+		// Minimum execution time: 42_894_000 picoseconds.
+		Weight::from_parts(44_196_000, 5642)
 			.saturating_add(T::DbWeight::get().reads(7_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
 	/// Storage: `Clearing::Markets` (r:16 w:0)
 	/// Proof: `Clearing::Markets` (`max_values`: None, `max_size`: Some(314), added: 2789, mode: `MaxEncodedLen`)
 	/// Storage: `Clearing::MarketStates` (r:16 w:1)
-	/// Proof: `Clearing::MarketStates` (`max_values`: None, `max_size`: Some(69), added: 2544, mode: `MaxEncodedLen`)
+	/// Proof: `Clearing::MarketStates` (`max_values`: None, `max_size`: Some(103), added: 2578, mode: `MaxEncodedLen`)
 	/// Storage: `Timestamp::Now` (r:1 w:0)
 	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `Clearing::Positions` (r:2 w:2)
-	/// Proof: `Clearing::Positions` (`max_values`: None, `max_size`: Some(1153), added: 3628, mode: `MaxEncodedLen`)
+	/// Proof: `Clearing::Positions` (`max_values`: None, `max_size`: Some(2177), added: 4652, mode: `MaxEncodedLen`)
 	/// Storage: `Clearing::SettlementBalances` (r:3 w:3)
 	/// Proof: `Clearing::SettlementBalances` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
-	/// Storage: `Oracle::Values` (r:1 w:0)
-	/// Proof: `Oracle::Values` (`max_values`: None, `max_size`: Some(34), added: 2509, mode: `MaxEncodedLen`)
-	/// Storage: `Clearing::MaxPriceAge` (r:1 w:0)
-	/// Proof: `Clearing::MaxPriceAge` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `Clearing::CollateralBalances` (r:2 w:0)
 	/// Proof: `Clearing::CollateralBalances` (`max_values`: None, `max_size`: Some(209), added: 2684, mode: `MaxEncodedLen`)
 	/// Storage: `Clearing::CollateralAssets` (r:1 w:0)
 	/// Proof: `Clearing::CollateralAssets` (`max_values`: None, `max_size`: Some(48), added: 2523, mode: `MaxEncodedLen`)
+	/// Storage: `Oracle::Values` (r:1 w:0)
+	/// Proof: `Oracle::Values` (`max_values`: None, `max_size`: Some(34), added: 2509, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::MaxPriceAge` (r:1 w:0)
+	/// Proof: `Clearing::MaxPriceAge` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `Clearing::LiabilityFactor` (r:1 w:0)
 	/// Proof: `Clearing::LiabilityFactor` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
 	/// The range of component `p` is `[1, 16]`.
 	fn settle_trade(p: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `992 + p * (352 ±0)`
-		//  Estimated: `8607 + p * (2789 ±0)`
-		// Minimum execution time: 102_763_000 picoseconds.
-		Weight::from_parts(83_553_129, 8607)
-			// Standard Error: 127_945
-			.saturating_add(Weight::from_parts(18_393_906, 0).saturating_mul(p.into()))
+		//  Measured:  `992 + p * (482 ±0)`
+		//  Estimated: `10294 + p * (2789 ±0)`
+		// Minimum execution time: 108_071_000 picoseconds.
+		Weight::from_parts(90_578_003, 10294)
+			// Standard Error: 358_706
+			.saturating_add(Weight::from_parts(21_170_066, 0).saturating_mul(p.into()))
 			.saturating_add(T::DbWeight::get().reads(12_u64))
 			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(p.into())))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
@@ -262,52 +262,52 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 /// The same figures with ParityDb database costs, for tests and mocks.
 impl WeightInfo for () {
 	fn register_collateral() -> Weight {
-		Weight::from_parts(18_428_000, 0)
+		Weight::from_parts(18_748_000, 0)
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn register_market() -> Weight {
-		Weight::from_parts(26_670_000, 3779)
+		Weight::from_parts(32_479_000, 3779)
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
 	fn set_market_status() -> Weight {
-		Weight::from_parts(22_925_000, 3779)
+		Weight::from_parts(27_961_000, 3779)
 			.saturating_add(ParityDbWeight::get().reads(1_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn set_max_price_age() -> Weight {
-		Weight::from_parts(5_338_000, 0)
+		Weight::from_parts(10_406_000, 0)
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn deposit() -> Weight {
-		Weight::from_parts(73_510_000, 6208)
+		Weight::from_parts(104_035_000, 6208)
 			.saturating_add(ParityDbWeight::get().reads(7_u64))
 			.saturating_add(ParityDbWeight::get().writes(6_u64))
 	}
 	fn withdraw(p: u32, ) -> Weight {
-		Weight::from_parts(174_671_427, 6208)
-			.saturating_add(Weight::from_parts(5_256_474, 0).saturating_mul(p.into()))
+		Weight::from_parts(124_588_946, 6208)
+			.saturating_add(Weight::from_parts(11_717_474, 0).saturating_mul(p.into()))
 			.saturating_add(ParityDbWeight::get().reads(13_u64))
 			.saturating_add(ParityDbWeight::get().reads((2_u64).saturating_mul(p.into())))
 			.saturating_add(ParityDbWeight::get().writes(5_u64))
 			.saturating_add(Weight::from_parts(0, 2789).saturating_mul(p.into()))
 	}
 	fn add_isolated_margin(p: u32, ) -> Weight {
-		Weight::from_parts(45_059_017, 4618)
-			.saturating_add(Weight::from_parts(11_840_627, 0).saturating_mul(p.into()))
+		Weight::from_parts(20_848_826, 5642)
+			.saturating_add(Weight::from_parts(17_529_491, 0).saturating_mul(p.into()))
 			.saturating_add(ParityDbWeight::get().reads(6_u64))
 			.saturating_add(ParityDbWeight::get().reads((2_u64).saturating_mul(p.into())))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 			.saturating_add(Weight::from_parts(0, 2789).saturating_mul(p.into()))
 	}
 	fn remove_isolated_margin() -> Weight {
-		Weight::from_parts(43_474_000, 4618)
+		Weight::from_parts(44_196_000, 5642)
 			.saturating_add(ParityDbWeight::get().reads(7_u64))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
 	fn settle_trade(p: u32, ) -> Weight {
-		Weight::from_parts(83_553_129, 8607)
-			.saturating_add(Weight::from_parts(18_393_906, 0).saturating_mul(p.into()))
+		Weight::from_parts(90_578_003, 10294)
+			.saturating_add(Weight::from_parts(21_170_066, 0).saturating_mul(p.into()))
 			.saturating_add(ParityDbWeight::get().reads(12_u64))
 			.saturating_add(ParityDbWeight::get().reads((2_u64).saturating_mul(p.into())))
 			.saturating_add(ParityDbWeight::get().writes(6_u64))

@@ -60,7 +60,7 @@ mod benchmark_helper {
 		}
 
 		fn fund_trader(who: &AccountId) {
-			let amount = 100_000_000 * tokens::USDC.one();
+			let amount = 100_000 * tokens::USDC.one();
 			let _ = Balances::mint_into(who, crate::CLR);
 			if !<Assets as Inspect<AccountId>>::asset_exists(tokens::USDC.id) {
 				let admin: AccountId =
@@ -83,8 +83,9 @@ mod benchmark_helper {
 				Self::fund_trader(counterparty);
 			}
 			let params = Markets::<Runtime>::get(market).expect("the benchmark market exists");
-			let others = <Runtime as pallet_clearing::Config>::MaxPositionsPerAccount::get()
-				.saturating_sub(1);
+			let others: u32 =
+				<<Runtime as pallet_clearing::Config>::MaxPositionsPerAccount as Get<u32>>::get()
+					.saturating_sub(1);
 			for id in FILLER_MARKETS..FILLER_MARKETS + others {
 				if Markets::<Runtime>::get(id).is_none() {
 					Markets::<Runtime>::insert(id, params.clone());
