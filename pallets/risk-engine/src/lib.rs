@@ -13,6 +13,7 @@
 //!   and isolated margin (one position, its own margin); health, free collateral and
 //!   liquidation prices.
 //! - [`orders`]: the initial margin an account's resting orders need.
+//! - [`liquidation`]: the fewest lots a partial liquidation closes to restore health.
 //!
 //! ## Units
 //! - Token amounts are unsigned integers in the token's smallest units ([`Balance`]).
@@ -38,6 +39,7 @@
 #![deny(missing_docs)]
 
 pub mod collateral;
+pub mod liquidation;
 pub mod margin;
 pub mod orders;
 pub mod perpetual;
@@ -46,6 +48,9 @@ pub mod types;
 pub use collateral::{
 	collateral_value, holding_margin_value, holding_market_value, settlement_margin_value,
 	CollateralHolding, CollateralParams, MarginLevel,
+};
+pub use liquidation::{
+	close_outcome, partial_liquidation_size, reaches_target, LiquidationContext, LiquidationSize,
 };
 pub use margin::{
 	cross_liquidation_price, cross_margin, isolated_liquidation_price, isolated_margin,

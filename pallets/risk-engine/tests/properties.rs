@@ -333,3 +333,47 @@ proptest! {
 		}
 	}
 }
+
+proptest! {
+	#![proptest_config(config())]
+
+	/// With the penalty below every maintenance fraction, a partial liquidation is minimal:
+	/// the size found restores the account and one lot less does not.
+	#[test]
+	fn partial_liquidation_closes_the_fewest_lots(
+		scale in scale(),
+		tiers in tiers(),
+		mark in price(),
+		size in size(),
+		lot in 1u128..=1_000_000,
+		deficit in 1i128..=1_000_000_000_000,
+		other_requirement in 0u128..=1_000_000_000_000,
+		penalty_share in 0u32..1_000,
+		buffer in 0u32..=1_000_000_000,
+	) {
+		let exposure = PerpExposure {
+			position: Position { size, cost: 0, funding_index: FixedI128::zero() },
+			mark, funding_index: FixedI128::zero(), scale, tiers: &tiers, open_orders: Default::default(),
+		};
+		let Ok(own) = notional(&exposure.position, mark, &scale)
+			.and_then(|n| margin_requirement(n, &tiers, MarginLevel::Maintenance)) else { return Ok(()) };
+		let lowest_maintenance = tiers[0].maintenance_fraction.deconstruct();
+		let context = LiquidationContext {
+			health: -deficit,
+			maintenance_requirement: own.saturating_add(other_requirement),
+			penalty: Perbill::from_parts(lowest_maintenance / 1_000 * penalty_share),
+			buffer: Perbill::from_parts(buffer),
+		};
+		if let Ok(Some(found)) = partial_liquidation_size(&context, &exposure, lot) {
+			let size_units = size.unsigned_abs();
+			prop_assert!(found.units > 0 && found.units <= size_units);
+			prop_assert!(found.units == size_units || found.units % lot == 0);
+			if found.restores && found.units > lot {
+				let fewer = if found.units % lot == 0 { found.units - lot } else { found.units - found.units % lot };
+				let (health, requirement, _) = close_outcome(&context, &exposure, fewer).unwrap();
+				prop_assert!(!reaches_target(health, requirement, context.buffer),
+					"{} units restore, but so do {}", found.units, fewer);
+			}
+		}
+	}
+}
