@@ -1,8 +1,12 @@
 // The price feeder's pure helpers (scripts/feed-prices.mjs): exact decimals, keys, CSV
-// grouping, the seeded walk and the command line. No node needed; the tool against a
-// chain is tested separately.
+// grouping, the seeded walk and the command line; then the tool itself against a dev node.
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { execFile } from 'node:child_process';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { startDevNode } from './lib/dev-node.mjs';
 import {
   UsageError, formatFixed, keyLabel, mulberry32, normalSource, parseCli,
   parseCsv, parseFixed, parseKey, parseWalkSpec, randomWalk,
@@ -244,5 +248,43 @@ describe('parseCli', () => {
     refuses(['--walk', 'XRP=1'], /--walk: unknown key/);
     refuses(['--walk', 'BTC=1', '--bogus'], /Unknown option '--bogus'/);
     refuses(['--walk', 'BTC=1', 'extra'], /Unexpected argument 'extra'|positional/i);
+  });
+});
+
+describe('the feeder against a dev node', () => {
+  let node;
+  let csv;
+
+  before(async () => {
+    node = await startDevNode();
+    csv = path.join(await mkdtemp(path.join(os.tmpdir(), 'feed-prices-')), 'prices.csv');
+    await writeFile(csv, 'step,key,value\n1,BTC,60000\n1,IV:BTC,0.65\n2,BTC,59000.5\n');
+  });
+
+  after(async () => {
+    if (node) await node.stop();
+  });
+
+  const feeder = path.resolve(import.meta.dirname, '../feed-prices.mjs');
+  const run = (args) => new Promise((resolve) => {
+    execFile(process.execPath, [feeder, '--ws', node.rpcUrl, ...args], { timeout: 120_000 },
+      (error, stdout, stderr) => resolve({ code: error ? error.code : 0, stdout, stderr }));
+  });
+
+  it('feeds a CSV as an operator; the chain holds the last values', async () => {
+    const { code, stdout } = await run(['--csv', csv, '--interval', '3']);
+    assert.equal(code, 0, stdout);
+    assert.match(stdout, /fed BTC=60000 IV:BTC=0\.65/);
+    assert.match(stdout, /fed BTC=59000\.5/);
+    const btc = (await node.api.query.oracle.values({ Price: 'BTC' })).unwrap();
+    assert.equal(btc.value.toBigInt(), 59_000_500_000_000_000_000_000n);
+    const iv = (await node.api.query.oracle.values({ ImpliedVolatility: 'BTC' })).unwrap();
+    assert.equal(iv.value.toBigInt(), 650_000_000_000_000_000n);
+  });
+
+  it('stops with exit code 1 when the key is not an operator', async () => {
+    const { code, stdout, stderr } = await run(['--key', '//Bob', '--csv', csv, '--interval', '3']);
+    assert.equal(code, 1);
+    assert.match(stdout + stderr, /oracle\.NoPermission/);
   });
 });
