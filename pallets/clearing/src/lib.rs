@@ -62,9 +62,11 @@ extern crate alloc;
 
 #[cfg(feature = "runtime-benchmarks")]
 pub mod benchmarking;
+mod liquidation;
 mod margin;
 #[cfg(test)]
 mod mock;
+pub mod offchain;
 #[cfg(test)]
 mod tests;
 pub mod traits;
@@ -96,7 +98,10 @@ pub mod pallet {
 
 	/// The pallet's configuration.
 	#[pallet::config]
-	pub trait Config: frame_system::Config<RuntimeEvent: From<Event<Self>>> {
+	pub trait Config:
+		frame_system::Config<RuntimeEvent: From<Event<Self>>>
+		+ frame_system::offchain::CreateBare<Call<Self>>
+	{
 		/// Identifies a token in `Assets`.
 		type AssetId: Member
 			+ Parameter
@@ -142,6 +147,24 @@ pub mod pallet {
 		/// The account fees are booked to (in its settlement ledger balance).
 		#[pallet::constant]
 		type FeeAccount: Get<Self::AccountId>;
+
+		/// The insurance fund's account: it takes over the positions liquidations close (the
+		/// backstop), receives liquidation penalties and pays bad debt from its settlement
+		/// balance.
+		#[pallet::constant]
+		type InsuranceAccount: Get<Self::AccountId>;
+
+		/// The most accounts the liquidation off-chain worker checks after one block.
+		#[pallet::constant]
+		type MaxAccountsScannedPerBlock: Get<u32>;
+
+		/// The transaction-pool priority of unsigned liquidations.
+		#[pallet::constant]
+		type LiquidationPriority: Get<TransactionPriority>;
+
+		/// How many blocks an unsigned liquidation stays valid in the pool.
+		#[pallet::constant]
+		type LiquidationLongevity: Get<TransactionLongevity>;
 
 		/// The most collateral assets an account may hold at once (besides the settlement
 		/// asset).
@@ -248,6 +271,43 @@ pub mod pallet {
 		sp_arithmetic::FixedU128::from_rational(105, 100)
 	}
 
+	/// The share of a liquidated position's value paid to the insurance fund. A risk
+	/// parameter, below every market's maintenance fraction.
+	#[pallet::storage]
+	pub type LiquidationPenalty<T: Config> =
+		StorageValue<_, sp_arithmetic::Perbill, ValueQuery, DefaultLiquidationPenalty>;
+
+	/// The default liquidation penalty: 1%.
+	#[pallet::type_value]
+	pub fn DefaultLiquidationPenalty() -> sp_arithmetic::Perbill {
+		sp_arithmetic::Perbill::from_percent(1)
+	}
+
+	/// The health a partial liquidation restores, as a share of the maintenance requirement
+	/// left. A risk parameter.
+	#[pallet::storage]
+	pub type LiquidationBuffer<T: Config> =
+		StorageValue<_, sp_arithmetic::Perbill, ValueQuery, DefaultLiquidationBuffer>;
+
+	/// The default liquidation buffer: 10% of the maintenance requirement.
+	#[pallet::type_value]
+	pub fn DefaultLiquidationBuffer() -> sp_arithmetic::Perbill {
+		sp_arithmetic::Perbill::from_percent(10)
+	}
+
+	/// The block each account (`None`) or isolated position (`Some(market)`) was last
+	/// liquidated in: one liquidation of each per block.
+	#[pallet::storage]
+	pub type LastLiquidation<T: Config> = StorageDoubleMap<
+		_,
+		Blake2_128Concat,
+		T::AccountId,
+		Twox64Concat,
+		Option<MarketId>,
+		BlockNumberFor<T>,
+		OptionQuery,
+	>;
+
 	/// The pallet's genesis: collateral assets and markets to register.
 	#[pallet::genesis_config]
 	#[derive(frame_support::DefaultNoBound)]
@@ -313,6 +373,28 @@ pub mod pallet {
 		},
 		/// Funding was settled into a position (positive `paid`: the account paid).
 		FundingSettled { who: T::AccountId, market: MarketId, paid: i128 },
+		/// Part of a position was closed by liquidation into the insurance fund at the mark
+		/// `price`: `closed_size` from the account's side (negative: a long was sold), the
+		/// penalty paid to the insurance fund in settlement units.
+		Liquidated {
+			who: T::AccountId,
+			market: MarketId,
+			closed_size: i128,
+			price: Price,
+			penalty: u128,
+			isolated: bool,
+		},
+		/// A bankrupt account's collateral went to the insurance fund at its market `value`
+		/// (settlement units), credited to the account.
+		CollateralSeized { who: T::AccountId, asset: T::AssetId, amount: u128, value: i128 },
+		/// The insurance fund paid `paid` of an account's (or isolated position's) bad debt;
+		/// `uncovered` is what its balance could not pay.
+		BadDebtCovered { who: T::AccountId, market: Option<MarketId>, paid: u128, uncovered: u128 },
+		/// The liquidation penalty and buffer changed.
+		LiquidationParametersChanged {
+			penalty: sp_arithmetic::Perbill,
+			buffer: sp_arithmetic::Perbill,
+		},
 		/// A market's cumulative funding index moved.
 		FundingAccrued {
 			market: MarketId,
@@ -381,8 +463,66 @@ pub mod pallet {
 		NotIsolated,
 		/// The isolated position would end below its initial margin requirement.
 		IsolatedMarginInsufficient,
+		/// The account (or isolated position) is at or above its maintenance requirement, or
+		/// is the insurance fund.
+		NotLiquidatable,
+		/// The account (or isolated position) was already liquidated in this block.
+		AlreadyLiquidatedThisBlock,
+		/// The liquidation penalty must be below every market's lowest maintenance fraction.
+		InvalidLiquidationParameters,
 		/// An arithmetic overflow.
 		Overflow,
+	}
+
+	#[pallet::hooks]
+	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
+		/// Scans a slice of accounts for liquidations (see [`crate::offchain`]).
+		fn offchain_worker(_block: BlockNumberFor<T>) {
+			if let Some(report) = Self::scan_for_liquidations() {
+				if !report.cross.is_empty() || !report.isolated.is_empty() {
+					log::info!(
+						target: "clearing",
+						"liquidation scan: {} accounts checked, {} cross and {} isolated liquidations submitted",
+						report.scanned,
+						report.cross.len(),
+						report.isolated.len(),
+					);
+				}
+			}
+		}
+	}
+
+	#[pallet::validate_unsigned]
+	impl<T: Config> ValidateUnsigned for Pallet<T> {
+		type Call = Call<T>;
+
+		/// Takes an unsigned liquidation only while the account (or isolated position) is
+		/// below maintenance at fresh on-chain prices and was not liquidated in this block;
+		/// anything else is stale. One transaction per account (per isolated position) at a
+		/// time in the pool.
+		fn validate_unsigned(_source: TransactionSource, call: &Self::Call) -> TransactionValidity {
+			let (liquidatable, tag) = match call {
+				Call::liquidate { who } => (
+					Self::cross_liquidatable(who) && !Self::liquidated_this_block(who, None),
+					(who.clone(), None::<MarketId>),
+				),
+				Call::liquidate_isolated { who, market } => (
+					Self::isolated_liquidatable(who, *market)
+						&& !Self::liquidated_this_block(who, Some(*market)),
+					(who.clone(), Some(*market)),
+				),
+				_ => return InvalidTransaction::Call.into(),
+			};
+			if !liquidatable {
+				return InvalidTransaction::Stale.into();
+			}
+			ValidTransaction::with_tag_prefix("ClearingLiquidation")
+				.priority(T::LiquidationPriority::get())
+				.and_provides(tag)
+				.longevity(T::LiquidationLongevity::get())
+				.propagate(true)
+				.build()
+		}
 	}
 
 	impl<T> From<risk_engine::RiskError> for Error<T> {
@@ -475,6 +615,55 @@ pub mod pallet {
 			MaxPriceAge::<T>::put(max_price_age_ms);
 			Self::deposit_event(Event::MaxPriceAgeChanged { max_price_age_ms });
 			Ok(())
+		}
+
+		/// Sets the liquidation penalty and buffer (risk origin). The penalty must be below
+		/// every market's lowest maintenance fraction, so that each lot a liquidation closes
+		/// leaves the account healthier.
+		#[pallet::call_index(8)]
+		#[pallet::weight(T::WeightInfo::set_liquidation_parameters())]
+		pub fn set_liquidation_parameters(
+			origin: OriginFor<T>,
+			penalty: sp_arithmetic::Perbill,
+			buffer: sp_arithmetic::Perbill,
+		) -> DispatchResult {
+			T::RiskOrigin::ensure_origin(origin)?;
+			for (_, params) in Markets::<T>::iter() {
+				let lowest = params.tiers.first().map(|tier| tier.maintenance_fraction);
+				ensure!(
+					lowest.is_none_or(|fraction| penalty < fraction),
+					Error::<T>::InvalidLiquidationParameters
+				);
+			}
+			LiquidationPenalty::<T>::put(penalty);
+			LiquidationBuffer::<T>::put(buffer);
+			Self::deposit_event(Event::LiquidationParametersChanged { penalty, buffer });
+			Ok(())
+		}
+
+		/// Liquidates `who`'s cross account: closes the fewest lots that bring it back above
+		/// maintenance plus the buffer, into the insurance fund at the mark, with the penalty
+		/// paid to the fund; a bankrupt account's collateral and bad debt go to the fund.
+		/// Unsigned: submitted by validators' off-chain workers, checked by
+		/// `validate_unsigned`.
+		#[pallet::call_index(9)]
+		#[pallet::weight(T::WeightInfo::liquidate(T::MaxPositionsPerAccount::get()))]
+		pub fn liquidate(origin: OriginFor<T>, who: T::AccountId) -> DispatchResult {
+			ensure_none(origin)?;
+			Self::do_liquidate(&who)
+		}
+
+		/// Liquidates `who`'s isolated position in `market` against its own margin.
+		/// Unsigned, like [`Pallet::liquidate`].
+		#[pallet::call_index(10)]
+		#[pallet::weight(T::WeightInfo::liquidate_isolated())]
+		pub fn liquidate_isolated(
+			origin: OriginFor<T>,
+			who: T::AccountId,
+			market: MarketId,
+		) -> DispatchResult {
+			ensure_none(origin)?;
+			Self::do_liquidate_isolated(&who, market)
 		}
 
 		/// Moves `amount` of `asset` from the caller into their collateral pool.

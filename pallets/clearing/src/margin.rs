@@ -52,15 +52,15 @@ impl<T: Config> LoadedPosition<T> {
 }
 
 /// What a trade did to one side.
-struct SideOutcome {
+pub(crate) struct SideOutcome {
 	/// Fee charged, in settlement units.
-	fee: u128,
+	pub(crate) fee: u128,
 	/// PnL realized by the closed part.
-	realized_pnl: i128,
+	pub(crate) realized_pnl: i128,
 	/// Whether the trade opened or increased the side's position.
-	added_risk: bool,
+	pub(crate) added_risk: bool,
 	/// Change in the side's long size (for open interest).
-	long_delta: i128,
+	pub(crate) long_delta: i128,
 }
 
 /// What cross margin reads from storage for one account.
@@ -438,7 +438,7 @@ impl<T: Config> Pallet<T> {
 	/// Applies one side of a trade: settles the position's funding, applies the trade, books
 	/// realized PnL, funding and the fee to the position's margin (isolated) or the account's
 	/// settlement balance (cross).
-	fn apply_side(
+	pub(crate) fn apply_side(
 		who: &T::AccountId,
 		market: MarketId,
 		state: &MarketState,

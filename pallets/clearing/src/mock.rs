@@ -5,7 +5,7 @@ use crate as pallet_clearing;
 use crate::{CollateralConfig, MarketParams, MarketStatus, PriceProvider};
 use frame_support::{
 	derive_impl, parameter_types,
-	traits::{AsEnsureOriginWithArg, ConstU32, ConstU8},
+	traits::{AsEnsureOriginWithArg, ConstU32, ConstU64, ConstU8},
 	BoundedVec, PalletId,
 };
 use frame_system::{EnsureRoot, EnsureSigned};
@@ -21,6 +21,7 @@ pub const ALICE: u64 = 1;
 pub const BOB: u64 = 2;
 pub const CHARLIE: u64 = 3;
 pub const FEES: u64 = 99;
+pub const INSURANCE: u64 = 98;
 /// Asset ids.
 pub const USDC: u32 = 1;
 pub const BTC: u32 = 2;
@@ -131,6 +132,27 @@ parameter_types! {
 	pub const ClearingPalletId: PalletId = PalletId(*b"clr/clrh");
 	pub const SettlementAsset: u32 = USDC;
 	pub const FeeAccount: u64 = FEES;
+	pub const InsuranceAccount: u64 = INSURANCE;
+}
+
+/// The mock's extrinsic, as its blocks carry them.
+pub type Extrinsic = frame_system::mocking::MockUncheckedExtrinsic<Test>;
+
+impl<LocalCall> frame_system::offchain::CreateTransactionBase<LocalCall> for Test
+where
+	RuntimeCall: From<LocalCall>,
+{
+	type Extrinsic = Extrinsic;
+	type RuntimeCall = RuntimeCall;
+}
+
+impl<LocalCall> frame_system::offchain::CreateBare<LocalCall> for Test
+where
+	RuntimeCall: From<LocalCall>,
+{
+	fn create_bare(call: RuntimeCall) -> Extrinsic {
+		Extrinsic::new_bare(call)
+	}
 }
 
 impl pallet_clearing::Config for Test {
@@ -144,6 +166,10 @@ impl pallet_clearing::Config for Test {
 	type RiskOrigin = EnsureRoot<u64>;
 	type PalletId = ClearingPalletId;
 	type FeeAccount = FeeAccount;
+	type InsuranceAccount = InsuranceAccount;
+	type MaxAccountsScannedPerBlock = ConstU32<2>;
+	type LiquidationPriority = ConstU64<1_000>;
+	type LiquidationLongevity = ConstU64<5>;
 	type MaxCollateralAssets = ConstU32<4>;
 	type MaxPositionsPerAccount = ConstU32<4>;
 	type MaxMarginTiers = ConstU32<4>;

@@ -816,7 +816,7 @@ fn account_report_matches_hand_figures() {
 mod conservation {
 	use super::*;
 	use proptest::prelude::*;
-	use sp_runtime::StateVersion;
+	use sp_runtime::{traits::Dispatchable, StateVersion};
 
 	fn storage_root(version: StateVersion) -> Vec<u8> {
 		sp_io::storage::root(version)
@@ -861,6 +861,16 @@ mod conservation {
 		WaitWithoutFeed {
 			ms: u64,
 		},
+		/// A liquidation of the account, as the off-chain worker submits it.
+		Liquidate {
+			who: usize,
+		},
+		/// A liquidation of the account's isolated BTC-PERP position.
+		LiquidateIsolated {
+			who: usize,
+		},
+		/// A new block (one liquidation per account per block).
+		NextBlock,
 	}
 
 	fn op() -> impl Strategy<Value = Op> {
@@ -891,9 +901,12 @@ mod conservation {
 				.prop_map(|(who, amount)| Op::AddIsolated { who, amount }),
 			(0usize..3, 1u128..=20_000 * ONE_USDC)
 				.prop_map(|(who, amount)| Op::RemoveIsolated { who, amount }),
-			(50_000u128..=70_000).prop_map(|usd| Op::MovePrice { usd }),
+			(40_000u128..=80_000).prop_map(|usd| Op::MovePrice { usd }),
 			(1u64..=3_600_000).prop_map(|ms| Op::Wait { ms }),
 			(1u64..=120_000).prop_map(|ms| Op::WaitWithoutFeed { ms }),
+			(0usize..3).prop_map(|who| Op::Liquidate { who }),
+			(0usize..3).prop_map(|who| Op::LiquidateIsolated { who }),
+			Just(Op::NextBlock),
 		]
 	}
 
@@ -912,13 +925,13 @@ mod conservation {
 	fn settlement_claims() -> (i128, i128) {
 		let mut claims: i128 = TRADERS
 			.iter()
-			.chain([FEES].iter())
+			.chain([FEES, INSURANCE].iter())
 			.map(|who| SettlementBalances::<Test>::get(who))
 			.sum();
 		let index = MarketStates::<Test>::get(BTC_PERP).funding_index;
 		let scale = ClearingPallet::market_scale(&btc_perp());
 		let mut open = 0;
-		for who in TRADERS {
+		for who in TRADERS.iter().copied().chain([INSURANCE]) {
 			for record in Positions::<Test>::get(who).values() {
 				let pending = risk_engine::funding_owed(&record.position, index, &scale).unwrap();
 				claims += record.isolated_margin.unwrap_or(0) - record.position.cost - pending;
@@ -969,6 +982,21 @@ mod conservation {
 				advance(ms);
 				Ok(())
 			},
+			Op::Liquidate { who } => RuntimeCall::Clearing(Call::liquidate { who: TRADERS[who] })
+				.dispatch(RuntimeOrigin::none())
+				.map(|_| ())
+				.map_err(|e| e.error),
+			Op::LiquidateIsolated { who } => RuntimeCall::Clearing(Call::liquidate_isolated {
+				who: TRADERS[who],
+				market: BTC_PERP,
+			})
+			.dispatch(RuntimeOrigin::none())
+			.map(|_| ())
+			.map_err(|e| e.error),
+			Op::NextBlock => {
+				System::set_block_number(System::block_number() + 1);
+				Ok(())
+			},
 		}
 	}
 
@@ -984,7 +1012,7 @@ mod conservation {
 		fn balances_are_conserved_and_failed_calls_change_nothing(ops in prop::collection::vec(op(), 1..40)) {
 			new_test_ext().execute_with(|| {
 				for who in TRADERS {
-					deposit(who, USDC, 50_000 * ONE_USDC);
+					deposit(who, USDC, 5_000 * ONE_USDC);
 				}
 				let usdc_total = token_total(USDC);
 				let btc_total = token_total(BTC);
@@ -1010,7 +1038,7 @@ mod conservation {
 						surplus >= 0 && surplus <= funding_settlements + open_positions,
 						"surplus {} after {:?}", surplus, op
 					);
-					let booked_btc: u128 = TRADERS.iter().map(|who| CollateralBalances::<Test>::get(who).get(&BTC).copied().unwrap_or(0)).sum();
+					let booked_btc: u128 = TRADERS.iter().chain([INSURANCE].iter()).map(|who| CollateralBalances::<Test>::get(who).get(&BTC).copied().unwrap_or(0)).sum();
 					prop_assert_eq!(<Assets as Inspect<u64>>::balance(BTC, &pallet), booked_btc);
 					prop_assert_eq!(TotalDeposits::<Test>::get(BTC), booked_btc);
 				}
@@ -1198,4 +1226,402 @@ fn a_book_change_accrues_funding_at_the_mark_that_held_until_then() {
 		assert_eq!(after.last_funding_ms, now());
 		assert_eq!(after.best_bid, Some(usd(60_500)));
 	});
+}
+
+// ------------------------------------------------------------------ liquidation
+
+fn liquidate(who: u64) -> DispatchResult {
+	ClearingPallet::liquidate(RuntimeOrigin::none(), who)
+}
+
+fn validate(call: Call<Test>) -> sp_runtime::transaction_validity::TransactionValidity {
+	use sp_runtime::traits::ValidateUnsigned;
+	ClearingPallet::validate_unsigned(
+		sp_runtime::transaction_validity::TransactionSource::External,
+		&call,
+	)
+}
+
+fn stale() -> sp_runtime::transaction_validity::TransactionValidity {
+	Err(sp_runtime::transaction_validity::InvalidTransaction::Stale.into())
+}
+
+#[test]
+fn the_healthy_unhealthy_boundary_is_exact() {
+	new_test_ext().execute_with(|| {
+		open_one_btc();
+		set_price(BTC_PRICE, 55_000);
+		// Move Alice's balance so that her health is exactly zero: not liquidatable.
+		let health = ClearingPallet::account_report(&ALICE).unwrap().health;
+		SettlementBalances::<Test>::mutate(ALICE, |balance| *balance -= health);
+		assert_eq!(ClearingPallet::account_report(&ALICE).unwrap().health, 0);
+		assert!(!ClearingPallet::cross_liquidatable(&ALICE));
+		assert_noop!(liquidate(ALICE), Error::<Test>::NotLiquidatable);
+		assert_eq!(validate(Call::liquidate { who: ALICE }), stale());
+		// One settlement unit less: liquidatable.
+		SettlementBalances::<Test>::mutate(ALICE, |balance| *balance -= 1);
+		assert!(ClearingPallet::cross_liquidatable(&ALICE));
+		assert!(validate(Call::liquidate { who: ALICE }).is_ok());
+		assert_ok!(liquidate(ALICE));
+	});
+}
+
+#[test]
+fn a_partial_liquidation_closes_the_fewest_lots_and_pays_the_penalty_to_the_fund() {
+	new_test_ext().execute_with(|| {
+		open_one_btc();
+		set_price(BTC_PRICE, 51_000);
+		let before = ClearingPallet::account_report(&ALICE).unwrap();
+		assert!(before.health < 0);
+		let mark = before.positions[0].mark_price.unwrap();
+		// The mark is the 60,000 trade clamped to 1% above the index.
+		assert_eq!(mark, usd(51_510));
+		let context = risk_engine::LiquidationContext {
+			health: before.health,
+			maintenance_requirement: before.maintenance_requirement,
+			penalty: LiquidationPenalty::<Test>::get(),
+			buffer: LiquidationBuffer::<Test>::get(),
+		};
+		let tiers = btc_perp().tiers;
+		let exposure = risk_engine::PerpExposure {
+			position: position(ALICE).unwrap().position,
+			mark,
+			funding_index: MarketStates::<Test>::get(BTC_PERP).funding_index,
+			scale: ClearingPallet::market_scale(&btc_perp()),
+			tiers: &tiers,
+			open_orders: Default::default(),
+		};
+		let balances_before: i128 =
+			[ALICE, BOB, FEES, INSURANCE].iter().map(SettlementBalances::<Test>::get).sum();
+
+		assert_ok!(liquidate(ALICE));
+
+		let (closed, penalty) = events()
+			.iter()
+			.find_map(|e| match e {
+				Event::Liquidated { who: ALICE, closed_size, penalty, price, .. } => {
+					assert_eq!(*price, mark);
+					Some((*closed_size, *penalty))
+				},
+				_ => None,
+			})
+			.expect("a Liquidated event");
+		let units = closed.unsigned_abs();
+		assert!(closed < 0 && units < ONE_BTC, "a partial close of the long: {closed}");
+		// Minimal: the target holds with these lots and fails with one lot fewer.
+		let (health, requirement, expected_penalty) =
+			risk_engine::close_outcome(&context, &exposure, units).unwrap();
+		assert!(risk_engine::reaches_target(health, requirement, context.buffer));
+		let (fewer_health, fewer_requirement, _) =
+			risk_engine::close_outcome(&context, &exposure, units - 10_000).unwrap();
+		assert!(!risk_engine::reaches_target(fewer_health, fewer_requirement, context.buffer));
+		assert_eq!(penalty, expected_penalty);
+		// 1% of the closed value at the mark, rounded up.
+		assert_eq!(penalty, Perbill::from_percent(1).mul_ceil(units * 51_510 / 100));
+		// The account is back above maintenance with the buffer, as the chain now reports.
+		let after = ClearingPallet::account_report(&ALICE).unwrap();
+		assert!(after.health >= 0);
+		assert!(
+			after.health.unsigned_abs()
+				>= Perbill::from_percent(10).mul_ceil(after.maintenance_requirement)
+		);
+		// The fund holds the closed part and the penalty; open interest is unchanged.
+		assert_eq!(
+			Positions::<Test>::get(INSURANCE).get(&BTC_PERP).unwrap().position.size,
+			units as i128
+		);
+		assert_eq!(SettlementBalances::<Test>::get(INSURANCE), penalty as i128);
+		assert_eq!(MarketStates::<Test>::get(BTC_PERP).open_interest, ONE_BTC);
+		// Settlement units moved, none appeared: the close at the mark realized Alice's loss
+		// (booked from her cost), the penalty went to the fund.
+		let balances_after: i128 =
+			[ALICE, BOB, FEES, INSURANCE].iter().map(SettlementBalances::<Test>::get).sum();
+		let realized = balances_after - balances_before;
+		let released_cost = units as i128 * 60_000 / 100; // her cost of the closed units
+		let proceeds = units as i128 * 51_510 / 100; // the fund paid the mark
+		assert_eq!(realized, proceeds - released_cost);
+		// A second liquidation in the same block is refused, and the pool sees it as stale.
+		assert_noop!(liquidate(ALICE), Error::<Test>::NotLiquidatable);
+		assert_eq!(validate(Call::liquidate { who: ALICE }), stale());
+	});
+}
+
+#[test]
+fn one_liquidation_per_account_per_block() {
+	new_test_ext().execute_with(|| {
+		open_one_btc();
+		// A crash so deep that one partial close is not enough for the buffer target.
+		set_price(BTC_PRICE, 51_000);
+		assert_ok!(liquidate(ALICE));
+		set_price(BTC_PRICE, 45_000);
+		assert!(ClearingPallet::cross_liquidatable(&ALICE));
+		assert_noop!(liquidate(ALICE), Error::<Test>::AlreadyLiquidatedThisBlock);
+		assert_eq!(validate(Call::liquidate { who: ALICE }), stale());
+		System::set_block_number(2);
+		assert!(validate(Call::liquidate { who: ALICE }).is_ok());
+		assert_ok!(liquidate(ALICE));
+	});
+}
+
+#[test]
+fn a_stale_price_blocks_liquidation() {
+	new_test_ext().execute_with(|| {
+		open_one_btc();
+		set_price(BTC_PRICE, 51_000);
+		advance(60_001);
+		assert!(!ClearingPallet::cross_liquidatable(&ALICE));
+		assert_noop!(liquidate(ALICE), Error::<Test>::StalePrice);
+		assert_eq!(validate(Call::liquidate { who: ALICE }), stale());
+	});
+}
+
+#[test]
+fn a_bankrupt_account_loses_its_collateral_and_the_fund_pays_the_bad_debt() {
+	new_test_ext().execute_with(|| {
+		// The fund holds 500 USDC, deposited like any account's.
+		use frame_support::traits::fungibles::Mutate;
+		Assets::mint_into(USDC, &INSURANCE, 500 * ONE_USDC).unwrap();
+		assert_ok!(ClearingPallet::deposit(RuntimeOrigin::signed(INSURANCE), USDC, 500 * ONE_USDC));
+		// Alice: 1,000 USDC and 0.1 BTC (5,400 at 90% initial) behind 1 BTC long at 60,000.
+		deposit(ALICE, USDC, 1_000 * ONE_USDC);
+		deposit(ALICE, BTC, ONE_BTC / 10);
+		deposit(BOB, USDC, 10_000 * ONE_USDC);
+		assert_ok!(settle(&BOB, &ALICE, BTC_PERP, ONE_BTC as i128, usd(60_000)));
+		// BTC falls to 50,000: the mark is 50,500, her loss 9,500 against 1,000 - 30 + 5,000.
+		set_price(BTC_PRICE, 50_000);
+		assert_ok!(liquidate(ALICE));
+		// Everything closed at the mark into the fund; the BTC went to the fund at 5,000.
+		assert!(Positions::<Test>::get(ALICE).is_empty());
+		assert!(CollateralBalances::<Test>::get(ALICE).is_empty());
+		assert_eq!(CollateralBalances::<Test>::get(INSURANCE).get(&BTC), Some(&(ONE_BTC / 10)));
+		assert!(events().contains(&Event::CollateralSeized {
+			who: ALICE,
+			asset: BTC,
+			amount: ONE_BTC / 10,
+			value: 5_000 * ONE_USDC as i128,
+		}));
+		// Debt: 970 - 9,500 - 505 (penalty) + 5,000 = -4,035; the fund's settlement balance
+		// was 500 + 505 - 5,000 (it paid for the BTC): nothing to pay with.
+		let covered = events()
+			.iter()
+			.find_map(|e| match e {
+				Event::BadDebtCovered { who: ALICE, paid, uncovered, .. } => {
+					Some((*paid, *uncovered))
+				},
+				_ => None,
+			})
+			.expect("the bad-debt step");
+		assert_eq!(covered, (0, 4_035 * ONE_USDC));
+		assert_eq!(SettlementBalances::<Test>::get(ALICE), -(4_035 * ONE_USDC as i128));
+	});
+}
+
+#[test]
+fn the_fund_pays_bad_debt_from_its_balance() {
+	new_test_ext().execute_with(|| {
+		use frame_support::traits::fungibles::Mutate;
+		Assets::mint_into(USDC, &INSURANCE, 100_000 * ONE_USDC).unwrap();
+		assert_ok!(ClearingPallet::deposit(
+			RuntimeOrigin::signed(INSURANCE),
+			USDC,
+			100_000 * ONE_USDC
+		));
+		open_one_btc();
+		// Alice has 9,970 behind the long; at an index of 45,000 (mark 45,450) she owes 4,580
+		// plus the 454.5 penalty.
+		set_price(BTC_PRICE, 45_000);
+		assert_ok!(liquidate(ALICE));
+		assert!(Positions::<Test>::get(ALICE).is_empty());
+		assert_eq!(SettlementBalances::<Test>::get(ALICE), 0);
+		let paid = events()
+			.iter()
+			.find_map(|e| match e {
+				Event::BadDebtCovered { who: ALICE, paid, uncovered: 0, .. } => Some(*paid),
+				_ => None,
+			})
+			.expect("covered in full");
+		assert_eq!(paid, 5_034_500_000);
+		// The fund: 100,000 + the 454.5 penalty - 5,034.5 of bad debt; it now holds the long
+		// (its cost is booked in the position, not paid from the balance).
+		assert_eq!(
+			SettlementBalances::<Test>::get(INSURANCE),
+			(100_000 * ONE_USDC + 454_500_000 - 5_034_500_000) as i128
+		);
+		assert_eq!(position(INSURANCE).unwrap().position.size, ONE_BTC as i128);
+	});
+}
+
+#[test]
+fn an_isolated_position_is_liquidated_against_its_own_margin() {
+	new_test_ext().execute_with(|| {
+		deposit(ALICE, USDC, 100_000 * ONE_USDC);
+		deposit(BOB, USDC, 10_000 * ONE_USDC);
+		assert_ok!(ClearingPallet::add_isolated_margin(
+			RuntimeOrigin::signed(ALICE),
+			BTC_PERP,
+			4_000 * ONE_USDC
+		));
+		assert_ok!(settle(&BOB, &ALICE, BTC_PERP, ONE_BTC as i128, usd(60_000)));
+		set_price(BTC_PRICE, 57_000);
+		// The pool is healthy; the isolated position is not.
+		assert!(!ClearingPallet::cross_liquidatable(&ALICE));
+		assert!(ClearingPallet::isolated_liquidatable(&ALICE, BTC_PERP));
+		assert_noop!(liquidate(ALICE), Error::<Test>::NotLiquidatable);
+		assert!(validate(Call::liquidate_isolated { who: ALICE, market: BTC_PERP }).is_ok());
+		assert_ok!(ClearingPallet::liquidate_isolated(RuntimeOrigin::none(), ALICE, BTC_PERP));
+		let record = position(ALICE).unwrap();
+		assert!(record.position.size > 0 && record.position.size < ONE_BTC as i128);
+		assert!(!ClearingPallet::isolated_liquidatable(&ALICE, BTC_PERP));
+		assert!(events().iter().any(|e| matches!(e, Event::Liquidated { isolated: true, .. })));
+		// The pool did not pay anything.
+		assert_eq!(SettlementBalances::<Test>::get(ALICE), 96_000 * ONE_USDC as i128);
+	});
+}
+
+#[test]
+fn liquidations_are_unsigned_only_and_the_fund_is_never_liquidated() {
+	new_test_ext().execute_with(|| {
+		open_one_btc();
+		set_price(BTC_PRICE, 51_000);
+		assert_noop!(
+			ClearingPallet::liquidate(RuntimeOrigin::signed(BOB), ALICE),
+			DispatchError::BadOrigin
+		);
+		assert!(!ClearingPallet::cross_liquidatable(&INSURANCE));
+		assert_noop!(liquidate(INSURANCE), Error::<Test>::NotLiquidatable);
+		assert_eq!(
+			validate(Call::deposit { asset: USDC, amount: 1 }),
+			Err(sp_runtime::transaction_validity::InvalidTransaction::Call.into())
+		);
+	});
+}
+
+#[test]
+fn liquidation_parameters_are_bounded_risk_parameters() {
+	new_test_ext().execute_with(|| {
+		let (penalty, buffer) = (Perbill::from_percent(2), Perbill::from_percent(20));
+		assert_noop!(
+			ClearingPallet::set_liquidation_parameters(
+				RuntimeOrigin::signed(ALICE),
+				penalty,
+				buffer
+			),
+			DispatchError::BadOrigin
+		);
+		// BTC-PERP's lowest maintenance fraction is 3%: the penalty must stay below it.
+		assert_noop!(
+			ClearingPallet::set_liquidation_parameters(
+				RuntimeOrigin::root(),
+				Perbill::from_percent(3),
+				buffer
+			),
+			Error::<Test>::InvalidLiquidationParameters
+		);
+		assert_ok!(ClearingPallet::set_liquidation_parameters(
+			RuntimeOrigin::root(),
+			penalty,
+			buffer
+		));
+		assert_eq!(
+			(LiquidationPenalty::<Test>::get(), LiquidationBuffer::<Test>::get()),
+			(penalty, buffer)
+		);
+		assert!(events().contains(&Event::LiquidationParametersChanged { penalty, buffer }));
+	});
+}
+
+// ------------------------------------------------------------------ the off-chain worker
+
+mod worker {
+	use super::*;
+	use codec::Decode;
+	use sp_core::offchain::{
+		testing::{TestOffchainExt, TestTransactionPoolExt},
+		OffchainDbExt, OffchainWorkerExt, TransactionPoolExt,
+	};
+
+	/// Alice and Charlie each long 1 BTC on 10,000 USDC, against Bob.
+	fn book() {
+		deposit(ALICE, USDC, 10_000 * ONE_USDC);
+		deposit(CHARLIE, USDC, 10_000 * ONE_USDC);
+		deposit(BOB, USDC, 100_000 * ONE_USDC);
+		assert_ok!(settle(&BOB, &ALICE, BTC_PERP, ONE_BTC as i128, usd(60_000)));
+		assert_ok!(settle(&BOB, &CHARLIE, BTC_PERP, ONE_BTC as i128, usd(60_000)));
+	}
+
+	#[test]
+	fn the_worker_submits_liquidations_for_a_bounded_slice_and_moves_its_cursor() {
+		let (offchain, offchain_state) = TestOffchainExt::new();
+		let (pool, pool_state) = TestTransactionPoolExt::new();
+		let mut ext = new_test_ext();
+		ext.register_extension(OffchainDbExt::new(offchain.clone()));
+		ext.register_extension(OffchainWorkerExt::new(offchain));
+		ext.register_extension(TransactionPoolExt::new(pool));
+		ext.execute_with(|| {
+			book();
+			// Both longs are under water; Bob (short) is fine.
+			set_price(BTC_PRICE, 51_000);
+			let mut submitted = Vec::new();
+			let mut scanned = 0;
+			// Three accounts hold positions, two are checked per run.
+			let first = ClearingPallet::scan_for_liquidations().expect("a validator runs it");
+			assert_eq!(first.scanned, 2);
+			assert!(!first.wrapped);
+			let cursor = offchain_state.read().persistent_storage.get(crate::offchain::CURSOR_KEY);
+			assert!(cursor.is_some(), "the cursor was stored");
+			scanned += first.scanned;
+			let second = ClearingPallet::scan_for_liquidations().unwrap();
+			scanned += second.scanned;
+			assert_eq!(scanned, 3, "the second run carries on where the first stopped");
+			assert!(second.wrapped);
+			assert!(offchain_state
+				.read()
+				.persistent_storage
+				.get(crate::offchain::CURSOR_KEY)
+				.is_none());
+			for raw in pool_state.read().transactions.iter() {
+				let xt = Extrinsic::decode(&mut &raw[..]).unwrap();
+				assert!(xt.is_inherent(), "a bare (unsigned) extrinsic");
+				submitted.push(xt.function);
+			}
+			submitted.sort_by_key(|call| format!("{call:?}"));
+			assert_eq!(
+				submitted,
+				vec![
+					RuntimeCall::Clearing(Call::liquidate { who: ALICE }),
+					RuntimeCall::Clearing(Call::liquidate { who: CHARLIE }),
+				]
+			);
+			// What the worker submitted passes the chain's own check.
+			for call in [Call::liquidate { who: ALICE }, Call::liquidate { who: CHARLIE }] {
+				assert!(validate(call).is_ok());
+			}
+			// A third run starts over from the first account.
+			let third = ClearingPallet::scan_for_liquidations().unwrap();
+			assert_eq!(third.scanned, 2);
+		});
+	}
+
+	#[test]
+	fn the_worker_submits_nothing_for_healthy_accounts_or_at_stale_prices() {
+		let (offchain, _) = TestOffchainExt::new();
+		let (pool, pool_state) = TestTransactionPoolExt::new();
+		let mut ext = new_test_ext();
+		ext.register_extension(OffchainDbExt::new(offchain.clone()));
+		ext.register_extension(OffchainWorkerExt::new(offchain));
+		ext.register_extension(TransactionPoolExt::new(pool));
+		ext.execute_with(|| {
+			book();
+			for _ in 0..2 {
+				ClearingPallet::scan_for_liquidations().unwrap();
+			}
+			assert!(pool_state.read().transactions.is_empty());
+			set_price(BTC_PRICE, 51_000);
+			advance(60_001);
+			for _ in 0..2 {
+				ClearingPallet::scan_for_liquidations().unwrap();
+			}
+			assert!(pool_state.read().transactions.is_empty());
+		});
+	}
 }

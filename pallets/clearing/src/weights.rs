@@ -54,6 +54,9 @@ pub trait WeightInfo {
 	fn add_isolated_margin(p: u32, ) -> Weight;
 	fn remove_isolated_margin() -> Weight;
 	fn settle_trade(p: u32, ) -> Weight;
+	fn set_liquidation_parameters() -> Weight;
+	fn liquidate(p: u32, ) -> Weight;
+	fn liquidate_isolated() -> Weight;
 }
 
 /// Weights for `pallet_clearing` using the runtime's database costs.
@@ -257,6 +260,26 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 			.saturating_add(T::DbWeight::get().writes(6_u64))
 			.saturating_add(Weight::from_parts(0, 2789).saturating_mul(p.into()))
 	}
+	// Provisional until `scripts/benchmark/run.sh pallet_clearing` measures them: a
+	// settlement's cost per position closed, plus the account's margin checks.
+	fn set_liquidation_parameters() -> Weight {
+		Weight::from_parts(30_000_000, 0)
+			.saturating_add(T::DbWeight::get().reads(3_u64))
+			.saturating_add(T::DbWeight::get().writes(2_u64))
+	}
+	fn liquidate(p: u32, ) -> Weight {
+		Weight::from_parts(200_000_000, 12000)
+			.saturating_add(Weight::from_parts(150_000_000, 3000).saturating_mul(p.into()))
+			.saturating_add(T::DbWeight::get().reads(20_u64))
+			.saturating_add(T::DbWeight::get().reads((6_u64).saturating_mul(p.into())))
+			.saturating_add(T::DbWeight::get().writes(8_u64))
+			.saturating_add(T::DbWeight::get().writes((4_u64).saturating_mul(p.into())))
+	}
+	fn liquidate_isolated() -> Weight {
+		Weight::from_parts(250_000_000, 12000)
+			.saturating_add(T::DbWeight::get().reads(20_u64))
+			.saturating_add(T::DbWeight::get().writes(10_u64))
+	}
 }
 
 /// The same figures with ParityDb database costs, for tests and mocks.
@@ -312,5 +335,25 @@ impl WeightInfo for () {
 			.saturating_add(ParityDbWeight::get().reads((2_u64).saturating_mul(p.into())))
 			.saturating_add(ParityDbWeight::get().writes(6_u64))
 			.saturating_add(Weight::from_parts(0, 2789).saturating_mul(p.into()))
+	}
+	// Provisional until `scripts/benchmark/run.sh pallet_clearing` measures them: a
+	// settlement's cost per position closed, plus the account's margin checks.
+	fn set_liquidation_parameters() -> Weight {
+		Weight::from_parts(30_000_000, 0)
+			.saturating_add(ParityDbWeight::get().reads(3_u64))
+			.saturating_add(ParityDbWeight::get().writes(2_u64))
+	}
+	fn liquidate(p: u32, ) -> Weight {
+		Weight::from_parts(200_000_000, 12000)
+			.saturating_add(Weight::from_parts(150_000_000, 3000).saturating_mul(p.into()))
+			.saturating_add(ParityDbWeight::get().reads(20_u64))
+			.saturating_add(ParityDbWeight::get().reads((6_u64).saturating_mul(p.into())))
+			.saturating_add(ParityDbWeight::get().writes(8_u64))
+			.saturating_add(ParityDbWeight::get().writes((4_u64).saturating_mul(p.into())))
+	}
+	fn liquidate_isolated() -> Weight {
+		Weight::from_parts(250_000_000, 12000)
+			.saturating_add(ParityDbWeight::get().reads(20_u64))
+			.saturating_add(ParityDbWeight::get().writes(10_u64))
 	}
 }

@@ -1,8 +1,13 @@
 //! `Clearing`: the clearing house. Prices come from `Oracle`, tokens from `Assets`.
 
-use frame_support::{parameter_types, traits::ConstU32, PalletId};
+use frame_support::{
+	parameter_types,
+	traits::{ConstU32, ConstU64},
+	PalletId,
+};
 use frame_system::EnsureRoot;
 use sp_runtime::traits::AccountIdConversion;
+use sp_runtime::transaction_validity::TransactionPriority;
 
 use crate::{oracle::OracleKey, tokens, AccountId, AssetId, Assets, Oracle, Runtime, Timestamp};
 
@@ -23,6 +28,11 @@ parameter_types! {
 	pub const SettlementDecimals: u8 = tokens::USDC.decimals;
 	/// Trading fees are booked to this account's settlement balance.
 	pub FeeAccount: AccountId = PalletId(*b"clr/fees").into_account_truncating();
+	/// The insurance fund: the backstop of liquidations, paid their penalties, payer of bad
+	/// debt.
+	pub InsuranceAccount: AccountId = PalletId(*b"clr/insr").into_account_truncating();
+	/// Unsigned liquidations go ahead of ordinary transactions of the same length.
+	pub const LiquidationPriority: TransactionPriority = TransactionPriority::MAX / 2;
 }
 
 impl pallet_clearing::Config for Runtime {
@@ -37,6 +47,14 @@ impl pallet_clearing::Config for Runtime {
 	type RiskOrigin = EnsureRoot<AccountId>;
 	type PalletId = ClearingPalletId;
 	type FeeAccount = FeeAccount;
+	type InsuranceAccount = InsuranceAccount;
+	/// How many accounts the liquidation worker checks after each block (a full check of
+	/// each: every position's market and price).
+	type MaxAccountsScannedPerBlock = ConstU32<200>;
+	type LiquidationPriority = LiquidationPriority;
+	/// A liquidation that has not landed within 5 blocks (15 s) is dropped; the worker
+	/// submits a fresh one if the account is still unsafe.
+	type LiquidationLongevity = ConstU64<5>;
 	type MaxCollateralAssets = ConstU32<8>;
 	type MaxPositionsPerAccount = ConstU32<16>;
 	type MaxMarginTiers = ConstU32<8>;

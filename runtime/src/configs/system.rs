@@ -13,7 +13,7 @@ use sp_version::RuntimeVersion;
 
 use crate::{
 	AccountId, Balance, Block, BlockNumber, Hash, Nonce, PalletInfo, Runtime, RuntimeCall,
-	RuntimeEvent, RuntimeOrigin, RuntimeTask, BLOCK_HASH_COUNT, VERSION,
+	RuntimeEvent, RuntimeOrigin, RuntimeTask, UncheckedExtrinsic, BLOCK_HASH_COUNT, VERSION,
 };
 
 /// Share of a block's weight and length that ordinary (not operational) calls may fill.
@@ -52,4 +52,23 @@ impl frame_system::Config for Runtime {
 	type AccountData = pallet_balances::AccountData<Balance>;
 	type SS58Prefix = SS58Prefix;
 	type MaxConsumers = frame_support::traits::ConstU32<16>;
+}
+
+/// Off-chain workers submit unsigned transactions (the clearing pallet's liquidations) as
+/// bare extrinsics of the runtime.
+impl<LocalCall> frame_system::offchain::CreateTransactionBase<LocalCall> for Runtime
+where
+	RuntimeCall: From<LocalCall>,
+{
+	type Extrinsic = UncheckedExtrinsic;
+	type RuntimeCall = RuntimeCall;
+}
+
+impl<LocalCall> frame_system::offchain::CreateBare<LocalCall> for Runtime
+where
+	RuntimeCall: From<LocalCall>,
+{
+	fn create_bare(call: RuntimeCall) -> UncheckedExtrinsic {
+		UncheckedExtrinsic::new_bare(call)
+	}
 }

@@ -1,0 +1,287 @@
+//! Liquidation: finding an account below maintenance, closing the fewest lots that bring it
+//! back above maintenance plus the buffer, and covering what a bankrupt account cannot pay.
+//!
+//! ## How an account is liquidated
+//! 1. The account must be below maintenance (health < 0) at fresh prices: a stale price
+//!    never liquidates anyone ([`Error::StalePrice`]).
+//! 2. Its cross positions are taken largest maintenance requirement first. For each, the
+//!    risk engine sizes the fewest lots whose close restores
+//!    `health >= buffer x maintenance requirement` ([`risk_engine::liquidation`]).
+//! 3. Those lots are closed at the mark price into the insurance fund's account, which takes
+//!    the position over (the backstop). The account pays the liquidation penalty, a share
+//!    of the closed value, to the insurance fund. One [`Event::Liquidated`] per close.
+//! 4. When every cross position is closed and the account is still below maintenance, its
+//!    other collateral is taken over by the insurance fund at its market value
+//!    ([`Event::CollateralSeized`]), and a settlement debt left after that is bad debt:
+//!    the insurance fund pays it as far as its own balance goes ([`Event::BadDebtCovered`]).
+//!
+//! An isolated position is liquidated the same way against its own margin
+//! ([`Pallet::liquidate_isolated`]); its bad debt is covered from the fund likewise.
+//!
+//! Liquidations arrive as unsigned transactions from validators' off-chain workers
+//! ([`crate::offchain`]); `validate_unsigned` re-checks the account at the chain's prices, so
+//! only a real liquidation passes, at most one per account (or isolated position) per block.
+
+use alloc::vec::Vec;
+use frame_support::pallet_prelude::*;
+use risk_engine::{LiquidationContext, PerpExposure, Price};
+use sp_arithmetic::traits::Zero;
+
+use crate::{pallet::*, MarketId};
+
+impl<T: Config> Pallet<T> {
+	/// Whether `who`'s cross account is below maintenance at fresh prices.
+	pub fn cross_liquidatable(who: &T::AccountId) -> bool {
+		if who == &T::InsuranceAccount::get() {
+			return false;
+		}
+		let has_cross_positions = Positions::<T>::get(who)
+			.values()
+			.any(|record| record.isolated_margin.is_none() && !record.position.is_flat());
+		if !has_cross_positions && SettlementBalances::<T>::get(who) >= 0 {
+			return false;
+		}
+		Self::cross_figures(who).is_ok_and(|figures| !figures.stale && figures.margin.health < 0)
+	}
+
+	/// Whether `who`'s isolated position in `market` is below maintenance at a fresh price.
+	pub fn isolated_liquidatable(who: &T::AccountId, market: MarketId) -> bool {
+		if who == &T::InsuranceAccount::get() {
+			return false;
+		}
+		let Some(record) = Positions::<T>::get(who).get(&market).copied() else { return false };
+		if record.isolated_margin.is_none() || record.position.is_flat() {
+			return false;
+		}
+		let Some(params) = Markets::<T>::get(market) else { return false };
+		Self::isolated_figures(market, &params, &record, true)
+			.is_ok_and(|figures| figures.health < 0)
+	}
+
+	/// Liquidates `who`'s cross account (see the module docs).
+	pub(crate) fn do_liquidate(who: &T::AccountId) -> DispatchResult {
+		ensure!(who != &T::InsuranceAccount::get(), Error::<T>::NotLiquidatable);
+		let figures = Self::cross_figures(who)?;
+		ensure!(!figures.stale, Error::<T>::StalePrice);
+		ensure!(figures.margin.health < 0, Error::<T>::NotLiquidatable);
+		Self::note_liquidation(who, None)?;
+		let penalty = LiquidationPenalty::<T>::get();
+		let buffer = LiquidationBuffer::<T>::get();
+
+		// Largest maintenance requirement first: it frees the most per lot closed.
+		let mut order: Vec<(MarketId, u128)> = Vec::new();
+		for (market, record) in Positions::<T>::get(who) {
+			if record.isolated_margin.is_some() || record.position.is_flat() {
+				continue;
+			}
+			let params = Markets::<T>::get(market).ok_or(Error::<T>::UnknownMarket)?;
+			let figures = Self::isolated_figures(market, &params, &record, true)?;
+			order.push((market, figures.position.maintenance_requirement));
+		}
+		order.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+
+		let mut margin = figures.margin;
+		for (market, _) in order {
+			let context = LiquidationContext {
+				health: margin.health,
+				maintenance_requirement: margin.maintenance_requirement,
+				penalty,
+				buffer,
+			};
+			let restores = Self::close_part(who, market, &context, None)?;
+			margin = Self::cross_figures(who)?.margin;
+			if restores && margin.health >= 0 {
+				return Ok(());
+			}
+		}
+		if margin.health < 0 {
+			Self::seize_collateral(who)?;
+			let balance = SettlementBalances::<T>::get(who);
+			if balance < 0 {
+				let paid = Self::cover_bad_debt(balance.unsigned_abs(), who, None)?;
+				Self::add_to_settlement_balance(who, paid)?;
+			}
+		}
+		Ok(())
+	}
+
+	/// Liquidates `who`'s isolated position in `market`.
+	pub(crate) fn do_liquidate_isolated(who: &T::AccountId, market: MarketId) -> DispatchResult {
+		ensure!(who != &T::InsuranceAccount::get(), Error::<T>::NotLiquidatable);
+		let params = Markets::<T>::get(market).ok_or(Error::<T>::UnknownMarket)?;
+		let record =
+			Positions::<T>::get(who).get(&market).copied().ok_or(Error::<T>::NotIsolated)?;
+		ensure!(record.isolated_margin.is_some(), Error::<T>::NotIsolated);
+		ensure!(!record.position.is_flat(), Error::<T>::NotLiquidatable);
+		let figures = Self::isolated_figures(market, &params, &record, true)?;
+		ensure!(figures.health < 0, Error::<T>::NotLiquidatable);
+		Self::note_liquidation(who, Some(market))?;
+		let context = LiquidationContext {
+			health: figures.health,
+			maintenance_requirement: figures.position.maintenance_requirement,
+			penalty: LiquidationPenalty::<T>::get(),
+			buffer: LiquidationBuffer::<T>::get(),
+		};
+		Self::close_part(who, market, &context, Some(market))?;
+		let record = Positions::<T>::get(who).get(&market).copied();
+		if let Some(record) = record.filter(|r| r.position.is_flat()) {
+			let margin = record.isolated_margin.unwrap_or(0);
+			if margin < 0 {
+				let paid = Self::cover_bad_debt(margin.unsigned_abs(), who, Some(market))?;
+				Self::add_to_isolated_margin(who, market, paid)?;
+			}
+		}
+		Ok(())
+	}
+
+	/// Records that `who` (or its isolated position in `market`) was liquidated in this
+	/// block; a second liquidation of it in the same block is refused.
+	fn note_liquidation(who: &T::AccountId, market: Option<MarketId>) -> DispatchResult {
+		let now = frame_system::Pallet::<T>::block_number();
+		ensure!(
+			LastLiquidation::<T>::get(who, market) != Some(now),
+			Error::<T>::AlreadyLiquidatedThisBlock
+		);
+		LastLiquidation::<T>::insert(who, market, now);
+		Ok(())
+	}
+
+	/// Whether `who` (or its isolated position in `market`) was liquidated in this block.
+	pub fn liquidated_this_block(who: &T::AccountId, market: Option<MarketId>) -> bool {
+		LastLiquidation::<T>::get(who, market) == Some(frame_system::Pallet::<T>::block_number())
+	}
+
+	/// Closes the engine's share of `who`'s position in `market` into the insurance fund at
+	/// the mark, charging the penalty to the account (`isolated`: to that position's
+	/// margin). Returns whether the close restores the target.
+	fn close_part(
+		who: &T::AccountId,
+		market: MarketId,
+		context: &LiquidationContext,
+		isolated: Option<MarketId>,
+	) -> Result<bool, DispatchError> {
+		let params = Markets::<T>::get(market).ok_or(Error::<T>::UnknownMarket)?;
+		let mut state = Self::accrue_funding(market, &params)?;
+		let prices = Self::market_prices(&params, &state).ok_or(Error::<T>::StalePrice)?;
+		ensure!(prices.fresh, Error::<T>::StalePrice);
+		let record = Positions::<T>::get(who).get(&market).copied().ok_or(Error::<T>::Overflow)?;
+		let scale = Self::market_scale(&params);
+		let exposure = PerpExposure {
+			position: record.position,
+			mark: prices.mark,
+			funding_index: state.funding_index,
+			scale,
+			tiers: &params.tiers,
+			open_orders: record.open_orders,
+		};
+		let Some(size) = risk_engine::partial_liquidation_size(context, &exposure, params.lot_size)
+			.map_err(Error::<T>::from)?
+		else {
+			return Ok(false);
+		};
+		let units = i128::try_from(size.units).map_err(|_| Error::<T>::Overflow)?;
+		// The account's side of the close: the opposite of its position.
+		let closed = if record.position.size > 0 { -units } else { units };
+		let insurance = T::InsuranceAccount::get();
+		let account_side =
+			Self::apply_side(who, market, &state, &scale, closed, prices.mark, Zero::zero())?;
+		let fund_side = Self::apply_side(
+			&insurance,
+			market,
+			&state,
+			&scale,
+			-closed,
+			prices.mark,
+			Zero::zero(),
+		)?;
+		let long_delta = account_side
+			.long_delta
+			.checked_add(fund_side.long_delta)
+			.ok_or(Error::<T>::Overflow)?;
+		state.open_interest = if long_delta >= 0 {
+			state.open_interest.saturating_add(long_delta.unsigned_abs())
+		} else {
+			state.open_interest.saturating_sub(long_delta.unsigned_abs())
+		};
+		MarketStates::<T>::insert(market, state);
+
+		let penalty = i128::try_from(size.penalty).map_err(|_| Error::<T>::Overflow)?;
+		match isolated {
+			Some(market) => Self::add_to_isolated_margin(who, market, -penalty)?,
+			None => Self::add_to_settlement_balance(who, -penalty)?,
+		}
+		Self::add_to_settlement_balance(&insurance, penalty)?;
+		Self::deposit_event(Event::Liquidated {
+			who: who.clone(),
+			market,
+			closed_size: closed,
+			price: prices.mark,
+			penalty: size.penalty,
+			isolated: isolated.is_some(),
+		});
+		Ok(size.restores)
+	}
+
+	/// Moves every non-settlement collateral asset of `who` to the insurance fund's pool at
+	/// its market value (no haircut), crediting the account's settlement balance.
+	fn seize_collateral(who: &T::AccountId) -> DispatchResult {
+		let insurance = T::InsuranceAccount::get();
+		let quote_decimals = T::SettlementDecimals::get();
+		for (asset, amount) in CollateralBalances::<T>::take(who) {
+			let config = CollateralAssets::<T>::get(asset).ok_or(Error::<T>::UnknownCollateral)?;
+			let key = config.oracle_key.ok_or(Error::<T>::InvalidOracleKey)?;
+			let (price, fresh): (Price, bool) =
+				Self::oracle_price(&key).ok_or(Error::<T>::StalePrice)?;
+			ensure!(fresh, Error::<T>::StalePrice);
+			let holding = risk_engine::CollateralHolding { amount, price, params: config.params };
+			let value = risk_engine::holding_market_value(&holding, quote_decimals)
+				.map_err(Error::<T>::from)?;
+			let value = i128::try_from(value).map_err(|_| Error::<T>::Overflow)?;
+			CollateralBalances::<T>::try_mutate(&insurance, |balances| -> DispatchResult {
+				let held = balances.get(&asset).copied().unwrap_or(0);
+				balances
+					.try_insert(asset, held.checked_add(amount).ok_or(Error::<T>::Overflow)?)
+					.map_err(|_| Error::<T>::TooManyCollateralAssets)?;
+				Ok(())
+			})?;
+			Self::add_to_settlement_balance(who, value)?;
+			Self::add_to_settlement_balance(&insurance, -value)?;
+			Self::deposit_event(Event::CollateralSeized { who: who.clone(), asset, amount, value });
+		}
+		Ok(())
+	}
+
+	/// Pays up to `debt` from the insurance fund's settlement balance (never below zero) and
+	/// returns what it paid; the caller credits it where the debt is.
+	fn cover_bad_debt(
+		debt: u128,
+		who: &T::AccountId,
+		market: Option<MarketId>,
+	) -> Result<i128, DispatchError> {
+		let insurance = T::InsuranceAccount::get();
+		let available = SettlementBalances::<T>::get(&insurance).max(0).unsigned_abs();
+		let paid = debt.min(available);
+		let paid_signed = i128::try_from(paid).map_err(|_| Error::<T>::Overflow)?;
+		Self::add_to_settlement_balance(&insurance, -paid_signed)?;
+		Self::deposit_event(Event::BadDebtCovered {
+			who: who.clone(),
+			market,
+			paid,
+			uncovered: debt - paid,
+		});
+		Ok(paid_signed)
+	}
+
+	/// Adds `delta` to the margin of `who`'s isolated position in `market`.
+	fn add_to_isolated_margin(who: &T::AccountId, market: MarketId, delta: i128) -> DispatchResult {
+		Positions::<T>::try_mutate(who, |positions| -> DispatchResult {
+			let record = positions.get_mut(&market).ok_or(Error::<T>::NotIsolated)?;
+			let margin = record.isolated_margin.as_mut().ok_or(Error::<T>::NotIsolated)?;
+			*margin = margin.checked_add(delta).ok_or(Error::<T>::Overflow)?;
+			if record.is_empty() {
+				positions.remove(&market);
+			}
+			Ok(())
+		})
+	}
+}

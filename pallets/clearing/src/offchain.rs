@@ -1,0 +1,110 @@
+//! The liquidation off-chain worker.
+//!
+//! On validators, after each block is imported, the worker checks a bounded slice of the
+//! accounts that hold positions, with the same functions the runtime uses, and submits an
+//! unsigned [`liquidate`](crate::Pallet::liquidate) (or
+//! [`liquidate_isolated`](crate::Pallet::liquidate_isolated)) for each account below
+//! maintenance. The chain re-checks each one in `validate_unsigned`.
+//!
+//! - **Bounded work.** At most [`Config::MaxAccountsScannedPerBlock`] accounts per run. A
+//!   cursor in persistent off-chain storage (the last account checked) carries the scan on
+//!   from there in the next block and wraps around at the end, so every account is checked
+//!   once every `accounts / MaxAccountsScannedPerBlock` blocks.
+//! - **One run at a time.** A `StorageLock` keeps two workers (for two quickly imported
+//!   blocks) from scanning the same slice at once; the second skips its turn.
+//! - **Fork-safe.** The cursor is only a position in the scan; every decision is re-made on
+//!   chain, so a cursor written on an abandoned fork costs at most a skipped slice.
+
+use alloc::vec::Vec;
+use frame_support::traits::Get;
+use frame_system::offchain::SubmitTransaction;
+use sp_runtime::offchain::{
+	storage::StorageValueRef,
+	storage_lock::{StorageLock, Time},
+	Duration,
+};
+
+use crate::{pallet::*, MarketId};
+
+/// Where the scan's cursor (the raw storage key of the last account checked) lives.
+pub const CURSOR_KEY: &[u8] = b"clearing::liquidation-scan::cursor";
+/// The lock that keeps runs apart.
+const LOCK_KEY: &[u8] = b"clearing::liquidation-scan::lock";
+/// How long a run may hold the lock: well under one 3 s block.
+const LOCK_MS: u64 = 2_000;
+
+/// What one run of the worker did.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ScanReport<AccountId> {
+	/// Accounts checked.
+	pub scanned: u32,
+	/// Cross liquidations submitted.
+	pub cross: Vec<AccountId>,
+	/// Isolated liquidations submitted.
+	pub isolated: Vec<(AccountId, MarketId)>,
+	/// Whether the scan reached the last account and starts over next time.
+	pub wrapped: bool,
+}
+
+impl<T: Config> Pallet<T> {
+	/// One run of the worker (see the module docs). Returns `None` when another run holds
+	/// the lock or the node is not a validator.
+	pub fn scan_for_liquidations() -> Option<ScanReport<T::AccountId>> {
+		if !sp_io::offchain::is_validator() {
+			return None;
+		}
+		let mut lock = StorageLock::<Time>::with_deadline(LOCK_KEY, Duration::from_millis(LOCK_MS));
+		let _guard = lock.try_lock().ok()?;
+
+		let cursor_ref = StorageValueRef::persistent(CURSOR_KEY);
+		let cursor: Option<Vec<u8>> = cursor_ref.get().ok().flatten();
+		let mut accounts = match cursor {
+			Some(raw_key) => Positions::<T>::iter_from(raw_key),
+			None => Positions::<T>::iter(),
+		};
+		let limit = T::MaxAccountsScannedPerBlock::get();
+		let mut report =
+			ScanReport { scanned: 0, cross: Vec::new(), isolated: Vec::new(), wrapped: false };
+		let mut last_key = None;
+		while report.scanned < limit {
+			let Some((who, positions)) = accounts.next() else {
+				report.wrapped = true;
+				break;
+			};
+			report.scanned += 1;
+			last_key = Some(Positions::<T>::hashed_key_for(&who));
+			if Self::cross_liquidatable(&who) && Self::submit(Call::liquidate { who: who.clone() })
+			{
+				report.cross.push(who.clone());
+			}
+			for (market, record) in positions.iter() {
+				if record.isolated_margin.is_some()
+					&& Self::isolated_liquidatable(&who, *market)
+					&& Self::submit(Call::liquidate_isolated { who: who.clone(), market: *market })
+				{
+					report.isolated.push((who.clone(), *market));
+				}
+			}
+		}
+		match (report.wrapped, last_key) {
+			(false, Some(key)) => cursor_ref.set(&key),
+			_ => {
+				let mut cursor_ref = cursor_ref;
+				cursor_ref.clear();
+			},
+		}
+		Some(report)
+	}
+
+	/// Submits `call` as an unsigned transaction; whether the pool took it.
+	fn submit(call: Call<T>) -> bool {
+		let xt = T::create_bare(call.into());
+		match SubmitTransaction::<T, Call<T>>::submit_transaction(xt) {
+			Ok(()) => true,
+			Err(()) => {
+				log::debug!(target: "clearing", "the pool refused a liquidation transaction");
+				false
+			},
+		}
+	}
+}
