@@ -1,0 +1,99 @@
+// Liquidation on a dev node: Alice opens a leveraged long against Bob through the book; the
+// price feeder drops BTC; the validator's off-chain worker submits the liquidation, which
+// lands within two blocks of the price update, closes part of the position into the
+// insurance fund with the penalty paid to it, and leaves Alice above maintenance.
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { after, before, describe, it } from 'node:test';
+import { Keyring } from '@polkadot/keyring';
+import { stringToU8a, u8aConcat } from '@polkadot/util';
+import { cryptoWaitReady, encodeAddress } from '@polkadot/util-crypto';
+import { startDevNode, submitAndFinalize, waitFor } from './lib/dev-node.mjs';
+
+const USDC = 1;
+const BTC_PERP = 0;
+const ONE_USDC = 10n ** 6n;
+const ONE_BTC = 10n ** 8n;
+const FIXED = 10n ** 18n;
+const usd = (dollars) => BigInt(dollars) * FIXED;
+const insuranceFund = encodeAddress(u8aConcat(stringToU8a('modl'), stringToU8a('clr/insr'), new Uint8Array(20)), 42);
+
+describe('liquidation on a dev node', () => {
+  let node;
+  let api;
+  let alice;
+  let bob;
+
+  before(async () => {
+    await cryptoWaitReady();
+    node = await startDevNode();
+    api = node.api;
+    const keyring = new Keyring({ type: 'sr25519', ss58Format: 42 });
+    alice = keyring.addFromUri('//Alice');
+    bob = keyring.addFromUri('//Bob');
+    const feed = await submitAndFinalize(api, api.tx.oracle.feedValues([[{ Price: 'BTC' }, usd(60_000)]]), alice);
+    assert.equal(feed.error, null);
+    // Alice: 10,000 USDC behind a 1 BTC long (6x); Bob: 100,000 USDC, the seller.
+    for (const [who, amount] of [[alice, 10_000n], [bob, 100_000n]]) {
+      const { error } = await submitAndFinalize(api, api.tx.clearing.deposit(USDC, amount * ONE_USDC), who);
+      assert.equal(error, null);
+    }
+    const sell = await submitAndFinalize(api, api.tx.orderbook.placeOrder(BTC_PERP, 'Sell', usd(60_000), ONE_BTC, 'GoodTilCancelled', false), bob);
+    assert.equal(sell.error, null);
+    const buy = await submitAndFinalize(api, api.tx.orderbook.placeOrder(BTC_PERP, 'Buy', usd(60_000), ONE_BTC, 'ImmediateOrCancel', false), alice);
+    assert.equal(buy.error, null);
+    const report = (await api.call.clearingApi.accountReport(alice.address)).asOk;
+    assert.equal(report.positions[0].positionSize.toBigInt(), ONE_BTC);
+    assert.ok(report.health.toBigInt() > 0n);
+  });
+
+  after(async () => {
+    if (node) await node.stop();
+  });
+
+  it('the worker liquidates Alice within two blocks of the price drop, partially, paying the fund', async () => {
+    // Record every block's events from now on.
+    const blocks = [];
+    const unsubscribe = await api.rpc.chain.subscribeNewHeads(async (header) => {
+      const at = await api.at(header.hash);
+      blocks.push({ number: header.number.toNumber(), events: await at.query.system.events() });
+    });
+
+    // The operator's feeder drops BTC to 51,000: the mark falls to 51,255 (the last trade
+    // held within 0.5% of the index) and Alice's health below zero.
+    const csv = path.join(await mkdtemp(path.join(os.tmpdir(), 'liquidation-')), 'drop.csv');
+    await writeFile(csv, 'BTC,51000\n');
+    const feeder = path.resolve(import.meta.dirname, '../feed-prices.mjs');
+    const { stdout } = await promisify(execFile)(process.execPath, [feeder, '--ws', node.rpcUrl, '--csv', csv], { timeout: 60_000 });
+    const fedAt = Number(/#(\d+)  fed /.exec(stdout)?.[1]);
+    assert.ok(fedAt > 0, `the feeder reports its block: ${stdout}`);
+
+    const landed = await waitFor('the liquidation event', () => blocks.find((block) => block.events.some(
+      ({ event }) => api.events.clearing.Liquidated.is(event),
+    )), { timeoutMs: 30_000 });
+    unsubscribe();
+    assert.ok(landed.number - fedAt <= 2, `fed in #${fedAt}, liquidated in #${landed.number}`);
+
+    const liquidated = landed.events.find(({ event }) => api.events.clearing.Liquidated.is(event)).event.data;
+    assert.equal(liquidated.who.toString(), alice.address);
+    const closed = -liquidated.closedSize.toBigInt();
+    assert.ok(closed > 0n && closed < ONE_BTC, `a partial close: ${closed} of ${ONE_BTC}`);
+    assert.equal(liquidated.price.toBigInt(), usd(51_255));
+    // 1% of the closed value at the mark, rounded up, to the insurance fund.
+    const closedValue = (closed * usd(51_255) * ONE_USDC) / (ONE_BTC * FIXED);
+    const penalty = (closedValue + 99n) / 100n;
+    assert.equal(liquidated.penalty.toBigInt(), penalty);
+    const fund = (await api.query.clearing.settlementBalances(insuranceFund)).toBigInt();
+    assert.equal(fund, penalty);
+    const fundPosition = (await api.query.clearing.positions(insuranceFund)).toJSON();
+    assert.ok(JSON.stringify(fundPosition).length > 2, 'the fund holds the closed part');
+
+    const report = (await api.call.clearingApi.accountReport(alice.address)).asOk;
+    assert.equal(report.positions[0].positionSize.toBigInt(), ONE_BTC - closed);
+    assert.ok(report.health.toBigInt() >= 0n, `health ${report.health.toBigInt()}`);
+  });
+});
