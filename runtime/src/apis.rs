@@ -230,6 +230,23 @@ impl_runtime_apis! {
 		fn market(id: pallet_clearing::MarketId) -> Option<pallet_clearing::MarketReport<OracleKey>> {
 			Clearing::market_report(id)
 		}
+
+		fn liquidatable_accounts(
+			start_after: Option<AccountId>,
+			limit: u32,
+		) -> pallet_clearing::LiquidatablePage<AccountId> {
+			Clearing::liquidatable_accounts(start_after, limit.min(1_000))
+		}
+
+		fn liquidation_prices(
+			who: AccountId,
+		) -> Vec<(pallet_clearing::MarketId, Option<pallet_clearing::Price>)> {
+			Clearing::liquidation_prices(&who)
+		}
+
+		fn insurance_fund() -> pallet_clearing::InsuranceFundReport<AccountId, AssetId> {
+			Clearing::insurance_fund()
+		}
 	}
 
 	impl orderbook_runtime_api::OrderbookApi<Block, AccountId> for Runtime {

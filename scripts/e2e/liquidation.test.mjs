@@ -89,8 +89,14 @@ describe('liquidation on a dev node', () => {
     assert.equal(liquidated.penalty.toBigInt(), penalty);
     const fund = (await api.query.clearing.settlementBalances(insuranceFund)).toBigInt();
     assert.equal(fund, penalty);
-    const fundPosition = (await api.query.clearing.positions(insuranceFund)).toJSON();
-    assert.ok(JSON.stringify(fundPosition).length > 2, 'the fund holds the closed part');
+    const fundReport = await api.call.clearingApi.insuranceFund();
+    assert.equal(fundReport.account.toString(), insuranceFund);
+    assert.equal(fundReport.settlementBalance.toBigInt(), penalty);
+    assert.deepEqual(fundReport.positions.map(([market, size]) => [market.toNumber(), size.toBigInt()]), [[BTC_PERP, closed]]);
+    // Nobody is left below maintenance.
+    const page = await api.call.clearingApi.liquidatableAccounts(null, 100);
+    assert.equal(page.accounts.length, 0);
+    assert.ok(page.lastChecked.isNone, 'one page covers every account');
 
     const report = (await api.call.clearingApi.accountReport(alice.address)).asOk;
     assert.equal(report.positions[0].positionSize.toBigInt(), ONE_BTC - closed);

@@ -76,6 +76,7 @@ pub mod weights;
 pub use pallet::*;
 /// The risk engine this pallet runs on, for its parameter types.
 pub use risk_engine;
+pub use risk_engine::Price;
 pub use traits::{Clearing, MarketRules, OrderSide, PriceProvider, SettleError, TradeReceipt};
 pub use types::*;
 pub use weights::WeightInfo;

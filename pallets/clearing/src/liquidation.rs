@@ -27,7 +27,7 @@ use frame_support::pallet_prelude::*;
 use risk_engine::{LiquidationContext, PerpExposure, Price};
 use sp_arithmetic::traits::Zero;
 
-use crate::{pallet::*, MarketId};
+use crate::{pallet::*, InsuranceFundReport, LiquidatableAccount, LiquidatablePage, MarketId};
 
 impl<T: Config> Pallet<T> {
 	/// Whether `who`'s cross account is below maintenance at fresh prices.
@@ -283,5 +283,76 @@ impl<T: Config> Pallet<T> {
 			}
 			Ok(())
 		})
+	}
+
+	/// Checks up to `limit` accounts that hold positions, after `start_after` (from the
+	/// first when `None`), and lists those below maintenance.
+	pub fn liquidatable_accounts(
+		start_after: Option<T::AccountId>,
+		limit: u32,
+	) -> LiquidatablePage<T::AccountId> {
+		let mut accounts = match start_after {
+			Some(who) => Positions::<T>::iter_from(Positions::<T>::hashed_key_for(&who)),
+			None => Positions::<T>::iter(),
+		};
+		let mut page = LiquidatablePage { accounts: Vec::new(), last_checked: None };
+		for _ in 0..limit {
+			let Some((who, positions)) = accounts.next() else {
+				page.last_checked = None;
+				return page;
+			};
+			page.last_checked = Some(who.clone());
+			let cross = Self::cross_liquidatable(&who);
+			let isolated_markets: Vec<MarketId> = positions
+				.iter()
+				.filter(|(market, record)| {
+					record.isolated_margin.is_some() && Self::isolated_liquidatable(&who, **market)
+				})
+				.map(|(market, _)| *market)
+				.collect();
+			if cross || !isolated_markets.is_empty() {
+				let cross_health =
+					Self::cross_figures(&who).map(|figures| figures.margin.health).unwrap_or(0);
+				page.accounts.push(LiquidatableAccount {
+					who: who.clone(),
+					cross_health,
+					cross,
+					isolated_markets,
+				});
+			}
+		}
+		page
+	}
+
+	/// The insurance fund's balance, collateral, positions and equity.
+	pub fn insurance_fund() -> InsuranceFundReport<T::AccountId, T::AssetId> {
+		let account = T::InsuranceAccount::get();
+		let equity = Self::cross_figures(&account)
+			.map(|figures| figures.margin.equity_maintenance)
+			.unwrap_or(0);
+		InsuranceFundReport {
+			settlement_balance: SettlementBalances::<T>::get(&account),
+			collateral: CollateralBalances::<T>::get(&account).into_iter().collect(),
+			positions: Positions::<T>::get(&account)
+				.into_iter()
+				.map(|(market, record)| (market, record.position.size))
+				.collect(),
+			equity,
+			account,
+		}
+	}
+
+	/// Each position of `who` with the mark price at which it (isolated) or the account
+	/// (cross) reaches zero health, every other price held.
+	pub fn liquidation_prices(who: &T::AccountId) -> Vec<(MarketId, Option<Price>)> {
+		Self::account_report(who)
+			.map(|report| {
+				report
+					.positions
+					.into_iter()
+					.map(|position| (position.market, position.liquidation_price))
+					.collect()
+			})
+			.unwrap_or_default()
 	}
 }

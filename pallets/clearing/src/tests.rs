@@ -1625,3 +1625,44 @@ mod worker {
 		});
 	}
 }
+
+#[test]
+fn the_api_pages_through_liquidatable_accounts_and_reports_the_fund() {
+	new_test_ext().execute_with(|| {
+		deposit(ALICE, USDC, 10_000 * ONE_USDC);
+		deposit(CHARLIE, USDC, 10_000 * ONE_USDC);
+		deposit(BOB, USDC, 100_000 * ONE_USDC);
+		assert_ok!(settle(&BOB, &ALICE, BTC_PERP, ONE_BTC as i128, usd(60_000)));
+		assert_ok!(settle(&BOB, &CHARLIE, BTC_PERP, ONE_BTC as i128, usd(60_000)));
+		set_price(BTC_PRICE, 51_000);
+		let mut found = Vec::new();
+		let mut start_after = None;
+		let mut pages = 0;
+		loop {
+			let page = ClearingPallet::liquidatable_accounts(start_after, 1);
+			pages += 1;
+			for account in &page.accounts {
+				assert!(account.cross && account.cross_health < 0);
+				assert!(account.isolated_markets.is_empty());
+				found.push(account.who);
+			}
+			match page.last_checked {
+				Some(last) => start_after = Some(last),
+				None => break,
+			}
+		}
+		found.sort();
+		assert_eq!(found, vec![ALICE, CHARLIE]);
+		assert_eq!(pages, 4, "three accounts, one per page, and the empty end");
+		// Alice's liquidation price: where her health reaches zero.
+		let prices = ClearingPallet::liquidation_prices(&ALICE);
+		assert_eq!(prices.len(), 1);
+		assert!(prices[0].1.unwrap() > usd(51_000));
+		assert_ok!(liquidate(ALICE));
+		let fund = ClearingPallet::insurance_fund();
+		assert_eq!(fund.account, INSURANCE);
+		assert!(fund.settlement_balance > 0);
+		assert_eq!(fund.positions.len(), 1);
+		assert!(fund.positions[0].1 > 0);
+	});
+}

@@ -275,3 +275,41 @@ pub struct MarketReport<OracleKey> {
 	/// Best ask on the book.
 	pub best_ask: Option<Price>,
 }
+
+/// An account below maintenance, as the runtime API lists it.
+#[derive(Clone, PartialEq, Eq, RuntimeDebug, Encode, Decode, TypeInfo)]
+pub struct LiquidatableAccount<AccountId> {
+	/// The account.
+	pub who: AccountId,
+	/// Its cross health (negative when the cross account is liquidatable).
+	pub cross_health: i128,
+	/// Whether its cross account is liquidatable.
+	pub cross: bool,
+	/// Its isolated positions that are liquidatable.
+	pub isolated_markets: alloc::vec::Vec<MarketId>,
+}
+
+/// A page of the liquidatable-accounts scan.
+#[derive(Clone, PartialEq, Eq, RuntimeDebug, Encode, Decode, TypeInfo)]
+pub struct LiquidatablePage<AccountId> {
+	/// The liquidatable accounts among those checked.
+	pub accounts: alloc::vec::Vec<LiquidatableAccount<AccountId>>,
+	/// The last account checked: pass it as `start_after` for the next page; `None` when the
+	/// scan reached the end.
+	pub last_checked: Option<AccountId>,
+}
+
+/// The insurance fund as the runtime API reports it.
+#[derive(Clone, PartialEq, Eq, RuntimeDebug, Encode, Decode, TypeInfo)]
+pub struct InsuranceFundReport<AccountId, AssetId> {
+	/// The fund's account.
+	pub account: AccountId,
+	/// Its settlement balance: what it can pay bad debt from.
+	pub settlement_balance: i128,
+	/// Collateral it took over from bankrupt accounts.
+	pub collateral: alloc::vec::Vec<(AssetId, u128)>,
+	/// Positions it took over from liquidations, by market (signed size).
+	pub positions: alloc::vec::Vec<(MarketId, i128)>,
+	/// Its equity at maintenance haircuts and mark prices (settlement units).
+	pub equity: i128,
+}

@@ -7,7 +7,12 @@
 
 #![cfg_attr(not(feature = "std"), no_std)]
 
-pub use pallet_clearing::{AccountReport, MarketId, MarketReport};
+extern crate alloc;
+
+use alloc::vec::Vec;
+pub use pallet_clearing::{
+	AccountReport, InsuranceFundReport, LiquidatablePage, MarketId, MarketReport, Price,
+};
 use sp_runtime::DispatchError;
 
 sp_api::decl_runtime_apis! {
@@ -26,5 +31,18 @@ sp_api::decl_runtime_apis! {
 		/// A market's parameters, open interest, funding index and prices; `None` if it does
 		/// not exist.
 		fn market(id: MarketId) -> Option<MarketReport<OracleKey>>;
+
+		/// Up to `limit` accounts holding positions, after `start_after` (from the first when
+		/// `None`), checked at the chain's prices; those below maintenance are listed, and
+		/// `last_checked` is where the next page starts (`None` at the end).
+		fn liquidatable_accounts(start_after: Option<AccountId>, limit: u32) -> LiquidatablePage<AccountId>;
+
+		/// Each position of `who` with its liquidation price (isolated: the position's own;
+		/// cross: the account's, every other price held).
+		fn liquidation_prices(who: AccountId) -> Vec<(MarketId, Option<Price>)>;
+
+		/// The insurance fund: its account, settlement balance, the collateral and positions
+		/// it took over, and its equity.
+		fn insurance_fund() -> InsuranceFundReport<AccountId, AssetId>;
 	}
 }
