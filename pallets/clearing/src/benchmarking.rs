@@ -250,5 +250,123 @@ mod benchmarks {
 		assert_eq!(Positions::<T>::get(&taker).get(&0).map(|r| r.position.size), Some(2_000_000));
 	}
 
+	#[benchmark]
+	fn set_jump_breaker() -> Result<(), BenchmarkError> {
+		let origin =
+			T::RiskOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
+		#[extrinsic_call]
+		_(origin as T::RuntimeOrigin, Perbill::from_percent(15), 20);
+		assert_eq!(JumpBreakerParams::<T>::get().confirm_blocks, 20);
+		Ok(())
+	}
+
+	/// The jump breaker's end-of-block work for one key whose new observation jumps (the
+	/// costliest verdict: held, remembered, with an event). `on_initialize` charges it once
+	/// per watched key.
+	#[benchmark]
+	fn update_price_guard() {
+		let key = T::BenchmarkHelper::market_oracle_key();
+		T::BenchmarkHelper::set_price(key, usd(30_000));
+		GuardedKeys::<T>::kill();
+		assert!(Pallet::<T>::guard_key(key).is_ok());
+		// What was in force was observed long ago at 60,000: the new 30,000 is a jump.
+		PriceGuards::<T>::insert(
+			key,
+			risk_engine::GuardedPrice { accepted: usd(60_000), observed_at: 0, held: None },
+		);
+		#[block]
+		{
+			Pallet::<T>::update_price_guards();
+		}
+		assert!(PriceGuards::<T>::get(key).is_some_and(|guard| guard.held.is_some()));
+	}
+
+	/// Setting the liquidation parameters checks the penalty against every market.
+	#[benchmark]
+	fn set_liquidation_parameters() -> Result<(), BenchmarkError> {
+		setup::<T>(T::MaxPositionsPerAccount::get());
+		let origin =
+			T::RiskOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
+		let (penalty, buffer) = (Perbill::from_percent(2), Perbill::from_percent(20));
+		#[extrinsic_call]
+		_(origin as T::RuntimeOrigin, penalty, buffer);
+		assert_eq!(LiquidationPenalty::<T>::get(), penalty);
+		Ok(())
+	}
+
+	/// The worst liquidation: an account with `p` cross positions and collateral so far under
+	/// water that every position closes in full, its collateral is seized and the fund pays
+	/// bad debt.
+	#[benchmark]
+	fn liquidate(p: Linear<1, { T::MaxPositionsPerAccount::get() }>) {
+		setup::<T>(p);
+		// 100 USDC per position and 0.001 BTC: each 0.02 BTC position needs 60 of initial
+		// margin at 60,000 and loses 594 when the price halves.
+		let victim: T::AccountId = account("victim", 0, 0);
+		let settlement = T::SettlementAsset::get();
+		let (asset, key) = T::BenchmarkHelper::collateral_asset();
+		T::BenchmarkHelper::fund(settlement, &victim, 100 * USDC_UNIT * p as u128);
+		T::BenchmarkHelper::fund(asset, &victim, 100_000);
+		assert!(Pallet::<T>::deposit(
+			RawOrigin::Signed(victim.clone()).into(),
+			settlement,
+			100 * USDC_UNIT * p as u128
+		)
+		.is_ok());
+		assert!(
+			Pallet::<T>::deposit(RawOrigin::Signed(victim.clone()).into(), asset, 100_000).is_ok()
+		);
+		let counterparty = trader::<T>("maker", 0, 1_000_000);
+		let insurance = T::InsuranceAccount::get();
+		T::BenchmarkHelper::fund(T::SettlementAsset::get(), &insurance, 2_000_000 * USDC_UNIT);
+		assert!(Pallet::<T>::deposit(
+			RawOrigin::Signed(insurance.clone()).into(),
+			T::SettlementAsset::get(),
+			1_000_000 * USDC_UNIT
+		)
+		.is_ok());
+		for market in 0..p {
+			assert!(Pallet::<T>::settle_trade(
+				&counterparty,
+				&victim,
+				market,
+				2_000_000,
+				usd(60_000)
+			)
+			.is_ok());
+		}
+		// Every market follows the same index: a crash to 30,000.
+		T::BenchmarkHelper::set_price(T::BenchmarkHelper::market_oracle_key(), usd(30_000));
+		T::BenchmarkHelper::set_price(key, usd(30_000));
+		assert!(Pallet::<T>::cross_liquidatable(&victim));
+		#[extrinsic_call]
+		_(RawOrigin::None, victim.clone());
+		assert!(Positions::<T>::get(&victim).is_empty());
+		assert!(CollateralBalances::<T>::get(&victim).get(&asset).is_none());
+	}
+
+	/// Liquidating an isolated position in full, with its bad debt paid by the fund.
+	#[benchmark]
+	fn liquidate_isolated() {
+		setup::<T>(1);
+		let victim = trader::<T>("victim", 0, 100_000);
+		let counterparty = trader::<T>("maker", 0, 1_000_000);
+		assert!(Pallet::<T>::add_isolated_margin(
+			RawOrigin::Signed(victim.clone()).into(),
+			0,
+			1_000 * USDC_UNIT
+		)
+		.is_ok());
+		// 0.3 BTC needs 900 of its 1,000 margin and loses 8,910 when the price halves.
+		assert!(
+			Pallet::<T>::settle_trade(&counterparty, &victim, 0, 30_000_000, usd(60_000)).is_ok()
+		);
+		T::BenchmarkHelper::set_price(T::BenchmarkHelper::market_oracle_key(), usd(30_000));
+		assert!(Pallet::<T>::isolated_liquidatable(&victim, 0));
+		#[extrinsic_call]
+		_(RawOrigin::None, victim.clone(), 0);
+		assert!(!Pallet::<T>::isolated_liquidatable(&victim, 0));
+	}
+
 	impl_benchmark_test_suite!(Pallet, crate::mock::new_test_ext(), crate::mock::Test);
 }

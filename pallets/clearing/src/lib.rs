@@ -81,6 +81,9 @@ pub use traits::{Clearing, MarketRules, OrderSide, PriceProvider, SettleError, T
 pub use types::*;
 pub use weights::WeightInfo;
 
+/// The most oracle keys the jump breaker watches (every market's and priced collateral's).
+pub const MAX_GUARDED_KEYS: u32 = 32;
+
 #[frame_support::pallet]
 pub mod pallet {
 	use super::*;
@@ -309,6 +312,33 @@ pub mod pallet {
 		OptionQuery,
 	>;
 
+	/// The jump breaker's bound and hold (see [`risk_engine::price_guard`]). A risk parameter.
+	#[pallet::storage]
+	pub type JumpBreakerParams<T: Config> =
+		StorageValue<_, risk_engine::JumpBreaker, ValueQuery, DefaultJumpBreaker>;
+
+	/// The default jump breaker: a move of more than 20% in one update is held for up to 10
+	/// blocks (30 s) unless a later update confirms it.
+	#[pallet::type_value]
+	pub fn DefaultJumpBreaker() -> risk_engine::JumpBreaker {
+		risk_engine::JumpBreaker {
+			bound: sp_arithmetic::Perbill::from_percent(20),
+			confirm_blocks: 10,
+		}
+	}
+
+	/// The oracle keys the pallet prices with (every market's and every priced collateral
+	/// asset's), whose prices the jump breaker watches.
+	#[pallet::storage]
+	pub type GuardedKeys<T: Config> =
+		StorageValue<_, BoundedVec<T::OracleKey, ConstU32<MAX_GUARDED_KEYS>>, ValueQuery>;
+
+	/// What the jump breaker remembers of each guarded key: the price in force and a held
+	/// jump, if any.
+	#[pallet::storage]
+	pub type PriceGuards<T: Config> =
+		StorageMap<_, Blake2_128Concat, T::OracleKey, risk_engine::GuardedPrice, OptionQuery>;
+
 	/// The pallet's genesis: collateral assets and markets to register.
 	#[pallet::genesis_config]
 	#[derive(frame_support::DefaultNoBound)]
@@ -328,10 +358,14 @@ pub mod pallet {
 				Pallet::<T>::validate_collateral(*asset, config)
 					.expect("genesis collateral must be valid");
 				CollateralAssets::<T>::insert(asset, config);
+				if let Some(key) = config.oracle_key {
+					Pallet::<T>::guard_key(key).expect("genesis keys fit the guard list");
+				}
 			}
 			for (id, params) in &self.markets {
 				Pallet::<T>::validate_market(params).expect("genesis market must be valid");
 				Markets::<T>::insert(id, params);
+				Pallet::<T>::guard_key(params.oracle_key).expect("genesis keys fit the guard list");
 			}
 			if let Some(age) = self.max_price_age_ms {
 				MaxPriceAge::<T>::put(age);
@@ -391,6 +425,11 @@ pub mod pallet {
 		/// The insurance fund paid `paid` of an account's (or isolated position's) bad debt;
 		/// `uncovered` is what its balance could not pay.
 		BadDebtCovered { who: T::AccountId, market: Option<MarketId>, paid: u128, uncovered: u128 },
+		/// The jump breaker's parameters changed.
+		JumpBreakerChanged { breaker: risk_engine::JumpBreaker },
+		/// An oracle price moved more than the jump breaker's bound and is held; the price
+		/// in force stays `accepted` until a later update confirms the jump or the hold ends.
+		PriceJumpHeld { key: T::OracleKey, accepted: Price, jumped: Price },
 		/// The liquidation penalty and buffer changed.
 		LiquidationParametersChanged {
 			penalty: sp_arithmetic::Perbill,
@@ -471,12 +510,31 @@ pub mod pallet {
 		AlreadyLiquidatedThisBlock,
 		/// The liquidation penalty must be below every market's lowest maintenance fraction.
 		InvalidLiquidationParameters,
+		/// The jump breaker holds at least one block when it is on, and its bound is at most
+		/// 100%.
+		InvalidJumpBreaker,
+		/// The pallet already prices with the most oracle keys it watches.
+		TooManyOracleKeys,
 		/// An arithmetic overflow.
 		Overflow,
 	}
 
 	#[pallet::hooks]
 	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
+		/// Accounts for the jump breaker's end-of-block pass.
+		fn on_initialize(_block: BlockNumberFor<T>) -> Weight {
+			let keys = GuardedKeys::<T>::decode_len().unwrap_or(0) as u64;
+			T::DbWeight::get()
+				.reads(1)
+				.saturating_add(T::WeightInfo::update_price_guard().saturating_mul(keys))
+		}
+
+		/// Runs each guarded key's newest oracle observation through the jump breaker and
+		/// remembers the outcome (see [`risk_engine::price_guard`]).
+		fn on_finalize(_block: BlockNumberFor<T>) {
+			Self::update_price_guards();
+		}
+
 		/// Scans a slice of accounts for liquidations (see [`crate::offchain`]).
 		fn offchain_worker(_block: BlockNumberFor<T>) {
 			if let Some(report) = Self::scan_for_liquidations() {
@@ -556,6 +614,9 @@ pub mod pallet {
 		) -> DispatchResult {
 			T::RiskOrigin::ensure_origin(origin)?;
 			Self::validate_collateral(asset, &config)?;
+			if let Some(key) = config.oracle_key {
+				Self::guard_key(key)?;
+			}
 			CollateralAssets::<T>::insert(asset, &config);
 			Self::deposit_event(Event::CollateralRegistered { asset, config });
 			Ok(())
@@ -580,6 +641,7 @@ pub mod pallet {
 					Error::<T>::MarketIdentityFixed
 				);
 			}
+			Self::guard_key(params.oracle_key)?;
 			Markets::<T>::insert(market, &params);
 			MarketStates::<T>::mutate(market, |state| {
 				if state.last_funding_ms == 0 {
@@ -639,6 +701,24 @@ pub mod pallet {
 			LiquidationPenalty::<T>::put(penalty);
 			LiquidationBuffer::<T>::put(buffer);
 			Self::deposit_event(Event::LiquidationParametersChanged { penalty, buffer });
+			Ok(())
+		}
+
+		/// Sets the jump breaker (risk origin): an oracle update moving more than `bound` from
+		/// the price in force is held for up to `confirm_blocks` blocks unless a later update
+		/// confirms it; a zero bound turns the breaker off.
+		#[pallet::call_index(11)]
+		#[pallet::weight(T::WeightInfo::set_jump_breaker())]
+		pub fn set_jump_breaker(
+			origin: OriginFor<T>,
+			bound: sp_arithmetic::Perbill,
+			confirm_blocks: u32,
+		) -> DispatchResult {
+			T::RiskOrigin::ensure_origin(origin)?;
+			ensure!(bound.is_zero() || confirm_blocks > 0, Error::<T>::InvalidJumpBreaker);
+			let breaker = risk_engine::JumpBreaker { bound, confirm_blocks };
+			JumpBreakerParams::<T>::put(breaker);
+			Self::deposit_event(Event::JumpBreakerChanged { breaker });
 			Ok(())
 		}
 
@@ -809,6 +889,16 @@ pub mod pallet {
 		/// The current time in ms.
 		pub fn now() -> u64 {
 			<T::Time as frame_support::traits::Time>::now()
+		}
+
+		/// Adds `key` to the keys the jump breaker watches, if it is not there yet.
+		pub(crate) fn guard_key(key: T::OracleKey) -> DispatchResult {
+			GuardedKeys::<T>::try_mutate(|keys| {
+				if !keys.contains(&key) {
+					keys.try_push(key).map_err(|_| Error::<T>::TooManyOracleKeys)?;
+				}
+				Ok(())
+			})
 		}
 
 		/// Checks a collateral registration.

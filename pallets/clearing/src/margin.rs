@@ -8,7 +8,7 @@ use risk_engine::{
 	PerpExposure, Position, Price,
 };
 use sp_arithmetic::{
-	traits::{Saturating, Zero},
+	traits::{SaturatedConversion, Saturating, Zero},
 	Perbill,
 };
 
@@ -98,11 +98,46 @@ pub struct CrossFigures {
 }
 
 impl<T: Config> Pallet<T> {
-	/// The price for `key` and whether it is fresh.
+	/// The price in force for `key`, after the jump breaker, and when the oracle observed it.
+	pub fn guarded_price(key: &T::OracleKey) -> Option<risk_engine::GuardedPrice> {
+		let observation = T::PriceProvider::price(key)?;
+		let block: u32 = frame_system::Pallet::<T>::block_number().saturated_into();
+		let remembered = PriceGuards::<T>::get(key);
+		Some(risk_engine::guard_price(
+			remembered.as_ref(),
+			observation,
+			block,
+			&JumpBreakerParams::<T>::get(),
+		))
+	}
+
+	/// The price in force for `key` (see [`Self::guarded_price`]) and whether it is fresh.
 	pub fn oracle_price(key: &T::OracleKey) -> Option<(Price, bool)> {
-		let (price, observed_at) = T::PriceProvider::price(key)?;
-		let age = Self::now().saturating_sub(observed_at);
-		Some((price, age <= MaxPriceAge::<T>::get() && !price.is_zero()))
+		let guarded = Self::guarded_price(key)?;
+		let age = Self::now().saturating_sub(guarded.observed_at);
+		Some((guarded.accepted, age <= MaxPriceAge::<T>::get() && !guarded.accepted.is_zero()))
+	}
+
+	/// Remembers the jump breaker's verdict on each guarded key's newest observation.
+	pub(crate) fn update_price_guards() {
+		for key in GuardedKeys::<T>::get() {
+			let Some(guarded) = Self::guarded_price(&key) else { continue };
+			let remembered = PriceGuards::<T>::get(key);
+			if remembered == Some(guarded) {
+				continue;
+			}
+			let newly_held = guarded.held.is_some_and(|held| {
+				remembered.and_then(|r| r.held).is_none_or(|before| before.price != held.price)
+			});
+			if let (true, Some(held)) = (newly_held, guarded.held) {
+				Self::deposit_event(Event::PriceJumpHeld {
+					key,
+					accepted: guarded.accepted,
+					jumped: held.price,
+				});
+			}
+			PriceGuards::<T>::insert(key, guarded);
+		}
 	}
 
 	/// The index and mark price of a market.
@@ -616,6 +651,10 @@ impl<T: Config> Pallet<T> {
 			open_interest: state.open_interest,
 			funding_index: state.funding_index,
 			index_price: T::PriceProvider::price(&params.oracle_key),
+			index_fresh: prices.is_some_and(|p| p.fresh),
+			held_jump: Self::guarded_price(&params.oracle_key)
+				.and_then(|guarded| guarded.held)
+				.map(|held| held.price),
 			mark_price: prices.map(|p| p.mark),
 			last_trade_price: state.last_trade_price,
 			best_bid: state.best_bid,

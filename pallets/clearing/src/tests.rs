@@ -1666,3 +1666,118 @@ fn the_api_pages_through_liquidatable_accounts_and_reports_the_fund() {
 		assert!(fund.positions[0].1 > 0);
 	});
 }
+
+// ------------------------------------------------------------------ the jump breaker
+
+mod jump_breaker {
+	use super::*;
+	use frame_support::traits::Hooks;
+
+	fn end_block() {
+		let block = System::block_number();
+		<ClearingPallet as Hooks<u64>>::on_finalize(block);
+		System::set_block_number(block + 1);
+	}
+
+	fn index() -> FixedU128 {
+		ClearingPallet::oracle_price(&BTC_PRICE).unwrap().0
+	}
+
+	#[test]
+	fn every_priced_key_is_guarded_from_genesis_and_registration() {
+		new_test_ext().execute_with(|| {
+			assert_eq!(GuardedKeys::<Test>::get().into_inner(), vec![BTC_PRICE]);
+			let mut eth = btc_perp();
+			eth.oracle_key = 11;
+			assert_ok!(ClearingPallet::register_market(RuntimeOrigin::root(), 5, eth));
+			assert_eq!(GuardedKeys::<Test>::get().into_inner(), vec![BTC_PRICE, 11]);
+		});
+	}
+
+	#[test]
+	fn a_jump_is_held_then_confirmed_by_a_later_update() {
+		new_test_ext().execute_with(|| {
+			end_block();
+			assert_eq!(PriceGuards::<Test>::get(BTC_PRICE).unwrap().accepted, usd(60_000));
+			// A 10% move is within the 20% bound: in force at once.
+			advance(3_000);
+			set_price(BTC_PRICE, 54_000);
+			assert_eq!(index(), usd(54_000));
+			end_block();
+			// 25% down in one update: held; the previous price stays in force.
+			advance(3_000);
+			set_price(BTC_PRICE, 40_500);
+			assert_eq!(index(), usd(54_000));
+			end_block();
+			assert!(events().contains(&Event::PriceJumpHeld {
+				key: BTC_PRICE,
+				accepted: usd(54_000),
+				jumped: usd(40_500)
+			}));
+			assert_eq!(
+				ClearingPallet::market_report(BTC_PERP).unwrap().held_jump,
+				Some(usd(40_500))
+			);
+			// A later update near the jump confirms it.
+			advance(3_000);
+			set_price(BTC_PRICE, 40_000);
+			assert_eq!(index(), usd(40_000));
+			end_block();
+			assert_eq!(PriceGuards::<Test>::get(BTC_PRICE).unwrap().held, None);
+			assert_eq!(ClearingPallet::market_report(BTC_PERP).unwrap().held_jump, None);
+		});
+	}
+
+	#[test]
+	fn a_held_jump_ends_after_the_hold_and_a_stale_hold_blocks_liquidation() {
+		new_test_ext().execute_with(|| {
+			open_one_btc();
+			end_block();
+			// A one-off print at 30,000 would liquidate Alice: it is held instead.
+			advance(3_000);
+			set_price(BTC_PRICE, 30_000);
+			end_block();
+			assert!(!ClearingPallet::cross_liquidatable(&ALICE));
+			// No newer observation comes; a minute later the price in force (60,000,
+			// observed at genesis) is stale: nobody is liquidated on either price.
+			advance(60_001);
+			assert!(!ClearingPallet::cross_liquidatable(&ALICE));
+			assert_noop!(liquidate(ALICE), Error::<Test>::StalePrice);
+			// Ten blocks after the jump the held observation stands, unconfirmed (and stale
+			// by now); the next fresh feed liquidates on it.
+			for _ in 0..9 {
+				end_block();
+			}
+			assert_eq!(index(), usd(30_000));
+			assert!(!ClearingPallet::cross_liquidatable(&ALICE));
+			set_price(BTC_PRICE, 30_000);
+			assert!(ClearingPallet::cross_liquidatable(&ALICE));
+		});
+	}
+
+	#[test]
+	fn the_breaker_is_a_bounded_risk_parameter() {
+		new_test_ext().execute_with(|| {
+			assert_noop!(
+				ClearingPallet::set_jump_breaker(
+					RuntimeOrigin::signed(ALICE),
+					Perbill::from_percent(5),
+					3
+				),
+				DispatchError::BadOrigin
+			);
+			assert_noop!(
+				ClearingPallet::set_jump_breaker(
+					RuntimeOrigin::root(),
+					Perbill::from_percent(5),
+					0
+				),
+				Error::<Test>::InvalidJumpBreaker
+			);
+			assert_ok!(ClearingPallet::set_jump_breaker(RuntimeOrigin::root(), Perbill::zero(), 0));
+			end_block();
+			set_price(BTC_PRICE, 1);
+			assert_eq!(index(), usd(1));
+		});
+	}
+}

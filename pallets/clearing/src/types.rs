@@ -264,8 +264,14 @@ pub struct MarketReport<OracleKey> {
 	pub open_interest: u128,
 	/// Cumulative funding index.
 	pub funding_index: FundingIndex,
-	/// Index price and its timestamp (ms), if any.
+	/// The oracle's latest index price and its timestamp (ms), if any (before the jump
+	/// breaker).
 	pub index_price: Option<(Price, u64)>,
+	/// Whether the index in force is fresh (younger than the maximum price age): when not,
+	/// nothing that adds risk trades and nobody is liquidated in this market.
+	pub index_fresh: bool,
+	/// A jump the breaker is holding, if any: the index in force is the previous price.
+	pub held_jump: Option<Price>,
 	/// Mark price, if the index is known.
 	pub mark_price: Option<Price>,
 	/// Last trade price.

@@ -57,6 +57,8 @@ pub trait WeightInfo {
 	fn set_liquidation_parameters() -> Weight;
 	fn liquidate(p: u32, ) -> Weight;
 	fn liquidate_isolated() -> Weight;
+	fn set_jump_breaker() -> Weight;
+	fn update_price_guard() -> Weight;
 }
 
 /// Weights for `pallet_clearing` using the runtime's database costs.
@@ -68,8 +70,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 11_617_000 picoseconds.
-		Weight::from_parts(18_748_000, 0)
+		// Minimum execution time: 9_574_000 picoseconds.
+		Weight::from_parts(10_105_000, 0)
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	/// Storage: `Clearing::Markets` (r:1 w:1)
@@ -82,8 +84,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `203`
 		//  Estimated: `3779`
-		// Minimum execution time: 28_413_000 picoseconds.
-		Weight::from_parts(32_479_000, 3779)
+		// Minimum execution time: 26_149_000 picoseconds.
+		Weight::from_parts(30_946_000, 3779)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -93,8 +95,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `336`
 		//  Estimated: `3779`
-		// Minimum execution time: 22_995_000 picoseconds.
-		Weight::from_parts(27_961_000, 3779)
+		// Minimum execution time: 22_273_000 picoseconds.
+		Weight::from_parts(24_958_000, 3779)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -104,8 +106,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 8_823_000 picoseconds.
-		Weight::from_parts(10_406_000, 0)
+		// Minimum execution time: 7_461_000 picoseconds.
+		Weight::from_parts(11_057_000, 0)
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	/// Storage: `Clearing::CollateralAssets` (r:1 w:0)
@@ -124,8 +126,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `951`
 		//  Estimated: `6208`
-		// Minimum execution time: 98_207_000 picoseconds.
-		Weight::from_parts(104_035_000, 6208)
+		// Minimum execution time: 92_478_000 picoseconds.
+		Weight::from_parts(106_329_000, 6208)
 			.saturating_add(T::DbWeight::get().reads(7_u64))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
 	}
@@ -160,10 +162,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `1785 + p * (365 ±0)`
 		//  Estimated: `6208 + p * (2789 ±0)`
-		// Minimum execution time: 114_020_000 picoseconds.
-		Weight::from_parts(124_588_946, 6208)
-			// Standard Error: 320_325
-			.saturating_add(Weight::from_parts(11_717_474, 0).saturating_mul(p.into()))
+		// Minimum execution time: 114_701_000 picoseconds.
+		Weight::from_parts(126_055_408, 6208)
+			// Standard Error: 128_419
+			.saturating_add(Weight::from_parts(9_251_077, 0).saturating_mul(p.into()))
 			.saturating_add(T::DbWeight::get().reads(13_u64))
 			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(p.into())))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
@@ -194,10 +196,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `652 + p * (366 ±0)`
 		//  Estimated: `5642 + p * (2789 ±0)`
-		// Minimum execution time: 28_763_000 picoseconds.
-		Weight::from_parts(20_848_826, 5642)
-			// Standard Error: 302_444
-			.saturating_add(Weight::from_parts(17_529_491, 0).saturating_mul(p.into()))
+		// Minimum execution time: 28_472_000 picoseconds.
+		Weight::from_parts(43_707_462, 5642)
+			// Standard Error: 88_317
+			.saturating_add(Weight::from_parts(12_389_175, 0).saturating_mul(p.into()))
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(p.into())))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
@@ -221,8 +223,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `1039`
 		//  Estimated: `5642`
-		// Minimum execution time: 42_894_000 picoseconds.
-		Weight::from_parts(44_196_000, 5642)
+		// Minimum execution time: 43_134_000 picoseconds.
+		Weight::from_parts(44_546_000, 5642)
 			.saturating_add(T::DbWeight::get().reads(7_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -251,109 +253,193 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `992 + p * (482 ±0)`
 		//  Estimated: `10294 + p * (2789 ±0)`
-		// Minimum execution time: 108_071_000 picoseconds.
-		Weight::from_parts(90_578_003, 10294)
-			// Standard Error: 358_706
-			.saturating_add(Weight::from_parts(21_170_066, 0).saturating_mul(p.into()))
+		// Minimum execution time: 105_237_000 picoseconds.
+		Weight::from_parts(86_153_742, 10294)
+			// Standard Error: 121_574
+			.saturating_add(Weight::from_parts(19_500_600, 0).saturating_mul(p.into()))
 			.saturating_add(T::DbWeight::get().reads(12_u64))
 			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(p.into())))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
 			.saturating_add(Weight::from_parts(0, 2789).saturating_mul(p.into()))
 	}
-	// Provisional until `scripts/benchmark/run.sh pallet_clearing` measures them: a
-	// settlement's cost per position closed, plus the account's margin checks.
+	/// Storage: `Clearing::Markets` (r:17 w:0)
+	/// Proof: `Clearing::Markets` (`max_values`: None, `max_size`: Some(314), added: 2789, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::LiquidationPenalty` (r:0 w:1)
+	/// Proof: `Clearing::LiquidationPenalty` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::LiquidationBuffer` (r:0 w:1)
+	/// Proof: `Clearing::LiquidationBuffer` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	fn set_liquidation_parameters() -> Weight {
-		Weight::from_parts(30_000_000, 0)
-			.saturating_add(T::DbWeight::get().reads(3_u64))
+		// Proof Size summary in bytes:
+		//  Measured:  `2947`
+		//  Estimated: `48403`
+		// Minimum execution time: 72_218_000 picoseconds.
+		Weight::from_parts(74_401_000, 48403)
+			.saturating_add(T::DbWeight::get().reads(17_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
+	/// Storage: `Clearing::CollateralBalances` (r:2 w:2)
+	/// Proof: `Clearing::CollateralBalances` (`max_values`: None, `max_size`: Some(209), added: 2684, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::CollateralAssets` (r:1 w:0)
+	/// Proof: `Clearing::CollateralAssets` (`max_values`: None, `max_size`: Some(48), added: 2523, mode: `MaxEncodedLen`)
+	/// Storage: `Oracle::Values` (r:1 w:0)
+	/// Proof: `Oracle::Values` (`max_values`: None, `max_size`: Some(34), added: 2509, mode: `MaxEncodedLen`)
+	/// Storage: `Timestamp::Now` (r:1 w:0)
+	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::MaxPriceAge` (r:1 w:0)
+	/// Proof: `Clearing::MaxPriceAge` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::Positions` (r:2 w:2)
+	/// Proof: `Clearing::Positions` (`max_values`: None, `max_size`: Some(2177), added: 4652, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::Markets` (r:16 w:0)
+	/// Proof: `Clearing::Markets` (`max_values`: None, `max_size`: Some(314), added: 2789, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::MarketStates` (r:16 w:16)
+	/// Proof: `Clearing::MarketStates` (`max_values`: None, `max_size`: Some(103), added: 2578, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::SettlementBalances` (r:2 w:2)
+	/// Proof: `Clearing::SettlementBalances` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::LiabilityFactor` (r:1 w:0)
+	/// Proof: `Clearing::LiabilityFactor` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::LastLiquidation` (r:1 w:1)
+	/// Proof: `Clearing::LastLiquidation` (`max_values`: None, `max_size`: Some(65), added: 2540, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::LiquidationPenalty` (r:1 w:0)
+	/// Proof: `Clearing::LiquidationPenalty` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::LiquidationBuffer` (r:1 w:0)
+	/// Proof: `Clearing::LiquidationBuffer` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// The range of component `p` is `[1, 16]`.
 	fn liquidate(p: u32, ) -> Weight {
-		Weight::from_parts(200_000_000, 12000)
-			.saturating_add(Weight::from_parts(150_000_000, 3000).saturating_mul(p.into()))
-			.saturating_add(T::DbWeight::get().reads(20_u64))
-			.saturating_add(T::DbWeight::get().reads((6_u64).saturating_mul(p.into())))
-			.saturating_add(T::DbWeight::get().writes(8_u64))
-			.saturating_add(T::DbWeight::get().writes((4_u64).saturating_mul(p.into())))
+		// Proof Size summary in bytes:
+		//  Measured:  `923 + p * (365 ±0)`
+		//  Estimated: `10294 + p * (2789 ±0)`
+		// Minimum execution time: 137_124_000 picoseconds.
+		Weight::from_parts(139_948_000, 10294)
+			// Standard Error: 703_761
+			.saturating_add(Weight::from_parts(90_658_512, 0).saturating_mul(p.into()))
+			.saturating_add(T::DbWeight::get().reads(14_u64))
+			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(p.into())))
+			.saturating_add(T::DbWeight::get().writes(7_u64))
+			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(p.into())))
+			.saturating_add(Weight::from_parts(0, 2789).saturating_mul(p.into()))
 	}
+	/// Storage: `Clearing::Markets` (r:1 w:0)
+	/// Proof: `Clearing::Markets` (`max_values`: None, `max_size`: Some(314), added: 2789, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::Positions` (r:2 w:2)
+	/// Proof: `Clearing::Positions` (`max_values`: None, `max_size`: Some(2177), added: 4652, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::MarketStates` (r:1 w:1)
+	/// Proof: `Clearing::MarketStates` (`max_values`: None, `max_size`: Some(103), added: 2578, mode: `MaxEncodedLen`)
+	/// Storage: `Oracle::Values` (r:1 w:0)
+	/// Proof: `Oracle::Values` (`max_values`: None, `max_size`: Some(34), added: 2509, mode: `MaxEncodedLen`)
+	/// Storage: `Timestamp::Now` (r:1 w:0)
+	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::MaxPriceAge` (r:1 w:0)
+	/// Proof: `Clearing::MaxPriceAge` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::LastLiquidation` (r:1 w:1)
+	/// Proof: `Clearing::LastLiquidation` (`max_values`: None, `max_size`: Some(65), added: 2540, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::LiquidationPenalty` (r:1 w:0)
+	/// Proof: `Clearing::LiquidationPenalty` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::LiquidationBuffer` (r:1 w:0)
+	/// Proof: `Clearing::LiquidationBuffer` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::SettlementBalances` (r:1 w:1)
+	/// Proof: `Clearing::SettlementBalances` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	fn liquidate_isolated() -> Weight {
-		Weight::from_parts(250_000_000, 12000)
-			.saturating_add(T::DbWeight::get().reads(20_u64))
-			.saturating_add(T::DbWeight::get().writes(10_u64))
+		// Proof Size summary in bytes:
+		//  Measured:  `1057`
+		//  Estimated: `10294`
+		// Minimum execution time: 84_125_000 picoseconds.
+		Weight::from_parts(86_329_000, 10294)
+			.saturating_add(T::DbWeight::get().reads(11_u64))
+			.saturating_add(T::DbWeight::get().writes(5_u64))
+	}
+	// Provisional until `scripts/benchmark/run.sh pallet_clearing` measures them.
+	fn set_jump_breaker() -> Weight {
+		Weight::from_parts(20_000_000, 0)
+			.saturating_add(T::DbWeight::get().writes(1_u64))
+	}
+	fn update_price_guard() -> Weight {
+		Weight::from_parts(40_000_000, 0)
+			.saturating_add(T::DbWeight::get().reads(4_u64))
+			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
 }
 
 /// The same figures with ParityDb database costs, for tests and mocks.
 impl WeightInfo for () {
 	fn register_collateral() -> Weight {
-		Weight::from_parts(18_748_000, 0)
+		Weight::from_parts(10_105_000, 0)
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn register_market() -> Weight {
-		Weight::from_parts(32_479_000, 3779)
+		Weight::from_parts(30_946_000, 3779)
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
 	fn set_market_status() -> Weight {
-		Weight::from_parts(27_961_000, 3779)
+		Weight::from_parts(24_958_000, 3779)
 			.saturating_add(ParityDbWeight::get().reads(1_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn set_max_price_age() -> Weight {
-		Weight::from_parts(10_406_000, 0)
+		Weight::from_parts(11_057_000, 0)
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn deposit() -> Weight {
-		Weight::from_parts(104_035_000, 6208)
+		Weight::from_parts(106_329_000, 6208)
 			.saturating_add(ParityDbWeight::get().reads(7_u64))
 			.saturating_add(ParityDbWeight::get().writes(6_u64))
 	}
 	fn withdraw(p: u32, ) -> Weight {
-		Weight::from_parts(124_588_946, 6208)
-			.saturating_add(Weight::from_parts(11_717_474, 0).saturating_mul(p.into()))
+		Weight::from_parts(126_055_408, 6208)
+			.saturating_add(Weight::from_parts(9_251_077, 0).saturating_mul(p.into()))
 			.saturating_add(ParityDbWeight::get().reads(13_u64))
 			.saturating_add(ParityDbWeight::get().reads((2_u64).saturating_mul(p.into())))
 			.saturating_add(ParityDbWeight::get().writes(5_u64))
 			.saturating_add(Weight::from_parts(0, 2789).saturating_mul(p.into()))
 	}
 	fn add_isolated_margin(p: u32, ) -> Weight {
-		Weight::from_parts(20_848_826, 5642)
-			.saturating_add(Weight::from_parts(17_529_491, 0).saturating_mul(p.into()))
+		Weight::from_parts(43_707_462, 5642)
+			.saturating_add(Weight::from_parts(12_389_175, 0).saturating_mul(p.into()))
 			.saturating_add(ParityDbWeight::get().reads(6_u64))
 			.saturating_add(ParityDbWeight::get().reads((2_u64).saturating_mul(p.into())))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 			.saturating_add(Weight::from_parts(0, 2789).saturating_mul(p.into()))
 	}
 	fn remove_isolated_margin() -> Weight {
-		Weight::from_parts(44_196_000, 5642)
+		Weight::from_parts(44_546_000, 5642)
 			.saturating_add(ParityDbWeight::get().reads(7_u64))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
 	fn settle_trade(p: u32, ) -> Weight {
-		Weight::from_parts(90_578_003, 10294)
-			.saturating_add(Weight::from_parts(21_170_066, 0).saturating_mul(p.into()))
+		Weight::from_parts(86_153_742, 10294)
+			.saturating_add(Weight::from_parts(19_500_600, 0).saturating_mul(p.into()))
 			.saturating_add(ParityDbWeight::get().reads(12_u64))
 			.saturating_add(ParityDbWeight::get().reads((2_u64).saturating_mul(p.into())))
 			.saturating_add(ParityDbWeight::get().writes(6_u64))
 			.saturating_add(Weight::from_parts(0, 2789).saturating_mul(p.into()))
 	}
-	// Provisional until `scripts/benchmark/run.sh pallet_clearing` measures them: a
-	// settlement's cost per position closed, plus the account's margin checks.
 	fn set_liquidation_parameters() -> Weight {
-		Weight::from_parts(30_000_000, 0)
-			.saturating_add(ParityDbWeight::get().reads(3_u64))
+		Weight::from_parts(74_401_000, 48403)
+			.saturating_add(ParityDbWeight::get().reads(17_u64))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
 	fn liquidate(p: u32, ) -> Weight {
-		Weight::from_parts(200_000_000, 12000)
-			.saturating_add(Weight::from_parts(150_000_000, 3000).saturating_mul(p.into()))
-			.saturating_add(ParityDbWeight::get().reads(20_u64))
-			.saturating_add(ParityDbWeight::get().reads((6_u64).saturating_mul(p.into())))
-			.saturating_add(ParityDbWeight::get().writes(8_u64))
-			.saturating_add(ParityDbWeight::get().writes((4_u64).saturating_mul(p.into())))
+		Weight::from_parts(139_948_000, 10294)
+			.saturating_add(Weight::from_parts(90_658_512, 0).saturating_mul(p.into()))
+			.saturating_add(ParityDbWeight::get().reads(14_u64))
+			.saturating_add(ParityDbWeight::get().reads((2_u64).saturating_mul(p.into())))
+			.saturating_add(ParityDbWeight::get().writes(7_u64))
+			.saturating_add(ParityDbWeight::get().writes((1_u64).saturating_mul(p.into())))
+			.saturating_add(Weight::from_parts(0, 2789).saturating_mul(p.into()))
 	}
 	fn liquidate_isolated() -> Weight {
-		Weight::from_parts(250_000_000, 12000)
-			.saturating_add(ParityDbWeight::get().reads(20_u64))
-			.saturating_add(ParityDbWeight::get().writes(10_u64))
+		Weight::from_parts(86_329_000, 10294)
+			.saturating_add(ParityDbWeight::get().reads(11_u64))
+			.saturating_add(ParityDbWeight::get().writes(5_u64))
+	}
+	// Provisional until `scripts/benchmark/run.sh pallet_clearing` measures them.
+	fn set_jump_breaker() -> Weight {
+		Weight::from_parts(20_000_000, 0)
+			.saturating_add(ParityDbWeight::get().writes(1_u64))
+	}
+	fn update_price_guard() -> Weight {
+		Weight::from_parts(40_000_000, 0)
+			.saturating_add(ParityDbWeight::get().reads(4_u64))
+			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
 }

@@ -14,6 +14,7 @@
 //!   liquidation prices.
 //! - [`orders`]: the initial margin an account's resting orders need.
 //! - [`liquidation`]: the fewest lots a partial liquidation closes to restore health.
+//! - [`price_guard`]: the jump breaker that holds an oracle price moving too far at once.
 //!
 //! ## Units
 //! - Token amounts are unsigned integers in the token's smallest units ([`Balance`]).
@@ -43,6 +44,7 @@ pub mod liquidation;
 pub mod margin;
 pub mod orders;
 pub mod perpetual;
+pub mod price_guard;
 pub mod types;
 
 pub use collateral::{
@@ -62,6 +64,7 @@ pub use perpetual::{
 	apply_trade, funding_index_increment, funding_owed, funding_rate, mark_value, notional,
 	settle_funding, trade_fee, trade_value, unrealized_pnl, Position, TradeOutcome,
 };
+pub use price_guard::{guard_price, GuardedPrice, HeldJump, JumpBreaker};
 pub use types::{
 	Balance, FundingIndex, Price, QuoteAmount, RiskError, SignedRounding, SizeUnits, UnitScale,
 };
