@@ -26,6 +26,8 @@ pub trait BenchmarkHelper<AccountId, AssetId, OracleKey> {
 	fn fund(asset: AssetId, who: &AccountId, amount: u128);
 	/// Makes `key`'s price `price`, observed now.
 	fn set_price(key: OracleKey, price: Price);
+	/// Sets the clock (ms since the Unix epoch).
+	fn set_now(ms: u64);
 }
 
 const USDC_UNIT: u128 = 1_000_000;
@@ -266,6 +268,7 @@ mod benchmarks {
 	#[benchmark]
 	fn update_price_guard() {
 		let key = T::BenchmarkHelper::market_oracle_key();
+		T::BenchmarkHelper::set_now(1_700_000_000_000);
 		T::BenchmarkHelper::set_price(key, usd(30_000));
 		GuardedKeys::<T>::kill();
 		assert!(Pallet::<T>::guard_key(key).is_ok());
@@ -279,6 +282,37 @@ mod benchmarks {
 			Pallet::<T>::update_price_guards();
 		}
 		assert!(PriceGuards::<T>::get(key).is_some_and(|guard| guard.held.is_some()));
+	}
+
+	/// Auto-deleveraging that needs all `n` listed counterparties: the fund is long `n` x
+	/// 0.1 BTC from them at 60,000 on too little margin, and BTC falls to 50,000.
+	#[benchmark]
+	fn auto_deleverage(n: Linear<1, { crate::deleverage::MAX_ADL_COUNTERPARTIES }>) {
+		setup::<T>(1);
+		let settlement = T::SettlementAsset::get();
+		let fund = T::InsuranceAccount::get();
+		T::BenchmarkHelper::fund(settlement, &fund, 1_000 * USDC_UNIT * n as u128);
+		assert!(Pallet::<T>::deposit(
+			RawOrigin::Signed(fund.clone()).into(),
+			settlement,
+			400 * USDC_UNIT * n as u128
+		)
+		.is_ok());
+		let mut counterparties = alloc::vec::Vec::new();
+		for i in 0..n {
+			// More collateral each: less leverage, a lower rank.
+			let who = trader::<T>("short", i, 10_000 + 1_000 * i as u128);
+			assert!(Pallet::<T>::settle_trade(&who, &fund, 0, 10_000_000, usd(60_000)).is_ok());
+			counterparties.push(who);
+		}
+		T::BenchmarkHelper::set_price(T::BenchmarkHelper::market_oracle_key(), usd(50_000));
+		let (_, key) = T::BenchmarkHelper::collateral_asset();
+		T::BenchmarkHelper::set_price(key, usd(50_000));
+		let counterparties = BoundedVec::truncate_from(counterparties);
+		assert!(Pallet::<T>::deleverage_applies(0, &counterparties));
+		#[extrinsic_call]
+		_(RawOrigin::None, 0, counterparties);
+		assert_eq!(Pallet::<T>::insurance_deficit(), 0);
 	}
 
 	/// Setting the liquidation parameters checks the penalty against every market.

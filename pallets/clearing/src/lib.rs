@@ -27,6 +27,12 @@
 //!   Withdrawals, new orders and risk-increasing trades all see it; maintenance does not.
 //! - **Margin.** All figures come from the `risk-engine` crate, the same functions the runtime
 //!   API reports with.
+//! - **Liquidation.** Accounts below maintenance are liquidated partially, into the insurance
+//!   fund, by unsigned transactions that validators' off-chain workers submit (see
+//!   [`liquidation`] for the rule and [`offchain`] for the worker).
+//! - **Oracle guards.** Prices older than [`MaxPriceAge`] are stale; the jump breaker
+//!   ([`JumpBreakerParams`], [`risk_engine::price_guard`]) holds a price that moves too far in
+//!   one update until a later update confirms it or the hold ends.
 //!
 //! ### Terminology
 //! - *Index price*: the oracle price of the underlying. *Mark price*: the median of the
@@ -42,9 +48,10 @@
 //!
 //! ## Interface
 //! ### Dispatchable functions
-//! - `register_collateral`, `register_market`, `set_market_status`, `set_max_price_age`
-//!   (risk origin);
-//! - `deposit`, `withdraw`, `add_isolated_margin`, `remove_isolated_margin` (traders).
+//! - `register_collateral`, `register_market`, `set_market_status`, `set_max_price_age`,
+//!   `set_liquidation_parameters`, `set_jump_breaker` (risk origin);
+//! - `deposit`, `withdraw`, `add_isolated_margin`, `remove_isolated_margin` (traders);
+//! - `liquidate`, `liquidate_isolated` (unsigned, from the off-chain worker).
 //!
 //! ### Other pallets
 //! - [`Clearing`] for venues; [`PriceProvider`] is what this pallet needs from an oracle.
@@ -62,7 +69,8 @@ extern crate alloc;
 
 #[cfg(feature = "runtime-benchmarks")]
 pub mod benchmarking;
-mod liquidation;
+pub mod deleverage;
+pub mod liquidation;
 mod margin;
 #[cfg(test)]
 mod mock;
@@ -430,6 +438,9 @@ pub mod pallet {
 		/// An oracle price moved more than the jump breaker's bound and is held; the price
 		/// in force stays `accepted` until a later update confirms the jump or the hold ends.
 		PriceJumpHeld { key: T::OracleKey, accepted: Price, jumped: Price },
+		/// Auto-deleveraging reduced `who`'s position against the insurance fund at the
+		/// bankruptcy `price`: `reduced_size` from the account's side.
+		AutoDeleveraged { who: T::AccountId, market: MarketId, reduced_size: i128, price: Price },
 		/// The liquidation penalty and buffer changed.
 		LiquidationParametersChanged {
 			penalty: sp_arithmetic::Perbill,
@@ -510,6 +521,9 @@ pub mod pallet {
 		AlreadyLiquidatedThisBlock,
 		/// The liquidation penalty must be below every market's lowest maintenance fraction.
 		InvalidLiquidationParameters,
+		/// The insurance fund has no deficit or no position in the market, or the listed
+		/// counterparties do not hold opposite positions in ranking order.
+		NothingToDeleverage,
 		/// The jump breaker holds at least one block when it is on, and its bound is at most
 		/// 100%.
 		InvalidJumpBreaker,
@@ -569,6 +583,10 @@ pub mod pallet {
 					Self::isolated_liquidatable(who, *market)
 						&& !Self::liquidated_this_block(who, Some(*market)),
 					(who.clone(), Some(*market)),
+				),
+				Call::auto_deleverage { market, counterparties } => (
+					Self::deleverage_applies(*market, counterparties),
+					(T::InsuranceAccount::get(), Some(*market)),
 				),
 				_ => return InvalidTransaction::Call.into(),
 			};
@@ -745,6 +763,24 @@ pub mod pallet {
 		) -> DispatchResult {
 			ensure_none(origin)?;
 			Self::do_liquidate_isolated(&who, market)
+		}
+
+		/// Reduces opposite positions against the insurance fund at the bankruptcy price until
+		/// the fund's deficit is absorbed (see [`crate::deleverage`]). `counterparties` are in
+		/// ranking order (unrealized PnL x leverage, highest first). Unsigned: submitted by
+		/// validators' off-chain workers when the fund's equity is negative.
+		#[pallet::call_index(12)]
+		#[pallet::weight(T::WeightInfo::auto_deleverage(counterparties.len() as u32))]
+		pub fn auto_deleverage(
+			origin: OriginFor<T>,
+			market: MarketId,
+			counterparties: BoundedVec<
+				T::AccountId,
+				ConstU32<{ deleverage::MAX_ADL_COUNTERPARTIES }>,
+			>,
+		) -> DispatchResult {
+			ensure_none(origin)?;
+			Self::do_auto_deleverage(market, &counterparties)
 		}
 
 		/// Moves `amount` of `asset` from the caller into their collateral pool.

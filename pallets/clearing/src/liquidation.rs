@@ -13,7 +13,9 @@
 //! 4. When every cross position is closed and the account is still below maintenance, its
 //!    other collateral is taken over by the insurance fund at its market value
 //!    ([`Event::CollateralSeized`]), and a settlement debt left after that is bad debt:
-//!    the insurance fund pays it as far as its own balance goes ([`Event::BadDebtCovered`]).
+//!    the insurance fund pays it ([`Event::BadDebtCovered`]); what its balance could not
+//!    cover leaves it in deficit, and auto-deleveraging ([`crate::deleverage`]) takes that
+//!    from the most profitable, most leveraged opposite positions.
 //!
 //! An isolated position is liquidated the same way against its own margin
 //! ([`Pallet::liquidate_isolated`]); its bad debt is covered from the fund likewise.
@@ -251,8 +253,10 @@ impl<T: Config> Pallet<T> {
 		Ok(())
 	}
 
-	/// Pays up to `debt` from the insurance fund's settlement balance (never below zero) and
-	/// returns what it paid; the caller credits it where the debt is.
+	/// Pays `debt` from the insurance fund's settlement balance and returns it; the caller
+	/// credits it where the debt is. The part beyond the fund's balance (`uncovered` in the
+	/// event) leaves the fund in deficit, which auto-deleveraging recovers
+	/// ([`crate::deleverage`]).
 	fn cover_bad_debt(
 		debt: u128,
 		who: &T::AccountId,
@@ -260,16 +264,15 @@ impl<T: Config> Pallet<T> {
 	) -> Result<i128, DispatchError> {
 		let insurance = T::InsuranceAccount::get();
 		let available = SettlementBalances::<T>::get(&insurance).max(0).unsigned_abs();
-		let paid = debt.min(available);
-		let paid_signed = i128::try_from(paid).map_err(|_| Error::<T>::Overflow)?;
-		Self::add_to_settlement_balance(&insurance, -paid_signed)?;
+		let paid = i128::try_from(debt).map_err(|_| Error::<T>::Overflow)?;
+		Self::add_to_settlement_balance(&insurance, -paid)?;
 		Self::deposit_event(Event::BadDebtCovered {
 			who: who.clone(),
 			market,
-			paid,
-			uncovered: debt - paid,
+			paid: debt,
+			uncovered: debt.saturating_sub(available),
 		});
-		Ok(paid_signed)
+		Ok(paid)
 	}
 
 	/// Adds `delta` to the margin of `who`'s isolated position in `market`.
@@ -324,12 +327,9 @@ impl<T: Config> Pallet<T> {
 		page
 	}
 
-	/// The insurance fund's balance, collateral, positions and equity.
+	/// The insurance fund's balance, collateral, positions and net value.
 	pub fn insurance_fund() -> InsuranceFundReport<T::AccountId, T::AssetId> {
 		let account = T::InsuranceAccount::get();
-		let equity = Self::cross_figures(&account)
-			.map(|figures| figures.margin.equity_maintenance)
-			.unwrap_or(0);
 		InsuranceFundReport {
 			settlement_balance: SettlementBalances::<T>::get(&account),
 			collateral: CollateralBalances::<T>::get(&account).into_iter().collect(),
@@ -337,9 +337,20 @@ impl<T: Config> Pallet<T> {
 				.into_iter()
 				.map(|(market, record)| (market, record.position.size))
 				.collect(),
-			equity,
+			net_value: Self::net_value(&account),
 			account,
 		}
+	}
+
+	/// What `who` would hold after closing everything at the mark and selling its collateral
+	/// at the oracle price: settlement balance, collateral at market value (no haircut, no
+	/// debt weighting), unrealized PnL less funding owed. Unpriced items count as zero.
+	pub fn net_value(who: &T::AccountId) -> i128 {
+		let Ok(report) = Self::account_report(who) else { return 0 };
+		let collateral: i128 = report.collateral.iter().map(|line| line.value.unwrap_or(0)).sum();
+		let positions: i128 =
+			report.positions.iter().map(|p| p.unrealized_pnl.saturating_sub(p.funding_owed)).sum();
+		collateral.saturating_add(positions)
 	}
 
 	/// Each position of `who` with the mark price at which it (isolated) or the account

@@ -198,6 +198,9 @@ impl crate::benchmarking::BenchmarkHelper<u64, u32, u32> for TestBenchmarkHelper
 	fn set_price(key: u32, price: Price) {
 		set_price_at(key, price, now());
 	}
+	fn set_now(ms: u64) {
+		NOW.with(|n| *n.borrow_mut() = ms);
+	}
 }
 
 /// USDC: the settlement asset, at par.

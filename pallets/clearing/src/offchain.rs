@@ -12,6 +12,12 @@
 //!   once every `accounts / MaxAccountsScannedPerBlock` blocks.
 //! - **One run at a time.** A `StorageLock` keeps two workers (for two quickly imported
 //!   blocks) from scanning the same slice at once; the second skips its turn.
+//! - **Auto-deleveraging.** When the insurance fund's equity is negative, the worker ranks
+//!   every account holding a position opposite the fund's, in each market where the fund
+//!   holds one, by [`Pallet::deleverage_score`] and submits an unsigned
+//!   [`auto_deleverage`](crate::Pallet::auto_deleverage) with the top
+//!   [`MAX_ADL_COUNTERPARTIES`](crate::deleverage::MAX_ADL_COUNTERPARTIES). Ranking reads
+//!   every account with positions, off chain; it happens only while the fund is in deficit.
 //! - **Fork-safe.** The cursor is only a position in the scan; every decision is re-made on
 //!   chain, so a cursor written on an abandoned fork costs at most a skipped slice.
 
@@ -44,6 +50,8 @@ pub struct ScanReport<AccountId> {
 	pub isolated: Vec<(AccountId, MarketId)>,
 	/// Whether the scan reached the last account and starts over next time.
 	pub wrapped: bool,
+	/// Markets an auto-deleveraging was submitted for.
+	pub deleveraged: Vec<MarketId>,
 }
 
 impl<T: Config> Pallet<T> {
@@ -63,8 +71,13 @@ impl<T: Config> Pallet<T> {
 			None => Positions::<T>::iter(),
 		};
 		let limit = T::MaxAccountsScannedPerBlock::get();
-		let mut report =
-			ScanReport { scanned: 0, cross: Vec::new(), isolated: Vec::new(), wrapped: false };
+		let mut report = ScanReport {
+			scanned: 0,
+			cross: Vec::new(),
+			isolated: Vec::new(),
+			wrapped: false,
+			deleveraged: Vec::new(),
+		};
 		let mut last_key = None;
 		while report.scanned < limit {
 			let Some((who, positions)) = accounts.next() else {
@@ -86,6 +99,7 @@ impl<T: Config> Pallet<T> {
 				}
 			}
 		}
+		report.deleveraged = Self::submit_deleveraging();
 		match (report.wrapped, last_key) {
 			(false, Some(key)) => cursor_ref.set(&key),
 			_ => {
@@ -94,6 +108,44 @@ impl<T: Config> Pallet<T> {
 			},
 		}
 		Some(report)
+	}
+
+	/// When the insurance fund is in deficit, submits one auto-deleveraging per market where
+	/// it holds a position, with the top-ranked opposite accounts; returns those markets.
+	fn submit_deleveraging() -> Vec<MarketId> {
+		if Self::insurance_deficit() == 0 {
+			return Vec::new();
+		}
+		let fund = T::InsuranceAccount::get();
+		let mut submitted = Vec::new();
+		for (market, record) in Positions::<T>::get(&fund) {
+			let fund_long = record.position.size > 0;
+			if record.position.size == 0 {
+				continue;
+			}
+			let mut ranked: Vec<(sp_arithmetic::FixedI128, T::AccountId)> = Positions::<T>::iter()
+				.filter(|(who, positions)| {
+					who != &fund
+						&& positions.get(&market).is_some_and(|r| {
+							r.position.size != 0 && (r.position.size > 0) != fund_long
+						})
+				})
+				.filter_map(|(who, _)| Some((Self::deleverage_score(&who, market)?, who)))
+				.collect();
+			ranked.sort_by(|a, b| b.0.cmp(&a.0));
+			let top: Vec<T::AccountId> = ranked
+				.into_iter()
+				.take(crate::deleverage::MAX_ADL_COUNTERPARTIES as usize)
+				.map(|(_, who)| who)
+				.collect();
+			let counterparties = frame_support::BoundedVec::truncate_from(top);
+			if Self::deleverage_applies(market, &counterparties)
+				&& Self::submit(Call::auto_deleverage { market, counterparties })
+			{
+				submitted.push(market);
+			}
+		}
+		submitted
 	}
 
 	/// Submits `call` as an unsigned transaction; whether the pool took it.

@@ -871,6 +871,10 @@ mod conservation {
 		},
 		/// A new block (one liquidation per account per block).
 		NextBlock,
+		/// Auto-deleveraging against one account.
+		AutoDeleverage {
+			who: usize,
+		},
 	}
 
 	fn op() -> impl Strategy<Value = Op> {
@@ -907,6 +911,7 @@ mod conservation {
 			(0usize..3).prop_map(|who| Op::Liquidate { who }),
 			(0usize..3).prop_map(|who| Op::LiquidateIsolated { who }),
 			Just(Op::NextBlock),
+			(0usize..3).prop_map(|who| Op::AutoDeleverage { who }),
 		]
 	}
 
@@ -997,6 +1002,76 @@ mod conservation {
 				System::set_block_number(System::block_number() + 1);
 				Ok(())
 			},
+			Op::AutoDeleverage { who } => RuntimeCall::Clearing(Call::auto_deleverage {
+				market: BTC_PERP,
+				counterparties: frame_support::BoundedVec::truncate_from(vec![TRADERS[who]]),
+			})
+			.dispatch(RuntimeOrigin::none())
+			.map(|_| ())
+			.map_err(|e| e.error),
+		}
+	}
+
+	proptest! {
+		#![proptest_config(ProptestConfig { cases: 200, ..ProptestConfig::default() })]
+
+		/// A leveraged long crashes: it is liquidated (partially, in full, or through the
+		/// bad-debt path), and when the fund ends in deficit the shorts are auto-deleveraged in
+		/// ranking order. Through all of it no token unit moves in or out of the pallet, the
+		/// pallet still holds what it owes (to the funding-rounding bound), and after
+		/// deleveraging the fund is whole.
+		#[test]
+		fn liquidation_and_deleveraging_keep_every_unit(
+			alice_usdc in 500u128..5_000,
+			alice_btc in 0u128..20_000_000,
+			bob_usdc in 3_000u128..100_000,
+			charlie_usdc in 3_000u128..100_000,
+			from_bob in 1i128..60,
+			from_charlie in 1i128..60,
+			crash in 30_000u128..58_000,
+		) {
+			new_test_ext().execute_with(|| {
+				deposit(ALICE, USDC, alice_usdc * ONE_USDC);
+				if alice_btc > 0 {
+					deposit(ALICE, BTC, alice_btc);
+				}
+				deposit(BOB, USDC, bob_usdc * ONE_USDC);
+				deposit(CHARLIE, USDC, charlie_usdc * ONE_USDC);
+				let usdc_total = token_total(USDC);
+				let btc_total = token_total(BTC);
+				let lot = 100_000i128; // 0.001 BTC
+				let _ = settle(&BOB, &ALICE, BTC_PERP, from_bob * lot, usd(60_000));
+				let _ = settle(&CHARLIE, &ALICE, BTC_PERP, from_charlie * lot, usd(60_000));
+				set_price(BTC_PRICE, crash);
+				let check = |step: &str| -> Result<(), TestCaseError> {
+					prop_assert_eq!(token_total(USDC), usdc_total);
+					prop_assert_eq!(token_total(BTC), btc_total);
+					let held = <Assets as Inspect<u64>>::balance(USDC, &ClearingPallet::account_id()) as i128;
+					let (claims, open_positions) = settlement_claims();
+					let surplus = held - claims;
+					prop_assert!(surplus >= 0 && surplus <= open_positions + 2, "surplus {} after {}", surplus, step);
+					let booked_btc: u128 = [ALICE, BOB, CHARLIE, INSURANCE].iter().map(|who| CollateralBalances::<Test>::get(who).get(&BTC).copied().unwrap_or(0)).sum();
+					prop_assert_eq!(<Assets as Inspect<u64>>::balance(BTC, &ClearingPallet::account_id()), booked_btc);
+					Ok(())
+				};
+				if liquidate(ALICE).is_ok() {
+					check("the liquidation")?;
+				}
+				if ClearingPallet::insurance_deficit() > 0 {
+					let mut shorts: Vec<u64> = [BOB, CHARLIE]
+						.into_iter()
+						.filter(|who| position(*who).is_some_and(|r| r.position.size < 0))
+						.collect();
+					shorts.sort_by_key(|who| core::cmp::Reverse(ClearingPallet::deleverage_score(who, BTC_PERP).unwrap()));
+					let listed = frame_support::BoundedVec::truncate_from(shorts);
+					prop_assert!(ClearingPallet::auto_deleverage(RuntimeOrigin::none(), BTC_PERP, listed).is_ok());
+					check("auto-deleveraging")?;
+					// Whole again, or out of opposite positions to take it from.
+					let fund_position = position(INSURANCE).map_or(0, |r| r.position.size);
+					prop_assert!(ClearingPallet::insurance_deficit() == 0 || fund_position == 0);
+				}
+				Ok(())
+			})?;
 		}
 	}
 
@@ -1400,8 +1475,8 @@ fn a_bankrupt_account_loses_its_collateral_and_the_fund_pays_the_bad_debt() {
 			amount: ONE_BTC / 10,
 			value: 5_000 * ONE_USDC as i128,
 		}));
-		// Debt: 970 - 9,500 - 505 (penalty) + 5,000 = -4,035; the fund's settlement balance
-		// was 500 + 505 - 5,000 (it paid for the BTC): nothing to pay with.
+		// Debt: 970 - 9,500 - 505 (penalty) + 5,000 = -4,035. The fund pays it all, though
+		// its balance (500 + 505 - 5,000 paid for the BTC) could cover none of it.
 		let covered = events()
 			.iter()
 			.find_map(|e| match e {
@@ -1411,8 +1486,93 @@ fn a_bankrupt_account_loses_its_collateral_and_the_fund_pays_the_bad_debt() {
 				_ => None,
 			})
 			.expect("the bad-debt step");
-		assert_eq!(covered, (0, 4_035 * ONE_USDC));
-		assert_eq!(SettlementBalances::<Test>::get(ALICE), -(4_035 * ONE_USDC as i128));
+		assert_eq!(covered, (4_035 * ONE_USDC, 4_035 * ONE_USDC));
+		assert_eq!(SettlementBalances::<Test>::get(ALICE), 0);
+		// The fund: -3,995 - 4,035 in cash, 0.1 BTC worth 5,000, long 1 BTC at the mark.
+		assert_eq!(SettlementBalances::<Test>::get(INSURANCE), -(8_030 * ONE_USDC as i128));
+		assert_eq!(ClearingPallet::insurance_fund().net_value, -(3_030 * ONE_USDC as i128));
+		assert_eq!(ClearingPallet::insurance_deficit(), 3_030 * ONE_USDC);
+	});
+}
+
+#[test]
+fn auto_deleveraging_absorbs_the_funds_deficit_at_the_bankruptcy_price() {
+	new_test_ext().execute_with(|| {
+		// Alice is long 1 BTC: half from Bob (10,000 USDC, more leveraged), half from
+		// Charlie (50,000 USDC).
+		deposit(ALICE, USDC, 1_000 * ONE_USDC);
+		deposit(ALICE, BTC, ONE_BTC / 10);
+		deposit(BOB, USDC, 10_000 * ONE_USDC);
+		deposit(CHARLIE, USDC, 50_000 * ONE_USDC);
+		let half = ONE_BTC as i128 / 2;
+		assert_ok!(settle(&BOB, &ALICE, BTC_PERP, half, usd(60_000)));
+		assert_ok!(settle(&CHARLIE, &ALICE, BTC_PERP, half, usd(60_000)));
+		set_price(BTC_PRICE, 50_000);
+		assert_ok!(liquidate(ALICE));
+		// The fund: -4,495 - 4,035 in cash, 5,000 of BTC, long 1 BTC at the 50,500 mark.
+		assert_eq!(ClearingPallet::insurance_deficit(), 3_530 * ONE_USDC);
+		let bob_score = ClearingPallet::deleverage_score(&BOB, BTC_PERP).unwrap();
+		let charlie_score = ClearingPallet::deleverage_score(&CHARLIE, BTC_PERP).unwrap();
+		assert!(bob_score > charlie_score, "Bob is the more leveraged");
+		// Out of ranking order, or listing the fund's own side: refused.
+		let listed = |who: Vec<u64>| frame_support::BoundedVec::truncate_from(who);
+		assert_noop!(
+			ClearingPallet::auto_deleverage(
+				RuntimeOrigin::none(),
+				BTC_PERP,
+				listed(vec![CHARLIE, BOB])
+			),
+			Error::<Test>::NothingToDeleverage
+		);
+		assert!(validate(Call::auto_deleverage {
+			market: BTC_PERP,
+			counterparties: listed(vec![CHARLIE, BOB])
+		})
+		.is_err());
+		assert!(validate(Call::auto_deleverage {
+			market: BTC_PERP,
+			counterparties: listed(vec![BOB, CHARLIE])
+		})
+		.is_ok());
+		let cash_before: i128 = [ALICE, BOB, CHARLIE, FEES, INSURANCE]
+			.iter()
+			.map(SettlementBalances::<Test>::get)
+			.sum();
+		assert_ok!(ClearingPallet::auto_deleverage(
+			RuntimeOrigin::none(),
+			BTC_PERP,
+			listed(vec![BOB, CHARLIE])
+		));
+		// The deficit of 3,530 over the fund's 1 BTC: both shorts buy back at 54,030.
+		let reductions: Vec<(u64, i128, Price)> = events()
+			.iter()
+			.filter_map(|e| match e {
+				Event::AutoDeleveraged { who, reduced_size, price, .. } => {
+					Some((*who, *reduced_size, *price))
+				},
+				_ => None,
+			})
+			.collect();
+		assert_eq!(reductions, vec![(BOB, half, usd(54_030)), (CHARLIE, half, usd(54_030))]);
+		assert!(Positions::<Test>::get(INSURANCE).get(&BTC_PERP).is_none());
+		assert!(position(BOB).is_none() && position(CHARLIE).is_none());
+		assert_eq!(ClearingPallet::insurance_fund().net_value, 0);
+		assert_eq!(MarketStates::<Test>::get(BTC_PERP).open_interest, 0);
+		// Cash only moved: Bob and Charlie realized 60,000 - 54,280 a BTC instead of
+		// 60,000 - 50,500, the fund sold at 54,280 what it took at 50,500.
+		let cash_after: i128 = [ALICE, BOB, CHARLIE, FEES, INSURANCE]
+			.iter()
+			.map(SettlementBalances::<Test>::get)
+			.sum();
+		// Realized: shorts +5,720 (2 x 2,860), the fund +3,780, less the fund's 50,500 cost
+		// now booked as cash; positions' cost went from -60,000 + 50,500... all of it nets
+		// to the positions' cost released: the shorts' -60,000 and the fund's +50,500.
+		assert_eq!(cash_after - cash_before, 60_000 * ONE_USDC as i128 - 50_500 * ONE_USDC as i128);
+		// Nothing left to deleverage.
+		assert_noop!(
+			ClearingPallet::auto_deleverage(RuntimeOrigin::none(), BTC_PERP, listed(vec![BOB])),
+			Error::<Test>::NothingToDeleverage
+		);
 	});
 }
 
@@ -1603,6 +1763,43 @@ mod worker {
 	}
 
 	#[test]
+	fn the_worker_deleverages_when_the_fund_is_in_deficit() {
+		let (offchain, _) = TestOffchainExt::new();
+		let (pool, pool_state) = TestTransactionPoolExt::new();
+		let mut ext = new_test_ext();
+		ext.register_extension(OffchainDbExt::new(offchain.clone()));
+		ext.register_extension(OffchainWorkerExt::new(offchain));
+		ext.register_extension(TransactionPoolExt::new(pool));
+		ext.execute_with(|| {
+			deposit(ALICE, USDC, 1_000 * ONE_USDC);
+			deposit(ALICE, BTC, ONE_BTC / 10);
+			deposit(BOB, USDC, 10_000 * ONE_USDC);
+			deposit(CHARLIE, USDC, 50_000 * ONE_USDC);
+			let half = ONE_BTC as i128 / 2;
+			assert_ok!(settle(&CHARLIE, &ALICE, BTC_PERP, half, usd(60_000)));
+			assert_ok!(settle(&BOB, &ALICE, BTC_PERP, half, usd(60_000)));
+			set_price(BTC_PRICE, 50_000);
+			assert_ok!(liquidate(ALICE));
+			assert!(ClearingPallet::insurance_deficit() > 0);
+			let report = ClearingPallet::scan_for_liquidations().unwrap();
+			assert_eq!(report.deleveraged, vec![BTC_PERP]);
+			let calls: Vec<RuntimeCall> = pool_state
+				.read()
+				.transactions
+				.iter()
+				.map(|raw| Extrinsic::decode(&mut &raw[..]).unwrap().function)
+				.collect();
+			// Bob, the more leveraged, comes first.
+			let expected = Call::auto_deleverage {
+				market: BTC_PERP,
+				counterparties: frame_support::BoundedVec::truncate_from(vec![BOB, CHARLIE]),
+			};
+			assert!(calls.contains(&RuntimeCall::Clearing(expected.clone())), "{calls:?}");
+			assert!(validate(expected).is_ok());
+		});
+	}
+
+	#[test]
 	fn the_worker_submits_nothing_for_healthy_accounts_or_at_stale_prices() {
 		let (offchain, _) = TestOffchainExt::new();
 		let (pool, pool_state) = TestTransactionPoolExt::new();
@@ -1661,7 +1858,7 @@ fn the_api_pages_through_liquidatable_accounts_and_reports_the_fund() {
 		assert_ok!(liquidate(ALICE));
 		let fund = ClearingPallet::insurance_fund();
 		assert_eq!(fund.account, INSURANCE);
-		assert!(fund.settlement_balance > 0);
+		assert!(fund.settlement_balance > 0 && fund.net_value > 0);
 		assert_eq!(fund.positions.len(), 1);
 		assert!(fund.positions[0].1 > 0);
 	});

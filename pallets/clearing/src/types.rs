@@ -316,6 +316,7 @@ pub struct InsuranceFundReport<AccountId, AssetId> {
 	pub collateral: alloc::vec::Vec<(AssetId, u128)>,
 	/// Positions it took over from liquidations, by market (signed size).
 	pub positions: alloc::vec::Vec<(MarketId, i128)>,
-	/// Its equity at maintenance haircuts and mark prices (settlement units).
-	pub equity: i128,
+	/// Its net value: settlement balance, collateral at market value and positions at the
+	/// mark (settlement units). Below zero, auto-deleveraging recovers the deficit.
+	pub net_value: i128,
 }

@@ -54,49 +54,55 @@ pub trait WeightInfo {
 	fn add_isolated_margin(p: u32, ) -> Weight;
 	fn remove_isolated_margin() -> Weight;
 	fn settle_trade(p: u32, ) -> Weight;
+	fn set_jump_breaker() -> Weight;
+	fn update_price_guard() -> Weight;
 	fn set_liquidation_parameters() -> Weight;
 	fn liquidate(p: u32, ) -> Weight;
 	fn liquidate_isolated() -> Weight;
-	fn set_jump_breaker() -> Weight;
-	fn update_price_guard() -> Weight;
+	fn auto_deleverage(n: u32, ) -> Weight;
 }
 
 /// Weights for `pallet_clearing` using the runtime's database costs.
 pub struct SubstrateWeight<T>(PhantomData<T>);
 impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
+	/// Storage: `Clearing::GuardedKeys` (r:1 w:1)
+	/// Proof: `Clearing::GuardedKeys` (`max_values`: Some(1), `max_size`: Some(65), added: 560, mode: `MaxEncodedLen`)
 	/// Storage: `Clearing::CollateralAssets` (r:0 w:1)
 	/// Proof: `Clearing::CollateralAssets` (`max_values`: None, `max_size`: Some(48), added: 2523, mode: `MaxEncodedLen`)
 	fn register_collateral() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `0`
-		//  Estimated: `0`
-		// Minimum execution time: 9_574_000 picoseconds.
-		Weight::from_parts(10_105_000, 0)
-			.saturating_add(T::DbWeight::get().writes(1_u64))
+		//  Measured:  `131`
+		//  Estimated: `1550`
+		// Minimum execution time: 20_651_000 picoseconds.
+		Weight::from_parts(26_860_000, 1550)
+			.saturating_add(T::DbWeight::get().reads(1_u64))
+			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
 	/// Storage: `Clearing::Markets` (r:1 w:1)
 	/// Proof: `Clearing::Markets` (`max_values`: None, `max_size`: Some(314), added: 2789, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::GuardedKeys` (r:1 w:1)
+	/// Proof: `Clearing::GuardedKeys` (`max_values`: Some(1), `max_size`: Some(65), added: 560, mode: `MaxEncodedLen`)
 	/// Storage: `Clearing::MarketStates` (r:1 w:1)
 	/// Proof: `Clearing::MarketStates` (`max_values`: None, `max_size`: Some(103), added: 2578, mode: `MaxEncodedLen`)
 	/// Storage: `Timestamp::Now` (r:1 w:0)
 	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	fn register_market() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `203`
+		//  Measured:  `227`
 		//  Estimated: `3779`
-		// Minimum execution time: 26_149_000 picoseconds.
-		Weight::from_parts(30_946_000, 3779)
-			.saturating_add(T::DbWeight::get().reads(3_u64))
-			.saturating_add(T::DbWeight::get().writes(2_u64))
+		// Minimum execution time: 19_910_000 picoseconds.
+		Weight::from_parts(21_722_000, 3779)
+			.saturating_add(T::DbWeight::get().reads(4_u64))
+			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
 	/// Storage: `Clearing::Markets` (r:1 w:1)
 	/// Proof: `Clearing::Markets` (`max_values`: None, `max_size`: Some(314), added: 2789, mode: `MaxEncodedLen`)
 	fn set_market_status() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `336`
+		//  Measured:  `360`
 		//  Estimated: `3779`
-		// Minimum execution time: 22_273_000 picoseconds.
-		Weight::from_parts(24_958_000, 3779)
+		// Minimum execution time: 20_971_000 picoseconds.
+		Weight::from_parts(27_050_000, 3779)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -106,8 +112,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 7_461_000 picoseconds.
-		Weight::from_parts(11_057_000, 0)
+		// Minimum execution time: 5_639_000 picoseconds.
+		Weight::from_parts(12_099_000, 0)
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	/// Storage: `Clearing::CollateralAssets` (r:1 w:0)
@@ -124,10 +130,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	fn deposit() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `951`
+		//  Measured:  `975`
 		//  Estimated: `6208`
-		// Minimum execution time: 92_478_000 picoseconds.
-		Weight::from_parts(106_329_000, 6208)
+		// Minimum execution time: 70_295_000 picoseconds.
+		Weight::from_parts(106_398_000, 6208)
 			.saturating_add(T::DbWeight::get().reads(7_u64))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
 	}
@@ -141,6 +147,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Clearing::CollateralBalances` (`max_values`: None, `max_size`: Some(209), added: 2684, mode: `MaxEncodedLen`)
 	/// Storage: `Oracle::Values` (r:1 w:0)
 	/// Proof: `Oracle::Values` (`max_values`: None, `max_size`: Some(34), added: 2509, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::PriceGuards` (r:1 w:0)
+	/// Proof: `Clearing::PriceGuards` (`max_values`: None, `max_size`: Some(71), added: 2546, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::JumpBreakerParams` (r:1 w:0)
+	/// Proof: `Clearing::JumpBreakerParams` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `Timestamp::Now` (r:1 w:0)
 	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `Clearing::MaxPriceAge` (r:1 w:0)
@@ -160,13 +170,13 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `p` is `[1, 16]`.
 	fn withdraw(p: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1785 + p * (365 ±0)`
+		//  Measured:  `1810 + p * (365 ±0)`
 		//  Estimated: `6208 + p * (2789 ±0)`
-		// Minimum execution time: 114_701_000 picoseconds.
-		Weight::from_parts(126_055_408, 6208)
-			// Standard Error: 128_419
-			.saturating_add(Weight::from_parts(9_251_077, 0).saturating_mul(p.into()))
-			.saturating_add(T::DbWeight::get().reads(13_u64))
+		// Minimum execution time: 120_029_000 picoseconds.
+		Weight::from_parts(128_317_513, 6208)
+			// Standard Error: 131_855
+			.saturating_add(Weight::from_parts(12_366_419, 0).saturating_mul(p.into()))
+			.saturating_add(T::DbWeight::get().reads(15_u64))
 			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(p.into())))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 			.saturating_add(Weight::from_parts(0, 2789).saturating_mul(p.into()))
@@ -185,6 +195,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Clearing::CollateralAssets` (`max_values`: None, `max_size`: Some(48), added: 2523, mode: `MaxEncodedLen`)
 	/// Storage: `Oracle::Values` (r:1 w:0)
 	/// Proof: `Oracle::Values` (`max_values`: None, `max_size`: Some(34), added: 2509, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::PriceGuards` (r:1 w:0)
+	/// Proof: `Clearing::PriceGuards` (`max_values`: None, `max_size`: Some(71), added: 2546, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::JumpBreakerParams` (r:1 w:0)
+	/// Proof: `Clearing::JumpBreakerParams` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `Timestamp::Now` (r:1 w:0)
 	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `Clearing::MaxPriceAge` (r:1 w:0)
@@ -194,13 +208,13 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `p` is `[1, 16]`.
 	fn add_isolated_margin(p: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `652 + p * (366 ±0)`
+		//  Measured:  `677 + p * (366 ±0)`
 		//  Estimated: `5642 + p * (2789 ±0)`
-		// Minimum execution time: 28_472_000 picoseconds.
-		Weight::from_parts(43_707_462, 5642)
-			// Standard Error: 88_317
-			.saturating_add(Weight::from_parts(12_389_175, 0).saturating_mul(p.into()))
-			.saturating_add(T::DbWeight::get().reads(6_u64))
+		// Minimum execution time: 28_994_000 picoseconds.
+		Weight::from_parts(42_979_238, 5642)
+			// Standard Error: 131_651
+			.saturating_add(Weight::from_parts(15_860_163, 0).saturating_mul(p.into()))
+			.saturating_add(T::DbWeight::get().reads(8_u64))
 			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(p.into())))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 			.saturating_add(Weight::from_parts(0, 2789).saturating_mul(p.into()))
@@ -213,6 +227,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Clearing::MarketStates` (`max_values`: None, `max_size`: Some(103), added: 2578, mode: `MaxEncodedLen`)
 	/// Storage: `Oracle::Values` (r:1 w:0)
 	/// Proof: `Oracle::Values` (`max_values`: None, `max_size`: Some(34), added: 2509, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::PriceGuards` (r:1 w:0)
+	/// Proof: `Clearing::PriceGuards` (`max_values`: None, `max_size`: Some(71), added: 2546, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::JumpBreakerParams` (r:1 w:0)
+	/// Proof: `Clearing::JumpBreakerParams` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `Timestamp::Now` (r:1 w:0)
 	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `Clearing::MaxPriceAge` (r:1 w:0)
@@ -221,11 +239,11 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Clearing::SettlementBalances` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	fn remove_isolated_margin() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1039`
+		//  Measured:  `1063`
 		//  Estimated: `5642`
-		// Minimum execution time: 43_134_000 picoseconds.
-		Weight::from_parts(44_546_000, 5642)
-			.saturating_add(T::DbWeight::get().reads(7_u64))
+		// Minimum execution time: 46_590_000 picoseconds.
+		Weight::from_parts(47_621_000, 5642)
+			.saturating_add(T::DbWeight::get().reads(9_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
 	/// Storage: `Clearing::Markets` (r:16 w:0)
@@ -244,6 +262,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Clearing::CollateralAssets` (`max_values`: None, `max_size`: Some(48), added: 2523, mode: `MaxEncodedLen`)
 	/// Storage: `Oracle::Values` (r:1 w:0)
 	/// Proof: `Oracle::Values` (`max_values`: None, `max_size`: Some(34), added: 2509, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::PriceGuards` (r:1 w:0)
+	/// Proof: `Clearing::PriceGuards` (`max_values`: None, `max_size`: Some(71), added: 2546, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::JumpBreakerParams` (r:1 w:0)
+	/// Proof: `Clearing::JumpBreakerParams` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `Clearing::MaxPriceAge` (r:1 w:0)
 	/// Proof: `Clearing::MaxPriceAge` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `Clearing::LiabilityFactor` (r:1 w:0)
@@ -251,16 +273,43 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `p` is `[1, 16]`.
 	fn settle_trade(p: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `992 + p * (482 ±0)`
+		//  Measured:  `1017 + p * (482 ±0)`
 		//  Estimated: `10294 + p * (2789 ±0)`
-		// Minimum execution time: 105_237_000 picoseconds.
-		Weight::from_parts(86_153_742, 10294)
-			// Standard Error: 121_574
-			.saturating_add(Weight::from_parts(19_500_600, 0).saturating_mul(p.into()))
-			.saturating_add(T::DbWeight::get().reads(12_u64))
+		// Minimum execution time: 116_824_000 picoseconds.
+		Weight::from_parts(104_879_769, 10294)
+			// Standard Error: 253_742
+			.saturating_add(Weight::from_parts(23_546_259, 0).saturating_mul(p.into()))
+			.saturating_add(T::DbWeight::get().reads(14_u64))
 			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(p.into())))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
 			.saturating_add(Weight::from_parts(0, 2789).saturating_mul(p.into()))
+	}
+	/// Storage: `Clearing::JumpBreakerParams` (r:0 w:1)
+	/// Proof: `Clearing::JumpBreakerParams` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	fn set_jump_breaker() -> Weight {
+		// Proof Size summary in bytes:
+		//  Measured:  `0`
+		//  Estimated: `0`
+		// Minimum execution time: 5_208_000 picoseconds.
+		Weight::from_parts(5_398_000, 0)
+			.saturating_add(T::DbWeight::get().writes(1_u64))
+	}
+	/// Storage: `Clearing::GuardedKeys` (r:1 w:0)
+	/// Proof: `Clearing::GuardedKeys` (`max_values`: Some(1), `max_size`: Some(65), added: 560, mode: `MaxEncodedLen`)
+	/// Storage: `Oracle::Values` (r:1 w:0)
+	/// Proof: `Oracle::Values` (`max_values`: None, `max_size`: Some(34), added: 2509, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::PriceGuards` (r:1 w:1)
+	/// Proof: `Clearing::PriceGuards` (`max_values`: None, `max_size`: Some(71), added: 2546, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::JumpBreakerParams` (r:1 w:0)
+	/// Proof: `Clearing::JumpBreakerParams` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	fn update_price_guard() -> Weight {
+		// Proof Size summary in bytes:
+		//  Measured:  `327`
+		//  Estimated: `3536`
+		// Minimum execution time: 20_170_000 picoseconds.
+		Weight::from_parts(20_781_000, 3536)
+			.saturating_add(T::DbWeight::get().reads(4_u64))
+			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	/// Storage: `Clearing::Markets` (r:17 w:0)
 	/// Proof: `Clearing::Markets` (`max_values`: None, `max_size`: Some(314), added: 2789, mode: `MaxEncodedLen`)
@@ -270,10 +319,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Clearing::LiquidationBuffer` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	fn set_liquidation_parameters() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `2947`
+		//  Measured:  `2971`
 		//  Estimated: `48403`
-		// Minimum execution time: 72_218_000 picoseconds.
-		Weight::from_parts(74_401_000, 48403)
+		// Minimum execution time: 73_339_000 picoseconds.
+		Weight::from_parts(75_953_000, 48403)
 			.saturating_add(T::DbWeight::get().reads(17_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -283,6 +332,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Clearing::CollateralAssets` (`max_values`: None, `max_size`: Some(48), added: 2523, mode: `MaxEncodedLen`)
 	/// Storage: `Oracle::Values` (r:1 w:0)
 	/// Proof: `Oracle::Values` (`max_values`: None, `max_size`: Some(34), added: 2509, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::PriceGuards` (r:1 w:0)
+	/// Proof: `Clearing::PriceGuards` (`max_values`: None, `max_size`: Some(71), added: 2546, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::JumpBreakerParams` (r:1 w:0)
+	/// Proof: `Clearing::JumpBreakerParams` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `Timestamp::Now` (r:1 w:0)
 	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `Clearing::MaxPriceAge` (r:1 w:0)
@@ -306,13 +359,13 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `p` is `[1, 16]`.
 	fn liquidate(p: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `923 + p * (365 ±0)`
+		//  Measured:  `948 + p * (365 ±0)`
 		//  Estimated: `10294 + p * (2789 ±0)`
-		// Minimum execution time: 137_124_000 picoseconds.
-		Weight::from_parts(139_948_000, 10294)
-			// Standard Error: 703_761
-			.saturating_add(Weight::from_parts(90_658_512, 0).saturating_mul(p.into()))
-			.saturating_add(T::DbWeight::get().reads(14_u64))
+		// Minimum execution time: 155_362_000 picoseconds.
+		Weight::from_parts(157_996_000, 10294)
+			// Standard Error: 1_016_927
+			.saturating_add(Weight::from_parts(116_014_681, 0).saturating_mul(p.into()))
+			.saturating_add(T::DbWeight::get().reads(16_u64))
 			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(p.into())))
 			.saturating_add(T::DbWeight::get().writes(7_u64))
 			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(p.into())))
@@ -326,6 +379,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Clearing::MarketStates` (`max_values`: None, `max_size`: Some(103), added: 2578, mode: `MaxEncodedLen`)
 	/// Storage: `Oracle::Values` (r:1 w:0)
 	/// Proof: `Oracle::Values` (`max_values`: None, `max_size`: Some(34), added: 2509, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::PriceGuards` (r:1 w:0)
+	/// Proof: `Clearing::PriceGuards` (`max_values`: None, `max_size`: Some(71), added: 2546, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::JumpBreakerParams` (r:1 w:0)
+	/// Proof: `Clearing::JumpBreakerParams` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `Timestamp::Now` (r:1 w:0)
 	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `Clearing::MaxPriceAge` (r:1 w:0)
@@ -340,106 +397,114 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Clearing::SettlementBalances` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	fn liquidate_isolated() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1057`
+		//  Measured:  `1081`
 		//  Estimated: `10294`
-		// Minimum execution time: 84_125_000 picoseconds.
-		Weight::from_parts(86_329_000, 10294)
-			.saturating_add(T::DbWeight::get().reads(11_u64))
+		// Minimum execution time: 88_773_000 picoseconds.
+		Weight::from_parts(100_230_000, 10294)
+			.saturating_add(T::DbWeight::get().reads(13_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
-	// Provisional until `scripts/benchmark/run.sh pallet_clearing` measures them.
-	fn set_jump_breaker() -> Weight {
-		Weight::from_parts(20_000_000, 0)
-			.saturating_add(T::DbWeight::get().writes(1_u64))
-	}
-	fn update_price_guard() -> Weight {
-		Weight::from_parts(40_000_000, 0)
-			.saturating_add(T::DbWeight::get().reads(4_u64))
-			.saturating_add(T::DbWeight::get().writes(2_u64))
+	// Provisional until `scripts/benchmark/run.sh pallet_clearing` measures it.
+	fn auto_deleverage(n: u32, ) -> Weight {
+		Weight::from_parts(300_000_000, 12000)
+			.saturating_add(Weight::from_parts(400_000_000, 3000).saturating_mul(n.into()))
+			.saturating_add(T::DbWeight::get().reads(20_u64))
+			.saturating_add(T::DbWeight::get().reads((10_u64).saturating_mul(n.into())))
+			.saturating_add(T::DbWeight::get().writes(4_u64))
+			.saturating_add(T::DbWeight::get().writes((3_u64).saturating_mul(n.into())))
 	}
 }
 
 /// The same figures with ParityDb database costs, for tests and mocks.
 impl WeightInfo for () {
 	fn register_collateral() -> Weight {
-		Weight::from_parts(10_105_000, 0)
-			.saturating_add(ParityDbWeight::get().writes(1_u64))
-	}
-	fn register_market() -> Weight {
-		Weight::from_parts(30_946_000, 3779)
-			.saturating_add(ParityDbWeight::get().reads(3_u64))
+		Weight::from_parts(26_860_000, 1550)
+			.saturating_add(ParityDbWeight::get().reads(1_u64))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
+	fn register_market() -> Weight {
+		Weight::from_parts(21_722_000, 3779)
+			.saturating_add(ParityDbWeight::get().reads(4_u64))
+			.saturating_add(ParityDbWeight::get().writes(3_u64))
+	}
 	fn set_market_status() -> Weight {
-		Weight::from_parts(24_958_000, 3779)
+		Weight::from_parts(27_050_000, 3779)
 			.saturating_add(ParityDbWeight::get().reads(1_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn set_max_price_age() -> Weight {
-		Weight::from_parts(11_057_000, 0)
+		Weight::from_parts(12_099_000, 0)
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn deposit() -> Weight {
-		Weight::from_parts(106_329_000, 6208)
+		Weight::from_parts(106_398_000, 6208)
 			.saturating_add(ParityDbWeight::get().reads(7_u64))
 			.saturating_add(ParityDbWeight::get().writes(6_u64))
 	}
 	fn withdraw(p: u32, ) -> Weight {
-		Weight::from_parts(126_055_408, 6208)
-			.saturating_add(Weight::from_parts(9_251_077, 0).saturating_mul(p.into()))
-			.saturating_add(ParityDbWeight::get().reads(13_u64))
+		Weight::from_parts(128_317_513, 6208)
+			.saturating_add(Weight::from_parts(12_366_419, 0).saturating_mul(p.into()))
+			.saturating_add(ParityDbWeight::get().reads(15_u64))
 			.saturating_add(ParityDbWeight::get().reads((2_u64).saturating_mul(p.into())))
 			.saturating_add(ParityDbWeight::get().writes(5_u64))
 			.saturating_add(Weight::from_parts(0, 2789).saturating_mul(p.into()))
 	}
 	fn add_isolated_margin(p: u32, ) -> Weight {
-		Weight::from_parts(43_707_462, 5642)
-			.saturating_add(Weight::from_parts(12_389_175, 0).saturating_mul(p.into()))
-			.saturating_add(ParityDbWeight::get().reads(6_u64))
+		Weight::from_parts(42_979_238, 5642)
+			.saturating_add(Weight::from_parts(15_860_163, 0).saturating_mul(p.into()))
+			.saturating_add(ParityDbWeight::get().reads(8_u64))
 			.saturating_add(ParityDbWeight::get().reads((2_u64).saturating_mul(p.into())))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 			.saturating_add(Weight::from_parts(0, 2789).saturating_mul(p.into()))
 	}
 	fn remove_isolated_margin() -> Weight {
-		Weight::from_parts(44_546_000, 5642)
-			.saturating_add(ParityDbWeight::get().reads(7_u64))
+		Weight::from_parts(47_621_000, 5642)
+			.saturating_add(ParityDbWeight::get().reads(9_u64))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
 	fn settle_trade(p: u32, ) -> Weight {
-		Weight::from_parts(86_153_742, 10294)
-			.saturating_add(Weight::from_parts(19_500_600, 0).saturating_mul(p.into()))
-			.saturating_add(ParityDbWeight::get().reads(12_u64))
+		Weight::from_parts(104_879_769, 10294)
+			.saturating_add(Weight::from_parts(23_546_259, 0).saturating_mul(p.into()))
+			.saturating_add(ParityDbWeight::get().reads(14_u64))
 			.saturating_add(ParityDbWeight::get().reads((2_u64).saturating_mul(p.into())))
 			.saturating_add(ParityDbWeight::get().writes(6_u64))
 			.saturating_add(Weight::from_parts(0, 2789).saturating_mul(p.into()))
 	}
+	fn set_jump_breaker() -> Weight {
+		Weight::from_parts(5_398_000, 0)
+			.saturating_add(ParityDbWeight::get().writes(1_u64))
+	}
+	fn update_price_guard() -> Weight {
+		Weight::from_parts(20_781_000, 3536)
+			.saturating_add(ParityDbWeight::get().reads(4_u64))
+			.saturating_add(ParityDbWeight::get().writes(1_u64))
+	}
 	fn set_liquidation_parameters() -> Weight {
-		Weight::from_parts(74_401_000, 48403)
+		Weight::from_parts(75_953_000, 48403)
 			.saturating_add(ParityDbWeight::get().reads(17_u64))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
 	fn liquidate(p: u32, ) -> Weight {
-		Weight::from_parts(139_948_000, 10294)
-			.saturating_add(Weight::from_parts(90_658_512, 0).saturating_mul(p.into()))
-			.saturating_add(ParityDbWeight::get().reads(14_u64))
+		Weight::from_parts(157_996_000, 10294)
+			.saturating_add(Weight::from_parts(116_014_681, 0).saturating_mul(p.into()))
+			.saturating_add(ParityDbWeight::get().reads(16_u64))
 			.saturating_add(ParityDbWeight::get().reads((2_u64).saturating_mul(p.into())))
 			.saturating_add(ParityDbWeight::get().writes(7_u64))
 			.saturating_add(ParityDbWeight::get().writes((1_u64).saturating_mul(p.into())))
 			.saturating_add(Weight::from_parts(0, 2789).saturating_mul(p.into()))
 	}
 	fn liquidate_isolated() -> Weight {
-		Weight::from_parts(86_329_000, 10294)
-			.saturating_add(ParityDbWeight::get().reads(11_u64))
+		Weight::from_parts(100_230_000, 10294)
+			.saturating_add(ParityDbWeight::get().reads(13_u64))
 			.saturating_add(ParityDbWeight::get().writes(5_u64))
 	}
-	// Provisional until `scripts/benchmark/run.sh pallet_clearing` measures them.
-	fn set_jump_breaker() -> Weight {
-		Weight::from_parts(20_000_000, 0)
-			.saturating_add(ParityDbWeight::get().writes(1_u64))
-	}
-	fn update_price_guard() -> Weight {
-		Weight::from_parts(40_000_000, 0)
-			.saturating_add(ParityDbWeight::get().reads(4_u64))
-			.saturating_add(ParityDbWeight::get().writes(2_u64))
+	// Provisional until `scripts/benchmark/run.sh pallet_clearing` measures it.
+	fn auto_deleverage(n: u32, ) -> Weight {
+		Weight::from_parts(300_000_000, 12000)
+			.saturating_add(Weight::from_parts(400_000_000, 3000).saturating_mul(n.into()))
+			.saturating_add(ParityDbWeight::get().reads(20_u64))
+			.saturating_add(ParityDbWeight::get().reads((10_u64).saturating_mul(n.into())))
+			.saturating_add(ParityDbWeight::get().writes(4_u64))
+			.saturating_add(ParityDbWeight::get().writes((3_u64).saturating_mul(n.into())))
 	}
 }

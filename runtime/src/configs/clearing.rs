@@ -98,5 +98,8 @@ mod benchmark_helper {
 		fn set_price(key: OracleKey, price: sp_runtime::FixedU128) {
 			Oracle::feed_value(None, key, price).expect("root feeds are always accepted");
 		}
+		fn set_now(ms: u64) {
+			pallet_timestamp::Now::<Runtime>::put(ms);
+		}
 	}
 }
