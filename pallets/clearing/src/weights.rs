@@ -56,10 +56,10 @@ pub trait WeightInfo {
 	fn settle_trade(p: u32, ) -> Weight;
 	fn set_jump_breaker() -> Weight;
 	fn update_price_guard() -> Weight;
+	fn auto_deleverage(n: u32, ) -> Weight;
 	fn set_liquidation_parameters() -> Weight;
 	fn liquidate(p: u32, ) -> Weight;
 	fn liquidate_isolated() -> Weight;
-	fn auto_deleverage(n: u32, ) -> Weight;
 }
 
 /// Weights for `pallet_clearing` using the runtime's database costs.
@@ -73,8 +73,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `131`
 		//  Estimated: `1550`
-		// Minimum execution time: 20_651_000 picoseconds.
-		Weight::from_parts(26_860_000, 1550)
+		// Minimum execution time: 12_208_000 picoseconds.
+		Weight::from_parts(12_819_000, 1550)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -90,8 +90,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `227`
 		//  Estimated: `3779`
-		// Minimum execution time: 19_910_000 picoseconds.
-		Weight::from_parts(21_722_000, 3779)
+		// Minimum execution time: 19_389_000 picoseconds.
+		Weight::from_parts(21_823_000, 3779)
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -101,8 +101,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `360`
 		//  Estimated: `3779`
-		// Minimum execution time: 20_971_000 picoseconds.
-		Weight::from_parts(27_050_000, 3779)
+		// Minimum execution time: 14_211_000 picoseconds.
+		Weight::from_parts(14_912_000, 3779)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -112,8 +112,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 5_639_000 picoseconds.
-		Weight::from_parts(12_099_000, 0)
+		// Minimum execution time: 4_977_000 picoseconds.
+		Weight::from_parts(5_338_000, 0)
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	/// Storage: `Clearing::CollateralAssets` (r:1 w:0)
@@ -132,8 +132,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `975`
 		//  Estimated: `6208`
-		// Minimum execution time: 70_295_000 picoseconds.
-		Weight::from_parts(106_398_000, 6208)
+		// Minimum execution time: 67_580_000 picoseconds.
+		Weight::from_parts(72_318_000, 6208)
 			.saturating_add(T::DbWeight::get().reads(7_u64))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
 	}
@@ -172,10 +172,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `1810 + p * (365 ±0)`
 		//  Estimated: `6208 + p * (2789 ±0)`
-		// Minimum execution time: 120_029_000 picoseconds.
-		Weight::from_parts(128_317_513, 6208)
-			// Standard Error: 131_855
-			.saturating_add(Weight::from_parts(12_366_419, 0).saturating_mul(p.into()))
+		// Minimum execution time: 119_639_000 picoseconds.
+		Weight::from_parts(107_961_699, 6208)
+			// Standard Error: 113_807
+			.saturating_add(Weight::from_parts(14_363_875, 0).saturating_mul(p.into()))
 			.saturating_add(T::DbWeight::get().reads(15_u64))
 			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(p.into())))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
@@ -210,10 +210,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `677 + p * (366 ±0)`
 		//  Estimated: `5642 + p * (2789 ±0)`
-		// Minimum execution time: 28_994_000 picoseconds.
-		Weight::from_parts(42_979_238, 5642)
-			// Standard Error: 131_651
-			.saturating_add(Weight::from_parts(15_860_163, 0).saturating_mul(p.into()))
+		// Minimum execution time: 29_745_000 picoseconds.
+		Weight::from_parts(34_320_742, 5642)
+			// Standard Error: 401_086
+			.saturating_add(Weight::from_parts(19_587_681, 0).saturating_mul(p.into()))
 			.saturating_add(T::DbWeight::get().reads(8_u64))
 			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(p.into())))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
@@ -241,8 +241,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `1063`
 		//  Estimated: `5642`
-		// Minimum execution time: 46_590_000 picoseconds.
-		Weight::from_parts(47_621_000, 5642)
+		// Minimum execution time: 46_930_000 picoseconds.
+		Weight::from_parts(49_814_000, 5642)
 			.saturating_add(T::DbWeight::get().reads(9_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -275,10 +275,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `1017 + p * (482 ±0)`
 		//  Estimated: `10294 + p * (2789 ±0)`
-		// Minimum execution time: 116_824_000 picoseconds.
-		Weight::from_parts(104_879_769, 10294)
-			// Standard Error: 253_742
-			.saturating_add(Weight::from_parts(23_546_259, 0).saturating_mul(p.into()))
+		// Minimum execution time: 116_754_000 picoseconds.
+		Weight::from_parts(105_549_381, 10294)
+			// Standard Error: 235_896
+			.saturating_add(Weight::from_parts(24_326_262, 0).saturating_mul(p.into()))
 			.saturating_add(T::DbWeight::get().reads(14_u64))
 			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(p.into())))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
@@ -290,8 +290,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 5_208_000 picoseconds.
-		Weight::from_parts(5_398_000, 0)
+		// Minimum execution time: 4_997_000 picoseconds.
+		Weight::from_parts(5_308_000, 0)
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	/// Storage: `Clearing::GuardedKeys` (r:1 w:0)
@@ -306,10 +306,49 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `327`
 		//  Estimated: `3536`
-		// Minimum execution time: 20_170_000 picoseconds.
-		Weight::from_parts(20_781_000, 3536)
+		// Minimum execution time: 20_200_000 picoseconds.
+		Weight::from_parts(20_891_000, 3536)
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
+	}
+	/// Storage: `Clearing::Positions` (r:17 w:17)
+	/// Proof: `Clearing::Positions` (`max_values`: None, `max_size`: Some(2177), added: 4652, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::CollateralBalances` (r:17 w:0)
+	/// Proof: `Clearing::CollateralBalances` (`max_values`: None, `max_size`: Some(209), added: 2684, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::Markets` (r:1 w:0)
+	/// Proof: `Clearing::Markets` (`max_values`: None, `max_size`: Some(314), added: 2789, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::MarketStates` (r:1 w:1)
+	/// Proof: `Clearing::MarketStates` (`max_values`: None, `max_size`: Some(103), added: 2578, mode: `MaxEncodedLen`)
+	/// Storage: `Oracle::Values` (r:1 w:0)
+	/// Proof: `Oracle::Values` (`max_values`: None, `max_size`: Some(34), added: 2509, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::PriceGuards` (r:1 w:0)
+	/// Proof: `Clearing::PriceGuards` (`max_values`: None, `max_size`: Some(71), added: 2546, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::JumpBreakerParams` (r:1 w:0)
+	/// Proof: `Clearing::JumpBreakerParams` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Storage: `Timestamp::Now` (r:1 w:0)
+	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::MaxPriceAge` (r:1 w:0)
+	/// Proof: `Clearing::MaxPriceAge` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::SettlementBalances` (r:17 w:17)
+	/// Proof: `Clearing::SettlementBalances` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::LiabilityFactor` (r:1 w:0)
+	/// Proof: `Clearing::LiabilityFactor` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::CollateralAssets` (r:1 w:0)
+	/// Proof: `Clearing::CollateralAssets` (`max_values`: None, `max_size`: Some(48), added: 2523, mode: `MaxEncodedLen`)
+	/// The range of component `n` is `[1, 16]`.
+	fn auto_deleverage(n: u32, ) -> Weight {
+		// Proof Size summary in bytes:
+		//  Measured:  `1084 + n * (321 ±0)`
+		//  Estimated: `5642 + n * (4652 ±0)`
+		// Minimum execution time: 156_073_000 picoseconds.
+		Weight::from_parts(88_516_684, 5642)
+			// Standard Error: 193_892
+			.saturating_add(Weight::from_parts(69_250_889, 0).saturating_mul(n.into()))
+			.saturating_add(T::DbWeight::get().reads(12_u64))
+			.saturating_add(T::DbWeight::get().reads((3_u64).saturating_mul(n.into())))
+			.saturating_add(T::DbWeight::get().writes(3_u64))
+			.saturating_add(T::DbWeight::get().writes((2_u64).saturating_mul(n.into())))
+			.saturating_add(Weight::from_parts(0, 4652).saturating_mul(n.into()))
 	}
 	/// Storage: `Clearing::Markets` (r:17 w:0)
 	/// Proof: `Clearing::Markets` (`max_values`: None, `max_size`: Some(314), added: 2789, mode: `MaxEncodedLen`)
@@ -321,8 +360,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `2971`
 		//  Estimated: `48403`
-		// Minimum execution time: 73_339_000 picoseconds.
-		Weight::from_parts(75_953_000, 48403)
+		// Minimum execution time: 71_246_000 picoseconds.
+		Weight::from_parts(74_201_000, 48403)
 			.saturating_add(T::DbWeight::get().reads(17_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -361,10 +400,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `948 + p * (365 ±0)`
 		//  Estimated: `10294 + p * (2789 ±0)`
-		// Minimum execution time: 155_362_000 picoseconds.
-		Weight::from_parts(157_996_000, 10294)
-			// Standard Error: 1_016_927
-			.saturating_add(Weight::from_parts(116_014_681, 0).saturating_mul(p.into()))
+		// Minimum execution time: 152_007_000 picoseconds.
+		Weight::from_parts(153_729_000, 10294)
+			// Standard Error: 845_000
+			.saturating_add(Weight::from_parts(111_389_132, 0).saturating_mul(p.into()))
 			.saturating_add(T::DbWeight::get().reads(16_u64))
 			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(p.into())))
 			.saturating_add(T::DbWeight::get().writes(7_u64))
@@ -399,94 +438,94 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `1081`
 		//  Estimated: `10294`
-		// Minimum execution time: 88_773_000 picoseconds.
-		Weight::from_parts(100_230_000, 10294)
+		// Minimum execution time: 88_652_000 picoseconds.
+		Weight::from_parts(91_065_000, 10294)
 			.saturating_add(T::DbWeight::get().reads(13_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
-	}
-	// Provisional until `scripts/benchmark/run.sh pallet_clearing` measures it.
-	fn auto_deleverage(n: u32, ) -> Weight {
-		Weight::from_parts(300_000_000, 12000)
-			.saturating_add(Weight::from_parts(400_000_000, 3000).saturating_mul(n.into()))
-			.saturating_add(T::DbWeight::get().reads(20_u64))
-			.saturating_add(T::DbWeight::get().reads((10_u64).saturating_mul(n.into())))
-			.saturating_add(T::DbWeight::get().writes(4_u64))
-			.saturating_add(T::DbWeight::get().writes((3_u64).saturating_mul(n.into())))
 	}
 }
 
 /// The same figures with ParityDb database costs, for tests and mocks.
 impl WeightInfo for () {
 	fn register_collateral() -> Weight {
-		Weight::from_parts(26_860_000, 1550)
+		Weight::from_parts(12_819_000, 1550)
 			.saturating_add(ParityDbWeight::get().reads(1_u64))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
 	fn register_market() -> Weight {
-		Weight::from_parts(21_722_000, 3779)
+		Weight::from_parts(21_823_000, 3779)
 			.saturating_add(ParityDbWeight::get().reads(4_u64))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
 	fn set_market_status() -> Weight {
-		Weight::from_parts(27_050_000, 3779)
+		Weight::from_parts(14_912_000, 3779)
 			.saturating_add(ParityDbWeight::get().reads(1_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn set_max_price_age() -> Weight {
-		Weight::from_parts(12_099_000, 0)
+		Weight::from_parts(5_338_000, 0)
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn deposit() -> Weight {
-		Weight::from_parts(106_398_000, 6208)
+		Weight::from_parts(72_318_000, 6208)
 			.saturating_add(ParityDbWeight::get().reads(7_u64))
 			.saturating_add(ParityDbWeight::get().writes(6_u64))
 	}
 	fn withdraw(p: u32, ) -> Weight {
-		Weight::from_parts(128_317_513, 6208)
-			.saturating_add(Weight::from_parts(12_366_419, 0).saturating_mul(p.into()))
+		Weight::from_parts(107_961_699, 6208)
+			.saturating_add(Weight::from_parts(14_363_875, 0).saturating_mul(p.into()))
 			.saturating_add(ParityDbWeight::get().reads(15_u64))
 			.saturating_add(ParityDbWeight::get().reads((2_u64).saturating_mul(p.into())))
 			.saturating_add(ParityDbWeight::get().writes(5_u64))
 			.saturating_add(Weight::from_parts(0, 2789).saturating_mul(p.into()))
 	}
 	fn add_isolated_margin(p: u32, ) -> Weight {
-		Weight::from_parts(42_979_238, 5642)
-			.saturating_add(Weight::from_parts(15_860_163, 0).saturating_mul(p.into()))
+		Weight::from_parts(34_320_742, 5642)
+			.saturating_add(Weight::from_parts(19_587_681, 0).saturating_mul(p.into()))
 			.saturating_add(ParityDbWeight::get().reads(8_u64))
 			.saturating_add(ParityDbWeight::get().reads((2_u64).saturating_mul(p.into())))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 			.saturating_add(Weight::from_parts(0, 2789).saturating_mul(p.into()))
 	}
 	fn remove_isolated_margin() -> Weight {
-		Weight::from_parts(47_621_000, 5642)
+		Weight::from_parts(49_814_000, 5642)
 			.saturating_add(ParityDbWeight::get().reads(9_u64))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
 	fn settle_trade(p: u32, ) -> Weight {
-		Weight::from_parts(104_879_769, 10294)
-			.saturating_add(Weight::from_parts(23_546_259, 0).saturating_mul(p.into()))
+		Weight::from_parts(105_549_381, 10294)
+			.saturating_add(Weight::from_parts(24_326_262, 0).saturating_mul(p.into()))
 			.saturating_add(ParityDbWeight::get().reads(14_u64))
 			.saturating_add(ParityDbWeight::get().reads((2_u64).saturating_mul(p.into())))
 			.saturating_add(ParityDbWeight::get().writes(6_u64))
 			.saturating_add(Weight::from_parts(0, 2789).saturating_mul(p.into()))
 	}
 	fn set_jump_breaker() -> Weight {
-		Weight::from_parts(5_398_000, 0)
+		Weight::from_parts(5_308_000, 0)
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn update_price_guard() -> Weight {
-		Weight::from_parts(20_781_000, 3536)
+		Weight::from_parts(20_891_000, 3536)
 			.saturating_add(ParityDbWeight::get().reads(4_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
+	fn auto_deleverage(n: u32, ) -> Weight {
+		Weight::from_parts(88_516_684, 5642)
+			.saturating_add(Weight::from_parts(69_250_889, 0).saturating_mul(n.into()))
+			.saturating_add(ParityDbWeight::get().reads(12_u64))
+			.saturating_add(ParityDbWeight::get().reads((3_u64).saturating_mul(n.into())))
+			.saturating_add(ParityDbWeight::get().writes(3_u64))
+			.saturating_add(ParityDbWeight::get().writes((2_u64).saturating_mul(n.into())))
+			.saturating_add(Weight::from_parts(0, 4652).saturating_mul(n.into()))
+	}
 	fn set_liquidation_parameters() -> Weight {
-		Weight::from_parts(75_953_000, 48403)
+		Weight::from_parts(74_201_000, 48403)
 			.saturating_add(ParityDbWeight::get().reads(17_u64))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
 	fn liquidate(p: u32, ) -> Weight {
-		Weight::from_parts(157_996_000, 10294)
-			.saturating_add(Weight::from_parts(116_014_681, 0).saturating_mul(p.into()))
+		Weight::from_parts(153_729_000, 10294)
+			.saturating_add(Weight::from_parts(111_389_132, 0).saturating_mul(p.into()))
 			.saturating_add(ParityDbWeight::get().reads(16_u64))
 			.saturating_add(ParityDbWeight::get().reads((2_u64).saturating_mul(p.into())))
 			.saturating_add(ParityDbWeight::get().writes(7_u64))
@@ -494,17 +533,8 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 2789).saturating_mul(p.into()))
 	}
 	fn liquidate_isolated() -> Weight {
-		Weight::from_parts(100_230_000, 10294)
+		Weight::from_parts(91_065_000, 10294)
 			.saturating_add(ParityDbWeight::get().reads(13_u64))
 			.saturating_add(ParityDbWeight::get().writes(5_u64))
-	}
-	// Provisional until `scripts/benchmark/run.sh pallet_clearing` measures it.
-	fn auto_deleverage(n: u32, ) -> Weight {
-		Weight::from_parts(300_000_000, 12000)
-			.saturating_add(Weight::from_parts(400_000_000, 3000).saturating_mul(n.into()))
-			.saturating_add(ParityDbWeight::get().reads(20_u64))
-			.saturating_add(ParityDbWeight::get().reads((10_u64).saturating_mul(n.into())))
-			.saturating_add(ParityDbWeight::get().writes(4_u64))
-			.saturating_add(ParityDbWeight::get().writes((3_u64).saturating_mul(n.into())))
 	}
 }
