@@ -75,6 +75,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Clearing::CollateralBalances` (`max_values`: None, `max_size`: Some(209), added: 2684, mode: `MaxEncodedLen`)
 	/// Storage: `Oracle::Values` (r:1 w:0)
 	/// Proof: `Oracle::Values` (`max_values`: None, `max_size`: Some(34), added: 2509, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::PriceGuards` (r:1 w:0)
+	/// Proof: `Clearing::PriceGuards` (`max_values`: None, `max_size`: Some(71), added: 2546, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::JumpBreakerParams` (r:1 w:0)
+	/// Proof: `Clearing::JumpBreakerParams` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `Clearing::MaxPriceAge` (r:1 w:0)
 	/// Proof: `Clearing::MaxPriceAge` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `Clearing::LiabilityFactor` (r:1 w:0)
@@ -84,13 +88,13 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `f` is `[0, 20]`.
 	fn place_order(f: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `10237 + f * (2345 ±0)`
-		//  Estimated: `45614 + f * (4652 ±2)`
-		// Minimum execution time: 278_535_000 picoseconds.
-		Weight::from_parts(331_220_782, 45614)
-			// Standard Error: 1_519_823
-			.saturating_add(Weight::from_parts(316_852_927, 0).saturating_mul(f.into()))
-			.saturating_add(T::DbWeight::get().reads(45_u64))
+		//  Measured:  `10262 + f * (2345 ±0)`
+		//  Estimated: `45614 + f * (4652 ±0)`
+		// Minimum execution time: 520_385_000 picoseconds.
+		Weight::from_parts(655_789_221, 45614)
+			// Standard Error: 9_651_341
+			.saturating_add(Weight::from_parts(403_209_458, 0).saturating_mul(f.into()))
+			.saturating_add(T::DbWeight::get().reads(47_u64))
 			.saturating_add(T::DbWeight::get().reads((6_u64).saturating_mul(f.into())))
 			.saturating_add(T::DbWeight::get().writes(9_u64))
 			.saturating_add(T::DbWeight::get().writes((5_u64).saturating_mul(f.into())))
@@ -112,10 +116,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Clearing::MarketStates` (`max_values`: None, `max_size`: Some(103), added: 2578, mode: `MaxEncodedLen`)
 	fn cancel_order() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `4713`
+		//  Measured:  `4737`
 		//  Estimated: `9170`
-		// Minimum execution time: 78_196_000 picoseconds.
-		Weight::from_parts(83_004_000, 9170)
+		// Minimum execution time: 75_753_000 picoseconds.
+		Weight::from_parts(81_251_000, 9170)
 			.saturating_add(T::DbWeight::get().reads(8_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
@@ -138,12 +142,12 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `n` is `[1, 50]`.
 	fn cancel_all(n: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `5561 + n * (200 ±0)`
+		//  Measured:  `5585 + n * (200 ±0)`
 		//  Estimated: `9170 + n * (2937 ±0)`
-		// Minimum execution time: 92_498_000 picoseconds.
-		Weight::from_parts(76_096_402, 9170)
-			// Standard Error: 81_815
-			.saturating_add(Weight::from_parts(23_148_175, 0).saturating_mul(n.into()))
+		// Minimum execution time: 90_135_000 picoseconds.
+		Weight::from_parts(107_612_005, 9170)
+			// Standard Error: 272_267
+			.saturating_add(Weight::from_parts(22_648_969, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(7_u64))
 			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
@@ -155,22 +159,22 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 /// The same figures with ParityDb database costs, for tests and mocks.
 impl WeightInfo for () {
 	fn place_order(f: u32, ) -> Weight {
-		Weight::from_parts(331_220_782, 45614)
-			.saturating_add(Weight::from_parts(316_852_927, 0).saturating_mul(f.into()))
-			.saturating_add(ParityDbWeight::get().reads(45_u64))
+		Weight::from_parts(655_789_221, 45614)
+			.saturating_add(Weight::from_parts(403_209_458, 0).saturating_mul(f.into()))
+			.saturating_add(ParityDbWeight::get().reads(47_u64))
 			.saturating_add(ParityDbWeight::get().reads((6_u64).saturating_mul(f.into())))
 			.saturating_add(ParityDbWeight::get().writes(9_u64))
 			.saturating_add(ParityDbWeight::get().writes((5_u64).saturating_mul(f.into())))
 			.saturating_add(Weight::from_parts(0, 4652).saturating_mul(f.into()))
 	}
 	fn cancel_order() -> Weight {
-		Weight::from_parts(83_004_000, 9170)
+		Weight::from_parts(81_251_000, 9170)
 			.saturating_add(ParityDbWeight::get().reads(8_u64))
 			.saturating_add(ParityDbWeight::get().writes(5_u64))
 	}
 	fn cancel_all(n: u32, ) -> Weight {
-		Weight::from_parts(76_096_402, 9170)
-			.saturating_add(Weight::from_parts(23_148_175, 0).saturating_mul(n.into()))
+		Weight::from_parts(107_612_005, 9170)
+			.saturating_add(Weight::from_parts(22_648_969, 0).saturating_mul(n.into()))
 			.saturating_add(ParityDbWeight::get().reads(7_u64))
 			.saturating_add(ParityDbWeight::get().reads((2_u64).saturating_mul(n.into())))
 			.saturating_add(ParityDbWeight::get().writes(4_u64))
