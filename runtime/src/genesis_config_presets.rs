@@ -104,6 +104,7 @@ pub fn perpetual_markets() -> Vec<(MarketId, MarketParamsOf<Runtime>)> {
 		funding_interval_ms: 3_600_000,
 		funding_rate_cap: Perbill::from_parts(1_000_000),
 		mark_price_band: Perbill::from_parts(5_000_000),
+		max_price_age_ms: None,
 		open_interest_cap: oi_cap,
 		status: MarketStatus::Active,
 	};

@@ -61,6 +61,7 @@ fn market_params<T: Config>() -> MarketParamsOf<T> {
 		funding_interval_ms: 3_600_000,
 		funding_rate_cap: Perbill::from_parts(7_500_000),
 		mark_price_band: Perbill::from_percent(1),
+		max_price_age_ms: None,
 		open_interest_cap: u128::MAX / 4,
 		status: MarketStatus::Active,
 	}

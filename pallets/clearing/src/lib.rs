@@ -43,7 +43,8 @@
 //! - *Funding*: each interval, `premium = clamp((mark - index) / index, ±cap)`; the market's
 //!   cumulative index moves by `premium x index` (pro rata for part of an interval); a
 //!   position pays `size x (index now - index at its last settlement)` when it is touched.
-//! - *Stale price*: older than [`MaxPriceAge`]. Stale prices block what adds risk (trades that
+//! - *Stale price*: older than the market's own maximum age (`max_price_age_ms`) or, for
+//!   collateral and markets without one, [`MaxPriceAge`]. Stale prices block what adds risk (trades that
 //!   increase a position, withdrawals, removing isolated margin); reducing trades still go.
 //!
 //! ## Interface
@@ -475,6 +476,8 @@ pub mod pallet {
 		InvalidMarketSizes,
 		/// The funding interval must be positive.
 		InvalidFundingInterval,
+		/// A market's own maximum price age must be positive.
+		InvalidMaxPriceAge,
 		/// A registered market keeps its size decimals and oracle key: open positions are
 		/// measured in them.
 		MarketIdentityFixed,
@@ -952,6 +955,7 @@ pub mod pallet {
 		pub fn validate_market(params: &MarketParamsOf<T>) -> Result<(), Error<T>> {
 			risk_engine::validate_tiers(&params.tiers)?;
 			ensure!(params.funding_interval_ms > 0, Error::<T>::InvalidFundingInterval);
+			ensure!(params.max_price_age_ms != Some(0), Error::<T>::InvalidMaxPriceAge);
 			ensure!(
 				!params.tick_size.is_zero() && params.lot_size > 0 && params.min_size > 0,
 				Error::<T>::InvalidMarketSizes

@@ -111,11 +111,22 @@ impl<T: Config> Pallet<T> {
 		))
 	}
 
-	/// The price in force for `key` (see [`Self::guarded_price`]) and whether it is fresh.
+	/// The price in force for `key` (see [`Self::guarded_price`]) and whether it is fresh
+	/// by the pallet-wide [`MaxPriceAge`].
 	pub fn oracle_price(key: &T::OracleKey) -> Option<(Price, bool)> {
+		Self::oracle_price_within(key, MaxPriceAge::<T>::get())
+	}
+
+	/// The price in force for `key` and whether it is at most `max_age_ms` old.
+	pub fn oracle_price_within(key: &T::OracleKey, max_age_ms: u64) -> Option<(Price, bool)> {
 		let guarded = Self::guarded_price(key)?;
 		let age = Self::now().saturating_sub(guarded.observed_at);
-		Some((guarded.accepted, age <= MaxPriceAge::<T>::get() && !guarded.accepted.is_zero()))
+		Some((guarded.accepted, age <= max_age_ms && !guarded.accepted.is_zero()))
+	}
+
+	/// The maximum index age in force for a market: its own, or the pallet-wide one.
+	pub fn market_max_price_age(params: &MarketParamsOf<T>) -> u64 {
+		params.max_price_age_ms.unwrap_or_else(MaxPriceAge::<T>::get)
 	}
 
 	/// Remembers the jump breaker's verdict on each guarded key's newest observation.
@@ -148,7 +159,8 @@ impl<T: Config> Pallet<T> {
 	/// not move it. The result is clamped to `index x (1 ± mark_price_band)`; with neither a
 	/// trade nor a two-sided book the mark is the index.
 	pub fn market_prices(params: &MarketParamsOf<T>, state: &MarketState) -> Option<MarketPrices> {
-		let (index, fresh) = Self::oracle_price(&params.oracle_key)?;
+		let (index, fresh) =
+			Self::oracle_price_within(&params.oracle_key, Self::market_max_price_age(params))?;
 		let band = sp_arithmetic::FixedU128::from_perbill(params.mark_price_band);
 		let low = index.saturating_sub(index.saturating_mul(band));
 		let high = index.saturating_add(index.saturating_mul(band));
@@ -646,6 +658,7 @@ impl<T: Config> Pallet<T> {
 			maker_fee: params.maker_fee,
 			funding_interval_ms: params.funding_interval_ms,
 			funding_rate_cap: params.funding_rate_cap,
+			max_price_age_ms: Self::market_max_price_age(&params),
 			open_interest_cap: params.open_interest_cap,
 			status: params.status,
 			open_interest: state.open_interest,

@@ -257,6 +257,7 @@ pub fn btc_perp() -> crate::MarketParamsOf<Test> {
 		funding_interval_ms: 3_600_000,
 		funding_rate_cap: Perbill::from_parts(7_500_000),
 		mark_price_band: Perbill::from_percent(1),
+		max_price_age_ms: None,
 		open_interest_cap: 1_000 * ONE_BTC,
 		status: MarketStatus::Active,
 	}

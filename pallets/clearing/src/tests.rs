@@ -1978,3 +1978,35 @@ mod jump_breaker {
 		});
 	}
 }
+
+#[test]
+fn a_market_can_keep_its_own_maximum_price_age() {
+	new_test_ext().execute_with(|| {
+		open_one_btc();
+		let mut strict = btc_perp();
+		strict.max_price_age_ms = Some(10_000);
+		assert_ok!(ClearingPallet::register_market(
+			RuntimeOrigin::root(),
+			BTC_PERP,
+			strict.clone()
+		));
+		advance(10_001);
+		// Fresh by the pallet-wide minute, stale by the market's ten seconds.
+		assert!(ClearingPallet::oracle_price(&BTC_PRICE).unwrap().1);
+		assert_noop!(
+			settle(&BOB, &ALICE, BTC_PERP, 10_000, usd(60_000)),
+			Error::<Test>::StalePrice
+		);
+		let report = ClearingPallet::market_report(BTC_PERP).unwrap();
+		assert!(!report.index_fresh);
+		assert_eq!(report.max_price_age_ms, 10_000);
+		// Nobody is liquidated on it either.
+		set_price_at(BTC_PRICE, usd(40_000), now() - 10_001);
+		assert!(!ClearingPallet::cross_liquidatable(&ALICE));
+		strict.max_price_age_ms = Some(0);
+		assert_noop!(
+			ClearingPallet::register_market(RuntimeOrigin::root(), BTC_PERP, strict),
+			Error::<Test>::InvalidMaxPriceAge
+		);
+	});
+}

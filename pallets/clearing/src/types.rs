@@ -86,6 +86,10 @@ pub struct MarketParams<
 	pub funding_rate_cap: Perbill,
 	/// How far the last trade price may pull the mark price away from the index.
 	pub mark_price_band: Perbill,
+	/// How old (ms) this market's index may be and still be used to add risk or liquidate;
+	/// `None` for the pallet-wide [`crate::MaxPriceAge`].
+	#[serde(default)]
+	pub max_price_age_ms: Option<u64>,
 	/// The most open interest (total long size, in size units) the market carries.
 	pub open_interest_cap: u128,
 	/// Whether it trades.
@@ -256,6 +260,8 @@ pub struct MarketReport<OracleKey> {
 	pub funding_interval_ms: u64,
 	/// Funding premium cap per interval.
 	pub funding_rate_cap: Perbill,
+	/// The maximum index age in force for this market (ms).
+	pub max_price_age_ms: u64,
 	/// Open-interest cap.
 	pub open_interest_cap: u128,
 	/// Status.
