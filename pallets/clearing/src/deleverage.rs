@@ -24,10 +24,7 @@
 use alloc::vec::Vec;
 use frame_support::pallet_prelude::*;
 use risk_engine::Price;
-use sp_arithmetic::{
-	traits::{Saturating, Zero},
-	FixedI128, FixedPointNumber, Rounding,
-};
+use sp_arithmetic::{traits::Saturating, FixedI128, FixedPointNumber, Rounding};
 
 use crate::{pallet::*, MarketId};
 
@@ -130,31 +127,7 @@ impl<T: Config> Pallet<T> {
 			let signed = i128::try_from(units).map_err(|_| Error::<T>::Overflow)?;
 			// The counterparty's side closes toward zero; the fund's likewise.
 			let counterparty_side = if size > 0 { -signed } else { signed };
-			let account = Self::apply_side(
-				who,
-				market,
-				&state,
-				&scale,
-				counterparty_side,
-				bankruptcy,
-				Zero::zero(),
-			)?;
-			let fund_side = Self::apply_side(
-				&fund,
-				market,
-				&state,
-				&scale,
-				-counterparty_side,
-				bankruptcy,
-				Zero::zero(),
-			)?;
-			let long_delta =
-				account.long_delta.checked_add(fund_side.long_delta).ok_or(Error::<T>::Overflow)?;
-			state.open_interest = if long_delta >= 0 {
-				state.open_interest.saturating_add(long_delta.unsigned_abs())
-			} else {
-				state.open_interest.saturating_sub(long_delta.unsigned_abs())
-			};
+			Self::trade_with_fund(who, market, &mut state, &scale, counterparty_side, bankruptcy)?;
 			remaining -= units;
 			reduced.push(who.clone());
 			Self::deposit_event(Event::AutoDeleveraged {

@@ -185,26 +185,7 @@ impl<T: Config> Pallet<T> {
 		// The account's side of the close: the opposite of its position.
 		let closed = if record.position.size > 0 { -units } else { units };
 		let insurance = T::InsuranceAccount::get();
-		let account_side =
-			Self::apply_side(who, market, &state, &scale, closed, prices.mark, Zero::zero())?;
-		let fund_side = Self::apply_side(
-			&insurance,
-			market,
-			&state,
-			&scale,
-			-closed,
-			prices.mark,
-			Zero::zero(),
-		)?;
-		let long_delta = account_side
-			.long_delta
-			.checked_add(fund_side.long_delta)
-			.ok_or(Error::<T>::Overflow)?;
-		state.open_interest = if long_delta >= 0 {
-			state.open_interest.saturating_add(long_delta.unsigned_abs())
-		} else {
-			state.open_interest.saturating_sub(long_delta.unsigned_abs())
-		};
+		Self::trade_with_fund(who, market, &mut state, &scale, closed, prices.mark)?;
 		MarketStates::<T>::insert(market, state);
 
 		let penalty = i128::try_from(size.penalty).map_err(|_| Error::<T>::Overflow)?;
@@ -222,6 +203,32 @@ impl<T: Config> Pallet<T> {
 			isolated: isolated.is_some(),
 		});
 		Ok(size.restores)
+	}
+
+	/// Trades `size` (signed, from `who`'s side) between `who` and the insurance fund at
+	/// `price`, without fees, and moves `state`'s open interest with it: the fund takes a
+	/// liquidated position over, and gives it back to auto-deleveraged accounts.
+	pub(crate) fn trade_with_fund(
+		who: &T::AccountId,
+		market: MarketId,
+		state: &mut crate::MarketState,
+		scale: &risk_engine::UnitScale,
+		size: i128,
+		price: Price,
+	) -> DispatchResult {
+		let fund = T::InsuranceAccount::get();
+		let account_side = Self::apply_side(who, market, state, scale, size, price, Zero::zero())?;
+		let fund_side = Self::apply_side(&fund, market, state, scale, -size, price, Zero::zero())?;
+		let long_delta = account_side
+			.long_delta
+			.checked_add(fund_side.long_delta)
+			.ok_or(Error::<T>::Overflow)?;
+		state.open_interest = if long_delta >= 0 {
+			state.open_interest.saturating_add(long_delta.unsigned_abs())
+		} else {
+			state.open_interest.saturating_sub(long_delta.unsigned_abs())
+		};
+		Ok(())
 	}
 
 	/// Moves every non-settlement collateral asset of `who` to the insurance fund's pool at

@@ -1700,6 +1700,21 @@ mod worker {
 		OffchainDbExt, OffchainWorkerExt, TransactionPoolExt,
 	};
 
+	/// The mock's externalities with what an off-chain worker needs (off-chain storage, the
+	/// worker's context, a transaction pool) and the handles that read them back. A macro,
+	/// so the handles' types need no names here.
+	macro_rules! worker_ext {
+		() => {{
+			let (offchain, offchain_state) = TestOffchainExt::new();
+			let (pool, pool_state) = TestTransactionPoolExt::new();
+			let mut ext = new_test_ext();
+			ext.register_extension(OffchainDbExt::new(offchain.clone()));
+			ext.register_extension(OffchainWorkerExt::new(offchain));
+			ext.register_extension(TransactionPoolExt::new(pool));
+			(ext, offchain_state, pool_state)
+		}};
+	}
+
 	/// Alice and Charlie each long 1 BTC on 10,000 USDC, against Bob.
 	fn book() {
 		deposit(ALICE, USDC, 10_000 * ONE_USDC);
@@ -1711,12 +1726,7 @@ mod worker {
 
 	#[test]
 	fn the_worker_submits_liquidations_for_a_bounded_slice_and_moves_its_cursor() {
-		let (offchain, offchain_state) = TestOffchainExt::new();
-		let (pool, pool_state) = TestTransactionPoolExt::new();
-		let mut ext = new_test_ext();
-		ext.register_extension(OffchainDbExt::new(offchain.clone()));
-		ext.register_extension(OffchainWorkerExt::new(offchain));
-		ext.register_extension(TransactionPoolExt::new(pool));
+		let (mut ext, offchain_state, pool_state) = worker_ext!();
 		ext.execute_with(|| {
 			book();
 			// Both longs are under water; Bob (short) is fine.
@@ -1764,12 +1774,7 @@ mod worker {
 
 	#[test]
 	fn the_worker_deleverages_when_the_fund_is_in_deficit() {
-		let (offchain, _) = TestOffchainExt::new();
-		let (pool, pool_state) = TestTransactionPoolExt::new();
-		let mut ext = new_test_ext();
-		ext.register_extension(OffchainDbExt::new(offchain.clone()));
-		ext.register_extension(OffchainWorkerExt::new(offchain));
-		ext.register_extension(TransactionPoolExt::new(pool));
+		let (mut ext, _, pool_state) = worker_ext!();
 		ext.execute_with(|| {
 			deposit(ALICE, USDC, 1_000 * ONE_USDC);
 			deposit(ALICE, BTC, ONE_BTC / 10);
@@ -1801,12 +1806,7 @@ mod worker {
 
 	#[test]
 	fn the_worker_submits_nothing_for_healthy_accounts_or_at_stale_prices() {
-		let (offchain, _) = TestOffchainExt::new();
-		let (pool, pool_state) = TestTransactionPoolExt::new();
-		let mut ext = new_test_ext();
-		ext.register_extension(OffchainDbExt::new(offchain.clone()));
-		ext.register_extension(OffchainWorkerExt::new(offchain));
-		ext.register_extension(TransactionPoolExt::new(pool));
+		let (mut ext, _, pool_state) = worker_ext!();
 		ext.execute_with(|| {
 			book();
 			for _ in 0..2 {
