@@ -139,12 +139,8 @@ impl<T: Config> Pallet<T> {
 	/// Records that `who` (or its isolated position in `market`) was liquidated in this
 	/// block; a second liquidation of it in the same block is refused.
 	fn note_liquidation(who: &T::AccountId, market: Option<MarketId>) -> DispatchResult {
-		let now = frame_system::Pallet::<T>::block_number();
-		ensure!(
-			LastLiquidation::<T>::get(who, market) != Some(now),
-			Error::<T>::AlreadyLiquidatedThisBlock
-		);
-		LastLiquidation::<T>::insert(who, market, now);
+		ensure!(!Self::liquidated_this_block(who, market), Error::<T>::AlreadyLiquidatedThisBlock);
+		LastLiquidation::<T>::insert(who, market, frame_system::Pallet::<T>::block_number());
 		Ok(())
 	}
 
