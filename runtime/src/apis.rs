@@ -220,7 +220,13 @@ impl_runtime_apis! {
 		}
 	}
 
-	impl clearing_runtime_api::ClearingApi<Block, AccountId, AssetId, OracleKey> for Runtime {
+	impl clearing_runtime_api::ClearingApi<
+		Block,
+		AccountId,
+		AssetId,
+		OracleKey,
+		pallet_clearing::RiskChangeOf<Runtime>,
+	> for Runtime {
 		fn account_report(
 			who: AccountId,
 		) -> Result<pallet_clearing::AccountReport<AssetId>, sp_runtime::DispatchError> {
@@ -246,6 +252,12 @@ impl_runtime_apis! {
 
 		fn insurance_fund() -> pallet_clearing::InsuranceFundReport<AccountId, AssetId> {
 			Clearing::insurance_fund()
+		}
+
+		fn preview_risk_change(
+			change: pallet_clearing::RiskChangeOf<Runtime>,
+		) -> Result<pallet_clearing::RiskChangePreview<AccountId>, sp_runtime::DispatchError> {
+			Clearing::preview_risk_change(change)
 		}
 	}
 

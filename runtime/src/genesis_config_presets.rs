@@ -4,7 +4,8 @@
 //!   and is the oracle operator; Alice, Bob, Charlie, Dave and Eve are funded with CLR and
 //!   test USDC, BTC, ETH and DOT.
 //! - `local_testnet`: Alice, Bob and Charlie are the authorities and the oracle operators;
-//!   all well-known development accounts are funded.
+//!   all well-known development accounts are funded. There is no sudo key: Root and the
+//!   risk parameters are reached only through referenda (see [`crate::governance`]).
 //!
 //! Both presets create the four collateral tokens of [`crate::tokens`] with their metadata,
 //! owned by Alice (who can mint more test tokens on these test chains), register USDC, BTC
@@ -161,16 +162,16 @@ fn authority_keys(who: Sr25519Keyring, finality: Ed25519Keyring) -> (AuraId, Gra
 	(who.public().into(), finality.public().into())
 }
 
-/// The genesis state for a test chain with the given authorities, funded accounts, sudo key
-/// and oracle operators.
+/// The genesis state for a test chain with the given authorities, funded accounts, owner of
+/// the test tokens, sudo key (if any) and oracle operators.
 fn testnet_genesis(
 	initial_authorities: Vec<(AuraId, GrandpaId)>,
 	endowed_accounts: Vec<AccountId>,
-	root: AccountId,
+	asset_owner: AccountId,
+	sudo_key: Option<AccountId>,
 	oracle_operators: Vec<AccountId>,
 	max_price_age_ms: u64,
 ) -> Value {
-	let asset_owner = root.clone();
 	let assets = tokens::ALL
 		.iter()
 		.map(|t| (t.id, asset_owner.clone(), true, t.min_balance))
@@ -202,7 +203,7 @@ fn testnet_genesis(
 		grandpa: pallet_grandpa::GenesisConfig {
 			authorities: initial_authorities.iter().map(|x| (x.1.clone(), 1)).collect::<Vec<_>>(),
 		},
-		sudo: SudoConfig { key: Some(root) },
+		sudo: SudoConfig { key: sudo_key },
 		assets: AssetsConfig {
 			assets,
 			metadata,
@@ -226,6 +227,7 @@ pub fn development_config_genesis() -> Value {
 		vec![authority_keys(Sr25519Keyring::Alice, Ed25519Keyring::Alice)],
 		development_accounts(),
 		Sr25519Keyring::Alice.to_account_id(),
+		Some(Sr25519Keyring::Alice.to_account_id()),
 		vec![Sr25519Keyring::Alice.to_account_id()],
 		// Five minutes, so that prices fed by hand in Polkadot.js apps stay usable.
 		5 * 60 * 1000,
@@ -245,6 +247,8 @@ pub fn local_config_genesis() -> Value {
 			.map(|v| v.to_account_id())
 			.collect::<Vec<_>>(),
 		Sr25519Keyring::Alice.to_account_id(),
+		// No sudo: Root is reached only by a referendum on the `root` track.
+		None,
 		vec![
 			Sr25519Keyring::Alice.to_account_id(),
 			Sr25519Keyring::Bob.to_account_id(),

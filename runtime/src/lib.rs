@@ -9,11 +9,13 @@
 //!   decimals, the settlement asset; `BTC` 8; `ETH` 18; `DOT` 10);
 //! - prices: `Oracle` (`orml-oracle`), fed by the operator set kept in `OracleOperators`
 //!   (a `pallet-membership` instance). See [`oracle`] for the keys and the value scale;
-//! - administration: `Sudo` (development chains) and `Utility` (batches);
+//! - administration: `Sudo` (the `development` preset only) and `Utility` (batches);
 //! - clearing: `Clearing` (`pallet-clearing`), the clearing house: one multi-asset collateral
 //!   pool per trader, perpetual markets, cross and isolated margin (see its crate docs);
 //! - trading: `Orderbook` (`pallet-orderbook`), a limit order book per market whose every
-//!   fill is settled by `Clearing`.
+//!   fill is settled by `Clearing`;
+//! - governance: `Preimage`, `Scheduler`, `Referenda`, `ConvictionVoting` and `Origins`:
+//!   referenda on the `root` and `risk_parameters` tracks (see [`governance`]).
 //!
 //! Runtime APIs are in [`apis`], pallet configurations in [`configs`] (one file per pallet
 //! group), and the genesis presets `development` and `local_testnet` in
@@ -33,6 +35,7 @@ pub mod apis;
 mod benchmarks;
 pub mod configs;
 pub mod genesis_config_presets;
+pub mod governance;
 pub mod oracle;
 pub mod tokens;
 
@@ -277,6 +280,26 @@ mod runtime {
 	/// The limit order book; every fill is settled by `Clearing`.
 	#[runtime::pallet_index(31)]
 	pub type Orderbook = pallet_orderbook;
+
+	/// Proposals' call data, noted by their proposers.
+	#[runtime::pallet_index(40)]
+	pub type Preimage = pallet_preimage;
+
+	/// Calls dispatched at a later block: enacted referenda.
+	#[runtime::pallet_index(41)]
+	pub type Scheduler = pallet_scheduler;
+
+	/// Referenda on the governance tracks.
+	#[runtime::pallet_index(42)]
+	pub type Referenda = pallet_referenda;
+
+	/// Votes on referenda, weighted by conviction (how long the CLR stays locked).
+	#[runtime::pallet_index(43)]
+	pub type ConvictionVoting = pallet_conviction_voting;
+
+	/// The origins governance tracks dispatch with (`RiskParameters`).
+	#[runtime::pallet_index(44)]
+	pub type Origins = governance::pallet_custom_origins;
 }
 
 #[cfg(test)]

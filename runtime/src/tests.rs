@@ -416,3 +416,261 @@ mod orderbook {
 		});
 	}
 }
+
+mod governance {
+	use super::*;
+	use crate::{
+		genesis_config_presets::BTC_PERP,
+		governance::{
+			pallet_custom_origins::Origin as CustomOrigin,
+			tracks::{RISK_PARAMETERS_TRACK, ROOT_TRACK},
+			TracksInfo,
+		},
+		Clearing, ConvictionVoting, OriginCaller, Preimage, Referenda, RuntimeCall, RuntimeEvent,
+		Scheduler, CLR,
+	};
+	use codec::Encode;
+	use frame_support::traits::{schedule::DispatchTime, StorePreimage};
+	use pallet_clearing::risk_engine::MarginTier;
+	use pallet_conviction_voting::{AccountVote, Conviction, Vote};
+	use pallet_referenda::{ReferendumInfo, TracksInfo as _};
+	use sp_runtime::{DispatchError, Perbill};
+
+	type Tiers = BoundedVec<MarginTier, <Runtime as pallet_clearing::Config>::MaxMarginTiers>;
+
+	fn tiers(maintenance_percent: u32, initial_percent: u32) -> Tiers {
+		BoundedVec::truncate_from(vec![MarginTier {
+			notional_floor: 0,
+			initial_fraction: Perbill::from_percent(initial_percent),
+			maintenance_fraction: Perbill::from_percent(maintenance_percent),
+		}])
+	}
+
+	fn btc_perp_tiers() -> Tiers {
+		pallet_clearing::Markets::<Runtime>::get(BTC_PERP).unwrap().tiers
+	}
+
+	fn signed(who: Sr25519Keyring) -> RuntimeOrigin {
+		RuntimeOrigin::signed(who.to_account_id())
+	}
+
+	/// Runs blocks up to `last`, with the hooks that governance and risk changes need, in
+	/// the runtime's order (Clearing at index 30 before Scheduler at 41).
+	fn run_to_block(last: u32) {
+		while System::block_number() < last {
+			let block = System::block_number() + 1;
+			System::set_block_number(block);
+			Clearing::on_initialize(block);
+			Scheduler::on_initialize(block);
+		}
+	}
+
+	/// Proposes `call` on the track of `origin`, with Alice's decision deposit; returns the
+	/// referendum's index.
+	fn propose(call: RuntimeCall, origin: OriginCaller) -> u32 {
+		let index = pallet_referenda::ReferendumCount::<Runtime>::get();
+		// Noted as a preimage, as a proposer in Polkadot.js apps would.
+		assert_ok!(Preimage::note_preimage(signed(Sr25519Keyring::Alice), call.encode()));
+		let proposal = Preimage::bound(call).unwrap();
+		assert_ok!(Referenda::submit(
+			signed(Sr25519Keyring::Alice),
+			Box::new(origin),
+			proposal,
+			DispatchTime::After(0),
+		));
+		assert_ok!(Referenda::place_decision_deposit(signed(Sr25519Keyring::Alice), index));
+		index
+	}
+
+	fn vote(who: Sr25519Keyring, index: u32, aye: bool, whole_clr: u128) {
+		let vote = AccountVote::Standard {
+			vote: Vote { aye, conviction: Conviction::Locked2x },
+			balance: whole_clr * CLR,
+		};
+		assert_ok!(ConvictionVoting::vote(signed(who), index, vote));
+	}
+
+	fn raise_btc_maintenance() -> RuntimeCall {
+		RuntimeCall::Clearing(pallet_clearing::Call::set_market_margin_tiers {
+			market: BTC_PERP,
+			tiers: tiers(6, 12),
+		})
+	}
+
+	fn risk_origin() -> OriginCaller {
+		OriginCaller::Origins(CustomOrigin::RiskParameters)
+	}
+
+	#[test]
+	fn the_tracks_are_sorted_and_map_their_origins() {
+		assert_ok!(TracksInfo::check_integrity());
+		let names: Vec<_> = TracksInfo::tracks()
+			.map(|track| {
+				let name = track.info.name;
+				let len = name.iter().position(|b| *b == 0).unwrap_or(name.len());
+				(track.id, String::from_utf8(name[..len].to_vec()).unwrap())
+			})
+			.collect();
+		assert_eq!(
+			names,
+			vec![
+				(ROOT_TRACK, "root".to_string()),
+				(RISK_PARAMETERS_TRACK, "risk_parameters".into())
+			]
+		);
+		assert_eq!(
+			TracksInfo::track_for(&OriginCaller::system(frame_system::RawOrigin::Root)),
+			Ok(ROOT_TRACK)
+		);
+		assert_eq!(TracksInfo::track_for(&risk_origin()), Ok(RISK_PARAMETERS_TRACK));
+		assert_eq!(
+			TracksInfo::track_for(&OriginCaller::system(frame_system::RawOrigin::Signed(
+				Sr25519Keyring::Bob.to_account_id()
+			))),
+			Err(())
+		);
+		// The `Tracks` constant Polkadot.js apps reads decodes to both tracks.
+		let constant = pallet_referenda::Pallet::<Runtime>::pallet_constants_metadata()
+			.into_iter()
+			.find(|constant| constant.name == "Tracks")
+			.expect("Referenda exposes its tracks");
+		let decoded: Vec<(u16, pallet_referenda::ConstTrackInfo<crate::Balance, u32>)> =
+			codec::Decode::decode(&mut &constant.value[..]).unwrap();
+		assert_eq!(decoded.iter().map(|(id, _)| *id).collect::<Vec<_>>(), vec![0, 1]);
+		assert_eq!(decoded[1].1.decision_deposit, 100 * CLR);
+	}
+
+	#[test]
+	fn a_passed_risk_referendum_changes_the_parameter_at_enactment() {
+		externalities(DEV_RUNTIME_PRESET).execute_with(|| {
+			let before = btc_perp_tiers();
+			let index = propose(raise_btc_maintenance(), risk_origin());
+			vote(Sr25519Keyring::Bob, index, true, 200_000);
+			vote(Sr25519Keyring::Charlie, index, true, 200_000);
+			vote(Sr25519Keyring::Dave, index, true, 200_000);
+
+			// Prepare (2), confirm (5), enactment (2) and the block that applies the change:
+			// nothing moves before the confirmation ends.
+			run_to_block(6);
+			assert_eq!(btc_perp_tiers(), before);
+			run_to_block(20);
+			assert!(matches!(
+				pallet_referenda::ReferendumInfoFor::<Runtime>::get(index),
+				Some(ReferendumInfo::Approved(..))
+			));
+			assert_eq!(btc_perp_tiers(), tiers(6, 12));
+			let changed = System::events().into_iter().any(|record| {
+				matches!(
+					record.event,
+					RuntimeEvent::Clearing(pallet_clearing::Event::RiskParameterChanged {
+						change: pallet_clearing::RiskChange::MarketMarginTiers {
+							market: BTC_PERP,
+							..
+						}
+					})
+				)
+			});
+			assert!(changed, "the change event is emitted");
+		});
+	}
+
+	#[test]
+	fn a_rejected_referendum_changes_nothing() {
+		externalities(DEV_RUNTIME_PRESET).execute_with(|| {
+			let before = btc_perp_tiers();
+			let index = propose(raise_btc_maintenance(), risk_origin());
+			vote(Sr25519Keyring::Bob, index, true, 100_000);
+			vote(Sr25519Keyring::Charlie, index, false, 300_000);
+			vote(Sr25519Keyring::Dave, index, false, 300_000);
+			// The whole decision period, and more.
+			run_to_block(60);
+			assert!(matches!(
+				pallet_referenda::ReferendumInfoFor::<Runtime>::get(index),
+				Some(ReferendumInfo::Rejected(..))
+			));
+			assert_eq!(btc_perp_tiers(), before);
+			assert!(pallet_clearing::PendingRiskChanges::<Runtime>::get().is_empty());
+		});
+	}
+
+	#[test]
+	fn only_root_and_the_risk_origin_reach_the_setters() {
+		externalities(DEV_RUNTIME_PRESET).execute_with(|| {
+			assert_noop!(
+				Clearing::set_market_margin_tiers(
+					signed(Sr25519Keyring::Bob),
+					BTC_PERP,
+					tiers(6, 12)
+				),
+				DispatchError::BadOrigin
+			);
+			assert_noop!(
+				Clearing::set_liquidation_scan_limit(signed(Sr25519Keyring::Alice), 10),
+				DispatchError::BadOrigin
+			);
+			assert_ok!(Clearing::set_market_margin_tiers(
+				RuntimeOrigin::from(CustomOrigin::RiskParameters),
+				BTC_PERP,
+				tiers(6, 12)
+			));
+			assert_ok!(Clearing::set_liquidation_scan_limit(RuntimeOrigin::root(), 10));
+			// The risk origin is no Root: it cannot touch balances or the runtime.
+			assert_noop!(
+				System::set_storage(RuntimeOrigin::from(CustomOrigin::RiskParameters), vec![]),
+				DispatchError::BadOrigin
+			);
+			assert_noop!(
+				Balances::force_set_balance(
+					RuntimeOrigin::from(CustomOrigin::RiskParameters),
+					Sr25519Keyring::Bob.to_account_id().into(),
+					1
+				),
+				DispatchError::BadOrigin
+			);
+		});
+	}
+
+	#[test]
+	fn out_of_bound_values_fail_with_their_typed_error() {
+		externalities(DEV_RUNTIME_PRESET).execute_with(|| {
+			let risk = || RuntimeOrigin::from(CustomOrigin::RiskParameters);
+			assert_noop!(
+				Clearing::set_market_margin_tiers(risk(), BTC_PERP, tiers(12, 6)),
+				pallet_clearing::Error::<Runtime>::InvalidMarginTiers
+			);
+			assert_noop!(
+				Clearing::set_collateral_haircuts(
+					risk(),
+					tokens::BTC.id,
+					Perbill::zero(),
+					Perbill::from_percent(90)
+				),
+				pallet_clearing::Error::<Runtime>::InvalidHaircuts
+			);
+			assert_noop!(
+				Clearing::set_liquidation_parameters(
+					risk(),
+					Perbill::from_percent(50),
+					Perbill::from_percent(10)
+				),
+				pallet_clearing::Error::<Runtime>::InvalidLiquidationParameters
+			);
+			assert_noop!(
+				Clearing::set_liquidation_scan_limit(risk(), 1_001),
+				pallet_clearing::Error::<Runtime>::InvalidScanLimit
+			);
+		});
+	}
+
+	#[test]
+	fn only_the_development_preset_has_a_sudo_key() {
+		externalities(LOCAL_TESTNET_RUNTIME_PRESET)
+			.execute_with(|| assert_eq!(pallet_sudo::Key::<Runtime>::get(), None));
+		externalities(DEV_RUNTIME_PRESET).execute_with(|| {
+			assert_eq!(
+				pallet_sudo::Key::<Runtime>::get(),
+				Some(Sr25519Keyring::Alice.to_account_id())
+			)
+		});
+	}
+}

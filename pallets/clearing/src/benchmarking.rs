@@ -6,6 +6,7 @@
 
 use super::*;
 use crate::pallet::{Config, Pallet};
+use crate::{RiskChange, MAX_MARKETS, MAX_PENDING_RISK_CHANGES};
 use alloc::vec;
 use frame_benchmarking::v2::*;
 use frame_support::{
@@ -125,6 +126,13 @@ fn open_positions<T: Config>(maker: &T::AccountId, taker: &T::AccountId, first: 
 	}
 }
 
+/// Fills the queue of scheduled risk changes with `count` changes of market 0's margin
+/// schedule: each later check folds them all in.
+fn schedule_market_changes<T: Config>(count: u32) {
+	let change = RiskChange::MarketMarginTiers { market: 0, tiers: market_params::<T>().tiers };
+	PendingRiskChanges::<T>::put(BoundedVec::truncate_from(vec![change; count as usize]));
+}
+
 #[benchmarks]
 mod benchmarks {
 	use super::*;
@@ -152,25 +160,79 @@ mod benchmarks {
 		Ok(())
 	}
 
+	/// A market parameter checked against a queue of scheduled changes of the same market,
+	/// one short of full: the costliest of the market setters (all charge this).
 	#[benchmark]
-	fn set_market_status() -> Result<(), BenchmarkError> {
+	fn set_market_parameter() -> Result<(), BenchmarkError> {
 		setup::<T>(1);
+		schedule_market_changes::<T>(MAX_PENDING_RISK_CHANGES - 1);
 		let origin =
 			T::RiskOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
+		let tiers = market_params::<T>().tiers;
 		#[extrinsic_call]
-		_(origin as T::RuntimeOrigin, 0, MarketStatus::ReduceOnly);
-		assert_eq!(Markets::<T>::get(0).map(|m| m.status), Some(MarketStatus::ReduceOnly));
+		set_market_margin_tiers(origin as T::RuntimeOrigin, 0, tiers);
+		assert_eq!(PendingRiskChanges::<T>::decode_len(), Some(MAX_PENDING_RISK_CHANGES as usize));
 		Ok(())
 	}
 
+	/// A collateral parameter behind a queue one short of full.
 	#[benchmark]
-	fn set_max_price_age() -> Result<(), BenchmarkError> {
+	fn set_collateral_parameter() -> Result<(), BenchmarkError> {
+		setup::<T>(1);
+		schedule_market_changes::<T>(MAX_PENDING_RISK_CHANGES - 1);
+		let origin =
+			T::RiskOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
+		let (asset, _) = T::BenchmarkHelper::collateral_asset();
+		#[extrinsic_call]
+		set_collateral_haircuts(
+			origin as T::RuntimeOrigin,
+			asset,
+			Perbill::from_percent(80),
+			Perbill::from_percent(85),
+		);
+		assert_eq!(PendingRiskChanges::<T>::decode_len(), Some(MAX_PENDING_RISK_CHANGES as usize));
+		Ok(())
+	}
+
+	/// A pallet-wide parameter (maximum price age, jump breaker, scan limit) behind a queue
+	/// one short of full.
+	#[benchmark]
+	fn set_global_parameter() -> Result<(), BenchmarkError> {
+		schedule_market_changes::<T>(MAX_PENDING_RISK_CHANGES - 1);
 		let origin =
 			T::RiskOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
 		#[extrinsic_call]
-		_(origin as T::RuntimeOrigin, 30_000);
-		assert_eq!(MaxPriceAge::<T>::get(), 30_000);
+		set_jump_breaker(origin as T::RuntimeOrigin, Perbill::from_percent(15), 20);
+		assert_eq!(PendingRiskChanges::<T>::decode_len(), Some(MAX_PENDING_RISK_CHANGES as usize));
 		Ok(())
+	}
+
+	/// The liquidation penalty, checked against every one of the most markets the pallet
+	/// lists, each with the scheduled changes folded in.
+	#[benchmark]
+	fn set_liquidation_parameters() -> Result<(), BenchmarkError> {
+		setup::<T>(MAX_MARKETS);
+		schedule_market_changes::<T>(MAX_PENDING_RISK_CHANGES - 1);
+		let origin =
+			T::RiskOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
+		let (penalty, buffer) = (Perbill::from_percent(2), Perbill::from_percent(20));
+		#[extrinsic_call]
+		_(origin as T::RuntimeOrigin, penalty, buffer);
+		assert_eq!(PendingRiskChanges::<T>::decode_len(), Some(MAX_PENDING_RISK_CHANGES as usize));
+		Ok(())
+	}
+
+	/// Applying one scheduled change at the start of a block (a margin schedule, the
+	/// largest). `on_initialize` charges it once per change.
+	#[benchmark]
+	fn apply_risk_change() {
+		setup::<T>(1);
+		schedule_market_changes::<T>(1);
+		#[block]
+		{
+			assert_eq!(Pallet::<T>::apply_pending_risk_changes(), 1);
+		}
+		assert!(PendingRiskChanges::<T>::get().is_empty());
 	}
 
 	#[benchmark]
@@ -253,16 +315,6 @@ mod benchmarks {
 		assert_eq!(Positions::<T>::get(&taker).get(&0).map(|r| r.position.size), Some(2_000_000));
 	}
 
-	#[benchmark]
-	fn set_jump_breaker() -> Result<(), BenchmarkError> {
-		let origin =
-			T::RiskOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
-		#[extrinsic_call]
-		_(origin as T::RuntimeOrigin, Perbill::from_percent(15), 20);
-		assert_eq!(JumpBreakerParams::<T>::get().confirm_blocks, 20);
-		Ok(())
-	}
-
 	/// The jump breaker's end-of-block work for one key whose new observation jumps (the
 	/// costliest verdict: held, remembered, with an event). `on_initialize` charges it once
 	/// per watched key.
@@ -314,19 +366,6 @@ mod benchmarks {
 		#[extrinsic_call]
 		_(RawOrigin::None, 0, counterparties);
 		assert_eq!(Pallet::<T>::insurance_deficit(), 0);
-	}
-
-	/// Setting the liquidation parameters checks the penalty against every market.
-	#[benchmark]
-	fn set_liquidation_parameters() -> Result<(), BenchmarkError> {
-		setup::<T>(T::MaxPositionsPerAccount::get());
-		let origin =
-			T::RiskOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
-		let (penalty, buffer) = (Perbill::from_percent(2), Perbill::from_percent(20));
-		#[extrinsic_call]
-		_(origin as T::RuntimeOrigin, penalty, buffer);
-		assert_eq!(LiquidationPenalty::<T>::get(), penalty);
-		Ok(())
 	}
 
 	/// The worst liquidation: an account with `p` cross positions and collateral so far under

@@ -30,6 +30,10 @@
 //! - **Liquidation.** Accounts below maintenance are liquidated partially, into the insurance
 //!   fund, by unsigned transactions that validators' off-chain workers submit (see
 //!   [`liquidation`] for the rule and [`offchain`] for the worker).
+//! - **Risk parameters.** The risk origin (Root, or a referendum on the runtime's
+//!   `risk_parameters` track) changes one parameter per call within fixed bounds; a change
+//!   applies from the next block, and [`Pallet::preview_risk_change`] tells voters which
+//!   accounts it would make liquidatable (see [`parameters`]).
 //! - **Oracle guards.** Prices older than [`MaxPriceAge`] are stale; the jump breaker
 //!   ([`JumpBreakerParams`], [`risk_engine::price_guard`]) holds a price that moves too far in
 //!   one update until a later update confirms it or the hold ends.
@@ -49,8 +53,12 @@
 //!
 //! ## Interface
 //! ### Dispatchable functions
-//! - `register_collateral`, `register_market`, `set_market_status`, `set_max_price_age`,
-//!   `set_liquidation_parameters`, `set_jump_breaker` (risk origin);
+//! - `register_collateral`, `register_market` (risk origin, at once);
+//! - `set_market_margin_tiers`, `set_market_fees`, `set_market_funding_cap`,
+//!   `set_market_open_interest_cap`, `set_market_status`, `set_collateral_haircuts`,
+//!   `set_collateral_deposit_cap`, `set_max_price_age`, `set_jump_breaker`,
+//!   `set_liquidation_parameters`, `set_liquidation_scan_limit` (risk origin: bounded, applied
+//!   from the next block, see [`parameters`]);
 //! - `deposit`, `withdraw`, `add_isolated_margin`, `remove_isolated_margin` (traders);
 //! - `liquidate`, `liquidate_isolated` (unsigned, from the off-chain worker).
 //!
@@ -76,6 +84,7 @@ mod margin;
 #[cfg(test)]
 mod mock;
 pub mod offchain;
+pub mod parameters;
 #[cfg(test)]
 mod tests;
 pub mod traits;
@@ -83,6 +92,10 @@ pub mod types;
 pub mod weights;
 
 pub use pallet::*;
+pub use parameters::{
+	RiskChangeOf, MAX_JUMP_HOLD_BLOCKS, MAX_MARKETS, MAX_PENDING_RISK_CHANGES,
+	MAX_PRICE_AGE_LIMIT_MS, MAX_TRADING_FEE,
+};
 /// The risk engine this pallet runs on, for its parameter types.
 pub use risk_engine;
 pub use risk_engine::Price;
@@ -167,7 +180,8 @@ pub mod pallet {
 		#[pallet::constant]
 		type InsuranceAccount: Get<Self::AccountId>;
 
-		/// The most accounts the liquidation off-chain worker checks after one block.
+		/// The most accounts the liquidation off-chain worker checks after one block: the
+		/// upper bound of the governed [`LiquidationScanLimit`], and its default.
 		#[pallet::constant]
 		type MaxAccountsScannedPerBlock: Get<u32>;
 
@@ -243,10 +257,10 @@ pub mod pallet {
 		ValueQuery,
 	>;
 
-	/// Markets by id.
+	/// Markets by id (at most [`MAX_MARKETS`]).
 	#[pallet::storage]
 	pub type Markets<T: Config> =
-		StorageMap<_, Twox64Concat, MarketId, MarketParamsOf<T>, OptionQuery>;
+		CountedStorageMap<_, Twox64Concat, MarketId, MarketParamsOf<T>, OptionQuery>;
 
 	/// What changes in each market as it trades: funding index, open interest, last trade.
 	#[pallet::storage]
@@ -348,6 +362,20 @@ pub mod pallet {
 	pub type PriceGuards<T: Config> =
 		StorageMap<_, Blake2_128Concat, T::OracleKey, risk_engine::GuardedPrice, OptionQuery>;
 
+	/// Risk changes scheduled by the risk origin, applied in order at the start of the next
+	/// block (see [`crate::parameters`]).
+	#[pallet::storage]
+	pub type PendingRiskChanges<T: Config> = StorageValue<
+		_,
+		BoundedVec<RiskChangeOf<T>, ConstU32<{ parameters::MAX_PENDING_RISK_CHANGES }>>,
+		ValueQuery,
+	>;
+
+	/// How many accounts the liquidation worker checks after each block, when set below
+	/// [`Config::MaxAccountsScannedPerBlock`] (the default). A risk parameter.
+	#[pallet::storage]
+	pub type LiquidationScanLimit<T: Config> = StorageValue<_, u32, OptionQuery>;
+
 	/// The pallet's genesis: collateral assets and markets to register.
 	#[pallet::genesis_config]
 	#[derive(frame_support::DefaultNoBound)]
@@ -391,10 +419,9 @@ pub mod pallet {
 		CollateralRegistered { asset: T::AssetId, config: CollateralConfig<T::OracleKey> },
 		/// A market was registered or its parameters replaced.
 		MarketRegistered { market: MarketId, params: MarketParamsOf<T> },
-		/// A market's status changed.
-		MarketStatusChanged { market: MarketId, status: MarketStatus },
-		/// The maximum price age changed.
-		MaxPriceAgeChanged { max_price_age_ms: u64 },
+		/// A risk parameter changed: the change scheduled in the previous block applied at
+		/// the start of this one.
+		RiskParameterChanged { change: RiskChangeOf<T> },
 		/// Tokens moved from an account into its collateral pool.
 		Deposited { who: T::AccountId, asset: T::AssetId, amount: u128 },
 		/// Tokens moved from an account's collateral pool back to it.
@@ -434,19 +461,12 @@ pub mod pallet {
 		/// The insurance fund paid `paid` of an account's (or isolated position's) bad debt;
 		/// `uncovered` is what its balance could not pay.
 		BadDebtCovered { who: T::AccountId, market: Option<MarketId>, paid: u128, uncovered: u128 },
-		/// The jump breaker's parameters changed.
-		JumpBreakerChanged { breaker: risk_engine::JumpBreaker },
 		/// An oracle price moved more than the jump breaker's bound and is held; the price
 		/// in force stays `accepted` until a later update confirms the jump or the hold ends.
 		PriceJumpHeld { key: T::OracleKey, accepted: Price, jumped: Price },
 		/// Auto-deleveraging reduced `who`'s position against the insurance fund at the
 		/// bankruptcy `price`: `reduced_size` from the account's side.
 		AutoDeleveraged { who: T::AccountId, market: MarketId, reduced_size: i128, price: Price },
-		/// The liquidation penalty and buffer changed.
-		LiquidationParametersChanged {
-			penalty: sp_arithmetic::Perbill,
-			buffer: sp_arithmetic::Perbill,
-		},
 		/// A market's cumulative funding index moved.
 		FundingAccrued {
 			market: MarketId,
@@ -476,8 +496,21 @@ pub mod pallet {
 		InvalidMarketSizes,
 		/// The funding interval must be positive.
 		InvalidFundingInterval,
-		/// A market's own maximum price age must be positive.
+		/// A maximum price age (pallet-wide or a market's own) must be positive and at most
+		/// one hour.
 		InvalidMaxPriceAge,
+		/// A maker or taker fee above 1%.
+		InvalidTradingFee,
+		/// The funding cap must be below the market's lowest maintenance fraction.
+		InvalidFundingCap,
+		/// Every maintenance fraction of a market must be above the liquidation penalty.
+		MaintenanceNotAbovePenalty,
+		/// The pallet lists the most markets it can already.
+		TooManyMarkets,
+		/// Sixteen risk changes already wait for the next block.
+		TooManyPendingRiskChanges,
+		/// The worker's scan limit must be between one and the runtime's maximum.
+		InvalidScanLimit,
 		/// A registered market keeps its size decimals and oracle key: open positions are
 		/// measured in them.
 		MarketIdentityFixed,
@@ -527,8 +560,7 @@ pub mod pallet {
 		/// The insurance fund has no deficit or no position in the market, or the listed
 		/// counterparties do not hold opposite positions in ranking order.
 		NothingToDeleverage,
-		/// The jump breaker holds at least one block when it is on, and its bound is at most
-		/// 100%.
+		/// The jump breaker, when on, holds a jump for 1 to 1,200 blocks.
 		InvalidJumpBreaker,
 		/// The pallet already prices with the most oracle keys it watches.
 		TooManyOracleKeys,
@@ -538,11 +570,14 @@ pub mod pallet {
 
 	#[pallet::hooks]
 	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
-		/// Accounts for the jump breaker's end-of-block pass.
+		/// Applies the risk changes scheduled in the previous block, and accounts for the
+		/// jump breaker's end-of-block pass.
 		fn on_initialize(_block: BlockNumberFor<T>) -> Weight {
+			let applied = Self::apply_pending_risk_changes() as u64;
 			let keys = GuardedKeys::<T>::decode_len().unwrap_or(0) as u64;
 			T::DbWeight::get()
-				.reads(1)
+				.reads(2)
+				.saturating_add(T::WeightInfo::apply_risk_change().saturating_mul(applied))
 				.saturating_add(T::WeightInfo::update_price_guard().saturating_mul(keys))
 		}
 
@@ -654,13 +689,16 @@ pub mod pallet {
 		) -> DispatchResult {
 			T::RiskOrigin::ensure_origin(origin)?;
 			Self::validate_market(&params)?;
-			if let Some(existing) = Markets::<T>::get(market) {
+			let (penalty, _) = Self::effective_liquidation_parameters();
+			Self::ensure_maintenance_above_penalty(&params, penalty)?;
+			match Markets::<T>::get(market) {
 				// Open positions are sized in the market's units and priced by its key.
-				ensure!(
+				Some(existing) => ensure!(
 					existing.size_decimals == params.size_decimals
 						&& existing.oracle_key == params.oracle_key,
 					Error::<T>::MarketIdentityFixed
-				);
+				),
+				None => ensure!(Markets::<T>::count() < MAX_MARKETS, Error::<T>::TooManyMarkets),
 			}
 			Self::guard_key(params.oracle_key)?;
 			Markets::<T>::insert(market, &params);
@@ -673,37 +711,123 @@ pub mod pallet {
 			Ok(())
 		}
 
-		/// Sets a market's status (risk origin).
+		/// Sets a market's status from the next block (risk origin): `Active`, `ReduceOnly`
+		/// (only trades that shrink positions) or `Closed` (no trades; liquidations go on).
 		#[pallet::call_index(2)]
-		#[pallet::weight(T::WeightInfo::set_market_status())]
+		#[pallet::weight(T::WeightInfo::set_market_parameter())]
 		pub fn set_market_status(
 			origin: OriginFor<T>,
 			market: MarketId,
 			status: MarketStatus,
 		) -> DispatchResult {
 			T::RiskOrigin::ensure_origin(origin)?;
-			Markets::<T>::try_mutate(market, |params| -> DispatchResult {
-				params.as_mut().ok_or(Error::<T>::UnknownMarket)?.status = status;
-				Ok(())
-			})?;
-			Self::deposit_event(Event::MarketStatusChanged { market, status });
-			Ok(())
+			Self::schedule_risk_change(RiskChange::MarketStatus { market, status })
 		}
 
-		/// Sets the maximum price age in ms (risk origin).
+		/// Sets a market's margin schedule from the next block (risk origin). Each tier needs
+		/// `0 < maintenance < initial <= 100%`; floors rise from zero and fractions do not
+		/// fall; every maintenance fraction stays above the liquidation penalty and the
+		/// market's funding cap. Positions are judged by the new schedule from the next
+		/// block: [`Pallet::preview_risk_change`] tells which would become liquidatable.
+		#[pallet::call_index(13)]
+		#[pallet::weight(T::WeightInfo::set_market_parameter())]
+		pub fn set_market_margin_tiers(
+			origin: OriginFor<T>,
+			market: MarketId,
+			tiers: BoundedVec<risk_engine::MarginTier, T::MaxMarginTiers>,
+		) -> DispatchResult {
+			T::RiskOrigin::ensure_origin(origin)?;
+			Self::schedule_risk_change(RiskChange::MarketMarginTiers { market, tiers })
+		}
+
+		/// Sets a market's maker and taker fees from the next block (risk origin), each at
+		/// most 1% of a trade's value.
+		#[pallet::call_index(14)]
+		#[pallet::weight(T::WeightInfo::set_market_parameter())]
+		pub fn set_market_fees(
+			origin: OriginFor<T>,
+			market: MarketId,
+			maker_fee: sp_arithmetic::Perbill,
+			taker_fee: sp_arithmetic::Perbill,
+		) -> DispatchResult {
+			T::RiskOrigin::ensure_origin(origin)?;
+			Self::schedule_risk_change(RiskChange::MarketFees { market, maker_fee, taker_fee })
+		}
+
+		/// Sets a market's funding cap, the largest premium of one funding interval, from the
+		/// next block (risk origin). It must stay below the market's lowest maintenance
+		/// fraction.
+		#[pallet::call_index(15)]
+		#[pallet::weight(T::WeightInfo::set_market_parameter())]
+		pub fn set_market_funding_cap(
+			origin: OriginFor<T>,
+			market: MarketId,
+			funding_rate_cap: sp_arithmetic::Perbill,
+		) -> DispatchResult {
+			T::RiskOrigin::ensure_origin(origin)?;
+			Self::schedule_risk_change(RiskChange::MarketFundingCap { market, funding_rate_cap })
+		}
+
+		/// Sets a market's open-interest cap (total long size, in size units) from the next
+		/// block (risk origin). Below the open interest, it stops trades that add to it.
+		#[pallet::call_index(16)]
+		#[pallet::weight(T::WeightInfo::set_market_parameter())]
+		pub fn set_market_open_interest_cap(
+			origin: OriginFor<T>,
+			market: MarketId,
+			open_interest_cap: u128,
+		) -> DispatchResult {
+			T::RiskOrigin::ensure_origin(origin)?;
+			Self::schedule_risk_change(RiskChange::MarketOpenInterestCap {
+				market,
+				open_interest_cap,
+			})
+		}
+
+		/// Sets a collateral asset's haircuts from the next block (risk origin):
+		/// `0 < initial <= maintenance <= 100%` of its market value counts toward initial and
+		/// maintenance margin.
+		#[pallet::call_index(17)]
+		#[pallet::weight(T::WeightInfo::set_collateral_parameter())]
+		pub fn set_collateral_haircuts(
+			origin: OriginFor<T>,
+			asset: T::AssetId,
+			initial_haircut: sp_arithmetic::Perbill,
+			maintenance_haircut: sp_arithmetic::Perbill,
+		) -> DispatchResult {
+			T::RiskOrigin::ensure_origin(origin)?;
+			Self::schedule_risk_change(RiskChange::CollateralHaircuts {
+				asset,
+				initial_haircut,
+				maintenance_haircut,
+			})
+		}
+
+		/// Sets the most of a collateral asset the pallet holds for all accounts together,
+		/// from the next block (risk origin). Below the current total it stops deposits.
+		#[pallet::call_index(18)]
+		#[pallet::weight(T::WeightInfo::set_collateral_parameter())]
+		pub fn set_collateral_deposit_cap(
+			origin: OriginFor<T>,
+			asset: T::AssetId,
+			deposit_cap: u128,
+		) -> DispatchResult {
+			T::RiskOrigin::ensure_origin(origin)?;
+			Self::schedule_risk_change(RiskChange::CollateralDepositCap { asset, deposit_cap })
+		}
+
+		/// Sets the pallet-wide maximum price age in ms, at most one hour, from the next
+		/// block (risk origin). An older price adds no risk and liquidates nobody.
 		#[pallet::call_index(3)]
-		#[pallet::weight(T::WeightInfo::set_max_price_age())]
+		#[pallet::weight(T::WeightInfo::set_global_parameter())]
 		pub fn set_max_price_age(origin: OriginFor<T>, max_price_age_ms: u64) -> DispatchResult {
 			T::RiskOrigin::ensure_origin(origin)?;
-			ensure!(max_price_age_ms > 0, Error::<T>::ZeroAmount);
-			MaxPriceAge::<T>::put(max_price_age_ms);
-			Self::deposit_event(Event::MaxPriceAgeChanged { max_price_age_ms });
-			Ok(())
+			Self::schedule_risk_change(RiskChange::MaxPriceAge { max_price_age_ms })
 		}
 
-		/// Sets the liquidation penalty and buffer (risk origin). The penalty must be below
-		/// every market's lowest maintenance fraction, so that each lot a liquidation closes
-		/// leaves the account healthier.
+		/// Sets the liquidation penalty and buffer from the next block (risk origin). The
+		/// penalty must be below every market's lowest maintenance fraction, so that each lot
+		/// a liquidation closes leaves the account healthier.
 		#[pallet::call_index(8)]
 		#[pallet::weight(T::WeightInfo::set_liquidation_parameters())]
 		pub fn set_liquidation_parameters(
@@ -712,35 +836,36 @@ pub mod pallet {
 			buffer: sp_arithmetic::Perbill,
 		) -> DispatchResult {
 			T::RiskOrigin::ensure_origin(origin)?;
-			for (_, params) in Markets::<T>::iter() {
-				let lowest = params.tiers.first().map(|tier| tier.maintenance_fraction);
-				ensure!(
-					lowest.is_none_or(|fraction| penalty < fraction),
-					Error::<T>::InvalidLiquidationParameters
-				);
-			}
-			LiquidationPenalty::<T>::put(penalty);
-			LiquidationBuffer::<T>::put(buffer);
-			Self::deposit_event(Event::LiquidationParametersChanged { penalty, buffer });
-			Ok(())
+			Self::schedule_risk_change(RiskChange::LiquidationParameters { penalty, buffer })
 		}
 
-		/// Sets the jump breaker (risk origin): an oracle update moving more than `bound` from
-		/// the price in force is held for up to `confirm_blocks` blocks unless a later update
-		/// confirms it; a zero bound turns the breaker off.
+		/// Sets the jump breaker from the next block (risk origin): an oracle update moving
+		/// more than `bound` from the price in force is held for up to `confirm_blocks`
+		/// blocks (1 to 1,200) unless a later update confirms it; a zero bound turns the
+		/// breaker off.
 		#[pallet::call_index(11)]
-		#[pallet::weight(T::WeightInfo::set_jump_breaker())]
+		#[pallet::weight(T::WeightInfo::set_global_parameter())]
 		pub fn set_jump_breaker(
 			origin: OriginFor<T>,
 			bound: sp_arithmetic::Perbill,
 			confirm_blocks: u32,
 		) -> DispatchResult {
 			T::RiskOrigin::ensure_origin(origin)?;
-			ensure!(bound.is_zero() || confirm_blocks > 0, Error::<T>::InvalidJumpBreaker);
 			let breaker = risk_engine::JumpBreaker { bound, confirm_blocks };
-			JumpBreakerParams::<T>::put(breaker);
-			Self::deposit_event(Event::JumpBreakerChanged { breaker });
-			Ok(())
+			Self::schedule_risk_change(RiskChange::JumpBreaker { breaker })
+		}
+
+		/// Sets how many accounts the liquidation worker checks after each block, from one to
+		/// the runtime's [`Config::MaxAccountsScannedPerBlock`], from the next block (risk
+		/// origin). Fewer accounts per block make a full pass over all accounts slower.
+		#[pallet::call_index(19)]
+		#[pallet::weight(T::WeightInfo::set_global_parameter())]
+		pub fn set_liquidation_scan_limit(
+			origin: OriginFor<T>,
+			accounts_per_block: u32,
+		) -> DispatchResult {
+			T::RiskOrigin::ensure_origin(origin)?;
+			Self::schedule_risk_change(RiskChange::LiquidationScanLimit { accounts_per_block })
 		}
 
 		/// Liquidates `who`'s cross account: closes the fewest lots that bring it back above
@@ -955,7 +1080,23 @@ pub mod pallet {
 		pub fn validate_market(params: &MarketParamsOf<T>) -> Result<(), Error<T>> {
 			risk_engine::validate_tiers(&params.tiers)?;
 			ensure!(params.funding_interval_ms > 0, Error::<T>::InvalidFundingInterval);
-			ensure!(params.max_price_age_ms != Some(0), Error::<T>::InvalidMaxPriceAge);
+			ensure!(
+				params
+					.max_price_age_ms
+					.is_none_or(|age| (1..=parameters::MAX_PRICE_AGE_LIMIT_MS).contains(&age)),
+				Error::<T>::InvalidMaxPriceAge
+			);
+			ensure!(
+				params.maker_fee <= parameters::MAX_TRADING_FEE
+					&& params.taker_fee <= parameters::MAX_TRADING_FEE,
+				Error::<T>::InvalidTradingFee
+			);
+			let lowest_maintenance =
+				params.tiers.iter().map(|tier| tier.maintenance_fraction).min();
+			ensure!(
+				lowest_maintenance.is_some_and(|lowest| params.funding_rate_cap < lowest),
+				Error::<T>::InvalidFundingCap
+			);
 			ensure!(
 				!params.tick_size.is_zero() && params.lot_size > 0 && params.min_size > 0,
 				Error::<T>::InvalidMarketSizes

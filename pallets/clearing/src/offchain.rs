@@ -6,10 +6,11 @@
 //! [`liquidate_isolated`](crate::Pallet::liquidate_isolated)) for each account below
 //! maintenance. The chain re-checks each one in `validate_unsigned`.
 //!
-//! - **Bounded work.** At most [`Config::MaxAccountsScannedPerBlock`] accounts per run. A
-//!   cursor in persistent off-chain storage (the last account checked) carries the scan on
-//!   from there in the next block and wraps around at the end, so every account is checked
-//!   once every `accounts / MaxAccountsScannedPerBlock` blocks.
+//! - **Bounded work.** At most [`Pallet::liquidation_scan_limit`] accounts per run (a risk
+//!   parameter, capped by [`Config::MaxAccountsScannedPerBlock`]). A cursor in persistent
+//!   off-chain storage (the last account checked) carries the scan on from there in the next
+//!   block and wraps around at the end, so every account is checked once every
+//!   `accounts / limit` blocks.
 //! - **One run at a time.** A `StorageLock` keeps two workers (for two quickly imported
 //!   blocks) from scanning the same slice at once; the second skips its turn.
 //! - **Auto-deleveraging.** When the insurance fund's equity is negative, the worker ranks
@@ -70,7 +71,7 @@ impl<T: Config> Pallet<T> {
 			Some(raw_key) => Positions::<T>::iter_from(raw_key),
 			None => Positions::<T>::iter(),
 		};
-		let limit = T::MaxAccountsScannedPerBlock::get();
+		let limit = Self::liquidation_scan_limit();
 		let mut report = ScanReport {
 			scanned: 0,
 			cross: Vec::new(),

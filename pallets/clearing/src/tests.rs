@@ -44,6 +44,13 @@ fn usdc_tokens(who: u64) -> u128 {
 	<Assets as Inspect<u64>>::balance(USDC, &who)
 }
 
+/// Starts the next block: risk changes scheduled in this one apply.
+fn start_next_block() {
+	let block = System::block_number() + 1;
+	System::set_block_number(block);
+	<ClearingPallet as frame_support::traits::Hooks<u64>>::on_initialize(block);
+}
+
 // ------------------------------------------------------------------ risk origin calls
 
 #[test]
@@ -187,12 +194,17 @@ fn market_status_and_max_price_age_are_risk_parameters() {
 			BTC_PERP,
 			MarketStatus::ReduceOnly
 		));
+		// Scheduled: the rest of this block still trades.
+		assert_eq!(Markets::<Test>::get(BTC_PERP).unwrap().status, MarketStatus::Active);
+		start_next_block();
 		assert_eq!(Markets::<Test>::get(BTC_PERP).unwrap().status, MarketStatus::ReduceOnly);
 		assert_eq!(
 			events().last(),
-			Some(&Event::MarketStatusChanged {
-				market: BTC_PERP,
-				status: MarketStatus::ReduceOnly
+			Some(&Event::RiskParameterChanged {
+				change: crate::RiskChange::MarketStatus {
+					market: BTC_PERP,
+					status: MarketStatus::ReduceOnly
+				}
 			})
 		);
 
@@ -200,13 +212,21 @@ fn market_status_and_max_price_age_are_risk_parameters() {
 			ClearingPallet::set_max_price_age(RuntimeOrigin::signed(ALICE), 5),
 			DispatchError::BadOrigin
 		);
-		assert_noop!(
-			ClearingPallet::set_max_price_age(RuntimeOrigin::root(), 0),
-			Error::<Test>::ZeroAmount
-		);
+		for out_of_bounds in [0, crate::MAX_PRICE_AGE_LIMIT_MS + 1] {
+			assert_noop!(
+				ClearingPallet::set_max_price_age(RuntimeOrigin::root(), out_of_bounds),
+				Error::<Test>::InvalidMaxPriceAge
+			);
+		}
 		assert_ok!(ClearingPallet::set_max_price_age(RuntimeOrigin::root(), 5_000));
+		start_next_block();
 		assert_eq!(MaxPriceAge::<Test>::get(), 5_000);
-		assert_eq!(events().last(), Some(&Event::MaxPriceAgeChanged { max_price_age_ms: 5_000 }));
+		assert_eq!(
+			events().last(),
+			Some(&Event::RiskParameterChanged {
+				change: crate::RiskChange::MaxPriceAge { max_price_age_ms: 5_000 }
+			})
+		);
 	});
 }
 
@@ -474,6 +494,7 @@ fn trade_rule_errors() {
 			BTC_PERP,
 			MarketStatus::Closed
 		));
+		start_next_block();
 		assert_noop!(
 			settle(&BOB, &ALICE, BTC_PERP, one, usd(60_000)),
 			Error::<Test>::MarketNotTrading
@@ -491,6 +512,7 @@ fn reduce_only_markets_take_only_reducing_trades() {
 			BTC_PERP,
 			MarketStatus::ReduceOnly
 		));
+		start_next_block();
 		let half = ONE_BTC as i128 / 2;
 		// Charlie would open: refused.
 		assert_noop!(
@@ -1224,6 +1246,7 @@ fn commit_order_errors_change_nothing() {
 			BTC_PERP,
 			MarketStatus::Closed
 		));
+		start_next_block();
 		assert_noop!(
 			ClearingPallet::commit_order(&ALICE, BTC_PERP, OrderSide::Buy, ONE_BTC, usd(60_000)),
 			Error::<Test>::MarketNotTrading
@@ -1682,11 +1705,14 @@ fn liquidation_parameters_are_bounded_risk_parameters() {
 			penalty,
 			buffer
 		));
+		start_next_block();
 		assert_eq!(
 			(LiquidationPenalty::<Test>::get(), LiquidationBuffer::<Test>::get()),
 			(penalty, buffer)
 		);
-		assert!(events().contains(&Event::LiquidationParametersChanged { penalty, buffer }));
+		assert!(events().contains(&Event::RiskParameterChanged {
+			change: crate::RiskChange::LiquidationParameters { penalty, buffer }
+		}));
 	});
 }
 
@@ -1972,6 +1998,7 @@ mod jump_breaker {
 				Error::<Test>::InvalidJumpBreaker
 			);
 			assert_ok!(ClearingPallet::set_jump_breaker(RuntimeOrigin::root(), Perbill::zero(), 0));
+			super::start_next_block();
 			end_block();
 			set_price(BTC_PRICE, 1);
 			assert_eq!(index(), usd(1));
@@ -2009,4 +2036,482 @@ fn a_market_can_keep_its_own_maximum_price_age() {
 			Error::<Test>::InvalidMaxPriceAge
 		);
 	});
+}
+
+// ------------------------------------------------------------------ risk parameters
+
+mod risk_parameters {
+	use super::*;
+	use crate::{RiskChange, RiskChangeOf, MAX_PENDING_RISK_CHANGES};
+	use frame_support::BoundedVec;
+	use risk_engine::JumpBreaker;
+
+	fn tiers(maintenance_percent: u32, initial_percent: u32) -> BoundedVec<MarginTier, MaxTiers> {
+		BoundedVec::truncate_from(vec![MarginTier {
+			notional_floor: 0,
+			initial_fraction: Perbill::from_percent(initial_percent),
+			maintenance_fraction: Perbill::from_percent(maintenance_percent),
+		}])
+	}
+
+	type MaxTiers = <Test as Config>::MaxMarginTiers;
+
+	/// Every setter, called with `change`'s values.
+	fn call_setter(origin: RuntimeOrigin, change: RiskChangeOf<Test>) -> DispatchResult {
+		match change {
+			RiskChange::MarketMarginTiers { market, tiers } => {
+				ClearingPallet::set_market_margin_tiers(origin, market, tiers)
+			},
+			RiskChange::MarketFees { market, maker_fee, taker_fee } => {
+				ClearingPallet::set_market_fees(origin, market, maker_fee, taker_fee)
+			},
+			RiskChange::MarketFundingCap { market, funding_rate_cap } => {
+				ClearingPallet::set_market_funding_cap(origin, market, funding_rate_cap)
+			},
+			RiskChange::MarketOpenInterestCap { market, open_interest_cap } => {
+				ClearingPallet::set_market_open_interest_cap(origin, market, open_interest_cap)
+			},
+			RiskChange::MarketStatus { market, status } => {
+				ClearingPallet::set_market_status(origin, market, status)
+			},
+			RiskChange::CollateralHaircuts { asset, initial_haircut, maintenance_haircut } => {
+				ClearingPallet::set_collateral_haircuts(
+					origin,
+					asset,
+					initial_haircut,
+					maintenance_haircut,
+				)
+			},
+			RiskChange::CollateralDepositCap { asset, deposit_cap } => {
+				ClearingPallet::set_collateral_deposit_cap(origin, asset, deposit_cap)
+			},
+			RiskChange::MaxPriceAge { max_price_age_ms } => {
+				ClearingPallet::set_max_price_age(origin, max_price_age_ms)
+			},
+			RiskChange::JumpBreaker { breaker } => {
+				ClearingPallet::set_jump_breaker(origin, breaker.bound, breaker.confirm_blocks)
+			},
+			RiskChange::LiquidationParameters { penalty, buffer } => {
+				ClearingPallet::set_liquidation_parameters(origin, penalty, buffer)
+			},
+			RiskChange::LiquidationScanLimit { accounts_per_block } => {
+				ClearingPallet::set_liquidation_scan_limit(origin, accounts_per_block)
+			},
+		}
+	}
+
+	/// The parameter `change` names, as it is in storage now.
+	fn in_force(change: &RiskChangeOf<Test>) -> RiskChangeOf<Test> {
+		let market = Markets::<Test>::get(BTC_PERP).unwrap();
+		let btc = CollateralAssets::<Test>::get(BTC).unwrap();
+		match change {
+			RiskChange::MarketMarginTiers { .. } => {
+				RiskChange::MarketMarginTiers { market: BTC_PERP, tiers: market.tiers }
+			},
+			RiskChange::MarketFees { .. } => RiskChange::MarketFees {
+				market: BTC_PERP,
+				maker_fee: market.maker_fee,
+				taker_fee: market.taker_fee,
+			},
+			RiskChange::MarketFundingCap { .. } => RiskChange::MarketFundingCap {
+				market: BTC_PERP,
+				funding_rate_cap: market.funding_rate_cap,
+			},
+			RiskChange::MarketOpenInterestCap { .. } => RiskChange::MarketOpenInterestCap {
+				market: BTC_PERP,
+				open_interest_cap: market.open_interest_cap,
+			},
+			RiskChange::MarketStatus { .. } => {
+				RiskChange::MarketStatus { market: BTC_PERP, status: market.status }
+			},
+			RiskChange::CollateralHaircuts { .. } => RiskChange::CollateralHaircuts {
+				asset: BTC,
+				initial_haircut: btc.params.initial_haircut,
+				maintenance_haircut: btc.params.maintenance_haircut,
+			},
+			RiskChange::CollateralDepositCap { .. } => {
+				RiskChange::CollateralDepositCap { asset: BTC, deposit_cap: btc.deposit_cap }
+			},
+			RiskChange::MaxPriceAge { .. } => {
+				RiskChange::MaxPriceAge { max_price_age_ms: MaxPriceAge::<Test>::get() }
+			},
+			RiskChange::JumpBreaker { .. } => {
+				RiskChange::JumpBreaker { breaker: JumpBreakerParams::<Test>::get() }
+			},
+			RiskChange::LiquidationParameters { .. } => RiskChange::LiquidationParameters {
+				penalty: LiquidationPenalty::<Test>::get(),
+				buffer: LiquidationBuffer::<Test>::get(),
+			},
+			RiskChange::LiquidationScanLimit { .. } => RiskChange::LiquidationScanLimit {
+				accounts_per_block: ClearingPallet::liquidation_scan_limit(),
+			},
+		}
+	}
+
+	/// One valid change of every parameter.
+	fn valid_changes() -> Vec<RiskChangeOf<Test>> {
+		vec![
+			RiskChange::MarketMarginTiers { market: BTC_PERP, tiers: tiers(4, 8) },
+			RiskChange::MarketFees {
+				market: BTC_PERP,
+				maker_fee: Perbill::from_parts(100_000),
+				taker_fee: Perbill::from_parts(1_000_000),
+			},
+			RiskChange::MarketFundingCap {
+				market: BTC_PERP,
+				funding_rate_cap: Perbill::from_percent(1),
+			},
+			RiskChange::MarketOpenInterestCap { market: BTC_PERP, open_interest_cap: ONE_BTC },
+			RiskChange::MarketStatus { market: BTC_PERP, status: MarketStatus::ReduceOnly },
+			RiskChange::CollateralHaircuts {
+				asset: BTC,
+				initial_haircut: Perbill::from_percent(70),
+				maintenance_haircut: Perbill::from_percent(80),
+			},
+			RiskChange::CollateralDepositCap { asset: BTC, deposit_cap: 5 * ONE_BTC },
+			RiskChange::MaxPriceAge { max_price_age_ms: 30_000 },
+			RiskChange::JumpBreaker {
+				breaker: JumpBreaker { bound: Perbill::from_percent(10), confirm_blocks: 5 },
+			},
+			RiskChange::LiquidationParameters {
+				penalty: Perbill::from_percent(2),
+				buffer: Perbill::from_percent(25),
+			},
+			RiskChange::LiquidationScanLimit { accounts_per_block: 1 },
+		]
+	}
+
+	/// Out-of-bound changes and the error each gets.
+	fn invalid_changes() -> Vec<(RiskChangeOf<Test>, Error<Test>)> {
+		vec![
+			// Maintenance not below initial.
+			(
+				RiskChange::MarketMarginTiers { market: BTC_PERP, tiers: tiers(8, 8) },
+				Error::<Test>::InvalidMarginTiers,
+			),
+			// Maintenance of zero.
+			(
+				RiskChange::MarketMarginTiers { market: BTC_PERP, tiers: tiers(0, 8) },
+				Error::<Test>::InvalidMarginTiers,
+			),
+			// No tier at all.
+			(
+				RiskChange::MarketMarginTiers {
+					market: BTC_PERP,
+					tiers: BoundedVec::truncate_from(vec![]),
+				},
+				Error::<Test>::InvalidMarginTiers,
+			),
+			// Maintenance at the 1% penalty.
+			(
+				RiskChange::MarketMarginTiers { market: BTC_PERP, tiers: tiers(1, 8) },
+				Error::<Test>::MaintenanceNotAbovePenalty,
+			),
+			(
+				RiskChange::MarketMarginTiers { market: 42, tiers: tiers(4, 8) },
+				Error::<Test>::UnknownMarket,
+			),
+			(
+				RiskChange::MarketFees {
+					market: BTC_PERP,
+					maker_fee: Perbill::zero(),
+					taker_fee: Perbill::from_parts(10_000_001),
+				},
+				Error::<Test>::InvalidTradingFee,
+			),
+			// At the lowest maintenance fraction (3%).
+			(
+				RiskChange::MarketFundingCap {
+					market: BTC_PERP,
+					funding_rate_cap: Perbill::from_percent(3),
+				},
+				Error::<Test>::InvalidFundingCap,
+			),
+			(
+				RiskChange::MarketStatus { market: 42, status: MarketStatus::Closed },
+				Error::<Test>::UnknownMarket,
+			),
+			(
+				RiskChange::CollateralHaircuts {
+					asset: BTC,
+					initial_haircut: Perbill::zero(),
+					maintenance_haircut: Perbill::from_percent(80),
+				},
+				Error::<Test>::InvalidHaircuts,
+			),
+			(
+				RiskChange::CollateralHaircuts {
+					asset: BTC,
+					initial_haircut: Perbill::from_percent(90),
+					maintenance_haircut: Perbill::from_percent(80),
+				},
+				Error::<Test>::InvalidHaircuts,
+			),
+			(
+				RiskChange::CollateralDepositCap { asset: 77, deposit_cap: 1 },
+				Error::<Test>::UnknownCollateral,
+			),
+			(RiskChange::MaxPriceAge { max_price_age_ms: 0 }, Error::<Test>::InvalidMaxPriceAge),
+			(
+				RiskChange::MaxPriceAge { max_price_age_ms: crate::MAX_PRICE_AGE_LIMIT_MS + 1 },
+				Error::<Test>::InvalidMaxPriceAge,
+			),
+			(
+				RiskChange::JumpBreaker {
+					breaker: JumpBreaker {
+						bound: Perbill::from_percent(10),
+						confirm_blocks: crate::MAX_JUMP_HOLD_BLOCKS + 1,
+					},
+				},
+				Error::<Test>::InvalidJumpBreaker,
+			),
+			// At BTC-PERP's lowest maintenance fraction.
+			(
+				RiskChange::LiquidationParameters {
+					penalty: Perbill::from_percent(3),
+					buffer: Perbill::from_percent(10),
+				},
+				Error::<Test>::InvalidLiquidationParameters,
+			),
+			(
+				RiskChange::LiquidationScanLimit { accounts_per_block: 0 },
+				Error::<Test>::InvalidScanLimit,
+			),
+			// The mock's maximum is 2.
+			(
+				RiskChange::LiquidationScanLimit { accounts_per_block: 3 },
+				Error::<Test>::InvalidScanLimit,
+			),
+		]
+	}
+
+	#[test]
+	fn a_signed_account_cannot_call_any_setter() {
+		new_test_ext().execute_with(|| {
+			for change in valid_changes() {
+				assert_noop!(
+					call_setter(RuntimeOrigin::signed(ALICE), change),
+					DispatchError::BadOrigin
+				);
+			}
+		});
+	}
+
+	#[test]
+	fn every_setter_applies_from_the_next_block_with_one_event() {
+		new_test_ext().execute_with(|| {
+			for change in valid_changes() {
+				let before = in_force(&change);
+				assert_ne!(before, change, "the test change must change something");
+				System::reset_events();
+				assert_ok!(call_setter(RuntimeOrigin::root(), change.clone()));
+				// Nothing changes in the block that scheduled it.
+				assert_eq!(in_force(&change), before);
+				assert!(events().is_empty());
+				assert_eq!(PendingRiskChanges::<Test>::get().to_vec(), vec![change.clone()]);
+
+				start_next_block();
+				assert_eq!(in_force(&change), change);
+				assert_eq!(events(), vec![Event::RiskParameterChanged { change }]);
+				assert!(PendingRiskChanges::<Test>::get().is_empty());
+			}
+		});
+	}
+
+	#[test]
+	fn out_of_bound_values_fail_with_their_typed_error_and_schedule_nothing() {
+		new_test_ext().execute_with(|| {
+			for (change, error) in invalid_changes() {
+				let error = DispatchError::from(error);
+				assert_noop!(call_setter(RuntimeOrigin::root(), change.clone()), error);
+				assert_eq!(ClearingPallet::preview_risk_change(change), Err(error));
+			}
+			assert!(PendingRiskChanges::<Test>::get().is_empty());
+		});
+	}
+
+	#[test]
+	fn changes_are_checked_against_those_already_scheduled() {
+		new_test_ext().execute_with(|| {
+			// A 2.5% penalty is scheduled: a 2% maintenance fraction is now too low...
+			assert_ok!(ClearingPallet::set_liquidation_parameters(
+				RuntimeOrigin::root(),
+				Perbill::from_parts(25_000_000),
+				Perbill::from_percent(10)
+			));
+			assert_noop!(
+				ClearingPallet::set_market_margin_tiers(
+					RuntimeOrigin::root(),
+					BTC_PERP,
+					tiers(2, 8)
+				),
+				Error::<Test>::MaintenanceNotAbovePenalty
+			);
+			// ...and so is listing a market with one.
+			let mut low = btc_perp();
+			low.tiers = tiers(2, 8);
+			low.funding_rate_cap = Perbill::from_percent(1);
+			assert_noop!(
+				ClearingPallet::register_market(RuntimeOrigin::root(), 9, low),
+				Error::<Test>::MaintenanceNotAbovePenalty
+			);
+			start_next_block();
+			System::reset_events();
+
+			// A 4% maintenance fraction is scheduled: a 3.5% penalty fits it, but a funding
+			// cap of 4% does not.
+			assert_ok!(ClearingPallet::set_market_margin_tiers(
+				RuntimeOrigin::root(),
+				BTC_PERP,
+				tiers(4, 8)
+			));
+			assert_ok!(ClearingPallet::set_liquidation_parameters(
+				RuntimeOrigin::root(),
+				Perbill::from_parts(35_000_000),
+				Perbill::from_percent(10)
+			));
+			assert_noop!(
+				ClearingPallet::set_market_funding_cap(
+					RuntimeOrigin::root(),
+					BTC_PERP,
+					Perbill::from_percent(4)
+				),
+				Error::<Test>::InvalidFundingCap
+			);
+			// Two changes of one market in one block both apply, in order.
+			assert_ok!(ClearingPallet::set_market_fees(
+				RuntimeOrigin::root(),
+				BTC_PERP,
+				Perbill::zero(),
+				Perbill::from_parts(300_000)
+			));
+			start_next_block();
+			let market = Markets::<Test>::get(BTC_PERP).unwrap();
+			assert_eq!(market.tiers, tiers(4, 8));
+			assert_eq!(market.taker_fee, Perbill::from_parts(300_000));
+			assert_eq!(LiquidationPenalty::<Test>::get(), Perbill::from_parts(35_000_000));
+			assert_eq!(events().len(), 3);
+		});
+	}
+
+	#[test]
+	fn at_most_sixteen_changes_wait_for_a_block() {
+		new_test_ext().execute_with(|| {
+			for cap in 0..MAX_PENDING_RISK_CHANGES {
+				assert_ok!(ClearingPallet::set_market_open_interest_cap(
+					RuntimeOrigin::root(),
+					BTC_PERP,
+					cap.into()
+				));
+			}
+			assert_noop!(
+				ClearingPallet::set_market_open_interest_cap(RuntimeOrigin::root(), BTC_PERP, 99),
+				Error::<Test>::TooManyPendingRiskChanges
+			);
+			start_next_block();
+			// The last one scheduled wins.
+			assert_eq!(
+				Markets::<Test>::get(BTC_PERP).unwrap().open_interest_cap,
+				(MAX_PENDING_RISK_CHANGES - 1).into()
+			);
+		});
+	}
+
+	#[test]
+	fn a_new_market_fits_within_the_market_limit() {
+		new_test_ext().execute_with(|| {
+			for id in 1..crate::MAX_MARKETS {
+				assert_ok!(ClearingPallet::register_market(RuntimeOrigin::root(), id, btc_perp()));
+			}
+			assert_noop!(
+				ClearingPallet::register_market(RuntimeOrigin::root(), 500, btc_perp()),
+				Error::<Test>::TooManyMarkets
+			);
+			// Replacing a listed market's parameters is still fine.
+			assert_ok!(ClearingPallet::register_market(RuntimeOrigin::root(), 7, btc_perp()));
+		});
+	}
+
+	/// Alice: 3,100 USDC, long one BTC at 60,000 (equity 3,070 after the taker fee, initial
+	/// requirement 3,000 at 5%, maintenance 1,800 at 3%). Bob: 10,000 USDC, short.
+	fn alice_near_her_initial_margin() {
+		deposit(ALICE, USDC, 3_100 * ONE_USDC);
+		deposit(BOB, USDC, 10_000 * ONE_USDC);
+		assert_ok!(settle(&BOB, &ALICE, BTC_PERP, ONE_BTC as i128, usd(60_000)));
+	}
+
+	#[test]
+	fn the_preview_names_the_accounts_a_change_would_make_liquidatable() {
+		new_test_ext().execute_with(|| {
+			alice_near_her_initial_margin();
+			let alice_equity = 3_070 * ONE_USDC as i128;
+
+			// 6% maintenance: Alice needs 3,600 and has 3,070.
+			let raise = RiskChange::MarketMarginTiers { market: BTC_PERP, tiers: tiers(6, 8) };
+			let root_before = sp_io::storage::root(sp_runtime::StateVersion::V1);
+			let preview = ClearingPallet::preview_risk_change(raise.clone()).unwrap();
+			assert_eq!(sp_io::storage::root(sp_runtime::StateVersion::V1), root_before);
+			assert_eq!(preview.accounts_checked, 2);
+			assert_eq!(preview.before, Default::default());
+			assert_eq!(preview.after.accounts_below_maintenance, 1);
+			assert_eq!(preview.after.equity_below_maintenance, alice_equity);
+			assert_eq!(preview.after.accounts_below_initial, 1);
+			assert_eq!(preview.newly_below_maintenance, vec![ALICE]);
+			assert!(preview.newly_below_initial.is_empty());
+
+			// 4% maintenance, 6% initial: Alice needs 3,600 to add risk, 2,400 to stay.
+			let tighten = RiskChange::MarketMarginTiers { market: BTC_PERP, tiers: tiers(4, 6) };
+			let preview = ClearingPallet::preview_risk_change(tighten).unwrap();
+			assert_eq!(preview.after.accounts_below_maintenance, 0);
+			assert_eq!(preview.after.accounts_below_initial, 1);
+			assert_eq!(preview.after.equity_below_initial, alice_equity);
+			assert_eq!(preview.newly_below_initial, vec![ALICE]);
+
+			// What the preview said is what happens.
+			assert!(!ClearingPallet::cross_liquidatable(&ALICE));
+			assert_ok!(call_setter(RuntimeOrigin::root(), raise.clone()));
+			start_next_block();
+			assert!(ClearingPallet::cross_liquidatable(&ALICE));
+			assert!(!ClearingPallet::cross_liquidatable(&BOB));
+			// Once in force, the same change names nobody new.
+			let again = ClearingPallet::preview_risk_change(raise).unwrap();
+			assert_eq!(again.before, again.after);
+			assert!(again.newly_below_maintenance.is_empty());
+		});
+	}
+
+	#[test]
+	fn the_preview_counts_scheduled_changes_as_in_force_and_sees_haircuts() {
+		new_test_ext().execute_with(|| {
+			// Charlie backs a 0.1 BTC long (maintenance 180 USDC) with 0.1 BTC of collateral
+			// only; at a 2% haircut it counts for 120.
+			deposit(CHARLIE, BTC, ONE_BTC / 10);
+			deposit(BOB, USDC, 10_000 * ONE_USDC);
+			assert_ok!(settle(&BOB, &CHARLIE, BTC_PERP, ONE_BTC as i128 / 10, usd(60_000)));
+			let haircut_cut = RiskChange::CollateralHaircuts {
+				asset: BTC,
+				initial_haircut: Perbill::from_percent(2),
+				maintenance_haircut: Perbill::from_percent(2),
+			};
+			let preview = ClearingPallet::preview_risk_change(haircut_cut.clone()).unwrap();
+			assert_eq!(preview.newly_below_maintenance, vec![CHARLIE]);
+
+			// Scheduled, the same cut is "before" in the next preview.
+			assert_ok!(call_setter(RuntimeOrigin::root(), haircut_cut.clone()));
+			let preview = ClearingPallet::preview_risk_change(haircut_cut).unwrap();
+			assert_eq!(preview.before.accounts_below_maintenance, 1);
+			assert!(preview.newly_below_maintenance.is_empty());
+		});
+	}
+
+	#[test]
+	fn the_worker_checks_as_many_accounts_as_the_scan_limit_says() {
+		new_test_ext().execute_with(|| {
+			assert_eq!(ClearingPallet::liquidation_scan_limit(), 2);
+			assert_ok!(ClearingPallet::set_liquidation_scan_limit(RuntimeOrigin::root(), 1));
+			assert_eq!(ClearingPallet::liquidation_scan_limit(), 2);
+			start_next_block();
+			assert_eq!(ClearingPallet::liquidation_scan_limit(), 1);
+		});
+	}
 }

@@ -6,7 +6,8 @@ use frame_support::{
 	traits::Get, BoundedVec, CloneNoBound, EqNoBound, PartialEqNoBound, RuntimeDebugNoBound,
 };
 use risk_engine::{
-	CollateralParams, FundingIndex, MarginTier, OpenOrders, Position, Price, QuoteAmount,
+	CollateralParams, FundingIndex, JumpBreaker, MarginTier, OpenOrders, Position, Price,
+	QuoteAmount,
 };
 use scale_info::TypeInfo;
 use sp_arithmetic::Perbill;
@@ -325,4 +326,131 @@ pub struct InsuranceFundReport<AccountId, AssetId> {
 	/// Its net value: settlement balance, collateral at market value and positions at the
 	/// mark (settlement units). Below zero, auto-deleveraging recovers the deficit.
 	pub net_value: i128,
+}
+
+/// One change of a risk parameter, as the risk origin (Root or a `risk_parameters`
+/// referendum) schedules it and as [`crate::Pallet::preview_risk_change`] previews it. Each
+/// names one parameter of one market, one collateral asset, or the pallet as a whole;
+/// everything else stays as it is.
+#[derive(
+	CloneNoBound,
+	PartialEqNoBound,
+	EqNoBound,
+	RuntimeDebugNoBound,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	TypeInfo,
+	MaxEncodedLen,
+)]
+#[scale_info(skip_type_params(MaxTiers))]
+pub enum RiskChange<AssetId: Clone + PartialEq + Eq + core::fmt::Debug, MaxTiers: Get<u32>> {
+	/// A market's margin schedule.
+	MarketMarginTiers {
+		/// The market.
+		market: MarketId,
+		/// The new schedule (see [`risk_engine::margin`]).
+		tiers: BoundedVec<MarginTier, MaxTiers>,
+	},
+	/// A market's trading fees.
+	MarketFees {
+		/// The market.
+		market: MarketId,
+		/// Fee paid by the maker, as a share of the trade's value.
+		maker_fee: Perbill,
+		/// Fee paid by the taker, as a share of the trade's value.
+		taker_fee: Perbill,
+	},
+	/// A market's funding cap: the largest funding premium of one interval.
+	MarketFundingCap {
+		/// The market.
+		market: MarketId,
+		/// The new cap.
+		funding_rate_cap: Perbill,
+	},
+	/// A market's open-interest cap (total long size, in size units).
+	MarketOpenInterestCap {
+		/// The market.
+		market: MarketId,
+		/// The new cap.
+		open_interest_cap: u128,
+	},
+	/// A market's status.
+	MarketStatus {
+		/// The market.
+		market: MarketId,
+		/// The new status.
+		status: MarketStatus,
+	},
+	/// A collateral asset's haircuts.
+	CollateralHaircuts {
+		/// The asset.
+		asset: AssetId,
+		/// Share of the value that counts toward initial margin, in (0, 1].
+		initial_haircut: Perbill,
+		/// Share of the value that counts toward maintenance margin, in [initial, 1].
+		maintenance_haircut: Perbill,
+	},
+	/// A collateral asset's deposit cap (smallest units, all accounts together).
+	CollateralDepositCap {
+		/// The asset.
+		asset: AssetId,
+		/// The new cap.
+		deposit_cap: u128,
+	},
+	/// The pallet-wide maximum price age (ms).
+	MaxPriceAge {
+		/// The new age.
+		max_price_age_ms: u64,
+	},
+	/// The jump breaker.
+	JumpBreaker {
+		/// The new bound and hold.
+		breaker: JumpBreaker,
+	},
+	/// The liquidation penalty and buffer.
+	LiquidationParameters {
+		/// Share of a liquidated position's value paid to the insurance fund.
+		penalty: Perbill,
+		/// The health a partial liquidation restores, as a share of the maintenance
+		/// requirement left.
+		buffer: Perbill,
+	},
+	/// How many accounts the liquidation worker checks after each block.
+	LiquidationScanLimit {
+		/// The new limit, at most [`crate::Config::MaxAccountsScannedPerBlock`].
+		accounts_per_block: u32,
+	},
+}
+
+/// How many accounts are below their margin requirements, and how much equity they hold.
+#[derive(Clone, Copy, PartialEq, Eq, RuntimeDebug, Default, Encode, Decode, TypeInfo)]
+pub struct MarginCensus {
+	/// Accounts whose cross account or some isolated position is below maintenance: the
+	/// liquidatable ones.
+	pub accounts_below_maintenance: u32,
+	/// Their equity (cross at maintenance haircuts plus isolated), in settlement units.
+	pub equity_below_maintenance: i128,
+	/// Accounts whose cross account or some isolated position is below initial margin: they
+	/// can add no risk and withdraw nothing.
+	pub accounts_below_initial: u32,
+	/// Their equity, in settlement units.
+	pub equity_below_initial: i128,
+}
+
+/// What a risk change would do to the accounts that hold positions, as
+/// [`crate::Pallet::preview_risk_change`] reports it: the census under the parameters that
+/// will be in force (changes already scheduled included) and under the same with `change`.
+#[derive(Clone, PartialEq, Eq, RuntimeDebug, Encode, Decode, TypeInfo)]
+pub struct RiskChangePreview<AccountId> {
+	/// Accounts checked (every account holding positions or resting orders).
+	pub accounts_checked: u32,
+	/// Without the change.
+	pub before: MarginCensus,
+	/// With the change.
+	pub after: MarginCensus,
+	/// Accounts the change would take below maintenance: liquidatable once it applies.
+	pub newly_below_maintenance: alloc::vec::Vec<AccountId>,
+	/// Accounts the change would take below initial margin (but not maintenance).
+	pub newly_below_initial: alloc::vec::Vec<AccountId>,
 }

@@ -47,14 +47,15 @@ use core::marker::PhantomData;
 pub trait WeightInfo {
 	fn register_collateral() -> Weight;
 	fn register_market() -> Weight;
-	fn set_market_status() -> Weight;
-	fn set_max_price_age() -> Weight;
+	fn set_market_parameter() -> Weight;
+	fn set_collateral_parameter() -> Weight;
+	fn set_global_parameter() -> Weight;
+	fn apply_risk_change() -> Weight;
 	fn deposit() -> Weight;
 	fn withdraw(p: u32, ) -> Weight;
 	fn add_isolated_margin(p: u32, ) -> Weight;
 	fn remove_isolated_margin() -> Weight;
 	fn settle_trade(p: u32, ) -> Weight;
-	fn set_jump_breaker() -> Weight;
 	fn update_price_guard() -> Weight;
 	fn auto_deleverage(n: u32, ) -> Weight;
 	fn set_liquidation_parameters() -> Weight;
@@ -65,6 +66,28 @@ pub trait WeightInfo {
 /// Weights for `pallet_clearing` using the runtime's database costs.
 pub struct SubstrateWeight<T>(PhantomData<T>);
 impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
+	/// Provisional until the next benchmark run: a market change read against the
+	/// scheduled ones (2 reads, 1 write).
+	fn set_market_parameter() -> Weight {
+		Weight::from_parts(25_000_000, 6000)
+			.saturating_add(T::DbWeight::get().reads(3_u64))
+			.saturating_add(T::DbWeight::get().writes(1_u64))
+	}
+	fn set_collateral_parameter() -> Weight {
+		Weight::from_parts(25_000_000, 6000)
+			.saturating_add(T::DbWeight::get().reads(2_u64))
+			.saturating_add(T::DbWeight::get().writes(1_u64))
+	}
+	fn set_global_parameter() -> Weight {
+		Weight::from_parts(20_000_000, 3000)
+			.saturating_add(T::DbWeight::get().reads(1_u64))
+			.saturating_add(T::DbWeight::get().writes(1_u64))
+	}
+	fn apply_risk_change() -> Weight {
+		Weight::from_parts(20_000_000, 4000)
+			.saturating_add(T::DbWeight::get().reads(1_u64))
+			.saturating_add(T::DbWeight::get().writes(1_u64))
+	}
 	/// Storage: `Clearing::GuardedKeys` (r:1 w:1)
 	/// Proof: `Clearing::GuardedKeys` (`max_values`: Some(1), `max_size`: Some(65), added: 560, mode: `MaxEncodedLen`)
 	/// Storage: `Clearing::CollateralAssets` (r:0 w:1)
@@ -94,27 +117,6 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		Weight::from_parts(21_823_000, 3779)
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
-	}
-	/// Storage: `Clearing::Markets` (r:1 w:1)
-	/// Proof: `Clearing::Markets` (`max_values`: None, `max_size`: Some(314), added: 2789, mode: `MaxEncodedLen`)
-	fn set_market_status() -> Weight {
-		// Proof Size summary in bytes:
-		//  Measured:  `360`
-		//  Estimated: `3779`
-		// Minimum execution time: 14_211_000 picoseconds.
-		Weight::from_parts(14_912_000, 3779)
-			.saturating_add(T::DbWeight::get().reads(1_u64))
-			.saturating_add(T::DbWeight::get().writes(1_u64))
-	}
-	/// Storage: `Clearing::MaxPriceAge` (r:0 w:1)
-	/// Proof: `Clearing::MaxPriceAge` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
-	fn set_max_price_age() -> Weight {
-		// Proof Size summary in bytes:
-		//  Measured:  `0`
-		//  Estimated: `0`
-		// Minimum execution time: 4_977_000 picoseconds.
-		Weight::from_parts(5_338_000, 0)
-			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	/// Storage: `Clearing::CollateralAssets` (r:1 w:0)
 	/// Proof: `Clearing::CollateralAssets` (`max_values`: None, `max_size`: Some(48), added: 2523, mode: `MaxEncodedLen`)
@@ -284,16 +286,6 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 			.saturating_add(T::DbWeight::get().writes(6_u64))
 			.saturating_add(Weight::from_parts(0, 2789).saturating_mul(p.into()))
 	}
-	/// Storage: `Clearing::JumpBreakerParams` (r:0 w:1)
-	/// Proof: `Clearing::JumpBreakerParams` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
-	fn set_jump_breaker() -> Weight {
-		// Proof Size summary in bytes:
-		//  Measured:  `0`
-		//  Estimated: `0`
-		// Minimum execution time: 4_997_000 picoseconds.
-		Weight::from_parts(5_308_000, 0)
-			.saturating_add(T::DbWeight::get().writes(1_u64))
-	}
 	/// Storage: `Clearing::GuardedKeys` (r:1 w:0)
 	/// Proof: `Clearing::GuardedKeys` (`max_values`: Some(1), `max_size`: Some(65), added: 560, mode: `MaxEncodedLen`)
 	/// Storage: `Oracle::Values` (r:1 w:0)
@@ -447,6 +439,28 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 
 /// The same figures with ParityDb database costs, for tests and mocks.
 impl WeightInfo for () {
+	/// Provisional until the next benchmark run: a market change read against the
+	/// scheduled ones (2 reads, 1 write).
+	fn set_market_parameter() -> Weight {
+		Weight::from_parts(25_000_000, 6000)
+			.saturating_add(ParityDbWeight::get().reads(3_u64))
+			.saturating_add(ParityDbWeight::get().writes(1_u64))
+	}
+	fn set_collateral_parameter() -> Weight {
+		Weight::from_parts(25_000_000, 6000)
+			.saturating_add(ParityDbWeight::get().reads(2_u64))
+			.saturating_add(ParityDbWeight::get().writes(1_u64))
+	}
+	fn set_global_parameter() -> Weight {
+		Weight::from_parts(20_000_000, 3000)
+			.saturating_add(ParityDbWeight::get().reads(1_u64))
+			.saturating_add(ParityDbWeight::get().writes(1_u64))
+	}
+	fn apply_risk_change() -> Weight {
+		Weight::from_parts(20_000_000, 4000)
+			.saturating_add(ParityDbWeight::get().reads(1_u64))
+			.saturating_add(ParityDbWeight::get().writes(1_u64))
+	}
 	fn register_collateral() -> Weight {
 		Weight::from_parts(12_819_000, 1550)
 			.saturating_add(ParityDbWeight::get().reads(1_u64))
@@ -456,15 +470,6 @@ impl WeightInfo for () {
 		Weight::from_parts(21_823_000, 3779)
 			.saturating_add(ParityDbWeight::get().reads(4_u64))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
-	}
-	fn set_market_status() -> Weight {
-		Weight::from_parts(14_912_000, 3779)
-			.saturating_add(ParityDbWeight::get().reads(1_u64))
-			.saturating_add(ParityDbWeight::get().writes(1_u64))
-	}
-	fn set_max_price_age() -> Weight {
-		Weight::from_parts(5_338_000, 0)
-			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn deposit() -> Weight {
 		Weight::from_parts(72_318_000, 6208)
@@ -499,10 +504,6 @@ impl WeightInfo for () {
 			.saturating_add(ParityDbWeight::get().reads((2_u64).saturating_mul(p.into())))
 			.saturating_add(ParityDbWeight::get().writes(6_u64))
 			.saturating_add(Weight::from_parts(0, 2789).saturating_mul(p.into()))
-	}
-	fn set_jump_breaker() -> Weight {
-		Weight::from_parts(5_308_000, 0)
-			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn update_price_guard() -> Weight {
 		Weight::from_parts(20_891_000, 3536)

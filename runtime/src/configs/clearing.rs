@@ -1,5 +1,6 @@
 //! `Clearing`: the clearing house. Prices come from `Oracle`, tokens from `Assets`.
 
+use frame_support::traits::EitherOf;
 use frame_support::{
 	parameter_types,
 	traits::{ConstU32, ConstU64},
@@ -43,8 +44,9 @@ impl pallet_clearing::Config for Runtime {
 	type Time = Timestamp;
 	type SettlementAsset = SettlementAsset;
 	type SettlementDecimals = SettlementDecimals;
-	/// Root for now; governance gets its own origin in a later change.
-	type RiskOrigin = EnsureRoot<AccountId>;
+	/// Root (sudo on development chains, the `root` track) or a referendum on the
+	/// `risk_parameters` track.
+	type RiskOrigin = EitherOf<EnsureRoot<AccountId>, crate::governance::RiskParameters>;
 	type PalletId = ClearingPalletId;
 	type FeeAccount = FeeAccount;
 	type InsuranceAccount = InsuranceAccount;

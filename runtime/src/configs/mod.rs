@@ -6,11 +6,13 @@
 //! - [`administration`]: `Sudo`, `Utility`;
 //! - [`oracle`]: `Oracle` (`orml-oracle`) and its operator set;
 //! - [`clearing`]: `Clearing`, the clearing house;
-//! - [`orderbook`]: `Orderbook`, the limit order book.
+//! - [`orderbook`]: `Orderbook`, the limit order book;
+//! - [`governance`]: `Preimage`, `Scheduler`, `Referenda`, `ConvictionVoting`, `Origins`.
 
 pub mod administration;
 pub mod clearing;
 pub mod consensus;
+pub mod governance;
 pub mod monetary;
 pub mod oracle;
 pub mod orderbook;

@@ -12,16 +12,21 @@ extern crate alloc;
 use alloc::vec::Vec;
 pub use pallet_clearing::{
 	AccountReport, InsuranceFundReport, LiquidatablePage, MarketId, MarketReport, Price,
+	RiskChangePreview,
 };
 use sp_runtime::DispatchError;
 
 sp_api::decl_runtime_apis! {
 	/// Margin reports and market information.
-	pub trait ClearingApi<AccountId, AssetId, OracleKey>
+	///
+	/// `RiskChange` is the pallet's `RiskChange` with the runtime's types: the argument of
+	/// every risk setter, and of the preview.
+	pub trait ClearingApi<AccountId, AssetId, OracleKey, RiskChange>
 	where
 		AccountId: codec::Codec,
 		AssetId: codec::Codec,
 		OracleKey: codec::Codec,
+		RiskChange: codec::Codec,
 	{
 		/// An account's collateral (per asset, with values at each haircut), equity,
 		/// initial and maintenance requirements, free collateral, health, and every position
@@ -44,5 +49,12 @@ sp_api::decl_runtime_apis! {
 		/// The insurance fund: its account, settlement balance, the collateral and positions
 		/// it took over, and its equity.
 		fn insurance_fund() -> InsuranceFundReport<AccountId, AssetId>;
+
+		/// What `change` would do if it applied now: how many accounts, and how much
+		/// equity, are below maintenance and below initial margin without and with it
+		/// (changes already scheduled counted as in force), and which accounts it would make
+		/// liquidatable or take below initial margin. A change out of bounds fails with the
+		/// error its setter would give. Nothing is written.
+		fn preview_risk_change(change: RiskChange) -> Result<RiskChangePreview<AccountId>, DispatchError>;
 	}
 }

@@ -1,0 +1,383 @@
+//! Risk parameters: their bounds, how a change is scheduled and applied, and the impact
+//! preview voters read before they vote.
+//!
+//! ## The rule
+//! - **One parameter per change.** A [`RiskChange`] names one parameter of one market, one
+//!   collateral asset or the pallet as a whole; the setters (`set_market_margin_tiers`,
+//!   `set_market_fees`, …) each build one. The risk origin is Root or, in the runtime, a
+//!   referendum on the `risk_parameters` track.
+//! - **Checked when scheduled.** A change is checked against the parameters that will be in
+//!   force when it applies (today's, with every change already scheduled folded in), and a
+//!   bad one fails the call with a typed error and changes nothing.
+//! - **Applied from the next block.** A valid change waits in [`PendingRiskChanges`] and is
+//!   applied at the start of the next block, before any transaction, so every transaction of
+//!   a block sees one set of parameters and the liquidation worker, which judges accounts at
+//!   the parent block, never races a change inside a block. Each applied change emits
+//!   [`Event::RiskParameterChanged`].
+//! - **Previewed before the vote.** [`Pallet::preview_risk_change`] counts the accounts (and
+//!   their equity) below maintenance and below initial margin with and without the change,
+//!   and names the accounts it would make liquidatable.
+//!
+//! ## Bounds
+//! | parameter | bound |
+//! |---|---|
+//! | margin tiers | `0 < maintenance < initial <= 100%` per tier, floors rising from zero, fractions not falling; every maintenance fraction above the liquidation penalty |
+//! | fees | each at most [`MAX_TRADING_FEE`] (1%) |
+//! | funding cap | below the market's lowest maintenance fraction: one interval's funding alone must not take a healthy position to liquidation |
+//! | open-interest cap, deposit cap, status | any (a zero cap stops new risk) |
+//! | haircuts | `0 < initial <= maintenance <= 100%` |
+//! | maximum price age | `0 < age <= `[`MAX_PRICE_AGE_LIMIT_MS`] (one hour), pallet-wide and per market |
+//! | jump breaker | off (zero bound), or a hold of 1 to [`MAX_JUMP_HOLD_BLOCKS`] blocks |
+//! | liquidation penalty | below every market's lowest maintenance fraction |
+//! | worker scan limit | 1 to [`Config::MaxAccountsScannedPerBlock`] accounts |
+
+use alloc::vec::Vec;
+use frame_support::{pallet_prelude::*, storage::with_transaction};
+use sp_arithmetic::Perbill;
+use sp_runtime::TransactionOutcome;
+
+use crate::{pallet::*, CollateralConfig, MarginCensus, MarketId, RiskChange, RiskChangePreview};
+
+/// The highest maker or taker fee a market may charge.
+pub const MAX_TRADING_FEE: Perbill = Perbill::from_parts(10_000_000);
+
+/// The longest maximum price age (ms), pallet-wide or per market: one hour.
+pub const MAX_PRICE_AGE_LIMIT_MS: u64 = 3_600_000;
+
+/// The longest hold of the jump breaker, in blocks (one hour of 3 s blocks).
+pub const MAX_JUMP_HOLD_BLOCKS: u32 = 1_200;
+
+/// The most changes waiting for the next block.
+pub const MAX_PENDING_RISK_CHANGES: u32 = 16;
+
+/// The most markets the pallet lists: the liquidation-penalty check reads every one.
+pub const MAX_MARKETS: u32 = 64;
+
+/// A [`RiskChange`] with the pallet's types.
+pub type RiskChangeOf<T> = RiskChange<<T as Config>::AssetId, <T as Config>::MaxMarginTiers>;
+
+impl<T: Config> Pallet<T> {
+	/// Checks `change` against the parameters in force once the scheduled changes apply, and
+	/// schedules it for the start of the next block.
+	pub(crate) fn schedule_risk_change(change: RiskChangeOf<T>) -> DispatchResult {
+		Self::validate_risk_change(&change)?;
+		PendingRiskChanges::<T>::try_append(change)
+			.map_err(|_| Error::<T>::TooManyPendingRiskChanges)?;
+		Ok(())
+	}
+
+	/// Applies every scheduled change, in the order scheduled. Returns how many it applied.
+	pub(crate) fn apply_pending_risk_changes() -> u32 {
+		let pending = PendingRiskChanges::<T>::take();
+		for change in &pending {
+			Self::apply_risk_change(change);
+			Self::deposit_event(Event::RiskParameterChanged { change: change.clone() });
+		}
+		pending.len() as u32
+	}
+
+	/// Whether `change` is within bounds given the parameters that will be in force when it
+	/// applies.
+	pub fn validate_risk_change(change: &RiskChangeOf<T>) -> Result<(), Error<T>> {
+		use RiskChange::*;
+		match change {
+			MarketMarginTiers { market, .. }
+			| MarketFees { market, .. }
+			| MarketFundingCap { market, .. }
+			| MarketOpenInterestCap { market, .. }
+			| MarketStatus { market, .. } => {
+				let mut params =
+					Self::effective_market(*market).ok_or(Error::<T>::UnknownMarket)?;
+				Self::change_market(&mut params, change);
+				Self::validate_market(&params)?;
+				let (penalty, _) = Self::effective_liquidation_parameters();
+				Self::ensure_maintenance_above_penalty(&params, penalty)
+			},
+			CollateralHaircuts { asset, .. } | CollateralDepositCap { asset, .. } => {
+				let mut config =
+					Self::effective_collateral(*asset).ok_or(Error::<T>::UnknownCollateral)?;
+				Self::change_collateral(&mut config, change);
+				Self::validate_collateral(*asset, &config)
+			},
+			MaxPriceAge { max_price_age_ms } => {
+				ensure!(
+					(1..=MAX_PRICE_AGE_LIMIT_MS).contains(max_price_age_ms),
+					Error::<T>::InvalidMaxPriceAge
+				);
+				Ok(())
+			},
+			JumpBreaker { breaker } => {
+				ensure!(
+					breaker.bound.is_zero()
+						|| (1..=MAX_JUMP_HOLD_BLOCKS).contains(&breaker.confirm_blocks),
+					Error::<T>::InvalidJumpBreaker
+				);
+				Ok(())
+			},
+			LiquidationParameters { penalty, .. } => {
+				let pending = PendingRiskChanges::<T>::get();
+				for (market, mut params) in Markets::<T>::iter() {
+					for change in pending.iter().filter(|c| Self::market_of(c) == Some(market)) {
+						Self::change_market(&mut params, change);
+					}
+					ensure!(
+						Self::lowest_maintenance(&params).is_none_or(|lowest| *penalty < lowest),
+						Error::<T>::InvalidLiquidationParameters
+					);
+				}
+				Ok(())
+			},
+			LiquidationScanLimit { accounts_per_block } => {
+				ensure!(
+					(1..=T::MaxAccountsScannedPerBlock::get()).contains(accounts_per_block),
+					Error::<T>::InvalidScanLimit
+				);
+				Ok(())
+			},
+		}
+	}
+
+	/// Writes `change` to storage. It was checked when scheduled.
+	fn apply_risk_change(change: &RiskChangeOf<T>) {
+		use RiskChange::*;
+		match change {
+			MarketMarginTiers { market, .. }
+			| MarketFees { market, .. }
+			| MarketFundingCap { market, .. }
+			| MarketOpenInterestCap { market, .. }
+			| MarketStatus { market, .. } => Markets::<T>::mutate(market, |params| {
+				if let Some(params) = params {
+					Self::change_market(params, change);
+				}
+			}),
+			CollateralHaircuts { asset, .. } | CollateralDepositCap { asset, .. } => {
+				CollateralAssets::<T>::mutate(asset, |config| {
+					if let Some(config) = config {
+						Self::change_collateral(config, change);
+					}
+				})
+			},
+			MaxPriceAge { max_price_age_ms } => crate::MaxPriceAge::<T>::put(max_price_age_ms),
+			JumpBreaker { breaker } => JumpBreakerParams::<T>::put(breaker),
+			LiquidationParameters { penalty, buffer } => {
+				LiquidationPenalty::<T>::put(penalty);
+				LiquidationBuffer::<T>::put(buffer);
+			},
+			LiquidationScanLimit { accounts_per_block } => {
+				crate::LiquidationScanLimit::<T>::put(accounts_per_block)
+			},
+		}
+	}
+
+	/// Sets the market parameter `change` names; other changes leave `params` alone.
+	fn change_market(params: &mut MarketParamsOf<T>, change: &RiskChangeOf<T>) {
+		match change {
+			RiskChange::MarketMarginTiers { tiers, .. } => params.tiers = tiers.clone(),
+			RiskChange::MarketFees { maker_fee, taker_fee, .. } => {
+				params.maker_fee = *maker_fee;
+				params.taker_fee = *taker_fee;
+			},
+			RiskChange::MarketFundingCap { funding_rate_cap, .. } => {
+				params.funding_rate_cap = *funding_rate_cap
+			},
+			RiskChange::MarketOpenInterestCap { open_interest_cap, .. } => {
+				params.open_interest_cap = *open_interest_cap
+			},
+			RiskChange::MarketStatus { status, .. } => params.status = *status,
+			_ => {},
+		}
+	}
+
+	/// Sets the collateral parameter `change` names; other changes leave `config` alone.
+	fn change_collateral(config: &mut CollateralConfig<T::OracleKey>, change: &RiskChangeOf<T>) {
+		match change {
+			RiskChange::CollateralHaircuts { initial_haircut, maintenance_haircut, .. } => {
+				config.params.initial_haircut = *initial_haircut;
+				config.params.maintenance_haircut = *maintenance_haircut;
+			},
+			RiskChange::CollateralDepositCap { deposit_cap, .. } => {
+				config.deposit_cap = *deposit_cap
+			},
+			_ => {},
+		}
+	}
+
+	/// Folds the scheduled changes of `market` into `params`.
+	fn fold_pending_into_market(market: MarketId, params: &mut MarketParamsOf<T>) {
+		for change in PendingRiskChanges::<T>::get() {
+			if Self::market_of(&change) == Some(market) {
+				Self::change_market(params, &change);
+			}
+		}
+	}
+
+	/// The market a change is about, if it is about one.
+	fn market_of(change: &RiskChangeOf<T>) -> Option<MarketId> {
+		use RiskChange::*;
+		match change {
+			MarketMarginTiers { market, .. }
+			| MarketFees { market, .. }
+			| MarketFundingCap { market, .. }
+			| MarketOpenInterestCap { market, .. }
+			| MarketStatus { market, .. } => Some(*market),
+			_ => None,
+		}
+	}
+
+	/// A market's parameters once the scheduled changes apply.
+	pub fn effective_market(market: MarketId) -> Option<MarketParamsOf<T>> {
+		let mut params = Markets::<T>::get(market)?;
+		Self::fold_pending_into_market(market, &mut params);
+		Some(params)
+	}
+
+	/// A collateral asset's configuration once the scheduled changes apply.
+	fn effective_collateral(asset: T::AssetId) -> Option<CollateralConfig<T::OracleKey>> {
+		let mut config = CollateralAssets::<T>::get(asset)?;
+		for change in PendingRiskChanges::<T>::get() {
+			match &change {
+				RiskChange::CollateralHaircuts { asset: target, .. }
+				| RiskChange::CollateralDepositCap { asset: target, .. }
+					if *target == asset =>
+				{
+					Self::change_collateral(&mut config, &change)
+				},
+				_ => {},
+			}
+		}
+		Some(config)
+	}
+
+	/// The liquidation penalty and buffer once the scheduled changes apply.
+	pub(crate) fn effective_liquidation_parameters() -> (Perbill, Perbill) {
+		PendingRiskChanges::<T>::get().iter().fold(
+			(LiquidationPenalty::<T>::get(), LiquidationBuffer::<T>::get()),
+			|in_force, change| match change {
+				RiskChange::LiquidationParameters { penalty, buffer } => (*penalty, *buffer),
+				_ => in_force,
+			},
+		)
+	}
+
+	/// The lowest maintenance fraction of a market's schedule.
+	fn lowest_maintenance(params: &MarketParamsOf<T>) -> Option<Perbill> {
+		params.tiers.iter().map(|tier| tier.maintenance_fraction).min()
+	}
+
+	/// Fails unless every maintenance fraction of the market is above the liquidation
+	/// penalty, so that each lot a liquidation closes leaves the account healthier.
+	pub(crate) fn ensure_maintenance_above_penalty(
+		params: &MarketParamsOf<T>,
+		penalty: Perbill,
+	) -> Result<(), Error<T>> {
+		ensure!(
+			Self::lowest_maintenance(params).is_none_or(|lowest| penalty < lowest),
+			Error::<T>::MaintenanceNotAbovePenalty
+		);
+		Ok(())
+	}
+
+	/// The liquidation worker's limit in force: accounts checked after each block.
+	pub fn liquidation_scan_limit() -> u32 {
+		crate::LiquidationScanLimit::<T>::get()
+			.unwrap_or_else(T::MaxAccountsScannedPerBlock::get)
+			.min(T::MaxAccountsScannedPerBlock::get())
+	}
+
+	/// What `change` would do to the accounts holding positions: how many, with how much
+	/// equity, would be below maintenance and below initial margin with and without it, and
+	/// which it would take below each. Both sides include the changes already scheduled.
+	/// Prices are the on-chain ones in force, stale or not. Nothing is written: the changes
+	/// are applied in a storage layer that is rolled back.
+	pub fn preview_risk_change(
+		change: RiskChangeOf<T>,
+	) -> Result<RiskChangePreview<T::AccountId>, DispatchError> {
+		Self::validate_risk_change(&change)?;
+		with_transaction(|| {
+			for pending in PendingRiskChanges::<T>::take() {
+				Self::apply_risk_change(&pending);
+			}
+			let before = Self::margin_standing_of_all();
+			Self::apply_risk_change(&change);
+			let after = Self::margin_standing_of_all();
+
+			let mut preview = RiskChangePreview {
+				accounts_checked: before.len() as u32,
+				before: MarginCensus::default(),
+				after: MarginCensus::default(),
+				newly_below_maintenance: Vec::new(),
+				newly_below_initial: Vec::new(),
+			};
+			for ((who, was), (_, is)) in before.into_iter().zip(after) {
+				was.count_into(&mut preview.before);
+				is.count_into(&mut preview.after);
+				if is.below_maintenance && !was.below_maintenance {
+					preview.newly_below_maintenance.push(who);
+				} else if is.below_initial && !was.below_initial && !is.below_maintenance {
+					preview.newly_below_initial.push(who);
+				}
+			}
+			TransactionOutcome::Rollback(Ok(preview))
+		})
+	}
+
+	/// Every account holding positions or resting orders, in storage order, with where it
+	/// stands against its requirements.
+	fn margin_standing_of_all() -> Vec<(T::AccountId, MarginStanding)> {
+		Positions::<T>::iter()
+			.map(|(who, positions)| {
+				let mut standing = MarginStanding::default();
+				if let Ok(figures) = Self::cross_figures(&who) {
+					let has_cross = positions.values().any(|record| {
+						record.isolated_margin.is_none() && !record.position.is_flat()
+					});
+					standing.equity = figures.margin.equity_maintenance;
+					if has_cross || SettlementBalances::<T>::get(&who) < 0 {
+						standing.below_maintenance |= figures.margin.health < 0;
+					}
+					standing.below_initial |= figures.margin.free_collateral < 0;
+				}
+				for (market, record) in positions.iter() {
+					if record.isolated_margin.is_none() {
+						continue;
+					}
+					let Some(params) = Markets::<T>::get(market) else { continue };
+					if let Ok(figures) = Self::isolated_figures(*market, &params, record, false) {
+						standing.equity = standing.equity.saturating_add(figures.equity);
+						if !record.position.is_flat() {
+							standing.below_maintenance |= figures.health < 0;
+						}
+						standing.below_initial |= figures.free_margin < 0;
+					}
+				}
+				standing.below_initial |= standing.below_maintenance;
+				(who, standing)
+			})
+			.collect()
+	}
+}
+
+/// Where one account stands against its margin requirements.
+#[derive(Clone, Copy, Default)]
+struct MarginStanding {
+	/// Cross equity at maintenance haircuts plus every isolated position's equity.
+	equity: i128,
+	/// The cross account or an isolated position is below maintenance.
+	below_maintenance: bool,
+	/// The cross account or an isolated position is below initial margin.
+	below_initial: bool,
+}
+
+impl MarginStanding {
+	fn count_into(&self, census: &mut MarginCensus) {
+		if self.below_maintenance {
+			census.accounts_below_maintenance += 1;
+			census.equity_below_maintenance =
+				census.equity_below_maintenance.saturating_add(self.equity);
+		}
+		if self.below_initial {
+			census.accounts_below_initial += 1;
+			census.equity_below_initial = census.equity_below_initial.saturating_add(self.equity);
+		}
+	}
+}
