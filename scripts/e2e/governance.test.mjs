@@ -1,0 +1,127 @@
+// Governance on a dev node: Eve holds a long near her initial margin; Alice proposes a
+// higher maintenance fraction for BTC-PERP with scripts/propose-risk-change.mjs, whose
+// preview names Eve; Bob, Charlie and Dave vote aye with conviction; the referendum on the
+// risk_parameters track passes, the change applies from the next block with its event,
+// ClearingApi reports the new schedule, and the accounts liquidated afterwards are exactly
+// the ones the preview named. A change out of bounds is refused by the script with the
+// chain's typed error.
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { after, before, describe, it } from 'node:test';
+import { Keyring } from '@polkadot/keyring';
+import { cryptoWaitReady } from '@polkadot/util-crypto';
+import { startDevNode, submitAndFinalize, waitFor } from './lib/dev-node.mjs';
+import { percentToPerbill } from '../propose-risk-change.mjs';
+
+const USDC = 1;
+const BTC_PERP = 0;
+const CLR = 10n ** 12n;
+const ONE_USDC = 10n ** 6n;
+const ONE_BTC = 10n ** 8n;
+const FIXED = 10n ** 18n;
+const usd = (dollars) => BigInt(dollars) * FIXED;
+const proposer = path.resolve(import.meta.dirname, '../propose-risk-change.mjs');
+const run = promisify(execFile);
+
+describe('a risk-parameter referendum on a dev node', () => {
+  let node;
+  let api;
+  let keys;
+
+  before(async () => {
+    await cryptoWaitReady();
+    node = await startDevNode();
+    api = node.api;
+    const keyring = new Keyring({ type: 'sr25519', ss58Format: 42 });
+    keys = Object.fromEntries(['Alice', 'Bob', 'Charlie', 'Dave', 'Eve'].map((name) => [name, keyring.addFromUri(`//${name}`)]));
+    const { alice, eve } = { alice: keys.Alice, eve: keys.Eve };
+    const feed = await submitAndFinalize(api, api.tx.oracle.feedValues([[{ Price: 'BTC' }, usd(60_000)]]), alice);
+    assert.equal(feed.error, null);
+    // Eve: 3,100 USDC behind a 1 BTC long bought from Alice at 60,000. After the 30 USDC
+    // taker fee she has 3,070: above the 3,000 initial (5%) and 1,800 maintenance (3%).
+    for (const [who, amount] of [[alice, 100_000n], [eve, 3_100n]]) {
+      const { error } = await submitAndFinalize(api, api.tx.clearing.deposit(USDC, amount * ONE_USDC), who);
+      assert.equal(error, null);
+    }
+    const sell = await submitAndFinalize(api, api.tx.orderbook.placeOrder(BTC_PERP, 'Sell', usd(60_000), ONE_BTC, 'GoodTilCancelled', false), alice);
+    assert.equal(sell.error, null);
+    const buy = await submitAndFinalize(api, api.tx.orderbook.placeOrder(BTC_PERP, 'Buy', usd(60_000), ONE_BTC, 'ImmediateOrCancel', false), eve);
+    assert.equal(buy.error, null);
+    const page = await api.call.clearingApi.liquidatableAccounts(null, 100);
+    assert.equal(page.accounts.length, 0, 'nobody is liquidatable before the vote');
+  });
+
+  after(async () => {
+    if (node) await node.stop();
+  });
+
+  it('refuses a change out of bounds with the typed error, before anything is submitted', async () => {
+    const count = (await api.query.referenda.referendumCount()).toNumber();
+    // Maintenance above initial on the first tier.
+    const failed = await run(process.execPath, [proposer, '--ws', node.rpcUrl, '--market', '0', '--maintenance', '6,9,18'], { timeout: 60_000 })
+      .then(() => null, (error) => error);
+    assert.ok(failed, 'the script fails');
+    assert.equal(failed.code, 1);
+    assert.match(failed.stderr, /clearing\.InvalidMarginTiers/);
+    assert.equal((await api.query.referenda.referendumCount()).toNumber(), count, 'no referendum was submitted');
+  });
+
+  it('passes a referendum that raises BTC-PERP maintenance; the preview named who became liquidatable', async () => {
+    const { stdout } = await run(process.execPath, [
+      proposer, '--ws', node.rpcUrl, '--json',
+      '--market', '0', '--initial', '8,12,24', '--maintenance', '6,9,18',
+    ], { timeout: 120_000 });
+    const proposal = JSON.parse(stdout.trim().split('\n').at(-1));
+    assert.equal(proposal.track, 1);
+    // The preview: Eve (3,070 of equity against 3,600 of maintenance at 6%) alone.
+    assert.deepEqual(proposal.preview.newlyBelowMaintenance, [keys.Eve.address]);
+    assert.equal(proposal.preview.before.accountsBelowMaintenance, 0);
+    assert.equal(proposal.preview.after.accountsBelowMaintenance, 1);
+    assert.equal(BigInt(proposal.preview.after.equityBelowMaintenance), 3_070n * ONE_USDC);
+    const info = await api.query.referenda.referendumInfoFor(proposal.referendum);
+    assert.ok(info.unwrap().isOngoing, 'the referendum is ongoing');
+
+    // Record every block's events from now on.
+    const blocks = [];
+    const unsubscribe = await api.rpc.chain.subscribeNewHeads(async (header) => {
+      const at = await api.at(header.hash);
+      blocks.push({ number: header.number.toNumber(), hash: header.hash, events: await at.query.system.events() });
+    });
+
+    // Three holders vote aye, locking 200,000 CLR each for three conviction periods.
+    await Promise.all(['Bob', 'Charlie', 'Dave'].map(async (name) => {
+      const vote = { Standard: { vote: { aye: true, conviction: 'Locked3x' }, balance: 200_000n * CLR } };
+      const { error } = await submitAndFinalize(api, api.tx.convictionVoting.vote(proposal.referendum, vote), keys[name]);
+      assert.equal(error, null);
+    }));
+
+    const changed = await waitFor('the RiskParameterChanged event', () => blocks.find((block) => block.events.some(
+      ({ event }) => api.events.clearing.RiskParameterChanged.is(event),
+    )), { timeoutMs: 150_000, intervalMs: 500 });
+    // Enacted (scheduled by the referendum's dispatch) in the block before, applied in this.
+    const enacted = blocks.find((block) => block.number === changed.number - 1);
+    const pending = await (await api.at(enacted.hash)).query.clearing.pendingRiskChanges();
+    assert.equal(pending.length, 1, 'the change waited one block');
+    assert.ok(enacted.events.some(({ event }) => api.events.scheduler.Dispatched.is(event)), 'the scheduler enacted it');
+    assert.ok(blocks.some((block) => block.events.some(({ event }) => api.events.referenda.Confirmed.is(event))), 'the referendum was confirmed');
+    const approved = await api.query.referenda.referendumInfoFor(proposal.referendum);
+    assert.ok(approved.unwrap().isApproved, 'the referendum is approved');
+
+    const market = (await api.call.clearingApi.market(BTC_PERP)).unwrap();
+    assert.deepEqual(
+      market.tiers.map((tier) => [tier.initialFraction.toNumber(), tier.maintenanceFraction.toNumber()]),
+      [[8, 6], [12, 9], [24, 18]].map(([i, m]) => [percentToPerbill(String(i)), percentToPerbill(String(m))]),
+    );
+
+    // Eve is now below maintenance: the worker liquidates her, and nobody else.
+    const liquidation = await waitFor('the liquidation after the change', () => blocks.find((block) => block.number > changed.number
+      && block.events.some(({ event }) => api.events.clearing.Liquidated.is(event))), { timeoutMs: 30_000 });
+    unsubscribe();
+    const liquidated = new Set(blocks.filter((block) => block.number <= liquidation.number + 1)
+      .flatMap((block) => block.events.filter(({ event }) => api.events.clearing.Liquidated.is(event)))
+      .map(({ event }) => event.data.who.toString()));
+    assert.deepEqual([...liquidated], proposal.preview.newlyBelowMaintenance);
+  });
+});

@@ -1,0 +1,225 @@
+#!/usr/bin/env node
+// Proposes a risk-parameter change to the clearing chain's governance, and shows what it
+// would do before anyone votes.
+//
+//   node scripts/propose-risk-change.mjs --market 0 --initial 8,12,24 --maintenance 6,9,18
+//   node scripts/propose-risk-change.mjs --change '{"LiquidationParameters":{"penalty":15000000,"buffer":100000000}}'
+//
+// Steps, each a transaction signed by --seed (default //Alice) and awaited in a block:
+//   1. the impact preview: `ClearingApi.preview_risk_change` counts the accounts (and their
+//      equity) below maintenance and initial margin without and with the change, and
+//      names those it would make liquidatable. A change out of bounds stops here with the
+//      chain's typed error (exit code 1);
+//   2. `preimage.notePreimage` with the setter call;
+//   3. `referenda.submit` on the `risk_parameters` track (origin `Origins.RiskParameters`),
+//      enacted as soon as the track allows;
+//   4. `referenda.placeDecisionDeposit`, so that the referendum can start deciding.
+// It prints the referendum index and the preview; with --json, one JSON line instead.
+// Holders then vote with `convictionVoting.vote` (Polkadot.js apps: Governance > Referenda).
+//
+// --market/--initial/--maintenance build a `MarketMarginTiers` change from the market's
+// current schedule: percentages per tier, in tier order (one value applies to every tier);
+// floors stay. --change takes any `RiskChange` as JSON (Perbill values in parts per
+// billion): MarketMarginTiers, MarketFees, MarketFundingCap, MarketOpenInterestCap,
+// MarketStatus, CollateralHaircuts, CollateralDepositCap, MaxPriceAge, JumpBreaker,
+// LiquidationParameters, LiquidationScanLimit. Needs `npm ci` in scripts/.
+import { realpathSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+
+/** Parts per billion of a percentage string: '4.5' is 45,000,000. */
+export function percentToPerbill(text) {
+  const match = /^(\d+)(?:\.(\d{1,7}))?%?$/.exec(String(text).trim());
+  if (!match) throw new Error(`"${text}" is not a percentage (e.g. 6 or 4.5)`);
+  const [, whole, fraction = ''] = match;
+  const parts = BigInt(whole) * 10_000_000n + BigInt(fraction.padEnd(7, '0'));
+  if (parts > 1_000_000_000n) throw new Error(`"${text}" is above 100%`);
+  return Number(parts);
+}
+
+/** `fraction` of `count` tiers: one value for all, or one per tier. */
+function perTier(list, count, what) {
+  const values = list.split(',').map(percentToPerbill);
+  if (values.length === 1) return Array(count).fill(values[0]);
+  if (values.length !== count) {
+    throw new Error(`--${what} has ${values.length} values; the market has ${count} tiers`);
+  }
+  return values;
+}
+
+/** The setter of each `RiskChange` variant, and how its fields become the call's arguments. */
+const SETTERS = {
+  MarketMarginTiers: ['setMarketMarginTiers', (v) => [v.market, v.tiers]],
+  MarketFees: ['setMarketFees', (v) => [v.market, v.makerFee, v.takerFee]],
+  MarketFundingCap: ['setMarketFundingCap', (v) => [v.market, v.fundingRateCap]],
+  MarketOpenInterestCap: ['setMarketOpenInterestCap', (v) => [v.market, v.openInterestCap]],
+  MarketStatus: ['setMarketStatus', (v) => [v.market, v.status]],
+  CollateralHaircuts: ['setCollateralHaircuts', (v) => [v.asset, v.initialHaircut, v.maintenanceHaircut]],
+  CollateralDepositCap: ['setCollateralDepositCap', (v) => [v.asset, v.depositCap]],
+  MaxPriceAge: ['setMaxPriceAge', (v) => [v.maxPriceAgeMs]],
+  JumpBreaker: ['setJumpBreaker', (v) => [v.breaker.bound, v.breaker.confirmBlocks]],
+  LiquidationParameters: ['setLiquidationParameters', (v) => [v.penalty, v.buffer]],
+  LiquidationScanLimit: ['setLiquidationScanLimit', (v) => [v.accountsPerBlock]],
+};
+
+/** The clearing call that makes `change` (a registry `RiskChange`). */
+export function setterCall(api, change) {
+  const [setter, args] = SETTERS[change.type];
+  const fields = Object.fromEntries([...change.value.entries()]);
+  if (change.type === 'JumpBreaker') fields.breaker = Object.fromEntries([...fields.breaker.entries()]);
+  return api.tx.clearing[setter](...args(fields));
+}
+
+/** The preview as plain numbers and addresses. */
+export function previewToJson(preview) {
+  const census = (c) => ({
+    accountsBelowMaintenance: c.accountsBelowMaintenance.toNumber(),
+    equityBelowMaintenance: c.equityBelowMaintenance.toBigInt().toString(),
+    accountsBelowInitial: c.accountsBelowInitial.toNumber(),
+    equityBelowInitial: c.equityBelowInitial.toBigInt().toString(),
+  });
+  return {
+    accountsChecked: preview.accountsChecked.toNumber(),
+    before: census(preview.before),
+    after: census(preview.after),
+    newlyBelowMaintenance: preview.newlyBelowMaintenance.map((who) => who.toString()),
+    newlyBelowInitial: preview.newlyBelowInitial.map((who) => who.toString()),
+  };
+}
+
+/** Signs and sends `tx`, resolving with its events once in a block; rejects on failure. */
+function send(api, tx, signer) {
+  return new Promise((resolve, reject) => {
+    let unsubscribe;
+    tx.signAndSend(signer, ({ status, events, dispatchError }) => {
+      if (status.isInvalid || status.isDropped || status.isUsurped) {
+        unsubscribe?.();
+        reject(new Error(`transaction ${status.type}`));
+        return;
+      }
+      if (!status.isInBlock) return;
+      unsubscribe?.();
+      if (dispatchError) {
+        const detail = dispatchError.isModule ? api.registry.findMetaError(dispatchError.asModule) : null;
+        reject(new Error(detail ? `${detail.section}.${detail.name}` : dispatchError.toString()));
+        return;
+      }
+      resolve(events);
+    }).then((u) => { unsubscribe = u; }, reject);
+  });
+}
+
+const USAGE = `usage: propose-risk-change.mjs [--ws URL] [--seed SURI] [--json]
+         (--market ID [--initial P,...] [--maintenance P,...] | --change JSON)`;
+
+async function main() {
+  const { values } = parseArgs({
+    options: {
+      ws: { type: 'string', default: 'ws://127.0.0.1:9944' },
+      seed: { type: 'string', default: '//Alice' },
+      market: { type: 'string' },
+      initial: { type: 'string' },
+      maintenance: { type: 'string' },
+      change: { type: 'string' },
+      json: { type: 'boolean', default: false },
+      help: { type: 'boolean', default: false },
+    },
+  });
+  if (values.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  if (!values.change === (values.market === undefined)) {
+    console.error(USAGE);
+    return 2;
+  }
+
+  const { ApiPromise, WsProvider } = await import('@polkadot/api');
+  const { Keyring } = await import('@polkadot/keyring');
+  const { cryptoWaitReady, blake2AsHex } = await import('@polkadot/util-crypto');
+  await cryptoWaitReady();
+  const api = await ApiPromise.create({ provider: new WsProvider(values.ws), noInitWarn: true });
+  const say = values.json ? () => {} : (line) => console.log(line);
+  try {
+    const signer = new Keyring({ type: 'sr25519', ss58Format: 42 }).addFromUri(values.seed);
+    let json;
+    if (values.change) {
+      json = JSON.parse(values.change);
+    } else {
+      const id = Number(values.market);
+      const market = await api.call.clearingApi.market(id);
+      if (market.isNone) throw new Error(`market ${id} does not exist`);
+      const tiers = market.unwrap().tiers;
+      const initial = values.initial ? perTier(values.initial, tiers.length, 'initial') : null;
+      const maintenance = values.maintenance ? perTier(values.maintenance, tiers.length, 'maintenance') : null;
+      json = {
+        MarketMarginTiers: {
+          market: id,
+          tiers: tiers.map((tier, i) => ({
+            notionalFloor: tier.notionalFloor.toBigInt(),
+            initialFraction: initial ? initial[i] : tier.initialFraction.toNumber(),
+            maintenanceFraction: maintenance ? maintenance[i] : tier.maintenanceFraction.toNumber(),
+          })),
+        },
+      };
+    }
+    const changeType = api.call.clearingApi.previewRiskChange.meta.params[0].type.toString();
+    const change = api.createType(changeType, json);
+    say(`change: ${JSON.stringify(change.toHuman())}`);
+
+    // 1. What it would do, before anyone votes.
+    const result = await api.call.clearingApi.previewRiskChange(change);
+    if (result.isErr) {
+      const error = result.asErr;
+      const name = error.isModule ? (({ section, name: n }) => `${section}.${n}`)(api.registry.findMetaError(error.asModule)) : error.toString();
+      throw Object.assign(new Error(`the chain refuses this change: ${name}`), { exitCode: 1 });
+    }
+    const preview = previewToJson(result.asOk);
+    say(`preview over ${preview.accountsChecked} accounts with positions:`);
+    say(`  below maintenance: ${preview.before.accountsBelowMaintenance} -> ${preview.after.accountsBelowMaintenance} accounts (equity ${preview.before.equityBelowMaintenance} -> ${preview.after.equityBelowMaintenance} USDC units)`);
+    say(`  below initial:     ${preview.before.accountsBelowInitial} -> ${preview.after.accountsBelowInitial} accounts (equity ${preview.before.equityBelowInitial} -> ${preview.after.equityBelowInitial} USDC units)`);
+    say(`  would become liquidatable: ${preview.newlyBelowMaintenance.join(', ') || 'nobody'}`);
+    say(`  would fall below initial margin: ${preview.newlyBelowInitial.join(', ') || 'nobody'}`);
+
+    // 2. The call, as a preimage.
+    const call = setterCall(api, change);
+    const encoded = call.method.toU8a();
+    const hash = blake2AsHex(encoded);
+    const status = await api.query.preimage.requestStatusFor(hash);
+    if (status.isNone) {
+      await send(api, api.tx.preimage.notePreimage(call.method.toHex()), signer);
+      say(`preimage noted: ${hash} (${encoded.length} bytes)`);
+    } else {
+      say(`preimage already noted: ${hash}`);
+    }
+
+    // 3. The referendum on the risk_parameters track.
+    const events = await send(api, api.tx.referenda.submit(
+      { Origins: 'RiskParameters' },
+      { Lookup: { hash, len: encoded.length } },
+      { After: 0 },
+    ), signer);
+    const submitted = events.find(({ event }) => api.events.referenda.Submitted.is(event));
+    const index = submitted.event.data.index.toNumber();
+    const track = submitted.event.data.track.toNumber();
+    say(`referendum #${index} submitted on track ${track} (risk_parameters)`);
+
+    // 4. The decision deposit.
+    await send(api, api.tx.referenda.placeDecisionDeposit(index), signer);
+    say(`decision deposit placed: referendum #${index} can start deciding`);
+    if (values.json) {
+      console.log(JSON.stringify({ referendum: index, track, preimage: hash, call: call.method.toHex(), preview }));
+    }
+    return 0;
+  } finally {
+    await api.disconnect();
+  }
+}
+
+const invokedDirectly = process.argv[1] && import.meta.url === pathToFileURL(realpathSync(process.argv[1])).href;
+if (invokedDirectly) {
+  main().then((code) => { process.exitCode = code; }, (error) => {
+    console.error(`propose-risk-change: ${error.message}`);
+    process.exitCode = error.exitCode ?? 1;
+  });
+}
