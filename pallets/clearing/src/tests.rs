@@ -2506,12 +2506,22 @@ mod risk_parameters {
 
 	#[test]
 	fn the_worker_checks_as_many_accounts_as_the_scan_limit_says() {
-		new_test_ext().execute_with(|| {
-			assert_eq!(ClearingPallet::liquidation_scan_limit(), 2);
+		let (offchain, _) = sp_core::offchain::testing::TestOffchainExt::new();
+		let (pool, _) = sp_core::offchain::testing::TestTransactionPoolExt::new();
+		let mut ext = new_test_ext();
+		ext.register_extension(sp_core::offchain::OffchainDbExt::new(offchain.clone()));
+		ext.register_extension(sp_core::offchain::OffchainWorkerExt::new(offchain));
+		ext.register_extension(sp_core::offchain::TransactionPoolExt::new(pool));
+		ext.execute_with(|| {
+			alice_near_her_initial_margin();
+			deposit(CHARLIE, USDC, 10_000 * ONE_USDC);
+			assert_ok!(settle(&BOB, &CHARLIE, BTC_PERP, ONE_BTC as i128 / 10, usd(60_000)));
+			// Three accounts hold positions; the mock's maximum (and default) is two a run.
+			assert_eq!(ClearingPallet::scan_for_liquidations().unwrap().scanned, 2);
 			assert_ok!(ClearingPallet::set_liquidation_scan_limit(RuntimeOrigin::root(), 1));
-			assert_eq!(ClearingPallet::liquidation_scan_limit(), 2);
 			start_next_block();
 			assert_eq!(ClearingPallet::liquidation_scan_limit(), 1);
+			assert_eq!(ClearingPallet::scan_for_liquidations().unwrap().scanned, 1);
 		});
 	}
 }
