@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# The test command: every cargo test of the workspace, then the end-to-end suite against
-# a freshly built `clearing-node --dev`.
+# The test command: every cargo test of the workspace, the end-to-end suite against a
+# freshly built `clearing-node --dev`, then the zombienet smoke test of a four-validator
+# network.
 #
 #   scripts/test.sh
 #
@@ -30,8 +31,20 @@ CLEARING_NODE="$NODE_BIN" node --test --test-reporter=spec --test-reporter-desti
 e2e_passed=$(sed -n 's/^ℹ pass \([0-9]*\)$/\1/p' "$e2e_log" | tail -n 1)
 e2e_failed=$(sed -n 's/^ℹ fail \([0-9]*\)$/\1/p' "$e2e_log" | tail -n 1)
 
+say "zombienet smoke test: four validators (zombienet/smoke.zndsl)"
+zombienet_log="$CARGO_TARGET_DIR/zombienet-smoke.log"
+zombienet_status=0
+"$REPO_ROOT/scripts/zombienet.sh" smoke 2>&1 | tee "$zombienet_log" || zombienet_status=$?
+# "Result: 12/12": assertions passed of those run.
+zombienet_result=$(sed 's/\x1b\[[0-9;]*m//g' "$zombienet_log" | grep -Eo 'Result: [0-9]+/[0-9]+' | tail -n 1 | cut -d' ' -f2)
+zombienet_passed=${zombienet_result%%/*}
+zombienet_total=${zombienet_result##*/}
+zombienet_failed=$(( ${zombienet_total:-1} - ${zombienet_passed:-0} ))
+
 say "cargo tests: $cargo_passed passed, $cargo_failed failed"
 say "e2e tests: ${e2e_passed:-0} passed, ${e2e_failed:-unknown} failed"
+say "zombienet smoke: ${zombienet_passed:-0} of ${zombienet_total:-?} assertions passed"
 say "scripts/test.sh finished in $(($(date +%s) - started)) s"
-echo "total: $((cargo_passed + ${e2e_passed:-0})) passed, $((cargo_failed + ${e2e_failed:-0})) failed"
+echo "total: $((cargo_passed + ${e2e_passed:-0} + ${zombienet_passed:-0})) passed, $((cargo_failed + ${e2e_failed:-0} + zombienet_failed)) failed"
 if [ "$e2e_status" -ne 0 ] || [ -z "$e2e_failed" ] || [ "$e2e_failed" -ne 0 ]; then exit 1; fi
+if [ "$zombienet_status" -ne 0 ] || [ "$zombienet_failed" -ne 0 ]; then exit 1; fi

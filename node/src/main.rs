@@ -5,7 +5,7 @@
 //! JSON-RPC that Polkadot.js apps uses (system, chain, state, author, payment).
 //!
 //! `clearing-node --dev` starts a single-validator development chain from the runtime's
-//! `development` preset; `--chain local` uses `local_testnet` (three authorities).
+//! `development` preset; `--chain local` uses `local_testnet` (four authorities).
 #![warn(missing_docs)]
 
 mod chain_spec;

@@ -3,7 +3,8 @@
 //! - `development` (`--dev`): Alice alone authors and finalizes blocks, holds the sudo key
 //!   and is the oracle operator; Alice, Bob, Charlie, Dave and Eve are funded with CLR and
 //!   test USDC, BTC, ETH and DOT.
-//! - `local_testnet`: Alice, Bob and Charlie are the authorities and the oracle operators;
+//! - `local_testnet`: Alice, Bob, Charlie and Dave are the authorities (three of four keep
+//!   GRANDPA finalizing when one stops), Alice, Bob and Charlie the oracle operators;
 //!   all well-known development accounts are funded. There is no sudo key: Root and the
 //!   risk parameters are reached only through referenda (see [`crate::governance`]).
 //!
@@ -241,6 +242,7 @@ pub fn local_config_genesis() -> Value {
 			authority_keys(Sr25519Keyring::Alice, Ed25519Keyring::Alice),
 			authority_keys(Sr25519Keyring::Bob, Ed25519Keyring::Bob),
 			authority_keys(Sr25519Keyring::Charlie, Ed25519Keyring::Charlie),
+			authority_keys(Sr25519Keyring::Dave, Ed25519Keyring::Dave),
 		],
 		Sr25519Keyring::iter()
 			.filter(|v| v != &Sr25519Keyring::One && v != &Sr25519Keyring::Two)

@@ -79,10 +79,10 @@ fn development_preset_has_one_authority_sudo_and_operator() {
 }
 
 #[test]
-fn local_testnet_preset_has_three_authorities_and_operators() {
+fn local_testnet_preset_has_four_authorities_and_three_operators() {
 	externalities(LOCAL_TESTNET_RUNTIME_PRESET).execute_with(|| {
-		assert_eq!(pallet_aura::Authorities::<Runtime>::get().len(), 3);
-		assert_eq!(Grandpa::grandpa_authorities().len(), 3);
+		assert_eq!(pallet_aura::Authorities::<Runtime>::get().len(), 4);
+		assert_eq!(Grandpa::grandpa_authorities().len(), 4);
 		let operators = pallet_membership::Members::<Runtime, pallet_membership::Instance1>::get();
 		let mut expected: Vec<_> =
 			[Sr25519Keyring::Alice, Sr25519Keyring::Bob, Sr25519Keyring::Charlie]

@@ -57,6 +57,16 @@ describe('a risk-parameter referendum on a dev node', () => {
     if (node) await node.stop();
   });
 
+  it('offers Polkadot.js apps the tracks and documented setters', async () => {
+    const tracks = api.consts.referenda.tracks.map(([id, info]) => [id.toNumber(), info.name.toString(), info.decisionDeposit.toBigInt()]);
+    assert.deepEqual(tracks, [[0, 'root', 1_000n * CLR], [1, 'risk_parameters', 100n * CLR]]);
+    for (const setter of ['setMarketMarginTiers', 'setMarketFees', 'setMarketFundingCap', 'setMarketOpenInterestCap', 'setMarketStatus',
+      'setCollateralHaircuts', 'setCollateralDepositCap', 'setMaxPriceAge', 'setJumpBreaker', 'setLiquidationParameters', 'setLiquidationScanLimit']) {
+      const docs = api.tx.clearing[setter].meta.docs.map((line) => line.toString()).join(' ');
+      assert.match(docs, /from\s+the\s+next\s+block/, `clearing.${setter} says when it applies`);
+    }
+  });
+
   it('refuses a change out of bounds with the typed error, before anything is submitted', async () => {
     const count = (await api.query.referenda.referendumCount()).toNumber();
     // Maintenance above initial on the first tier.

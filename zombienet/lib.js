@@ -1,0 +1,58 @@
+// Helpers the zombienet js-scripts share: a connection to a node, transactions awaited in a
+// block, and waiting on a condition. CommonJS, because zombienet loads scripts with require.
+const { ApiPromise, WsProvider } = require('@polkadot/api');
+const { Keyring } = require('@polkadot/keyring');
+const { cryptoWaitReady } = require('@polkadot/util-crypto');
+
+/** An @polkadot/api connection to a node of the network, by name. */
+async function connect(networkInfo, name) {
+  await cryptoWaitReady();
+  const provider = new WsProvider(networkInfo.nodesByName[name].wsUri);
+  return ApiPromise.create({ provider, noInitWarn: true, throwOnConnect: true });
+}
+
+/** The sr25519 development key of `name` (e.g. 'Alice'). */
+function key(name) {
+  return new Keyring({ type: 'sr25519', ss58Format: 42 }).addFromUri(`//${name}`);
+}
+
+/** Signs and sends `tx`; resolves with its events once in a block, rejects on failure. */
+function send(api, tx, signer) {
+  return new Promise((resolve, reject) => {
+    let unsubscribe;
+    tx.signAndSend(signer, ({ status, events, dispatchError }) => {
+      if (status.isInvalid || status.isDropped || status.isUsurped) {
+        unsubscribe?.();
+        reject(new Error(`transaction ${status.type}`));
+        return;
+      }
+      if (!status.isInBlock) return;
+      unsubscribe?.();
+      if (dispatchError) {
+        const detail = dispatchError.isModule ? api.registry.findMetaError(dispatchError.asModule) : null;
+        reject(new Error(detail ? `${detail.section}.${detail.name}` : dispatchError.toString()));
+        return;
+      }
+      resolve(events);
+    }).then((u) => { unsubscribe = u; }, reject);
+  });
+}
+
+/** Resolves `fn()` once truthy, polling every `intervalMs`; rejects after `timeoutMs`. */
+async function waitFor(what, fn, { timeoutMs = 120_000, intervalMs = 1_000 } = {}) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await fn();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, intervalMs));
+  }
+}
+
+/** The node's finalized block number. */
+async function finalizedNumber(api) {
+  const header = await api.rpc.chain.getHeader(await api.rpc.chain.getFinalizedHead());
+  return header.number.toNumber();
+}
+
+module.exports = { connect, key, send, waitFor, finalizedNumber };
