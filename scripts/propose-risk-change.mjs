@@ -26,6 +26,7 @@
 import { realpathSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
+import { dispatchErrorName, sendInBlock as send } from './lib/tx.mjs';
 
 /** Parts per billion of a percentage string: '4.5' is 45,000,000. */
 export function percentToPerbill(text) {
@@ -85,28 +86,6 @@ export function previewToJson(preview) {
     newlyBelowMaintenance: preview.newlyBelowMaintenance.map((who) => who.toString()),
     newlyBelowInitial: preview.newlyBelowInitial.map((who) => who.toString()),
   };
-}
-
-/** Signs and sends `tx`, resolving with its events once in a block; rejects on failure. */
-function send(api, tx, signer) {
-  return new Promise((resolve, reject) => {
-    let unsubscribe;
-    tx.signAndSend(signer, ({ status, events, dispatchError }) => {
-      if (status.isInvalid || status.isDropped || status.isUsurped) {
-        unsubscribe?.();
-        reject(new Error(`transaction ${status.type}`));
-        return;
-      }
-      if (!status.isInBlock) return;
-      unsubscribe?.();
-      if (dispatchError) {
-        const detail = dispatchError.isModule ? api.registry.findMetaError(dispatchError.asModule) : null;
-        reject(new Error(detail ? `${detail.section}.${detail.name}` : dispatchError.toString()));
-        return;
-      }
-      resolve(events);
-    }).then((u) => { unsubscribe = u; }, reject);
-  });
 }
 
 const USAGE = `usage: propose-risk-change.mjs [--ws URL] [--seed SURI] [--json]
@@ -170,8 +149,7 @@ async function main() {
     // 1. What it would do, before anyone votes.
     const result = await api.call.clearingApi.previewRiskChange(change);
     if (result.isErr) {
-      const error = result.asErr;
-      const name = error.isModule ? (({ section, name: n }) => `${section}.${n}`)(api.registry.findMetaError(error.asModule)) : error.toString();
+      const name = dispatchErrorName(api, result.asErr);
       throw Object.assign(new Error(`the chain refuses this change: ${name}`), { exitCode: 1 });
     }
     const preview = previewToJson(result.asOk);

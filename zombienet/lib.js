@@ -16,26 +16,11 @@ function key(name) {
   return new Keyring({ type: 'sr25519', ss58Format: 42 }).addFromUri(`//${name}`);
 }
 
-/** Signs and sends `tx`; resolves with its events once in a block, rejects on failure. */
-function send(api, tx, signer) {
-  return new Promise((resolve, reject) => {
-    let unsubscribe;
-    tx.signAndSend(signer, ({ status, events, dispatchError }) => {
-      if (status.isInvalid || status.isDropped || status.isUsurped) {
-        unsubscribe?.();
-        reject(new Error(`transaction ${status.type}`));
-        return;
-      }
-      if (!status.isInBlock) return;
-      unsubscribe?.();
-      if (dispatchError) {
-        const detail = dispatchError.isModule ? api.registry.findMetaError(dispatchError.asModule) : null;
-        reject(new Error(detail ? `${detail.section}.${detail.name}` : dispatchError.toString()));
-        return;
-      }
-      resolve(events);
-    }).then((u) => { unsubscribe = u; }, reject);
-  });
+/** Signs and sends `tx`; resolves with its events once in a block, rejects on failure
+ * (scripts/lib/tx.mjs, shared with the Node.js tools). */
+async function send(api, tx, signer) {
+  const { sendInBlock } = await import('../scripts/lib/tx.mjs');
+  return sendInBlock(api, tx, signer);
 }
 
 /** Resolves `fn()` once truthy, polling every `intervalMs`; rejects after `timeoutMs`. */

@@ -9,11 +9,11 @@
 //! `()` carries the same figures with ParityDb costs, for tests and mocks.
 //!
 //! Regenerate with `scripts/benchmark/run.sh pallet_clearing`, which ran:
-//! /var/tmp/clearing-chain-target/release/clearing-node
+//! /work/main/target/release/clearing-node
 //! benchmark
 //! pallet
 //! --runtime
-//! /var/tmp/clearing-chain-target/release/wbuild/clearing-runtime/clearing_runtime.compact.compressed.wasm
+//! /work/main/target/release/wbuild/clearing-runtime/clearing_runtime.compact.compressed.wasm
 //! --genesis-builder
 //! runtime
 //! --genesis-builder-preset
@@ -50,6 +50,7 @@ pub trait WeightInfo {
 	fn set_market_parameter() -> Weight;
 	fn set_collateral_parameter() -> Weight;
 	fn set_global_parameter() -> Weight;
+	fn set_liquidation_parameters() -> Weight;
 	fn apply_risk_change() -> Weight;
 	fn deposit() -> Weight;
 	fn withdraw(p: u32, ) -> Weight;
@@ -58,7 +59,6 @@ pub trait WeightInfo {
 	fn settle_trade(p: u32, ) -> Weight;
 	fn update_price_guard() -> Weight;
 	fn auto_deleverage(n: u32, ) -> Weight;
-	fn set_liquidation_parameters() -> Weight;
 	fn liquidate(p: u32, ) -> Weight;
 	fn liquidate_isolated() -> Weight;
 }
@@ -66,43 +66,29 @@ pub trait WeightInfo {
 /// Weights for `pallet_clearing` using the runtime's database costs.
 pub struct SubstrateWeight<T>(PhantomData<T>);
 impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
-	/// Provisional until the next benchmark run: a market change read against the
-	/// scheduled ones (2 reads, 1 write).
-	fn set_market_parameter() -> Weight {
-		Weight::from_parts(25_000_000, 6000)
-			.saturating_add(T::DbWeight::get().reads(3_u64))
-			.saturating_add(T::DbWeight::get().writes(1_u64))
-	}
-	fn set_collateral_parameter() -> Weight {
-		Weight::from_parts(25_000_000, 6000)
-			.saturating_add(T::DbWeight::get().reads(2_u64))
-			.saturating_add(T::DbWeight::get().writes(1_u64))
-	}
-	fn set_global_parameter() -> Weight {
-		Weight::from_parts(20_000_000, 3000)
-			.saturating_add(T::DbWeight::get().reads(1_u64))
-			.saturating_add(T::DbWeight::get().writes(1_u64))
-	}
-	fn apply_risk_change() -> Weight {
-		Weight::from_parts(20_000_000, 4000)
-			.saturating_add(T::DbWeight::get().reads(1_u64))
-			.saturating_add(T::DbWeight::get().writes(1_u64))
-	}
 	/// Storage: `Clearing::GuardedKeys` (r:1 w:1)
 	/// Proof: `Clearing::GuardedKeys` (`max_values`: Some(1), `max_size`: Some(65), added: 560, mode: `MaxEncodedLen`)
 	/// Storage: `Clearing::CollateralAssets` (r:0 w:1)
 	/// Proof: `Clearing::CollateralAssets` (`max_values`: None, `max_size`: Some(48), added: 2523, mode: `MaxEncodedLen`)
 	fn register_collateral() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `131`
+		//  Measured:  `154`
 		//  Estimated: `1550`
-		// Minimum execution time: 12_208_000 picoseconds.
-		Weight::from_parts(12_819_000, 1550)
+		// Minimum execution time: 13_450_000 picoseconds.
+		Weight::from_parts(13_841_000, 1550)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
+	/// Storage: `Clearing::PendingRiskChanges` (r:1 w:0)
+	/// Proof: `Clearing::PendingRiskChanges` (`max_values`: Some(1), `max_size`: Some(3169), added: 3664, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::LiquidationPenalty` (r:1 w:0)
+	/// Proof: `Clearing::LiquidationPenalty` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::LiquidationBuffer` (r:1 w:0)
+	/// Proof: `Clearing::LiquidationBuffer` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `Clearing::Markets` (r:1 w:1)
-	/// Proof: `Clearing::Markets` (`max_values`: None, `max_size`: Some(314), added: 2789, mode: `MaxEncodedLen`)
+	/// Proof: `Clearing::Markets` (`max_values`: None, `max_size`: Some(323), added: 2798, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::CounterForMarkets` (r:1 w:1)
+	/// Proof: `Clearing::CounterForMarkets` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `Clearing::GuardedKeys` (r:1 w:1)
 	/// Proof: `Clearing::GuardedKeys` (`max_values`: Some(1), `max_size`: Some(65), added: 560, mode: `MaxEncodedLen`)
 	/// Storage: `Clearing::MarketStates` (r:1 w:1)
@@ -111,12 +97,79 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	fn register_market() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `227`
-		//  Estimated: `3779`
-		// Minimum execution time: 19_389_000 picoseconds.
-		Weight::from_parts(21_823_000, 3779)
+		//  Measured:  `250`
+		//  Estimated: `4654`
+		// Minimum execution time: 25_989_000 picoseconds.
+		Weight::from_parts(27_241_000, 4654)
+			.saturating_add(T::DbWeight::get().reads(8_u64))
+			.saturating_add(T::DbWeight::get().writes(4_u64))
+	}
+	/// Storage: `Clearing::Markets` (r:1 w:0)
+	/// Proof: `Clearing::Markets` (`max_values`: None, `max_size`: Some(323), added: 2798, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::PendingRiskChanges` (r:1 w:1)
+	/// Proof: `Clearing::PendingRiskChanges` (`max_values`: Some(1), `max_size`: Some(3169), added: 3664, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::LiquidationPenalty` (r:1 w:0)
+	/// Proof: `Clearing::LiquidationPenalty` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::LiquidationBuffer` (r:1 w:0)
+	/// Proof: `Clearing::LiquidationBuffer` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	fn set_market_parameter() -> Weight {
+		// Proof Size summary in bytes:
+		//  Measured:  `1218`
+		//  Estimated: `4654`
+		// Minimum execution time: 25_528_000 picoseconds.
+		Weight::from_parts(26_169_000, 4654)
 			.saturating_add(T::DbWeight::get().reads(4_u64))
-			.saturating_add(T::DbWeight::get().writes(3_u64))
+			.saturating_add(T::DbWeight::get().writes(1_u64))
+	}
+	/// Storage: `Clearing::CollateralAssets` (r:1 w:0)
+	/// Proof: `Clearing::CollateralAssets` (`max_values`: None, `max_size`: Some(48), added: 2523, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::PendingRiskChanges` (r:1 w:1)
+	/// Proof: `Clearing::PendingRiskChanges` (`max_values`: Some(1), `max_size`: Some(3169), added: 3664, mode: `MaxEncodedLen`)
+	fn set_collateral_parameter() -> Weight {
+		// Proof Size summary in bytes:
+		//  Measured:  `1098`
+		//  Estimated: `4654`
+		// Minimum execution time: 17_767_000 picoseconds.
+		Weight::from_parts(18_347_000, 4654)
+			.saturating_add(T::DbWeight::get().reads(2_u64))
+			.saturating_add(T::DbWeight::get().writes(1_u64))
+	}
+	/// Storage: `Clearing::PendingRiskChanges` (r:1 w:1)
+	/// Proof: `Clearing::PendingRiskChanges` (`max_values`: Some(1), `max_size`: Some(3169), added: 3664, mode: `MaxEncodedLen`)
+	fn set_global_parameter() -> Weight {
+		// Proof Size summary in bytes:
+		//  Measured:  `988`
+		//  Estimated: `4654`
+		// Minimum execution time: 9_654_000 picoseconds.
+		Weight::from_parts(9_885_000, 4654)
+			.saturating_add(T::DbWeight::get().reads(1_u64))
+			.saturating_add(T::DbWeight::get().writes(1_u64))
+	}
+	/// Storage: `Clearing::PendingRiskChanges` (r:1 w:1)
+	/// Proof: `Clearing::PendingRiskChanges` (`max_values`: Some(1), `max_size`: Some(3169), added: 3664, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::Markets` (r:65 w:0)
+	/// Proof: `Clearing::Markets` (`max_values`: None, `max_size`: Some(323), added: 2798, mode: `MaxEncodedLen`)
+	fn set_liquidation_parameters() -> Weight {
+		// Proof Size summary in bytes:
+		//  Measured:  `12135`
+		//  Estimated: `182860`
+		// Minimum execution time: 271_835_000 picoseconds.
+		Weight::from_parts(277_023_000, 182860)
+			.saturating_add(T::DbWeight::get().reads(66_u64))
+			.saturating_add(T::DbWeight::get().writes(1_u64))
+	}
+	/// Storage: `Clearing::PendingRiskChanges` (r:1 w:1)
+	/// Proof: `Clearing::PendingRiskChanges` (`max_values`: Some(1), `max_size`: Some(3169), added: 3664, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::Markets` (r:1 w:1)
+	/// Proof: `Clearing::Markets` (`max_values`: None, `max_size`: Some(323), added: 2798, mode: `MaxEncodedLen`)
+	fn apply_risk_change() -> Weight {
+		// Proof Size summary in bytes:
+		//  Measured:  `461`
+		//  Estimated: `4654`
+		// Minimum execution time: 15_643_000 picoseconds.
+		Weight::from_parts(16_565_000, 4654)
+			.saturating_add(T::DbWeight::get().reads(2_u64))
+			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
 	/// Storage: `Clearing::CollateralAssets` (r:1 w:0)
 	/// Proof: `Clearing::CollateralAssets` (`max_values`: None, `max_size`: Some(48), added: 2523, mode: `MaxEncodedLen`)
@@ -132,10 +185,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	fn deposit() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `975`
+		//  Measured:  `998`
 		//  Estimated: `6208`
-		// Minimum execution time: 67_580_000 picoseconds.
-		Weight::from_parts(72_318_000, 6208)
+		// Minimum execution time: 68_341_000 picoseconds.
+		Weight::from_parts(70_375_000, 6208)
 			.saturating_add(T::DbWeight::get().reads(7_u64))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
 	}
@@ -147,6 +200,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Clearing::Positions` (`max_values`: None, `max_size`: Some(2177), added: 4652, mode: `MaxEncodedLen`)
 	/// Storage: `Clearing::CollateralBalances` (r:1 w:0)
 	/// Proof: `Clearing::CollateralBalances` (`max_values`: None, `max_size`: Some(209), added: 2684, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::MaxPriceAge` (r:1 w:0)
+	/// Proof: `Clearing::MaxPriceAge` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `Oracle::Values` (r:1 w:0)
 	/// Proof: `Oracle::Values` (`max_values`: None, `max_size`: Some(34), added: 2509, mode: `MaxEncodedLen`)
 	/// Storage: `Clearing::PriceGuards` (r:1 w:0)
@@ -155,10 +210,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Clearing::JumpBreakerParams` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `Timestamp::Now` (r:1 w:0)
 	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
-	/// Storage: `Clearing::MaxPriceAge` (r:1 w:0)
-	/// Proof: `Clearing::MaxPriceAge` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `Clearing::Markets` (r:16 w:0)
-	/// Proof: `Clearing::Markets` (`max_values`: None, `max_size`: Some(314), added: 2789, mode: `MaxEncodedLen`)
+	/// Proof: `Clearing::Markets` (`max_values`: None, `max_size`: Some(323), added: 2798, mode: `MaxEncodedLen`)
 	/// Storage: `Clearing::MarketStates` (r:16 w:0)
 	/// Proof: `Clearing::MarketStates` (`max_values`: None, `max_size`: Some(103), added: 2578, mode: `MaxEncodedLen`)
 	/// Storage: `Clearing::LiabilityFactor` (r:1 w:0)
@@ -172,19 +225,19 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `p` is `[1, 16]`.
 	fn withdraw(p: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1810 + p * (365 ±0)`
-		//  Estimated: `6208 + p * (2789 ±0)`
-		// Minimum execution time: 119_639_000 picoseconds.
-		Weight::from_parts(107_961_699, 6208)
-			// Standard Error: 113_807
-			.saturating_add(Weight::from_parts(14_363_875, 0).saturating_mul(p.into()))
+		//  Measured:  `1836 + p * (366 ±0)`
+		//  Estimated: `6208 + p * (2798 ±0)`
+		// Minimum execution time: 122_723_000 picoseconds.
+		Weight::from_parts(111_544_345, 6208)
+			// Standard Error: 21_098
+			.saturating_add(Weight::from_parts(14_410_019, 0).saturating_mul(p.into()))
 			.saturating_add(T::DbWeight::get().reads(15_u64))
 			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(p.into())))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
-			.saturating_add(Weight::from_parts(0, 2789).saturating_mul(p.into()))
+			.saturating_add(Weight::from_parts(0, 2798).saturating_mul(p.into()))
 	}
 	/// Storage: `Clearing::Markets` (r:16 w:0)
-	/// Proof: `Clearing::Markets` (`max_values`: None, `max_size`: Some(314), added: 2789, mode: `MaxEncodedLen`)
+	/// Proof: `Clearing::Markets` (`max_values`: None, `max_size`: Some(323), added: 2798, mode: `MaxEncodedLen`)
 	/// Storage: `Clearing::Positions` (r:1 w:1)
 	/// Proof: `Clearing::Positions` (`max_values`: None, `max_size`: Some(2177), added: 4652, mode: `MaxEncodedLen`)
 	/// Storage: `Clearing::MarketStates` (r:16 w:0)
@@ -195,6 +248,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Clearing::CollateralBalances` (`max_values`: None, `max_size`: Some(209), added: 2684, mode: `MaxEncodedLen`)
 	/// Storage: `Clearing::CollateralAssets` (r:1 w:0)
 	/// Proof: `Clearing::CollateralAssets` (`max_values`: None, `max_size`: Some(48), added: 2523, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::MaxPriceAge` (r:1 w:0)
+	/// Proof: `Clearing::MaxPriceAge` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `Oracle::Values` (r:1 w:0)
 	/// Proof: `Oracle::Values` (`max_values`: None, `max_size`: Some(34), added: 2509, mode: `MaxEncodedLen`)
 	/// Storage: `Clearing::PriceGuards` (r:1 w:0)
@@ -203,30 +258,30 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Clearing::JumpBreakerParams` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `Timestamp::Now` (r:1 w:0)
 	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
-	/// Storage: `Clearing::MaxPriceAge` (r:1 w:0)
-	/// Proof: `Clearing::MaxPriceAge` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `Clearing::LiabilityFactor` (r:1 w:0)
 	/// Proof: `Clearing::LiabilityFactor` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
 	/// The range of component `p` is `[1, 16]`.
 	fn add_isolated_margin(p: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `677 + p * (366 ±0)`
-		//  Estimated: `5642 + p * (2789 ±0)`
-		// Minimum execution time: 29_745_000 picoseconds.
-		Weight::from_parts(34_320_742, 5642)
-			// Standard Error: 401_086
-			.saturating_add(Weight::from_parts(19_587_681, 0).saturating_mul(p.into()))
+		//  Measured:  `703 + p * (367 ±0)`
+		//  Estimated: `5642 + p * (2798 ±0)`
+		// Minimum execution time: 29_865_000 picoseconds.
+		Weight::from_parts(46_530_703, 5642)
+			// Standard Error: 104_520
+			.saturating_add(Weight::from_parts(15_926_074, 0).saturating_mul(p.into()))
 			.saturating_add(T::DbWeight::get().reads(8_u64))
 			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(p.into())))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
-			.saturating_add(Weight::from_parts(0, 2789).saturating_mul(p.into()))
+			.saturating_add(Weight::from_parts(0, 2798).saturating_mul(p.into()))
 	}
 	/// Storage: `Clearing::Markets` (r:1 w:0)
-	/// Proof: `Clearing::Markets` (`max_values`: None, `max_size`: Some(314), added: 2789, mode: `MaxEncodedLen`)
+	/// Proof: `Clearing::Markets` (`max_values`: None, `max_size`: Some(323), added: 2798, mode: `MaxEncodedLen`)
 	/// Storage: `Clearing::Positions` (r:1 w:1)
 	/// Proof: `Clearing::Positions` (`max_values`: None, `max_size`: Some(2177), added: 4652, mode: `MaxEncodedLen`)
 	/// Storage: `Clearing::MarketStates` (r:1 w:0)
 	/// Proof: `Clearing::MarketStates` (`max_values`: None, `max_size`: Some(103), added: 2578, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::MaxPriceAge` (r:1 w:0)
+	/// Proof: `Clearing::MaxPriceAge` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `Oracle::Values` (r:1 w:0)
 	/// Proof: `Oracle::Values` (`max_values`: None, `max_size`: Some(34), added: 2509, mode: `MaxEncodedLen`)
 	/// Storage: `Clearing::PriceGuards` (r:1 w:0)
@@ -235,21 +290,19 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Clearing::JumpBreakerParams` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `Timestamp::Now` (r:1 w:0)
 	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
-	/// Storage: `Clearing::MaxPriceAge` (r:1 w:0)
-	/// Proof: `Clearing::MaxPriceAge` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `Clearing::SettlementBalances` (r:1 w:1)
 	/// Proof: `Clearing::SettlementBalances` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	fn remove_isolated_margin() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1063`
+		//  Measured:  `1090`
 		//  Estimated: `5642`
-		// Minimum execution time: 46_930_000 picoseconds.
-		Weight::from_parts(49_814_000, 5642)
+		// Minimum execution time: 47_841_000 picoseconds.
+		Weight::from_parts(49_724_000, 5642)
 			.saturating_add(T::DbWeight::get().reads(9_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
 	/// Storage: `Clearing::Markets` (r:16 w:0)
-	/// Proof: `Clearing::Markets` (`max_values`: None, `max_size`: Some(314), added: 2789, mode: `MaxEncodedLen`)
+	/// Proof: `Clearing::Markets` (`max_values`: None, `max_size`: Some(323), added: 2798, mode: `MaxEncodedLen`)
 	/// Storage: `Clearing::MarketStates` (r:16 w:1)
 	/// Proof: `Clearing::MarketStates` (`max_values`: None, `max_size`: Some(103), added: 2578, mode: `MaxEncodedLen`)
 	/// Storage: `Timestamp::Now` (r:1 w:0)
@@ -262,29 +315,29 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Clearing::CollateralBalances` (`max_values`: None, `max_size`: Some(209), added: 2684, mode: `MaxEncodedLen`)
 	/// Storage: `Clearing::CollateralAssets` (r:1 w:0)
 	/// Proof: `Clearing::CollateralAssets` (`max_values`: None, `max_size`: Some(48), added: 2523, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::MaxPriceAge` (r:1 w:0)
+	/// Proof: `Clearing::MaxPriceAge` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `Oracle::Values` (r:1 w:0)
 	/// Proof: `Oracle::Values` (`max_values`: None, `max_size`: Some(34), added: 2509, mode: `MaxEncodedLen`)
 	/// Storage: `Clearing::PriceGuards` (r:1 w:0)
 	/// Proof: `Clearing::PriceGuards` (`max_values`: None, `max_size`: Some(71), added: 2546, mode: `MaxEncodedLen`)
 	/// Storage: `Clearing::JumpBreakerParams` (r:1 w:0)
 	/// Proof: `Clearing::JumpBreakerParams` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
-	/// Storage: `Clearing::MaxPriceAge` (r:1 w:0)
-	/// Proof: `Clearing::MaxPriceAge` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `Clearing::LiabilityFactor` (r:1 w:0)
 	/// Proof: `Clearing::LiabilityFactor` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
 	/// The range of component `p` is `[1, 16]`.
 	fn settle_trade(p: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1017 + p * (482 ±0)`
-		//  Estimated: `10294 + p * (2789 ±0)`
-		// Minimum execution time: 116_754_000 picoseconds.
-		Weight::from_parts(105_549_381, 10294)
-			// Standard Error: 235_896
-			.saturating_add(Weight::from_parts(24_326_262, 0).saturating_mul(p.into()))
+		//  Measured:  `1043 + p * (483 ±0)`
+		//  Estimated: `10294 + p * (2798 ±0)`
+		// Minimum execution time: 118_867_000 picoseconds.
+		Weight::from_parts(95_218_973, 10294)
+			// Standard Error: 38_612
+			.saturating_add(Weight::from_parts(24_526_253, 0).saturating_mul(p.into()))
 			.saturating_add(T::DbWeight::get().reads(14_u64))
 			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(p.into())))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
-			.saturating_add(Weight::from_parts(0, 2789).saturating_mul(p.into()))
+			.saturating_add(Weight::from_parts(0, 2798).saturating_mul(p.into()))
 	}
 	/// Storage: `Clearing::GuardedKeys` (r:1 w:0)
 	/// Proof: `Clearing::GuardedKeys` (`max_values`: Some(1), `max_size`: Some(65), added: 560, mode: `MaxEncodedLen`)
@@ -296,10 +349,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Clearing::JumpBreakerParams` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	fn update_price_guard() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `327`
+		//  Measured:  `350`
 		//  Estimated: `3536`
-		// Minimum execution time: 20_200_000 picoseconds.
-		Weight::from_parts(20_891_000, 3536)
+		// Minimum execution time: 20_570_000 picoseconds.
+		Weight::from_parts(21_632_000, 3536)
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -308,9 +361,11 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Clearing::CollateralBalances` (r:17 w:0)
 	/// Proof: `Clearing::CollateralBalances` (`max_values`: None, `max_size`: Some(209), added: 2684, mode: `MaxEncodedLen`)
 	/// Storage: `Clearing::Markets` (r:1 w:0)
-	/// Proof: `Clearing::Markets` (`max_values`: None, `max_size`: Some(314), added: 2789, mode: `MaxEncodedLen`)
+	/// Proof: `Clearing::Markets` (`max_values`: None, `max_size`: Some(323), added: 2798, mode: `MaxEncodedLen`)
 	/// Storage: `Clearing::MarketStates` (r:1 w:1)
 	/// Proof: `Clearing::MarketStates` (`max_values`: None, `max_size`: Some(103), added: 2578, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::MaxPriceAge` (r:1 w:0)
+	/// Proof: `Clearing::MaxPriceAge` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `Oracle::Values` (r:1 w:0)
 	/// Proof: `Oracle::Values` (`max_values`: None, `max_size`: Some(34), added: 2509, mode: `MaxEncodedLen`)
 	/// Storage: `Clearing::PriceGuards` (r:1 w:0)
@@ -319,8 +374,6 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Clearing::JumpBreakerParams` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `Timestamp::Now` (r:1 w:0)
 	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
-	/// Storage: `Clearing::MaxPriceAge` (r:1 w:0)
-	/// Proof: `Clearing::MaxPriceAge` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `Clearing::SettlementBalances` (r:17 w:17)
 	/// Proof: `Clearing::SettlementBalances` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	/// Storage: `Clearing::LiabilityFactor` (r:1 w:0)
@@ -330,37 +383,24 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `n` is `[1, 16]`.
 	fn auto_deleverage(n: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1084 + n * (321 ±0)`
+		//  Measured:  `1111 + n * (321 ±0)`
 		//  Estimated: `5642 + n * (4652 ±0)`
-		// Minimum execution time: 156_073_000 picoseconds.
-		Weight::from_parts(88_516_684, 5642)
-			// Standard Error: 193_892
-			.saturating_add(Weight::from_parts(69_250_889, 0).saturating_mul(n.into()))
+		// Minimum execution time: 159_488_000 picoseconds.
+		Weight::from_parts(91_945_621, 5642)
+			// Standard Error: 163_737
+			.saturating_add(Weight::from_parts(69_052_259, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(12_u64))
 			.saturating_add(T::DbWeight::get().reads((3_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 			.saturating_add(T::DbWeight::get().writes((2_u64).saturating_mul(n.into())))
 			.saturating_add(Weight::from_parts(0, 4652).saturating_mul(n.into()))
 	}
-	/// Storage: `Clearing::Markets` (r:17 w:0)
-	/// Proof: `Clearing::Markets` (`max_values`: None, `max_size`: Some(314), added: 2789, mode: `MaxEncodedLen`)
-	/// Storage: `Clearing::LiquidationPenalty` (r:0 w:1)
-	/// Proof: `Clearing::LiquidationPenalty` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
-	/// Storage: `Clearing::LiquidationBuffer` (r:0 w:1)
-	/// Proof: `Clearing::LiquidationBuffer` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
-	fn set_liquidation_parameters() -> Weight {
-		// Proof Size summary in bytes:
-		//  Measured:  `2971`
-		//  Estimated: `48403`
-		// Minimum execution time: 71_246_000 picoseconds.
-		Weight::from_parts(74_201_000, 48403)
-			.saturating_add(T::DbWeight::get().reads(17_u64))
-			.saturating_add(T::DbWeight::get().writes(2_u64))
-	}
 	/// Storage: `Clearing::CollateralBalances` (r:2 w:2)
 	/// Proof: `Clearing::CollateralBalances` (`max_values`: None, `max_size`: Some(209), added: 2684, mode: `MaxEncodedLen`)
 	/// Storage: `Clearing::CollateralAssets` (r:1 w:0)
 	/// Proof: `Clearing::CollateralAssets` (`max_values`: None, `max_size`: Some(48), added: 2523, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::MaxPriceAge` (r:1 w:0)
+	/// Proof: `Clearing::MaxPriceAge` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `Oracle::Values` (r:1 w:0)
 	/// Proof: `Oracle::Values` (`max_values`: None, `max_size`: Some(34), added: 2509, mode: `MaxEncodedLen`)
 	/// Storage: `Clearing::PriceGuards` (r:1 w:0)
@@ -369,12 +409,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Clearing::JumpBreakerParams` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `Timestamp::Now` (r:1 w:0)
 	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
-	/// Storage: `Clearing::MaxPriceAge` (r:1 w:0)
-	/// Proof: `Clearing::MaxPriceAge` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `Clearing::Positions` (r:2 w:2)
 	/// Proof: `Clearing::Positions` (`max_values`: None, `max_size`: Some(2177), added: 4652, mode: `MaxEncodedLen`)
 	/// Storage: `Clearing::Markets` (r:16 w:0)
-	/// Proof: `Clearing::Markets` (`max_values`: None, `max_size`: Some(314), added: 2789, mode: `MaxEncodedLen`)
+	/// Proof: `Clearing::Markets` (`max_values`: None, `max_size`: Some(323), added: 2798, mode: `MaxEncodedLen`)
 	/// Storage: `Clearing::MarketStates` (r:16 w:16)
 	/// Proof: `Clearing::MarketStates` (`max_values`: None, `max_size`: Some(103), added: 2578, mode: `MaxEncodedLen`)
 	/// Storage: `Clearing::SettlementBalances` (r:2 w:2)
@@ -390,24 +428,26 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `p` is `[1, 16]`.
 	fn liquidate(p: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `948 + p * (365 ±0)`
-		//  Estimated: `10294 + p * (2789 ±0)`
-		// Minimum execution time: 152_007_000 picoseconds.
-		Weight::from_parts(153_729_000, 10294)
-			// Standard Error: 845_000
-			.saturating_add(Weight::from_parts(111_389_132, 0).saturating_mul(p.into()))
+		//  Measured:  `974 + p * (366 ±0)`
+		//  Estimated: `10294 + p * (2798 ±0)`
+		// Minimum execution time: 154_890_000 picoseconds.
+		Weight::from_parts(157_835_000, 10294)
+			// Standard Error: 872_538
+			.saturating_add(Weight::from_parts(114_501_448, 0).saturating_mul(p.into()))
 			.saturating_add(T::DbWeight::get().reads(16_u64))
 			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(p.into())))
 			.saturating_add(T::DbWeight::get().writes(7_u64))
 			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(p.into())))
-			.saturating_add(Weight::from_parts(0, 2789).saturating_mul(p.into()))
+			.saturating_add(Weight::from_parts(0, 2798).saturating_mul(p.into()))
 	}
 	/// Storage: `Clearing::Markets` (r:1 w:0)
-	/// Proof: `Clearing::Markets` (`max_values`: None, `max_size`: Some(314), added: 2789, mode: `MaxEncodedLen`)
+	/// Proof: `Clearing::Markets` (`max_values`: None, `max_size`: Some(323), added: 2798, mode: `MaxEncodedLen`)
 	/// Storage: `Clearing::Positions` (r:2 w:2)
 	/// Proof: `Clearing::Positions` (`max_values`: None, `max_size`: Some(2177), added: 4652, mode: `MaxEncodedLen`)
 	/// Storage: `Clearing::MarketStates` (r:1 w:1)
 	/// Proof: `Clearing::MarketStates` (`max_values`: None, `max_size`: Some(103), added: 2578, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::MaxPriceAge` (r:1 w:0)
+	/// Proof: `Clearing::MaxPriceAge` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `Oracle::Values` (r:1 w:0)
 	/// Proof: `Oracle::Values` (`max_values`: None, `max_size`: Some(34), added: 2509, mode: `MaxEncodedLen`)
 	/// Storage: `Clearing::PriceGuards` (r:1 w:0)
@@ -416,8 +456,6 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Clearing::JumpBreakerParams` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `Timestamp::Now` (r:1 w:0)
 	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
-	/// Storage: `Clearing::MaxPriceAge` (r:1 w:0)
-	/// Proof: `Clearing::MaxPriceAge` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `Clearing::LastLiquidation` (r:1 w:1)
 	/// Proof: `Clearing::LastLiquidation` (`max_values`: None, `max_size`: Some(65), added: 2540, mode: `MaxEncodedLen`)
 	/// Storage: `Clearing::LiquidationPenalty` (r:1 w:0)
@@ -428,10 +466,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Clearing::SettlementBalances` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	fn liquidate_isolated() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1081`
+		//  Measured:  `1108`
 		//  Estimated: `10294`
-		// Minimum execution time: 88_652_000 picoseconds.
-		Weight::from_parts(91_065_000, 10294)
+		// Minimum execution time: 92_739_000 picoseconds.
+		Weight::from_parts(94_440_000, 10294)
 			.saturating_add(T::DbWeight::get().reads(13_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
@@ -439,102 +477,100 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 
 /// The same figures with ParityDb database costs, for tests and mocks.
 impl WeightInfo for () {
-	/// Provisional until the next benchmark run: a market change read against the
-	/// scheduled ones (2 reads, 1 write).
-	fn set_market_parameter() -> Weight {
-		Weight::from_parts(25_000_000, 6000)
-			.saturating_add(ParityDbWeight::get().reads(3_u64))
-			.saturating_add(ParityDbWeight::get().writes(1_u64))
-	}
-	fn set_collateral_parameter() -> Weight {
-		Weight::from_parts(25_000_000, 6000)
-			.saturating_add(ParityDbWeight::get().reads(2_u64))
-			.saturating_add(ParityDbWeight::get().writes(1_u64))
-	}
-	fn set_global_parameter() -> Weight {
-		Weight::from_parts(20_000_000, 3000)
-			.saturating_add(ParityDbWeight::get().reads(1_u64))
-			.saturating_add(ParityDbWeight::get().writes(1_u64))
-	}
-	fn apply_risk_change() -> Weight {
-		Weight::from_parts(20_000_000, 4000)
-			.saturating_add(ParityDbWeight::get().reads(1_u64))
-			.saturating_add(ParityDbWeight::get().writes(1_u64))
-	}
 	fn register_collateral() -> Weight {
-		Weight::from_parts(12_819_000, 1550)
+		Weight::from_parts(13_841_000, 1550)
 			.saturating_add(ParityDbWeight::get().reads(1_u64))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
 	fn register_market() -> Weight {
-		Weight::from_parts(21_823_000, 3779)
+		Weight::from_parts(27_241_000, 4654)
+			.saturating_add(ParityDbWeight::get().reads(8_u64))
+			.saturating_add(ParityDbWeight::get().writes(4_u64))
+	}
+	fn set_market_parameter() -> Weight {
+		Weight::from_parts(26_169_000, 4654)
 			.saturating_add(ParityDbWeight::get().reads(4_u64))
-			.saturating_add(ParityDbWeight::get().writes(3_u64))
+			.saturating_add(ParityDbWeight::get().writes(1_u64))
+	}
+	fn set_collateral_parameter() -> Weight {
+		Weight::from_parts(18_347_000, 4654)
+			.saturating_add(ParityDbWeight::get().reads(2_u64))
+			.saturating_add(ParityDbWeight::get().writes(1_u64))
+	}
+	fn set_global_parameter() -> Weight {
+		Weight::from_parts(9_885_000, 4654)
+			.saturating_add(ParityDbWeight::get().reads(1_u64))
+			.saturating_add(ParityDbWeight::get().writes(1_u64))
+	}
+	fn set_liquidation_parameters() -> Weight {
+		Weight::from_parts(277_023_000, 182860)
+			.saturating_add(ParityDbWeight::get().reads(66_u64))
+			.saturating_add(ParityDbWeight::get().writes(1_u64))
+	}
+	fn apply_risk_change() -> Weight {
+		Weight::from_parts(16_565_000, 4654)
+			.saturating_add(ParityDbWeight::get().reads(2_u64))
+			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
 	fn deposit() -> Weight {
-		Weight::from_parts(72_318_000, 6208)
+		Weight::from_parts(70_375_000, 6208)
 			.saturating_add(ParityDbWeight::get().reads(7_u64))
 			.saturating_add(ParityDbWeight::get().writes(6_u64))
 	}
 	fn withdraw(p: u32, ) -> Weight {
-		Weight::from_parts(107_961_699, 6208)
-			.saturating_add(Weight::from_parts(14_363_875, 0).saturating_mul(p.into()))
+		Weight::from_parts(111_544_345, 6208)
+			.saturating_add(Weight::from_parts(14_410_019, 0).saturating_mul(p.into()))
 			.saturating_add(ParityDbWeight::get().reads(15_u64))
 			.saturating_add(ParityDbWeight::get().reads((2_u64).saturating_mul(p.into())))
 			.saturating_add(ParityDbWeight::get().writes(5_u64))
-			.saturating_add(Weight::from_parts(0, 2789).saturating_mul(p.into()))
+			.saturating_add(Weight::from_parts(0, 2798).saturating_mul(p.into()))
 	}
 	fn add_isolated_margin(p: u32, ) -> Weight {
-		Weight::from_parts(34_320_742, 5642)
-			.saturating_add(Weight::from_parts(19_587_681, 0).saturating_mul(p.into()))
+		Weight::from_parts(46_530_703, 5642)
+			.saturating_add(Weight::from_parts(15_926_074, 0).saturating_mul(p.into()))
 			.saturating_add(ParityDbWeight::get().reads(8_u64))
 			.saturating_add(ParityDbWeight::get().reads((2_u64).saturating_mul(p.into())))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
-			.saturating_add(Weight::from_parts(0, 2789).saturating_mul(p.into()))
+			.saturating_add(Weight::from_parts(0, 2798).saturating_mul(p.into()))
 	}
 	fn remove_isolated_margin() -> Weight {
-		Weight::from_parts(49_814_000, 5642)
+		Weight::from_parts(49_724_000, 5642)
 			.saturating_add(ParityDbWeight::get().reads(9_u64))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
 	fn settle_trade(p: u32, ) -> Weight {
-		Weight::from_parts(105_549_381, 10294)
-			.saturating_add(Weight::from_parts(24_326_262, 0).saturating_mul(p.into()))
+		Weight::from_parts(95_218_973, 10294)
+			.saturating_add(Weight::from_parts(24_526_253, 0).saturating_mul(p.into()))
 			.saturating_add(ParityDbWeight::get().reads(14_u64))
 			.saturating_add(ParityDbWeight::get().reads((2_u64).saturating_mul(p.into())))
 			.saturating_add(ParityDbWeight::get().writes(6_u64))
-			.saturating_add(Weight::from_parts(0, 2789).saturating_mul(p.into()))
+			.saturating_add(Weight::from_parts(0, 2798).saturating_mul(p.into()))
 	}
 	fn update_price_guard() -> Weight {
-		Weight::from_parts(20_891_000, 3536)
+		Weight::from_parts(21_632_000, 3536)
 			.saturating_add(ParityDbWeight::get().reads(4_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn auto_deleverage(n: u32, ) -> Weight {
-		Weight::from_parts(88_516_684, 5642)
-			.saturating_add(Weight::from_parts(69_250_889, 0).saturating_mul(n.into()))
+		Weight::from_parts(91_945_621, 5642)
+			.saturating_add(Weight::from_parts(69_052_259, 0).saturating_mul(n.into()))
 			.saturating_add(ParityDbWeight::get().reads(12_u64))
 			.saturating_add(ParityDbWeight::get().reads((3_u64).saturating_mul(n.into())))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
 			.saturating_add(ParityDbWeight::get().writes((2_u64).saturating_mul(n.into())))
 			.saturating_add(Weight::from_parts(0, 4652).saturating_mul(n.into()))
 	}
-	fn set_liquidation_parameters() -> Weight {
-		Weight::from_parts(74_201_000, 48403)
-			.saturating_add(ParityDbWeight::get().reads(17_u64))
-			.saturating_add(ParityDbWeight::get().writes(2_u64))
-	}
 	fn liquidate(p: u32, ) -> Weight {
-		Weight::from_parts(153_729_000, 10294)
-			.saturating_add(Weight::from_parts(111_389_132, 0).saturating_mul(p.into()))
+		Weight::from_parts(157_835_000, 10294)
+			.saturating_add(Weight::from_parts(114_501_448, 0).saturating_mul(p.into()))
 			.saturating_add(ParityDbWeight::get().reads(16_u64))
 			.saturating_add(ParityDbWeight::get().reads((2_u64).saturating_mul(p.into())))
 			.saturating_add(ParityDbWeight::get().writes(7_u64))
 			.saturating_add(ParityDbWeight::get().writes((1_u64).saturating_mul(p.into())))
-			.saturating_add(Weight::from_parts(0, 2789).saturating_mul(p.into()))
+			.saturating_add(Weight::from_parts(0, 2798).saturating_mul(p.into()))
 	}
 	fn liquidate_isolated() -> Weight {
-		Weight::from_parts(91_065_000, 10294)
+		Weight::from_parts(94_440_000, 10294)
 			.saturating_add(ParityDbWeight::get().reads(13_u64))
 			.saturating_add(ParityDbWeight::get().writes(5_u64))
 	}

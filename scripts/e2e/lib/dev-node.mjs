@@ -9,6 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ApiPromise, WsProvider } from '@polkadot/api';
+import { dispatchErrorName } from '../../lib/tx.mjs';
 
 /** A TCP port on 127.0.0.1 that nothing listens on right now. */
 export function freePort() {
@@ -124,15 +125,7 @@ export function submitAndFinalize(api, tx, signer) {
       }
       if (!status.isFinalized) return;
       unsubscribe?.();
-      let error = null;
-      if (dispatchError) {
-        if (dispatchError.isModule) {
-          const { section, name } = api.registry.findMetaError(dispatchError.asModule);
-          error = `${section}.${name}`;
-        } else {
-          error = dispatchError.toString();
-        }
-      }
+      const error = dispatchError ? dispatchErrorName(api, dispatchError) : null;
       resolve({ blockHash: status.asFinalized, events, error });
     }).then((u) => { unsubscribe = u; }, reject);
   });
