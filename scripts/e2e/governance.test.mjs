@@ -58,7 +58,8 @@ describe('a risk-parameter referendum on a dev node', () => {
   });
 
   it('offers Polkadot.js apps the tracks and documented setters', async () => {
-    const tracks = api.consts.referenda.tracks.map(([id, info]) => [id.toNumber(), info.name.toString(), info.decisionDeposit.toBigInt()]);
+    // Names are fixed 25-byte strings (stable2506's `StringLike`), padded with NULs.
+    const tracks = api.consts.referenda.tracks.map(([id, info]) => [id.toNumber(), info.name.toString().replace(/\0+$/, ''), info.decisionDeposit.toBigInt()]);
     assert.deepEqual(tracks, [[0, 'root', 1_000n * CLR], [1, 'risk_parameters', 100n * CLR]]);
     for (const setter of ['setMarketMarginTiers', 'setMarketFees', 'setMarketFundingCap', 'setMarketOpenInterestCap', 'setMarketStatus',
       'setCollateralHaircuts', 'setCollateralDepositCap', 'setMaxPriceAge', 'setJumpBreaker', 'setLiquidationParameters', 'setLiquidationScanLimit']) {
