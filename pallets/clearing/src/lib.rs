@@ -651,7 +651,9 @@ pub mod pallet {
 				| TierFractionsDecreasing
 				| MaintenanceNotBelowInitial => Error::InvalidMarginTiers,
 				InvalidHaircuts => Error::InvalidHaircuts,
-				Overflow | LiabilityFactorBelowOne | NoSuchPosition => Error::Overflow,
+				Overflow | LiabilityFactorBelowOne | NoSuchPosition | OutOfDomain => {
+					Error::Overflow
+				},
 			}
 		}
 	}

@@ -15,6 +15,9 @@
 //! - [`orders`]: the initial margin an account's resting orders need.
 //! - [`liquidation`]: the fewest lots a partial liquidation closes to restore health.
 //! - [`price_guard`]: the jump breaker that holds an oracle price moving too far at once.
+//! - [`fixed_math`]: deterministic fixed-point `sqrt`, `exp`, `ln` and the standard normal
+//!   density and distribution, with documented maximum errors, for option pricing.
+//! - [`options`]: Black-76 premiums, delta, gamma and vega of European calls and puts.
 //!
 //! ## Units
 //! - Token amounts are unsigned integers in the token's smallest units ([`Balance`]).
@@ -40,8 +43,10 @@
 #![deny(missing_docs)]
 
 pub mod collateral;
+pub mod fixed_math;
 pub mod liquidation;
 pub mod margin;
+pub mod options;
 pub mod orders;
 pub mod perpetual;
 pub mod price_guard;

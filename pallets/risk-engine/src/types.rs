@@ -66,6 +66,9 @@ pub enum RiskError {
 	LiabilityFactorBelowOne,
 	/// A position index is not in the account.
 	NoSuchPosition,
+	/// A math function's argument is outside its domain: the logarithm of a number that is
+	/// not positive, the square root of a negative one.
+	OutOfDomain,
 }
 
 /// Converts between an amount of something (an asset, or a market's size units) and its value

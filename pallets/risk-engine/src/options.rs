@@ -1,0 +1,174 @@
+//! European options on a forward, priced with Black-76: the premium and the greeks the
+//! portfolio margin revalues with.
+//!
+//! For a forward (or index) `F`, strike `K`, time to expiry `T` in years, volatility `s`
+//! (annualized, 0.6 for 60%) and a continuously compounded rate `r` (zero unless a market
+//! says otherwise), with `D = e^(-rT)`:
+//!
+//! - `d1 = (ln(F/K) + s^2 T / 2) / (s sqrt(T))`, `d2 = d1 - s sqrt(T)`;
+//! - call `= D (F N(d1) - K N(d2))`, put `= D (K N(-d2) - F N(-d1))`;
+//! - delta: call `D N(d1)`, put `-D N(-d1)`; gamma `D n(d1) / (F s sqrt(T))`;
+//!   vega `D F n(d1) sqrt(T)` per unit of volatility (divide by 100 for one vol point).
+//!
+//! At expiry (`T = 0`) or with no volatility the option is worth its discounted intrinsic
+//! value, its delta is `D` (call) or `-D` (put) in the money and zero out of it (at the
+//! money, half), and gamma and vega are zero.
+//!
+//! All arithmetic is [`FixedI128`] (18 decimals) through [`crate::fixed_math`]. The
+//! results are checked against 336 options priced by mpmath at 50 digits
+//! (`tests/reference/black76.csv`: forwards of 60,000 and 3,000, strikes from half to twice
+//! the forward, one day to one year, volatility 20% to 150%) in `tests/options.rs`: the
+//! premium and vega within [`PRICE_MAX_ERROR_PER_USD`] and [`VEGA_MAX_ERROR_PER_USD`] units
+//! per USD of forward plus strike, delta within [`DELTA_MAX_ERROR`] units, gamma within
+//! one unit plus 10^-12 of itself. (Seen: premiums and vegas under one unit per USD,
+//! deltas within 11 units, gammas within one.)
+
+use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
+use scale_info::TypeInfo;
+use sp_arithmetic::{
+	traits::{CheckedAdd, CheckedDiv, CheckedMul, CheckedSub, One, Zero},
+	FixedI128, FixedPointNumber,
+};
+
+use crate::{
+	fixed_math::{exp, ln, norm_cdf, norm_pdf, sqrt},
+	RiskError,
+};
+
+/// The most a premium is off, in units of 10^-18 per whole USD of forward plus strike.
+pub const PRICE_MAX_ERROR_PER_USD: i128 = 4;
+/// The most a delta is off, in units of 10^-18: `d1` divides by `s sqrt(T)`, which
+/// magnifies the logarithm's last-digit rounding for short expiries and low volatility.
+pub const DELTA_MAX_ERROR: i128 = 100;
+/// A gamma is off by at most one unit plus `1 / GAMMA_MAX_RELATIVE_ERROR` of itself.
+pub const GAMMA_MAX_RELATIVE_ERROR: i128 = 1_000_000_000_000;
+/// The most a vega is off, in units of 10^-18 per whole USD of forward plus strike.
+pub const VEGA_MAX_ERROR_PER_USD: i128 = 4;
+
+/// A call or a put.
+#[derive(
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Debug,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	TypeInfo,
+	MaxEncodedLen,
+)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub enum OptionKind {
+	/// The right to buy at the strike.
+	Call,
+	/// The right to sell at the strike.
+	Put,
+}
+
+/// What Black-76 needs.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub struct Black76 {
+	/// Call or put.
+	pub kind: OptionKind,
+	/// The forward (the perpetual's index), USD per whole unit; positive.
+	pub forward: FixedI128,
+	/// The strike, USD per whole unit; positive.
+	pub strike: FixedI128,
+	/// Time to expiry in years; zero or more.
+	pub years: FixedI128,
+	/// Annualized volatility (0.6 for 60%); zero or more.
+	pub volatility: FixedI128,
+	/// Continuously compounded annual rate; zero for undiscounted premiums.
+	pub rate: FixedI128,
+}
+
+/// An option's premium and greeks, per whole unit of the underlying.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub struct Valuation {
+	/// The premium, USD.
+	pub price: FixedI128,
+	/// `dPrice/dF`.
+	pub delta: FixedI128,
+	/// `d2Price/dF2`, per USD.
+	pub gamma: FixedI128,
+	/// `dPrice/ds`, USD per unit of volatility.
+	pub vega: FixedI128,
+}
+
+fn mul(a: FixedI128, b: FixedI128) -> Result<FixedI128, RiskError> {
+	a.checked_mul(&b).ok_or(RiskError::Overflow)
+}
+
+fn div(a: FixedI128, b: FixedI128) -> Result<FixedI128, RiskError> {
+	a.checked_div(&b).ok_or(RiskError::Overflow)
+}
+
+fn sub(a: FixedI128, b: FixedI128) -> Result<FixedI128, RiskError> {
+	a.checked_sub(&b).ok_or(RiskError::Overflow)
+}
+
+fn add(a: FixedI128, b: FixedI128) -> Result<FixedI128, RiskError> {
+	a.checked_add(&b).ok_or(RiskError::Overflow)
+}
+
+/// Black-76 premium and greeks (see the module docs). Fails with
+/// [`RiskError::OutOfDomain`] for a forward or strike that is not positive, or a negative
+/// time or volatility.
+pub fn black76(option: &Black76) -> Result<Valuation, RiskError> {
+	let zero = FixedI128::zero();
+	let one = FixedI128::one();
+	let Black76 { kind, forward, strike, years, volatility, rate } = *option;
+	if forward <= zero || strike <= zero || years < zero || volatility < zero {
+		return Err(RiskError::OutOfDomain);
+	}
+	let discount = exp(-mul(rate, years)?)?;
+	let sigma_root_t = mul(volatility, sqrt(years)?)?;
+	if sigma_root_t.is_zero() {
+		// Expired, or no volatility: the discounted intrinsic value.
+		let (intrinsic, moneyness) = match kind {
+			OptionKind::Call => (sub(forward, strike)?, forward.cmp(&strike)),
+			OptionKind::Put => (sub(strike, forward)?, strike.cmp(&forward)),
+		};
+		let sign = if kind == OptionKind::Call { one } else { -one };
+		let delta = match moneyness {
+			core::cmp::Ordering::Greater => mul(discount, sign)?,
+			core::cmp::Ordering::Equal => {
+				div(mul(discount, sign)?, FixedI128::saturating_from_integer(2))?
+			},
+			core::cmp::Ordering::Less => zero,
+		};
+		return Ok(Valuation {
+			price: mul(discount, intrinsic.max(zero))?,
+			delta,
+			gamma: zero,
+			vega: zero,
+		});
+	}
+
+	let log_moneyness = ln(div(forward, strike)?)?;
+	let half_variance =
+		div(mul(sigma_root_t, sigma_root_t)?, FixedI128::saturating_from_integer(2))?;
+	let d1 = div(add(log_moneyness, half_variance)?, sigma_root_t)?;
+	let d2 = sub(d1, sigma_root_t)?;
+	let density = norm_pdf(d1)?;
+	let (price, delta) = match kind {
+		OptionKind::Call => {
+			let n1 = norm_cdf(d1)?;
+			let n2 = norm_cdf(d2)?;
+			(sub(mul(forward, n1)?, mul(strike, n2)?)?, mul(discount, n1)?)
+		},
+		OptionKind::Put => {
+			let n1 = norm_cdf(-d1)?;
+			let n2 = norm_cdf(-d2)?;
+			(sub(mul(strike, n2)?, mul(forward, n1)?)?, -mul(discount, n1)?)
+		},
+	};
+	Ok(Valuation {
+		// Rounding can leave a deep out-of-the-money premium a unit below zero.
+		price: mul(discount, price)?.max(zero),
+		delta,
+		gamma: div(mul(discount, density)?, mul(forward, sigma_root_t)?)?,
+		vega: mul(mul(discount, forward)?, mul(density, sqrt(years)?)?)?,
+	})
+}

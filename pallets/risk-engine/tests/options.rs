@@ -1,0 +1,166 @@
+//! Black-76 against the reference table (`reference/black76.csv`, mpmath at 50 digits) and
+//! its identities.
+
+use risk_engine::options::{black76, Black76, OptionKind, Valuation};
+use risk_engine::options::{
+	DELTA_MAX_ERROR, GAMMA_MAX_RELATIVE_ERROR, PRICE_MAX_ERROR_PER_USD, VEGA_MAX_ERROR_PER_USD,
+};
+use sp_arithmetic::FixedI128;
+
+const ONE: i128 = 1_000_000_000_000_000_000;
+
+fn fixed(raw: i128) -> FixedI128 {
+	FixedI128::from_inner(raw)
+}
+
+struct Row {
+	option: Black76,
+	expected: [i128; 4],
+}
+
+fn table() -> Vec<Row> {
+	include_str!("reference/black76.csv")
+		.lines()
+		.filter(|line| !line.starts_with('#') && !line.is_empty())
+		.map(|line| {
+			let fields: Vec<&str> = line.split(',').collect();
+			let n = |i: usize| fields[i].parse::<i128>().unwrap();
+			let kind = if fields[0] == "Call" { OptionKind::Call } else { OptionKind::Put };
+			Row {
+				option: Black76 {
+					kind,
+					forward: fixed(n(1)),
+					strike: fixed(n(2)),
+					years: fixed(n(3)),
+					volatility: fixed(n(4)),
+					rate: fixed(0),
+				},
+				expected: [n(5), n(6), n(7), n(8)],
+			}
+		})
+		.collect()
+}
+
+fn parts(v: &Valuation) -> [i128; 4] {
+	[v.price.into_inner(), v.delta.into_inner(), v.gamma.into_inner(), v.vega.into_inner()]
+}
+
+#[test]
+fn every_reference_option_is_priced_within_the_documented_error() {
+	let rows = table();
+	assert!(rows.len() >= 300);
+	let mut worst = [0i128; 4];
+	for row in rows {
+		let got = parts(&black76(&row.option).unwrap());
+		// Errors scale with the prices involved: per whole USD of forward plus strike.
+		let usd = (row.option.forward.into_inner() + row.option.strike.into_inner()) / ONE;
+		let allowed = [
+			PRICE_MAX_ERROR_PER_USD * usd,
+			DELTA_MAX_ERROR,
+			1 + row.expected[2].abs() / GAMMA_MAX_RELATIVE_ERROR,
+			VEGA_MAX_ERROR_PER_USD * usd,
+		];
+		for i in 0..4 {
+			let error = (got[i] - row.expected[i]).abs();
+			assert!(
+				error <= allowed[i],
+				"{:?}: {} off by {error} (got {}, reference {})",
+				row.option,
+				["price", "delta", "gamma", "vega"][i],
+				got[i],
+				row.expected[i]
+			);
+			let scaled = if i == 2 {
+				error
+			} else if i == 1 {
+				error
+			} else {
+				error / usd.max(1)
+			};
+			worst[i] = worst[i].max(scaled);
+		}
+	}
+	println!(
+		"largest errors: price/USD {}, delta {}, gamma {}, vega/USD {}",
+		worst[0], worst[1], worst[2], worst[3]
+	);
+}
+
+#[test]
+fn put_call_parity_holds() {
+	for row in table().into_iter().filter(|r| r.option.kind == OptionKind::Call) {
+		let call = black76(&row.option).unwrap();
+		let put = black76(&Black76 { kind: OptionKind::Put, ..row.option }).unwrap();
+		let parity = (row.option.forward - row.option.strike).into_inner();
+		let usd = (row.option.forward.into_inner() + row.option.strike.into_inner()) / ONE;
+		let gap = (call.price.into_inner() - put.price.into_inner() - parity).abs();
+		assert!(gap <= 2 * PRICE_MAX_ERROR_PER_USD * usd, "{:?}: parity off by {gap}", row.option);
+		// Call delta minus put delta is one; gamma and vega agree.
+		assert!(
+			(call.delta.into_inner() - put.delta.into_inner() - ONE).abs() <= 2 * DELTA_MAX_ERROR
+		);
+		assert_eq!(call.gamma, put.gamma);
+		assert_eq!(call.vega, put.vega);
+	}
+}
+
+#[test]
+fn expired_or_volatility_free_options_are_worth_their_intrinsic_value() {
+	let at = |kind, strike: i128, years: i128, volatility: i128| {
+		black76(&Black76 {
+			kind,
+			forward: fixed(100 * ONE),
+			strike: fixed(strike * ONE),
+			years: fixed(years),
+			volatility: fixed(volatility),
+			rate: fixed(0),
+		})
+		.unwrap()
+	};
+	let call = at(OptionKind::Call, 90, 0, ONE);
+	assert_eq!(
+		(call.price, call.delta, call.gamma, call.vega),
+		(fixed(10 * ONE), fixed(ONE), fixed(0), fixed(0))
+	);
+	let put = at(OptionKind::Put, 90, ONE, 0);
+	assert_eq!((put.price, put.delta), (fixed(0), fixed(0)));
+	let at_the_money = at(OptionKind::Put, 100, 0, ONE);
+	assert_eq!((at_the_money.price, at_the_money.delta), (fixed(0), fixed(-ONE / 2)));
+}
+
+#[test]
+fn a_positive_rate_discounts_the_premium() {
+	let option = Black76 {
+		kind: OptionKind::Call,
+		forward: fixed(100 * ONE),
+		strike: fixed(100 * ONE),
+		years: fixed(ONE),
+		volatility: fixed(ONE / 5),
+		rate: fixed(0),
+	};
+	let undiscounted = black76(&option).unwrap();
+	let discounted = black76(&Black76 { rate: fixed(ONE / 20), ..option }).unwrap();
+	// e^-0.05 = 0.951229424500714...
+	let expected = undiscounted.price.into_inner() / 1_000_000 * 951_229_424_500 / 1_000_000;
+	assert!((discounted.price.into_inner() - expected).abs() < ONE / 1_000_000);
+}
+
+#[test]
+fn bad_inputs_are_errors() {
+	let option = Black76 {
+		kind: OptionKind::Call,
+		forward: fixed(100 * ONE),
+		strike: fixed(100 * ONE),
+		years: fixed(ONE),
+		volatility: fixed(ONE / 5),
+		rate: fixed(0),
+	};
+	for bad in [
+		Black76 { forward: fixed(0), ..option },
+		Black76 { strike: fixed(-ONE), ..option },
+		Black76 { years: fixed(-1), ..option },
+		Black76 { volatility: fixed(-1), ..option },
+	] {
+		assert_eq!(black76(&bad), Err(risk_engine::RiskError::OutOfDomain));
+	}
+}
