@@ -651,9 +651,12 @@ pub mod pallet {
 				| TierFractionsDecreasing
 				| MaintenanceNotBelowInitial => Error::InvalidMarginTiers,
 				InvalidHaircuts => Error::InvalidHaircuts,
-				Overflow | LiabilityFactorBelowOne | NoSuchPosition | OutOfDomain => {
-					Error::Overflow
-				},
+				Overflow
+				| LiabilityFactorBelowOne
+				| NoSuchPosition
+				| OutOfDomain
+				| InvalidScenarioGrid
+				| InvalidCorrelations => Error::Overflow,
 			}
 		}
 	}

@@ -18,6 +18,8 @@
 //! - [`fixed_math`]: deterministic fixed-point `sqrt`, `exp`, `ln` and the standard normal
 //!   density and distribution, with documented maximum errors, for option pricing.
 //! - [`options`]: Black-76 premiums, delta, gamma and vega of European calls and puts.
+//! - [`portfolio`]: portfolio margin: scenario revaluation per underlying, extreme moves,
+//!   short-option minimums, correlation across underlyings.
 //!
 //! ## Units
 //! - Token amounts are unsigned integers in the token's smallest units ([`Balance`]).
@@ -42,6 +44,8 @@
 #![cfg_attr(not(feature = "std"), no_std)]
 #![deny(missing_docs)]
 
+extern crate alloc;
+
 pub mod collateral;
 pub mod fixed_math;
 pub mod liquidation;
@@ -49,6 +53,7 @@ pub mod margin;
 pub mod options;
 pub mod orders;
 pub mod perpetual;
+pub mod portfolio;
 pub mod price_guard;
 pub mod types;
 

@@ -69,6 +69,13 @@ pub enum RiskError {
 	/// A math function's argument is outside its domain: the logarithm of a number that is
 	/// not positive, the square root of a negative one.
 	OutOfDomain,
+	/// A portfolio scenario grid is invalid: no range, an even number of points or more
+	/// than the most, a vol-down shock of 100%, a zero scale, multiple or maintenance
+	/// factor.
+	InvalidScenarioGrid,
+	/// A correlation matrix is not square for its underlyings, not symmetric, has an entry
+	/// outside `[-1, 1]` or a diagonal entry other than one.
+	InvalidCorrelations,
 }
 
 /// Converts between an amount of something (an asset, or a market's size units) and its value
