@@ -259,6 +259,16 @@ impl_runtime_apis! {
 		) -> Result<pallet_clearing::RiskChangePreview<AccountId>, sp_runtime::DispatchError> {
 			Clearing::preview_risk_change(change)
 		}
+
+		fn margin_report(
+			who: AccountId,
+		) -> Result<pallet_clearing::MarginReport<OracleKey>, sp_runtime::DispatchError> {
+			Clearing::margin_report(&who)
+		}
+
+		fn capital_efficiency() -> pallet_clearing::ChainEfficiency {
+			Clearing::capital_efficiency()
+		}
 	}
 
 	impl orderbook_runtime_api::OrderbookApi<Block, AccountId> for Runtime {

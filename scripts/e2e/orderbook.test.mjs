@@ -164,6 +164,25 @@ describe('the order book on a dev node', () => {
     assert.equal(report.openOrderRequirement.toBigInt(), 0n);
   });
 
+  it('reports each book under isolated, cross and portfolio margin, and the chain\'s capital efficiency', async () => {
+    // Alice: long 0.3 BTC at the 60,050 mark. Isolated and cross both ask 5% of it; the
+    // portfolio scan's worst move is the 5% range, so it asks the same.
+    const tradeValue = notional(buy.size, ask.price);
+    const report = (await api.call.clearingApi.marginReport(alice.address)).asOk;
+    assert.equal(report.grossNotional.toBigInt(), tradeValue);
+    for (const mode of ['isolated', 'cross', 'portfolio']) {
+      assert.equal(report[mode].initialRequirement.toBigInt(), initialMargin(tradeValue), mode);
+      assert.equal(report[mode].capitalEfficiency.unwrap().toBigInt(), 20n * FIXED, `${mode}: 20x`);
+    }
+    assert.equal(report.underlyings.length, 1);
+    assert.deepEqual(report.underlyings[0].oracleKey.toJSON(), { price: 'BTC' });
+    assert.equal(report.underlyings[0].delta.toBigInt(), buy.size * 10n ** 10n);
+    const chain = await api.call.clearingApi.capitalEfficiency();
+    assert.equal(chain.accounts.toNumber(), 2);
+    assert.equal(chain.grossNotional.toBigInt(), 2n * tradeValue);
+    assert.equal(chain.lockedInForce.toBigInt(), 2n * initialMargin(tradeValue));
+  });
+
   it('runs the demo script against the node', async () => {
     const demo = path.resolve(import.meta.dirname, '../demo.mjs');
     const { stdout } = await promisify(execFile)(process.execPath, [demo, '--ws', node.rpcUrl], { timeout: 180_000 });

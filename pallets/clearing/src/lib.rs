@@ -57,8 +57,9 @@
 //! - `set_market_margin_tiers`, `set_market_fees`, `set_market_funding_cap`,
 //!   `set_market_open_interest_cap`, `set_market_status`, `set_collateral_haircuts`,
 //!   `set_collateral_deposit_cap`, `set_max_price_age`, `set_jump_breaker`,
-//!   `set_liquidation_parameters`, `set_liquidation_scan_limit` (risk origin: bounded, applied
-//!   from the next block, see [`parameters`]);
+//!   `set_liquidation_parameters`, `set_liquidation_scan_limit`, `set_portfolio_grid`,
+//!   `set_correlation` (risk origin: bounded, applied from the next block, see
+//!   [`parameters`]);
 //! - `deposit`, `withdraw`, `add_isolated_margin`, `remove_isolated_margin` (traders);
 //! - `liquidate`, `liquidate_isolated` (unsigned, from the off-chain worker).
 //!
@@ -85,6 +86,7 @@ mod margin;
 mod mock;
 pub mod offchain;
 pub mod parameters;
+pub mod portfolio;
 #[cfg(test)]
 mod tests;
 pub mod traits;
@@ -376,6 +378,47 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type LiquidationScanLimit<T: Config> = StorageValue<_, u32, OptionQuery>;
 
+	/// Portfolio margin's scenario grid (see [`risk_engine::portfolio`]). A risk parameter.
+	#[pallet::storage]
+	pub type PortfolioGridParams<T: Config> =
+		StorageValue<_, risk_engine::portfolio::ScenarioGrid, ValueQuery, DefaultPortfolioGrid>;
+
+	/// The default grid: moves of up to 5% in 17 points, volatility 30% up or down (up to
+	/// three times that for options within 30 days of expiry), extreme moves of 3 x 5%
+	/// counted at 33%, a short-option minimum of 1% of the index, maintenance at 80% of
+	/// initial. A range no wider than the markets' lowest initial fraction (5% on the
+	/// listed perpetuals) means a perpetual book never needs more under portfolio margin
+	/// than under cross (see [`risk_engine::portfolio`]).
+	#[pallet::type_value]
+	pub fn DefaultPortfolioGrid() -> risk_engine::portfolio::ScenarioGrid {
+		use sp_arithmetic::Perbill;
+		risk_engine::portfolio::ScenarioGrid {
+			price_range: Perbill::from_percent(5),
+			price_points: 17,
+			vol_up: Perbill::from_percent(30),
+			vol_down: Perbill::from_percent(30),
+			short_expiry_days: 30,
+			max_short_expiry_scale: 3,
+			extreme_multiple: 3,
+			extreme_fraction: Perbill::from_percent(33),
+			short_option_minimum: Perbill::from_percent(1),
+			maintenance_factor: Perbill::from_percent(80),
+		}
+	}
+
+	/// The correlation of two underlyings (oracle keys), stored both ways round; a pair never
+	/// set counts as fully correlated (no offset). A risk parameter.
+	#[pallet::storage]
+	pub type Correlations<T: Config> = StorageDoubleMap<
+		_,
+		Blake2_128Concat,
+		T::OracleKey,
+		Blake2_128Concat,
+		T::OracleKey,
+		sp_arithmetic::FixedI128,
+		OptionQuery,
+	>;
+
 	/// The pallet's genesis: collateral assets and markets to register.
 	#[pallet::genesis_config]
 	#[derive(frame_support::DefaultNoBound)]
@@ -511,6 +554,11 @@ pub mod pallet {
 		TooManyPendingRiskChanges,
 		/// The worker's scan limit must be between one and the runtime's maximum.
 		InvalidScanLimit,
+		/// The portfolio grid needs a positive range, an odd number of points from 3 to 33,
+		/// a vol-down shock below 100% and a positive maintenance factor.
+		InvalidScenarioGrid,
+		/// A correlation is between two different underlyings and within `[-1, 1]`.
+		InvalidCorrelation,
 		/// A registered market keeps its size decimals and oracle key: open positions are
 		/// measured in them.
 		MarketIdentityFixed,
@@ -871,6 +919,34 @@ pub mod pallet {
 		) -> DispatchResult {
 			T::RiskOrigin::ensure_origin(origin)?;
 			Self::schedule_risk_change(RiskChange::LiquidationScanLimit { accounts_per_block })
+		}
+
+		/// Sets portfolio margin's scenario grid from the next block (risk origin): the
+		/// range and number of price moves, the volatility shocks, extreme moves, the
+		/// short-option minimum and the maintenance factor (see
+		/// [`risk_engine::portfolio`]).
+		#[pallet::call_index(20)]
+		#[pallet::weight(T::WeightInfo::set_global_parameter())]
+		pub fn set_portfolio_grid(
+			origin: OriginFor<T>,
+			grid: risk_engine::portfolio::ScenarioGrid,
+		) -> DispatchResult {
+			T::RiskOrigin::ensure_origin(origin)?;
+			Self::schedule_risk_change(RiskChange::PortfolioGrid { grid })
+		}
+
+		/// Sets the correlation, in `[-1, 1]`, that portfolio margin combines two
+		/// underlyings' requirements with, from the next block (risk origin).
+		#[pallet::call_index(21)]
+		#[pallet::weight(T::WeightInfo::set_global_parameter())]
+		pub fn set_correlation(
+			origin: OriginFor<T>,
+			first: T::OracleKey,
+			second: T::OracleKey,
+			correlation: sp_arithmetic::FixedI128,
+		) -> DispatchResult {
+			T::RiskOrigin::ensure_origin(origin)?;
+			Self::schedule_risk_change(RiskChange::Correlation { first, second, correlation })
 		}
 
 		/// Liquidates `who`'s cross account: closes the fewest lots that bring it back above

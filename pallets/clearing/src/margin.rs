@@ -29,16 +29,16 @@ pub struct MarketPrices {
 }
 
 /// A position with everything needed to margin it, owned so that engine views can borrow it.
-struct LoadedPosition<T: Config> {
-	market: MarketId,
-	params: MarketParamsOf<T>,
-	state: MarketState,
-	record: PositionRecord,
-	prices: Option<MarketPrices>,
+pub(crate) struct LoadedPosition<T: Config> {
+	pub(crate) market: MarketId,
+	pub(crate) params: MarketParamsOf<T>,
+	pub(crate) state: MarketState,
+	pub(crate) record: PositionRecord,
+	pub(crate) prices: Option<MarketPrices>,
 }
 
 impl<T: Config> LoadedPosition<T> {
-	fn exposure(&self) -> Option<PerpExposure<'_>> {
+	pub(crate) fn exposure(&self) -> Option<PerpExposure<'_>> {
 		let prices = self.prices?;
 		Some(PerpExposure {
 			position: self.record.position,
@@ -216,7 +216,7 @@ impl<T: Config> Pallet<T> {
 		Ok(state)
 	}
 
-	fn load_positions(who: &T::AccountId) -> Vec<LoadedPosition<T>> {
+	pub(crate) fn load_positions(who: &T::AccountId) -> Vec<LoadedPosition<T>> {
 		Positions::<T>::get(who)
 			.into_iter()
 			.filter_map(|(market, record)| {

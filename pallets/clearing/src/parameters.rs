@@ -30,6 +30,8 @@
 //! | jump breaker | off (zero bound), or a hold of 1 to [`MAX_JUMP_HOLD_BLOCKS`] blocks |
 //! | liquidation penalty | below every market's lowest maintenance fraction |
 //! | worker scan limit | 1 to [`Config::MaxAccountsScannedPerBlock`] accounts |
+//! | portfolio scenario grid | a positive range, an odd number of points from 3 to 33, a vol-down shock below 100%, a positive maintenance factor |
+//! | correlation of two underlyings | two different keys, a value in `[-1, 1]` |
 
 use alloc::vec::Vec;
 use frame_support::{pallet_prelude::*, storage::with_transaction};
@@ -54,7 +56,8 @@ pub const MAX_PENDING_RISK_CHANGES: u32 = 16;
 pub const MAX_MARKETS: u32 = 64;
 
 /// A [`RiskChange`] with the pallet's types.
-pub type RiskChangeOf<T> = RiskChange<<T as Config>::AssetId, <T as Config>::MaxMarginTiers>;
+pub type RiskChangeOf<T> =
+	RiskChange<<T as Config>::AssetId, <T as Config>::OracleKey, <T as Config>::MaxMarginTiers>;
 
 impl<T: Config> Pallet<T> {
 	/// Checks `change` against the parameters in force once the scheduled changes apply, and
@@ -134,6 +137,18 @@ impl<T: Config> Pallet<T> {
 				);
 				Ok(())
 			},
+			PortfolioGrid { grid } => {
+				grid.validate().map_err(|_| Error::<T>::InvalidScenarioGrid)?;
+				Ok(())
+			},
+			Correlation { first, second, correlation } => {
+				let one = sp_arithmetic::FixedI128::from_inner(1_000_000_000_000_000_000);
+				ensure!(
+					first != second && *correlation <= one && *correlation >= -one,
+					Error::<T>::InvalidCorrelation
+				);
+				Ok(())
+			},
 		}
 	}
 
@@ -165,6 +180,11 @@ impl<T: Config> Pallet<T> {
 			},
 			LiquidationScanLimit { accounts_per_block } => {
 				crate::LiquidationScanLimit::<T>::put(accounts_per_block)
+			},
+			PortfolioGrid { grid } => PortfolioGridParams::<T>::put(grid),
+			Correlation { first, second, correlation } => {
+				Correlations::<T>::insert(first, second, correlation);
+				Correlations::<T>::insert(second, first, correlation);
 			},
 		}
 	}

@@ -2097,6 +2097,10 @@ mod risk_parameters {
 			RiskChange::LiquidationScanLimit { accounts_per_block } => {
 				ClearingPallet::set_liquidation_scan_limit(origin, accounts_per_block)
 			},
+			RiskChange::PortfolioGrid { grid } => ClearingPallet::set_portfolio_grid(origin, grid),
+			RiskChange::Correlation { first, second, correlation } => {
+				ClearingPallet::set_correlation(origin, first, second, correlation)
+			},
 		}
 	}
 
@@ -2145,6 +2149,15 @@ mod risk_parameters {
 			RiskChange::LiquidationScanLimit { .. } => RiskChange::LiquidationScanLimit {
 				accounts_per_block: ClearingPallet::liquidation_scan_limit(),
 			},
+			RiskChange::PortfolioGrid { .. } => {
+				RiskChange::PortfolioGrid { grid: PortfolioGridParams::<Test>::get() }
+			},
+			RiskChange::Correlation { first, second, .. } => RiskChange::Correlation {
+				first: *first,
+				second: *second,
+				correlation: Correlations::<Test>::get(second, first)
+					.unwrap_or(FixedI128::from_u32(1)),
+			},
 		}
 	}
 
@@ -2178,6 +2191,17 @@ mod risk_parameters {
 				buffer: Perbill::from_percent(25),
 			},
 			RiskChange::LiquidationScanLimit { accounts_per_block: 1 },
+			RiskChange::PortfolioGrid {
+				grid: risk_engine::portfolio::ScenarioGrid {
+					price_points: 21,
+					..PortfolioGridParams::<Test>::get()
+				},
+			},
+			RiskChange::Correlation {
+				first: BTC_PRICE,
+				second: 11,
+				correlation: FixedI128::from_rational(7, 10),
+			},
 		]
 	}
 
@@ -2281,6 +2305,31 @@ mod risk_parameters {
 			(
 				RiskChange::LiquidationScanLimit { accounts_per_block: 3 },
 				Error::<Test>::InvalidScanLimit,
+			),
+			(
+				RiskChange::PortfolioGrid {
+					grid: risk_engine::portfolio::ScenarioGrid {
+						price_points: 20,
+						..PortfolioGridParams::<Test>::get()
+					},
+				},
+				Error::<Test>::InvalidScenarioGrid,
+			),
+			(
+				RiskChange::Correlation {
+					first: BTC_PRICE,
+					second: BTC_PRICE,
+					correlation: FixedI128::from_u32(1),
+				},
+				Error::<Test>::InvalidCorrelation,
+			),
+			(
+				RiskChange::Correlation {
+					first: BTC_PRICE,
+					second: 11,
+					correlation: FixedI128::from_rational(11, 10),
+				},
+				Error::<Test>::InvalidCorrelation,
 			),
 		]
 	}
@@ -2522,6 +2571,95 @@ mod risk_parameters {
 			start_next_block();
 			assert_eq!(ClearingPallet::liquidation_scan_limit(), 1);
 			assert_eq!(ClearingPallet::scan_for_liquidations().unwrap().scanned, 1);
+		});
+	}
+}
+
+// ------------------------------------------------------------------ capital efficiency
+
+mod capital_efficiency {
+	use super::*;
+
+	#[test]
+	fn a_long_perpetual_needs_the_same_under_cross_and_portfolio() {
+		new_test_ext().execute_with(|| {
+			open_one_btc();
+			let report = ClearingPallet::margin_report(&ALICE).unwrap();
+			assert_eq!(report.gross_notional, 60_000 * ONE_USDC);
+			// 5% tiered initial; a 5% worst move (the extreme 15% counts at 33%: 4.95%).
+			assert_eq!(report.cross.initial_requirement, 3_000 * ONE_USDC);
+			assert_eq!(report.isolated.initial_requirement, 3_000 * ONE_USDC);
+			assert_eq!(report.portfolio.initial_requirement, 3_000 * ONE_USDC);
+			assert_eq!(report.portfolio.maintenance_requirement, 2_400 * ONE_USDC);
+			assert_eq!(report.cross.capital_efficiency, Some(FixedU128::from_u32(20)));
+			assert_eq!(report.underlyings.len(), 1);
+			assert_eq!(report.underlyings[0].oracle_key, BTC_PRICE);
+			assert_eq!(report.underlyings[0].delta, FixedI128::from_u32(1));
+			assert_eq!(
+				report.underlyings[0].worst_move,
+				FixedI128::from_inner(-50_000_000_000_000_000)
+			);
+			assert_eq!(report.equity, 9_970 * ONE_USDC as i128);
+		});
+	}
+
+	#[test]
+	fn a_hedge_across_two_markets_on_one_underlying_locks_nothing_under_portfolio() {
+		new_test_ext().execute_with(|| {
+			let second: MarketId = 5;
+			let mut twin = btc_perp();
+			twin.symbol = frame_support::BoundedVec::truncate_from(b"BTC-PERP2".to_vec());
+			assert_ok!(ClearingPallet::register_market(RuntimeOrigin::root(), second, twin));
+			deposit(ALICE, USDC, 20_000 * ONE_USDC);
+			deposit(BOB, USDC, 20_000 * ONE_USDC);
+			assert_ok!(settle(&BOB, &ALICE, BTC_PERP, ONE_BTC as i128, usd(60_000)));
+			assert_ok!(settle(&BOB, &ALICE, second, -(ONE_BTC as i128), usd(60_000)));
+
+			let report = ClearingPallet::margin_report(&ALICE).unwrap();
+			assert_eq!(report.gross_notional, 120_000 * ONE_USDC);
+			assert_eq!(report.cross.initial_requirement, 6_000 * ONE_USDC);
+			assert_eq!(report.portfolio.initial_requirement, 0);
+			assert_eq!(report.portfolio.capital_efficiency, None);
+			assert_eq!(report.underlyings[0].delta, FixedI128::from_u32(0));
+
+			// Chain-wide: Alice and Bob both hedged; cross locks 12,000, portfolio nothing.
+			let chain = ClearingPallet::capital_efficiency();
+			assert_eq!(chain.accounts, 2);
+			assert_eq!(chain.gross_notional, 240_000 * ONE_USDC);
+			assert_eq!(chain.locked_in_force, 12_000 * ONE_USDC);
+			assert_eq!(chain.locked_portfolio, 0);
+			assert_eq!(chain.efficiency_in_force, Some(FixedU128::from_u32(20)));
+		});
+	}
+
+	#[test]
+	fn correlation_offsets_two_underlyings_within_bounds() {
+		new_test_ext().execute_with(|| {
+			// An "ETH" market on its own key at 3,000.
+			const ETH_PRICE: u32 = 11;
+			set_price(ETH_PRICE, 3_000);
+			let mut eth = btc_perp();
+			eth.symbol = frame_support::BoundedVec::truncate_from(b"ETH-PERP".to_vec());
+			eth.oracle_key = ETH_PRICE;
+			assert_ok!(ClearingPallet::register_market(RuntimeOrigin::root(), 6, eth));
+			deposit(ALICE, USDC, 20_000 * ONE_USDC);
+			deposit(BOB, USDC, 20_000 * ONE_USDC);
+			assert_ok!(settle(&BOB, &ALICE, BTC_PERP, ONE_BTC as i128, usd(60_000)));
+			// 20 ETH short: 60,000 of notional too.
+			assert_ok!(settle(&BOB, &ALICE, 6, -20 * (ONE_BTC as i128), usd(3_000)));
+			// Never set: fully correlated, the sum of 3,000 each.
+			let summed = ClearingPallet::margin_report(&ALICE).unwrap().portfolio;
+			assert_eq!(summed.initial_requirement, 6_000 * ONE_USDC);
+			assert_ok!(ClearingPallet::set_correlation(
+				RuntimeOrigin::root(),
+				BTC_PRICE,
+				ETH_PRICE,
+				FixedI128::from_u32(0)
+			));
+			start_next_block();
+			// Uncorrelated: sqrt(2) x 3,000 = 4,242.64...
+			let offset = ClearingPallet::margin_report(&ALICE).unwrap().portfolio;
+			assert_eq!(offset.initial_requirement, 4_242_640_688);
 		});
 	}
 }

@@ -6,8 +6,8 @@ use frame_support::{
 	traits::Get, BoundedVec, CloneNoBound, EqNoBound, PartialEqNoBound, RuntimeDebugNoBound,
 };
 use risk_engine::{
-	CollateralParams, FundingIndex, JumpBreaker, MarginTier, OpenOrders, Position, Price,
-	QuoteAmount,
+	portfolio::ScenarioGrid, CollateralParams, FundingIndex, JumpBreaker, MarginTier, OpenOrders,
+	Position, Price, QuoteAmount,
 };
 use scale_info::TypeInfo;
 use sp_arithmetic::Perbill;
@@ -344,7 +344,11 @@ pub struct InsuranceFundReport<AccountId, AssetId> {
 	MaxEncodedLen,
 )]
 #[scale_info(skip_type_params(MaxTiers))]
-pub enum RiskChange<AssetId: Clone + PartialEq + Eq + core::fmt::Debug, MaxTiers: Get<u32>> {
+pub enum RiskChange<
+	AssetId: Clone + PartialEq + Eq + core::fmt::Debug,
+	OracleKey: Clone + PartialEq + Eq + core::fmt::Debug,
+	MaxTiers: Get<u32>,
+> {
 	/// A market's margin schedule.
 	MarketMarginTiers {
 		/// The market.
@@ -421,6 +425,20 @@ pub enum RiskChange<AssetId: Clone + PartialEq + Eq + core::fmt::Debug, MaxTiers
 		/// The new limit, at most [`crate::Config::MaxAccountsScannedPerBlock`].
 		accounts_per_block: u32,
 	},
+	/// Portfolio margin's scenario grid (see [`risk_engine::portfolio`]).
+	PortfolioGrid {
+		/// The new grid.
+		grid: ScenarioGrid,
+	},
+	/// The correlation portfolio margin combines two underlyings' requirements with.
+	Correlation {
+		/// One underlying's oracle key.
+		first: OracleKey,
+		/// The other's.
+		second: OracleKey,
+		/// In `[-1, 1]`; pairs never set count as fully correlated (1: no offset).
+		correlation: sp_arithmetic::FixedI128,
+	},
 }
 
 /// How many accounts are below their margin requirements, and how much equity they hold.
@@ -453,4 +471,71 @@ pub struct RiskChangePreview<AccountId> {
 	pub newly_below_maintenance: alloc::vec::Vec<AccountId>,
 	/// Accounts the change would take below initial margin (but not maintenance).
 	pub newly_below_initial: alloc::vec::Vec<AccountId>,
+}
+
+/// An account's requirement under one margin mode.
+#[derive(Clone, Copy, PartialEq, Eq, RuntimeDebug, Default, Encode, Decode, TypeInfo)]
+pub struct ModeRequirement {
+	/// Initial requirement, settlement units.
+	pub initial_requirement: u128,
+	/// Maintenance requirement, settlement units.
+	pub maintenance_requirement: u128,
+	/// Gross notional over the initial requirement (the collateral the mode locks): how
+	/// much exposure each unit of locked collateral carries. `None` with nothing locked.
+	pub capital_efficiency: Option<sp_arithmetic::FixedU128>,
+}
+
+/// One underlying of an account's book, as portfolio margin sees it.
+#[derive(Clone, PartialEq, Eq, RuntimeDebug, Encode, Decode, TypeInfo)]
+pub struct UnderlyingExposure<OracleKey> {
+	/// The underlying's oracle key.
+	pub oracle_key: OracleKey,
+	/// The price the scan moves from (the mark of its markets), USD per whole unit.
+	pub price: Price,
+	/// Net delta, whole units of the underlying (perpetuals count their size).
+	pub delta: sp_arithmetic::FixedI128,
+	/// Net gamma.
+	pub gamma: sp_arithmetic::FixedI128,
+	/// Net vega, USD per unit of volatility.
+	pub vega: sp_arithmetic::FixedI128,
+	/// The worst scenario loss, USD.
+	pub worst_loss: sp_arithmetic::FixedI128,
+	/// The price move of the worst scenario, as a signed share of the price.
+	pub worst_move: sp_arithmetic::FixedI128,
+}
+
+/// An account's book margined every way, as `ClearingApi::margin_report` returns it.
+#[derive(Clone, PartialEq, Eq, RuntimeDebug, Encode, Decode, TypeInfo)]
+pub struct MarginReport<OracleKey> {
+	/// `|size| x mark` summed over every position, settlement units.
+	pub gross_notional: u128,
+	/// Collateral at initial haircuts plus unrealized PnL less funding owed (the cross
+	/// account's initial equity), settlement units.
+	pub equity: i128,
+	/// Every position margined alone, as if isolated.
+	pub isolated: ModeRequirement,
+	/// Every position in one pool with tiered requirements (cross margin; the mode in
+	/// force for cross positions).
+	pub cross: ModeRequirement,
+	/// Every position in one scenario scan (portfolio margin).
+	pub portfolio: ModeRequirement,
+	/// Per underlying: net greeks and the scan's worst loss.
+	pub underlyings: alloc::vec::Vec<UnderlyingExposure<OracleKey>>,
+}
+
+/// Capital efficiency across the chain, as `ClearingApi::capital_efficiency` returns it.
+#[derive(Clone, Copy, PartialEq, Eq, RuntimeDebug, Default, Encode, Decode, TypeInfo)]
+pub struct ChainEfficiency {
+	/// Accounts holding positions.
+	pub accounts: u32,
+	/// Their gross notional, settlement units.
+	pub gross_notional: u128,
+	/// What their mode in force locks (cross: the tiered initial requirement).
+	pub locked_in_force: u128,
+	/// What portfolio margin would lock for the same books.
+	pub locked_portfolio: u128,
+	/// `gross_notional / locked_in_force`.
+	pub efficiency_in_force: Option<sp_arithmetic::FixedU128>,
+	/// `gross_notional / locked_portfolio`.
+	pub efficiency_portfolio: Option<sp_arithmetic::FixedU128>,
 }

@@ -11,8 +11,8 @@ extern crate alloc;
 
 use alloc::vec::Vec;
 pub use pallet_clearing::{
-	AccountReport, InsuranceFundReport, LiquidatablePage, MarketId, MarketReport, Price,
-	RiskChangePreview,
+	AccountReport, ChainEfficiency, InsuranceFundReport, LiquidatablePage, MarginReport, MarketId,
+	MarketReport, Price, RiskChangePreview,
 };
 use sp_runtime::DispatchError;
 
@@ -56,5 +56,15 @@ sp_api::decl_runtime_apis! {
 		/// liquidatable or take below initial margin. A change out of bounds fails with the
 		/// error its setter would give. Nothing is written.
 		fn preview_risk_change(change: RiskChange) -> Result<RiskChangePreview<AccountId>, DispatchError>;
+
+		/// An account's book margined every way: the requirement as isolated positions, as
+		/// a cross pool (in force) and as one portfolio scan, each with its capital
+		/// efficiency (gross notional over the collateral it locks), and per underlying the
+		/// net delta, gamma and vega and the scan's worst loss.
+		fn margin_report(who: AccountId) -> Result<MarginReport<OracleKey>, DispatchError>;
+
+		/// Gross notional and locked collateral over every account holding positions, under
+		/// the mode in force and under portfolio margin.
+		fn capital_efficiency() -> ChainEfficiency;
 	}
 }
