@@ -21,7 +21,11 @@
 //! decimals, so a result near 10^19 may be off by about 10^-6 (10^12 units), still 10^-25
 //! of itself.
 
-use sp_arithmetic::{helpers_128bit::multiply_by_rational_with_rounding, FixedI128, Rounding};
+use sp_arithmetic::{
+	helpers_128bit::multiply_by_rational_with_rounding,
+	traits::{CheckedAdd, CheckedDiv, CheckedMul, CheckedSub},
+	FixedI128, Rounding,
+};
 
 use crate::RiskError;
 
@@ -61,6 +65,26 @@ const CDF_SATURATION: i128 = 10 * WIDE;
 const CDF_SERIES_LIMIT: i128 = 5 * WIDE;
 /// Terms of the continued fraction, evaluated from the back (enough for 10^-27 at x = 5).
 const CDF_FRACTION_TERMS: i128 = 300;
+
+/// `a x b`, or [`RiskError::Overflow`].
+pub(crate) fn checked_mul(a: FixedI128, b: FixedI128) -> Result<FixedI128, RiskError> {
+	a.checked_mul(&b).ok_or(RiskError::Overflow)
+}
+
+/// `a / b`, or [`RiskError::Overflow`] (also for a zero `b`).
+pub(crate) fn checked_div(a: FixedI128, b: FixedI128) -> Result<FixedI128, RiskError> {
+	a.checked_div(&b).ok_or(RiskError::Overflow)
+}
+
+/// `a + b`, or [`RiskError::Overflow`].
+pub(crate) fn checked_add(a: FixedI128, b: FixedI128) -> Result<FixedI128, RiskError> {
+	a.checked_add(&b).ok_or(RiskError::Overflow)
+}
+
+/// `a - b`, or [`RiskError::Overflow`].
+pub(crate) fn checked_sub(a: FixedI128, b: FixedI128) -> Result<FixedI128, RiskError> {
+	a.checked_sub(&b).ok_or(RiskError::Overflow)
+}
 
 /// `a x b / c`, rounded to nearest, for signed `a` and `b` and a positive `c`.
 fn mul_div(a: i128, b: i128, c: i128) -> Result<i128, RiskError> {

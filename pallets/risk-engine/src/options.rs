@@ -26,12 +26,15 @@
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
 use scale_info::TypeInfo;
 use sp_arithmetic::{
-	traits::{CheckedAdd, CheckedDiv, CheckedMul, CheckedSub, One, Zero},
+	traits::{One, Zero},
 	FixedI128, FixedPointNumber,
 };
 
 use crate::{
-	fixed_math::{exp, ln, norm_cdf, norm_pdf, sqrt},
+	fixed_math::{
+		checked_add as add, checked_div as div, checked_mul as mul, checked_sub as sub, exp, ln,
+		norm_cdf, norm_pdf, sqrt,
+	},
 	RiskError,
 };
 
@@ -94,22 +97,6 @@ pub struct Valuation {
 	pub gamma: FixedI128,
 	/// `dPrice/ds`, USD per unit of volatility.
 	pub vega: FixedI128,
-}
-
-fn mul(a: FixedI128, b: FixedI128) -> Result<FixedI128, RiskError> {
-	a.checked_mul(&b).ok_or(RiskError::Overflow)
-}
-
-fn div(a: FixedI128, b: FixedI128) -> Result<FixedI128, RiskError> {
-	a.checked_div(&b).ok_or(RiskError::Overflow)
-}
-
-fn sub(a: FixedI128, b: FixedI128) -> Result<FixedI128, RiskError> {
-	a.checked_sub(&b).ok_or(RiskError::Overflow)
-}
-
-fn add(a: FixedI128, b: FixedI128) -> Result<FixedI128, RiskError> {
-	a.checked_add(&b).ok_or(RiskError::Overflow)
 }
 
 /// Black-76 premium and greeks (see the module docs). Fails with

@@ -37,12 +37,12 @@ use alloc::vec::Vec;
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
 use scale_info::TypeInfo;
 use sp_arithmetic::{
-	traits::{CheckedAdd, CheckedDiv, CheckedMul, CheckedSub, One, Zero},
+	traits::{CheckedDiv, One, Zero},
 	FixedI128, FixedPointNumber, Perbill,
 };
 
 use crate::{
-	fixed_math::sqrt,
+	fixed_math::{checked_add as add, checked_mul as mul, checked_sub as sub, sqrt},
 	options::{black76, Black76, OptionKind},
 	RiskError,
 };
@@ -171,18 +171,6 @@ pub struct PortfolioMargin {
 	pub initial_requirement: u128,
 	/// `initial_requirement x maintenance_factor`, rounded up.
 	pub maintenance_requirement: u128,
-}
-
-fn mul(a: FixedI128, b: FixedI128) -> Result<FixedI128, RiskError> {
-	a.checked_mul(&b).ok_or(RiskError::Overflow)
-}
-
-fn add(a: FixedI128, b: FixedI128) -> Result<FixedI128, RiskError> {
-	a.checked_add(&b).ok_or(RiskError::Overflow)
-}
-
-fn sub(a: FixedI128, b: FixedI128) -> Result<FixedI128, RiskError> {
-	a.checked_sub(&b).ok_or(RiskError::Overflow)
 }
 
 /// A Perbill as an 18-decimal fraction (exact: a part per billion is 10^9 units).
