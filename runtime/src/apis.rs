@@ -269,6 +269,13 @@ impl_runtime_apis! {
 		fn capital_efficiency() -> pallet_clearing::ChainEfficiency {
 			Clearing::capital_efficiency()
 		}
+
+		fn simulate(
+			who: AccountId,
+			trades: Vec<pallet_clearing::SimulatedTrade>,
+		) -> Result<pallet_clearing::MarginReport<OracleKey>, sp_runtime::DispatchError> {
+			Clearing::simulate(&who, &trades)
+		}
 	}
 
 	impl orderbook_runtime_api::OrderbookApi<Block, AccountId> for Runtime {

@@ -181,6 +181,11 @@ describe('the order book on a dev node', () => {
     assert.equal(chain.accounts.toNumber(), 2);
     assert.equal(chain.grossNotional.toBigInt(), 2n * tradeValue);
     assert.equal(chain.lockedInForce.toBigInt(), 2n * initialMargin(tradeValue));
+    // The pre-trade check: Alice selling her 0.3 at the mark would leave her flat.
+    const flat = (await api.call.clearingApi.simulate(alice.address, [{ market: BTC_PERP, tradeSize: -buy.size, price: null }])).asOk;
+    assert.equal(flat.grossNotional.toBigInt(), 0n);
+    assert.equal(flat.cross.initialRequirement.toBigInt(), 0n);
+    assert.equal((await api.call.clearingApi.marginReport(alice.address)).asOk.grossNotional.toBigInt(), tradeValue, 'nothing was written');
   });
 
   it('runs the demo script against the node', async () => {

@@ -98,6 +98,7 @@ pub use parameters::{
 	RiskChangeOf, MAX_JUMP_HOLD_BLOCKS, MAX_MARKETS, MAX_PENDING_RISK_CHANGES,
 	MAX_PRICE_AGE_LIMIT_MS, MAX_TRADING_FEE,
 };
+pub use portfolio::MAX_SIMULATED_TRADES;
 /// The risk engine this pallet runs on, for its parameter types.
 pub use risk_engine;
 pub use risk_engine::Price;
@@ -559,6 +560,8 @@ pub mod pallet {
 		InvalidScenarioGrid,
 		/// A correlation is between two different underlyings and within `[-1, 1]`.
 		InvalidCorrelation,
+		/// A simulation applies at most 16 trades.
+		TooManySimulatedTrades,
 		/// A registered market keeps its size decimals and oracle key: open positions are
 		/// measured in them.
 		MarketIdentityFixed,

@@ -11,14 +11,20 @@
 //!   governed [`Correlations`] (see [`risk_engine::portfolio`]).
 //!
 //! Capital efficiency is the gross notional over the collateral a mode locks (its initial
-//! requirement).
+//! requirement). [`Pallet::simulate`] gives the same report after hypothetical trades.
 
 use alloc::vec::Vec;
-use frame_support::pallet_prelude::*;
+use frame_support::{pallet_prelude::*, storage::with_transaction};
 use risk_engine::portfolio::{self, Leg, UnderlyingBook};
 use sp_arithmetic::{FixedI128, FixedPointNumber, FixedU128};
+use sp_runtime::TransactionOutcome;
 
-use crate::{pallet::*, ChainEfficiency, MarginReport, ModeRequirement, UnderlyingExposure};
+use crate::{
+	pallet::*, ChainEfficiency, MarginReport, ModeRequirement, SimulatedTrade, UnderlyingExposure,
+};
+
+/// The most trades one `simulate` call applies.
+pub const MAX_SIMULATED_TRADES: u32 = 16;
 
 /// The positions on one underlying, ready for the scan.
 struct Underlying<OracleKey> {
@@ -144,6 +150,46 @@ impl<T: Config> Pallet<T> {
 			cross,
 			portfolio,
 			underlyings,
+		})
+	}
+
+	/// The account's [`MarginReport`] after `trades`, a pre-trade check: each trade is
+	/// applied to the account's side as a taker (funding settled, the taker fee charged) at
+	/// its price or the mark, in a storage layer that is rolled back, so nothing is
+	/// written. At most [`MAX_SIMULATED_TRADES`] trades; each needs a listed market, a size
+	/// in whole lots and a price (given or marked).
+	pub fn simulate(
+		who: &T::AccountId,
+		trades: &[SimulatedTrade],
+	) -> Result<MarginReport<T::OracleKey>, DispatchError> {
+		ensure!(trades.len() <= MAX_SIMULATED_TRADES as usize, Error::<T>::TooManySimulatedTrades);
+		with_transaction(|| {
+			let outcome = (|| {
+				for trade in trades {
+					let params =
+						Markets::<T>::get(trade.market).ok_or(Error::<T>::UnknownMarket)?;
+					let units = trade.trade_size.unsigned_abs();
+					ensure!(units > 0 && units % params.lot_size == 0, Error::<T>::InvalidSize);
+					let state = Self::accrue_funding(trade.market, &params)?;
+					let price = match trade.price {
+						Some(price) => price,
+						None => {
+							Self::market_prices(&params, &state).ok_or(Error::<T>::StalePrice)?.mark
+						},
+					};
+					Self::apply_side(
+						who,
+						trade.market,
+						&state,
+						&Self::market_scale(&params),
+						trade.trade_size,
+						price,
+						params.taker_fee,
+					)?;
+				}
+				Self::margin_report(who)
+			})();
+			TransactionOutcome::Rollback(outcome)
 		})
 	}
 

@@ -2633,6 +2633,58 @@ mod capital_efficiency {
 	}
 
 	#[test]
+	fn a_simulation_reports_the_book_after_the_trades_and_writes_nothing() {
+		new_test_ext().execute_with(|| {
+			open_one_btc();
+			let trade = |size: i128, price: Option<u128>| crate::SimulatedTrade {
+				market: BTC_PERP,
+				trade_size: size,
+				price: price.map(usd),
+			};
+			let root = sp_io::storage::root(sp_runtime::StateVersion::V1);
+			// Buying a second BTC at the mark: 6,000 of requirement, 30 more of taker fee.
+			let doubled =
+				ClearingPallet::simulate(&ALICE, &[trade(ONE_BTC as i128, None)]).unwrap();
+			assert_eq!(doubled.gross_notional, 120_000 * ONE_USDC);
+			assert_eq!(doubled.cross.initial_requirement, 6_000 * ONE_USDC);
+			assert_eq!(doubled.equity, 9_940 * ONE_USDC as i128);
+			// Selling it all at 61,000: flat, 1,000 of profit less a 30.5 fee.
+			let closed =
+				ClearingPallet::simulate(&ALICE, &[trade(-(ONE_BTC as i128), Some(61_000))])
+					.unwrap();
+			assert_eq!(closed.gross_notional, 0);
+			assert_eq!(closed.cross.initial_requirement, 0);
+			assert_eq!(closed.equity, (10_939_500_000) as i128);
+			assert_eq!(sp_io::storage::root(sp_runtime::StateVersion::V1), root);
+			assert_eq!(
+				ClearingPallet::margin_report(&ALICE).unwrap().gross_notional,
+				60_000 * ONE_USDC
+			);
+
+			assert_eq!(
+				ClearingPallet::simulate(&ALICE, &[trade(1, None)]),
+				Err(Error::<Test>::InvalidSize.into())
+			);
+			assert_eq!(
+				ClearingPallet::simulate(
+					&ALICE,
+					&[crate::SimulatedTrade {
+						market: 42,
+						trade_size: ONE_BTC as i128,
+						price: None
+					}]
+				),
+				Err(Error::<Test>::UnknownMarket.into())
+			);
+			let too_many = vec![trade(10_000, None); crate::MAX_SIMULATED_TRADES as usize + 1];
+			assert_eq!(
+				ClearingPallet::simulate(&ALICE, &too_many),
+				Err(Error::<Test>::TooManySimulatedTrades.into())
+			);
+		});
+	}
+
+	#[test]
 	fn correlation_offsets_two_underlyings_within_bounds() {
 		new_test_ext().execute_with(|| {
 			// An "ETH" market on its own key at 3,000.

@@ -539,3 +539,14 @@ pub struct ChainEfficiency {
 	/// `gross_notional / locked_portfolio`.
 	pub efficiency_portfolio: Option<sp_arithmetic::FixedU128>,
 }
+
+/// A trade `ClearingApi::simulate` applies to an account's book before reporting it.
+#[derive(Clone, Copy, PartialEq, Eq, RuntimeDebug, Encode, Decode, TypeInfo)]
+pub struct SimulatedTrade {
+	/// The market.
+	pub market: MarketId,
+	/// Size units from the account's side: positive buys, negative sells.
+	pub trade_size: i128,
+	/// The price; `None` for the market's mark.
+	pub price: Option<Price>,
+}

@@ -66,5 +66,10 @@ sp_api::decl_runtime_apis! {
 		/// Gross notional and locked collateral over every account holding positions, under
 		/// the mode in force and under portfolio margin.
 		fn capital_efficiency() -> ChainEfficiency;
+
+		/// `margin_report` after hypothetical trades (at most 16), taken from the account's
+		/// side as a taker at their price or the mark: a pre-trade check. Nothing is
+		/// written.
+		fn simulate(who: AccountId, trades: Vec<SimulatedTrade>) -> Result<MarginReport<OracleKey>, DispatchError>;
 	}
 }
