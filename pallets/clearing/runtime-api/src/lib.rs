@@ -12,7 +12,7 @@ extern crate alloc;
 use alloc::vec::Vec;
 pub use pallet_clearing::{
 	AccountReport, ChainEfficiency, InsuranceFundReport, LiquidatablePage, MarginReport, MarketId,
-	MarketReport, Price, RiskChangePreview,
+	MarketReport, Price, RiskChangePreview, SimulatedTrade,
 };
 use sp_runtime::DispatchError;
 
