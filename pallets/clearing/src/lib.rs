@@ -1179,8 +1179,7 @@ pub mod pallet {
 					&& params.taker_fee <= parameters::MAX_TRADING_FEE,
 				Error::<T>::InvalidTradingFee
 			);
-			let lowest_maintenance =
-				params.tiers.iter().map(|tier| tier.maintenance_fraction).min();
+			let lowest_maintenance = Self::lowest_maintenance(params);
 			ensure!(
 				lowest_maintenance.is_some_and(|lowest| params.funding_rate_cap < lowest),
 				Error::<T>::InvalidFundingCap

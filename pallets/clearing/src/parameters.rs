@@ -120,9 +120,7 @@ impl<T: Config> Pallet<T> {
 			LiquidationParameters { penalty, .. } => {
 				let pending = PendingRiskChanges::<T>::get();
 				for (market, mut params) in Markets::<T>::iter() {
-					for change in pending.iter().filter(|c| Self::market_of(c) == Some(market)) {
-						Self::change_market(&mut params, change);
-					}
+					Self::fold_into_market(&pending, market, &mut params);
 					ensure!(
 						Self::lowest_maintenance(&params).is_none_or(|lowest| *penalty < lowest),
 						Error::<T>::InvalidLiquidationParameters
@@ -222,12 +220,14 @@ impl<T: Config> Pallet<T> {
 		}
 	}
 
-	/// Folds the scheduled changes of `market` into `params`.
-	fn fold_pending_into_market(market: MarketId, params: &mut MarketParamsOf<T>) {
-		for change in PendingRiskChanges::<T>::get() {
-			if Self::market_of(&change) == Some(market) {
-				Self::change_market(params, &change);
-			}
+	/// Folds the changes of `market` among `pending` into `params`.
+	fn fold_into_market(
+		pending: &[RiskChangeOf<T>],
+		market: MarketId,
+		params: &mut MarketParamsOf<T>,
+	) {
+		for change in pending.iter().filter(|change| Self::market_of(change) == Some(market)) {
+			Self::change_market(params, change);
 		}
 	}
 
@@ -247,7 +247,7 @@ impl<T: Config> Pallet<T> {
 	/// A market's parameters once the scheduled changes apply.
 	pub fn effective_market(market: MarketId) -> Option<MarketParamsOf<T>> {
 		let mut params = Markets::<T>::get(market)?;
-		Self::fold_pending_into_market(market, &mut params);
+		Self::fold_into_market(&PendingRiskChanges::<T>::get(), market, &mut params);
 		Some(params)
 	}
 
@@ -280,7 +280,7 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// The lowest maintenance fraction of a market's schedule.
-	fn lowest_maintenance(params: &MarketParamsOf<T>) -> Option<Perbill> {
+	pub(crate) fn lowest_maintenance(params: &MarketParamsOf<T>) -> Option<Perbill> {
 		params.tiers.iter().map(|tier| tier.maintenance_fraction).min()
 	}
 

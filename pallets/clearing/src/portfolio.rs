@@ -51,7 +51,7 @@ impl<T: Config> Pallet<T> {
 	/// price are left out.
 	pub fn margin_report(who: &T::AccountId) -> Result<MarginReport<T::OracleKey>, DispatchError> {
 		let positions = Self::load_positions(who);
-		let cross = Self::cross_figures(who)?.margin;
+		let cross_margin = Self::cross_figures(who)?.margin;
 
 		let mut gross_notional = 0u128;
 		let mut isolated = ModeRequirement::default();
@@ -117,10 +117,10 @@ impl<T: Config> Pallet<T> {
 		isolated.capital_efficiency =
 			Self::efficiency(gross_notional, isolated.initial_requirement);
 		let cross_initial =
-			cross.initial_requirement.saturating_add(isolated_positions.initial_requirement);
+			cross_margin.initial_requirement.saturating_add(isolated_positions.initial_requirement);
 		let cross = ModeRequirement {
 			initial_requirement: cross_initial,
-			maintenance_requirement: cross
+			maintenance_requirement: cross_margin
 				.maintenance_requirement
 				.saturating_add(isolated_positions.maintenance_requirement),
 			capital_efficiency: Self::efficiency(gross_notional, cross_initial),
@@ -145,7 +145,7 @@ impl<T: Config> Pallet<T> {
 			.collect();
 		Ok(MarginReport {
 			gross_notional,
-			equity: Self::cross_figures(who)?.margin.equity_initial,
+			equity: cross_margin.equity_initial,
 			isolated,
 			cross,
 			portfolio,
