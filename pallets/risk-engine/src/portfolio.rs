@@ -43,7 +43,7 @@ use sp_arithmetic::{
 
 use crate::{
 	fixed_math::{checked_add as add, checked_mul as mul, checked_sub as sub, sqrt},
-	options::{black76, Black76, OptionKind},
+	options::{black76, Black76, OptionKind, Valuation},
 	RiskError,
 };
 
@@ -178,21 +178,24 @@ fn share(fraction: Perbill) -> FixedI128 {
 	FixedI128::from_inner(i128::from(fraction.deconstruct()) * 1_000_000_000)
 }
 
+/// A leg on an option: Black-76 at `forward` and `volatility`, undiscounted.
+fn value_option(
+	kind: OptionKind,
+	strike: FixedI128,
+	years: FixedI128,
+	forward: FixedI128,
+	volatility: FixedI128,
+) -> Result<Valuation, RiskError> {
+	black76(&Black76 { kind, forward, strike, years, volatility, rate: FixedI128::zero() })
+}
+
 /// A leg's value at `price` and `volatility` (USD; a perpetual counts its price exposure
 /// only: `size x price`).
 fn leg_value(leg: &Leg, price: FixedI128, volatility: FixedI128) -> Result<FixedI128, RiskError> {
 	match *leg {
 		Leg::Perpetual { size } => mul(size, price),
 		Leg::Option { kind, strike, years, size } => {
-			let valuation = black76(&Black76 {
-				kind,
-				forward: price,
-				strike,
-				years,
-				volatility,
-				rate: FixedI128::zero(),
-			})?;
-			mul(size, valuation.price)
+			mul(size, value_option(kind, strike, years, price, volatility)?.price)
 		},
 	}
 }
@@ -231,21 +234,56 @@ pub fn underlying_risk(
 	book: &UnderlyingBook,
 ) -> Result<UnderlyingRisk, RiskError> {
 	let one = FixedI128::one();
-	let value_at = |price: FixedI128, vol_scenario: Option<bool>| -> Result<FixedI128, RiskError> {
-		let mut total = FixedI128::zero();
-		for leg in book.legs {
-			let volatility = match (vol_scenario, leg) {
-				(Some(true), Leg::Option { years, .. }) => {
+	// Each leg's volatility in the vol-up, unchanged and vol-down scenarios, worked out
+	// once: the vol-up shock of an option depends on its expiry, not on the price.
+	let vol_down = mul(book.volatility, sub(one, share(grid.vol_down))?)?;
+	let scenario_vols = book
+		.legs
+		.iter()
+		.map(|leg| {
+			let up = match leg {
+				Leg::Option { years, .. } => {
 					mul(book.volatility, add(one, vol_up_shock(grid, *years)?)?)?
 				},
-				(Some(false), _) => mul(book.volatility, sub(one, share(grid.vol_down))?)?,
-				_ => book.volatility,
+				Leg::Perpetual { .. } => book.volatility,
 			};
-			total = add(total, leg_value(leg, price, volatility)?)?;
+			Ok([up, book.volatility, vol_down])
+		})
+		.collect::<Result<Vec<_>, RiskError>>()?;
+	const VOL_UNCHANGED: usize = 1;
+	let value_at = |price: FixedI128, vol_scenario: usize| -> Result<FixedI128, RiskError> {
+		let mut total = FixedI128::zero();
+		for (leg, vols) in book.legs.iter().zip(&scenario_vols) {
+			total = add(total, leg_value(leg, price, vols[vol_scenario])?)?;
 		}
 		Ok(total)
 	};
-	let now = value_at(book.index, None)?;
+
+	// The book now, its greeks and its short-option minimum, in one pass.
+	let mut now = FixedI128::zero();
+	let (mut delta, mut gamma, mut vega) =
+		(FixedI128::zero(), FixedI128::zero(), FixedI128::zero());
+	let mut minimum = FixedI128::zero();
+	let minimum_per_short_unit = mul(book.index, share(grid.short_option_minimum))?;
+	for leg in book.legs {
+		match *leg {
+			Leg::Perpetual { size } => {
+				now = add(now, mul(size, book.index)?)?;
+				delta = add(delta, size)?;
+			},
+			Leg::Option { kind, strike, years, size } => {
+				let valuation = value_option(kind, strike, years, book.index, book.volatility)?;
+				now = add(now, mul(size, valuation.price)?)?;
+				delta = add(delta, mul(size, valuation.delta)?)?;
+				gamma = add(gamma, mul(size, valuation.gamma)?)?;
+				vega = add(vega, mul(size, valuation.vega)?)?;
+				if size < FixedI128::zero() {
+					minimum = add(minimum, mul(-size, minimum_per_short_unit)?)?;
+				}
+			},
+		}
+	}
+
 	let mut worst = (FixedI128::zero(), FixedI128::zero());
 	let mut consider = |loss: FixedI128, moved: FixedI128| {
 		if loss > worst.0 {
@@ -254,7 +292,7 @@ pub fn underlying_risk(
 	};
 	for moved in price_moves(grid)? {
 		let price = mul(book.index, add(one, moved)?)?;
-		for vol_scenario in [Some(true), None, Some(false)] {
+		for vol_scenario in 0..3 {
 			consider(sub(now, value_at(price, vol_scenario)?)?, moved);
 		}
 	}
@@ -263,35 +301,10 @@ pub fn underlying_risk(
 	for moved in [extreme, -extreme] {
 		// A move of 100% or more takes the price to zero at most.
 		let price = mul(book.index, add(one, moved)?)?.max(FixedI128::from_inner(1));
-		let loss = sub(now, value_at(price, None)?)?;
+		let loss = sub(now, value_at(price, VOL_UNCHANGED)?)?;
 		consider(mul(loss, share(grid.extreme_fraction))?, moved);
 	}
 
-	let mut minimum = FixedI128::zero();
-	let (mut delta, mut gamma, mut vega) =
-		(FixedI128::zero(), FixedI128::zero(), FixedI128::zero());
-	for leg in book.legs {
-		match *leg {
-			Leg::Perpetual { size } => delta = add(delta, size)?,
-			Leg::Option { kind, strike, years, size } => {
-				let valuation = black76(&Black76 {
-					kind,
-					forward: book.index,
-					strike,
-					years,
-					volatility: book.volatility,
-					rate: FixedI128::zero(),
-				})?;
-				delta = add(delta, mul(size, valuation.delta)?)?;
-				gamma = add(gamma, mul(size, valuation.gamma)?)?;
-				vega = add(vega, mul(size, valuation.vega)?)?;
-				if size < FixedI128::zero() {
-					let per_unit = mul(book.index, share(grid.short_option_minimum))?;
-					minimum = add(minimum, mul(-size, per_unit)?)?;
-				}
-			},
-		}
-	}
 	Ok(UnderlyingRisk {
 		worst_loss: worst.0,
 		worst_move: worst.1,
