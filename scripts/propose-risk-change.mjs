@@ -22,7 +22,8 @@
 // floors stay. --change takes any `RiskChange` as JSON (Perbill values in parts per
 // billion): MarketMarginTiers, MarketFees, MarketFundingCap, MarketOpenInterestCap,
 // MarketStatus, CollateralHaircuts, CollateralDepositCap, MaxPriceAge, JumpBreaker,
-// LiquidationParameters, LiquidationScanLimit. Needs `npm ci` in scripts/.
+// LiquidationParameters, LiquidationScanLimit, PortfolioGrid, Correlation (FixedI128 in
+// units of 10^-18). Needs `npm ci` in scripts/.
 import { realpathSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -49,7 +50,7 @@ function perTier(list, count, what) {
 }
 
 /** The setter of each `RiskChange` variant, and how its fields become the call's arguments. */
-const SETTERS = {
+export const SETTERS = {
   MarketMarginTiers: ['setMarketMarginTiers', (v) => [v.market, v.tiers]],
   MarketFees: ['setMarketFees', (v) => [v.market, v.makerFee, v.takerFee]],
   MarketFundingCap: ['setMarketFundingCap', (v) => [v.market, v.fundingRateCap]],
@@ -61,6 +62,8 @@ const SETTERS = {
   JumpBreaker: ['setJumpBreaker', (v) => [v.breaker.bound, v.breaker.confirmBlocks]],
   LiquidationParameters: ['setLiquidationParameters', (v) => [v.penalty, v.buffer]],
   LiquidationScanLimit: ['setLiquidationScanLimit', (v) => [v.accountsPerBlock]],
+  PortfolioGrid: ['setPortfolioGrid', (v) => [v.grid]],
+  Correlation: ['setCorrelation', (v) => [v.first, v.second, v.correlation]],
 };
 
 /** The clearing call that makes `change` (a registry `RiskChange`). */

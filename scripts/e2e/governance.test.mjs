@@ -13,7 +13,7 @@ import { after, before, describe, it } from 'node:test';
 import { Keyring } from '@polkadot/keyring';
 import { cryptoWaitReady } from '@polkadot/util-crypto';
 import { startDevNode, submitAndFinalize, waitFor } from './lib/dev-node.mjs';
-import { percentToPerbill } from '../propose-risk-change.mjs';
+import { percentToPerbill, SETTERS } from '../propose-risk-change.mjs';
 
 const USDC = 1;
 const BTC_PERP = 0;
@@ -66,6 +66,11 @@ describe('a risk-parameter referendum on a dev node', () => {
       const docs = api.tx.clearing[setter].meta.docs.map((line) => line.toString()).join(' ');
       assert.match(docs, /from\s+the\s+next\s+block/, `clearing.${setter} says when it applies`);
     }
+    // The proposer knows a setter for every kind of change the chain takes.
+    const changeType = api.call.clearingApi.previewRiskChange.meta.params[0].type.toString();
+    const variants = api.createType(changeType).defKeys;
+    assert.deepEqual(Object.keys(SETTERS).sort(), [...variants].sort());
+    for (const [setter] of Object.values(SETTERS)) assert.ok(api.tx.clearing[setter], `clearing.${setter} exists`);
   });
 
   it('refuses a change out of bounds with the typed error, before anything is submitted', async () => {
