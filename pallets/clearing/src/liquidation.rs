@@ -171,6 +171,7 @@ impl<T: Config> Pallet<T> {
 			scale,
 			tiers: &params.tiers,
 			open_orders: record.open_orders,
+			option: None,
 		};
 		let Some(size) = risk_engine::partial_liquidation_size(context, &exposure, params.lot_size)
 			.map_err(Error::<T>::from)?

@@ -47,6 +47,7 @@ impl<T: Config> LoadedPosition<T> {
 			scale: Pallet::<T>::market_scale(&self.params),
 			tiers: &self.params.tiers,
 			open_orders: self.record.open_orders,
+			option: None,
 		})
 	}
 }
@@ -333,6 +334,7 @@ impl<T: Config> Pallet<T> {
 				scale: Self::market_scale(params),
 				tiers: &params.tiers,
 				open_orders: record.open_orders,
+				option: None,
 			},
 		};
 		Ok(risk_engine::isolated_margin(&isolated).map_err(Error::<T>::from)?)

@@ -1388,6 +1388,7 @@ fn a_partial_liquidation_closes_the_fewest_lots_and_pays_the_penalty_to_the_fund
 			scale: ClearingPallet::market_scale(&btc_perp()),
 			tiers: &tiers,
 			open_orders: Default::default(),
+			option: None,
 		};
 		let balances_before: i128 =
 			[ALICE, BOB, FEES, INSURANCE].iter().map(SettlementBalances::<Test>::get).sum();

@@ -50,6 +50,7 @@ fn exposure(tiers: &[MarginTier], i: usize) -> PerpExposure<'_> {
 			ask_size: 10_000_000,
 			ask_value: 6_000 * USDC as u128,
 		},
+		option: None,
 	}
 }
 

@@ -62,12 +62,14 @@ pub use collateral::{
 	CollateralHolding, CollateralParams, MarginLevel,
 };
 pub use liquidation::{
-	close_outcome, partial_liquidation_size, reaches_target, LiquidationContext, LiquidationSize,
+	close_outcome, partial_liquidation_size, portfolio_close_share, reaches_target,
+	LiquidationContext, LiquidationSize,
 };
 pub use margin::{
 	cross_liquidation_price, cross_margin, isolated_liquidation_price, isolated_margin,
-	margin_requirement, position_margin, validate_tiers, CrossAccount, CrossMargin, IsolatedMargin,
-	IsolatedPosition, MarginTier, PerpExposure, PositionMargin,
+	margin_requirement, position_margin, size_requirement, validate_tiers, CrossAccount,
+	CrossMargin, IsolatedMargin, IsolatedPosition, MarginTier, OptionTerms, PerpExposure,
+	PositionMargin,
 };
 pub use orders::{open_order_margin, OpenOrders, OrderSide};
 pub use perpetual::{

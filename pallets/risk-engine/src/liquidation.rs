@@ -15,12 +15,23 @@
 //! whole lots; while the penalty stays below the maintenance fraction (the governance bound
 //! on the penalty), every lot closed raises `health(q) - buffer x MR(q)`, so a binary search
 //! finds the smallest `q`, and one lot less would not reach the target.
+//!
+//! ## Under portfolio margin
+//! A portfolio requirement is no sum over positions: closing one leg of a hedge can raise
+//! it. So a portfolio-margined account is liquidated pro rata: the same share `f` of every
+//! position. Every scenario loss, and so the requirement, scales with the book's size, so
+//! with `V` the value of the whole book (the penalty base):
+//!
+//! `health(f) = H + f MR - penalty f V`, and `health(f) >= buffer (1 - f) MR` from
+//! `f = (buffer MR - H) / ((1 + buffer) MR - penalty V)` ([`portfolio_close_share`]). When
+//! the penalty on the book outweighs the requirement it frees (the denominator is not
+//! positive), only closing everything ends the risk.
 
 use sp_arithmetic::{Perbill, Rounding};
 
 use crate::{
 	collateral::MarginLevel,
-	margin::{margin_requirement, PerpExposure},
+	margin::{size_requirement, PerpExposure},
 	types::{sub, to_signed, QuoteAmount, RiskError},
 };
 
@@ -60,12 +71,11 @@ pub fn close_outcome(
 ) -> Result<(QuoteAmount, u128, u128), RiskError> {
 	let size_units = exposure.position.size.unsigned_abs();
 	let remaining = size_units.saturating_sub(units);
-	let notional_now = exposure.scale.value(size_units, exposure.mark, Rounding::Up)?;
-	let notional_after = exposure.scale.value(remaining, exposure.mark, Rounding::Up)?;
+	let signed_remaining =
+		if exposure.position.size < 0 { -to_signed(remaining)? } else { to_signed(remaining)? };
 	let requirement_now =
-		margin_requirement(notional_now, exposure.tiers, MarginLevel::Maintenance)?;
-	let requirement_after =
-		margin_requirement(notional_after, exposure.tiers, MarginLevel::Maintenance)?;
+		size_requirement(exposure, exposure.position.size, MarginLevel::Maintenance)?;
+	let requirement_after = size_requirement(exposure, signed_remaining, MarginLevel::Maintenance)?;
 	let account_requirement_after = context
 		.maintenance_requirement
 		.saturating_sub(requirement_now)
@@ -125,4 +135,29 @@ pub fn partial_liquidation_size(
 		}
 	}
 	Ok(Some(evaluate(low)?))
+}
+
+/// The share of every position a portfolio-margined account closes (see the module docs),
+/// as `(numerator, denominator)` with `numerator <= denominator`: `(0, 1)` when the account
+/// already meets the target, `(1, 1)` when only closing everything does. `book_value` is
+/// the value the penalty is charged on if the whole book closes.
+pub fn portfolio_close_share(
+	context: &LiquidationContext,
+	book_value: u128,
+) -> Result<(u128, u128), RiskError> {
+	let requirement = to_signed(context.maintenance_requirement)?;
+	let target = to_signed(context.buffer.mul_ceil(context.maintenance_requirement))?;
+	let numerator = sub(target, context.health)?;
+	if numerator <= 0 {
+		return Ok((0, 1));
+	}
+	let freed = requirement
+		.checked_add(target)
+		.ok_or(RiskError::Overflow)?
+		.checked_sub(to_signed(context.penalty.mul_ceil(book_value))?)
+		.ok_or(RiskError::Overflow)?;
+	if freed <= numerator {
+		return Ok((1, 1));
+	}
+	Ok((numerator.unsigned_abs(), freed.unsigned_abs()))
 }

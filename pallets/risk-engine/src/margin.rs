@@ -20,6 +20,21 @@
 //! An isolated position has its own margin and nothing else behind it:
 //! `equity = margin + unrealized PnL - funding owed`, with the same tiered requirements.
 //!
+//! ## Options
+//! An option series margins like Deribit's standard margin, on the underlying index `S`,
+//! the option's mark premium `P` and the market's first tier (initial fraction `f_i`,
+//! maintenance fraction `f_m`), per whole unit of the underlying:
+//! - long: initial `P` (a premium bought must be paid for by collateral, never by the
+//!   option itself), maintenance zero (the most a long loses is its premium, already in
+//!   equity);
+//! - short: initial `P + max(f_i x S - OTM, f_m x S)`, maintenance `P + f_m x S`, where
+//!   `OTM` is how far out of the money the option is (`K - S` for a call, `S - K` for a put,
+//!   never below zero).
+//!
+//! Positions are futures-style (premium changes are unrealized PnL, like a perpetual's
+//! price changes), which gives the same equity as premium-paid options: a short's equity is
+//! its entry premium less the mark, a long's the mark less its entry premium.
+//!
 //! ## Liquidation price
 //! The mark price of one position at which health reaches zero, every other price held
 //! still. Health is piecewise linear in that price (the requirement's fraction changes at
@@ -28,10 +43,11 @@
 
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
 use scale_info::TypeInfo;
-use sp_arithmetic::{FixedU128, PerThing, Perbill, Rounding};
+use sp_arithmetic::{traits::Saturating, FixedU128, PerThing, Perbill, Rounding};
 
 use crate::{
 	collateral::{collateral_value, CollateralHolding, MarginLevel},
+	options::OptionKind,
 	orders::{open_order_margin, OpenOrders},
 	perpetual::{funding_owed, notional, unrealized_pnl, Position},
 	types::{add, mul_div, sub, to_signed, FundingIndex, Price, QuoteAmount, RiskError, UnitScale},
@@ -118,7 +134,29 @@ pub fn margin_requirement(
 	Ok(total)
 }
 
-/// A perpetual position with what is needed to margin it.
+/// What margins an option series: its terms and the underlying's index now.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub struct OptionTerms {
+	/// Call or put.
+	pub kind: OptionKind,
+	/// USD per whole unit of the underlying.
+	pub strike: Price,
+	/// The underlying's index, USD per whole unit.
+	pub underlying: Price,
+}
+
+impl OptionTerms {
+	/// How far out of the money the option is, USD per whole unit (zero in the money).
+	pub fn out_of_the_money(&self) -> Price {
+		match self.kind {
+			OptionKind::Call => self.strike.saturating_sub(self.underlying),
+			OptionKind::Put => self.underlying.saturating_sub(self.strike),
+		}
+	}
+}
+
+/// A position (a perpetual, or an option series with `option`) with what is needed to
+/// margin it.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub struct PerpExposure<'a> {
 	/// The position.
@@ -133,6 +171,45 @@ pub struct PerpExposure<'a> {
 	pub tiers: &'a [MarginTier],
 	/// The account's resting orders in the market (see [`crate::orders`]).
 	pub open_orders: OpenOrders,
+	/// For an option series, its terms: `mark` is then the option's premium and the
+	/// requirement follows the option rule (see the module docs); `None` for a perpetual.
+	pub option: Option<OptionTerms>,
+}
+
+/// The requirement at `level` of a position of `size` (signed size units) in the market
+/// of `exposure`, at its mark: the tiered requirement of the notional for a perpetual, the
+/// option rule for an option series (see the module docs).
+pub fn size_requirement(
+	exposure: &PerpExposure,
+	size: i128,
+	level: MarginLevel,
+) -> Result<u128, RiskError> {
+	let units = size.unsigned_abs();
+	let premium_value = exposure.scale.value(units, exposure.mark, Rounding::Up)?;
+	let Some(option) = exposure.option else {
+		return margin_requirement(premium_value, exposure.tiers, level);
+	};
+	if size >= 0 {
+		return Ok(match level {
+			MarginLevel::Initial => premium_value,
+			MarginLevel::Maintenance => 0,
+		});
+	}
+	let tier = exposure.tiers.first().ok_or(RiskError::NoMarginTiers)?;
+	let underlying_value = exposure.scale.value(units, option.underlying, Rounding::Up)?;
+	let maintenance_part = tier.maintenance_fraction.mul_ceil(underlying_value);
+	let short_part = match level {
+		MarginLevel::Maintenance => maintenance_part,
+		MarginLevel::Initial => {
+			let out_of_the_money =
+				exposure.scale.value(units, option.out_of_the_money(), Rounding::Down)?;
+			tier.initial_fraction
+				.mul_ceil(underlying_value)
+				.saturating_sub(out_of_the_money)
+				.max(maintenance_part)
+		},
+	};
+	premium_value.checked_add(short_part).ok_or(RiskError::Overflow)
 }
 
 /// Margin figures of one position.
@@ -160,10 +237,14 @@ pub fn position_margin(exposure: &PerpExposure) -> Result<PositionMargin, RiskEr
 		notional,
 		unrealized_pnl: unrealized_pnl(&exposure.position, exposure.mark, &exposure.scale)?,
 		funding_owed: funding_owed(&exposure.position, exposure.funding_index, &exposure.scale)?,
-		initial_requirement: margin_requirement(notional, exposure.tiers, MarginLevel::Initial)?,
-		maintenance_requirement: margin_requirement(
-			notional,
-			exposure.tiers,
+		initial_requirement: size_requirement(
+			exposure,
+			exposure.position.size,
+			MarginLevel::Initial,
+		)?,
+		maintenance_requirement: size_requirement(
+			exposure,
+			exposure.position.size,
 			MarginLevel::Maintenance,
 		)?,
 		open_order_requirement: open_order_margin(exposure, &exposure.open_orders)?,
@@ -340,7 +421,8 @@ fn liquidation_price(
 	exposure: &PerpExposure,
 ) -> Result<Option<Price>, RiskError> {
 	let size = exposure.position.size;
-	if size == 0 {
+	// An option's premium is no linear function of one price: no single mark solves it.
+	if size == 0 || exposure.option.is_some() {
 		return Ok(None);
 	}
 	let long = size > 0;

@@ -24,8 +24,7 @@ use sp_arithmetic::Rounding;
 
 use crate::{
 	collateral::MarginLevel,
-	margin::{margin_requirement, PerpExposure},
-	perpetual::notional,
+	margin::{size_requirement, PerpExposure},
 	types::{add, RiskError},
 };
 
@@ -129,8 +128,7 @@ pub fn open_order_margin(exposure: &PerpExposure, orders: &OpenOrders) -> Result
 	if orders.is_empty() {
 		return Ok(0);
 	}
-	let current_notional = notional(&exposure.position, exposure.mark, &exposure.scale)?;
-	let current = margin_requirement(current_notional, exposure.tiers, MarginLevel::Initial)?;
+	let current = size_requirement(exposure, exposure.position.size, MarginLevel::Initial)?;
 	let side_requirement = |side: OrderSide| -> Result<u128, RiskError> {
 		let (size, value) = match side {
 			OrderSide::Buy => (orders.bid_size, orders.bid_value),
@@ -140,9 +138,7 @@ pub fn open_order_margin(exposure: &PerpExposure, orders: &OpenOrders) -> Result
 			return Ok(0);
 		}
 		let filled_size = add(exposure.position.size, side.signed(size)?)?;
-		let filled_notional =
-			exposure.scale.value(filled_size.unsigned_abs(), exposure.mark, Rounding::Up)?;
-		let filled = margin_requirement(filled_notional, exposure.tiers, MarginLevel::Initial)?;
+		let filled = size_requirement(exposure, filled_size, MarginLevel::Initial)?;
 		let fill_loss = match side {
 			OrderSide::Buy => {
 				value.saturating_sub(exposure.scale.value(size, exposure.mark, Rounding::Down)?)

@@ -1,6 +1,6 @@
 //! Partial liquidation sizing: the boundary, minimality, penalties and the full-close case.
 
-use risk_engine::*;
+use risk_engine::{options::OptionKind, *};
 use sp_arithmetic::{traits::Zero, FixedI128, FixedU128, Perbill};
 
 const USDC: i128 = 1_000_000;
@@ -36,6 +36,7 @@ fn exposure(tiers: &[MarginTier], size: i128, mark: u128) -> PerpExposure<'_> {
 		scale: BTC_SCALE,
 		tiers,
 		open_orders: Default::default(),
+		option: None,
 	}
 }
 
@@ -121,4 +122,85 @@ fn an_odd_remainder_goes_with_the_last_lot() {
 	let size = partial_liquidation_size(&ctx, &position, LOT).unwrap().unwrap();
 	assert_eq!(size.units, 15_000);
 	assert!(!size.restores);
+}
+
+/// A call on 1 BTC struck at `strike`, with the index at `underlying` and a premium of
+/// `premium`, 5% / 3% in the first tier.
+fn option_exposure(
+	tiers: &[MarginTier],
+	kind: OptionKind,
+	size: i128,
+	premium: u128,
+	strike: u128,
+	underlying: u128,
+) -> PerpExposure<'_> {
+	PerpExposure {
+		option: Some(OptionTerms { kind, strike: usd(strike), underlying: usd(underlying) }),
+		..exposure(tiers, size, premium)
+	}
+}
+
+#[test]
+fn options_margin_by_the_standard_rule() {
+	let tiers = tiers();
+	let requirement =
+		|e: &PerpExposure, level| size_requirement(e, e.position.size, level).unwrap();
+	// A long pays its premium up front and needs nothing to stay open.
+	let long = option_exposure(&tiers, OptionKind::Call, 2 * BTC, 3_000, 60_000, 60_000);
+	assert_eq!(requirement(&long, MarginLevel::Initial), (6_000 * USDC) as u128);
+	assert_eq!(requirement(&long, MarginLevel::Maintenance), 0);
+	// An at-the-money short: premium plus 5% (initial) or 3% (maintenance) of the index.
+	let short = option_exposure(&tiers, OptionKind::Call, -2 * BTC, 3_000, 60_000, 60_000);
+	assert_eq!(requirement(&short, MarginLevel::Initial), (6_000 + 6_000) as u128 * USDC as u128);
+	assert_eq!(
+		requirement(&short, MarginLevel::Maintenance),
+		(6_000 + 3_600) as u128 * USDC as u128
+	);
+	// 1,200 out of the money: 5% x 60,000 - 1,200 = 1,800 per BTC, above 3% (1,800): equal.
+	let otm = option_exposure(&tiers, OptionKind::Call, -BTC, 500, 61_200, 60_000);
+	assert_eq!(requirement(&otm, MarginLevel::Initial), (500 + 1_800) * USDC as u128);
+	// Far out of the money the maintenance fraction is the floor.
+	let far = option_exposure(&tiers, OptionKind::Put, -BTC, 40, 40_000, 60_000);
+	assert_eq!(requirement(&far, MarginLevel::Initial), (40 + 1_800) * USDC as u128);
+	assert_eq!(requirement(&far, MarginLevel::Maintenance), (40 + 1_800) * USDC as u128);
+	// A put in the money gets no out-of-the-money relief.
+	let itm = option_exposure(&tiers, OptionKind::Put, -BTC, 5_000, 65_000, 60_000);
+	assert_eq!(requirement(&itm, MarginLevel::Initial), (5_000 + 3_000) * USDC as u128);
+	// The tiers' higher bands never apply to options, and no single mark liquidates one.
+	let isolated = IsolatedPosition { margin: 0, exposure: short };
+	assert_eq!(isolated_liquidation_price(&isolated), Ok(None));
+}
+
+#[test]
+fn an_option_order_that_turns_a_long_short_needs_the_short_requirement() {
+	let tiers = tiers();
+	let mut long = option_exposure(&tiers, OptionKind::Call, BTC, 3_000, 60_000, 60_000);
+	// An ask for 3 BTC at the mark turns 1 long into 2 short.
+	long.open_orders = OpenOrders {
+		ask_size: 3 * BTC as u128,
+		ask_value: 9_000 * USDC as u128,
+		..Default::default()
+	};
+	let short_two = size_requirement(&long, -2 * BTC, MarginLevel::Initial).unwrap();
+	let long_one = size_requirement(&long, BTC, MarginLevel::Initial).unwrap();
+	assert_eq!(open_order_margin(&long, &long.open_orders), Ok(short_two - long_one));
+}
+
+#[test]
+fn portfolio_liquidation_closes_the_share_that_restores_the_buffer() {
+	// H = -1,000, MR = 10,000, buffer 10%, penalty 1% of a 100,000 book:
+	// f = (1,000 + 1,000) / (11,000 - 1,000) = 1/5.
+	let context = context(-1_000, 10_000);
+	let context = LiquidationContext { buffer: Perbill::from_percent(10), ..context };
+	let (numerator, denominator) = portfolio_close_share(&context, 100_000).unwrap();
+	assert_eq!((numerator, denominator), (2_000, 10_000));
+	// Health after closing that share: H + f MR - penalty f V = buffer (1 - f) MR.
+	let f = |x: i128| x * numerator as i128 / denominator as i128;
+	assert_eq!(-1_000 + f(10_000) - f(1_000), 800);
+	assert_eq!(800, 10 * (10_000 - f(10_000)) / 100);
+	// A healthy account closes nothing; a penalty that outweighs the freed requirement
+	// closes everything.
+	let healthy = LiquidationContext { health: 1_000, ..context };
+	assert_eq!(portfolio_close_share(&healthy, 100_000), Ok((0, 1)));
+	assert_eq!(portfolio_close_share(&context, 1_000_000), Ok((1, 1)));
 }

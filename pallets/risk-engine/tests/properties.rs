@@ -175,6 +175,7 @@ proptest! {
 			scale: UnitScale::new(8, 6),
 			tiers: &tiers,
 			open_orders: Default::default(),
+			option: None,
 		}];
 		let account = CrossAccount {
 			settlement_balance: settlement,
@@ -209,7 +210,7 @@ proptest! {
 	) {
 		let scale = UnitScale::new(8, 6);
 		let position = apply_trade(&Position::default(), size, entry, &scale).unwrap().position;
-		let exposure = PerpExposure { position, mark, funding_index: FixedI128::zero(), scale, tiers: &tiers, open_orders: Default::default() };
+		let exposure = PerpExposure { position, mark, funding_index: FixedI128::zero(), scale, tiers: &tiers, open_orders: Default::default(), option: None };
 		let isolated = IsolatedPosition { margin, exposure };
 		if let Ok(Some(price)) = isolated_liquidation_price(&isolated) {
 			if price > FixedU128::zero() {
@@ -271,7 +272,7 @@ proptest! {
 		let _ = validate_tiers(&tiers);
 		let _ = margin_requirement(u, &tiers, MarginLevel::Initial);
 		let open_orders = OpenOrders { bid_size: u, bid_value: q, ask_size: q, ask_value: u };
-		let exposure = PerpExposure { position, mark: price, funding_index: funding, scale, tiers: &tiers, open_orders };
+		let exposure = PerpExposure { position, mark: price, funding_index: funding, scale, tiers: &tiers, open_orders, option: None };
 		let _ = position_margin(&exposure);
 		let _ = open_order_margin(&exposure, &open_orders);
 		let holdings = [holding];
@@ -308,6 +309,7 @@ proptest! {
 		let position = Position { size, cost: 0, funding_index: FixedI128::zero() };
 		let exposure = |orders: OpenOrders| PerpExposure {
 			position, mark, funding_index: FixedI128::zero(), scale, tiers: &tiers, open_orders: orders,
+			option: None,
 		};
 		// Bids valued at the mark (no fill loss) on the side that adds to a long, or reduces a short.
 		let at_mark = |units: u128| scale.value(units, mark, sp_arithmetic::Rounding::Down);
@@ -354,6 +356,7 @@ proptest! {
 		let exposure = PerpExposure {
 			position: Position { size, cost: 0, funding_index: FixedI128::zero() },
 			mark, funding_index: FixedI128::zero(), scale, tiers: &tiers, open_orders: Default::default(),
+			option: None,
 		};
 		let Ok(own) = notional(&exposure.position, mark, &scale)
 			.and_then(|n| margin_requirement(n, &tiers, MarginLevel::Maintenance)) else { return Ok(()) };

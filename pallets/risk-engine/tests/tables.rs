@@ -338,6 +338,7 @@ fn cross_example(tiers: &[MarginTier]) -> (Vec<CollateralHolding>, Vec<PerpExpos
 		scale: BTC_SCALE,
 		tiers,
 		open_orders: Default::default(),
+		option: None,
 	}];
 	(holdings, positions)
 }
@@ -417,6 +418,7 @@ fn isolated_short_figures_and_liquidation_price() {
 			scale: BTC_SCALE,
 			tiers: &tiers,
 			open_orders: Default::default(),
+			option: None,
 		},
 	};
 	let figures = isolated_margin(&isolated).unwrap();
@@ -448,6 +450,7 @@ fn liquidation_price_found_in_a_higher_tier() {
 			scale: BTC_SCALE,
 			tiers: &tiers,
 			open_orders: Default::default(),
+			option: None,
 		},
 	};
 	let figures = isolated_margin(&isolated).unwrap();
@@ -473,6 +476,7 @@ fn flat_positions_have_no_liquidation_price() {
 			scale: BTC_SCALE,
 			tiers: &tiers,
 			open_orders: Default::default(),
+			option: None,
 		},
 	};
 	assert_eq!(isolated_liquidation_price(&isolated), Ok(None));
@@ -492,6 +496,7 @@ fn a_short_underwater_at_every_price_reports_zero() {
 		scale: BTC_SCALE,
 		tiers: &tiers,
 		open_orders: Default::default(),
+		option: None,
 	};
 	let holdings = [];
 	let positions = [exposure];
@@ -519,6 +524,7 @@ fn open_order_exposure(tiers: &[MarginTier], size: i128, orders: OpenOrders) -> 
 		scale: BTC_SCALE,
 		tiers,
 		open_orders: orders,
+		option: None,
 	}
 }
 
