@@ -109,6 +109,7 @@ pub fn perpetual_markets() -> Vec<(MarketId, MarketParamsOf<Runtime>)> {
 		max_price_age_ms: None,
 		open_interest_cap: oi_cap,
 		status: MarketStatus::Active,
+		instrument: Default::default(),
 	};
 	vec![
 		(

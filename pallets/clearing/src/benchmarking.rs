@@ -65,6 +65,7 @@ fn market_params<T: Config>() -> MarketParamsOf<T> {
 		max_price_age_ms: None,
 		open_interest_cap: u128::MAX / 4,
 		status: MarketStatus::Active,
+		instrument: Default::default(),
 	}
 }
 

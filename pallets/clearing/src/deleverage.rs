@@ -95,7 +95,7 @@ impl<T: Config> Pallet<T> {
 		let fund = T::InsuranceAccount::get();
 		let params = Markets::<T>::get(market).ok_or(Error::<T>::UnknownMarket)?;
 		let mut state = Self::accrue_funding(market, &params)?;
-		let prices = Self::market_prices(&params, &state).ok_or(Error::<T>::StalePrice)?;
+		let prices = Self::market_prices(market, &params, &state).ok_or(Error::<T>::StalePrice)?;
 		ensure!(prices.fresh, Error::<T>::StalePrice);
 		let scale = Self::market_scale(&params);
 		let fund_size =

@@ -1,8 +1,8 @@
 //! # Clearing pallet
 //!
 //! The clearing house of the clearing chain: one multi-asset collateral account per trader
-//! backing all of that trader's perpetual positions (cross margin), with isolated margin
-//! available per position.
+//! backing all of that trader's positions in perpetuals and option series (cross or
+//! portfolio margin), with isolated margin available per position.
 //!
 //! ## Overview
 //! - **Collateral.** The risk origin registers collateral assets with an oracle key, initial
@@ -11,9 +11,16 @@
 //!   account by `fungibles` transfers; the pallet never mints or burns a trader's tokens. The
 //!   settlement asset (USDC) is the numeraire: PnL, fees and funding are booked to its
 //!   ledger balance, which may go negative (a debt, weighted up by the liability factor).
-//! - **Markets.** The risk origin registers perpetual markets: symbol, oracle key, tick and
-//!   lot size, minimum size, a tiered margin schedule, fees, funding interval and cap, a mark
-//!   price band, an open-interest cap and a status.
+//! - **Markets.** The risk origin registers markets: symbol, oracle key, tick and lot size,
+//!   minimum size, a tiered margin schedule, fees, funding interval and cap, a mark price
+//!   band, an open-interest cap, a status and the instrument: a perpetual, or a European
+//!   option series (call or put, strike, expiry, implied-volatility key) that is marked with
+//!   Black-76 and cash-settled at expiry (see [`options`]).
+//! - **Margin modes.** Cross positions are margined together, by default as the sum of their
+//!   requirements (`Cross`); an account with at least [`PortfolioMinimumEquity`] may opt
+//!   into `Portfolio` margin ([`set_margin_mode`](Pallet::set_margin_mode)): one scenario
+//!   scan over the whole book that nets hedges (see [`portfolio`]). Withdrawals, trades,
+//!   orders and liquidation all use the account's mode.
 //! - **Trades.** Venues (the order book) call [`Clearing::settle_trade`]: both positions
 //!   move, fees are booked to the fee account, open interest follows, and both accounts must
 //!   end above initial margin when the trade added to their risk (maintenance when it only
@@ -58,10 +65,12 @@
 //!   `set_market_open_interest_cap`, `set_market_status`, `set_collateral_haircuts`,
 //!   `set_collateral_deposit_cap`, `set_max_price_age`, `set_jump_breaker`,
 //!   `set_liquidation_parameters`, `set_liquidation_scan_limit`, `set_portfolio_grid`,
-//!   `set_correlation` (risk origin: bounded, applied from the next block, see
-//!   [`parameters`]);
-//! - `deposit`, `withdraw`, `add_isolated_margin`, `remove_isolated_margin` (traders);
-//! - `liquidate`, `liquidate_isolated` (unsigned, from the off-chain worker).
+//!   `set_correlation`, `set_portfolio_minimum_equity` (risk origin: bounded, applied from
+//!   the next block, see [`parameters`]);
+//! - `deposit`, `withdraw`, `add_isolated_margin`, `remove_isolated_margin`,
+//!   `set_margin_mode` (traders);
+//! - `liquidate`, `liquidate_isolated`, `auto_deleverage` (unsigned, from the off-chain
+//!   worker); `settle_expired` (anyone, or unsigned from the worker).
 //!
 //! ### Other pallets
 //! - [`Clearing`] for venues; [`PriceProvider`] is what this pallet needs from an oracle.
@@ -85,6 +94,7 @@ mod margin;
 #[cfg(test)]
 mod mock;
 pub mod offchain;
+pub mod options;
 pub mod parameters;
 pub mod portfolio;
 #[cfg(test)]
@@ -96,7 +106,7 @@ pub mod weights;
 pub use pallet::*;
 pub use parameters::{
 	RiskChangeOf, MAX_JUMP_HOLD_BLOCKS, MAX_MARKETS, MAX_PENDING_RISK_CHANGES,
-	MAX_PRICE_AGE_LIMIT_MS, MAX_TRADING_FEE,
+	MAX_PORTFOLIO_MINIMUM_EQUITY_USD, MAX_PRICE_AGE_LIMIT_MS, MAX_TRADING_FEE,
 };
 pub use portfolio::MAX_SIMULATED_TRADES;
 /// The risk engine this pallet runs on, for its parameter types.
@@ -420,6 +430,29 @@ pub mod pallet {
 		OptionQuery,
 	>;
 
+	/// Accounts that opted into portfolio margin (absent: `Cross`).
+	#[pallet::storage]
+	pub type MarginModes<T: Config> =
+		StorageMap<_, Blake2_128Concat, T::AccountId, MarginMode, ValueQuery>;
+
+	/// The least equity (initial, settlement units) an account needs to opt into portfolio
+	/// margin, and to add risk or withdraw while in it. A risk parameter.
+	#[pallet::storage]
+	pub type PortfolioMinimumEquity<T: Config> =
+		StorageValue<_, u128, ValueQuery, DefaultPortfolioMinimumEquity<T>>;
+
+	/// The default minimum: 10,000 USD.
+	#[pallet::type_value]
+	pub fn DefaultPortfolioMinimumEquity<T: Config>() -> u128 {
+		10u128.saturating_pow(u32::from(T::SettlementDecimals::get())).saturating_mul(10_000)
+	}
+
+	/// The index an expired option series settles at, fixed at the first settlement after
+	/// its expiry (rounded down to the market's tick) so that every holder settles at the
+	/// same price.
+	#[pallet::storage]
+	pub type SettlementPrices<T: Config> = StorageMap<_, Twox64Concat, MarketId, Price, OptionQuery>;
+
 	/// The pallet's genesis: collateral assets and markets to register.
 	#[pallet::genesis_config]
 	#[derive(frame_support::DefaultNoBound)]
@@ -446,7 +479,7 @@ pub mod pallet {
 			for (id, params) in &self.markets {
 				Pallet::<T>::validate_market(params).expect("genesis market must be valid");
 				Markets::<T>::insert(id, params);
-				Pallet::<T>::guard_key(params.oracle_key).expect("genesis keys fit the guard list");
+				Pallet::<T>::guard_market_keys(params).expect("genesis keys fit the guard list");
 			}
 			if let Some(age) = self.max_price_age_ms {
 				MaxPriceAge::<T>::put(age);
@@ -511,6 +544,17 @@ pub mod pallet {
 		/// Auto-deleveraging reduced `who`'s position against the insurance fund at the
 		/// bankruptcy `price`: `reduced_size` from the account's side.
 		AutoDeleveraged { who: T::AccountId, market: MarketId, reduced_size: i128, price: Price },
+		/// An account's cross positions are now margined under `mode`.
+		MarginModeChanged { who: T::AccountId, mode: MarginMode },
+		/// An option series expired and its settlement price was fixed: every position in it
+		/// settles at `settlement_price` (the underlying's index), for `payoff` per whole
+		/// unit.
+		OptionExpired { market: MarketId, settlement_price: Price, payoff: Price },
+		/// An expired option position settled in cash: `settled_size` was closed (from the
+		/// account's side) at the payoff, realizing `realized_pnl`.
+		OptionSettled { who: T::AccountId, market: MarketId, settled_size: i128, realized_pnl: i128 },
+		/// Every position in an expired option series has settled; the market is closed.
+		SeriesSettled { market: MarketId },
 		/// A market's cumulative funding index moved.
 		FundingAccrued {
 			market: MarketId,
@@ -562,8 +606,23 @@ pub mod pallet {
 		InvalidCorrelation,
 		/// A simulation applies at most 16 trades.
 		TooManySimulatedTrades,
-		/// A registered market keeps its size decimals and oracle key: open positions are
-		/// measured in them.
+		/// The portfolio minimum equity is at most 100,000,000 USD.
+		InvalidPortfolioMinimum,
+		/// An option series needs a positive strike on the tick, an expiry in the future and
+		/// an implied-volatility key other than its underlying's.
+		InvalidOptionTerms,
+		/// The option series has expired: it no longer trades, and its positions settle.
+		OptionExpired,
+		/// The account's cross positions are already margined under that mode.
+		MarginModeUnchanged,
+		/// Portfolio margin needs equity (initial) of at least the portfolio minimum: to opt
+		/// in, and to add risk or withdraw while in it.
+		PortfolioEquityBelowMinimum,
+		/// The account holds no position in an expired option series (or is the insurance
+		/// fund, whose positions net out as the others settle).
+		NothingToSettle,
+		/// A registered market keeps its size decimals, oracle key and instrument: open
+		/// positions are measured in them.
 		MarketIdentityFixed,
 		/// An amount of zero.
 		ZeroAmount,
@@ -681,6 +740,17 @@ pub mod pallet {
 					Self::deleverage_applies(*market, counterparties),
 					(T::InsuranceAccount::get(), Some(*market)),
 				),
+				Call::settle_expired { who } => {
+					if !Self::has_expired_positions(who) {
+						return InvalidTransaction::Stale.into();
+					}
+					return ValidTransaction::with_tag_prefix("ClearingExpirySettlement")
+						.priority(T::LiquidationPriority::get())
+						.and_provides(who.clone())
+						.longevity(T::LiquidationLongevity::get())
+						.propagate(true)
+						.build();
+				},
 				_ => return InvalidTransaction::Call.into(),
 			};
 			if !liquidatable {
@@ -755,12 +825,18 @@ pub mod pallet {
 				// Open positions are sized in the market's units and priced by its key.
 				Some(existing) => ensure!(
 					existing.size_decimals == params.size_decimals
-						&& existing.oracle_key == params.oracle_key,
+						&& existing.oracle_key == params.oracle_key
+						&& existing.instrument == params.instrument,
 					Error::<T>::MarketIdentityFixed
 				),
-				None => ensure!(Markets::<T>::count() < MAX_MARKETS, Error::<T>::TooManyMarkets),
+				None => {
+					ensure!(Markets::<T>::count() < MAX_MARKETS, Error::<T>::TooManyMarkets);
+					if let Some(expiry_ms) = params.instrument.expiry_ms() {
+						ensure!(expiry_ms > Self::now(), Error::<T>::InvalidOptionTerms);
+					}
+				},
 			}
-			Self::guard_key(params.oracle_key)?;
+			Self::guard_market_keys(&params)?;
 			Markets::<T>::insert(market, &params);
 			MarketStates::<T>::mutate(market, |state| {
 				if state.last_funding_ms == 0 {
@@ -956,6 +1032,42 @@ pub mod pallet {
 			Self::schedule_risk_change(RiskChange::Correlation { first, second, correlation })
 		}
 
+		/// Sets the least equity an account needs for portfolio margin, from the next block
+		/// (risk origin): at most 100,000,000 USD.
+		#[pallet::call_index(22)]
+		#[pallet::weight(T::WeightInfo::set_global_parameter())]
+		pub fn set_portfolio_minimum_equity(origin: OriginFor<T>, minimum: u128) -> DispatchResult {
+			T::RiskOrigin::ensure_origin(origin)?;
+			Self::schedule_risk_change(RiskChange::PortfolioMinimumEquity { minimum })
+		}
+
+		/// Margins the caller's cross positions under `mode` from now on.
+		///
+		/// `Portfolio` needs equity (initial) of at least [`PortfolioMinimumEquity`]; either
+		/// way the account must meet the new mode's initial requirement at fresh prices, so
+		/// that switching never makes an account liquidatable.
+		#[pallet::call_index(23)]
+		#[pallet::weight(T::WeightInfo::set_margin_mode(T::MaxPositionsPerAccount::get()))]
+		pub fn set_margin_mode(origin: OriginFor<T>, mode: MarginMode) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::do_set_margin_mode(&who, mode)
+		}
+
+		/// Settles `who`'s positions in expired option series in cash at the series'
+		/// settlement price (fixed at the first settlement after expiry, from a fresh index).
+		/// Anyone may call it (signed), and validators' off-chain workers submit it unsigned
+		/// for the accounts they scan.
+		#[pallet::call_index(24)]
+		#[pallet::weight(T::WeightInfo::settle_expired(T::MaxPositionsPerAccount::get()))]
+		pub fn settle_expired(origin: OriginFor<T>, who: T::AccountId) -> DispatchResult {
+			if ensure_none(origin.clone()).is_err() {
+				ensure_signed(origin)?;
+			}
+			let settled = Self::do_settle_expired(&who)?;
+			ensure!(settled > 0, Error::<T>::NothingToSettle);
+			Ok(())
+		}
+
 		/// Liquidates `who`'s cross account: closes the fewest lots that bring it back above
 		/// maintenance plus the buffer, into the insurance fund at the mark, with the penalty
 		/// paid to the fund; a bankrupt account's collateral and bad debt go to the fund.
@@ -1032,6 +1144,8 @@ pub mod pallet {
 			ensure!(amount > 0, Error::<T>::ZeroAmount);
 			ensure!(CollateralAssets::<T>::contains_key(asset), Error::<T>::UnknownCollateral);
 
+			// Expired options turn into cash first: their payoff may be what is withdrawn.
+			Self::do_settle_expired(&who)?;
 			Self::debit_collateral(&who, asset, amount)?;
 			Self::ensure_cross_initial_margin(&who, Error::<T>::BelowInitialMargin)?;
 			TotalDeposits::<T>::mutate(asset, |total| *total = total.saturating_sub(amount));
@@ -1153,6 +1267,16 @@ pub mod pallet {
 			})
 		}
 
+		/// Watches a market's oracle keys with the jump breaker: the underlying's, and an
+		/// option series' implied volatility.
+		pub(crate) fn guard_market_keys(params: &MarketParamsOf<T>) -> DispatchResult {
+			Self::guard_key(params.oracle_key)?;
+			if let Instrument::Option { volatility_key, .. } = params.instrument {
+				Self::guard_key(volatility_key)?;
+			}
+			Ok(())
+		}
+
 		/// Checks a collateral registration.
 		pub fn validate_collateral(
 			asset: T::AssetId,
@@ -1195,6 +1319,14 @@ pub mod pallet {
 				.checked_mul(params.tick_size.into_inner())
 				.ok_or(Error::<T>::InvalidMarketSizes)?;
 			ensure!(lot_tick % divisor == 0, Error::<T>::InvalidMarketSizes);
+			if let Instrument::Option { strike, volatility_key, .. } = params.instrument {
+				ensure!(
+					!strike.is_zero()
+						&& strike.into_inner() % params.tick_size.into_inner() == 0
+						&& volatility_key != params.oracle_key,
+					Error::<T>::InvalidOptionTerms
+				);
+			}
 			Ok(())
 		}
 
@@ -1265,7 +1397,7 @@ pub mod pallet {
 				tick_size: params.tick_size,
 				lot_size: params.lot_size,
 				min_size: params.min_size,
-				status: params.status,
+				status: if Self::is_expired(&params) { MarketStatus::Closed } else { params.status },
 			})
 		}
 

@@ -17,6 +17,10 @@
 //!    cover leaves it in deficit, and auto-deleveraging ([`crate::deleverage`]) takes that
 //!    from the most profitable, most leveraged opposite positions.
 //!
+//! A portfolio-margined account is liquidated pro rata instead: the same share of every
+//! cross position, sized by [`risk_engine::portfolio_close_share`] against the scan's
+//! requirement, because closing one leg of a hedge alone can raise the requirement.
+//!
 //! An isolated position is liquidated the same way against its own margin
 //! ([`Pallet::liquidate_isolated`]); its bad debt is covered from the fund likewise.
 //!
@@ -26,10 +30,12 @@
 
 use alloc::vec::Vec;
 use frame_support::pallet_prelude::*;
-use risk_engine::{LiquidationContext, PerpExposure, Price};
+use risk_engine::{LiquidationContext, Price};
 use sp_arithmetic::traits::Zero;
 
-use crate::{pallet::*, InsuranceFundReport, LiquidatableAccount, LiquidatablePage, MarketId};
+use crate::{
+	pallet::*, InsuranceFundReport, LiquidatableAccount, LiquidatablePage, MarginMode, MarketId,
+};
 
 impl<T: Config> Pallet<T> {
 	/// Whether `who`'s cross account is below maintenance at fresh prices.
@@ -69,6 +75,15 @@ impl<T: Config> Pallet<T> {
 		Self::note_liquidation(who, None)?;
 		let penalty = LiquidationPenalty::<T>::get();
 		let buffer = LiquidationBuffer::<T>::get();
+		if figures.mode == MarginMode::Portfolio {
+			let context = LiquidationContext {
+				health: figures.margin.health,
+				maintenance_requirement: figures.margin.maintenance_requirement,
+				penalty,
+				buffer,
+			};
+			return Self::liquidate_portfolio(who, &context);
+		}
 
 		// Largest maintenance requirement first: it frees the most per lot closed.
 		let mut order: Vec<(MarketId, u128)> = Vec::new();
@@ -96,12 +111,75 @@ impl<T: Config> Pallet<T> {
 				return Ok(());
 			}
 		}
-		if margin.health < 0 {
+		Self::settle_bankruptcy(who, margin.health)
+	}
+
+	/// When `health` is still negative with every cross position closed: the account's
+	/// collateral goes to the insurance fund and the fund pays what debt is left.
+	fn settle_bankruptcy(who: &T::AccountId, health: i128) -> DispatchResult {
+		if health < 0 {
 			Self::seize_collateral(who)?;
 			let balance = SettlementBalances::<T>::get(who);
 			if balance < 0 {
 				let paid = Self::cover_bad_debt(balance.unsigned_abs(), who, None)?;
 				Self::add_to_settlement_balance(who, paid)?;
+			}
+		}
+		Ok(())
+	}
+
+	/// Liquidates a portfolio-margined account pro rata: the same share of every cross
+	/// position, the share [`risk_engine::portfolio_close_share`] finds, each rounded up to
+	/// whole lots. Should rounding or the options' curvature leave the account short of
+	/// maintenance, the rest of the book closes too; then the bankruptcy path as under cross
+	/// margin.
+	fn liquidate_portfolio(who: &T::AccountId, context: &LiquidationContext) -> DispatchResult {
+		let mut book = Vec::new();
+		let mut book_value: u128 = 0;
+		for (market, record) in Positions::<T>::get(who) {
+			if record.isolated_margin.is_some() || record.position.is_flat() {
+				continue;
+			}
+			let params = Markets::<T>::get(market).ok_or(Error::<T>::UnknownMarket)?;
+			let state = MarketStates::<T>::get(market);
+			let prices =
+				Self::market_prices(market, &params, &state).ok_or(Error::<T>::StalePrice)?;
+			let units = record.position.size.unsigned_abs();
+			let value = Self::market_scale(&params)
+				.value(units, prices.mark, sp_arithmetic::Rounding::Up)
+				.map_err(Error::<T>::from)?;
+			book_value = book_value.saturating_add(value);
+			book.push((market, units, params.lot_size.max(1)));
+		}
+		let (numerator, denominator) = risk_engine::portfolio_close_share(context, book_value)
+			.map_err(Error::<T>::from)?;
+		let mut shares = alloc::vec![(numerator, denominator)];
+		if numerator < denominator {
+			shares.push((1, 1));
+		}
+		let mut closed_before: Vec<u128> = alloc::vec![0; book.len()];
+		for (numerator, denominator) in shares {
+			for (at, (market, units, lot)) in book.iter().enumerate() {
+				let share = risk_engine::types::mul_div(
+					*units,
+					numerator,
+					denominator,
+					sp_arithmetic::Rounding::Up,
+				)
+				.map_err(Error::<T>::from)?;
+				let target = share.div_ceil(*lot).saturating_mul(*lot).min(*units);
+				let more = target.saturating_sub(closed_before[at]);
+				if more > 0 {
+					Self::close_units(who, *market, more, context.penalty, None)?;
+					closed_before[at] = target;
+				}
+			}
+			let figures = Self::cross_figures(who)?;
+			if figures.margin.health >= 0 {
+				return Ok(());
+			}
+			if numerator == denominator {
+				return Self::settle_bankruptcy(who, figures.margin.health);
 			}
 		}
 		Ok(())
@@ -159,52 +237,68 @@ impl<T: Config> Pallet<T> {
 		isolated: Option<MarketId>,
 	) -> Result<bool, DispatchError> {
 		let params = Markets::<T>::get(market).ok_or(Error::<T>::UnknownMarket)?;
-		let mut state = Self::accrue_funding(market, &params)?;
-		let prices = Self::market_prices(&params, &state).ok_or(Error::<T>::StalePrice)?;
+		let state = Self::accrue_funding(market, &params)?;
+		let prices = Self::market_prices(market, &params, &state).ok_or(Error::<T>::StalePrice)?;
 		ensure!(prices.fresh, Error::<T>::StalePrice);
 		let record = Positions::<T>::get(who).get(&market).copied().ok_or(Error::<T>::Overflow)?;
-		let scale = Self::market_scale(&params);
-		let exposure = PerpExposure {
-			position: record.position,
-			mark: prices.mark,
-			funding_index: state.funding_index,
-			scale,
-			tiers: &params.tiers,
-			open_orders: record.open_orders,
-			option: None,
-		};
+		let exposure = Self::exposure_of(&params, &state, &prices, &record);
 		let Some(size) = risk_engine::partial_liquidation_size(context, &exposure, params.lot_size)
 			.map_err(Error::<T>::from)?
 		else {
 			return Ok(false);
 		};
-		let units = i128::try_from(size.units).map_err(|_| Error::<T>::Overflow)?;
+		Self::close_units(who, market, size.units, context.penalty, isolated)?;
+		Ok(size.restores)
+	}
+
+	/// Closes `units` of `who`'s position in `market` into the insurance fund at the mark
+	/// (fresh prices required) and charges `penalty` of the closed value to the account
+	/// (`isolated`: to that position's margin), paid to the fund.
+	fn close_units(
+		who: &T::AccountId,
+		market: MarketId,
+		units: u128,
+		penalty: sp_arithmetic::Perbill,
+		isolated: Option<MarketId>,
+	) -> DispatchResult {
+		let params = Markets::<T>::get(market).ok_or(Error::<T>::UnknownMarket)?;
+		let mut state = Self::accrue_funding(market, &params)?;
+		let prices = Self::market_prices(market, &params, &state).ok_or(Error::<T>::StalePrice)?;
+		ensure!(prices.fresh, Error::<T>::StalePrice);
+		let record = Positions::<T>::get(who).get(&market).copied().ok_or(Error::<T>::Overflow)?;
+		let scale = Self::market_scale(&params);
+		let units = units.min(record.position.size.unsigned_abs());
+		let closed_value = scale
+			.value(units, prices.mark, sp_arithmetic::Rounding::Up)
+			.map_err(Error::<T>::from)?;
+		let penalty_paid = penalty.mul_ceil(closed_value);
+		let signed_units = i128::try_from(units).map_err(|_| Error::<T>::Overflow)?;
 		// The account's side of the close: the opposite of its position.
-		let closed = if record.position.size > 0 { -units } else { units };
-		let insurance = T::InsuranceAccount::get();
+		let closed = if record.position.size > 0 { -signed_units } else { signed_units };
 		Self::trade_with_fund(who, market, &mut state, &scale, closed, prices.mark)?;
 		MarketStates::<T>::insert(market, state);
 
-		let penalty = i128::try_from(size.penalty).map_err(|_| Error::<T>::Overflow)?;
+		let signed_penalty = i128::try_from(penalty_paid).map_err(|_| Error::<T>::Overflow)?;
 		match isolated {
-			Some(market) => Self::add_to_isolated_margin(who, market, -penalty)?,
-			None => Self::add_to_settlement_balance(who, -penalty)?,
+			Some(market) => Self::add_to_isolated_margin(who, market, -signed_penalty)?,
+			None => Self::add_to_settlement_balance(who, -signed_penalty)?,
 		}
-		Self::add_to_settlement_balance(&insurance, penalty)?;
+		Self::add_to_settlement_balance(&T::InsuranceAccount::get(), signed_penalty)?;
 		Self::deposit_event(Event::Liquidated {
 			who: who.clone(),
 			market,
 			closed_size: closed,
 			price: prices.mark,
-			penalty: size.penalty,
+			penalty: penalty_paid,
 			isolated: isolated.is_some(),
 		});
-		Ok(size.restores)
+		Ok(())
 	}
 
 	/// Trades `size` (signed, from `who`'s side) between `who` and the insurance fund at
 	/// `price`, without fees, and moves `state`'s open interest with it: the fund takes a
-	/// liquidated position over, and gives it back to auto-deleveraged accounts.
+	/// liquidated position over, gives it back to auto-deleveraged accounts, and stands
+	/// between the holders of an expiring option series. Returns the PnL `who` realized.
 	pub(crate) fn trade_with_fund(
 		who: &T::AccountId,
 		market: MarketId,
@@ -212,7 +306,7 @@ impl<T: Config> Pallet<T> {
 		scale: &risk_engine::UnitScale,
 		size: i128,
 		price: Price,
-	) -> DispatchResult {
+	) -> Result<i128, DispatchError> {
 		let fund = T::InsuranceAccount::get();
 		let account_side = Self::apply_side(who, market, state, scale, size, price, Zero::zero())?;
 		let fund_side = Self::apply_side(&fund, market, state, scale, -size, price, Zero::zero())?;
@@ -225,7 +319,7 @@ impl<T: Config> Pallet<T> {
 		} else {
 			state.open_interest.saturating_sub(long_delta.unsigned_abs())
 		};
-		Ok(())
+		Ok(account_side.realized_pnl)
 	}
 
 	/// Moves every non-settlement collateral asset of `who` to the insurance fund's pool at

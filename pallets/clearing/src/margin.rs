@@ -5,7 +5,7 @@ use alloc::vec::Vec;
 use frame_support::pallet_prelude::*;
 use risk_engine::{
 	CollateralHolding, CrossAccount, CrossMargin, IsolatedMargin, IsolatedPosition, MarginTier,
-	PerpExposure, Position, Price,
+	OptionTerms, PerpExposure, Position, Price,
 };
 use sp_arithmetic::{
 	traits::{SaturatedConversion, Saturating, Zero},
@@ -13,8 +13,9 @@ use sp_arithmetic::{
 };
 
 use crate::{
-	pallet::*, AccountReport, CollateralReport, MarketId, MarketReport, MarketState, MarketStatus,
-	OrderSide, PositionRecord, PositionReport, PriceProvider, SettleError, TradeReceipt,
+	pallet::*, AccountReport, CollateralReport, Instrument, MarginMode, MarketId, MarketReport,
+	MarketState, MarketStatus, OrderSide, PositionRecord, PositionReport, PriceProvider,
+	SettleError, TradeReceipt,
 };
 
 /// A market's prices at this moment.
@@ -39,16 +40,7 @@ pub(crate) struct LoadedPosition<T: Config> {
 
 impl<T: Config> LoadedPosition<T> {
 	pub(crate) fn exposure(&self) -> Option<PerpExposure<'_>> {
-		let prices = self.prices?;
-		Some(PerpExposure {
-			position: self.record.position,
-			mark: prices.mark,
-			funding_index: self.state.funding_index,
-			scale: Pallet::<T>::market_scale(&self.params),
-			tiers: &self.params.tiers,
-			open_orders: self.record.open_orders,
-			option: None,
-		})
+		Some(Pallet::<T>::exposure_of(&self.params, &self.state, &self.prices?, &self.record))
 	}
 }
 
@@ -92,13 +84,55 @@ impl<T: Config> CrossInputs<T> {
 
 /// An account's cross figures and whether every price they used was fresh.
 pub struct CrossFigures {
-	/// The engine's figures.
+	/// The engine's figures, under the account's margin mode: with `Portfolio`, the
+	/// requirements (and so health and free collateral) are the portfolio scan's, resting
+	/// orders' requirement added to the initial one.
 	pub margin: CrossMargin,
 	/// Whether some price was stale (figures still use it).
 	pub stale: bool,
+	/// The account's margin mode.
+	pub mode: MarginMode,
+	/// Under portfolio margin, whether the account's initial equity is below
+	/// [`PortfolioMinimumEquity`]: it may then add no risk and withdraw nothing.
+	pub below_portfolio_minimum: bool,
+}
+
+impl CrossFigures {
+	/// Fails with `error` unless the account may add risk or withdraw: free collateral not
+	/// negative and, under portfolio margin, equity at the minimum.
+	pub fn ensure_may_add_risk<T: Config>(&self, error: Error<T>) -> DispatchResult {
+		ensure!(!self.below_portfolio_minimum, Error::<T>::PortfolioEquityBelowMinimum);
+		ensure!(self.margin.free_collateral >= 0, error);
+		Ok(())
+	}
 }
 
 impl<T: Config> Pallet<T> {
+	/// The engine's view of `record` in a market at `prices`: an option series carries its
+	/// terms and the underlying's index.
+	pub(crate) fn exposure_of<'a>(
+		params: &'a MarketParamsOf<T>,
+		state: &MarketState,
+		prices: &MarketPrices,
+		record: &PositionRecord,
+	) -> PerpExposure<'a> {
+		let option = match params.instrument {
+			Instrument::Option { kind, strike, .. } => {
+				Some(OptionTerms { kind, strike, underlying: prices.index })
+			},
+			Instrument::Perpetual => None,
+		};
+		PerpExposure {
+			position: record.position,
+			mark: prices.mark,
+			funding_index: state.funding_index,
+			scale: Self::market_scale(params),
+			tiers: &params.tiers,
+			open_orders: record.open_orders,
+			option,
+		}
+	}
+
 	/// The price in force for `key`, after the jump breaker, and when the oracle observed it.
 	pub fn guarded_price(key: &T::OracleKey) -> Option<risk_engine::GuardedPrice> {
 		let observation = T::PriceProvider::price(key)?;
@@ -159,9 +193,33 @@ impl<T: Config> Pallet<T> {
 	/// inside the spread, or the mid before any trade), so one trade away from the book does
 	/// not move it. The result is clamped to `index x (1 ± mark_price_band)`; with neither a
 	/// trade nor a two-sided book the mark is the index.
-	pub fn market_prices(params: &MarketParamsOf<T>, state: &MarketState) -> Option<MarketPrices> {
-		let (index, fresh) =
-			Self::oracle_price_within(&params.oracle_key, Self::market_max_price_age(params))?;
+	///
+	/// An option series is marked by the model instead (see [`crate::options`]): its `index`
+	/// is the underlying's, its `mark` the premium, fresh when both the index and the
+	/// implied volatility are (after the settlement price is fixed, always).
+	pub fn market_prices(
+		market: MarketId,
+		params: &MarketParamsOf<T>,
+		state: &MarketState,
+	) -> Option<MarketPrices> {
+		let max_age = Self::market_max_price_age(params);
+		let (index, fresh) = Self::oracle_price_within(&params.oracle_key, max_age)?;
+		if let Instrument::Option { volatility_key, .. } = params.instrument {
+			if Self::is_expired(params) && SettlementPrices::<T>::contains_key(market) {
+				let mark = Self::option_mark(market, &params.instrument, index, None)?;
+				return Some(MarketPrices { index, mark, fresh: true });
+			}
+			let volatility = Self::oracle_price_within(&volatility_key, max_age);
+			let mark = Self::option_mark(
+				market,
+				&params.instrument,
+				index,
+				volatility.map(|(volatility, _)| volatility),
+			)?;
+			let volatility_fresh =
+				Self::is_expired(params) || volatility.is_some_and(|(_, fresh)| fresh);
+			return Some(MarketPrices { index, mark, fresh: fresh && volatility_fresh });
+		}
 		let band = sp_arithmetic::FixedU128::from_perbill(params.mark_price_band);
 		let low = index.saturating_sub(index.saturating_mul(band));
 		let high = index.saturating_add(index.saturating_mul(band));
@@ -184,6 +242,10 @@ impl<T: Config> Pallet<T> {
 		params: &MarketParamsOf<T>,
 	) -> Result<MarketState, DispatchError> {
 		let mut state = MarketStates::<T>::get(market);
+		if params.instrument.is_option() {
+			// Options pay no funding: the premium is the price.
+			return Ok(state);
+		}
 		let now = Self::now();
 		if state.last_funding_ms == 0 {
 			// A market listed at genesis starts accruing at its first use.
@@ -191,7 +253,7 @@ impl<T: Config> Pallet<T> {
 			MarketStates::<T>::insert(market, state);
 			return Ok(state);
 		}
-		let Some(prices) = Self::market_prices(params, &state) else { return Ok(state) };
+		let Some(prices) = Self::market_prices(market, params, &state) else { return Ok(state) };
 		if !prices.fresh || now <= state.last_funding_ms {
 			return Ok(state);
 		}
@@ -223,7 +285,7 @@ impl<T: Config> Pallet<T> {
 			.filter_map(|(market, record)| {
 				let params = Markets::<T>::get(market)?;
 				let state = MarketStates::<T>::get(market);
-				let prices = Self::market_prices(&params, &state);
+				let prices = Self::market_prices(market, &params, &state);
 				Some(LoadedPosition { market, params, state, record, prices })
 			})
 			.collect()
@@ -265,14 +327,47 @@ impl<T: Config> Pallet<T> {
 		}
 	}
 
-	/// The account's cross figures. Holdings or positions without any price are left out
-	/// (and mark the figures stale).
+	/// The account's cross figures under its margin mode (see [`CrossFigures`]). Holdings or
+	/// positions without any price are left out (and mark the figures stale).
 	pub fn cross_figures(who: &T::AccountId) -> Result<CrossFigures, DispatchError> {
 		let inputs = Self::load_cross_inputs(who);
 		let holdings = inputs.holdings();
 		let exposures = inputs.cross_exposures();
-		let margin = Self::cross_margin_of(&inputs, &holdings, &exposures)?;
-		Ok(CrossFigures { margin, stale: inputs.stale })
+		let mut margin = Self::cross_margin_of(&inputs, &holdings, &exposures)?;
+		let mode = MarginModes::<T>::get(who);
+		let mut below_portfolio_minimum = false;
+		if mode == MarginMode::Portfolio {
+			let cross_positions =
+				inputs.positions.iter().filter(|p| p.record.isolated_margin.is_none());
+			let scan = Self::portfolio_scan(cross_positions)?.margin;
+			Self::apply_portfolio_requirements(&mut margin, &scan)?;
+			below_portfolio_minimum = margin.equity_initial <
+				i128::try_from(PortfolioMinimumEquity::<T>::get()).unwrap_or(i128::MAX);
+		}
+		Ok(CrossFigures { margin, stale: inputs.stale, mode, below_portfolio_minimum })
+	}
+
+	/// Replaces cross requirements with the portfolio scan's (resting orders keep their own
+	/// requirement on top of the initial one) and works out health and free collateral again.
+	pub(crate) fn apply_portfolio_requirements(
+		margin: &mut CrossMargin,
+		scan: &risk_engine::portfolio::PortfolioMargin,
+	) -> Result<(), Error<T>> {
+		margin.initial_requirement = scan
+			.initial_requirement
+			.checked_add(margin.open_order_requirement)
+			.ok_or(Error::<T>::Overflow)?;
+		margin.maintenance_requirement = scan.maintenance_requirement;
+		let signed = |value: u128| i128::try_from(value).map_err(|_| Error::<T>::Overflow);
+		margin.health = margin
+			.equity_maintenance
+			.checked_sub(signed(margin.maintenance_requirement)?)
+			.ok_or(Error::<T>::Overflow)?;
+		margin.free_collateral = margin
+			.equity_initial
+			.checked_sub(signed(margin.initial_requirement)?)
+			.ok_or(Error::<T>::Overflow)?;
+		Ok(())
 	}
 
 	/// The engine's view of an account, from loaded inputs.
@@ -310,8 +405,7 @@ impl<T: Config> Pallet<T> {
 		}
 		let figures = Self::cross_figures(who)?;
 		ensure!(!figures.stale, Error::<T>::StalePrice);
-		ensure!(figures.margin.free_collateral >= 0, error);
-		Ok(())
+		figures.ensure_may_add_risk(error)
 	}
 
 	/// The figures of an isolated position. With `require_fresh`, a stale or missing index is
@@ -323,19 +417,11 @@ impl<T: Config> Pallet<T> {
 		require_fresh: bool,
 	) -> Result<IsolatedMargin, DispatchError> {
 		let state = MarketStates::<T>::get(market);
-		let prices = Self::market_prices(params, &state).ok_or(Error::<T>::StalePrice)?;
+		let prices = Self::market_prices(market, params, &state).ok_or(Error::<T>::StalePrice)?;
 		ensure!(prices.fresh || !require_fresh, Error::<T>::StalePrice);
 		let isolated = IsolatedPosition {
 			margin: record.isolated_margin.unwrap_or(0),
-			exposure: PerpExposure {
-				position: record.position,
-				mark: prices.mark,
-				funding_index: state.funding_index,
-				scale: Self::market_scale(params),
-				tiers: &params.tiers,
-				open_orders: record.open_orders,
-				option: None,
-			},
+			exposure: Self::exposure_of(params, &state, &prices, record),
 		};
 		Ok(risk_engine::isolated_margin(&isolated).map_err(Error::<T>::from)?)
 	}
@@ -352,7 +438,7 @@ impl<T: Config> Pallet<T> {
 	) -> DispatchResult {
 		let record = Positions::<T>::get(who).get(&market).copied();
 		if let Some(record) = record.filter(|r| r.isolated_margin.is_some()) {
-			let fresh = Self::market_prices(params, &MarketStates::<T>::get(market))
+			let fresh = Self::market_prices(market, params, &MarketStates::<T>::get(market))
 				.is_some_and(|prices| prices.fresh);
 			if !fresh {
 				// Adding risk needs a fresh price; reducing it never waits for one.
@@ -367,7 +453,7 @@ impl<T: Config> Pallet<T> {
 		let figures = Self::cross_figures(who)?;
 		if added_risk {
 			ensure!(!figures.stale, Error::<T>::StalePrice);
-			ensure!(figures.margin.free_collateral >= 0, error);
+			figures.ensure_may_add_risk(error)?;
 		} else if !figures.stale {
 			ensure!(figures.margin.health >= 0, error);
 		}
@@ -393,6 +479,12 @@ impl<T: Config> Pallet<T> {
 		if params.status == MarketStatus::Closed {
 			return Err(fail(Error::<T>::MarketNotTrading));
 		}
+		if Self::is_expired(&params) {
+			return Err(fail(Error::<T>::OptionExpired));
+		}
+		// Expired options of either side turn into cash first (see `crate::options`).
+		Self::do_settle_expired(maker).map_err(maker_only)?;
+		Self::do_settle_expired(taker).map_err(trade)?;
 		if price.is_zero() || price.into_inner() % params.tick_size.into_inner() != 0 {
 			return Err(fail(Error::<T>::PriceNotOnTick));
 		}
@@ -576,7 +668,14 @@ impl<T: Config> Pallet<T> {
 
 		let holdings = inputs.holdings();
 		let cross_exposures = inputs.cross_exposures();
-		let cross = Self::cross_margin_of(&inputs, &holdings, &cross_exposures)?;
+		let mut cross = Self::cross_margin_of(&inputs, &holdings, &cross_exposures)?;
+		let portfolio_mode = MarginModes::<T>::get(who) == MarginMode::Portfolio;
+		if portfolio_mode {
+			let cross_positions =
+				inputs.positions.iter().filter(|p| p.record.isolated_margin.is_none());
+			let scan = Self::portfolio_scan(cross_positions)?.margin;
+			Self::apply_portfolio_requirements(&mut cross, &scan)?;
+		}
 		let account = Self::cross_account(&inputs, &holdings, &cross_exposures);
 		let loaded = &inputs.positions;
 		let mut positions = Vec::with_capacity(loaded.len());
@@ -617,10 +716,10 @@ impl<T: Config> Pallet<T> {
 							risk_engine::isolated_liquidation_price(&isolated).ok().flatten();
 					},
 					None => {
-						report.liquidation_price =
-							risk_engine::cross_liquidation_price(&account, cross_index)
-								.ok()
-								.flatten();
+						// Under portfolio margin no single price moves the whole scan.
+						report.liquidation_price = (!portfolio_mode)
+							.then(|| risk_engine::cross_liquidation_price(&account, cross_index))
+							.and_then(|price| price.ok().flatten());
 						cross_index += 1;
 					},
 				}
@@ -646,7 +745,7 @@ impl<T: Config> Pallet<T> {
 	pub fn market_report(market: MarketId) -> Option<MarketReport<T::OracleKey>> {
 		let params = Markets::<T>::get(market)?;
 		let state = MarketStates::<T>::get(market);
-		let prices = Self::market_prices(&params, &state);
+		let prices = Self::market_prices(market, &params, &state);
 		Some(MarketReport {
 			id: market,
 			symbol: params.symbol.to_vec(),
@@ -663,6 +762,15 @@ impl<T: Config> Pallet<T> {
 			max_price_age_ms: Self::market_max_price_age(&params),
 			open_interest_cap: params.open_interest_cap,
 			status: params.status,
+			instrument: params.instrument,
+			expired: Self::is_expired(&params),
+			implied_volatility: match params.instrument {
+				Instrument::Option { volatility_key, .. } => {
+					Self::oracle_price_within(&volatility_key, Self::market_max_price_age(&params))
+						.map(|(volatility, _)| volatility)
+				},
+				Instrument::Perpetual => None,
+			},
 			open_interest: state.open_interest,
 			funding_index: state.funding_index,
 			index_price: T::PriceProvider::price(&params.oracle_key),
@@ -688,6 +796,7 @@ impl<T: Config> Pallet<T> {
 	) -> DispatchResult {
 		let params = Markets::<T>::get(market).ok_or(Error::<T>::UnknownMarket)?;
 		ensure!(params.status != MarketStatus::Closed, Error::<T>::MarketNotTrading);
+		ensure!(!Self::is_expired(&params), Error::<T>::OptionExpired);
 		ensure!(size > 0, Error::<T>::InvalidSize);
 		let value = Self::market_scale(&params)
 			.value(size, price, sp_arithmetic::Rounding::Up)

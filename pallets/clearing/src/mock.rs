@@ -260,6 +260,7 @@ pub fn btc_perp() -> crate::MarketParamsOf<Test> {
 		max_price_age_ms: None,
 		open_interest_cap: 1_000 * ONE_BTC,
 		status: MarketStatus::Active,
+		instrument: Default::default(),
 	}
 }
 

@@ -13,6 +13,9 @@
 //!   `accounts / limit` blocks.
 //! - **One run at a time.** A `StorageLock` keeps two workers (for two quickly imported
 //!   blocks) from scanning the same slice at once; the second skips its turn.
+//! - **Expiry settlement.** An account checked that holds a position in an expired option
+//!   series gets an unsigned [`settle_expired`](crate::Pallet::settle_expired) (see
+//!   [`crate::options`]).
 //! - **Auto-deleveraging.** When the insurance fund's equity is negative, the worker ranks
 //!   every account holding a position opposite the fund's, in each market where the fund
 //!   holds one, by [`Pallet::deleverage_score`] and submits an unsigned
@@ -49,6 +52,8 @@ pub struct ScanReport<AccountId> {
 	pub cross: Vec<AccountId>,
 	/// Isolated liquidations submitted.
 	pub isolated: Vec<(AccountId, MarketId)>,
+	/// Expiry settlements submitted.
+	pub settled: Vec<AccountId>,
 	/// Whether the scan reached the last account and starts over next time.
 	pub wrapped: bool,
 	/// Markets an auto-deleveraging was submitted for.
@@ -76,6 +81,7 @@ impl<T: Config> Pallet<T> {
 			scanned: 0,
 			cross: Vec::new(),
 			isolated: Vec::new(),
+			settled: Vec::new(),
 			wrapped: false,
 			deleveraged: Vec::new(),
 		};
@@ -90,6 +96,11 @@ impl<T: Config> Pallet<T> {
 			if Self::cross_liquidatable(&who) && Self::submit(Call::liquidate { who: who.clone() })
 			{
 				report.cross.push(who.clone());
+			}
+			if Self::has_expired_positions(&who) &&
+				Self::submit(Call::settle_expired { who: who.clone() })
+			{
+				report.settled.push(who.clone());
 			}
 			for (market, record) in positions.iter() {
 				if record.isolated_margin.is_some()

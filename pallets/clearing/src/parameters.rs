@@ -55,6 +55,9 @@ pub const MAX_PENDING_RISK_CHANGES: u32 = 16;
 /// The most markets the pallet lists: the liquidation-penalty check reads every one.
 pub const MAX_MARKETS: u32 = 64;
 
+/// The highest minimum equity for portfolio margin governance may set, in whole USD.
+pub const MAX_PORTFOLIO_MINIMUM_EQUITY_USD: u128 = 100_000_000;
+
 /// A [`RiskChange`] with the pallet's types.
 pub type RiskChangeOf<T> =
 	RiskChange<<T as Config>::AssetId, <T as Config>::OracleKey, <T as Config>::MaxMarginTiers>;
@@ -67,6 +70,14 @@ impl<T: Config> Pallet<T> {
 		PendingRiskChanges::<T>::try_append(change)
 			.map_err(|_| Error::<T>::TooManyPendingRiskChanges)?;
 		Ok(())
+	}
+
+	/// [`MAX_PORTFOLIO_MINIMUM_EQUITY_USD`] in settlement units.
+	pub fn portfolio_minimum_equity_limit() -> u128 {
+		10u128
+			.checked_pow(u32::from(T::SettlementDecimals::get()))
+			.and_then(|unit| unit.checked_mul(MAX_PORTFOLIO_MINIMUM_EQUITY_USD))
+			.unwrap_or(u128::MAX)
 	}
 
 	/// Applies every scheduled change, in the order scheduled. Returns how many it applied.
@@ -139,6 +150,13 @@ impl<T: Config> Pallet<T> {
 				grid.validate().map_err(|_| Error::<T>::InvalidScenarioGrid)?;
 				Ok(())
 			},
+			PortfolioMinimumEquity { minimum } => {
+				ensure!(
+					*minimum <= Self::portfolio_minimum_equity_limit(),
+					Error::<T>::InvalidPortfolioMinimum
+				);
+				Ok(())
+			},
 			Correlation { first, second, correlation } => {
 				let one = sp_arithmetic::FixedI128::from_inner(1_000_000_000_000_000_000);
 				ensure!(
@@ -180,6 +198,7 @@ impl<T: Config> Pallet<T> {
 				crate::LiquidationScanLimit::<T>::put(accounts_per_block)
 			},
 			PortfolioGrid { grid } => PortfolioGridParams::<T>::put(grid),
+			PortfolioMinimumEquity { minimum } => crate::PortfolioMinimumEquity::<T>::put(minimum),
 			Correlation { first, second, correlation } => {
 				Correlations::<T>::insert(first, second, correlation);
 				Correlations::<T>::insert(second, first, correlation);

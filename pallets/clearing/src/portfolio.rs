@@ -1,36 +1,58 @@
-//! Capital efficiency: each account's book margined as isolated positions, as a cross pool
-//! and as one portfolio scan, and the chain's totals. Reports only: cross margin stays the
-//! mode in force for cross positions.
+//! Portfolio margin and capital efficiency: each account's book margined as isolated
+//! positions, as a cross pool and as one portfolio scan, and the chain's totals.
 //!
-//! - *Isolated*: every position margined alone with its market's tiers (the sum of the
-//!   position requirements, resting orders included).
-//! - *Cross*: one pool behind every cross position with the same tiers (the cross account's
-//!   requirements), plus each isolated position's own.
-//! - *Portfolio*: every position in one scenario scan per underlying (positions grouped by
-//!   their market's oracle key, moved from the mark), combined across underlyings with the
-//!   governed [`Correlations`] (see [`risk_engine::portfolio`]).
+//! - *Isolated*: every position margined alone (the sum of the position requirements,
+//!   resting orders included): tiers for perpetuals, the standard rule for options.
+//! - *Cross*: one pool behind every cross position with the same requirements (the cross
+//!   account's), plus each isolated position's own.
+//! - *Portfolio*: every cross position in one scenario scan per underlying (positions
+//!   grouped by their market's oracle key, moved from the underlying's index, options
+//!   revalued by Black-76), combined across underlyings with the governed [`Correlations`]
+//!   (see [`risk_engine::portfolio`]); resting orders keep their own requirement, and
+//!   isolated positions theirs.
+//!
+//! An account's cross positions are margined under its [`MarginMode`]: `Cross` unless it
+//! opted into `Portfolio` with [`Pallet::set_margin_mode`], which needs equity of at least
+//! [`PortfolioMinimumEquity`]. Under portfolio margin the scan's requirements replace the
+//! cross ones everywhere: withdrawals, trades and orders need free collateral against the
+//! scan's initial requirement (and equity at the minimum), and the account is liquidatable
+//! below the scan's maintenance requirement, pro rata across its book (see
+//! [`crate::liquidation`]).
 //!
 //! Capital efficiency is the gross notional over the collateral a mode locks (its initial
 //! requirement). [`Pallet::simulate`] gives the same report after hypothetical trades.
 
 use alloc::vec::Vec;
 use frame_support::{pallet_prelude::*, storage::with_transaction};
-use risk_engine::portfolio::{self, Leg, UnderlyingBook};
-use sp_arithmetic::{FixedI128, FixedPointNumber, FixedU128};
+use risk_engine::{
+	portfolio::{self, Leg, PortfolioMargin, UnderlyingBook},
+	Price,
+};
+use sp_arithmetic::{traits::Zero, FixedI128, FixedPointNumber, FixedU128};
 use sp_runtime::TransactionOutcome;
 
 use crate::{
-	pallet::*, ChainEfficiency, MarginReport, ModeRequirement, SimulatedTrade, UnderlyingExposure,
+	margin::LoadedPosition, pallet::*, ChainEfficiency, Instrument, MarginMode, MarginReport,
+	ModeRequirement, SimulatedTrade, UnderlyingExposure,
 };
 
 /// The most trades one `simulate` call applies.
 pub const MAX_SIMULATED_TRADES: u32 = 16;
 
 /// The positions on one underlying, ready for the scan.
-struct Underlying<OracleKey> {
+pub(crate) struct Underlying<OracleKey> {
 	key: OracleKey,
+	/// The underlying's index, USD per whole unit.
 	price: FixedI128,
+	/// The implied volatility its option series are marked with (zero without options).
+	volatility: FixedI128,
 	legs: Vec<Leg>,
+}
+
+/// A portfolio scan and the underlyings it covered, in the same order.
+pub(crate) struct Scan<OracleKey> {
+	pub(crate) margin: PortfolioMargin,
+	pub(crate) underlyings: Vec<Underlying<OracleKey>>,
 }
 
 impl<T: Config> Pallet<T> {
@@ -47,92 +69,147 @@ impl<T: Config> Pallet<T> {
 		Ok(FixedI128::from_inner(size.checked_mul(factor).ok_or(Error::<T>::Overflow)?))
 	}
 
-	/// The account's book margined every way (see the module docs). Positions without a
-	/// price are left out.
-	pub fn margin_report(who: &T::AccountId) -> Result<MarginReport<T::OracleKey>, DispatchError> {
-		let positions = Self::load_positions(who);
-		let cross_margin = Self::cross_figures(who)?.margin;
+	/// A price as a signed 18-decimal number.
+	fn signed_price(price: Price) -> Result<FixedI128, DispatchError> {
+		Ok(FixedI128::from_inner(
+			i128::try_from(price.into_inner()).map_err(|_| Error::<T>::Overflow)?,
+		))
+	}
 
-		let mut gross_notional = 0u128;
-		let mut isolated = ModeRequirement::default();
-		// Isolated positions keep their own margin under the cross mode too.
-		let mut isolated_positions = ModeRequirement::default();
+	/// One portfolio scan over `positions` (see the module docs). Positions without a price
+	/// are left out; so is a settled series' payoff, which no scenario moves.
+	pub(crate) fn portfolio_scan<'a>(
+		positions: impl Iterator<Item = &'a LoadedPosition<T>>,
+	) -> Result<Scan<T::OracleKey>, DispatchError>
+	where
+		T: 'a,
+	{
 		let mut underlyings: Vec<Underlying<T::OracleKey>> = Vec::new();
-		for loaded in &positions {
-			let Some(exposure) = loaded.exposure() else { continue };
-			let figures = risk_engine::position_margin(&exposure).map_err(Error::<T>::from)?;
-			gross_notional = gross_notional.saturating_add(figures.notional);
-			isolated.initial_requirement = isolated
-				.initial_requirement
-				.saturating_add(figures.initial_requirement)
-				.saturating_add(figures.open_order_requirement);
-			isolated.maintenance_requirement =
-				isolated.maintenance_requirement.saturating_add(figures.maintenance_requirement);
-			if loaded.record.isolated_margin.is_some() {
-				isolated_positions.initial_requirement = isolated_positions
-					.initial_requirement
-					.saturating_add(figures.initial_requirement)
-					.saturating_add(figures.open_order_requirement);
-				isolated_positions.maintenance_requirement = isolated_positions
-					.maintenance_requirement
-					.saturating_add(figures.maintenance_requirement);
-			}
+		for loaded in positions {
+			let Some(prices) = loaded.prices else { continue };
 			if loaded.record.position.is_flat() {
 				continue;
 			}
 			let size = Self::whole_units(loaded.record.position.size, loaded.params.size_decimals)?;
-			let price = FixedI128::from_inner(
-				i128::try_from(exposure.mark.into_inner()).map_err(|_| Error::<T>::Overflow)?,
-			);
+			let (leg, volatility) = match loaded.params.instrument {
+				Instrument::Perpetual => (Leg::Perpetual { size }, None),
+				Instrument::Option { kind, strike, expiry_ms, volatility_key } => {
+					if SettlementPrices::<T>::contains_key(loaded.market) {
+						continue;
+					}
+					let years = Self::years_to_expiry(expiry_ms);
+					let leg = Leg::Option { kind, strike: Self::signed_price(strike)?, years, size };
+					let max_age = Self::market_max_price_age(&loaded.params);
+					let volatility = Self::oracle_price_within(&volatility_key, max_age)
+						.map(|(volatility, _)| Self::signed_price(volatility))
+						.transpose()?;
+					(leg, volatility)
+				},
+			};
 			let key = loaded.params.oracle_key;
-			match underlyings.iter_mut().find(|u| u.key == key) {
-				Some(underlying) => underlying.legs.push(Leg::Perpetual { size }),
-				None => underlyings.push(Underlying {
-					key,
-					price,
-					legs: alloc::vec![Leg::Perpetual { size }],
-				}),
+			let index = Self::signed_price(prices.index)?;
+			let underlying = match underlyings.iter_mut().position(|u| u.key == key) {
+				Some(at) => &mut underlyings[at],
+				None => {
+					underlyings.push(Underlying {
+						key,
+						price: index,
+						volatility: FixedI128::zero(),
+						legs: Vec::new(),
+					});
+					underlyings.last_mut().ok_or(Error::<T>::Overflow)?
+				},
+			};
+			// Series on one underlying share its implied-volatility key in practice; the
+			// first one priced sets the volatility the scan shocks.
+			if let (Some(volatility), true) = (volatility, underlying.volatility.is_zero()) {
+				underlying.volatility = volatility;
 			}
+			underlying.legs.push(leg);
 		}
-
 		let books: Vec<UnderlyingBook> = underlyings
 			.iter()
-			.map(|u| UnderlyingBook {
-				index: u.price,
-				// No options yet: volatility does not move a perpetual.
-				volatility: FixedI128::zero(),
-				legs: &u.legs,
-			})
+			.map(|u| UnderlyingBook { index: u.price, volatility: u.volatility, legs: &u.legs })
 			.collect();
 		let keys: Vec<T::OracleKey> = underlyings.iter().map(|u| u.key).collect();
 		let correlations = Self::correlation_matrix(&keys);
-		let scan = portfolio::portfolio_margin(
+		let margin = portfolio::portfolio_margin(
 			&PortfolioGridParams::<T>::get(),
 			&books,
 			&correlations,
 			T::SettlementDecimals::get(),
 		)
 		.map_err(Error::<T>::from)?;
+		Ok(Scan { margin, underlyings })
+	}
 
+	/// The account's book margined every way (see the module docs). Positions without a
+	/// price are left out.
+	pub fn margin_report(who: &T::AccountId) -> Result<MarginReport<T::OracleKey>, DispatchError> {
+		let positions = Self::load_positions(who);
+		let figures = Self::cross_figures(who)?;
+
+		let mut gross_notional = 0u128;
+		let mut isolated = ModeRequirement::default();
+		// Isolated positions keep their own margin under the cross mode too.
+		let mut isolated_positions = ModeRequirement::default();
+		let mut tiered_cross = ModeRequirement::default();
+		for loaded in &positions {
+			let Some(exposure) = loaded.exposure() else { continue };
+			let position = risk_engine::position_margin(&exposure).map_err(Error::<T>::from)?;
+			// An option's exposure is the underlying it covers, not its premium.
+			let notional = match exposure.option {
+				Some(option) => exposure
+					.scale
+					.value(
+						exposure.position.size.unsigned_abs(),
+						option.underlying,
+						sp_arithmetic::Rounding::Up,
+					)
+					.map_err(Error::<T>::from)?,
+				None => position.notional,
+			};
+			gross_notional = gross_notional.saturating_add(notional);
+			let initial =
+				position.initial_requirement.saturating_add(position.open_order_requirement);
+			isolated.initial_requirement = isolated.initial_requirement.saturating_add(initial);
+			isolated.maintenance_requirement =
+				isolated.maintenance_requirement.saturating_add(position.maintenance_requirement);
+			let bucket = if loaded.record.isolated_margin.is_some() {
+				&mut isolated_positions
+			} else {
+				&mut tiered_cross
+			};
+			bucket.initial_requirement = bucket.initial_requirement.saturating_add(initial);
+			bucket.maintenance_requirement =
+				bucket.maintenance_requirement.saturating_add(position.maintenance_requirement);
+		}
+
+		let scan = Self::portfolio_scan(
+			positions.iter().filter(|p| p.record.isolated_margin.is_none()),
+		)?;
+		let open_orders = figures.margin.open_order_requirement;
 		isolated.capital_efficiency =
 			Self::efficiency(gross_notional, isolated.initial_requirement);
-		let cross_initial =
-			cross_margin.initial_requirement.saturating_add(isolated_positions.initial_requirement);
-		let cross = ModeRequirement {
-			initial_requirement: cross_initial,
-			maintenance_requirement: cross_margin
-				.maintenance_requirement
-				.saturating_add(isolated_positions.maintenance_requirement),
-			capital_efficiency: Self::efficiency(gross_notional, cross_initial),
+		let mode_total = |initial: u128, maintenance: u128| {
+			let initial = initial.saturating_add(isolated_positions.initial_requirement);
+			ModeRequirement {
+				initial_requirement: initial,
+				maintenance_requirement: maintenance
+					.saturating_add(isolated_positions.maintenance_requirement),
+				capital_efficiency: Self::efficiency(gross_notional, initial),
+			}
 		};
-		let portfolio = ModeRequirement {
-			initial_requirement: scan.initial_requirement,
-			maintenance_requirement: scan.maintenance_requirement,
-			capital_efficiency: Self::efficiency(gross_notional, scan.initial_requirement),
-		};
-		let underlyings = underlyings
+		let cross =
+			mode_total(tiered_cross.initial_requirement, tiered_cross.maintenance_requirement);
+		let portfolio = mode_total(
+			scan.margin.initial_requirement.saturating_add(open_orders),
+			scan.margin.maintenance_requirement,
+		);
+		let underlyings = scan
+			.underlyings
 			.iter()
-			.zip(&scan.underlyings)
+			.zip(&scan.margin.underlyings)
 			.map(|(u, risk)| UnderlyingExposure {
 				oracle_key: u.key,
 				price: FixedU128::from_inner(u.price.into_inner().max(0) as u128),
@@ -144,13 +221,29 @@ impl<T: Config> Pallet<T> {
 			})
 			.collect();
 		Ok(MarginReport {
+			mode: figures.mode,
 			gross_notional,
-			equity: cross_margin.equity_initial,
+			equity: figures.margin.equity_initial,
 			isolated,
 			cross,
 			portfolio,
 			underlyings,
 		})
+	}
+
+	/// Switches `who`'s cross positions to `mode` (see [`Pallet::set_margin_mode`]).
+	pub(crate) fn do_set_margin_mode(who: &T::AccountId, mode: MarginMode) -> DispatchResult {
+		ensure!(MarginModes::<T>::get(who) != mode, Error::<T>::MarginModeUnchanged);
+		Self::do_settle_expired(who)?;
+		match mode {
+			MarginMode::Cross => MarginModes::<T>::remove(who),
+			MarginMode::Portfolio => MarginModes::<T>::insert(who, mode),
+		}
+		let figures = Self::cross_figures(who)?;
+		ensure!(!figures.stale, Error::<T>::StalePrice);
+		figures.ensure_may_add_risk(Error::<T>::BelowInitialMargin)?;
+		Self::deposit_event(Event::MarginModeChanged { who: who.clone(), mode });
+		Ok(())
 	}
 
 	/// The account's [`MarginReport`] after `trades`, a pre-trade check: each trade is
@@ -174,7 +267,9 @@ impl<T: Config> Pallet<T> {
 					let price = match trade.price {
 						Some(price) => price,
 						None => {
-							Self::market_prices(&params, &state).ok_or(Error::<T>::StalePrice)?.mark
+							Self::market_prices(trade.market, &params, &state)
+								.ok_or(Error::<T>::StalePrice)?
+								.mark
 						},
 					};
 					Self::apply_side(
@@ -218,8 +313,11 @@ impl<T: Config> Pallet<T> {
 			let Ok(report) = Self::margin_report(&who) else { continue };
 			totals.accounts = totals.accounts.saturating_add(1);
 			totals.gross_notional = totals.gross_notional.saturating_add(report.gross_notional);
-			totals.locked_in_force =
-				totals.locked_in_force.saturating_add(report.cross.initial_requirement);
+			let in_force = match report.mode {
+				MarginMode::Cross => report.cross.initial_requirement,
+				MarginMode::Portfolio => report.portfolio.initial_requirement,
+			};
+			totals.locked_in_force = totals.locked_in_force.saturating_add(in_force);
 			totals.locked_portfolio =
 				totals.locked_portfolio.saturating_add(report.portfolio.initial_requirement);
 		}

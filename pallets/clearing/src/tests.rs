@@ -606,7 +606,7 @@ fn funding_accrues_from_the_mark_premium_and_settles_on_touch() {
 		advance(1_800_000); // half an interval
 		set_price(BTC_PRICE, 59_700);
 		let prices =
-			ClearingPallet::market_prices(&btc_perp(), &MarketStates::<Test>::get(BTC_PERP))
+			ClearingPallet::market_prices(BTC_PERP, &btc_perp(), &MarketStates::<Test>::get(BTC_PERP))
 				.unwrap();
 		assert_eq!(prices.mark, usd(60_000));
 		let params = Markets::<Test>::get(BTC_PERP).unwrap();
@@ -1283,7 +1283,7 @@ fn orders_in_an_isolated_market_use_the_isolated_margin() {
 fn the_mark_follows_the_book_inside_the_band() {
 	new_test_ext().execute_with(|| {
 		let mark = || {
-			ClearingPallet::market_prices(&btc_perp(), &MarketStates::<Test>::get(BTC_PERP))
+			ClearingPallet::market_prices(BTC_PERP, &btc_perp(), &MarketStates::<Test>::get(BTC_PERP))
 				.unwrap()
 				.mark
 		};
@@ -2099,6 +2099,9 @@ mod risk_parameters {
 				ClearingPallet::set_liquidation_scan_limit(origin, accounts_per_block)
 			},
 			RiskChange::PortfolioGrid { grid } => ClearingPallet::set_portfolio_grid(origin, grid),
+			RiskChange::PortfolioMinimumEquity { minimum } => {
+				ClearingPallet::set_portfolio_minimum_equity(origin, minimum)
+			},
 			RiskChange::Correlation { first, second, correlation } => {
 				ClearingPallet::set_correlation(origin, first, second, correlation)
 			},
@@ -2153,6 +2156,9 @@ mod risk_parameters {
 			RiskChange::PortfolioGrid { .. } => {
 				RiskChange::PortfolioGrid { grid: PortfolioGridParams::<Test>::get() }
 			},
+			RiskChange::PortfolioMinimumEquity { .. } => RiskChange::PortfolioMinimumEquity {
+				minimum: PortfolioMinimumEquity::<Test>::get(),
+			},
 			RiskChange::Correlation { first, second, .. } => RiskChange::Correlation {
 				first: *first,
 				second: *second,
@@ -2203,6 +2209,7 @@ mod risk_parameters {
 				second: 11,
 				correlation: FixedI128::from_rational(7, 10),
 			},
+			RiskChange::PortfolioMinimumEquity { minimum: 50_000 * ONE_USDC },
 		]
 	}
 
@@ -2331,6 +2338,10 @@ mod risk_parameters {
 					correlation: FixedI128::from_rational(11, 10),
 				},
 				Error::<Test>::InvalidCorrelation,
+			),
+			(
+				RiskChange::PortfolioMinimumEquity { minimum: 100_000_001 * ONE_USDC },
+				Error::<Test>::InvalidPortfolioMinimum,
 			),
 		]
 	}

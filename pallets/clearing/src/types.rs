@@ -6,7 +6,7 @@ use frame_support::{
 	traits::Get, BoundedVec, CloneNoBound, EqNoBound, PartialEqNoBound, RuntimeDebugNoBound,
 };
 use risk_engine::{
-	portfolio::ScenarioGrid, CollateralParams, FundingIndex, JumpBreaker, MarginTier, OpenOrders,
+	options::OptionKind, portfolio::ScenarioGrid, CollateralParams, FundingIndex, JumpBreaker, MarginTier, OpenOrders,
 	Position, Price, QuoteAmount,
 };
 use scale_info::TypeInfo;
@@ -39,7 +39,81 @@ pub struct CollateralConfig<OracleKey> {
 	pub deposit_cap: u128,
 }
 
-/// A perpetual market's parameters, as registered by the risk origin.
+/// What a market trades.
+#[derive(
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	RuntimeDebug,
+	Default,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	TypeInfo,
+	MaxEncodedLen,
+	serde::Serialize,
+	serde::Deserialize,
+)]
+pub enum Instrument<OracleKey> {
+	/// A perpetual future on the market's oracle key: funding keeps it near the index.
+	#[default]
+	Perpetual,
+	/// A European option series on the market's oracle key (the underlying), cash-settled
+	/// at expiry against the index. Prices are premiums (USD per whole unit of the
+	/// underlying); the mark is Black-76 at the underlying's index and `volatility_key`'s
+	/// implied volatility; there is no funding. See [`crate::options`].
+	Option {
+		/// Call or put.
+		kind: OptionKind,
+		/// USD per whole unit of the underlying; positive.
+		strike: Price,
+		/// When it expires (ms since the Unix epoch, the chain's timestamp).
+		expiry_ms: u64,
+		/// The oracle key of the underlying's implied volatility (a fraction: 0.6 is 60%).
+		volatility_key: OracleKey,
+	},
+}
+
+impl<OracleKey> Instrument<OracleKey> {
+	/// Whether this is an option series.
+	pub fn is_option(&self) -> bool {
+		matches!(self, Instrument::Option { .. })
+	}
+
+	/// When an option series expires; `None` for a perpetual.
+	pub fn expiry_ms(&self) -> Option<u64> {
+		match self {
+			Instrument::Option { expiry_ms, .. } => Some(*expiry_ms),
+			Instrument::Perpetual => None,
+		}
+	}
+}
+
+/// How an account's cross positions are margined.
+#[derive(
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	RuntimeDebug,
+	Default,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	TypeInfo,
+	MaxEncodedLen,
+)]
+pub enum MarginMode {
+	/// Every cross position's tiered (or option) requirement, summed: the default.
+	#[default]
+	Cross,
+	/// One scenario scan over every cross position (see [`crate::portfolio`]); opt-in, for
+	/// accounts whose equity is at least [`crate::PortfolioMinimumEquity`].
+	Portfolio,
+}
+
+/// A market's parameters, as registered by the risk origin.
 #[derive(
 	CloneNoBound,
 	PartialEqNoBound,
@@ -95,6 +169,9 @@ pub struct MarketParams<
 	pub open_interest_cap: u128,
 	/// Whether it trades.
 	pub status: MarketStatus,
+	/// A perpetual (the default) or an option series.
+	#[serde(default)]
+	pub instrument: Instrument<OracleKey>,
 }
 
 /// What changes in a market as it trades.
@@ -267,6 +344,13 @@ pub struct MarketReport<OracleKey> {
 	pub open_interest_cap: u128,
 	/// Status.
 	pub status: MarketStatus,
+	/// A perpetual or an option series.
+	pub instrument: Instrument<OracleKey>,
+	/// Whether the series has expired (always `false` for a perpetual): it no longer trades
+	/// and its positions settle at the index.
+	pub expired: bool,
+	/// For an option series, the implied volatility its mark uses, if known.
+	pub implied_volatility: Option<Price>,
 	/// Open interest (total long size).
 	pub open_interest: u128,
 	/// Cumulative funding index.
@@ -425,6 +509,12 @@ pub enum RiskChange<
 		/// The new limit, at most [`crate::Config::MaxAccountsScannedPerBlock`].
 		accounts_per_block: u32,
 	},
+	/// The least equity (initial, settlement units) an account needs to opt into, and to add
+	/// risk or withdraw under, portfolio margin.
+	PortfolioMinimumEquity {
+		/// The new minimum.
+		minimum: u128,
+	},
 	/// Portfolio margin's scenario grid (see [`risk_engine::portfolio`]).
 	PortfolioGrid {
 		/// The new grid.
@@ -507,7 +597,10 @@ pub struct UnderlyingExposure<OracleKey> {
 /// An account's book margined every way, as `ClearingApi::margin_report` returns it.
 #[derive(Clone, PartialEq, Eq, RuntimeDebug, Encode, Decode, TypeInfo)]
 pub struct MarginReport<OracleKey> {
-	/// `|size| x mark` summed over every position, settlement units.
+	/// The mode in force for the account's cross positions.
+	pub mode: MarginMode,
+	/// `|size| x mark` summed over every perpetual and `|size| x index` over every option
+	/// (the underlying it covers), settlement units.
 	pub gross_notional: u128,
 	/// Collateral at initial haircuts plus unrealized PnL less funding owed (the cross
 	/// account's initial equity), settlement units.
@@ -517,7 +610,8 @@ pub struct MarginReport<OracleKey> {
 	/// Every position in one pool with tiered requirements (cross margin; the mode in
 	/// force for cross positions).
 	pub cross: ModeRequirement,
-	/// Every position in one scenario scan (portfolio margin).
+	/// Every cross position in one scenario scan (portfolio margin), plus each isolated
+	/// position's own requirement.
 	pub portfolio: ModeRequirement,
 	/// Per underlying: net greeks and the scan's worst loss.
 	pub underlyings: alloc::vec::Vec<UnderlyingExposure<OracleKey>>,
@@ -530,7 +624,7 @@ pub struct ChainEfficiency {
 	pub accounts: u32,
 	/// Their gross notional, settlement units.
 	pub gross_notional: u128,
-	/// What their mode in force locks (cross: the tiered initial requirement).
+	/// What their mode in force locks.
 	pub locked_in_force: u128,
 	/// What portfolio margin would lock for the same books.
 	pub locked_portfolio: u128,

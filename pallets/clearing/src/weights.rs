@@ -61,6 +61,8 @@ pub trait WeightInfo {
 	fn auto_deleverage(n: u32, ) -> Weight;
 	fn liquidate(p: u32, ) -> Weight;
 	fn liquidate_isolated() -> Weight;
+	fn set_margin_mode(p: u32, ) -> Weight;
+	fn settle_expired(p: u32, ) -> Weight;
 }
 
 /// Weights for `pallet_clearing` using the runtime's database costs.
@@ -473,6 +475,23 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 			.saturating_add(T::DbWeight::get().reads(13_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
+	fn set_margin_mode(p: u32, ) -> Weight {
+		Weight::from_parts(111_544_345, 6208)
+			.saturating_add(Weight::from_parts(14_410_019, 0).saturating_mul(p.into()))
+			.saturating_add(T::DbWeight::get().reads(15_u64))
+			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(p.into())))
+			.saturating_add(T::DbWeight::get().writes(5_u64))
+			.saturating_add(Weight::from_parts(0, 2798).saturating_mul(p.into()))
+	}
+	fn settle_expired(p: u32, ) -> Weight {
+		Weight::from_parts(157_835_000, 10294)
+			.saturating_add(Weight::from_parts(114_501_448, 0).saturating_mul(p.into()))
+			.saturating_add(T::DbWeight::get().reads(16_u64))
+			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(p.into())))
+			.saturating_add(T::DbWeight::get().writes(7_u64))
+			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(p.into())))
+			.saturating_add(Weight::from_parts(0, 2798).saturating_mul(p.into()))
+	}
 }
 
 /// The same figures with ParityDb database costs, for tests and mocks.
@@ -573,5 +592,22 @@ impl WeightInfo for () {
 		Weight::from_parts(94_440_000, 10294)
 			.saturating_add(ParityDbWeight::get().reads(13_u64))
 			.saturating_add(ParityDbWeight::get().writes(5_u64))
+	}
+	fn set_margin_mode(p: u32, ) -> Weight {
+		Weight::from_parts(111_544_345, 6208)
+			.saturating_add(Weight::from_parts(14_410_019, 0).saturating_mul(p.into()))
+			.saturating_add(ParityDbWeight::get().reads(15_u64))
+			.saturating_add(ParityDbWeight::get().reads((2_u64).saturating_mul(p.into())))
+			.saturating_add(ParityDbWeight::get().writes(5_u64))
+			.saturating_add(Weight::from_parts(0, 2798).saturating_mul(p.into()))
+	}
+	fn settle_expired(p: u32, ) -> Weight {
+		Weight::from_parts(157_835_000, 10294)
+			.saturating_add(Weight::from_parts(114_501_448, 0).saturating_mul(p.into()))
+			.saturating_add(ParityDbWeight::get().reads(16_u64))
+			.saturating_add(ParityDbWeight::get().reads((2_u64).saturating_mul(p.into())))
+			.saturating_add(ParityDbWeight::get().writes(7_u64))
+			.saturating_add(ParityDbWeight::get().writes((1_u64).saturating_mul(p.into())))
+			.saturating_add(Weight::from_parts(0, 2798).saturating_mul(p.into()))
 	}
 }
