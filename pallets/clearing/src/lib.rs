@@ -451,7 +451,8 @@ pub mod pallet {
 	/// its expiry (rounded down to the market's tick) so that every holder settles at the
 	/// same price.
 	#[pallet::storage]
-	pub type SettlementPrices<T: Config> = StorageMap<_, Twox64Concat, MarketId, Price, OptionQuery>;
+	pub type SettlementPrices<T: Config> =
+		StorageMap<_, Twox64Concat, MarketId, Price, OptionQuery>;
 
 	/// The pallet's genesis: collateral assets and markets to register.
 	#[pallet::genesis_config]
@@ -552,7 +553,12 @@ pub mod pallet {
 		OptionExpired { market: MarketId, settlement_price: Price, payoff: Price },
 		/// An expired option position settled in cash: `settled_size` was closed (from the
 		/// account's side) at the payoff, realizing `realized_pnl`.
-		OptionSettled { who: T::AccountId, market: MarketId, settled_size: i128, realized_pnl: i128 },
+		OptionSettled {
+			who: T::AccountId,
+			market: MarketId,
+			settled_size: i128,
+			realized_pnl: i128,
+		},
 		/// Every position in an expired option series has settled; the market is closed.
 		SeriesSettled { market: MarketId },
 		/// A market's cumulative funding index moved.
@@ -1397,7 +1403,11 @@ pub mod pallet {
 				tick_size: params.tick_size,
 				lot_size: params.lot_size,
 				min_size: params.min_size,
-				status: if Self::is_expired(&params) { MarketStatus::Closed } else { params.status },
+				status: if Self::is_expired(&params) {
+					MarketStatus::Closed
+				} else {
+					params.status
+				},
 			})
 		}
 

@@ -151,8 +151,8 @@ impl<T: Config> Pallet<T> {
 			book_value = book_value.saturating_add(value);
 			book.push((market, units, params.lot_size.max(1)));
 		}
-		let (numerator, denominator) = risk_engine::portfolio_close_share(context, book_value)
-			.map_err(Error::<T>::from)?;
+		let (numerator, denominator) =
+			risk_engine::portfolio_close_share(context, book_value).map_err(Error::<T>::from)?;
 		let mut shares = alloc::vec![(numerator, denominator)];
 		if numerator < denominator {
 			shares.push((1, 1));

@@ -341,8 +341,8 @@ impl<T: Config> Pallet<T> {
 				inputs.positions.iter().filter(|p| p.record.isolated_margin.is_none());
 			let scan = Self::portfolio_scan(cross_positions)?.margin;
 			Self::apply_portfolio_requirements(&mut margin, &scan)?;
-			below_portfolio_minimum = margin.equity_initial <
-				i128::try_from(PortfolioMinimumEquity::<T>::get()).unwrap_or(i128::MAX);
+			below_portfolio_minimum = margin.equity_initial
+				< i128::try_from(PortfolioMinimumEquity::<T>::get()).unwrap_or(i128::MAX);
 		}
 		Ok(CrossFigures { margin, stale: inputs.stale, mode, below_portfolio_minimum })
 	}
@@ -547,7 +547,10 @@ impl<T: Config> Pallet<T> {
 			Error::<T>::MakerMarginInsufficient,
 		)
 		.map_err(|error| {
-			if error == Error::<T>::MakerMarginInsufficient.into() {
+			// The maker's own margin (or its portfolio minimum): the venue drops its order.
+			if error == Error::<T>::MakerMarginInsufficient.into()
+				|| error == Error::<T>::PortfolioEquityBelowMinimum.into()
+			{
 				maker_only(error)
 			} else {
 				trade(error)

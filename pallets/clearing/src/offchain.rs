@@ -97,8 +97,8 @@ impl<T: Config> Pallet<T> {
 			{
 				report.cross.push(who.clone());
 			}
-			if Self::has_expired_positions(&who) &&
-				Self::submit(Call::settle_expired { who: who.clone() })
+			if Self::has_expired_positions(&who)
+				&& Self::submit(Call::settle_expired { who: who.clone() })
 			{
 				report.settled.push(who.clone());
 			}

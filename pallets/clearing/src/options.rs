@@ -92,7 +92,8 @@ impl<T: Config> Pallet<T> {
 			let price = SettlementPrices::<T>::get(market).unwrap_or(index);
 			return Some(Self::option_payoff(instrument, price));
 		}
-		let signed = |price: Price| i128::try_from(price.into_inner()).ok().map(FixedI128::from_inner);
+		let signed =
+			|price: Price| i128::try_from(price.into_inner()).ok().map(FixedI128::from_inner);
 		let valuation = black76(&Black76 {
 			kind: *kind,
 			forward: signed(index)?,
@@ -108,16 +109,19 @@ impl<T: Config> Pallet<T> {
 	/// Whether `who` holds a position in an expired option series (the insurance fund never
 	/// counts: its side nets out as the others settle).
 	pub fn has_expired_positions(who: &T::AccountId) -> bool {
-		who != &T::InsuranceAccount::get() &&
-			Positions::<T>::get(who).iter().any(|(market, record)| {
-				!record.position.is_flat() &&
-					Markets::<T>::get(market).is_some_and(|params| Self::is_expired(&params))
+		who != &T::InsuranceAccount::get()
+			&& Positions::<T>::get(who).iter().any(|(market, record)| {
+				!record.position.is_flat()
+					&& Markets::<T>::get(market).is_some_and(|params| Self::is_expired(&params))
 			})
 	}
 
 	/// The series' settlement price, fixing it from a fresh index (rounded down to the tick)
 	/// at its first settlement.
-	fn fix_settlement_price(market: MarketId, params: &MarketParamsOf<T>) -> Result<Price, DispatchError> {
+	fn fix_settlement_price(
+		market: MarketId,
+		params: &MarketParamsOf<T>,
+	) -> Result<Price, DispatchError> {
 		if let Some(price) = SettlementPrices::<T>::get(market) {
 			return Ok(price);
 		}

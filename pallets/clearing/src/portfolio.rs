@@ -98,7 +98,8 @@ impl<T: Config> Pallet<T> {
 						continue;
 					}
 					let years = Self::years_to_expiry(expiry_ms);
-					let leg = Leg::Option { kind, strike: Self::signed_price(strike)?, years, size };
+					let leg =
+						Leg::Option { kind, strike: Self::signed_price(strike)?, years, size };
 					let max_age = Self::market_max_price_age(&loaded.params);
 					let volatility = Self::oracle_price_within(&volatility_key, max_age)
 						.map(|(volatility, _)| Self::signed_price(volatility))
@@ -185,9 +186,8 @@ impl<T: Config> Pallet<T> {
 				bucket.maintenance_requirement.saturating_add(position.maintenance_requirement);
 		}
 
-		let scan = Self::portfolio_scan(
-			positions.iter().filter(|p| p.record.isolated_margin.is_none()),
-		)?;
+		let scan =
+			Self::portfolio_scan(positions.iter().filter(|p| p.record.isolated_margin.is_none()))?;
 		let open_orders = figures.margin.open_order_requirement;
 		isolated.capital_efficiency =
 			Self::efficiency(gross_notional, isolated.initial_requirement);

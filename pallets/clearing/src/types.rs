@@ -6,8 +6,8 @@ use frame_support::{
 	traits::Get, BoundedVec, CloneNoBound, EqNoBound, PartialEqNoBound, RuntimeDebugNoBound,
 };
 use risk_engine::{
-	options::OptionKind, portfolio::ScenarioGrid, CollateralParams, FundingIndex, JumpBreaker, MarginTier, OpenOrders,
-	Position, Price, QuoteAmount,
+	options::OptionKind, portfolio::ScenarioGrid, CollateralParams, FundingIndex, JumpBreaker,
+	MarginTier, OpenOrders, Position, Price, QuoteAmount,
 };
 use scale_info::TypeInfo;
 use sp_arithmetic::Perbill;
