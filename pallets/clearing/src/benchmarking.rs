@@ -23,6 +23,8 @@ pub trait BenchmarkHelper<AccountId, AssetId, OracleKey> {
 	fn collateral_asset() -> (AssetId, OracleKey);
 	/// The oracle key the benchmark markets use.
 	fn market_oracle_key() -> OracleKey;
+	/// The oracle key of the implied volatility of `market_oracle_key`'s underlying.
+	fn volatility_key() -> OracleKey;
 	/// Creates `asset` if needed and gives `who` `amount` of it.
 	fn fund(asset: AssetId, who: &AccountId, amount: u128);
 	/// Makes `key`'s price `price`, observed now.
@@ -124,6 +126,55 @@ fn trader<T: Config>(name: &'static str, index: u32, usdc: u128) -> T::AccountId
 fn open_positions<T: Config>(maker: &T::AccountId, taker: &T::AccountId, first: u32, count: u32) {
 	for market in first..first + count {
 		assert!(Pallet::<T>::settle_trade(maker, taker, market, 1_000_000, usd(60_000)).is_ok());
+	}
+}
+
+/// The clock the option benchmarks start at (ms).
+const OPTION_BENCH_START_MS: u64 = 1_700_000_000_000;
+/// Thirty days (ms).
+const THIRTY_DAYS_MS: u64 = 30 * 86_400_000;
+
+/// Lists `count` call series on the benchmark underlying, from market `first`, struck from
+/// 50,000 up in steps of 1,000 and expiring in 30 days, and prices the implied volatility.
+fn list_option_series<T: Config>(first: u32, count: u32) {
+	T::BenchmarkHelper::set_now(OPTION_BENCH_START_MS);
+	T::BenchmarkHelper::set_price(
+		T::BenchmarkHelper::volatility_key(),
+		FixedU128::from_rational(6, 10),
+	);
+	for index in 0..count {
+		let mut params = market_params::<T>();
+		params.lot_size = 1_000_000;
+		params.min_size = 1_000_000;
+		params.tiers = BoundedVec::truncate_from(vec![MarginTier {
+			notional_floor: 0,
+			initial_fraction: Perbill::from_percent(15),
+			maintenance_fraction: Perbill::from_parts(75_000_000),
+		}]);
+		params.instrument = Instrument::Option {
+			kind: risk_engine::options::OptionKind::Call,
+			strike: usd(50_000 + 1_000 * index as u128),
+			expiry_ms: OPTION_BENCH_START_MS + THIRTY_DAYS_MS,
+			volatility_key: T::BenchmarkHelper::volatility_key(),
+		};
+		Markets::<T>::insert(first + index, params);
+	}
+}
+
+/// `who` sells 0.01 of each of `count` series from market `first` to `counterparty`.
+fn sell_options<T: Config>(
+	who: &T::AccountId,
+	counterparty: &T::AccountId,
+	first: u32,
+	count: u32,
+) {
+	for market in first..first + count {
+		let state = MarketStates::<T>::get(market);
+		let params = Markets::<T>::get(market).expect("listed");
+		let mark = Pallet::<T>::market_prices(market, &params, &state).expect("priced").mark;
+		let tick = params.tick_size.into_inner();
+		let price = FixedU128::from_inner(mark.into_inner() / tick * tick);
+		assert!(Pallet::<T>::settle_trade(who, counterparty, market, 1_000_000, price).is_ok());
 	}
 }
 
@@ -418,6 +469,37 @@ mod benchmarks {
 		_(RawOrigin::None, victim.clone());
 		assert!(Positions::<T>::get(&victim).is_empty());
 		assert!(CollateralBalances::<T>::get(&victim).get(&asset).is_none());
+	}
+
+	/// Opting into portfolio margin with `p` short option positions on one underlying: the
+	/// scan revalues every series by Black-76 in every scenario. This is also the price of
+	/// one portfolio margin check, which other calls add when the account is in that mode.
+	#[benchmark]
+	fn set_margin_mode(p: Linear<1, { T::MaxPositionsPerAccount::get() }>) {
+		setup::<T>(0);
+		list_option_series::<T>(0, p);
+		let who = trader::<T>("taker", 0, 1_000_000);
+		let counterparty = trader::<T>("maker", 0, 1_000_000);
+		sell_options::<T>(&who, &counterparty, 0, p);
+		#[extrinsic_call]
+		_(RawOrigin::Signed(who.clone()), MarginMode::Portfolio);
+		assert_eq!(MarginModes::<T>::get(&who), MarginMode::Portfolio);
+	}
+
+	/// Settling `p` positions in `p` expired series, each fixing its settlement price.
+	#[benchmark]
+	fn settle_expired(p: Linear<1, { T::MaxPositionsPerAccount::get() }>) {
+		setup::<T>(0);
+		list_option_series::<T>(0, p);
+		let who = trader::<T>("taker", 0, 1_000_000);
+		let counterparty = trader::<T>("maker", 0, 1_000_000);
+		sell_options::<T>(&who, &counterparty, 0, p);
+		T::BenchmarkHelper::set_now(OPTION_BENCH_START_MS + THIRTY_DAYS_MS);
+		T::BenchmarkHelper::set_price(T::BenchmarkHelper::market_oracle_key(), usd(61_000));
+		assert!(Pallet::<T>::has_expired_positions(&who));
+		#[extrinsic_call]
+		_(RawOrigin::None, who.clone());
+		assert!(!Pallet::<T>::has_expired_positions(&who));
 	}
 
 	/// Liquidating an isolated position in full, with its bad debt paid by the fund.

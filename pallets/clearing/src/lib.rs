@@ -1079,11 +1079,16 @@ pub mod pallet {
 		/// paid to the fund; a bankrupt account's collateral and bad debt go to the fund.
 		/// Unsigned: submitted by validators' off-chain workers, checked by
 		/// `validate_unsigned`.
+		///
+		/// A portfolio-margined account is liquidated pro rata (see [`liquidation`]); its
+		/// weight adds three portfolio checks, refunded for a cross account.
 		#[pallet::call_index(9)]
-		#[pallet::weight(T::WeightInfo::liquidate(T::MaxPositionsPerAccount::get()))]
-		pub fn liquidate(origin: OriginFor<T>, who: T::AccountId) -> DispatchResult {
+		#[pallet::weight(Pallet::<T>::liquidate_weight(MarginMode::Portfolio))]
+		pub fn liquidate(origin: OriginFor<T>, who: T::AccountId) -> DispatchResultWithPostInfo {
 			ensure_none(origin)?;
-			Self::do_liquidate(&who)
+			let mode = MarginModes::<T>::get(&who);
+			Self::do_liquidate(&who)?;
+			Ok(Some(Self::liquidate_weight(mode)).into())
 		}
 
 		/// Liquidates `who`'s isolated position in `market` against its own margin.
@@ -1142,16 +1147,22 @@ pub mod pallet {
 		}
 
 		/// Moves `amount` of `asset` from the caller's pool back to them. The account must stay
-		/// at or above its initial margin requirement, at fresh prices.
+		/// at or above its initial margin requirement (under its margin mode), at fresh
+		/// prices. Positions in expired option series settle first, so their payoff can be
+		/// withdrawn. The weight charged covers both; what did not happen (no portfolio
+		/// check for a cross account, no settlement) is refunded.
 		#[pallet::call_index(5)]
-		#[pallet::weight(T::WeightInfo::withdraw(T::MaxPositionsPerAccount::get()))]
-		pub fn withdraw(origin: OriginFor<T>, asset: T::AssetId, amount: u128) -> DispatchResult {
+		#[pallet::weight(Pallet::<T>::withdraw_weight(MarginMode::Portfolio, true))]
+		pub fn withdraw(
+			origin: OriginFor<T>,
+			asset: T::AssetId,
+			amount: u128,
+		) -> DispatchResultWithPostInfo {
 			let who = ensure_signed(origin)?;
 			ensure!(amount > 0, Error::<T>::ZeroAmount);
 			ensure!(CollateralAssets::<T>::contains_key(asset), Error::<T>::UnknownCollateral);
 
-			// Expired options turn into cash first: their payoff may be what is withdrawn.
-			Self::do_settle_expired(&who)?;
+			let settled = Self::do_settle_expired(&who)?;
 			Self::debit_collateral(&who, asset, amount)?;
 			Self::ensure_cross_initial_margin(&who, Error::<T>::BelowInitialMargin)?;
 			TotalDeposits::<T>::mutate(asset, |total| *total = total.saturating_sub(amount));
@@ -1162,14 +1173,16 @@ pub mod pallet {
 				amount,
 				Preservation::Expendable,
 			)?;
+			let weight = Self::withdraw_weight(MarginModes::<T>::get(&who), settled > 0);
 			Self::deposit_event(Event::Withdrawn { who, asset, amount });
-			Ok(())
+			Ok(Some(weight).into())
 		}
 
 		/// Moves `amount` settlement units from the caller's pool into the margin of their
 		/// isolated position in `market`, making the position isolated if it has no size yet.
 		#[pallet::call_index(6)]
-		#[pallet::weight(T::WeightInfo::add_isolated_margin(T::MaxPositionsPerAccount::get()))]
+		#[pallet::weight(T::WeightInfo::add_isolated_margin(T::MaxPositionsPerAccount::get())
+			.saturating_add(T::WeightInfo::set_margin_mode(T::MaxPositionsPerAccount::get())))]
 		pub fn add_isolated_margin(
 			origin: OriginFor<T>,
 			market: MarketId,
@@ -1271,6 +1284,34 @@ pub mod pallet {
 				}
 				Ok(())
 			})
+		}
+
+		/// What `withdraw` costs at most for an account in `mode`, with or without settling
+		/// expired options: the benchmarked withdrawal, plus one portfolio check (priced by
+		/// the `set_margin_mode` benchmark) under portfolio margin, plus the settlement.
+		pub fn withdraw_weight(mode: MarginMode, settles: bool) -> Weight {
+			let positions = T::MaxPositionsPerAccount::get();
+			let mut weight = T::WeightInfo::withdraw(positions);
+			if mode == MarginMode::Portfolio {
+				weight = weight.saturating_add(T::WeightInfo::set_margin_mode(positions));
+			}
+			if settles {
+				weight = weight.saturating_add(T::WeightInfo::settle_expired(positions));
+			}
+			weight
+		}
+
+		/// What `liquidate` costs at most for an account in `mode`: the benchmarked cross
+		/// liquidation, plus three portfolio checks under portfolio margin (before, and
+		/// after each of the at most two rounds of closes).
+		pub fn liquidate_weight(mode: MarginMode) -> Weight {
+			let positions = T::MaxPositionsPerAccount::get();
+			let weight = T::WeightInfo::liquidate(positions);
+			match mode {
+				MarginMode::Cross => weight,
+				MarginMode::Portfolio => weight
+					.saturating_add(T::WeightInfo::set_margin_mode(positions).saturating_mul(3)),
+			}
 		}
 
 		/// Watches a market's oracle keys with the jump breaker: the underlying's, and an

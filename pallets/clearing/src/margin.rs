@@ -482,9 +482,6 @@ impl<T: Config> Pallet<T> {
 		if Self::is_expired(&params) {
 			return Err(fail(Error::<T>::OptionExpired));
 		}
-		// Expired options of either side turn into cash first (see `crate::options`).
-		Self::do_settle_expired(maker).map_err(maker_only)?;
-		Self::do_settle_expired(taker).map_err(trade)?;
 		if price.is_zero() || price.into_inner() % params.tick_size.into_inner() != 0 {
 			return Err(fail(Error::<T>::PriceNotOnTick));
 		}

@@ -190,6 +190,9 @@ impl crate::benchmarking::BenchmarkHelper<u64, u32, u32> for TestBenchmarkHelper
 	fn market_oracle_key() -> u32 {
 		BTC_PRICE
 	}
+	fn volatility_key() -> u32 {
+		12
+	}
 	fn fund(asset: u32, who: &u64, amount: u128) {
 		use frame_support::traits::fungibles::Mutate;
 		let _ = Balances::force_set_balance(RuntimeOrigin::root(), *who, 1_000);

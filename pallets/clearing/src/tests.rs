@@ -979,6 +979,8 @@ mod conservation {
 			},
 			Op::Withdraw { who, btc, amount } => {
 				ClearingPallet::withdraw(RuntimeOrigin::signed(TRADERS[who]), asset(btc), amount)
+					.map(|_| ())
+					.map_err(|e| e.error)
 			},
 			Op::Trade { maker, taker, lots, price_ticks } => settle(
 				&TRADERS[maker],
@@ -1336,7 +1338,7 @@ fn a_book_change_accrues_funding_at_the_mark_that_held_until_then() {
 // ------------------------------------------------------------------ liquidation
 
 fn liquidate(who: u64) -> DispatchResult {
-	ClearingPallet::liquidate(RuntimeOrigin::none(), who)
+	ClearingPallet::liquidate(RuntimeOrigin::none(), who).map(|_| ()).map_err(|e| e.error)
 }
 
 fn validate(call: Call<Test>) -> sp_runtime::transaction_validity::TransactionValidity {
@@ -3243,6 +3245,37 @@ mod options_and_portfolio {
 				Error::<Test>::StalePrice
 			);
 			assert!(SettlementPrices::<Test>::get(BTC_CALL).is_none());
+		});
+	}
+
+	#[test]
+	fn withdrawals_and_liquidations_pay_for_the_portfolio_check_only_when_it_runs() {
+		use frame_support::dispatch::GetDispatchInfo;
+		new_test_ext().execute_with(|| {
+			deposit(ALICE, USDC, 20_000 * ONE_USDC);
+			let withdraw = || {
+				ClearingPallet::withdraw(RuntimeOrigin::signed(ALICE), USDC, ONE_USDC)
+					.unwrap()
+					.actual_weight
+			};
+			let charged = crate::Call::<Test>::withdraw { asset: USDC, amount: ONE_USDC }
+				.get_dispatch_info()
+				.call_weight;
+			assert_eq!(charged, ClearingPallet::withdraw_weight(MarginMode::Portfolio, true));
+			let cross = ClearingPallet::withdraw_weight(MarginMode::Cross, false);
+			assert!(cross.ref_time() < charged.ref_time());
+			assert_eq!(withdraw(), Some(cross));
+			assert_ok!(ClearingPallet::set_margin_mode(
+				RuntimeOrigin::signed(ALICE),
+				MarginMode::Portfolio
+			));
+			let portfolio = ClearingPallet::withdraw_weight(MarginMode::Portfolio, false);
+			assert!(cross.ref_time() < portfolio.ref_time());
+			assert_eq!(withdraw(), Some(portfolio));
+			assert!(
+				ClearingPallet::liquidate_weight(MarginMode::Cross).ref_time()
+					< ClearingPallet::liquidate_weight(MarginMode::Portfolio).ref_time()
+			);
 		});
 	}
 }

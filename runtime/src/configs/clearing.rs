@@ -89,6 +89,9 @@ mod benchmark_helper {
 		fn market_oracle_key() -> OracleKey {
 			OracleKey::Price(PricedAsset::BTC)
 		}
+		fn volatility_key() -> OracleKey {
+			OracleKey::ImpliedVolatility(PricedAsset::BTC)
+		}
 		fn fund(asset: AssetId, who: &AccountId, amount: u128) {
 			let _ = Balances::mint_into(who, crate::CLR);
 			if !<Assets as Inspect<AccountId>>::asset_exists(asset) {
