@@ -22,8 +22,9 @@
 // floors stay. --change takes any `RiskChange` as JSON (Perbill values in parts per
 // billion): MarketMarginTiers, MarketFees, MarketFundingCap, MarketOpenInterestCap,
 // MarketStatus, CollateralHaircuts, CollateralDepositCap, MaxPriceAge, JumpBreaker,
-// LiquidationParameters, LiquidationScanLimit, PortfolioGrid, Correlation (FixedI128 in
-// units of 10^-18). Needs `npm ci` in scripts/.
+// LiquidationParameters, LiquidationScanLimit, PortfolioGrid, PortfolioMinimumEquity
+// (settlement units), Correlation (FixedI128 in units of 10^-18). Needs `npm ci` in
+// scripts/.
 import { realpathSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -63,6 +64,7 @@ export const SETTERS = {
   LiquidationParameters: ['setLiquidationParameters', (v) => [v.penalty, v.buffer]],
   LiquidationScanLimit: ['setLiquidationScanLimit', (v) => [v.accountsPerBlock]],
   PortfolioGrid: ['setPortfolioGrid', (v) => [v.grid]],
+  PortfolioMinimumEquity: ['setPortfolioMinimumEquity', (v) => [v.minimum]],
   Correlation: ['setCorrelation', (v) => [v.first, v.second, v.correlation]],
 };
 

@@ -138,6 +138,10 @@ const THIRTY_DAYS_MS: u64 = 30 * 86_400_000;
 /// 50,000 up in steps of 1,000 and expiring in 30 days, and prices the implied volatility.
 fn list_option_series<T: Config>(first: u32, count: u32) {
 	T::BenchmarkHelper::set_now(OPTION_BENCH_START_MS);
+	// Prices observed before the clock moved would be stale now.
+	let (_, collateral_key) = T::BenchmarkHelper::collateral_asset();
+	T::BenchmarkHelper::set_price(collateral_key, usd(60_000));
+	T::BenchmarkHelper::set_price(T::BenchmarkHelper::market_oracle_key(), usd(60_000));
 	T::BenchmarkHelper::set_price(
 		T::BenchmarkHelper::volatility_key(),
 		FixedU128::from_rational(6, 10),
@@ -495,6 +499,8 @@ mod benchmarks {
 		let counterparty = trader::<T>("maker", 0, 1_000_000);
 		sell_options::<T>(&who, &counterparty, 0, p);
 		T::BenchmarkHelper::set_now(OPTION_BENCH_START_MS + THIRTY_DAYS_MS);
+		let (_, collateral_key) = T::BenchmarkHelper::collateral_asset();
+		T::BenchmarkHelper::set_price(collateral_key, usd(61_000));
 		T::BenchmarkHelper::set_price(T::BenchmarkHelper::market_oracle_key(), usd(61_000));
 		assert!(Pallet::<T>::has_expired_positions(&who));
 		#[extrinsic_call]

@@ -91,6 +91,7 @@ pub mod benchmarking;
 pub mod deleverage;
 pub mod liquidation;
 mod margin;
+pub mod migrations;
 #[cfg(test)]
 mod mock;
 pub mod offchain;
@@ -235,7 +236,11 @@ pub mod pallet {
 		>;
 	}
 
+	/// The storage layout's version (see [`crate::migrations`]).
+	const STORAGE_VERSION: StorageVersion = StorageVersion::new(1);
+
 	#[pallet::pallet]
+	#[pallet::storage_version(STORAGE_VERSION)]
 	pub struct Pallet<T>(_);
 
 	/// The parameters of a market, as registered.
@@ -402,19 +407,7 @@ pub mod pallet {
 	/// than under cross (see [`risk_engine::portfolio`]).
 	#[pallet::type_value]
 	pub fn DefaultPortfolioGrid() -> risk_engine::portfolio::ScenarioGrid {
-		use sp_arithmetic::Perbill;
-		risk_engine::portfolio::ScenarioGrid {
-			price_range: Perbill::from_percent(5),
-			price_points: 17,
-			vol_up: Perbill::from_percent(30),
-			vol_down: Perbill::from_percent(30),
-			short_expiry_days: 30,
-			max_short_expiry_scale: 3,
-			extreme_multiple: 3,
-			extreme_fraction: Perbill::from_percent(33),
-			short_option_minimum: Perbill::from_percent(1),
-			maintenance_factor: Perbill::from_percent(80),
-		}
+		risk_engine::portfolio::ScenarioGrid::STANDARD
 	}
 
 	/// The correlation of two underlyings (oracle keys), stored both ways round; a pair never

@@ -3279,3 +3279,43 @@ mod options_and_portfolio {
 		});
 	}
 }
+
+// ------------------------------------------------------------------ migrations
+
+#[test]
+fn markets_stored_before_option_series_migrate_to_perpetuals() {
+	use crate::migrations::v1::{MarketParamsV0, MigrateToV1};
+	use codec::Encode;
+	use frame_support::traits::{GetStorageVersion, OnRuntimeUpgrade, StorageVersion};
+	new_test_ext().execute_with(|| {
+		let current = btc_perp();
+		let old = MarketParamsV0::<u32, <Test as Config>::MaxSymbolLength, <Test as Config>::MaxMarginTiers> {
+			symbol: current.symbol.clone(),
+			oracle_key: current.oracle_key,
+			size_decimals: current.size_decimals,
+			tick_size: current.tick_size,
+			lot_size: current.lot_size,
+			min_size: current.min_size,
+			tiers: current.tiers.clone(),
+			taker_fee: current.taker_fee,
+			maker_fee: current.maker_fee,
+			funding_interval_ms: current.funding_interval_ms,
+			funding_rate_cap: current.funding_rate_cap,
+			mark_price_band: current.mark_price_band,
+			max_price_age_ms: current.max_price_age_ms,
+			open_interest_cap: current.open_interest_cap,
+			status: current.status,
+		};
+		frame_support::storage::unhashed::put_raw(&Markets::<Test>::hashed_key_for(BTC_PERP), &old.encode());
+		StorageVersion::new(0).put::<ClearingPallet>();
+		assert!(Markets::<Test>::try_get(BTC_PERP).is_err(), "the old layout does not decode");
+		MigrateToV1::<Test>::on_runtime_upgrade();
+		assert_eq!(Markets::<Test>::get(BTC_PERP), Some(current));
+		assert_eq!(ClearingPallet::on_chain_storage_version(), StorageVersion::new(1));
+		assert_eq!(Markets::<Test>::count(), 1);
+		// A second run does nothing: were it to translate again, the new layout would not
+		// decode as the old one and the market would be dropped.
+		MigrateToV1::<Test>::on_runtime_upgrade();
+		assert_eq!(Markets::<Test>::get(BTC_PERP), Some(btc_perp()));
+	});
+}

@@ -9,11 +9,11 @@
 //! `()` carries the same figures with ParityDb costs, for tests and mocks.
 //!
 //! Regenerate with `scripts/benchmark/run.sh pallet_clearing`, which ran:
-//! /work/main/target/release/clearing-node
+//! /var/tmp/clearing-chain-target/release/clearing-node
 //! benchmark
 //! pallet
 //! --runtime
-//! /work/main/target/release/wbuild/clearing-runtime/clearing_runtime.compact.compressed.wasm
+//! /var/tmp/clearing-chain-target/release/wbuild/clearing-runtime/clearing_runtime.compact.compressed.wasm
 //! --genesis-builder
 //! runtime
 //! --genesis-builder-preset
@@ -60,9 +60,9 @@ pub trait WeightInfo {
 	fn update_price_guard() -> Weight;
 	fn auto_deleverage(n: u32, ) -> Weight;
 	fn liquidate(p: u32, ) -> Weight;
-	fn liquidate_isolated() -> Weight;
 	fn set_margin_mode(p: u32, ) -> Weight;
 	fn settle_expired(p: u32, ) -> Weight;
+	fn liquidate_isolated() -> Weight;
 }
 
 /// Weights for `pallet_clearing` using the runtime's database costs.
@@ -76,8 +76,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `154`
 		//  Estimated: `1550`
-		// Minimum execution time: 13_450_000 picoseconds.
-		Weight::from_parts(13_841_000, 1550)
+		// Minimum execution time: 13_380_000 picoseconds.
+		Weight::from_parts(15_393_000, 1550)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -88,7 +88,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Clearing::LiquidationBuffer` (r:1 w:0)
 	/// Proof: `Clearing::LiquidationBuffer` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `Clearing::Markets` (r:1 w:1)
-	/// Proof: `Clearing::Markets` (`max_values`: None, `max_size`: Some(323), added: 2798, mode: `MaxEncodedLen`)
+	/// Proof: `Clearing::Markets` (`max_values`: None, `max_size`: Some(351), added: 2826, mode: `MaxEncodedLen`)
 	/// Storage: `Clearing::CounterForMarkets` (r:1 w:1)
 	/// Proof: `Clearing::CounterForMarkets` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `Clearing::GuardedKeys` (r:1 w:1)
@@ -101,13 +101,13 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `250`
 		//  Estimated: `4654`
-		// Minimum execution time: 25_989_000 picoseconds.
-		Weight::from_parts(27_241_000, 4654)
+		// Minimum execution time: 26_569_000 picoseconds.
+		Weight::from_parts(29_133_000, 4654)
 			.saturating_add(T::DbWeight::get().reads(8_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
 	/// Storage: `Clearing::Markets` (r:1 w:0)
-	/// Proof: `Clearing::Markets` (`max_values`: None, `max_size`: Some(323), added: 2798, mode: `MaxEncodedLen`)
+	/// Proof: `Clearing::Markets` (`max_values`: None, `max_size`: Some(351), added: 2826, mode: `MaxEncodedLen`)
 	/// Storage: `Clearing::PendingRiskChanges` (r:1 w:1)
 	/// Proof: `Clearing::PendingRiskChanges` (`max_values`: Some(1), `max_size`: Some(3169), added: 3664, mode: `MaxEncodedLen`)
 	/// Storage: `Clearing::LiquidationPenalty` (r:1 w:0)
@@ -116,10 +116,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Clearing::LiquidationBuffer` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	fn set_market_parameter() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1218`
+		//  Measured:  `1219`
 		//  Estimated: `4654`
-		// Minimum execution time: 25_528_000 picoseconds.
-		Weight::from_parts(26_169_000, 4654)
+		// Minimum execution time: 25_768_000 picoseconds.
+		Weight::from_parts(28_563_000, 4654)
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -131,8 +131,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `1098`
 		//  Estimated: `4654`
-		// Minimum execution time: 17_767_000 picoseconds.
-		Weight::from_parts(18_347_000, 4654)
+		// Minimum execution time: 18_027_000 picoseconds.
+		Weight::from_parts(20_591_000, 4654)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -142,34 +142,34 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `988`
 		//  Estimated: `4654`
-		// Minimum execution time: 9_654_000 picoseconds.
-		Weight::from_parts(9_885_000, 4654)
+		// Minimum execution time: 9_394_000 picoseconds.
+		Weight::from_parts(10_325_000, 4654)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	/// Storage: `Clearing::PendingRiskChanges` (r:1 w:1)
 	/// Proof: `Clearing::PendingRiskChanges` (`max_values`: Some(1), `max_size`: Some(3169), added: 3664, mode: `MaxEncodedLen`)
 	/// Storage: `Clearing::Markets` (r:65 w:0)
-	/// Proof: `Clearing::Markets` (`max_values`: None, `max_size`: Some(323), added: 2798, mode: `MaxEncodedLen`)
+	/// Proof: `Clearing::Markets` (`max_values`: None, `max_size`: Some(351), added: 2826, mode: `MaxEncodedLen`)
 	fn set_liquidation_parameters() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `12135`
-		//  Estimated: `182860`
-		// Minimum execution time: 271_835_000 picoseconds.
-		Weight::from_parts(277_023_000, 182860)
+		//  Measured:  `12199`
+		//  Estimated: `184680`
+		// Minimum execution time: 277_022_000 picoseconds.
+		Weight::from_parts(313_536_000, 184680)
 			.saturating_add(T::DbWeight::get().reads(66_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	/// Storage: `Clearing::PendingRiskChanges` (r:1 w:1)
 	/// Proof: `Clearing::PendingRiskChanges` (`max_values`: Some(1), `max_size`: Some(3169), added: 3664, mode: `MaxEncodedLen`)
 	/// Storage: `Clearing::Markets` (r:1 w:1)
-	/// Proof: `Clearing::Markets` (`max_values`: None, `max_size`: Some(323), added: 2798, mode: `MaxEncodedLen`)
+	/// Proof: `Clearing::Markets` (`max_values`: None, `max_size`: Some(351), added: 2826, mode: `MaxEncodedLen`)
 	fn apply_risk_change() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `461`
+		//  Measured:  `462`
 		//  Estimated: `4654`
-		// Minimum execution time: 15_643_000 picoseconds.
-		Weight::from_parts(16_565_000, 4654)
+		// Minimum execution time: 15_854_000 picoseconds.
+		Weight::from_parts(17_646_000, 4654)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -189,17 +189,19 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `998`
 		//  Estimated: `6208`
-		// Minimum execution time: 68_341_000 picoseconds.
-		Weight::from_parts(70_375_000, 6208)
+		// Minimum execution time: 69_664_000 picoseconds.
+		Weight::from_parts(74_801_000, 6208)
 			.saturating_add(T::DbWeight::get().reads(7_u64))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
 	}
 	/// Storage: `Clearing::CollateralAssets` (r:2 w:0)
 	/// Proof: `Clearing::CollateralAssets` (`max_values`: None, `max_size`: Some(48), added: 2523, mode: `MaxEncodedLen`)
-	/// Storage: `Clearing::SettlementBalances` (r:1 w:1)
-	/// Proof: `Clearing::SettlementBalances` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	/// Storage: `Clearing::Positions` (r:1 w:0)
 	/// Proof: `Clearing::Positions` (`max_values`: None, `max_size`: Some(2177), added: 4652, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::Markets` (r:16 w:0)
+	/// Proof: `Clearing::Markets` (`max_values`: None, `max_size`: Some(351), added: 2826, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::SettlementBalances` (r:1 w:1)
+	/// Proof: `Clearing::SettlementBalances` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	/// Storage: `Clearing::CollateralBalances` (r:1 w:0)
 	/// Proof: `Clearing::CollateralBalances` (`max_values`: None, `max_size`: Some(209), added: 2684, mode: `MaxEncodedLen`)
 	/// Storage: `Clearing::MaxPriceAge` (r:1 w:0)
@@ -212,12 +214,12 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Clearing::JumpBreakerParams` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `Timestamp::Now` (r:1 w:0)
 	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
-	/// Storage: `Clearing::Markets` (r:16 w:0)
-	/// Proof: `Clearing::Markets` (`max_values`: None, `max_size`: Some(323), added: 2798, mode: `MaxEncodedLen`)
 	/// Storage: `Clearing::MarketStates` (r:16 w:0)
 	/// Proof: `Clearing::MarketStates` (`max_values`: None, `max_size`: Some(103), added: 2578, mode: `MaxEncodedLen`)
 	/// Storage: `Clearing::LiabilityFactor` (r:1 w:0)
 	/// Proof: `Clearing::LiabilityFactor` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::MarginModes` (r:1 w:0)
+	/// Proof: `Clearing::MarginModes` (`max_values`: None, `max_size`: Some(49), added: 2524, mode: `MaxEncodedLen`)
 	/// Storage: `Clearing::TotalDeposits` (r:1 w:1)
 	/// Proof: `Clearing::TotalDeposits` (`max_values`: None, `max_size`: Some(36), added: 2511, mode: `MaxEncodedLen`)
 	/// Storage: `Assets::Asset` (r:1 w:1)
@@ -227,19 +229,19 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `p` is `[1, 16]`.
 	fn withdraw(p: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1836 + p * (366 ±0)`
-		//  Estimated: `6208 + p * (2798 ±0)`
-		// Minimum execution time: 122_723_000 picoseconds.
-		Weight::from_parts(111_544_345, 6208)
-			// Standard Error: 21_098
-			.saturating_add(Weight::from_parts(14_410_019, 0).saturating_mul(p.into()))
-			.saturating_add(T::DbWeight::get().reads(15_u64))
+		//  Measured:  `1836 + p * (367 ±0)`
+		//  Estimated: `6208 + p * (2826 ±0)`
+		// Minimum execution time: 132_788_000 picoseconds.
+		Weight::from_parts(133_119_616, 6208)
+			// Standard Error: 124_597
+			.saturating_add(Weight::from_parts(15_589_482, 0).saturating_mul(p.into()))
+			.saturating_add(T::DbWeight::get().reads(16_u64))
 			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(p.into())))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
-			.saturating_add(Weight::from_parts(0, 2798).saturating_mul(p.into()))
+			.saturating_add(Weight::from_parts(0, 2826).saturating_mul(p.into()))
 	}
 	/// Storage: `Clearing::Markets` (r:16 w:0)
-	/// Proof: `Clearing::Markets` (`max_values`: None, `max_size`: Some(323), added: 2798, mode: `MaxEncodedLen`)
+	/// Proof: `Clearing::Markets` (`max_values`: None, `max_size`: Some(351), added: 2826, mode: `MaxEncodedLen`)
 	/// Storage: `Clearing::Positions` (r:1 w:1)
 	/// Proof: `Clearing::Positions` (`max_values`: None, `max_size`: Some(2177), added: 4652, mode: `MaxEncodedLen`)
 	/// Storage: `Clearing::MarketStates` (r:16 w:0)
@@ -262,22 +264,24 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `Clearing::LiabilityFactor` (r:1 w:0)
 	/// Proof: `Clearing::LiabilityFactor` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::MarginModes` (r:1 w:0)
+	/// Proof: `Clearing::MarginModes` (`max_values`: None, `max_size`: Some(49), added: 2524, mode: `MaxEncodedLen`)
 	/// The range of component `p` is `[1, 16]`.
 	fn add_isolated_margin(p: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `703 + p * (367 ±0)`
-		//  Estimated: `5642 + p * (2798 ±0)`
-		// Minimum execution time: 29_865_000 picoseconds.
-		Weight::from_parts(46_530_703, 5642)
-			// Standard Error: 104_520
-			.saturating_add(Weight::from_parts(15_926_074, 0).saturating_mul(p.into()))
+		//  Measured:  `703 + p * (368 ±0)`
+		//  Estimated: `5642 + p * (2826 ±0)`
+		// Minimum execution time: 30_475_000 picoseconds.
+		Weight::from_parts(50_893_404, 5642)
+			// Standard Error: 118_023
+			.saturating_add(Weight::from_parts(15_538_179, 0).saturating_mul(p.into()))
 			.saturating_add(T::DbWeight::get().reads(8_u64))
 			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(p.into())))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
-			.saturating_add(Weight::from_parts(0, 2798).saturating_mul(p.into()))
+			.saturating_add(Weight::from_parts(0, 2826).saturating_mul(p.into()))
 	}
 	/// Storage: `Clearing::Markets` (r:1 w:0)
-	/// Proof: `Clearing::Markets` (`max_values`: None, `max_size`: Some(323), added: 2798, mode: `MaxEncodedLen`)
+	/// Proof: `Clearing::Markets` (`max_values`: None, `max_size`: Some(351), added: 2826, mode: `MaxEncodedLen`)
 	/// Storage: `Clearing::Positions` (r:1 w:1)
 	/// Proof: `Clearing::Positions` (`max_values`: None, `max_size`: Some(2177), added: 4652, mode: `MaxEncodedLen`)
 	/// Storage: `Clearing::MarketStates` (r:1 w:0)
@@ -296,15 +300,15 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Clearing::SettlementBalances` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	fn remove_isolated_margin() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1090`
+		//  Measured:  `1091`
 		//  Estimated: `5642`
-		// Minimum execution time: 47_841_000 picoseconds.
-		Weight::from_parts(49_724_000, 5642)
+		// Minimum execution time: 48_582_000 picoseconds.
+		Weight::from_parts(50_726_000, 5642)
 			.saturating_add(T::DbWeight::get().reads(9_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
 	/// Storage: `Clearing::Markets` (r:16 w:0)
-	/// Proof: `Clearing::Markets` (`max_values`: None, `max_size`: Some(323), added: 2798, mode: `MaxEncodedLen`)
+	/// Proof: `Clearing::Markets` (`max_values`: None, `max_size`: Some(351), added: 2826, mode: `MaxEncodedLen`)
 	/// Storage: `Clearing::MarketStates` (r:16 w:1)
 	/// Proof: `Clearing::MarketStates` (`max_values`: None, `max_size`: Some(103), added: 2578, mode: `MaxEncodedLen`)
 	/// Storage: `Timestamp::Now` (r:1 w:0)
@@ -327,19 +331,21 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Clearing::JumpBreakerParams` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `Clearing::LiabilityFactor` (r:1 w:0)
 	/// Proof: `Clearing::LiabilityFactor` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::MarginModes` (r:2 w:0)
+	/// Proof: `Clearing::MarginModes` (`max_values`: None, `max_size`: Some(49), added: 2524, mode: `MaxEncodedLen`)
 	/// The range of component `p` is `[1, 16]`.
 	fn settle_trade(p: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1043 + p * (483 ±0)`
-		//  Estimated: `10294 + p * (2798 ±0)`
-		// Minimum execution time: 118_867_000 picoseconds.
-		Weight::from_parts(95_218_973, 10294)
-			// Standard Error: 38_612
-			.saturating_add(Weight::from_parts(24_526_253, 0).saturating_mul(p.into()))
-			.saturating_add(T::DbWeight::get().reads(14_u64))
+		//  Measured:  `1043 + p * (484 ±0)`
+		//  Estimated: `10294 + p * (2826 ±0)`
+		// Minimum execution time: 122_752_000 picoseconds.
+		Weight::from_parts(105_680_884, 10294)
+			// Standard Error: 201_268
+			.saturating_add(Weight::from_parts(24_645_475, 0).saturating_mul(p.into()))
+			.saturating_add(T::DbWeight::get().reads(16_u64))
 			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(p.into())))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
-			.saturating_add(Weight::from_parts(0, 2798).saturating_mul(p.into()))
+			.saturating_add(Weight::from_parts(0, 2826).saturating_mul(p.into()))
 	}
 	/// Storage: `Clearing::GuardedKeys` (r:1 w:0)
 	/// Proof: `Clearing::GuardedKeys` (`max_values`: Some(1), `max_size`: Some(65), added: 560, mode: `MaxEncodedLen`)
@@ -353,8 +359,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `350`
 		//  Estimated: `3536`
-		// Minimum execution time: 20_570_000 picoseconds.
-		Weight::from_parts(21_632_000, 3536)
+		// Minimum execution time: 20_471_000 picoseconds.
+		Weight::from_parts(20_911_000, 3536)
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -363,7 +369,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Clearing::CollateralBalances` (r:17 w:0)
 	/// Proof: `Clearing::CollateralBalances` (`max_values`: None, `max_size`: Some(209), added: 2684, mode: `MaxEncodedLen`)
 	/// Storage: `Clearing::Markets` (r:1 w:0)
-	/// Proof: `Clearing::Markets` (`max_values`: None, `max_size`: Some(323), added: 2798, mode: `MaxEncodedLen`)
+	/// Proof: `Clearing::Markets` (`max_values`: None, `max_size`: Some(351), added: 2826, mode: `MaxEncodedLen`)
 	/// Storage: `Clearing::MarketStates` (r:1 w:1)
 	/// Proof: `Clearing::MarketStates` (`max_values`: None, `max_size`: Some(103), added: 2578, mode: `MaxEncodedLen`)
 	/// Storage: `Clearing::MaxPriceAge` (r:1 w:0)
@@ -380,23 +386,27 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Clearing::SettlementBalances` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	/// Storage: `Clearing::LiabilityFactor` (r:1 w:0)
 	/// Proof: `Clearing::LiabilityFactor` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::MarginModes` (r:17 w:0)
+	/// Proof: `Clearing::MarginModes` (`max_values`: None, `max_size`: Some(49), added: 2524, mode: `MaxEncodedLen`)
 	/// Storage: `Clearing::CollateralAssets` (r:1 w:0)
 	/// Proof: `Clearing::CollateralAssets` (`max_values`: None, `max_size`: Some(48), added: 2523, mode: `MaxEncodedLen`)
 	/// The range of component `n` is `[1, 16]`.
 	fn auto_deleverage(n: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1111 + n * (321 ±0)`
+		//  Measured:  `1112 + n * (321 ±0)`
 		//  Estimated: `5642 + n * (4652 ±0)`
-		// Minimum execution time: 159_488_000 picoseconds.
-		Weight::from_parts(91_945_621, 5642)
-			// Standard Error: 163_737
-			.saturating_add(Weight::from_parts(69_052_259, 0).saturating_mul(n.into()))
-			.saturating_add(T::DbWeight::get().reads(12_u64))
-			.saturating_add(T::DbWeight::get().reads((3_u64).saturating_mul(n.into())))
+		// Minimum execution time: 171_305_000 picoseconds.
+		Weight::from_parts(92_458_077, 5642)
+			// Standard Error: 148_794
+			.saturating_add(Weight::from_parts(75_327_984, 0).saturating_mul(n.into()))
+			.saturating_add(T::DbWeight::get().reads(13_u64))
+			.saturating_add(T::DbWeight::get().reads((4_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 			.saturating_add(T::DbWeight::get().writes((2_u64).saturating_mul(n.into())))
 			.saturating_add(Weight::from_parts(0, 4652).saturating_mul(n.into()))
 	}
+	/// Storage: `Clearing::MarginModes` (r:1 w:0)
+	/// Proof: `Clearing::MarginModes` (`max_values`: None, `max_size`: Some(49), added: 2524, mode: `MaxEncodedLen`)
 	/// Storage: `Clearing::CollateralBalances` (r:2 w:2)
 	/// Proof: `Clearing::CollateralBalances` (`max_values`: None, `max_size`: Some(209), added: 2684, mode: `MaxEncodedLen`)
 	/// Storage: `Clearing::CollateralAssets` (r:1 w:0)
@@ -414,7 +424,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Clearing::Positions` (r:2 w:2)
 	/// Proof: `Clearing::Positions` (`max_values`: None, `max_size`: Some(2177), added: 4652, mode: `MaxEncodedLen`)
 	/// Storage: `Clearing::Markets` (r:16 w:0)
-	/// Proof: `Clearing::Markets` (`max_values`: None, `max_size`: Some(323), added: 2798, mode: `MaxEncodedLen`)
+	/// Proof: `Clearing::Markets` (`max_values`: None, `max_size`: Some(351), added: 2826, mode: `MaxEncodedLen`)
 	/// Storage: `Clearing::MarketStates` (r:16 w:16)
 	/// Proof: `Clearing::MarketStates` (`max_values`: None, `max_size`: Some(103), added: 2578, mode: `MaxEncodedLen`)
 	/// Storage: `Clearing::SettlementBalances` (r:2 w:2)
@@ -430,20 +440,101 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `p` is `[1, 16]`.
 	fn liquidate(p: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `974 + p * (366 ±0)`
-		//  Estimated: `10294 + p * (2798 ±0)`
-		// Minimum execution time: 154_890_000 picoseconds.
-		Weight::from_parts(157_835_000, 10294)
-			// Standard Error: 872_538
-			.saturating_add(Weight::from_parts(114_501_448, 0).saturating_mul(p.into()))
-			.saturating_add(T::DbWeight::get().reads(16_u64))
+		//  Measured:  `974 + p * (367 ±0)`
+		//  Estimated: `10294 + p * (2826 ±0)`
+		// Minimum execution time: 181_610_000 picoseconds.
+		Weight::from_parts(185_135_000, 10294)
+			// Standard Error: 902_040
+			.saturating_add(Weight::from_parts(130_544_107, 0).saturating_mul(p.into()))
+			.saturating_add(T::DbWeight::get().reads(17_u64))
 			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(p.into())))
 			.saturating_add(T::DbWeight::get().writes(7_u64))
 			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(p.into())))
-			.saturating_add(Weight::from_parts(0, 2798).saturating_mul(p.into()))
+			.saturating_add(Weight::from_parts(0, 2826).saturating_mul(p.into()))
+	}
+	/// Storage: `Clearing::MarginModes` (r:1 w:1)
+	/// Proof: `Clearing::MarginModes` (`max_values`: None, `max_size`: Some(49), added: 2524, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::Positions` (r:1 w:0)
+	/// Proof: `Clearing::Positions` (`max_values`: None, `max_size`: Some(2177), added: 4652, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::Markets` (r:16 w:0)
+	/// Proof: `Clearing::Markets` (`max_values`: None, `max_size`: Some(351), added: 2826, mode: `MaxEncodedLen`)
+	/// Storage: `Timestamp::Now` (r:1 w:0)
+	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::CollateralBalances` (r:1 w:0)
+	/// Proof: `Clearing::CollateralBalances` (`max_values`: None, `max_size`: Some(209), added: 2684, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::CollateralAssets` (r:1 w:0)
+	/// Proof: `Clearing::CollateralAssets` (`max_values`: None, `max_size`: Some(48), added: 2523, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::MaxPriceAge` (r:1 w:0)
+	/// Proof: `Clearing::MaxPriceAge` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Storage: `Oracle::Values` (r:2 w:0)
+	/// Proof: `Oracle::Values` (`max_values`: None, `max_size`: Some(34), added: 2509, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::PriceGuards` (r:2 w:0)
+	/// Proof: `Clearing::PriceGuards` (`max_values`: None, `max_size`: Some(71), added: 2546, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::JumpBreakerParams` (r:1 w:0)
+	/// Proof: `Clearing::JumpBreakerParams` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::MarketStates` (r:16 w:0)
+	/// Proof: `Clearing::MarketStates` (`max_values`: None, `max_size`: Some(103), added: 2578, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::SettlementBalances` (r:1 w:0)
+	/// Proof: `Clearing::SettlementBalances` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::LiabilityFactor` (r:1 w:0)
+	/// Proof: `Clearing::LiabilityFactor` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::SettlementPrices` (r:16 w:0)
+	/// Proof: `Clearing::SettlementPrices` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::PortfolioGridParams` (r:1 w:0)
+	/// Proof: `Clearing::PortfolioGridParams` (`max_values`: Some(1), `max_size`: Some(40), added: 535, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::PortfolioMinimumEquity` (r:1 w:0)
+	/// Proof: `Clearing::PortfolioMinimumEquity` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
+	/// The range of component `p` is `[1, 16]`.
+	fn set_margin_mode(p: u32, ) -> Weight {
+		// Proof Size summary in bytes:
+		//  Measured:  `979 + p * (370 ±0)`
+		//  Estimated: `6082 + p * (2826 ±0)`
+		// Minimum execution time: 1_568_216_000 picoseconds.
+		Weight::from_parts(1_130_107_604, 6082)
+			// Standard Error: 3_740_693
+			.saturating_add(Weight::from_parts(1_177_093_281, 0).saturating_mul(p.into()))
+			.saturating_add(T::DbWeight::get().reads(15_u64))
+			.saturating_add(T::DbWeight::get().reads((3_u64).saturating_mul(p.into())))
+			.saturating_add(T::DbWeight::get().writes(1_u64))
+			.saturating_add(Weight::from_parts(0, 2826).saturating_mul(p.into()))
+	}
+	/// Storage: `Clearing::Positions` (r:2 w:2)
+	/// Proof: `Clearing::Positions` (`max_values`: None, `max_size`: Some(2177), added: 4652, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::Markets` (r:16 w:0)
+	/// Proof: `Clearing::Markets` (`max_values`: None, `max_size`: Some(351), added: 2826, mode: `MaxEncodedLen`)
+	/// Storage: `Timestamp::Now` (r:1 w:0)
+	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::SettlementPrices` (r:16 w:16)
+	/// Proof: `Clearing::SettlementPrices` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::MaxPriceAge` (r:1 w:0)
+	/// Proof: `Clearing::MaxPriceAge` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Storage: `Oracle::Values` (r:1 w:0)
+	/// Proof: `Oracle::Values` (`max_values`: None, `max_size`: Some(34), added: 2509, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::PriceGuards` (r:1 w:0)
+	/// Proof: `Clearing::PriceGuards` (`max_values`: None, `max_size`: Some(71), added: 2546, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::JumpBreakerParams` (r:1 w:0)
+	/// Proof: `Clearing::JumpBreakerParams` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::MarketStates` (r:16 w:16)
+	/// Proof: `Clearing::MarketStates` (`max_values`: None, `max_size`: Some(103), added: 2578, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::SettlementBalances` (r:2 w:2)
+	/// Proof: `Clearing::SettlementBalances` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
+	/// The range of component `p` is `[1, 16]`.
+	fn settle_expired(p: u32, ) -> Weight {
+		// Proof Size summary in bytes:
+		//  Measured:  `751 + p * (370 ±0)`
+		//  Estimated: `10294 + p * (2826 ±0)`
+		// Minimum execution time: 67_691_000 picoseconds.
+		Weight::from_parts(19_592_613, 10294)
+			// Standard Error: 123_768
+			.saturating_add(Weight::from_parts(38_679_484, 0).saturating_mul(p.into()))
+			.saturating_add(T::DbWeight::get().reads(9_u64))
+			.saturating_add(T::DbWeight::get().reads((3_u64).saturating_mul(p.into())))
+			.saturating_add(T::DbWeight::get().writes(4_u64))
+			.saturating_add(T::DbWeight::get().writes((2_u64).saturating_mul(p.into())))
+			.saturating_add(Weight::from_parts(0, 2826).saturating_mul(p.into()))
 	}
 	/// Storage: `Clearing::Markets` (r:1 w:0)
-	/// Proof: `Clearing::Markets` (`max_values`: None, `max_size`: Some(323), added: 2798, mode: `MaxEncodedLen`)
+	/// Proof: `Clearing::Markets` (`max_values`: None, `max_size`: Some(351), added: 2826, mode: `MaxEncodedLen`)
 	/// Storage: `Clearing::Positions` (r:2 w:2)
 	/// Proof: `Clearing::Positions` (`max_values`: None, `max_size`: Some(2177), added: 4652, mode: `MaxEncodedLen`)
 	/// Storage: `Clearing::MarketStates` (r:1 w:1)
@@ -468,146 +559,129 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Clearing::SettlementBalances` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	fn liquidate_isolated() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1108`
+		//  Measured:  `1109`
 		//  Estimated: `10294`
-		// Minimum execution time: 92_739_000 picoseconds.
-		Weight::from_parts(94_440_000, 10294)
+		// Minimum execution time: 105_678_000 picoseconds.
+		Weight::from_parts(107_059_000, 10294)
 			.saturating_add(T::DbWeight::get().reads(13_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
-	}
-	fn set_margin_mode(p: u32, ) -> Weight {
-		Weight::from_parts(111_544_345, 6208)
-			.saturating_add(Weight::from_parts(14_410_019, 0).saturating_mul(p.into()))
-			.saturating_add(T::DbWeight::get().reads(15_u64))
-			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(p.into())))
-			.saturating_add(T::DbWeight::get().writes(5_u64))
-			.saturating_add(Weight::from_parts(0, 2798).saturating_mul(p.into()))
-	}
-	fn settle_expired(p: u32, ) -> Weight {
-		Weight::from_parts(157_835_000, 10294)
-			.saturating_add(Weight::from_parts(114_501_448, 0).saturating_mul(p.into()))
-			.saturating_add(T::DbWeight::get().reads(16_u64))
-			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(p.into())))
-			.saturating_add(T::DbWeight::get().writes(7_u64))
-			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(p.into())))
-			.saturating_add(Weight::from_parts(0, 2798).saturating_mul(p.into()))
 	}
 }
 
 /// The same figures with ParityDb database costs, for tests and mocks.
 impl WeightInfo for () {
 	fn register_collateral() -> Weight {
-		Weight::from_parts(13_841_000, 1550)
+		Weight::from_parts(15_393_000, 1550)
 			.saturating_add(ParityDbWeight::get().reads(1_u64))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
 	fn register_market() -> Weight {
-		Weight::from_parts(27_241_000, 4654)
+		Weight::from_parts(29_133_000, 4654)
 			.saturating_add(ParityDbWeight::get().reads(8_u64))
 			.saturating_add(ParityDbWeight::get().writes(4_u64))
 	}
 	fn set_market_parameter() -> Weight {
-		Weight::from_parts(26_169_000, 4654)
+		Weight::from_parts(28_563_000, 4654)
 			.saturating_add(ParityDbWeight::get().reads(4_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn set_collateral_parameter() -> Weight {
-		Weight::from_parts(18_347_000, 4654)
+		Weight::from_parts(20_591_000, 4654)
 			.saturating_add(ParityDbWeight::get().reads(2_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn set_global_parameter() -> Weight {
-		Weight::from_parts(9_885_000, 4654)
+		Weight::from_parts(10_325_000, 4654)
 			.saturating_add(ParityDbWeight::get().reads(1_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn set_liquidation_parameters() -> Weight {
-		Weight::from_parts(277_023_000, 182860)
+		Weight::from_parts(313_536_000, 184680)
 			.saturating_add(ParityDbWeight::get().reads(66_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn apply_risk_change() -> Weight {
-		Weight::from_parts(16_565_000, 4654)
+		Weight::from_parts(17_646_000, 4654)
 			.saturating_add(ParityDbWeight::get().reads(2_u64))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
 	fn deposit() -> Weight {
-		Weight::from_parts(70_375_000, 6208)
+		Weight::from_parts(74_801_000, 6208)
 			.saturating_add(ParityDbWeight::get().reads(7_u64))
 			.saturating_add(ParityDbWeight::get().writes(6_u64))
 	}
 	fn withdraw(p: u32, ) -> Weight {
-		Weight::from_parts(111_544_345, 6208)
-			.saturating_add(Weight::from_parts(14_410_019, 0).saturating_mul(p.into()))
-			.saturating_add(ParityDbWeight::get().reads(15_u64))
+		Weight::from_parts(133_119_616, 6208)
+			.saturating_add(Weight::from_parts(15_589_482, 0).saturating_mul(p.into()))
+			.saturating_add(ParityDbWeight::get().reads(16_u64))
 			.saturating_add(ParityDbWeight::get().reads((2_u64).saturating_mul(p.into())))
 			.saturating_add(ParityDbWeight::get().writes(5_u64))
-			.saturating_add(Weight::from_parts(0, 2798).saturating_mul(p.into()))
+			.saturating_add(Weight::from_parts(0, 2826).saturating_mul(p.into()))
 	}
 	fn add_isolated_margin(p: u32, ) -> Weight {
-		Weight::from_parts(46_530_703, 5642)
-			.saturating_add(Weight::from_parts(15_926_074, 0).saturating_mul(p.into()))
+		Weight::from_parts(50_893_404, 5642)
+			.saturating_add(Weight::from_parts(15_538_179, 0).saturating_mul(p.into()))
 			.saturating_add(ParityDbWeight::get().reads(8_u64))
 			.saturating_add(ParityDbWeight::get().reads((2_u64).saturating_mul(p.into())))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
-			.saturating_add(Weight::from_parts(0, 2798).saturating_mul(p.into()))
+			.saturating_add(Weight::from_parts(0, 2826).saturating_mul(p.into()))
 	}
 	fn remove_isolated_margin() -> Weight {
-		Weight::from_parts(49_724_000, 5642)
+		Weight::from_parts(50_726_000, 5642)
 			.saturating_add(ParityDbWeight::get().reads(9_u64))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
 	fn settle_trade(p: u32, ) -> Weight {
-		Weight::from_parts(95_218_973, 10294)
-			.saturating_add(Weight::from_parts(24_526_253, 0).saturating_mul(p.into()))
-			.saturating_add(ParityDbWeight::get().reads(14_u64))
+		Weight::from_parts(105_680_884, 10294)
+			.saturating_add(Weight::from_parts(24_645_475, 0).saturating_mul(p.into()))
+			.saturating_add(ParityDbWeight::get().reads(16_u64))
 			.saturating_add(ParityDbWeight::get().reads((2_u64).saturating_mul(p.into())))
 			.saturating_add(ParityDbWeight::get().writes(6_u64))
-			.saturating_add(Weight::from_parts(0, 2798).saturating_mul(p.into()))
+			.saturating_add(Weight::from_parts(0, 2826).saturating_mul(p.into()))
 	}
 	fn update_price_guard() -> Weight {
-		Weight::from_parts(21_632_000, 3536)
+		Weight::from_parts(20_911_000, 3536)
 			.saturating_add(ParityDbWeight::get().reads(4_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn auto_deleverage(n: u32, ) -> Weight {
-		Weight::from_parts(91_945_621, 5642)
-			.saturating_add(Weight::from_parts(69_052_259, 0).saturating_mul(n.into()))
-			.saturating_add(ParityDbWeight::get().reads(12_u64))
-			.saturating_add(ParityDbWeight::get().reads((3_u64).saturating_mul(n.into())))
+		Weight::from_parts(92_458_077, 5642)
+			.saturating_add(Weight::from_parts(75_327_984, 0).saturating_mul(n.into()))
+			.saturating_add(ParityDbWeight::get().reads(13_u64))
+			.saturating_add(ParityDbWeight::get().reads((4_u64).saturating_mul(n.into())))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
 			.saturating_add(ParityDbWeight::get().writes((2_u64).saturating_mul(n.into())))
 			.saturating_add(Weight::from_parts(0, 4652).saturating_mul(n.into()))
 	}
 	fn liquidate(p: u32, ) -> Weight {
-		Weight::from_parts(157_835_000, 10294)
-			.saturating_add(Weight::from_parts(114_501_448, 0).saturating_mul(p.into()))
-			.saturating_add(ParityDbWeight::get().reads(16_u64))
+		Weight::from_parts(185_135_000, 10294)
+			.saturating_add(Weight::from_parts(130_544_107, 0).saturating_mul(p.into()))
+			.saturating_add(ParityDbWeight::get().reads(17_u64))
 			.saturating_add(ParityDbWeight::get().reads((2_u64).saturating_mul(p.into())))
 			.saturating_add(ParityDbWeight::get().writes(7_u64))
 			.saturating_add(ParityDbWeight::get().writes((1_u64).saturating_mul(p.into())))
-			.saturating_add(Weight::from_parts(0, 2798).saturating_mul(p.into()))
-	}
-	fn liquidate_isolated() -> Weight {
-		Weight::from_parts(94_440_000, 10294)
-			.saturating_add(ParityDbWeight::get().reads(13_u64))
-			.saturating_add(ParityDbWeight::get().writes(5_u64))
+			.saturating_add(Weight::from_parts(0, 2826).saturating_mul(p.into()))
 	}
 	fn set_margin_mode(p: u32, ) -> Weight {
-		Weight::from_parts(111_544_345, 6208)
-			.saturating_add(Weight::from_parts(14_410_019, 0).saturating_mul(p.into()))
+		Weight::from_parts(1_130_107_604, 6082)
+			.saturating_add(Weight::from_parts(1_177_093_281, 0).saturating_mul(p.into()))
 			.saturating_add(ParityDbWeight::get().reads(15_u64))
-			.saturating_add(ParityDbWeight::get().reads((2_u64).saturating_mul(p.into())))
-			.saturating_add(ParityDbWeight::get().writes(5_u64))
-			.saturating_add(Weight::from_parts(0, 2798).saturating_mul(p.into()))
+			.saturating_add(ParityDbWeight::get().reads((3_u64).saturating_mul(p.into())))
+			.saturating_add(ParityDbWeight::get().writes(1_u64))
+			.saturating_add(Weight::from_parts(0, 2826).saturating_mul(p.into()))
 	}
 	fn settle_expired(p: u32, ) -> Weight {
-		Weight::from_parts(157_835_000, 10294)
-			.saturating_add(Weight::from_parts(114_501_448, 0).saturating_mul(p.into()))
-			.saturating_add(ParityDbWeight::get().reads(16_u64))
-			.saturating_add(ParityDbWeight::get().reads((2_u64).saturating_mul(p.into())))
-			.saturating_add(ParityDbWeight::get().writes(7_u64))
-			.saturating_add(ParityDbWeight::get().writes((1_u64).saturating_mul(p.into())))
-			.saturating_add(Weight::from_parts(0, 2798).saturating_mul(p.into()))
+		Weight::from_parts(19_592_613, 10294)
+			.saturating_add(Weight::from_parts(38_679_484, 0).saturating_mul(p.into()))
+			.saturating_add(ParityDbWeight::get().reads(9_u64))
+			.saturating_add(ParityDbWeight::get().reads((3_u64).saturating_mul(p.into())))
+			.saturating_add(ParityDbWeight::get().writes(4_u64))
+			.saturating_add(ParityDbWeight::get().writes((2_u64).saturating_mul(p.into())))
+			.saturating_add(Weight::from_parts(0, 2826).saturating_mul(p.into()))
+	}
+	fn liquidate_isolated() -> Weight {
+		Weight::from_parts(107_059_000, 10294)
+			.saturating_add(ParityDbWeight::get().reads(13_u64))
+			.saturating_add(ParityDbWeight::get().writes(5_u64))
 	}
 }

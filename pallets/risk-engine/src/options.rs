@@ -159,3 +159,33 @@ pub fn black76(option: &Black76) -> Result<Valuation, RiskError> {
 		vega: mul(mul(discount, forward)?, mul(density, sqrt(years)?)?)?,
 	})
 }
+
+/// The undiscounted Black-76 premium alone, from `ln(F/K)` and `s sqrt(T)` worked out by
+/// the caller: what a scenario scan needs, which revalues one option at many forwards and
+/// volatilities and shares those pieces between them. The same formula as [`black76`] with
+/// no rate; with `s sqrt(T)` zero it is the intrinsic value.
+pub fn black76_premium(
+	kind: OptionKind,
+	forward: FixedI128,
+	strike: FixedI128,
+	log_moneyness: FixedI128,
+	sigma_root_t: FixedI128,
+) -> Result<FixedI128, RiskError> {
+	let zero = FixedI128::zero();
+	if sigma_root_t.is_zero() {
+		let intrinsic = match kind {
+			OptionKind::Call => sub(forward, strike)?,
+			OptionKind::Put => sub(strike, forward)?,
+		};
+		return Ok(intrinsic.max(zero));
+	}
+	let half_variance =
+		div(mul(sigma_root_t, sigma_root_t)?, FixedI128::saturating_from_integer(2))?;
+	let d1 = div(add(log_moneyness, half_variance)?, sigma_root_t)?;
+	let d2 = sub(d1, sigma_root_t)?;
+	let premium = match kind {
+		OptionKind::Call => sub(mul(forward, norm_cdf(d1)?)?, mul(strike, norm_cdf(d2)?)?)?,
+		OptionKind::Put => sub(mul(strike, norm_cdf(-d2)?)?, mul(forward, norm_cdf(-d1)?)?)?,
+	};
+	Ok(premium.max(zero))
+}

@@ -42,8 +42,11 @@ use sp_arithmetic::{
 };
 
 use crate::{
-	fixed_math::{checked_add as add, checked_mul as mul, checked_sub as sub, sqrt},
-	options::{black76, Black76, OptionKind, Valuation},
+	fixed_math::{
+		checked_add as add, checked_div as div, checked_mul as mul, checked_sub as sub, ln,
+		sqrt,
+	},
+	options::{black76, black76_premium, Black76, OptionKind, Valuation},
 	RiskError,
 };
 
@@ -91,6 +94,23 @@ pub struct ScenarioGrid {
 }
 
 impl ScenarioGrid {
+	/// The standard grid, the runtime's default: moves of up to 5% in 17 points, volatility
+	/// 30% up or down (up to three times that for options within 30 days of expiry), extreme
+	/// moves of 3 x 5% counted at 33%, a short-option minimum of 1% of the index,
+	/// maintenance at 80% of initial.
+	pub const STANDARD: ScenarioGrid = ScenarioGrid {
+		price_range: Perbill::from_parts(50_000_000),
+		price_points: 17,
+		vol_up: Perbill::from_parts(300_000_000),
+		vol_down: Perbill::from_parts(300_000_000),
+		short_expiry_days: 30,
+		max_short_expiry_scale: 3,
+		extreme_multiple: 3,
+		extreme_fraction: Perbill::from_parts(330_000_000),
+		short_option_minimum: Perbill::from_parts(10_000_000),
+		maintenance_factor: Perbill::from_parts(800_000_000),
+	};
+
 	/// Checks the grid: a positive range, an odd number of points from 3 to
 	/// [`MAX_PRICE_POINTS`], a vol-down shock below 100%, scales and multiples of at least
 	/// one, and a positive maintenance factor.
@@ -189,15 +209,21 @@ fn value_option(
 	black76(&Black76 { kind, forward, strike, years, volatility, rate: FixedI128::zero() })
 }
 
-/// A leg's value at `price` and `volatility` (USD; a perpetual counts its price exposure
-/// only: `size x price`).
-fn leg_value(leg: &Leg, price: FixedI128, volatility: FixedI128) -> Result<FixedI128, RiskError> {
-	match *leg {
-		Leg::Perpetual { size } => mul(size, price),
-		Leg::Option { kind, strike, years, size } => {
-			mul(size, value_option(kind, strike, years, price, volatility)?.price)
-		},
-	}
+/// A leg as the scan revalues it, with what its scenarios share.
+#[derive(Clone, Copy)]
+enum ScenarioLeg {
+	Perpetual {
+		size: FixedI128,
+	},
+	Option {
+		kind: OptionKind,
+		strike: FixedI128,
+		size: FixedI128,
+		/// `ln(index / strike)`.
+		log_moneyness: FixedI128,
+		/// `s sqrt(T)` with vol up, unchanged and down.
+		sigma_root_t: [FixedI128; 3],
+	},
 }
 
 /// The vol-up shock of an option with `years` left: scaled up for short expiries.
@@ -234,29 +260,54 @@ pub fn underlying_risk(
 	book: &UnderlyingBook,
 ) -> Result<UnderlyingRisk, RiskError> {
 	let one = FixedI128::one();
-	// Each leg's volatility in the vol-up, unchanged and vol-down scenarios, worked out
-	// once: the vol-up shock of an option depends on its expiry, not on the price.
+	// What each leg's revaluation shares between scenarios, worked out once: an option's
+	// `s sqrt(T)` in the vol-up, unchanged and vol-down scenarios (the vol-up shock depends
+	// on its expiry, not on the price) and `ln(index / strike)`; a scenario's forward only
+	// adds `ln(1 + move)`, the same for every leg.
 	let vol_down = mul(book.volatility, sub(one, share(grid.vol_down))?)?;
-	let scenario_vols = book
+	let scenario_legs = book
 		.legs
 		.iter()
-		.map(|leg| {
-			let up = match leg {
-				Leg::Option { years, .. } => {
-					mul(book.volatility, add(one, vol_up_shock(grid, *years)?)?)?
-				},
-				Leg::Perpetual { .. } => book.volatility,
-			};
-			Ok([up, book.volatility, vol_down])
+		.map(|leg| match *leg {
+			Leg::Perpetual { size } => Ok(ScenarioLeg::Perpetual { size }),
+			Leg::Option { kind, strike, years, size } => {
+				let root_t = sqrt(years)?;
+				let up = mul(book.volatility, add(one, vol_up_shock(grid, years)?)?)?;
+				Ok(ScenarioLeg::Option {
+					kind,
+					strike,
+					size,
+					log_moneyness: ln(div(book.index, strike)?)?,
+					sigma_root_t: [
+						mul(up, root_t)?,
+						mul(book.volatility, root_t)?,
+						mul(vol_down, root_t)?,
+					],
+				})
+			},
 		})
 		.collect::<Result<Vec<_>, RiskError>>()?;
 	const VOL_UNCHANGED: usize = 1;
-	let value_at = |price: FixedI128, vol_scenario: usize| -> Result<FixedI128, RiskError> {
+	// The book's value at `price`, `log_move = ln(price / index)`, in a volatility scenario.
+	let value_at = |price: FixedI128, log_move: FixedI128, vol_scenario: usize| {
 		let mut total = FixedI128::zero();
-		for (leg, vols) in book.legs.iter().zip(&scenario_vols) {
-			total = add(total, leg_value(leg, price, vols[vol_scenario])?)?;
+		for leg in &scenario_legs {
+			let value = match *leg {
+				ScenarioLeg::Perpetual { size } => mul(size, price)?,
+				ScenarioLeg::Option { kind, strike, size, log_moneyness, sigma_root_t } => {
+					let premium = black76_premium(
+						kind,
+						price,
+						strike,
+						add(log_moneyness, log_move)?,
+						sigma_root_t[vol_scenario],
+					)?;
+					mul(size, premium)?
+				},
+			};
+			total = add(total, value)?;
 		}
-		Ok(total)
+		Ok::<_, RiskError>(total)
 	};
 
 	// The book now, its greeks and its short-option minimum, in one pass.
@@ -290,10 +341,20 @@ pub fn underlying_risk(
 			worst = (loss, moved);
 		}
 	};
+	let has_options = scenario_legs.iter().any(|leg| matches!(leg, ScenarioLeg::Option { .. }));
+	// `ln(1 + move)`, needed only to revalue options.
+	let log_move = |price: FixedI128| -> Result<FixedI128, RiskError> {
+		if has_options {
+			ln(div(price, book.index)?)
+		} else {
+			Ok(FixedI128::zero())
+		}
+	};
 	for moved in price_moves(grid)? {
 		let price = mul(book.index, add(one, moved)?)?;
+		let log_moved = log_move(price)?;
 		for vol_scenario in 0..3 {
-			consider(sub(now, value_at(price, vol_scenario)?)?, moved);
+			consider(sub(now, value_at(price, log_moved, vol_scenario)?)?, moved);
 		}
 	}
 	let extreme =
@@ -301,7 +362,7 @@ pub fn underlying_risk(
 	for moved in [extreme, -extreme] {
 		// A move of 100% or more takes the price to zero at most.
 		let price = mul(book.index, add(one, moved)?)?.max(FixedI128::from_inner(1));
-		let loss = sub(now, value_at(price, VOL_UNCHANGED)?)?;
+		let loss = sub(now, value_at(price, log_move(price)?, VOL_UNCHANGED)?)?;
 		consider(mul(loss, share(grid.extreme_fraction))?, moved);
 	}
 

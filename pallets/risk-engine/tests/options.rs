@@ -1,7 +1,8 @@
 //! Black-76 against the reference table (`reference/black76.csv`, mpmath at 50 digits) and
 //! its identities.
 
-use risk_engine::options::{black76, Black76, OptionKind, Valuation};
+use risk_engine::fixed_math::{ln, sqrt};
+use risk_engine::options::{black76, black76_premium, Black76, OptionKind, Valuation};
 use risk_engine::options::{
 	DELTA_MAX_ERROR, GAMMA_MAX_RELATIVE_ERROR, PRICE_MAX_ERROR_PER_USD, VEGA_MAX_ERROR_PER_USD,
 };
@@ -163,4 +164,23 @@ fn bad_inputs_are_errors() {
 	] {
 		assert_eq!(black76(&bad), Err(risk_engine::RiskError::OutOfDomain));
 	}
+}
+
+#[test]
+fn the_scan_premium_matches_the_reference_table_within_the_same_error() {
+	for row in table().into_iter().filter(|r| r.option.rate == FixedI128::from_inner(0)) {
+		let Black76 { kind, forward, strike, years, volatility, .. } = row.option;
+		let log_moneyness = ln(forward / strike).unwrap();
+		let sigma_root_t = volatility * sqrt(years).unwrap();
+		let premium = black76_premium(kind, forward, strike, log_moneyness, sigma_root_t).unwrap();
+		let usd = (forward.into_inner() + strike.into_inner()) / ONE;
+		let error = (premium.into_inner() - row.expected[0]).abs();
+		assert!(error <= PRICE_MAX_ERROR_PER_USD * usd, "{:?}: off by {error}", row.option);
+	}
+	// No volatility: the intrinsic value.
+	let premium = |kind| {
+		black76_premium(kind, fixed(110 * ONE), fixed(100 * ONE), fixed(0), fixed(0)).unwrap()
+	};
+	assert_eq!(premium(OptionKind::Call), fixed(10 * ONE));
+	assert_eq!(premium(OptionKind::Put), fixed(0));
 }

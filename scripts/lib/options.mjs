@@ -1,0 +1,51 @@
+// Option series as the clearing pallet lists them: a market whose instrument is
+// `Option { kind, strike, expiryMs, volatilityKey }` on an underlying's index.
+// Shared by scripts/list-option-series.mjs and the e2e suite.
+
+const FIXED = 10n ** 18n;
+
+/** Size decimals, lots and tick of a series on each underlying (lots of 0.01 BTC / 0.1 ETH). */
+export const UNDERLYINGS = {
+  BTC: { sizeDecimals: 8, lot: 1_000_000n, tick: FIXED / 10n },
+  ETH: { sizeDecimals: 18, lot: 10n ** 17n, tick: FIXED / 100n },
+};
+
+/**
+ * `MarketParams` for a European option series: `kind` 'Call' or 'Put', `strike` in whole
+ * USD, `expiryMs` the chain time it expires at. Margin by the standard rule at 15% initial
+ * and 7.5% maintenance of the index; no funding (the fields are present but unused).
+ */
+export function optionSeriesParams({ underlying = 'BTC', kind, strike, expiryMs, symbol }) {
+  const unit = UNDERLYINGS[underlying];
+  if (!unit) throw new Error(`unknown underlying ${underlying}: expected ${Object.keys(UNDERLYINGS).join(', ')}`);
+  if (kind !== 'Call' && kind !== 'Put') throw new Error(`kind must be Call or Put, not ${kind}`);
+  const days = Math.round((Number(expiryMs) - Date.now()) / 86_400_000);
+  return {
+    symbol: symbol ?? `${underlying}-${days}D-${strike}-${kind === 'Call' ? 'C' : 'P'}`,
+    oracleKey: { Price: underlying },
+    sizeDecimals: unit.sizeDecimals,
+    tickSize: unit.tick,
+    lotSize: unit.lot,
+    minSize: unit.lot,
+    tiers: [{ notionalFloor: 0, initialFraction: 150_000_000, maintenanceFraction: 75_000_000 }],
+    takerFee: 500_000,
+    makerFee: 200_000,
+    fundingIntervalMs: 3_600_000,
+    fundingRateCap: 1_000_000,
+    markPriceBand: 5_000_000,
+    maxPriceAgeMs: null,
+    openInterestCap: 1_000n * 10n ** BigInt(unit.sizeDecimals),
+    status: 'Active',
+    instrument: {
+      Option: {
+        kind,
+        strike: BigInt(strike) * FIXED,
+        expiryMs,
+        volatilityKey: { ImpliedVolatility: underlying },
+      },
+    },
+  };
+}
+
+/** `price` (18 decimals) rounded down to a multiple of `tick`. */
+export const onTick = (price, tick) => (price / tick) * tick;
