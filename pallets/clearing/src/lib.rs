@@ -399,10 +399,10 @@ pub mod pallet {
 	pub type PortfolioGridParams<T: Config> =
 		StorageValue<_, risk_engine::portfolio::ScenarioGrid, ValueQuery, DefaultPortfolioGrid>;
 
-	/// The default grid: moves of up to 5% in 17 points, volatility 30% up or down (up to
-	/// three times that for options within 30 days of expiry), extreme moves of 3 x 5%
-	/// counted at 33%, a short-option minimum of 1% of the index, maintenance at 80% of
-	/// initial. A range no wider than the markets' lowest initial fraction (5% on the
+	/// The default grid, [`risk_engine::portfolio::ScenarioGrid::STANDARD`]: moves of up to
+	/// 5% in 17 points, volatility 65% up (up to three times that for options within 30 days
+	/// of expiry) or 30% down, extreme moves of 3 x 5% counted at 33%, a short-option minimum
+	/// of 1% of the index, maintenance at 80% of initial. A range no wider than the markets' lowest initial fraction (5% on the
 	/// listed perpetuals) means a perpetual book never needs more under portfolio margin
 	/// than under cross (see [`risk_engine::portfolio`]).
 	#[pallet::type_value]

@@ -3289,7 +3289,11 @@ fn markets_stored_before_option_series_migrate_to_perpetuals() {
 	use frame_support::traits::{GetStorageVersion, OnRuntimeUpgrade, StorageVersion};
 	new_test_ext().execute_with(|| {
 		let current = btc_perp();
-		let old = MarketParamsV0::<u32, <Test as Config>::MaxSymbolLength, <Test as Config>::MaxMarginTiers> {
+		let old = MarketParamsV0::<
+			u32,
+			<Test as Config>::MaxSymbolLength,
+			<Test as Config>::MaxMarginTiers,
+		> {
 			symbol: current.symbol.clone(),
 			oracle_key: current.oracle_key,
 			size_decimals: current.size_decimals,
@@ -3306,7 +3310,10 @@ fn markets_stored_before_option_series_migrate_to_perpetuals() {
 			open_interest_cap: current.open_interest_cap,
 			status: current.status,
 		};
-		frame_support::storage::unhashed::put_raw(&Markets::<Test>::hashed_key_for(BTC_PERP), &old.encode());
+		frame_support::storage::unhashed::put_raw(
+			&Markets::<Test>::hashed_key_for(BTC_PERP),
+			&old.encode(),
+		);
 		StorageVersion::new(0).put::<ClearingPallet>();
 		assert!(Markets::<Test>::try_get(BTC_PERP).is_err(), "the old layout does not decode");
 		MigrateToV1::<Test>::on_runtime_upgrade();
