@@ -20,8 +20,13 @@ export function optionSeriesParams({ underlying = 'BTC', kind, strike, expiryMs,
   if (!unit) throw new Error(`unknown underlying ${underlying}: expected ${Object.keys(UNDERLYINGS).join(', ')}`);
   if (kind !== 'Call' && kind !== 'Put') throw new Error(`kind must be Call or Put, not ${kind}`);
   const days = Math.round((Number(expiryMs) - Date.now()) / 86_400_000);
+  const letter = kind === 'Call' ? 'C' : 'P';
+  // Symbols hold at most 16 bytes: drop the dashes when they do not fit.
+  const dashed = `${underlying}-${days}D-${strike}-${letter}`;
+  const fallback = dashed.length <= 16 ? dashed : `${underlying}${days}D${strike}${letter}`;
+  if ((symbol ?? fallback).length > 16) throw new Error(`symbol ${symbol ?? fallback} is longer than 16 bytes; pass --symbol`);
   return {
-    symbol: symbol ?? `${underlying}-${days}D-${strike}-${kind === 'Call' ? 'C' : 'P'}`,
+    symbol: symbol ?? fallback,
     oracleKey: { Price: underlying },
     sizeDecimals: unit.sizeDecimals,
     tickSize: unit.tick,
