@@ -674,3 +674,34 @@ mod governance {
 		});
 	}
 }
+
+/// The heaviest calls' weights, charged before they run, fit one ordinary transaction:
+/// an order that could meet twenty portfolio-margined makers, and a liquidation or
+/// withdrawal of a portfolio-margined account.
+#[test]
+fn the_heaviest_weights_fit_an_ordinary_transaction() {
+	use frame_support::dispatch::{DispatchClass, GetDispatchInfo};
+	let limit = crate::configs::RuntimeBlockWeights::get()
+		.get(DispatchClass::Normal)
+		.max_extrinsic
+		.expect("ordinary transactions have a limit");
+	let order = crate::RuntimeCall::Orderbook(pallet_orderbook::Call::place_order {
+		market: crate::genesis_config_presets::BTC_PERP,
+		side: pallet_orderbook::OrderSide::Buy,
+		price: FixedU128::from_u32(60_000),
+		size: 10_000,
+		time_in_force: pallet_orderbook::TimeInForce::GoodTilCancelled,
+		reduce_only: false,
+	});
+	let withdraw = crate::RuntimeCall::Clearing(pallet_clearing::Call::withdraw {
+		asset: tokens::USDC.id,
+		amount: 1,
+	});
+	let liquidate = crate::RuntimeCall::Clearing(pallet_clearing::Call::liquidate {
+		who: Sr25519Keyring::Alice.to_account_id(),
+	});
+	for call in [order, withdraw, liquidate] {
+		let weight = call.get_dispatch_info().total_weight();
+		assert!(weight.all_lte(limit), "{call:?} weighs {weight:?}, above {limit:?}");
+	}
+}

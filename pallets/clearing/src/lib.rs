@@ -1486,5 +1486,20 @@ pub mod pallet {
 		fn note_book_top(market: MarketId, best_bid: Option<Price>, best_ask: Option<Price>) {
 			Self::do_note_book_top(market, best_bid, best_ask)
 		}
+
+		fn margin_check_surcharge(who: &T::AccountId) -> Weight {
+			// Reading the mode is part of the surcharge.
+			let read = T::DbWeight::get().reads(1);
+			match MarginModes::<T>::get(who) {
+				MarginMode::Cross => read,
+				MarginMode::Portfolio => read.saturating_add(Self::max_margin_check_surcharge()),
+			}
+		}
+
+		fn max_margin_check_surcharge() -> Weight {
+			// `set_margin_mode` is benchmarked at one portfolio check of the most positions.
+			T::WeightInfo::set_margin_mode(T::MaxPositionsPerAccount::get())
+				.saturating_add(T::DbWeight::get().reads(1))
+		}
 	}
 }

@@ -3101,8 +3101,8 @@ mod options_and_portfolio {
 			assert_ok!(ClearingPallet::withdraw(RuntimeOrigin::signed(ALICE), USDC, spare));
 			assert!(!ClearingPallet::cross_liquidatable(&ALICE));
 
-			// Implied volatility jumps from 60% to 67%: the short calls lose their vega.
-			set_volatility(67);
+			// Implied volatility jumps from 60% to 72%: the short calls lose their vega.
+			set_volatility(72);
 			let before = ClearingPallet::cross_figures(&ALICE).unwrap().margin;
 			assert!(before.health < 0, "health {}", before.health);
 			let fund_before = SettlementBalances::<Test>::get(INSURANCE);

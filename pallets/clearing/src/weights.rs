@@ -76,8 +76,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `154`
 		//  Estimated: `1550`
-		// Minimum execution time: 13_380_000 picoseconds.
-		Weight::from_parts(15_393_000, 1550)
+		// Minimum execution time: 13_600_000 picoseconds.
+		Weight::from_parts(20_010_000, 1550)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -101,8 +101,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `250`
 		//  Estimated: `4654`
-		// Minimum execution time: 26_569_000 picoseconds.
-		Weight::from_parts(29_133_000, 4654)
+		// Minimum execution time: 44_246_000 picoseconds.
+		Weight::from_parts(54_812_000, 4654)
 			.saturating_add(T::DbWeight::get().reads(8_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
@@ -118,8 +118,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `1219`
 		//  Estimated: `4654`
-		// Minimum execution time: 25_768_000 picoseconds.
-		Weight::from_parts(28_563_000, 4654)
+		// Minimum execution time: 38_948_000 picoseconds.
+		Weight::from_parts(48_753_000, 4654)
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -131,8 +131,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `1098`
 		//  Estimated: `4654`
-		// Minimum execution time: 18_027_000 picoseconds.
-		Weight::from_parts(20_591_000, 4654)
+		// Minimum execution time: 30_024_000 picoseconds.
+		Weight::from_parts(34_151_000, 4654)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -142,8 +142,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `988`
 		//  Estimated: `4654`
-		// Minimum execution time: 9_394_000 picoseconds.
-		Weight::from_parts(10_325_000, 4654)
+		// Minimum execution time: 13_490_000 picoseconds.
+		Weight::from_parts(19_689_000, 4654)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -155,8 +155,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `12199`
 		//  Estimated: `184680`
-		// Minimum execution time: 277_022_000 picoseconds.
-		Weight::from_parts(313_536_000, 184680)
+		// Minimum execution time: 276_592_000 picoseconds.
+		Weight::from_parts(323_842_000, 184680)
 			.saturating_add(T::DbWeight::get().reads(66_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -168,8 +168,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `462`
 		//  Estimated: `4654`
-		// Minimum execution time: 15_854_000 picoseconds.
-		Weight::from_parts(17_646_000, 4654)
+		// Minimum execution time: 15_853_000 picoseconds.
+		Weight::from_parts(21_011_000, 4654)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -189,8 +189,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `998`
 		//  Estimated: `6208`
-		// Minimum execution time: 69_664_000 picoseconds.
-		Weight::from_parts(74_801_000, 6208)
+		// Minimum execution time: 70_605_000 picoseconds.
+		Weight::from_parts(74_320_000, 6208)
 			.saturating_add(T::DbWeight::get().reads(7_u64))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
 	}
@@ -231,10 +231,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `1836 + p * (367 ±0)`
 		//  Estimated: `6208 + p * (2826 ±0)`
-		// Minimum execution time: 132_788_000 picoseconds.
-		Weight::from_parts(133_119_616, 6208)
-			// Standard Error: 124_597
-			.saturating_add(Weight::from_parts(15_589_482, 0).saturating_mul(p.into()))
+		// Minimum execution time: 132_277_000 picoseconds.
+		Weight::from_parts(182_147_002, 6208)
+			// Standard Error: 487_234
+			.saturating_add(Weight::from_parts(12_341_846, 0).saturating_mul(p.into()))
 			.saturating_add(T::DbWeight::get().reads(16_u64))
 			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(p.into())))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
@@ -271,10 +271,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `703 + p * (368 ±0)`
 		//  Estimated: `5642 + p * (2826 ±0)`
-		// Minimum execution time: 30_475_000 picoseconds.
-		Weight::from_parts(50_893_404, 5642)
-			// Standard Error: 118_023
-			.saturating_add(Weight::from_parts(15_538_179, 0).saturating_mul(p.into()))
+		// Minimum execution time: 30_175_000 picoseconds.
+		Weight::from_parts(58_420_364, 5642)
+			// Standard Error: 395_873
+			.saturating_add(Weight::from_parts(17_178_809, 0).saturating_mul(p.into()))
 			.saturating_add(T::DbWeight::get().reads(8_u64))
 			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(p.into())))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
@@ -302,8 +302,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `1091`
 		//  Estimated: `5642`
-		// Minimum execution time: 48_582_000 picoseconds.
-		Weight::from_parts(50_726_000, 5642)
+		// Minimum execution time: 49_253_000 picoseconds.
+		Weight::from_parts(50_916_000, 5642)
 			.saturating_add(T::DbWeight::get().reads(9_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -338,10 +338,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `1043 + p * (484 ±0)`
 		//  Estimated: `10294 + p * (2826 ±0)`
-		// Minimum execution time: 122_752_000 picoseconds.
-		Weight::from_parts(105_680_884, 10294)
-			// Standard Error: 201_268
-			.saturating_add(Weight::from_parts(24_645_475, 0).saturating_mul(p.into()))
+		// Minimum execution time: 122_482_000 picoseconds.
+		Weight::from_parts(60_004_148, 10294)
+			// Standard Error: 795_291
+			.saturating_add(Weight::from_parts(36_606_181, 0).saturating_mul(p.into()))
 			.saturating_add(T::DbWeight::get().reads(16_u64))
 			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(p.into())))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
@@ -359,8 +359,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `350`
 		//  Estimated: `3536`
-		// Minimum execution time: 20_471_000 picoseconds.
-		Weight::from_parts(20_911_000, 3536)
+		// Minimum execution time: 20_490_000 picoseconds.
+		Weight::from_parts(21_321_000, 3536)
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -395,10 +395,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `1112 + n * (321 ±0)`
 		//  Estimated: `5642 + n * (4652 ±0)`
-		// Minimum execution time: 171_305_000 picoseconds.
-		Weight::from_parts(92_458_077, 5642)
-			// Standard Error: 148_794
-			.saturating_add(Weight::from_parts(75_327_984, 0).saturating_mul(n.into()))
+		// Minimum execution time: 169_212_000 picoseconds.
+		Weight::from_parts(79_502_077, 5642)
+			// Standard Error: 1_271_851
+			.saturating_add(Weight::from_parts(85_940_988, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(13_u64))
 			.saturating_add(T::DbWeight::get().reads((4_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
@@ -442,10 +442,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `974 + p * (367 ±0)`
 		//  Estimated: `10294 + p * (2826 ±0)`
-		// Minimum execution time: 181_610_000 picoseconds.
-		Weight::from_parts(185_135_000, 10294)
-			// Standard Error: 902_040
-			.saturating_add(Weight::from_parts(130_544_107, 0).saturating_mul(p.into()))
+		// Minimum execution time: 174_300_000 picoseconds.
+		Weight::from_parts(177_084_000, 10294)
+			// Standard Error: 1_436_199
+			.saturating_add(Weight::from_parts(135_614_870, 0).saturating_mul(p.into()))
 			.saturating_add(T::DbWeight::get().reads(17_u64))
 			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(p.into())))
 			.saturating_add(T::DbWeight::get().writes(7_u64))
@@ -489,10 +489,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `979 + p * (370 ±0)`
 		//  Estimated: `6082 + p * (2826 ±0)`
-		// Minimum execution time: 1_568_216_000 picoseconds.
-		Weight::from_parts(1_130_107_604, 6082)
-			// Standard Error: 3_740_693
-			.saturating_add(Weight::from_parts(1_177_093_281, 0).saturating_mul(p.into()))
+		// Minimum execution time: 1_106_909_000 picoseconds.
+		Weight::from_parts(739_521_665, 6082)
+			// Standard Error: 9_705_921
+			.saturating_add(Weight::from_parts(855_352_080, 0).saturating_mul(p.into()))
 			.saturating_add(T::DbWeight::get().reads(15_u64))
 			.saturating_add(T::DbWeight::get().reads((3_u64).saturating_mul(p.into())))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
@@ -523,10 +523,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `751 + p * (370 ±0)`
 		//  Estimated: `10294 + p * (2826 ±0)`
-		// Minimum execution time: 67_691_000 picoseconds.
-		Weight::from_parts(19_592_613, 10294)
-			// Standard Error: 123_768
-			.saturating_add(Weight::from_parts(38_679_484, 0).saturating_mul(p.into()))
+		// Minimum execution time: 68_361_000 picoseconds.
+		Weight::from_parts(22_100_446, 10294)
+			// Standard Error: 668_841
+			.saturating_add(Weight::from_parts(44_465_524, 0).saturating_mul(p.into()))
 			.saturating_add(T::DbWeight::get().reads(9_u64))
 			.saturating_add(T::DbWeight::get().reads((3_u64).saturating_mul(p.into())))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
@@ -561,8 +561,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `1109`
 		//  Estimated: `10294`
-		// Minimum execution time: 105_678_000 picoseconds.
-		Weight::from_parts(107_059_000, 10294)
+		// Minimum execution time: 107_511_000 picoseconds.
+		Weight::from_parts(111_136_000, 10294)
 			.saturating_add(T::DbWeight::get().reads(13_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
@@ -571,82 +571,82 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 /// The same figures with ParityDb database costs, for tests and mocks.
 impl WeightInfo for () {
 	fn register_collateral() -> Weight {
-		Weight::from_parts(15_393_000, 1550)
+		Weight::from_parts(20_010_000, 1550)
 			.saturating_add(ParityDbWeight::get().reads(1_u64))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
 	fn register_market() -> Weight {
-		Weight::from_parts(29_133_000, 4654)
+		Weight::from_parts(54_812_000, 4654)
 			.saturating_add(ParityDbWeight::get().reads(8_u64))
 			.saturating_add(ParityDbWeight::get().writes(4_u64))
 	}
 	fn set_market_parameter() -> Weight {
-		Weight::from_parts(28_563_000, 4654)
+		Weight::from_parts(48_753_000, 4654)
 			.saturating_add(ParityDbWeight::get().reads(4_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn set_collateral_parameter() -> Weight {
-		Weight::from_parts(20_591_000, 4654)
+		Weight::from_parts(34_151_000, 4654)
 			.saturating_add(ParityDbWeight::get().reads(2_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn set_global_parameter() -> Weight {
-		Weight::from_parts(10_325_000, 4654)
+		Weight::from_parts(19_689_000, 4654)
 			.saturating_add(ParityDbWeight::get().reads(1_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn set_liquidation_parameters() -> Weight {
-		Weight::from_parts(313_536_000, 184680)
+		Weight::from_parts(323_842_000, 184680)
 			.saturating_add(ParityDbWeight::get().reads(66_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn apply_risk_change() -> Weight {
-		Weight::from_parts(17_646_000, 4654)
+		Weight::from_parts(21_011_000, 4654)
 			.saturating_add(ParityDbWeight::get().reads(2_u64))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
 	fn deposit() -> Weight {
-		Weight::from_parts(74_801_000, 6208)
+		Weight::from_parts(74_320_000, 6208)
 			.saturating_add(ParityDbWeight::get().reads(7_u64))
 			.saturating_add(ParityDbWeight::get().writes(6_u64))
 	}
 	fn withdraw(p: u32, ) -> Weight {
-		Weight::from_parts(133_119_616, 6208)
-			.saturating_add(Weight::from_parts(15_589_482, 0).saturating_mul(p.into()))
+		Weight::from_parts(182_147_002, 6208)
+			.saturating_add(Weight::from_parts(12_341_846, 0).saturating_mul(p.into()))
 			.saturating_add(ParityDbWeight::get().reads(16_u64))
 			.saturating_add(ParityDbWeight::get().reads((2_u64).saturating_mul(p.into())))
 			.saturating_add(ParityDbWeight::get().writes(5_u64))
 			.saturating_add(Weight::from_parts(0, 2826).saturating_mul(p.into()))
 	}
 	fn add_isolated_margin(p: u32, ) -> Weight {
-		Weight::from_parts(50_893_404, 5642)
-			.saturating_add(Weight::from_parts(15_538_179, 0).saturating_mul(p.into()))
+		Weight::from_parts(58_420_364, 5642)
+			.saturating_add(Weight::from_parts(17_178_809, 0).saturating_mul(p.into()))
 			.saturating_add(ParityDbWeight::get().reads(8_u64))
 			.saturating_add(ParityDbWeight::get().reads((2_u64).saturating_mul(p.into())))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 			.saturating_add(Weight::from_parts(0, 2826).saturating_mul(p.into()))
 	}
 	fn remove_isolated_margin() -> Weight {
-		Weight::from_parts(50_726_000, 5642)
+		Weight::from_parts(50_916_000, 5642)
 			.saturating_add(ParityDbWeight::get().reads(9_u64))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
 	fn settle_trade(p: u32, ) -> Weight {
-		Weight::from_parts(105_680_884, 10294)
-			.saturating_add(Weight::from_parts(24_645_475, 0).saturating_mul(p.into()))
+		Weight::from_parts(60_004_148, 10294)
+			.saturating_add(Weight::from_parts(36_606_181, 0).saturating_mul(p.into()))
 			.saturating_add(ParityDbWeight::get().reads(16_u64))
 			.saturating_add(ParityDbWeight::get().reads((2_u64).saturating_mul(p.into())))
 			.saturating_add(ParityDbWeight::get().writes(6_u64))
 			.saturating_add(Weight::from_parts(0, 2826).saturating_mul(p.into()))
 	}
 	fn update_price_guard() -> Weight {
-		Weight::from_parts(20_911_000, 3536)
+		Weight::from_parts(21_321_000, 3536)
 			.saturating_add(ParityDbWeight::get().reads(4_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn auto_deleverage(n: u32, ) -> Weight {
-		Weight::from_parts(92_458_077, 5642)
-			.saturating_add(Weight::from_parts(75_327_984, 0).saturating_mul(n.into()))
+		Weight::from_parts(79_502_077, 5642)
+			.saturating_add(Weight::from_parts(85_940_988, 0).saturating_mul(n.into()))
 			.saturating_add(ParityDbWeight::get().reads(13_u64))
 			.saturating_add(ParityDbWeight::get().reads((4_u64).saturating_mul(n.into())))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
@@ -654,8 +654,8 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 4652).saturating_mul(n.into()))
 	}
 	fn liquidate(p: u32, ) -> Weight {
-		Weight::from_parts(185_135_000, 10294)
-			.saturating_add(Weight::from_parts(130_544_107, 0).saturating_mul(p.into()))
+		Weight::from_parts(177_084_000, 10294)
+			.saturating_add(Weight::from_parts(135_614_870, 0).saturating_mul(p.into()))
 			.saturating_add(ParityDbWeight::get().reads(17_u64))
 			.saturating_add(ParityDbWeight::get().reads((2_u64).saturating_mul(p.into())))
 			.saturating_add(ParityDbWeight::get().writes(7_u64))
@@ -663,16 +663,16 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 2826).saturating_mul(p.into()))
 	}
 	fn set_margin_mode(p: u32, ) -> Weight {
-		Weight::from_parts(1_130_107_604, 6082)
-			.saturating_add(Weight::from_parts(1_177_093_281, 0).saturating_mul(p.into()))
+		Weight::from_parts(739_521_665, 6082)
+			.saturating_add(Weight::from_parts(855_352_080, 0).saturating_mul(p.into()))
 			.saturating_add(ParityDbWeight::get().reads(15_u64))
 			.saturating_add(ParityDbWeight::get().reads((3_u64).saturating_mul(p.into())))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 			.saturating_add(Weight::from_parts(0, 2826).saturating_mul(p.into()))
 	}
 	fn settle_expired(p: u32, ) -> Weight {
-		Weight::from_parts(19_592_613, 10294)
-			.saturating_add(Weight::from_parts(38_679_484, 0).saturating_mul(p.into()))
+		Weight::from_parts(22_100_446, 10294)
+			.saturating_add(Weight::from_parts(44_465_524, 0).saturating_mul(p.into()))
 			.saturating_add(ParityDbWeight::get().reads(9_u64))
 			.saturating_add(ParityDbWeight::get().reads((3_u64).saturating_mul(p.into())))
 			.saturating_add(ParityDbWeight::get().writes(4_u64))
@@ -680,7 +680,7 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 2826).saturating_mul(p.into()))
 	}
 	fn liquidate_isolated() -> Weight {
-		Weight::from_parts(107_059_000, 10294)
+		Weight::from_parts(111_136_000, 10294)
 			.saturating_add(ParityDbWeight::get().reads(13_u64))
 			.saturating_add(ParityDbWeight::get().writes(5_u64))
 	}

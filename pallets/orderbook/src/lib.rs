@@ -237,9 +237,15 @@ pub mod pallet {
 		/// through the clearing house; what is left rests (good-til-cancelled), is dropped
 		/// (immediate-or-cancel) or, for a post-only order that would match, the call fails.
 		/// A reduce-only order never takes the position past zero. The weight charged is for
-		/// the resting orders actually touched.
+		/// the resting orders actually touched, plus what the clearing house's margin checks
+		/// of portfolio-margined accounts cost beyond the benchmarked ones (see
+		/// [`Clearing::margin_check_surcharge`]); it is refunded down to that.
 		#[pallet::call_index(0)]
-		#[pallet::weight(T::WeightInfo::place_order(T::MaxFillsPerOrder::get()))]
+		#[pallet::weight(Pallet::<T>::place_order_weight(
+			T::MaxFillsPerOrder::get(),
+			T::Clearing::max_margin_check_surcharge()
+				.saturating_mul(2 * u64::from(T::MaxFillsPerOrder::get()) + 1),
+		))]
 		pub fn place_order(
 			origin: OriginFor<T>,
 			market: MarketId,
@@ -250,9 +256,9 @@ pub mod pallet {
 			reduce_only: bool,
 		) -> DispatchResultWithPostInfo {
 			let who = ensure_signed(origin)?;
-			let touched =
+			let (touched, surcharge) =
 				Self::do_place_order(&who, market, side, price, size, time_in_force, reduce_only)?;
-			Ok(Some(T::WeightInfo::place_order(touched)).into())
+			Ok(Some(Self::place_order_weight(touched, surcharge)).into())
 		}
 
 		/// Cancels the caller's resting order `order_id` in `market`, releasing its margin.

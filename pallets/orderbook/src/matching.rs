@@ -8,7 +8,7 @@ use sp_arithmetic::traits::{SaturatedConversion, Zero};
 
 use crate::{
 	pallet::*, BookDepth, BookLevel, CancelReason, Clearing, MarketId, OpenOrder, OrderId,
-	OrderSide, Price, TimeInForce,
+	OrderSide, Price, TimeInForce, WeightInfo,
 };
 
 /// Whether a resting order at `resting` can trade with an incoming order on `side` at `limit`.
@@ -28,6 +28,12 @@ fn better(side: OrderSide, a: Price, b: Price) -> bool {
 }
 
 impl<T: Config> Pallet<T> {
+	/// What `place_order` costs: the benchmark for `touched` resting orders plus the
+	/// clearing house's `surcharge` for the portfolio-margined accounts it checked.
+	pub fn place_order_weight(touched: u32, surcharge: Weight) -> Weight {
+		T::WeightInfo::place_order(touched).saturating_add(surcharge)
+	}
+
 	/// How much of `who`'s position an order on `side` can reduce, in whole lots.
 	fn reducible(who: &T::AccountId, market: MarketId, side: OrderSide, lot: u128) -> u128 {
 		let position = T::Clearing::position_size(who, market);
@@ -40,7 +46,8 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// Places an order (see [`Pallet::place_order`]) and returns how many resting orders it
-	/// touched. The call is transactional: an error changes nothing.
+	/// touched and the clearing house's surcharge for the margin checks it caused. The call
+	/// is transactional: an error changes nothing.
 	pub(crate) fn do_place_order(
 		who: &T::AccountId,
 		market: MarketId,
@@ -49,8 +56,10 @@ impl<T: Config> Pallet<T> {
 		size: u128,
 		time_in_force: TimeInForce,
 		reduce_only: bool,
-	) -> Result<u32, DispatchError> {
+	) -> Result<(u32, Weight), DispatchError> {
 		let rules = T::Clearing::market_rules(market).ok_or(Error::<T>::UnknownMarket)?;
+		let taker_surcharge = T::Clearing::margin_check_surcharge(who);
+		let mut surcharge = Weight::zero();
 		ensure!(rules.status != MarketStatus::Closed, Error::<T>::MarketNotTrading);
 		ensure!(rules.status == MarketStatus::Active || reduce_only, Error::<T>::MarketReduceOnly);
 		ensure!(
@@ -142,6 +151,10 @@ impl<T: Config> Pallet<T> {
 					}
 				}
 				let taker_size = side.signed(fill).map_err(|_| Error::<T>::Overflow)?;
+				// A settlement checks both sides' margin, whether it succeeds or not.
+				surcharge = surcharge
+					.saturating_add(taker_surcharge)
+					.saturating_add(T::Clearing::margin_check_surcharge(&maker_order.owner));
 				let settled = with_storage_layer(|| -> Result<_, SettleError> {
 					if !maker_order.reduce_only {
 						T::Clearing::release_order(
@@ -230,24 +243,28 @@ impl<T: Config> Pallet<T> {
 					remaining,
 					reason,
 				}),
-				None => Self::rest_order(
-					who,
-					market,
-					order_id,
-					OrderOf::<T> {
-						owner: who.clone(),
-						side,
-						price,
-						placed_size: size,
-						remaining,
-						reduce_only,
-						placed_at: frame_system::Pallet::<T>::block_number(),
-					},
-				)?,
+				None => {
+					// Committing the rest checks the taker's margin once more.
+					surcharge = surcharge.saturating_add(taker_surcharge);
+					Self::rest_order(
+						who,
+						market,
+						order_id,
+						OrderOf::<T> {
+							owner: who.clone(),
+							side,
+							price,
+							placed_size: size,
+							remaining,
+							reduce_only,
+							placed_at: frame_system::Pallet::<T>::block_number(),
+						},
+					)?
+				},
 			}
 		}
 		Self::report_book_top(market);
-		Ok(touched)
+		Ok((touched, surcharge))
 	}
 
 	/// Puts what is left of an incoming order on the book and commits its margin.

@@ -582,3 +582,45 @@ mod randomized {
 		}
 	}
 }
+
+#[test]
+fn portfolio_margin_checks_add_the_clearing_houses_surcharge_and_only_theirs() {
+	use frame_support::dispatch::GetDispatchInfo;
+	use sp_runtime::Weight;
+	new_test_ext().execute_with(|| {
+		// Two makers, one portfolio-margined; a taker who is too.
+		rest(BOB, Sell, 60_000, MIN_SIZE);
+		rest(CHARLIE, Sell, 60_000, MIN_SIZE);
+		set_surcharge(BOB, 300);
+		set_surcharge(ALICE, 1_000);
+		// Alice buys both and rests the rest: two settlements check her and the maker, and
+		// committing the rest checks her once more.
+		let info = Book::place_order(
+			RuntimeOrigin::signed(ALICE),
+			BTC_PERP,
+			Buy,
+			usd(60_000),
+			3 * MIN_SIZE,
+			Gtc,
+			false,
+		)
+		.unwrap();
+		let surcharge = Weight::from_parts(3 * 1_000 + 300, 0);
+		assert_eq!(info.actual_weight, Some(<() as WeightInfo>::place_order(2) + surcharge));
+		// Charged up front: every fill the bound allows, both sides at the most.
+		let call = Call::<Test>::place_order {
+			market: BTC_PERP,
+			side: Buy,
+			price: usd(60_000),
+			size: MIN_SIZE,
+			time_in_force: Gtc,
+			reduce_only: false,
+		};
+		let fills = <<Test as Config>::MaxFillsPerOrder as frame_support::traits::Get<u32>>::get();
+		assert_eq!(
+			call.get_dispatch_info().call_weight,
+			<() as WeightInfo>::place_order(fills)
+				+ Weight::from_parts(MAX_SURCHARGE * (2 * u64::from(fills) + 1), 0)
+		);
+	});
+}

@@ -34,10 +34,7 @@ mod benchmark_helper {
 		Get,
 	};
 	use orml_oracle::DataFeeder;
-	use pallet_clearing::{
-		risk_engine::options::OptionKind, Clearing as _, Instrument, MarginMode, MarginModes,
-		MarketId, MarketStates, Markets, SettlementBalances,
-	};
+	use pallet_clearing::{Clearing as _, MarketId, Markets, SettlementBalances};
 	use sp_runtime::{traits::AccountIdConversion, FixedU128};
 
 	/// The index price the benchmarks trade around.
@@ -85,22 +82,7 @@ mod benchmark_helper {
 			if SettlementBalances::<Runtime>::get(counterparty) == 0 {
 				Self::fund_trader(counterparty);
 			}
-			// The heaviest margin check an account can cost: option series in every other
-			// market, under portfolio margin (each check revalues every series in every
-			// scenario).
-			let mut params = Markets::<Runtime>::get(market).expect("the benchmark market exists");
-			params.instrument = Instrument::Option {
-				kind: OptionKind::Call,
-				strike: price(),
-				expiry_ms: pallet_timestamp::Now::<Runtime>::get() + 30 * 86_400_000,
-				volatility_key: OracleKey::ImpliedVolatility(PricedAsset::BTC),
-			};
-			Oracle::feed_value(
-				None,
-				OracleKey::ImpliedVolatility(PricedAsset::BTC),
-				FixedU128::from_rational(6, 10),
-			)
-			.expect("root feeds are always accepted");
+			let params = Markets::<Runtime>::get(market).expect("the benchmark market exists");
 			let others: u32 =
 				<<Runtime as pallet_clearing::Config>::MaxPositionsPerAccount as Get<u32>>::get()
 					.saturating_sub(1);
@@ -108,27 +90,14 @@ mod benchmark_helper {
 				if Markets::<Runtime>::get(id).is_none() {
 					Markets::<Runtime>::insert(id, params.clone());
 				}
-				let state = MarketStates::<Runtime>::get(id);
-				let mark = pallet_clearing::Pallet::<Runtime>::market_prices(id, &params, &state)
-					.expect("the series is priced")
-					.mark;
-				let tick = params.tick_size.into_inner();
-				let premium = FixedU128::from_inner(mark.into_inner() / tick * tick);
 				pallet_clearing::Pallet::<Runtime>::settle_trade(
 					counterparty,
 					who,
 					id,
 					params.min_size as i128,
-					premium,
+					price(),
 				)
 				.expect("a small trade between funded accounts settles");
-			}
-			if MarginModes::<Runtime>::get(who) != MarginMode::Portfolio {
-				pallet_clearing::Pallet::<Runtime>::set_margin_mode(
-					RuntimeOrigin::signed(who.clone()),
-					MarginMode::Portfolio,
-				)
-				.expect("a funded account may opt into portfolio margin");
 			}
 		}
 	}

@@ -23,7 +23,7 @@
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
 pub use risk_engine::{OrderSide, Price, SizeUnits};
 use scale_info::TypeInfo;
-use sp_runtime::{DispatchError, DispatchResult, RuntimeDebug};
+use sp_runtime::{DispatchError, DispatchResult, RuntimeDebug, Weight};
 
 /// The identifier of a market.
 pub type MarketId = u32;
@@ -146,4 +146,14 @@ pub trait Clearing<AccountId, MarketId> {
 
 	/// The best bid and ask of `market`'s book after a change, for the mark price.
 	fn note_book_top(market: MarketId, best_bid: Option<Price>, best_ask: Option<Price>);
+
+	/// What one margin check of `who` costs beyond the cross-margin check a venue's own
+	/// benchmark measures: the portfolio scan when `who` is portfolio-margined, nothing
+	/// otherwise. A venue adds it for every check its call makes of `who`: each settled
+	/// trade checks both sides, each committed order its owner.
+	fn margin_check_surcharge(who: &AccountId) -> Weight;
+
+	/// The most [`Self::margin_check_surcharge`] returns, for weights charged before a call
+	/// knows whom it will meet.
+	fn max_margin_check_surcharge() -> Weight;
 }
