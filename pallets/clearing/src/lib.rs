@@ -1488,18 +1488,23 @@ pub mod pallet {
 		}
 
 		fn margin_check_surcharge(who: &T::AccountId) -> Weight {
-			// Reading the mode is part of the surcharge.
-			let read = T::DbWeight::get().reads(1);
+			// Reading the mode (and the positions' count) is part of the surcharge.
 			match MarginModes::<T>::get(who) {
-				MarginMode::Cross => read,
-				MarginMode::Portfolio => read.saturating_add(Self::max_margin_check_surcharge()),
+				MarginMode::Cross => T::DbWeight::get().reads(1),
+				MarginMode::Portfolio => {
+					// `set_margin_mode` is benchmarked at one portfolio check of `p` option
+					// positions; one position more covers a trade that opens a market.
+					let positions = Positions::<T>::decode_len(who).unwrap_or(0) as u32;
+					let priced = positions.saturating_add(1).min(T::MaxPositionsPerAccount::get());
+					T::WeightInfo::set_margin_mode(priced)
+						.saturating_add(T::DbWeight::get().reads(2))
+				},
 			}
 		}
 
 		fn max_margin_check_surcharge() -> Weight {
-			// `set_margin_mode` is benchmarked at one portfolio check of the most positions.
 			T::WeightInfo::set_margin_mode(T::MaxPositionsPerAccount::get())
-				.saturating_add(T::DbWeight::get().reads(1))
+				.saturating_add(T::DbWeight::get().reads(2))
 		}
 	}
 }

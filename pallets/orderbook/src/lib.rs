@@ -239,12 +239,14 @@ pub mod pallet {
 		/// A reduce-only order never takes the position past zero. The weight charged is for
 		/// the resting orders actually touched, plus what the clearing house's margin checks
 		/// of portfolio-margined accounts cost beyond the benchmarked ones (see
-		/// [`Clearing::margin_check_surcharge`]); it is refunded down to that.
+		/// [`Clearing::margin_check_surcharge`]). Those surcharges share a budget of three
+		/// of the largest: matching stops (as at the fill bound) before a fill whose checks,
+		/// and the check of resting the rest, would exceed it, so an order between
+		/// portfolio-margined accounts fills at least once and costs at most that.
 		#[pallet::call_index(0)]
 		#[pallet::weight(Pallet::<T>::place_order_weight(
 			T::MaxFillsPerOrder::get(),
-			T::Clearing::max_margin_check_surcharge()
-				.saturating_mul(2 * u64::from(T::MaxFillsPerOrder::get()) + 1),
+			Pallet::<T>::surcharge_budget(),
 		))]
 		pub fn place_order(
 			origin: OriginFor<T>,

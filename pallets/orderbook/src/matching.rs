@@ -34,6 +34,12 @@ impl<T: Config> Pallet<T> {
 		T::WeightInfo::place_order(touched).saturating_add(surcharge)
 	}
 
+	/// The most one order spends on the clearing house's surcharges: three of the largest,
+	/// one fill between two portfolio-margined accounts and the check of resting the rest.
+	pub fn surcharge_budget() -> Weight {
+		T::Clearing::max_margin_check_surcharge().saturating_mul(3)
+	}
+
 	/// How much of `who`'s position an order on `side` can reduce, in whole lots.
 	fn reducible(who: &T::AccountId, market: MarketId, side: OrderSide, lot: u128) -> u128 {
 		let position = T::Clearing::position_size(who, market);
@@ -103,10 +109,12 @@ impl<T: Config> Pallet<T> {
 		});
 
 		let budget = T::MaxFillsPerOrder::get();
+		let surcharge_budget = Self::surcharge_budget();
+		let mut out_of_weight = false;
 		let mut touched = 0u32;
 		let mut remaining = size;
 		let mut emptied_levels = 0usize;
-		while remaining > 0 && touched < budget {
+		while remaining > 0 && touched < budget && !out_of_weight {
 			let Some(&level_price) = opposite_prices.get(emptied_levels) else { break };
 			if !crosses(side, price, level_price) {
 				break;
@@ -151,10 +159,18 @@ impl<T: Config> Pallet<T> {
 					}
 				}
 				let taker_size = side.signed(fill).map_err(|_| Error::<T>::Overflow)?;
-				// A settlement checks both sides' margin, whether it succeeds or not.
-				surcharge = surcharge
+				// A settlement checks both sides' margin, whether it succeeds or not; keep
+				// room for checking the rest when it rests.
+				let with_fill = surcharge
 					.saturating_add(taker_surcharge)
 					.saturating_add(T::Clearing::margin_check_surcharge(&maker_order.owner));
+				if !with_fill.saturating_add(taker_surcharge).all_lte(surcharge_budget) {
+					// Not settled: this order was not really touched.
+					touched -= 1;
+					out_of_weight = true;
+					break;
+				}
+				surcharge = with_fill;
 				let settled = with_storage_layer(|| -> Result<_, SettleError> {
 					if !maker_order.reduce_only {
 						T::Clearing::release_order(

@@ -607,7 +607,7 @@ fn portfolio_margin_checks_add_the_clearing_houses_surcharge_and_only_theirs() {
 		.unwrap();
 		let surcharge = Weight::from_parts(3 * 1_000 + 300, 0);
 		assert_eq!(info.actual_weight, Some(<() as WeightInfo>::place_order(2) + surcharge));
-		// Charged up front: every fill the bound allows, both sides at the most.
+		// Charged up front: every fill the bound allows, and the surcharge budget.
 		let call = Call::<Test>::place_order {
 			market: BTC_PERP,
 			side: Buy,
@@ -619,8 +619,39 @@ fn portfolio_margin_checks_add_the_clearing_houses_surcharge_and_only_theirs() {
 		let fills = <<Test as Config>::MaxFillsPerOrder as frame_support::traits::Get<u32>>::get();
 		assert_eq!(
 			call.get_dispatch_info().call_weight,
-			<() as WeightInfo>::place_order(fills)
-				+ Weight::from_parts(MAX_SURCHARGE * (2 * u64::from(fills) + 1), 0)
+			<() as WeightInfo>::place_order(fills) + Weight::from_parts(3 * MAX_SURCHARGE, 0)
 		);
+	});
+}
+
+#[test]
+fn matching_stops_where_the_surcharges_would_exceed_their_budget() {
+	use sp_runtime::Weight;
+	new_test_ext().execute_with(|| {
+		rest(BOB, Sell, 60_000, MIN_SIZE);
+		rest(CHARLIE, Sell, 60_000, MIN_SIZE);
+		// Everyone at the largest surcharge: one fill (two checks) and the reserve for
+		// resting the rest use the budget up; the second maker is not reached.
+		for who in [ALICE, BOB, CHARLIE] {
+			set_surcharge(who, MAX_SURCHARGE);
+		}
+		let info = Book::place_order(
+			RuntimeOrigin::signed(ALICE),
+			BTC_PERP,
+			Buy,
+			usd(60_000),
+			2 * MIN_SIZE,
+			Gtc,
+			false,
+		)
+		.unwrap();
+		assert_eq!(fills().len(), 1);
+		assert_eq!(
+			info.actual_weight,
+			Some(<() as WeightInfo>::place_order(1) + Weight::from_parts(2 * MAX_SURCHARGE, 0))
+		);
+		// The rest would cross Charlie's order: dropped, as at the fill bound.
+		assert!(cancels().iter().any(|c| c.3 == CancelReason::FillLimitReached));
+		assert_eq!(levels(Sell).len(), 1, "Charlie's order still rests");
 	});
 }

@@ -54,7 +54,9 @@ pub trait WeightInfo {
 pub struct SubstrateWeight<T>(PhantomData<T>);
 impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Clearing::Markets` (r:16 w:0)
-	/// Proof: `Clearing::Markets` (`max_values`: None, `max_size`: Some(314), added: 2789, mode: `MaxEncodedLen`)
+	/// Proof: `Clearing::Markets` (`max_values`: None, `max_size`: Some(351), added: 2826, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::MarginModes` (r:21 w:0)
+	/// Proof: `Clearing::MarginModes` (`max_values`: None, `max_size`: Some(49), added: 2524, mode: `MaxEncodedLen`)
 	/// Storage: `Orderbook::LevelPrices` (r:2 w:2)
 	/// Proof: `Orderbook::LevelPrices` (`max_values`: None, `max_size`: Some(1615), added: 4090, mode: `MaxEncodedLen`)
 	/// Storage: `Orderbook::NextOrderId` (r:1 w:1)
@@ -73,14 +75,14 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Clearing::SettlementBalances` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	/// Storage: `Clearing::CollateralBalances` (r:21 w:0)
 	/// Proof: `Clearing::CollateralBalances` (`max_values`: None, `max_size`: Some(209), added: 2684, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::MaxPriceAge` (r:1 w:0)
+	/// Proof: `Clearing::MaxPriceAge` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `Oracle::Values` (r:1 w:0)
 	/// Proof: `Oracle::Values` (`max_values`: None, `max_size`: Some(34), added: 2509, mode: `MaxEncodedLen`)
 	/// Storage: `Clearing::PriceGuards` (r:1 w:0)
 	/// Proof: `Clearing::PriceGuards` (`max_values`: None, `max_size`: Some(71), added: 2546, mode: `MaxEncodedLen`)
 	/// Storage: `Clearing::JumpBreakerParams` (r:1 w:0)
 	/// Proof: `Clearing::JumpBreakerParams` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
-	/// Storage: `Clearing::MaxPriceAge` (r:1 w:0)
-	/// Proof: `Clearing::MaxPriceAge` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `Clearing::LiabilityFactor` (r:1 w:0)
 	/// Proof: `Clearing::LiabilityFactor` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
 	/// Storage: `Orderbook::AccountOrders` (r:21 w:21)
@@ -88,14 +90,14 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `f` is `[0, 20]`.
 	fn place_order(f: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `10262 + f * (2345 ±0)`
-		//  Estimated: `45614 + f * (4652 ±0)`
-		// Minimum execution time: 520_385_000 picoseconds.
-		Weight::from_parts(655_789_221, 45614)
-			// Standard Error: 9_651_341
-			.saturating_add(Weight::from_parts(403_209_458, 0).saturating_mul(f.into()))
-			.saturating_add(T::DbWeight::get().reads(47_u64))
-			.saturating_add(T::DbWeight::get().reads((6_u64).saturating_mul(f.into())))
+		//  Measured:  `10320 + f * (2345 ±0)`
+		//  Estimated: `46206 + f * (4652 ±0)`
+		// Minimum execution time: 330_993_000 picoseconds.
+		Weight::from_parts(340_447_000, 46206)
+			// Standard Error: 7_028_294
+			.saturating_add(Weight::from_parts(482_583_844, 0).saturating_mul(f.into()))
+			.saturating_add(T::DbWeight::get().reads(48_u64))
+			.saturating_add(T::DbWeight::get().reads((7_u64).saturating_mul(f.into())))
 			.saturating_add(T::DbWeight::get().writes(9_u64))
 			.saturating_add(T::DbWeight::get().writes((5_u64).saturating_mul(f.into())))
 			.saturating_add(Weight::from_parts(0, 4652).saturating_mul(f.into()))
@@ -109,17 +111,17 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Orderbook::AccountOrders` (r:1 w:1)
 	/// Proof: `Orderbook::AccountOrders` (`max_values`: None, `max_size`: Some(649), added: 3124, mode: `MaxEncodedLen`)
 	/// Storage: `Clearing::Markets` (r:1 w:0)
-	/// Proof: `Clearing::Markets` (`max_values`: None, `max_size`: Some(314), added: 2789, mode: `MaxEncodedLen`)
+	/// Proof: `Clearing::Markets` (`max_values`: None, `max_size`: Some(351), added: 2826, mode: `MaxEncodedLen`)
 	/// Storage: `Clearing::Positions` (r:1 w:1)
 	/// Proof: `Clearing::Positions` (`max_values`: None, `max_size`: Some(2177), added: 4652, mode: `MaxEncodedLen`)
 	/// Storage: `Clearing::MarketStates` (r:1 w:0)
 	/// Proof: `Clearing::MarketStates` (`max_values`: None, `max_size`: Some(103), added: 2578, mode: `MaxEncodedLen`)
 	fn cancel_order() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `4737`
+		//  Measured:  `4765`
 		//  Estimated: `9170`
-		// Minimum execution time: 75_753_000 picoseconds.
-		Weight::from_parts(81_251_000, 9170)
+		// Minimum execution time: 86_889_000 picoseconds.
+		Weight::from_parts(99_418_000, 9170)
 			.saturating_add(T::DbWeight::get().reads(8_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
@@ -132,7 +134,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Orderbook::LevelPrices` (r:2 w:1)
 	/// Proof: `Orderbook::LevelPrices` (`max_values`: None, `max_size`: Some(1615), added: 4090, mode: `MaxEncodedLen`)
 	/// Storage: `Clearing::Markets` (r:1 w:0)
-	/// Proof: `Clearing::Markets` (`max_values`: None, `max_size`: Some(314), added: 2789, mode: `MaxEncodedLen`)
+	/// Proof: `Clearing::Markets` (`max_values`: None, `max_size`: Some(351), added: 2826, mode: `MaxEncodedLen`)
 	/// Storage: `Clearing::Positions` (r:1 w:1)
 	/// Proof: `Clearing::Positions` (`max_values`: None, `max_size`: Some(2177), added: 4652, mode: `MaxEncodedLen`)
 	/// Storage: `Clearing::MarketStates` (r:1 w:1)
@@ -142,12 +144,12 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `n` is `[1, 50]`.
 	fn cancel_all(n: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `5585 + n * (200 ±0)`
+		//  Measured:  `5613 + n * (200 ±0)`
 		//  Estimated: `9170 + n * (2937 ±0)`
-		// Minimum execution time: 90_135_000 picoseconds.
-		Weight::from_parts(107_612_005, 9170)
-			// Standard Error: 272_267
-			.saturating_add(Weight::from_parts(22_648_969, 0).saturating_mul(n.into()))
+		// Minimum execution time: 132_737_000 picoseconds.
+		Weight::from_parts(193_072_854, 9170)
+			// Standard Error: 833_385
+			.saturating_add(Weight::from_parts(24_177_184, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(7_u64))
 			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
@@ -159,22 +161,22 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 /// The same figures with ParityDb database costs, for tests and mocks.
 impl WeightInfo for () {
 	fn place_order(f: u32, ) -> Weight {
-		Weight::from_parts(655_789_221, 45614)
-			.saturating_add(Weight::from_parts(403_209_458, 0).saturating_mul(f.into()))
-			.saturating_add(ParityDbWeight::get().reads(47_u64))
-			.saturating_add(ParityDbWeight::get().reads((6_u64).saturating_mul(f.into())))
+		Weight::from_parts(340_447_000, 46206)
+			.saturating_add(Weight::from_parts(482_583_844, 0).saturating_mul(f.into()))
+			.saturating_add(ParityDbWeight::get().reads(48_u64))
+			.saturating_add(ParityDbWeight::get().reads((7_u64).saturating_mul(f.into())))
 			.saturating_add(ParityDbWeight::get().writes(9_u64))
 			.saturating_add(ParityDbWeight::get().writes((5_u64).saturating_mul(f.into())))
 			.saturating_add(Weight::from_parts(0, 4652).saturating_mul(f.into()))
 	}
 	fn cancel_order() -> Weight {
-		Weight::from_parts(81_251_000, 9170)
+		Weight::from_parts(99_418_000, 9170)
 			.saturating_add(ParityDbWeight::get().reads(8_u64))
 			.saturating_add(ParityDbWeight::get().writes(5_u64))
 	}
 	fn cancel_all(n: u32, ) -> Weight {
-		Weight::from_parts(107_612_005, 9170)
-			.saturating_add(Weight::from_parts(22_648_969, 0).saturating_mul(n.into()))
+		Weight::from_parts(193_072_854, 9170)
+			.saturating_add(Weight::from_parts(24_177_184, 0).saturating_mul(n.into()))
 			.saturating_add(ParityDbWeight::get().reads(7_u64))
 			.saturating_add(ParityDbWeight::get().reads((2_u64).saturating_mul(n.into())))
 			.saturating_add(ParityDbWeight::get().writes(4_u64))
