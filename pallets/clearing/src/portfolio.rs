@@ -6,8 +6,8 @@
 //! - *Cross*: one pool behind every cross position with the same requirements (the cross
 //!   account's), plus each isolated position's own.
 //! - *Portfolio*: every cross position in one scenario scan per underlying (positions
-//!   grouped by their market's oracle key, moved from the underlying's index, options
-//!   revalued by Black-76), combined across underlyings with the governed [`Correlations`]
+//!   grouped by their market's oracle key, moved from the underlying's index, perpetuals
+//!   at their mark moved by the same share, options revalued by Black-76), combined across underlyings with the governed [`Correlations`]
 //!   (see [`risk_engine::portfolio`]); resting orders keep their own requirement, and
 //!   isolated positions theirs.
 //!
@@ -92,7 +92,9 @@ impl<T: Config> Pallet<T> {
 			}
 			let size = Self::whole_units(loaded.record.position.size, loaded.params.size_decimals)?;
 			let (leg, volatility) = match loaded.params.instrument {
-				Instrument::Perpetual => (Leg::Perpetual { size }, None),
+				Instrument::Perpetual => {
+					(Leg::Perpetual { size, mark: Some(Self::signed_price(prices.mark)?) }, None)
+				},
 				Instrument::Option { kind, strike, expiry_ms, volatility_key } => {
 					if SettlementPrices::<T>::contains_key(loaded.market) {
 						continue;

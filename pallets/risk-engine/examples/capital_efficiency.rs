@@ -210,7 +210,7 @@ fn portfolio_on(
 		book.iter()
 			.filter(|h| h.underlying == underlying && h.size != 0)
 			.map(|h| match h.option {
-				None => Leg::Perpetual { size: whole(h.size) },
+				None => Leg::Perpetual { size: whole(h.size), mark: None },
 				Some((kind, strike, days)) => Leg::Option {
 					kind,
 					strike: FixedI128::from_u32(strike),

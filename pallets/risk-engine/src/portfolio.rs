@@ -140,6 +140,11 @@ pub enum Leg {
 	Perpetual {
 		/// Whole units, signed.
 		size: FixedI128,
+		/// Its mark, when it differs from the index (a perpetual trades within a band of
+		/// it): the scan moves the mark by the same share as the index, so the position
+		/// risks `size x mark x move`, as cross margin's notional counts it. `None` for the
+		/// index.
+		mark: Option<FixedI128>,
 	},
 	/// A European option on the underlying.
 	Option {
@@ -215,7 +220,8 @@ fn value_option(
 #[derive(Clone, Copy)]
 enum ScenarioLeg {
 	Perpetual {
-		size: FixedI128,
+		/// `size x mark / index`: its value at a scenario's index.
+		exposure: FixedI128,
 	},
 	Option {
 		kind: OptionKind,
@@ -226,6 +232,19 @@ enum ScenarioLeg {
 		/// `s sqrt(T)` with vol up, unchanged and down.
 		sigma_root_t: [FixedI128; 3],
 	},
+}
+
+/// A perpetual's size in index terms, `size x mark / index`: what moves its value by
+/// `size x mark x move` when the index moves by `move`.
+fn perpetual_exposure(
+	size: FixedI128,
+	mark: Option<FixedI128>,
+	index: FixedI128,
+) -> Result<FixedI128, RiskError> {
+	match mark {
+		Some(mark) if mark != index => div(mul(size, mark)?, index),
+		_ => Ok(size),
+	}
 }
 
 /// The vol-up shock of an option with `years` left: scaled up for short expiries.
@@ -271,7 +290,9 @@ pub fn underlying_risk(
 		.legs
 		.iter()
 		.map(|leg| match *leg {
-			Leg::Perpetual { size } => Ok(ScenarioLeg::Perpetual { size }),
+			Leg::Perpetual { size, mark } => {
+				Ok(ScenarioLeg::Perpetual { exposure: perpetual_exposure(size, mark, book.index)? })
+			},
 			Leg::Option { kind, strike, years, size } => {
 				let root_t = sqrt(years)?;
 				let up = mul(book.volatility, add(one, vol_up_shock(grid, years)?)?)?;
@@ -295,7 +316,7 @@ pub fn underlying_risk(
 		let mut total = FixedI128::zero();
 		for leg in &scenario_legs {
 			let value = match *leg {
-				ScenarioLeg::Perpetual { size } => mul(size, price)?,
+				ScenarioLeg::Perpetual { exposure } => mul(exposure, price)?,
 				ScenarioLeg::Option { kind, strike, size, log_moneyness, sigma_root_t } => {
 					let premium = black76_premium(
 						kind,
@@ -320,8 +341,8 @@ pub fn underlying_risk(
 	let minimum_per_short_unit = mul(book.index, share(grid.short_option_minimum))?;
 	for leg in book.legs {
 		match *leg {
-			Leg::Perpetual { size } => {
-				now = add(now, mul(size, book.index)?)?;
+			Leg::Perpetual { size, mark } => {
+				now = add(now, mul(perpetual_exposure(size, mark, book.index)?, book.index)?)?;
 				delta = add(delta, size)?;
 			},
 			Leg::Option { kind, strike, years, size } => {

@@ -44,7 +44,7 @@ fn identity(n: usize) -> Vec<FixedI128> {
 
 fn perp(size_units: i128) -> Leg {
 	// Sizes in 10^-8 units (satoshi-like).
-	Leg::Perpetual { size: FixedI128::from_inner(size_units * 10_000_000_000) }
+	Leg::Perpetual { size: FixedI128::from_inner(size_units * 10_000_000_000), mark: None }
 }
 
 fn option(kind: OptionKind, strike: i128, days: i128, whole_units: i128) -> Leg {
@@ -84,6 +84,23 @@ fn a_long_perpetual_needs_its_worst_move() {
 }
 
 #[test]
+fn a_perpetual_risks_its_mark_not_the_index() {
+	// Marked at 60,300 (0.5% above the index): the -16% move loses 16% of 60,300, and the
+	// delta is still one BTC.
+	let legs = [Leg::Perpetual { size: usd(1), mark: Some(usd(60_300)) }];
+	let margin = portfolio_margin(&grid(), &[btc(&legs)], &identity(1), QUOTE).unwrap();
+	assert_eq!(margin.initial_requirement, 9_648 * 1_000_000);
+	assert_eq!(margin.underlyings[0].delta, usd(1));
+	// Long at the mark and short at the index still hedge each other's moves in share.
+	let pair = [
+		Leg::Perpetual { size: usd(1), mark: Some(usd(60_300)) },
+		Leg::Perpetual { size: usd(-1), mark: None },
+	];
+	let hedged = portfolio_margin(&grid(), &[btc(&pair)], &identity(1), QUOTE).unwrap();
+	assert_eq!(hedged.initial_requirement, 48 * 1_000_000);
+}
+
+#[test]
 fn a_delta_hedged_short_straddle_needs_far_less_than_its_legs_alone() {
 	// Short 1 call and 1 put at 60,000 (30 days): delta near zero.
 	let straddle =
@@ -102,7 +119,7 @@ fn a_delta_hedged_short_straddle_needs_far_less_than_its_legs_alone() {
 #[test]
 fn correlations_offset_within_the_largest_and_the_sum() {
 	let btc_legs = [perp(100_000_000)];
-	let eth_legs = [Leg::Perpetual { size: usd(-20) }];
+	let eth_legs = [Leg::Perpetual { size: usd(-20), mark: None }];
 	let eth = UnderlyingBook {
 		index: usd(3_000),
 		volatility: FixedI128::from_inner(ONE * 7 / 10),
@@ -211,7 +228,7 @@ proptest! {
 	) {
 		let sign = if short { -1 } else { 1 };
 		let leg = |whole: i128| match kind {
-			None => Leg::Perpetual { size: usd(sign * whole) },
+			None => Leg::Perpetual { size: usd(sign * whole), mark: None },
 			Some(kind) => option(kind, strike, days, sign * whole),
 		};
 		let smaller = [leg(small)];
