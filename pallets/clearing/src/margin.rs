@@ -13,9 +13,9 @@ use sp_arithmetic::{
 };
 
 use crate::{
-	pallet::*, AccountReport, CollateralReport, Instrument, MarginMode, MarketId, MarketReport,
-	MarketState, MarketStatus, OrderSide, PositionRecord, PositionReport, PriceProvider,
-	SettleError, TradeReceipt,
+	pallet::*, portfolio::Scan, AccountReport, CollateralReport, Instrument, MarginMode, MarketId,
+	MarketReport, MarketState, MarketStatus, OrderSide, PositionRecord, PositionReport,
+	PriceProvider, SettleError, TradeReceipt,
 };
 
 /// A market's prices at this moment.
@@ -330,21 +330,33 @@ impl<T: Config> Pallet<T> {
 	/// The account's cross figures under its margin mode (see [`CrossFigures`]). Holdings or
 	/// positions without any price are left out (and mark the figures stale).
 	pub fn cross_figures(who: &T::AccountId) -> Result<CrossFigures, DispatchError> {
+		Ok(Self::cross_figures_with_inputs(who)?.0)
+	}
+
+	/// [`Self::cross_figures`], with every position they were worked out from and, under
+	/// portfolio margin, the scan of the cross positions: the margin report reuses both.
+	pub(crate) fn cross_figures_with_inputs(
+		who: &T::AccountId,
+	) -> Result<(CrossFigures, Vec<LoadedPosition<T>>, Option<Scan<T::OracleKey>>), DispatchError>
+	{
 		let inputs = Self::load_cross_inputs(who);
 		let holdings = inputs.holdings();
 		let exposures = inputs.cross_exposures();
 		let mut margin = Self::cross_margin_of(&inputs, &holdings, &exposures)?;
 		let mode = MarginModes::<T>::get(who);
 		let mut below_portfolio_minimum = false;
+		let mut scan = None;
 		if mode == MarginMode::Portfolio {
 			let cross_positions =
 				inputs.positions.iter().filter(|p| p.record.isolated_margin.is_none());
-			let scan = Self::portfolio_scan(cross_positions)?.margin;
-			Self::apply_portfolio_requirements(&mut margin, &scan)?;
+			let portfolio = Self::portfolio_scan(cross_positions)?;
+			Self::apply_portfolio_requirements(&mut margin, &portfolio.margin)?;
 			below_portfolio_minimum = margin.equity_initial
 				< i128::try_from(PortfolioMinimumEquity::<T>::get()).unwrap_or(i128::MAX);
+			scan = Some(portfolio);
 		}
-		Ok(CrossFigures { margin, stale: inputs.stale, mode, below_portfolio_minimum })
+		let figures = CrossFigures { margin, stale: inputs.stale, mode, below_portfolio_minimum };
+		Ok((figures, inputs.positions, scan))
 	}
 
 	/// Replaces cross requirements with the portfolio scan's (resting orders keep their own

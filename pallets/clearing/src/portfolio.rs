@@ -149,8 +149,7 @@ impl<T: Config> Pallet<T> {
 	/// The account's book margined every way (see the module docs). Positions without a
 	/// price are left out.
 	pub fn margin_report(who: &T::AccountId) -> Result<MarginReport<T::OracleKey>, DispatchError> {
-		let positions = Self::load_positions(who);
-		let figures = Self::cross_figures(who)?;
+		let (figures, positions, scan) = Self::cross_figures_with_inputs(who)?;
 
 		let mut gross_notional = 0u128;
 		let mut isolated = ModeRequirement::default();
@@ -188,8 +187,13 @@ impl<T: Config> Pallet<T> {
 				bucket.maintenance_requirement.saturating_add(position.maintenance_requirement);
 		}
 
-		let scan =
-			Self::portfolio_scan(positions.iter().filter(|p| p.record.isolated_margin.is_none()))?;
+		// Under portfolio margin the figures already hold the scan.
+		let scan = match scan {
+			Some(scan) => scan,
+			None => Self::portfolio_scan(
+				positions.iter().filter(|p| p.record.isolated_margin.is_none()),
+			)?,
+		};
 		let open_orders = figures.margin.open_order_requirement;
 		isolated.capital_efficiency =
 			Self::efficiency(gross_notional, isolated.initial_requirement);
