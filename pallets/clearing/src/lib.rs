@@ -780,7 +780,8 @@ pub mod pallet {
 				| NoSuchPosition
 				| OutOfDomain
 				| InvalidScenarioGrid
-				| InvalidCorrelations => Error::Overflow,
+				| InvalidCorrelations
+				| InvalidAdaptiveParams => Error::Overflow,
 			}
 		}
 	}

@@ -20,6 +20,8 @@
 //! - [`options`]: Black-76 premiums, delta, gamma and vega of European calls and puts.
 //! - [`portfolio`]: portfolio margin: scenario revaluation per underlying, extreme moves,
 //!   short-option minimums, correlation across underlyings.
+//! - [`adaptive`]: an EWMA volatility estimate per underlying and the margin fractions it
+//!   implies, with open-interest scaling (not yet wired into the pallet).
 //!
 //! ## Units
 //! - Token amounts are unsigned integers in the token's smallest units ([`Balance`]).
@@ -46,6 +48,7 @@
 
 extern crate alloc;
 
+pub mod adaptive;
 pub mod collateral;
 pub mod fixed_math;
 pub mod liquidation;

@@ -76,6 +76,10 @@ pub enum RiskError {
 	/// A correlation matrix is not square for its underlyings, not symmetric, has an entry
 	/// outside `[-1, 1]` or a diagonal entry other than one.
 	InvalidCorrelations,
+	/// Adaptive-margin parameters are invalid: a decay of 100%, a zero interval, gap or
+	/// horizon, a negative multiplier, a floor above its cap, maintenance bounds not below
+	/// the initial ones, or open-interest bounds out of order.
+	InvalidAdaptiveParams,
 }
 
 /// Converts between an amount of something (an asset, or a market's size units) and its value
