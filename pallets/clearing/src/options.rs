@@ -92,14 +92,12 @@ impl<T: Config> Pallet<T> {
 			let price = SettlementPrices::<T>::get(market).unwrap_or(index);
 			return Some(Self::option_payoff(instrument, price));
 		}
-		let signed =
-			|price: Price| i128::try_from(price.into_inner()).ok().map(FixedI128::from_inner);
 		let valuation = black76(&Black76 {
 			kind: *kind,
-			forward: signed(index)?,
-			strike: signed(*strike)?,
+			forward: Self::signed_price(index).ok()?,
+			strike: Self::signed_price(*strike).ok()?,
 			years: Self::years_to_expiry(*expiry_ms),
-			volatility: signed(volatility?)?,
+			volatility: Self::signed_price(volatility?).ok()?,
 			rate: FixedI128::zero(),
 		})
 		.ok()?;

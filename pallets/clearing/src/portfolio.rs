@@ -70,7 +70,7 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// A price as a signed 18-decimal number.
-	fn signed_price(price: Price) -> Result<FixedI128, DispatchError> {
+	pub(crate) fn signed_price(price: Price) -> Result<FixedI128, DispatchError> {
 		Ok(FixedI128::from_inner(
 			i128::try_from(price.into_inner()).map_err(|_| Error::<T>::Overflow)?,
 		))
