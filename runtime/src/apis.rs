@@ -276,6 +276,16 @@ impl_runtime_apis! {
 		) -> Result<pallet_clearing::MarginReport<OracleKey>, sp_runtime::DispatchError> {
 			Clearing::simulate(&who, &trades)
 		}
+
+		fn adaptive_margin(
+			market: pallet_clearing::MarketId,
+		) -> Option<pallet_clearing::AdaptiveMarginReport> {
+			Clearing::adaptive_margin_report(market)
+		}
+
+		fn adaptive_margin_warnings() -> Vec<pallet_clearing::RampWarning<AccountId>> {
+			Clearing::adaptive_margin_warnings()
+		}
 	}
 
 	impl orderbook_runtime_api::OrderbookApi<Block, AccountId> for Runtime {

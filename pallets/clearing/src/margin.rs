@@ -164,7 +164,8 @@ impl<T: Config> Pallet<T> {
 		params.max_price_age_ms.unwrap_or_else(MaxPriceAge::<T>::get)
 	}
 
-	/// Remembers the jump breaker's verdict on each guarded key's newest observation.
+	/// Remembers the jump breaker's verdict on each guarded key's newest observation, and
+	/// folds a newly observed price in force into the key's volatility estimate.
 	pub(crate) fn update_price_guards() {
 		for key in GuardedKeys::<T>::get() {
 			let Some(guarded) = Self::guarded_price(&key) else { continue };
@@ -181,6 +182,9 @@ impl<T: Config> Pallet<T> {
 					accepted: guarded.accepted,
 					jumped: held.price,
 				});
+			}
+			if remembered.is_none_or(|before| before.observed_at != guarded.observed_at) {
+				Self::note_volatility(key, guarded.accepted, guarded.observed_at);
 			}
 			PriceGuards::<T>::insert(key, guarded);
 		}

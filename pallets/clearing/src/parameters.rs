@@ -32,6 +32,9 @@
 //! | worker scan limit | 1 to [`Config::MaxAccountsScannedPerBlock`] accounts |
 //! | portfolio scenario grid | a positive range, an odd number of points from 3 to 33, a vol-down shock below 100%, a positive maintenance factor |
 //! | correlation of two underlyings | two different keys, a value in `[-1, 1]` |
+//! | volatility model | decay below 100%, reference interval and largest gap of 1 s to 30 days, a positive seed volatility |
+//! | adaptive margin (per market) | multipliers `0..=20`, horizon 1 ms to 30 days, floor `<=` cap, maintenance floor and cap below the initial ones, maintenance floor above the liquidation penalty, open-interest bounds in order |
+//! | ramp step | positive |
 
 use alloc::vec::Vec;
 use frame_support::{pallet_prelude::*, storage::with_transaction};
@@ -136,6 +139,12 @@ impl<T: Config> Pallet<T> {
 						Self::lowest_maintenance(&params).is_none_or(|lowest| *penalty < lowest),
 						Error::<T>::InvalidLiquidationParameters
 					);
+					// An adaptive market's maintenance may fall to its floor.
+					ensure!(
+						Self::effective_adaptive_params(&pending, market)
+							.is_none_or(|adaptive| *penalty < adaptive.floor_maintenance),
+						Error::<T>::InvalidLiquidationParameters
+					);
 				}
 				Ok(())
 			},
@@ -165,6 +174,21 @@ impl<T: Config> Pallet<T> {
 				);
 				Ok(())
 			},
+			VolatilityModel { model } => Self::validate_volatility_model(model),
+			MarketAdaptiveMargin { market, params } => {
+				ensure!(Markets::<T>::contains_key(market), Error::<T>::UnknownMarket);
+				match params {
+					Some(params) => {
+						let (penalty, _) = Self::effective_liquidation_parameters();
+						Self::validate_adaptive_params(params, penalty)
+					},
+					None => Ok(()),
+				}
+			},
+			MarginRampStep { step } => {
+				ensure!(!step.is_zero(), Error::<T>::InvalidRampStep);
+				Ok(())
+			},
 		}
 	}
 
@@ -176,11 +200,16 @@ impl<T: Config> Pallet<T> {
 			| MarketFees { market, .. }
 			| MarketFundingCap { market, .. }
 			| MarketOpenInterestCap { market, .. }
-			| MarketStatus { market, .. } => Markets::<T>::mutate(market, |params| {
-				if let Some(params) = params {
-					Self::change_market(params, change);
+			| MarketStatus { market, .. } => {
+				Markets::<T>::mutate(market, |params| {
+					if let Some(params) = params {
+						Self::change_market(params, change);
+					}
+				});
+				if matches!(change, MarketMarginTiers { .. }) {
+					Self::apply_static_tiers(*market);
 				}
-			}),
+			},
 			CollateralHaircuts { asset, .. } | CollateralDepositCap { asset, .. } => {
 				CollateralAssets::<T>::mutate(asset, |config| {
 					if let Some(config) = config {
@@ -203,7 +232,31 @@ impl<T: Config> Pallet<T> {
 				Correlations::<T>::insert(first, second, correlation);
 				Correlations::<T>::insert(second, first, correlation);
 			},
+			VolatilityModel { model } => VolatilityModelParams::<T>::put(model),
+			MarketAdaptiveMargin { market, params } => {
+				Self::apply_adaptive_margin(*market, *params)
+			},
+			MarginRampStep { step } => crate::MarginRampStep::<T>::put(step),
 		}
+	}
+
+	/// A market's adaptive-margin parameters once the scheduled changes among `pending`
+	/// apply.
+	fn effective_adaptive_params(
+		pending: &[RiskChangeOf<T>],
+		market: MarketId,
+	) -> Option<risk_engine::adaptive::AdaptiveParams> {
+		pending.iter().fold(
+			AdaptiveMargins::<T>::get(market).map(|adaptive| adaptive.params),
+			|in_force, change| match change {
+				RiskChange::MarketAdaptiveMargin { market: target, params }
+					if *target == market =>
+				{
+					*params
+				},
+				_ => in_force,
+			},
+		)
 	}
 
 	/// Sets the market parameter `change` names; other changes leave `params` alone.
@@ -362,7 +415,7 @@ impl<T: Config> Pallet<T> {
 
 	/// Every account holding positions or resting orders, in storage order, with where it
 	/// stands against its requirements.
-	fn margin_standing_of_all() -> Vec<(T::AccountId, MarginStanding)> {
+	pub(crate) fn margin_standing_of_all() -> Vec<(T::AccountId, MarginStanding)> {
 		Positions::<T>::iter()
 			.map(|(who, positions)| {
 				let mut standing = MarginStanding::default();
@@ -398,13 +451,13 @@ impl<T: Config> Pallet<T> {
 
 /// Where one account stands against its margin requirements.
 #[derive(Clone, Copy, Default)]
-struct MarginStanding {
+pub(crate) struct MarginStanding {
 	/// Cross equity at maintenance haircuts plus every isolated position's equity.
-	equity: i128,
+	pub(crate) equity: i128,
 	/// The cross account or an isolated position is below maintenance.
-	below_maintenance: bool,
+	pub(crate) below_maintenance: bool,
 	/// The cross account or an isolated position is below initial margin.
-	below_initial: bool,
+	pub(crate) below_initial: bool,
 }
 
 impl MarginStanding {

@@ -6,8 +6,11 @@ use frame_support::{
 	traits::Get, BoundedVec, CloneNoBound, EqNoBound, PartialEqNoBound, RuntimeDebugNoBound,
 };
 use risk_engine::{
-	options::OptionKind, portfolio::ScenarioGrid, CollateralParams, FundingIndex, JumpBreaker,
-	MarginTier, OpenOrders, Position, Price, QuoteAmount,
+	adaptive::{AdaptiveParams, EffectiveFractions, VolatilityParams},
+	options::OptionKind,
+	portfolio::ScenarioGrid,
+	CollateralParams, FundingIndex, JumpBreaker, MarginTier, OpenOrders, Position, Price,
+	QuoteAmount,
 };
 use scale_info::TypeInfo;
 use sp_arithmetic::Perbill;
@@ -529,6 +532,131 @@ pub enum RiskChange<
 		/// In `[-1, 1]`; pairs never set count as fully correlated (1: no offset).
 		correlation: sp_arithmetic::FixedI128,
 	},
+	/// How the chain estimates each price's volatility (see [`crate::adaptive`]).
+	VolatilityModel {
+		/// The new model.
+		model: VolatilityModel,
+	},
+	/// A market's adaptive margin: on with these parameters, or off (`None`, the static
+	/// schedule back in force).
+	MarketAdaptiveMargin {
+		/// The market.
+		market: MarketId,
+		/// The parameters, or `None` to turn it off.
+		params: Option<AdaptiveParams>,
+	},
+	/// The most an adaptive margin fraction may rise in one block.
+	MarginRampStep {
+		/// The new step, a share of notional per block.
+		step: Perbill,
+	},
+}
+
+/// How the chain estimates the volatility of each price it guards (a pallet-wide risk
+/// parameter; see [`crate::adaptive`]).
+#[derive(
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	RuntimeDebug,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	TypeInfo,
+	MaxEncodedLen,
+)]
+pub struct VolatilityModel {
+	/// The EWMA's decay per reference interval and the longest gap one return stands for.
+	pub params: VolatilityParams,
+	/// The annualized volatility assumed until the first return is seen.
+	pub seed_volatility: Perbill,
+}
+
+/// A market's adaptive margin: its parameters, the static schedule it moves, and where the
+/// ramp stands.
+#[derive(
+	CloneNoBound,
+	PartialEqNoBound,
+	EqNoBound,
+	RuntimeDebugNoBound,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	TypeInfo,
+	MaxEncodedLen,
+)]
+#[scale_info(skip_type_params(MaxTiers))]
+pub struct AdaptiveMargin<MaxTiers: Get<u32>> {
+	/// How volatility and open interest move the first tier.
+	pub params: AdaptiveParams,
+	/// The schedule governance set; the one in force is this, moved to `effective`.
+	pub static_tiers: BoundedVec<MarginTier, MaxTiers>,
+	/// Where the fractions are heading: the engine's fractions at the latest estimate.
+	pub target: EffectiveFractions,
+	/// The first tier's fractions in force.
+	pub effective: EffectiveFractions,
+	/// The initial fraction in force when the current rise began (the ramp's start, for
+	/// its progress).
+	pub ramp_from: Perbill,
+}
+
+/// A market's adaptive margin, as [`crate::Pallet::adaptive_margin_report`] reports it.
+#[derive(Clone, PartialEq, Eq, RuntimeDebug, Encode, Decode, TypeInfo)]
+pub struct AdaptiveMarginReport {
+	/// The market.
+	pub market: MarketId,
+	/// The underlying's annualized volatility estimate (0.6 is 60%); the model's seed
+	/// before any return was seen.
+	pub volatility: sp_arithmetic::FixedI128,
+	/// Returns folded into the estimate so far.
+	pub samples: u32,
+	/// When the estimate last moved (ms); zero before the first price.
+	pub last_update_ms: u64,
+	/// The parameters.
+	pub params: AdaptiveParams,
+	/// The static schedule's first-tier initial fraction.
+	pub static_initial: Perbill,
+	/// The static schedule's first-tier maintenance fraction.
+	pub static_maintenance: Perbill,
+	/// The initial fraction the ramp heads for.
+	pub target_initial: Perbill,
+	/// The maintenance fraction the ramp heads for.
+	pub target_maintenance: Perbill,
+	/// The initial fraction in force.
+	pub effective_initial: Perbill,
+	/// The maintenance fraction in force.
+	pub effective_maintenance: Perbill,
+	/// The most a fraction rises per block.
+	pub ramp_step: Perbill,
+	/// Blocks until the fractions in force reach the target (zero when there).
+	pub ramp_blocks_left: u32,
+	/// How far the ramp has come: the share of the rise from the fractions in force when
+	/// the target last rose, 100% when there is nothing left to rise.
+	pub ramp_progress: Perbill,
+}
+
+/// An account that meets its requirements now but would not once every adaptive market's
+/// ramp reaches its target: warned before it happens, with time to add collateral.
+#[derive(Clone, PartialEq, Eq, RuntimeDebug, Encode, Decode, TypeInfo)]
+pub struct RampWarning<AccountId> {
+	/// The account.
+	pub who: AccountId,
+	/// Cross equity at maintenance haircuts plus every isolated position's equity.
+	pub equity: i128,
+	/// The cross maintenance requirement in force.
+	pub maintenance_now: u128,
+	/// The cross maintenance requirement at the targets.
+	pub maintenance_at_target: u128,
+	/// The cross initial requirement in force.
+	pub initial_now: u128,
+	/// The cross initial requirement at the targets.
+	pub initial_at_target: u128,
+	/// At the targets the account (or an isolated position of it) is below maintenance:
+	/// liquidatable unless it adds collateral or reduces risk.
+	pub liquidatable_at_target: bool,
+	/// Blocks until the slowest ramp reaches its target: the time left to act.
+	pub blocks_left: u32,
 }
 
 /// How many accounts are below their margin requirements, and how much equity they hold.

@@ -63,6 +63,7 @@ pub trait WeightInfo {
 	fn set_margin_mode(p: u32, ) -> Weight;
 	fn settle_expired(p: u32, ) -> Weight;
 	fn liquidate_isolated() -> Weight;
+	fn step_adaptive_margin() -> Weight;
 }
 
 /// Weights for `pallet_clearing` using the runtime's database costs.
@@ -364,6 +365,11 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
+	fn step_adaptive_margin() -> Weight {
+		Weight::from_parts(60_000_000, 6000)
+			.saturating_add(T::DbWeight::get().reads(5_u64))
+			.saturating_add(T::DbWeight::get().writes(2_u64))
+	}
 	/// Storage: `Clearing::Positions` (r:17 w:17)
 	/// Proof: `Clearing::Positions` (`max_values`: None, `max_size`: Some(2177), added: 4652, mode: `MaxEncodedLen`)
 	/// Storage: `Clearing::CollateralBalances` (r:17 w:0)
@@ -643,6 +649,11 @@ impl WeightInfo for () {
 		Weight::from_parts(21_321_000, 3536)
 			.saturating_add(ParityDbWeight::get().reads(4_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
+	}
+	fn step_adaptive_margin() -> Weight {
+		Weight::from_parts(60_000_000, 6000)
+			.saturating_add(ParityDbWeight::get().reads(5_u64))
+			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
 	fn auto_deleverage(n: u32, ) -> Weight {
 		Weight::from_parts(79_502_077, 5642)

@@ -39,6 +39,7 @@ use sp_arithmetic::{
 
 use crate::{
 	fixed_math::{checked_add as add, checked_div as div, checked_mul as mul, exp, ln, sqrt},
+	margin::MarginTier,
 	types::Price,
 	RiskError,
 };
@@ -221,7 +222,19 @@ impl AdaptiveParams {
 }
 
 /// A market's fractions at a volatility and an open interest.
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+#[derive(
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Debug,
+	Default,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	TypeInfo,
+	MaxEncodedLen,
+)]
 pub struct EffectiveFractions {
 	/// The initial fraction.
 	pub initial: Perbill,
@@ -291,4 +304,70 @@ pub fn effective_price_range(
 	params.validate()?;
 	let moved = horizon_move(volatility, params.horizon_ms)?;
 	adapt(base_range, params.k_initial, moved, params.floor_initial, params.cap_initial)
+}
+
+/// One block of the ramp: `effective` moves to `target`, a fall at once and a rise by at
+/// most `step` per fraction, so that no block raises a requirement by more than `step` of
+/// notional. Maintenance stays below initial (it does already when both start and end
+/// that way; the final `min` only guards malformed input).
+pub fn ramp_towards(
+	effective: EffectiveFractions,
+	target: EffectiveFractions,
+	step: Perbill,
+) -> EffectiveFractions {
+	let approach = |from: Perbill, to: Perbill| {
+		if to <= from {
+			to
+		} else {
+			from.saturating_add(step).min(to)
+		}
+	};
+	let initial = approach(effective.initial, target.initial);
+	let maintenance = approach(effective.maintenance, target.maintenance)
+		.min(Perbill::from_parts(initial.deconstruct().saturating_sub(1)));
+	EffectiveFractions { initial, maintenance }
+}
+
+/// How many more blocks the ramp needs to reach `target` from `effective` at `step` per
+/// block: zero when it is there or falling.
+pub fn ramp_blocks_left(
+	effective: EffectiveFractions,
+	target: EffectiveFractions,
+	step: Perbill,
+) -> u32 {
+	let step = step.deconstruct().max(1);
+	let blocks = |from: Perbill, to: Perbill| {
+		to.deconstruct().saturating_sub(from.deconstruct()).div_ceil(step)
+	};
+	blocks(effective.initial, target.initial).max(blocks(effective.maintenance, target.maintenance))
+}
+
+/// A market's margin schedule with its first tier at `effective` and every other tier
+/// moved by the same amount (within `(0, 100%]`, maintenance below initial): the static
+/// schedule's steps between tiers stay as governance set them. A valid schedule stays
+/// valid (see `tests/adaptive.rs`).
+pub fn shifted_tiers(
+	tiers: &[MarginTier],
+	effective: EffectiveFractions,
+) -> Result<alloc::vec::Vec<MarginTier>, RiskError> {
+	let first = tiers.first().ok_or(RiskError::NoMarginTiers)?;
+	let shift = |fraction: Perbill, from: Perbill, to: Perbill| {
+		let moved = i64::from(fraction.deconstruct()) + i64::from(to.deconstruct())
+			- i64::from(from.deconstruct());
+		Perbill::from_parts(moved.clamp(1, 1_000_000_000) as u32)
+	};
+	Ok(tiers
+		.iter()
+		.map(|tier| {
+			let initial = shift(tier.initial_fraction, first.initial_fraction, effective.initial);
+			let maintenance =
+				shift(tier.maintenance_fraction, first.maintenance_fraction, effective.maintenance)
+					.min(Perbill::from_parts(initial.deconstruct().saturating_sub(1)));
+			MarginTier {
+				notional_floor: tier.notional_floor,
+				initial_fraction: initial,
+				maintenance_fraction: maintenance,
+			}
+		})
+		.collect())
 }

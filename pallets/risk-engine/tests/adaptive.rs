@@ -2,7 +2,7 @@
 
 use proptest::prelude::*;
 use risk_engine::adaptive::*;
-use sp_arithmetic::{FixedI128, FixedPointNumber, FixedU128, Perbill};
+use sp_arithmetic::{traits::Saturating, FixedI128, FixedPointNumber, FixedU128, Perbill};
 
 const DAY_MS: u64 = 86_400_000;
 const MINUTE_MS: u64 = 60_000;
@@ -157,5 +157,112 @@ proptest! {
 		}
 		prop_assert!(high.initial >= low.initial);
 		prop_assert!(high.maintenance >= low.maintenance);
+	}
+}
+
+fn fractions(initial_ppm: u32, maintenance_ppm: u32) -> EffectiveFractions {
+	EffectiveFractions {
+		initial: Perbill::from_parts(initial_ppm * 1_000),
+		maintenance: Perbill::from_parts(maintenance_ppm * 1_000),
+	}
+}
+
+#[test]
+fn the_ramp_rises_by_the_step_and_falls_at_once() {
+	let step = Perbill::from_parts(2_500_000); // 0.25% a block
+	let mut effective = fractions(50_000, 30_000);
+	let target = fractions(150_000, 100_000);
+	assert_eq!(ramp_blocks_left(effective, target, step), 40);
+	let mut blocks = 0;
+	while effective != target {
+		let next = ramp_towards(effective, target, step);
+		assert!(next.initial.deconstruct() - effective.initial.deconstruct() <= step.deconstruct());
+		assert!(
+			next.maintenance.deconstruct() - effective.maintenance.deconstruct()
+				<= step.deconstruct()
+		);
+		assert!(next.maintenance < next.initial);
+		effective = next;
+		blocks += 1;
+	}
+	assert_eq!(blocks, 40);
+	// Calm returns: the target falls and the fractions follow in one block.
+	let calm = fractions(40_000, 20_000);
+	assert_eq!(ramp_towards(effective, calm, step), calm);
+	assert_eq!(ramp_blocks_left(calm, calm, step), 0);
+}
+
+#[test]
+fn shifted_tiers_move_the_whole_schedule_with_the_first_tier() {
+	use risk_engine::{validate_tiers, MarginTier};
+	let tier = |floor: u128, initial: u32, maintenance: u32| MarginTier {
+		notional_floor: floor,
+		initial_fraction: Perbill::from_percent(initial),
+		maintenance_fraction: Perbill::from_percent(maintenance),
+	};
+	let schedule = [tier(0, 5, 3), tier(1_000, 10, 6), tier(10_000, 98, 97)];
+	let shifted = shifted_tiers(&schedule, fractions(80_000, 50_000)).unwrap();
+	assert_eq!(shifted[0], tier(0, 8, 5));
+	assert_eq!(shifted[1], tier(1_000, 13, 8));
+	// The top tier is held at 100%, maintenance below it.
+	assert_eq!(shifted[2].initial_fraction, Perbill::one());
+	assert_eq!(shifted[2].maintenance_fraction, Perbill::from_percent(99));
+	validate_tiers(&shifted).unwrap();
+	let lowered = shifted_tiers(&schedule, fractions(20_000, 10_000)).unwrap();
+	assert_eq!(lowered[0], tier(0, 2, 1));
+	assert_eq!(lowered[1], tier(1_000, 7, 4));
+	validate_tiers(&lowered).unwrap();
+}
+
+proptest! {
+	#![proptest_config(ProptestConfig::with_cases(500))]
+
+	/// Any valid schedule shifted to any ordered fractions is still valid, and a ramp step
+	/// never raises a fraction by more than the step.
+	#[test]
+	fn shifted_schedules_stay_valid_and_ramps_stay_within_the_step(
+		first_initial in 2u32..900_000,
+		first_gap in 1u32..1_000,
+		raises in proptest::collection::vec((0u32..100_000, 0u32..100_000), 0..4),
+		target_initial in 2u32..1_000_000,
+		target_gap in 1u32..1_000_000,
+		step in 1u32..100_000,
+	) {
+		use risk_engine::{validate_tiers, MarginTier};
+		let first_maintenance = first_initial.saturating_sub(first_gap).max(1);
+		let mut schedule = vec![MarginTier {
+			notional_floor: 0,
+			initial_fraction: Perbill::from_parts(first_initial * 1_000),
+			maintenance_fraction: Perbill::from_parts(first_maintenance * 1_000),
+		}];
+		for (index, (raise_initial, raise_maintenance)) in raises.iter().enumerate() {
+			let last = *schedule.last().unwrap();
+			let initial = last.initial_fraction.saturating_add(Perbill::from_parts(raise_initial * 1_000));
+			let maintenance = last
+				.maintenance_fraction
+				.saturating_add(Perbill::from_parts(raise_maintenance * 1_000))
+				.min(Perbill::from_parts(initial.deconstruct() - 1));
+			schedule.push(MarginTier {
+				notional_floor: (index as u128 + 1) * 1_000,
+				initial_fraction: initial,
+				maintenance_fraction: maintenance,
+			});
+		}
+		prop_assume!(validate_tiers(&schedule).is_ok());
+		let target = EffectiveFractions {
+			initial: Perbill::from_parts(target_initial * 1_000),
+			maintenance: Perbill::from_parts(target_initial.saturating_sub(target_gap).max(1) * 1_000),
+		};
+		prop_assume!(target.maintenance < target.initial);
+		validate_tiers(&shifted_tiers(&schedule, target).unwrap()).unwrap();
+		let step = Perbill::from_parts(step * 1_000);
+		let start = EffectiveFractions {
+			initial: schedule[0].initial_fraction,
+			maintenance: schedule[0].maintenance_fraction,
+		};
+		let next = ramp_towards(start, target, step);
+		prop_assert!(next.initial.deconstruct() <= start.initial.deconstruct() + step.deconstruct());
+		prop_assert!(next.maintenance.deconstruct() <= start.maintenance.deconstruct() + step.deconstruct());
+		prop_assert!(next.maintenance < next.initial);
 	}
 }

@@ -11,8 +11,8 @@ extern crate alloc;
 
 use alloc::vec::Vec;
 pub use pallet_clearing::{
-	AccountReport, ChainEfficiency, InsuranceFundReport, LiquidatablePage, MarginReport, MarketId,
-	MarketReport, Price, RiskChangePreview, SimulatedTrade,
+	AccountReport, AdaptiveMarginReport, ChainEfficiency, InsuranceFundReport, LiquidatablePage,
+	MarginReport, MarketId, MarketReport, Price, RampWarning, RiskChangePreview, SimulatedTrade,
 };
 use sp_runtime::DispatchError;
 
@@ -71,5 +71,15 @@ sp_api::decl_runtime_apis! {
 		/// side as a taker at their price or the mark: a pre-trade check. Nothing is
 		/// written.
 		fn simulate(who: AccountId, trades: Vec<SimulatedTrade>) -> Result<MarginReport<OracleKey>, DispatchError>;
+
+		/// A market's adaptive margin: its underlying's volatility estimate, the static,
+		/// target and in-force first-tier fractions, the ramp step, and the ramp's progress
+		/// and blocks left. `None` when the market is not under adaptive margin.
+		fn adaptive_margin(market: MarketId) -> Option<AdaptiveMarginReport>;
+
+		/// Accounts that meet their requirements now but would not once every adaptive
+		/// market's ramp reaches its target, with their requirements now and at the target
+		/// and the blocks left to act. Nothing is written.
+		fn adaptive_margin_warnings() -> Vec<RampWarning<AccountId>>;
 	}
 }
