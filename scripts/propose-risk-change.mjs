@@ -23,7 +23,8 @@
 // billion): MarketMarginTiers, MarketFees, MarketFundingCap, MarketOpenInterestCap,
 // MarketStatus, CollateralHaircuts, CollateralDepositCap, MaxPriceAge, JumpBreaker,
 // LiquidationParameters, LiquidationScanLimit, PortfolioGrid, PortfolioMinimumEquity
-// (settlement units), Correlation (FixedI128 in units of 10^-18). Needs `npm ci` in
+// (settlement units), Correlation (FixedI128 in units of 10^-18), VolatilityModel,
+// MarketAdaptiveMargin (params null turns it off), MarginRampStep. Needs `npm ci` in
 // scripts/.
 import { realpathSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
@@ -66,6 +67,9 @@ export const SETTERS = {
   PortfolioGrid: ['setPortfolioGrid', (v) => [v.grid]],
   PortfolioMinimumEquity: ['setPortfolioMinimumEquity', (v) => [v.minimum]],
   Correlation: ['setCorrelation', (v) => [v.first, v.second, v.correlation]],
+  VolatilityModel: ['setVolatilityModel', (v) => [v.model]],
+  MarketAdaptiveMargin: ['setMarketAdaptiveMargin', (v) => [v.market, v.params]],
+  MarginRampStep: ['setMarginRampStep', (v) => [v.step]],
 };
 
 /** The clearing call that makes `change` (a registry `RiskChange`). */

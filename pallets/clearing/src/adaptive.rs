@@ -22,6 +22,12 @@
 //! liquidation worker and the runtime API read them as they read a static schedule, at no
 //! extra cost.
 //!
+//! Portfolio margin follows: the scan's price range on an underlying scales as its initial
+//! fraction does (in force over static, the largest of its adaptive markets;
+//! [`AdaptiveScanScales`]), so a grid whose range is no wider than a market's static initial
+//! fraction stays no wider than the adaptive one, and a lone perpetual still needs no more
+//! under portfolio margin than under cross.
+//!
 //! ## The ramp
 //! The fractions the engine gives are a *target*. At the end of every block the fractions
 //! in force move towards it ([`risk_engine::adaptive::ramp_towards`]): a fall at once, a rise
@@ -39,7 +45,7 @@ use risk_engine::adaptive::{
 	effective_fractions, ramp_blocks_left, ramp_towards, shifted_tiers, update_volatility,
 	AdaptiveParams, EffectiveFractions,
 };
-use sp_arithmetic::{traits::Saturating, FixedI128, FixedPointNumber, Perbill};
+use sp_arithmetic::{traits::Saturating, FixedI128, FixedPointNumber, FixedU128, Perbill};
 use sp_runtime::TransactionOutcome;
 
 use crate::{pallet::*, AdaptiveMargin, AdaptiveMarginReport, MarketId, RampWarning};
@@ -114,37 +120,79 @@ impl<T: Config> Pallet<T> {
 		});
 	}
 
+	/// The portfolio scan's price range for an underlying under adaptive margin: the grid's
+	/// `range` scaled as the underlying's initial fraction is (in force over static, the
+	/// largest of its adaptive markets), at most 100%. `None` when no market on it is
+	/// adaptive.
+	pub(crate) fn adaptive_scan_range(key: &T::OracleKey, range: Perbill) -> Option<Perbill> {
+		let scale = AdaptiveScanScales::<T>::get(key)?;
+		let scaled = scale.saturating_mul_int(u128::from(range.deconstruct()));
+		Some(Perbill::from_parts(scaled.min(1_000_000_000) as u32))
+	}
+
+	/// How far adaptive margin has moved a market's initial fraction from its static one.
+	fn scan_scale(adaptive: &AdaptiveMarginOf<T>) -> FixedU128 {
+		let static_initial =
+			adaptive.static_tiers.first().map_or(1, |tier| tier.initial_fraction.deconstruct());
+		FixedU128::checked_from_rational(
+			adaptive.effective.initial.deconstruct(),
+			static_initial.max(1),
+		)
+		.unwrap_or(FixedU128::one())
+	}
+
 	/// Moves every adaptive market one block along its ramp, towards the target at the
-	/// latest estimate. Runs at the end of every block.
+	/// latest estimate, and scales the portfolio scan's range on each adaptive underlying
+	/// with it. Runs at the end of every block.
 	pub(crate) fn step_adaptive_margins() {
 		let step = MarginRampStep::<T>::get();
-		for (market, mut adaptive) in AdaptiveMargins::<T>::iter() {
+		let mut scales: Vec<(T::OracleKey, FixedU128)> = Vec::new();
+		for (market, adaptive) in AdaptiveMargins::<T>::iter() {
 			let Some(params) = Markets::<T>::get(market) else { continue };
 			let Some(target) = Self::target_fractions(&params.oracle_key, market, &adaptive.params)
 			else {
+				Self::note_scan_scale(&mut scales, params.oracle_key, &adaptive);
 				continue;
 			};
-			let effective = ramp_towards(adaptive.effective, target, step);
-			if effective.initial >= target.initial {
-				adaptive.ramp_from = effective.initial;
+			let mut stepped = adaptive.clone();
+			stepped.effective = ramp_towards(adaptive.effective, target, step);
+			stepped.target = target;
+			if stepped.effective.initial >= target.initial {
+				stepped.ramp_from = stepped.effective.initial;
 			}
-			if effective == adaptive.effective && target == adaptive.target {
+			Self::note_scan_scale(&mut scales, params.oracle_key, &stepped);
+			if stepped == adaptive {
 				continue;
 			}
-			let moved = effective != adaptive.effective;
-			adaptive.target = target;
-			adaptive.effective = effective;
-			if moved {
-				Self::put_tiers_in_force(market, &adaptive);
+			if stepped.effective != adaptive.effective {
+				Self::put_tiers_in_force(market, &stepped);
 				Self::deposit_event(Event::AdaptiveMarginMoved {
 					market,
-					initial: effective.initial,
-					maintenance: effective.maintenance,
+					initial: stepped.effective.initial,
+					maintenance: stepped.effective.maintenance,
 					target_initial: target.initial,
 					target_maintenance: target.maintenance,
 				});
 			}
-			AdaptiveMargins::<T>::insert(market, adaptive);
+			AdaptiveMargins::<T>::insert(market, stepped);
+		}
+		for (key, scale) in scales {
+			if AdaptiveScanScales::<T>::get(key) != Some(scale) {
+				AdaptiveScanScales::<T>::insert(key, scale);
+			}
+		}
+	}
+
+	/// Remembers `adaptive`'s scan scale for `key`, keeping the largest of a key's markets.
+	fn note_scan_scale(
+		scales: &mut Vec<(T::OracleKey, FixedU128)>,
+		key: T::OracleKey,
+		adaptive: &AdaptiveMarginOf<T>,
+	) {
+		let scale = Self::scan_scale(adaptive);
+		match scales.iter_mut().find(|(noted, _)| *noted == key) {
+			Some((_, noted)) => *noted = (*noted).max(scale),
+			None => scales.push((key, scale)),
 		}
 	}
 
@@ -160,6 +208,9 @@ impl<T: Config> Pallet<T> {
 						stored.tiers = adaptive.static_tiers;
 					}
 				});
+				// The end of the block notes the scale again if another market on the
+				// underlying is still adaptive.
+				AdaptiveScanScales::<T>::remove(market_params.oracle_key);
 			}
 			return;
 		};

@@ -42,7 +42,7 @@ fn usd(dollars: u128) -> Price {
 /// A volatility estimate of 60% with `samples` returns, last at `price` at `at_ms`.
 fn volatility_estimate(price: u128, at_ms: u64) -> risk_engine::adaptive::VolatilityEstimate {
 	risk_engine::adaptive::VolatilityEstimate {
-		variance: sp_arithmetic::FixedI128::saturating_from_rational(36, 100),
+		variance: sp_arithmetic::FixedI128::from_rational(36, 100),
 		last_price: usd(price),
 		last_update_ms: at_ms,
 		samples: 100,

@@ -489,16 +489,23 @@ pub mod pallet {
 	pub type AdaptiveMargins<T: Config> =
 		CountedStorageMap<_, Twox64Concat, MarketId, AdaptiveMarginOf<T>, OptionQuery>;
 
+	/// How far adaptive margin has scaled each underlying's initial fraction (in force over
+	/// static, the largest of its adaptive markets): the portfolio scan's price range on it
+	/// scales by the same (see [`crate::adaptive`]).
+	#[pallet::storage]
+	pub type AdaptiveScanScales<T: Config> =
+		StorageMap<_, Blake2_128Concat, T::OracleKey, sp_arithmetic::FixedU128, OptionQuery>;
+
 	/// The most an adaptive fraction rises per block (a share of notional). A risk parameter.
 	#[pallet::storage]
 	pub type MarginRampStep<T: Config> =
 		StorageValue<_, sp_arithmetic::Perbill, ValueQuery, DefaultMarginRampStep>;
 
-	/// The default step: 0.1% of notional a block, so a rise from 5% to 15% takes 100 blocks
-	/// (five minutes of 3 s blocks).
+	/// The default step: 0.01% of notional a block, so a rise from 5% to 15% takes 1,000
+	/// blocks (50 minutes of 3 s blocks): time for a warned trader to act.
 	#[pallet::type_value]
 	pub fn DefaultMarginRampStep() -> sp_arithmetic::Perbill {
-		sp_arithmetic::Perbill::from_parts(1_000_000)
+		sp_arithmetic::Perbill::from_parts(100_000)
 	}
 
 	/// The pallet's genesis: collateral assets and markets to register.

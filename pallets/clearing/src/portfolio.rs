@@ -130,19 +130,21 @@ impl<T: Config> Pallet<T> {
 			}
 			underlying.legs.push(leg);
 		}
+		let grid = PortfolioGridParams::<T>::get();
 		let books: Vec<UnderlyingBook> = underlyings
 			.iter()
-			.map(|u| UnderlyingBook { index: u.price, volatility: u.volatility, legs: &u.legs })
+			.map(|u| UnderlyingBook {
+				index: u.price,
+				volatility: u.volatility,
+				legs: &u.legs,
+				price_range: Self::adaptive_scan_range(&u.key, grid.price_range),
+			})
 			.collect();
 		let keys: Vec<T::OracleKey> = underlyings.iter().map(|u| u.key).collect();
 		let correlations = Self::correlation_matrix(&keys);
-		let margin = portfolio::portfolio_margin(
-			&PortfolioGridParams::<T>::get(),
-			&books,
-			&correlations,
-			T::SettlementDecimals::get(),
-		)
-		.map_err(Error::<T>::from)?;
+		let margin =
+			portfolio::portfolio_margin(&grid, &books, &correlations, T::SettlementDecimals::get())
+				.map_err(Error::<T>::from)?;
 		Ok(Scan { margin, underlyings })
 	}
 

@@ -3610,6 +3610,11 @@ mod adaptive_margin {
 			}
 			let peak = adaptive();
 			assert!(peak.target.initial > Perbill::from_percent(10), "{:?}", peak.target);
+			// The portfolio scan's 5% range scales with the initial fraction (static 5%).
+			assert_eq!(
+				ClearingPallet::adaptive_scan_range(&BTC_PRICE, Perbill::from_percent(5)),
+				Some(peak.effective.initial)
+			);
 			assert!(warned_with_blocks_left > 3);
 			assert!(ClearingPallet::volatility_of(&BTC_PRICE) > FixedI128::from_u32(2));
 			let moves = events()
@@ -3630,6 +3635,10 @@ mod adaptive_margin {
 				assert!(minutes < 30);
 			}
 			assert_eq!(first_tier().initial_fraction, Perbill::from_percent(3));
+			assert_eq!(
+				ClearingPallet::adaptive_scan_range(&BTC_PRICE, Perbill::from_percent(5)),
+				Some(Perbill::from_percent(3))
+			);
 			let report = ClearingPallet::adaptive_margin_report(BTC_PERP).unwrap();
 			assert_eq!((report.ramp_blocks_left, report.ramp_progress), (0, Perbill::one()));
 		});
@@ -3701,6 +3710,7 @@ mod adaptive_margin {
 			));
 			start_next_block();
 			assert!(AdaptiveMargins::<Test>::get(BTC_PERP).is_none());
+			assert!(AdaptiveScanScales::<Test>::get(BTC_PRICE).is_none());
 			assert_eq!(Markets::<Test>::get(BTC_PERP).unwrap().tiers, tiers);
 			assert!(ClearingPallet::adaptive_margin_report(BTC_PERP).is_none());
 		});

@@ -227,6 +227,7 @@ fn portfolio_on(
 			index: market.btc,
 			volatility: market.btc_volatility,
 			legs: &btc_legs,
+			price_range: None,
 		});
 	}
 	if !eth_legs.is_empty() {
@@ -234,6 +235,7 @@ fn portfolio_on(
 			index: market.eth,
 			volatility: market.eth_volatility,
 			legs: &eth_legs,
+			price_range: None,
 		});
 	}
 	let one = FixedI128::one();

@@ -168,6 +168,9 @@ pub struct UnderlyingBook<'a> {
 	pub volatility: FixedI128,
 	/// The positions.
 	pub legs: &'a [Leg],
+	/// This underlying's price range, when it is not the grid's: adaptive margin scales it
+	/// with the underlying's initial fraction (see [`crate::adaptive`]).
+	pub price_range: Option<Perbill>,
 }
 
 /// One underlying's figures.
@@ -280,6 +283,7 @@ pub fn underlying_risk(
 	grid: &ScenarioGrid,
 	book: &UnderlyingBook,
 ) -> Result<UnderlyingRisk, RiskError> {
+	let grid = &ScenarioGrid { price_range: book.price_range.unwrap_or(grid.price_range), ..*grid };
 	let one = FixedI128::one();
 	// What each leg's revaluation shares between scenarios, worked out once: an option's
 	// `s sqrt(T)` in the vol-up, unchanged and vol-down scenarios (the vol-up shock depends

@@ -61,7 +61,12 @@ fn requirement(books: &[UnderlyingBook], correlations: &[FixedI128]) -> u128 {
 }
 
 fn btc(legs: &[Leg]) -> UnderlyingBook<'_> {
-	UnderlyingBook { index: usd(60_000), volatility: FixedI128::from_inner(ONE * 6 / 10), legs }
+	UnderlyingBook {
+		index: usd(60_000),
+		volatility: FixedI128::from_inner(ONE * 6 / 10),
+		legs,
+		price_range: None,
+	}
 }
 
 #[test]
@@ -124,6 +129,7 @@ fn correlations_offset_within_the_largest_and_the_sum() {
 		index: usd(3_000),
 		volatility: FixedI128::from_inner(ONE * 7 / 10),
 		legs: &eth_legs,
+		price_range: None,
 	};
 	let books = [btc(&btc_legs), eth];
 	let each = [9_600u128, 9_600]; // 16% of 60,000 and of 20 x 3,000
@@ -199,6 +205,7 @@ proptest! {
 			index: usd(*index),
 			volatility: FixedI128::from_inner(ONE / 2),
 			legs,
+			price_range: None,
 		}).collect();
 		let n = underlyings.len();
 		let r = FixedI128::from_inner(rho * ONE / 100);
@@ -237,4 +244,19 @@ proptest! {
 		let b = requirement(&[btc(&larger)], &identity(1));
 		prop_assert!(a <= b, "{} units need {}, {} need {}", small, a, small + extra, b);
 	}
+}
+
+#[test]
+fn a_book_scanned_over_its_own_range_scales_with_it() {
+	let legs = [perp(100_000_000)];
+	let grid = ScenarioGrid::STANDARD;
+	let at = |range: Option<Perbill>| {
+		let book = UnderlyingBook { price_range: range, ..btc(&legs) };
+		portfolio_margin(&grid, &[book], &[FixedI128::from_u32(1)], 6).unwrap().initial_requirement
+	};
+	// 1 BTC at 60,000: 5% is 3,000; a range of 8% (adaptive margin's 5% scaled by 1.6) is
+	// 4,800; no range is the grid's.
+	assert_eq!(at(None), 3_000_000_000);
+	assert_eq!(at(Some(Perbill::from_percent(5))), 3_000_000_000);
+	assert_eq!(at(Some(Perbill::from_percent(8))), 4_800_000_000);
 }
