@@ -895,9 +895,12 @@ pub mod pallet {
 		}
 
 		/// Registers market `market`, or replaces its parameters (risk origin). An existing
-		/// market keeps its size decimals and oracle key.
+		/// market keeps its size decimals and oracle key; under adaptive margin its new
+		/// schedule is the static one, moved to the fractions in force.
 		#[pallet::call_index(1)]
-		#[pallet::weight(T::WeightInfo::register_market())]
+		// The adaptive-margin check: a read, and a market's schedule and ramp rewritten.
+		#[pallet::weight(T::WeightInfo::register_market()
+			.saturating_add(T::DbWeight::get().reads_writes(1, 2)))]
 		pub fn register_market(
 			origin: OriginFor<T>,
 			market: MarketId,
@@ -924,6 +927,8 @@ pub mod pallet {
 			}
 			Self::guard_market_keys(&params)?;
 			Markets::<T>::insert(market, &params);
+			// Under adaptive margin the new schedule is the static one, moved as before.
+			Self::apply_static_tiers(market);
 			MarketStates::<T>::mutate(market, |state| {
 				if state.last_funding_ms == 0 {
 					state.last_funding_ms = Self::now();

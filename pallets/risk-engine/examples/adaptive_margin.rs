@@ -19,7 +19,10 @@ use risk_engine::{
 	fixed_math::{exp, sqrt},
 	margin_requirement, MarginLevel, MarginTier,
 };
-use sp_arithmetic::{FixedI128, FixedPointNumber, FixedU128, Perbill};
+use sp_arithmetic::{
+	traits::{One, Zero},
+	FixedI128, FixedPointNumber, FixedU128, Perbill,
+};
 use std::fmt::Write;
 
 /// Settlement units per USD.
@@ -200,6 +203,9 @@ enum Scheme {
 	Adaptive,
 	/// Adaptive fractions applied at once, for comparison.
 	AdaptiveWithoutRamp,
+	/// Adaptive fractions, ramped, that never fall below the static schedule: floors of 5% /
+	/// 3%.
+	AdaptiveAboveStatic,
 }
 
 impl Scheme {
@@ -208,6 +214,7 @@ impl Scheme {
 			Scheme::Static => "static 5% / 3%",
 			Scheme::Adaptive => "adaptive, ramped",
 			Scheme::AdaptiveWithoutRamp => "adaptive, no ramp",
+			Scheme::AdaptiveAboveStatic => "adaptive, floors 5% / 3%",
 		}
 	}
 }
@@ -253,10 +260,19 @@ fn requirement(tiers: &[MarginTier], price: FixedI128, level: MarginLevel) -> i1
 
 /// Runs `scheme` over one path: every hour ten traders open 1 BTC long and ten short, with
 /// cushions of 0, 10, 25, 50 and 100% over the initial requirement in force, half of them
-/// attentive; positions close after twelve hours or at liquidation.
-fn run(scheme: Scheme, path: &[FixedI128]) -> Outcome {
-	let (model, seed) = volatility_model();
-	let params = adaptive_params();
+/// attentive; positions close after twelve hours or at liquidation. The estimate opens at
+/// `opening_volatility` (percent): the chain has watched the market before the day starts.
+fn run(scheme: Scheme, path: &[FixedI128], opening_volatility: u32) -> Outcome {
+	let (model, _) = volatility_model();
+	let seed = FixedI128::saturating_from_rational(opening_volatility, 100);
+	let params = match scheme {
+		Scheme::AdaptiveAboveStatic => AdaptiveParams {
+			floor_initial: Perbill::from_percent(5),
+			floor_maintenance: Perbill::from_percent(3),
+			..adaptive_params()
+		},
+		_ => adaptive_params(),
+	};
 	let static_schedule = static_tiers();
 	let mut estimate: Option<VolatilityEstimate> = None;
 	let first = static_schedule[0];
@@ -281,7 +297,7 @@ fn run(scheme: Scheme, path: &[FixedI128]) -> Outcome {
 		let volatility = estimate.unwrap().volatility().unwrap();
 		let (in_force, at_target) = match scheme {
 			Scheme::Static => (static_schedule.clone(), static_schedule.clone()),
-			Scheme::Adaptive | Scheme::AdaptiveWithoutRamp => {
+			Scheme::Adaptive | Scheme::AdaptiveWithoutRamp | Scheme::AdaptiveAboveStatic => {
 				let target = effective_fractions(
 					params.floor_initial,
 					params.floor_maintenance,
@@ -290,10 +306,10 @@ fn run(scheme: Scheme, path: &[FixedI128]) -> Outcome {
 					&params,
 				)
 				.unwrap();
-				effective = if scheme == Scheme::Adaptive {
-					ramp_towards(effective, target, ramp_per_minute())
-				} else {
+				effective = if scheme == Scheme::AdaptiveWithoutRamp {
 					target
+				} else {
+					ramp_towards(effective, target, ramp_per_minute())
 				};
 				(
 					shifted_tiers(&static_schedule, effective).unwrap(),
@@ -308,7 +324,7 @@ fn run(scheme: Scheme, path: &[FixedI128]) -> Outcome {
 			}));
 		// Liquidations at this minute's price against the requirement in force.
 		let maintenance = requirement(&in_force, price, MarginLevel::Maintenance);
-		let penalty = PENALTY.mul_floor(price.saturating_mul_int(USD));
+		let penalty = PENALTY.mul_floor(price.saturating_mul_int(USD) as u128) as i128;
 		let mut this_minute = 0;
 		for account in accounts.iter_mut().filter(|account| account.open) {
 			let equity = account.equity(price);
@@ -348,7 +364,8 @@ fn run(scheme: Scheme, path: &[FixedI128]) -> Outcome {
 						accounts.push(Account {
 							long,
 							entry: price,
-							collateral: initial + Perbill::from_percent(cushion).mul_floor(initial),
+							collateral: initial
+								+ Perbill::from_percent(cushion).mul_floor(initial as u128) as i128,
 							opened: minute,
 							attentive,
 							open: true,
@@ -470,7 +487,9 @@ pub fn render() -> String {
 	writeln!(out).unwrap();
 	writeln!(
 		out,
-		"Each regime is a day of one-minute BTC prices from {} USD, {PATHS} seeded paths. \
+		"Each regime is a day of one-minute BTC prices from {} USD, {PATHS} seeded paths; \
+		 the estimate opens at the day's opening volatility, as on a chain that has watched \
+		 the market for days. \
 		 Every hour twenty traders open 1 BTC: ten long, ten short, with cushions of 0, 10, \
 		 25, 50 and 100% over the initial requirement in force, half of them attentive. An \
 		 attentive trader tops up to the initial requirement *at the target* within the \
@@ -479,7 +498,7 @@ pub fn render() -> String {
 		 Each minute, an account below the maintenance requirement in force is closed at \
 		 that minute's price with the 1% penalty; what its equity cannot pay is bad debt. \
 		 Positions close after twelve hours.",
-		START_PRICE
+		dollars(i128::from(START_PRICE) * USD)
 	)
 	.unwrap();
 	writeln!(out).unwrap();
@@ -491,7 +510,12 @@ pub fn render() -> String {
 		 restore the buffer, so it closes less)."
 	)
 	.unwrap();
-	let schemes = [Scheme::Static, Scheme::Adaptive, Scheme::AdaptiveWithoutRamp];
+	let schemes = [
+		Scheme::Static,
+		Scheme::Adaptive,
+		Scheme::AdaptiveWithoutRamp,
+		Scheme::AdaptiveAboveStatic,
+	];
 	let mut summary = Vec::new();
 	for (index, regime) in regimes().iter().enumerate() {
 		writeln!(out).unwrap();
@@ -511,7 +535,7 @@ pub fn render() -> String {
 		for scheme in schemes {
 			let mut total = Outcome::default();
 			for path in &paths {
-				let outcome = run(scheme, path);
+				let outcome = run(scheme, path, regime.volatility_before);
 				total.locked_ppb_sum += outcome.locked_ppb_sum;
 				total.locked_minutes += outcome.locked_minutes;
 				total.liquidations += outcome.liquidations;
@@ -561,26 +585,47 @@ pub fn render() -> String {
 		percent_ppb(calm_static)
 	)
 	.unwrap();
+	let (calm_above, _) = find("Calm", Scheme::AdaptiveAboveStatic);
+	writeln!(
+		out,
+		"  With floors at the static schedule it locks {}: it can only add margin.",
+		percent_ppb(calm_above)
+	)
+	.unwrap();
 	for name in ["Stressed", "Crash"] {
 		let (_, fixed) = find(name, Scheme::Static);
 		let (_, ramped) = find(name, Scheme::Adaptive);
 		let (_, at_once) = find(name, Scheme::AdaptiveWithoutRamp);
+		let (_, above) = find(name, Scheme::AdaptiveAboveStatic);
 		writeln!(
 			out,
-			"- **{name}:** bad debt {} USD static, {} USD adaptive (ramped), {} USD adaptive \
-			 without the ramp; liquidations {} / {} / {}, at most {} / {} / {} in one minute.",
+			"- **{name}:** bad debt {} USD static, {} USD adaptive (ramped), {} USD without \
+			 the ramp, {} USD with floors at the static schedule; liquidations {} / {} / {} \
+			 / {}, at most {} / {} / {} / {} in one minute.",
 			dollars(fixed.bad_debt),
 			dollars(ramped.bad_debt),
 			dollars(at_once.bad_debt),
+			dollars(above.bad_debt),
 			fixed.liquidations,
 			ramped.liquidations,
 			at_once.liquidations,
+			above.liquidations,
 			fixed.most_in_one_minute,
 			ramped.most_in_one_minute,
 			at_once.most_in_one_minute,
+			above.most_in_one_minute,
 		)
 		.unwrap();
 	}
+	writeln!(
+		out,
+		"- **The ramp** binds only when the target rises faster than {} a minute: where the \
+		 rows with and without it agree, it never bound (the default estimate decays by the \
+		 hour). In the crash it spreads the rise over minutes, at the cost of closing some \
+		 accounts later and deeper.",
+		perbill(ramp_per_minute())
+	)
+	.unwrap();
 	writeln!(out).unwrap();
 	writeln!(out, "## What this leaves out").unwrap();
 	writeln!(out).unwrap();
