@@ -119,7 +119,7 @@ describe('adaptive margin on a dev node', () => {
     assert.equal(last.alice, undefined);
   });
 
-  it('a violent walk raises sigma and the initial fraction by at most the step a block, and Alice is warned first', async () => {
+  it('a violent walk raises sigma and the initial fraction by at most the step a block, and Alice is warned first', async (t) => {
     const from = blocks.length;
     const { stdout } = await feeder(`BTC=${calm}`, 0.005, 8);
     violent = lastPrice(stdout);
@@ -143,12 +143,16 @@ describe('adaptive margin on a dev node', () => {
     assert.equal(warned.alice.liquidatableAtTarget, true);
     assert.ok(BigInt(warned.alice.maintenanceAtTarget) > BigInt(warned.alice.maintenanceNow));
     assert.ok(BigInt(warned.alice.maintenanceAtTarget) > BigInt(warned.alice.equity));
+    const top = seen.reduce((a, b) => (b.effective > a.effective ? b : a));
+    t.diagnostic(`sigma ${seen[0].volatility.toFixed(2)} -> ${peak.toFixed(2)}; initial ${seen[0].effective / 1e7}% -> ${top.effective / 1e7}% `
+      + `(target ${top.target / 1e7}%) at #${top.number}; ${ramping.length} blocks ramping; Alice warned at #${warned.number} `
+      + `(maintenance ${warned.alice.maintenanceNow} now, ${warned.alice.maintenanceAtTarget} at target, ${warned.blocksLeft} blocks left)`);
   });
 
-  it('calm again brings the estimate and the fractions back down, falls at once', async () => {
+  it('calm again brings the estimate and the fractions back down, falls at once', async (t) => {
     const from = blocks.length;
     const peak = Math.max(...blocks.map((block) => block.effective));
-    await feeder(`BTC=${violent}`, 0.0001, 25);
+    await feeder(`BTC=${violent}`, 0.0001, 45);
     const seen = blocks.slice(from).sort((a, b) => a.number - b.number);
     const last = seen.at(-1);
     assert.ok(last.effective < peak, `initial ${last.effective} after a peak of ${peak}`);
@@ -158,5 +162,7 @@ describe('adaptive margin on a dev node', () => {
       if (block.target <= block.effective) assert.equal(block.effective, block.target, `#${block.number}`);
     }
     assert.equal(last.effective, FLOOR_INITIAL, `initial back at the floor: ${last.effective}`);
+    const floorAt = seen.find((block) => block.effective === FLOOR_INITIAL);
+    t.diagnostic(`initial back at the floor at #${floorAt.number}, ${floorAt.number - seen[0].number} blocks into the calm; sigma ${last.volatility.toFixed(2)}`);
   });
 });
