@@ -1205,14 +1205,20 @@ pub mod pallet {
 		/// `validate_unsigned`.
 		///
 		/// A portfolio-margined account is liquidated pro rata (see [`liquidation`]); its
-		/// weight adds three portfolio checks, refunded for a cross account.
+		/// weight adds three portfolio checks. It is charged for the most positions an account
+		/// holds, and refunded down to the positions this one held and its mode.
 		#[pallet::call_index(9)]
-		#[pallet::weight(Pallet::<T>::liquidate_weight(MarginMode::Portfolio))]
+		#[pallet::weight(Pallet::<T>::liquidate_weight(
+			MarginMode::Portfolio,
+			T::MaxPositionsPerAccount::get()
+		))]
 		pub fn liquidate(origin: OriginFor<T>, who: T::AccountId) -> DispatchResultWithPostInfo {
 			ensure_none(origin)?;
 			let mode = MarginModes::<T>::get(&who);
+			// The benchmark closes every position; an account with fewer costs less.
+			let positions = (Positions::<T>::get(&who).len() as u32).max(1);
 			Self::do_liquidate(&who)?;
-			Ok(Some(Self::liquidate_weight(mode)).into())
+			Ok(Some(Self::liquidate_weight(mode, positions)).into())
 		}
 
 		/// Liquidates `who`'s isolated position in `market` against its own margin.
@@ -1425,11 +1431,10 @@ pub mod pallet {
 			weight
 		}
 
-		/// What `liquidate` costs at most for an account in `mode`: the benchmarked cross
-		/// liquidation, plus three portfolio checks under portfolio margin (before, and
-		/// after each of the at most two rounds of closes).
-		pub fn liquidate_weight(mode: MarginMode) -> Weight {
-			let positions = T::MaxPositionsPerAccount::get();
+		/// What `liquidate` costs at most for an account in `mode` holding `positions`
+		/// positions: the benchmarked cross liquidation, plus three portfolio checks under
+		/// portfolio margin (before, and after each of the at most two rounds of closes).
+		pub fn liquidate_weight(mode: MarginMode, positions: u32) -> Weight {
 			let weight = T::WeightInfo::liquidate(positions);
 			match mode {
 				MarginMode::Cross => weight,

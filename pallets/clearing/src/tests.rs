@@ -3375,8 +3375,12 @@ mod options_and_portfolio {
 			assert!(cross.ref_time() < portfolio.ref_time());
 			assert_eq!(withdraw(), Some(portfolio));
 			assert!(
-				ClearingPallet::liquidate_weight(MarginMode::Cross).ref_time()
-					< ClearingPallet::liquidate_weight(MarginMode::Portfolio).ref_time()
+				ClearingPallet::liquidate_weight(MarginMode::Cross, 16).ref_time()
+					< ClearingPallet::liquidate_weight(MarginMode::Portfolio, 16).ref_time()
+			);
+			assert!(
+				ClearingPallet::liquidate_weight(MarginMode::Cross, 1).ref_time()
+					< ClearingPallet::liquidate_weight(MarginMode::Cross, 16).ref_time()
 			);
 		});
 	}

@@ -1,0 +1,64 @@
+// The load harness's chain: N trading accounts, a development chain spec that funds them in
+// genesis, and the node started on it.
+import { execFile } from 'node:child_process';
+import { writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { Keyring } from '@polkadot/keyring';
+import { blake2AsU8a } from '@polkadot/util-crypto';
+import { startDevNode } from '../e2e/lib/dev-node.mjs';
+
+/** The settlement asset's id and units. */
+export const USDC = 1;
+export const ONE_USDC = 10n ** 6n;
+/** One CLR (12 decimals): fees for every transaction an account sends here. */
+const ONE_CLR = 10n ** 12n;
+
+/**
+ * `n` sr25519 accounts from seeds `blake2("clearing-load-<i>")`: the same accounts on every
+ * run, made from raw seeds rather than derivation paths so that 10,000 take seconds.
+ */
+export function loadAccounts(n) {
+  const keyring = new Keyring({ type: 'sr25519', ss58Format: 42 });
+  return Array.from({ length: n }, (_, i) => keyring.addFromSeed(blake2AsU8a(`clearing-load-${i}`)));
+}
+
+/** The node binary the e2e suite uses: `$CLEARING_NODE`, else the workspace's release build. */
+export function nodeBinary() {
+  return process.env.CLEARING_NODE
+    ?? path.resolve(import.meta.dirname, '../../target/release/clearing-node');
+}
+
+/**
+ * Writes the development chain spec with every account of `funding` (`[address, usdc]`)
+ * given 100 CLR for fees and its USDC in genesis, and returns its path.
+ */
+export async function fundedChainSpec(funding) {
+  const { stdout } = await promisify(execFile)(nodeBinary(), ['build-spec', '--chain', 'dev'], {
+    maxBuffer: 256 * 1024 * 1024,
+  });
+  // The spec holds u128 values beyond a double's precision (1e21 wei of ETH), so the
+  // funding is spliced into its text rather than parsed and re-serialized.
+  const assetEntries = funding.map(([address, usdc]) => `[${USDC}, "${address}", ${usdc * ONE_USDC}]`);
+  const balanceEntries = funding.map(([address]) => `["${address}", ${100n * ONE_CLR}]`);
+  const splice = (text, marker, entries) => {
+    const at = text.indexOf(marker);
+    if (at < 0) throw new Error(`the dev chain spec has no ${marker}`);
+    const end = at + marker.length;
+    return `${text.slice(0, end)}${entries.join(',')},${text.slice(end)}`;
+  };
+  let spec = splice(stdout, '"accounts": [', assetEntries);
+  spec = splice(spec, '"balances": [', balanceEntries);
+  JSON.parse(spec); // still well-formed
+  const file = path.join(os.tmpdir(), `clearing-load-${funding.length}-${process.pid}.json`);
+  await writeFile(file, spec);
+  return file;
+}
+
+/** Starts `clearing-node --dev` on `specFile`, with a pool that holds every account's transactions. */
+export function startLoadNode(specFile) {
+  return startDevNode({
+    extraArgs: ['--chain', specFile, '--pool-limit', '100000', '--pool-kbytes', '512000', '--rpc-max-connections', '1000'],
+  });
+}
