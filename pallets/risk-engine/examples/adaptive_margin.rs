@@ -19,14 +19,12 @@ use risk_engine::{
 	fixed_math::{exp, sqrt},
 	margin_requirement, MarginLevel, MarginTier,
 };
-use sp_arithmetic::{
-	traits::{One, Zero},
-	FixedI128, FixedPointNumber, FixedU128, Perbill,
-};
+use sp_arithmetic::{traits::One, FixedI128, FixedPointNumber, FixedU128, Perbill};
 use std::fmt::Write;
 
-/// Settlement units per USD.
-const USD: i128 = 1_000_000;
+mod common;
+use common::{dollars, Random, USD};
+
 /// Minutes in a 365-day year.
 const MINUTES_PER_YEAR: i128 = 365 * 24 * 60;
 /// One simulated oracle update (and liquidation check) per minute.
@@ -95,29 +93,6 @@ fn adaptive_params() -> AdaptiveParams {
 /// The runtime's default ramp: 0.01% of notional a block, 0.2% a minute.
 fn ramp_per_minute() -> Perbill {
 	Perbill::from_parts(100_000 * BLOCKS_PER_MINUTE)
-}
-
-/// A seeded generator (SplitMix64): the same paths everywhere.
-struct Random(u64);
-
-impl Random {
-	fn next(&mut self) -> u64 {
-		self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-		let mut z = self.0;
-		z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-		z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-		z ^ (z >> 31)
-	}
-
-	/// Uniform in [0, 1).
-	fn uniform(&mut self) -> FixedI128 {
-		FixedI128::from_inner(((self.next() >> 11) as i128 * 1_000_000_000_000_000_000) >> 53)
-	}
-
-	/// Standard normal, approximately: the sum of twelve uniforms less six (Irwin-Hall).
-	fn normal(&mut self) -> FixedI128 {
-		(0..12).fold(FixedI128::zero(), |sum, _| sum + self.uniform()) - FixedI128::from_u32(6)
-	}
 }
 
 /// A market regime: the annualized volatility of each minute, and forced moves.
@@ -382,23 +357,6 @@ fn run(scheme: Scheme, path: &[FixedI128], opening_volatility: u32) -> Outcome {
 		}
 	}
 	outcome
-}
-
-fn dollars(units: i128) -> String {
-	let whole = units.abs() / USD;
-	let digits = whole.to_string();
-	let mut grouped = String::new();
-	for (i, c) in digits.chars().enumerate() {
-		if i > 0 && (digits.len() - i) % 3 == 0 {
-			grouped.push(',');
-		}
-		grouped.push(c);
-	}
-	if units < 0 {
-		format!("-{grouped}")
-	} else {
-		grouped
-	}
 }
 
 fn percent_ppb(ppb: u128) -> String {

@@ -22,12 +22,13 @@ use sp_arithmetic::{
 };
 use std::fmt::Write;
 
+mod common;
+use common::{dollars, Random, USD};
+
 /// Sizes in 10^-8 of a whole unit (satoshi-like); settlement in 10^-6 USD (USDC).
 const SCALE: UnitScale = UnitScale::new(8, 6);
 /// One whole unit of an underlying, in size units.
 const UNIT: i128 = 100_000_000;
-/// Settlement units per USD.
-const USD: i128 = 1_000_000;
 /// Minutes in a 365-day year.
 const MINUTES_PER_YEAR: i128 = 365 * 24 * 60;
 /// The liquidation penalty and buffer (the runtime's defaults).
@@ -318,24 +319,6 @@ fn portfolios() -> Vec<(&'static str, &'static str, Vec<Holding>)> {
 	]
 }
 
-/// Settlement units as whole USD with thousands separators.
-fn dollars(units: i128) -> String {
-	let whole = units.abs() / USD;
-	let digits = whole.to_string();
-	let mut grouped = String::new();
-	for (i, c) in digits.chars().enumerate() {
-		if i > 0 && (digits.len() - i) % 3 == 0 {
-			grouped.push(',');
-		}
-		grouped.push(c);
-	}
-	if units < 0 {
-		format!("-{grouped}")
-	} else {
-		grouped
-	}
-}
-
 /// An 18-decimal number with `places` decimals, rounded half up.
 fn decimal(value: FixedI128, places: u32) -> String {
 	let step = 10i128.pow(18 - places);
@@ -353,29 +336,6 @@ fn ratio(numerator: u128, denominator: u128) -> String {
 		return "∞".into();
 	}
 	decimal(FixedI128::saturating_from_rational(numerator, denominator), 1) + "×"
-}
-
-/// A seeded generator (SplitMix64): the same paths everywhere.
-struct Random(u64);
-
-impl Random {
-	fn next(&mut self) -> u64 {
-		self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-		let mut z = self.0;
-		z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-		z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-		z ^ (z >> 31)
-	}
-
-	/// Uniform in [0, 1).
-	fn uniform(&mut self) -> FixedI128 {
-		FixedI128::from_inner(((self.next() >> 11) as i128 * 1_000_000_000_000_000_000) >> 53)
-	}
-
-	/// Standard normal, approximately: the sum of twelve uniforms less six (Irwin-Hall).
-	fn normal(&mut self) -> FixedI128 {
-		(0..12).fold(FixedI128::from_u32(0), |sum, _| sum + self.uniform()) - FixedI128::from_u32(6)
-	}
 }
 
 /// The backtest's settings.
