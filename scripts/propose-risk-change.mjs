@@ -24,7 +24,7 @@
 // MarketStatus, CollateralHaircuts, CollateralDepositCap, MaxPriceAge, JumpBreaker,
 // LiquidationParameters, LiquidationScanLimit, PortfolioGrid, PortfolioMinimumEquity
 // (settlement units), Correlation (FixedI128 in units of 10^-18), VolatilityModel,
-// MarketAdaptiveMargin (params null turns it off), MarginRampStep. Needs `npm ci` in
+// MarketAdaptiveMargin (params null turns it off), MarginRampStep, MarketPriceBand. Needs `npm ci` in
 // scripts/.
 import { realpathSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
@@ -61,7 +61,7 @@ export const SETTERS = {
   CollateralHaircuts: ['setCollateralHaircuts', (v) => [v.asset, v.initialHaircut, v.maintenanceHaircut]],
   CollateralDepositCap: ['setCollateralDepositCap', (v) => [v.asset, v.depositCap]],
   MaxPriceAge: ['setMaxPriceAge', (v) => [v.maxPriceAgeMs]],
-  JumpBreaker: ['setJumpBreaker', (v) => [v.breaker.bound, v.breaker.confirmBlocks]],
+  JumpBreaker: ['setJumpBreaker', (v) => [v.breaker.bound]],
   LiquidationParameters: ['setLiquidationParameters', (v) => [v.penalty, v.buffer]],
   LiquidationScanLimit: ['setLiquidationScanLimit', (v) => [v.accountsPerBlock]],
   PortfolioGrid: ['setPortfolioGrid', (v) => [v.grid]],
@@ -70,6 +70,7 @@ export const SETTERS = {
   VolatilityModel: ['setVolatilityModel', (v) => [v.model]],
   MarketAdaptiveMargin: ['setMarketAdaptiveMargin', (v) => [v.market, v.params]],
   MarginRampStep: ['setMarginRampStep', (v) => [v.step]],
+  MarketPriceBand: ['setMarketPriceBand', (v) => [v.market, v.priceBand]],
 };
 
 /** The clearing call that makes `change` (a registry `RiskChange`). */

@@ -110,6 +110,7 @@ pub fn perpetual_markets() -> Vec<(MarketId, MarketParamsOf<Runtime>)> {
 		open_interest_cap: oi_cap,
 		status: MarketStatus::Active,
 		instrument: Default::default(),
+		price_band: Perbill::from_percent(10),
 	};
 	vec![
 		(

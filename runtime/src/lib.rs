@@ -197,7 +197,11 @@ pub type SignedPayload = generic::SignedPayload<RuntimeCall, TxExtension>;
 
 /// Migrations to run on the next runtime upgrade, besides the pallets' own.
 #[allow(unused_parens)]
-type Migrations = (pallet_clearing::migrations::v1::MigrateToV1<Runtime>,);
+type Migrations = (
+	pallet_clearing::migrations::v1::MigrateToV1<Runtime>,
+	pallet_clearing::migrations::v2::MigrateToV2<Runtime>,
+	pallet_orderbook::migrations::v1::MigrateToV1<Runtime>,
+);
 
 /// Executive: dispatches calls to the pallets and runs their hooks.
 pub type Executive = frame_executive::Executive<

@@ -291,6 +291,51 @@ mod clearing {
 	}
 
 	#[test]
+	fn asset_admins_cannot_touch_the_clearing_houses_tokens() {
+		use frame_support::traits::Contains;
+		use sp_runtime::traits::Dispatchable;
+		externalities(DEV_RUNTIME_PRESET).execute_with(|| {
+			// Alice owns the test tokens on development chains: she is every asset's admin.
+			let alice = Sr25519Keyring::Alice.to_account_id();
+			let clearing = sp_runtime::MultiAddress::Id(Clearing::account_id());
+			let bob = sp_runtime::MultiAddress::Id(Sr25519Keyring::Bob.to_account_id());
+			let usdc = codec::Compact(tokens::USDC.id);
+			let refused = [
+				pallet_assets::Call::burn { id: usdc, who: clearing.clone(), amount: 1 },
+				pallet_assets::Call::freeze { id: usdc, who: clearing.clone() },
+				pallet_assets::Call::block { id: usdc, who: clearing.clone() },
+				pallet_assets::Call::force_transfer {
+					id: usdc,
+					source: clearing.clone(),
+					dest: bob.clone(),
+					amount: 1,
+				},
+				pallet_assets::Call::freeze_asset { id: usdc },
+				pallet_assets::Call::start_destroy { id: usdc },
+				pallet_assets::Call::transfer_ownership { id: usdc, owner: bob.clone() },
+			];
+			for call in refused {
+				let call = crate::RuntimeCall::Assets(call);
+				assert!(!crate::configs::system::CollateralGuard::contains(&call), "{call:?}");
+				assert_noop!(
+					call.dispatch(RuntimeOrigin::signed(alice.clone())),
+					frame_system::Error::<Runtime>::CallFiltered
+				);
+			}
+			// Other accounts, and assets that are not collateral (DOT), are the admin's.
+			let allowed = [
+				pallet_assets::Call::freeze { id: usdc, who: bob.clone() },
+				pallet_assets::Call::freeze_asset { id: codec::Compact(tokens::DOT.id) },
+			];
+			for call in allowed {
+				assert_ok!(
+					crate::RuntimeCall::Assets(call).dispatch(RuntimeOrigin::signed(alice.clone()))
+				);
+			}
+		});
+	}
+
+	#[test]
 	fn only_root_registers_markets() {
 		externalities(DEV_RUNTIME_PRESET).execute_with(|| {
 			let (_, params) = crate::genesis_config_presets::perpetual_markets().remove(0);
@@ -705,3 +750,5 @@ fn the_heaviest_weights_fit_an_ordinary_transaction() {
 		assert!(weight.all_lte(limit), "{call:?} weighs {weight:?}, above {limit:?}");
 	}
 }
+
+mod campaign;

@@ -49,6 +49,8 @@ export function optionSeriesParams({ underlying = 'BTC', kind, strike, expiryMs,
         volatilityKey: { ImpliedVolatility: underlying },
       },
     },
+    // Trades and orders within 10% of the underlying's index around the model's mark.
+    priceBand: 100_000_000,
   };
 }
 

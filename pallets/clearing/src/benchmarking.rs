@@ -78,6 +78,7 @@ fn market_params<T: Config>() -> MarketParamsOf<T> {
 		open_interest_cap: u128::MAX / 4,
 		status: MarketStatus::Active,
 		instrument: Default::default(),
+		price_band: Perbill::from_percent(10),
 	}
 }
 
@@ -206,7 +207,7 @@ mod benchmarks {
 	#[benchmark]
 	fn register_collateral() -> Result<(), BenchmarkError> {
 		let origin =
-			T::RiskOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
+			T::ListingOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
 		let (asset, key) = T::BenchmarkHelper::collateral_asset();
 		let config = collateral_config::<T>(Some(key), 8);
 		#[extrinsic_call]
@@ -218,7 +219,7 @@ mod benchmarks {
 	#[benchmark]
 	fn register_market() -> Result<(), BenchmarkError> {
 		let origin =
-			T::RiskOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
+			T::ListingOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
 		let params = market_params::<T>();
 		#[extrinsic_call]
 		_(origin as T::RuntimeOrigin, 7, params.clone());
@@ -268,7 +269,7 @@ mod benchmarks {
 		let origin =
 			T::RiskOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
 		#[extrinsic_call]
-		set_jump_breaker(origin as T::RuntimeOrigin, Perbill::from_percent(15), 20);
+		set_jump_breaker(origin as T::RuntimeOrigin, Perbill::from_percent(15));
 		assert_eq!(PendingRiskChanges::<T>::decode_len(), Some(MAX_PENDING_RISK_CHANGES as usize));
 		Ok(())
 	}
@@ -442,8 +443,9 @@ mod benchmarks {
 		assert!(after.zip(before).is_some_and(|(after, before)| after.initial > before.initial));
 	}
 
-	/// Auto-deleveraging that needs all `n` listed counterparties: the fund is long `n` x
-	/// 0.1 BTC from them at 60,000 on too little margin, and BTC falls to 50,000.
+	/// Auto-deleveraging that needs `n` counterparties: the fund is long `n` x 0.1 BTC from
+	/// `n` shorts at 60,000 on too little margin, and BTC falls to 50,000; each short's
+	/// 1,000 USDC profit covers its 600 share of the deficit.
 	#[benchmark]
 	fn auto_deleverage(n: Linear<1, { crate::deleverage::MAX_ADL_COUNTERPARTIES }>) {
 		setup::<T>(1);
@@ -456,20 +458,16 @@ mod benchmarks {
 			400 * USDC_UNIT * n as u128
 		)
 		.is_ok());
-		let mut counterparties = alloc::vec::Vec::new();
 		for i in 0..n {
-			// More collateral each: less leverage, a lower rank.
 			let who = trader::<T>("short", i, 10_000 + 1_000 * i as u128);
 			assert!(Pallet::<T>::settle_trade(&who, &fund, 0, 10_000_000, usd(60_000)).is_ok());
-			counterparties.push(who);
 		}
 		T::BenchmarkHelper::set_price(T::BenchmarkHelper::market_oracle_key(), usd(50_000));
 		let (_, key) = T::BenchmarkHelper::collateral_asset();
 		T::BenchmarkHelper::set_price(key, usd(50_000));
-		let counterparties = BoundedVec::truncate_from(counterparties);
-		assert!(Pallet::<T>::deleverage_applies(0, &counterparties));
+		assert!(Pallet::<T>::deleverage_applies(0));
 		#[extrinsic_call]
-		_(RawOrigin::None, 0, counterparties);
+		_(RawOrigin::None, 0);
 		assert_eq!(Pallet::<T>::insurance_deficit(), 0);
 	}
 

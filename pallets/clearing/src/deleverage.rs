@@ -1,35 +1,46 @@
-//! Auto-deleveraging: when the insurance fund's net value falls below zero (it paid bad debt it
-//! could not afford), the most profitable, most leveraged positions opposite the fund's are
-//! reduced against the fund at the bankruptcy price until the deficit is absorbed.
+//! Auto-deleveraging: when the insurance fund's net value falls below zero (it paid bad debt
+//! it could not afford), the most profitable positions opposite the fund's are reduced
+//! against the fund until its deficit is absorbed, each by no more than it has won.
 //!
 //! ## The rule
 //! - **When.** The fund's net value (its settlement balance, the collateral it took over at
 //!   market value, and its positions at the mark) is negative, and it holds a position in
-//!   the market.
-//! - **The price.** The fund's deficit `D` is spread over its whole position `S` in the
-//!   market: the bankruptcy price is `mark + D / S` when the fund is long (it sells to the
-//!   shorts above the mark) and `mark - D / S` when it is short, rounded so the fund never
-//!   recovers less. Closing all of `S` at that price would recover exactly `D`.
-//! - **Who.** Opposite positions, ranked by `unrealized PnL x leverage` (leverage = the
-//!   account's gross notional over its equity at maintenance), highest first. Validators'
-//!   off-chain workers rank every holder off chain and submit the top of the list with an
-//!   unsigned [`Pallet::auto_deleverage`]; the chain re-checks that each listed account holds
-//!   an opposite position and that the list is in ranking order, and stops as soon as the
-//!   deficit is absorbed.
-//! - Each reduction is a trade at the bankruptcy price between the fund and the account,
-//!   without fees: nothing is created or destroyed, the counterparty gives up
-//!   `size x |bankruptcy price - mark|` of its profit to the fund. One
-//!   [`Event::AutoDeleveraged`] per account.
+//!   the market. Anyone may ask ([`Pallet::auto_deleverage`] takes only the market);
+//!   validators' off-chain workers do, every block the fund is in deficit.
+//! - **The market's share.** The deficit `D` is split across the markets the fund holds
+//!   positions in by their value at the mark: market `m` carries `D x V_m / sum V`, rounded
+//!   up. Spread over the fund's position `S_m` there, it gives the bankruptcy price,
+//!   `mark + D_m / S_m` when the fund is long (it sells to the shorts above the mark) and
+//!   `mark - D_m / S_m` when it is short: closing all of `S_m` at it recovers `D_m`.
+//! - **Who: the chain decides.** Every open position sits in the [`DeleverageQueue`] of its
+//!   market and side, ordered by its entry price: longs from the lowest entry, shorts from
+//!   the highest. At one mark that is the order of unrealized profit per unit of notional
+//!   (`(mark - entry) / entry` for a long), so the queue is kept in order by trades alone,
+//!   at two writes per side per trade, whatever the prices do. Deleveraging walks the
+//!   opposite side of the fund's position from the front (ties by account), at most
+//!   [`MAX_ADL_COUNTERPARTIES`] positions a call, and stops at the first position not in
+//!   profit. Nobody names the victims, so nobody can front-run the worker with a list.
+//! - **Each loses at most what it has won.** A counterparty's close is priced at the
+//!   bankruptcy price, or nearer the mark when that would take more than its unrealized
+//!   profit (net of funding owed) on the units closed, or more than its equity (cross, or
+//!   the isolated position's own): ADL never pushes an account below zero equity, nor takes
+//!   more than its gain in that market. What the caps leave unrecovered stays a deficit.
+//! - Each reduction is a trade at that price between the fund and the account, without
+//!   fees: nothing is created or destroyed. One [`Event::AutoDeleveraged`] per account.
 
-use alloc::vec::Vec;
 use frame_support::pallet_prelude::*;
-use risk_engine::Price;
-use sp_arithmetic::{traits::Saturating, FixedI128, FixedPointNumber, Rounding};
+use risk_engine::{Price, UnitScale};
+use sp_arithmetic::{traits::Saturating, Rounding};
 
-use crate::{pallet::*, MarketId};
+use crate::{pallet::*, MarketId, MarketParamsOf, MarketState, PositionRecord};
 
-/// The most counterparties one auto-deleveraging transaction lists.
+/// The most positions one auto-deleveraging call reduces.
 pub const MAX_ADL_COUNTERPARTIES: u32 = 16;
+
+/// A position's place in its market's [`DeleverageQueue`]: its entry price, big-endian, so
+/// that the queue's storage order is the deleveraging order (longs from the lowest entry,
+/// shorts from the highest, whose keys are inverted).
+pub type QueueKey = [u8; 16];
 
 impl<T: Config> Pallet<T> {
 	/// The insurance fund's deficit: minus its net value ([`Self::net_value`]) when
@@ -43,55 +54,147 @@ impl<T: Config> Pallet<T> {
 		}
 	}
 
-	/// The ranking score of `who`'s position in `market`: unrealized PnL times the account's
-	/// leverage (gross notional / equity at maintenance). `None` when it has no position
-	/// there or its figures cannot be computed.
-	pub fn deleverage_score(who: &T::AccountId, market: MarketId) -> Option<FixedI128> {
-		let report = Self::account_report(who).ok()?;
-		let position = report.positions.iter().find(|p| p.market == market)?;
-		if position.position_size == 0 {
+	/// Where `record` sits in its market's deleveraging queue: its side (long or not) and
+	/// key. `None` for a flat position.
+	pub(crate) fn queue_place(
+		record: &PositionRecord,
+		scale: &UnitScale,
+	) -> Option<(bool, QueueKey)> {
+		let size = record.position.size;
+		if size == 0 {
 			return None;
 		}
-		let gross: u128 = report.positions.iter().map(|p| p.notional).sum();
-		let equity = report.equity_maintenance.max(1);
-		let leverage = FixedI128::checked_from_rational(gross, equity)?;
-		Some(FixedI128::saturating_from_integer(position.unrealized_pnl).saturating_mul(leverage))
+		let entry = record.position.entry_price(scale).ok().flatten().unwrap_or_default();
+		let long = size > 0;
+		let rank = if long { entry.into_inner() } else { u128::MAX - entry.into_inner() };
+		Some((long, rank.to_be_bytes()))
 	}
 
-	/// Whether an auto-deleveraging of `market` against `counterparties` would do anything:
-	/// the fund has a deficit and a position there, and the list is in ranking order of
-	/// accounts holding opposite positions.
-	pub fn deleverage_applies(market: MarketId, counterparties: &[T::AccountId]) -> bool {
+	/// Moves `who`'s entry in `market`'s deleveraging queue from where `before` put it to
+	/// where `after` does (the insurance fund is never queued: it is the other side).
+	pub(crate) fn requeue(
+		who: &T::AccountId,
+		market: MarketId,
+		scale: &UnitScale,
+		before: Option<&PositionRecord>,
+		after: Option<&PositionRecord>,
+	) {
+		if who == &T::InsuranceAccount::get() {
+			return;
+		}
+		let old = before.and_then(|record| Self::queue_place(record, scale));
+		let new = after.and_then(|record| Self::queue_place(record, scale));
+		if old == new {
+			return;
+		}
+		if let Some((long, key)) = old {
+			DeleverageQueue::<T>::remove((market, long, key, who));
+		}
+		if let Some((long, key)) = new {
+			DeleverageQueue::<T>::insert((market, long, key, who), ());
+		}
+	}
+
+	/// Whether an auto-deleveraging of `market` would do anything now: the fund has a
+	/// deficit and a position there, and the front of the opposite queue is in profit.
+	pub fn deleverage_applies(market: MarketId) -> bool {
 		let fund = T::InsuranceAccount::get();
 		let Some(fund_size) = Positions::<T>::get(&fund).get(&market).map(|r| r.position.size)
 		else {
 			return false;
 		};
-		if fund_size == 0 || Self::insurance_deficit() == 0 || counterparties.is_empty() {
+		if fund_size == 0 || Self::insurance_deficit() == 0 {
 			return false;
 		}
-		let mut previous: Option<FixedI128> = None;
-		for who in counterparties {
-			let size = Positions::<T>::get(who).get(&market).map_or(0, |r| r.position.size);
-			if who == &fund || size == 0 || (size > 0) == (fund_size > 0) {
-				return false;
-			}
-			let Some(score) = Self::deleverage_score(who, market) else { return false };
-			if previous.is_some_and(|before| score > before) {
-				return false;
-			}
-			previous = Some(score);
-		}
-		true
+		let Some(params) = Markets::<T>::get(market) else { return false };
+		let state = MarketStates::<T>::get(market);
+		let Some(prices) = Self::market_prices(market, &params, &state) else { return false };
+		let Ok((state, _)) = Self::funding_to_now(&params, state, Some(&prices)) else {
+			return false;
+		};
+		let scale = Self::market_scale(&params);
+		DeleverageQueue::<T>::iter_key_prefix((market, fund_size < 0))
+			.next()
+			.and_then(|(_, who)| Positions::<T>::get(&who).get(&market).copied())
+			.is_some_and(|record| Self::profit_in_market(&record, &state, prices.mark, &scale) > 0)
 	}
 
-	/// Reduces the listed counterparties' positions against the fund at the bankruptcy
-	/// price until the fund's deficit is absorbed (see the module docs).
-	pub(crate) fn do_auto_deleverage(
+	/// `record`'s unrealized profit at `mark`, net of the funding it owes up to `state`'s
+	/// index (settlement units).
+	fn profit_in_market(
+		record: &PositionRecord,
+		state: &MarketState,
+		mark: Price,
+		scale: &UnitScale,
+	) -> i128 {
+		let pnl = risk_engine::unrealized_pnl(&record.position, mark, scale).unwrap_or(0);
+		let owed = risk_engine::funding_owed(&record.position, state.funding_index, scale)
+			.unwrap_or(i128::MAX);
+		pnl.saturating_sub(owed)
+	}
+
+	/// This market's share of the fund's deficit: the deficit split across the fund's
+	/// markets by position value at the mark, rounded up.
+	fn deficit_share(market: MarketId, deficit: u128) -> Result<u128, DispatchError> {
+		let mut total: u128 = 0;
+		let mut this: u128 = 0;
+		for (held, record) in Positions::<T>::get(T::InsuranceAccount::get()) {
+			if record.position.is_flat() {
+				continue;
+			}
+			let params = Markets::<T>::get(held).ok_or(Error::<T>::UnknownMarket)?;
+			let state = MarketStates::<T>::get(held);
+			let prices =
+				Self::market_prices(held, &params, &state).ok_or(Error::<T>::StalePrice)?;
+			let value = Self::market_scale(&params)
+				.value(record.position.size.unsigned_abs(), prices.mark, Rounding::Up)
+				.map_err(Error::<T>::from)?;
+			total = total.checked_add(value).ok_or(Error::<T>::Overflow)?;
+			if held == market {
+				this = value;
+			}
+		}
+		if total == 0 {
+			return Ok(deficit);
+		}
+		Ok(risk_engine::types::mul_div(deficit, this, total, Rounding::Up)
+			.map_err(Error::<T>::from)?)
+	}
+
+	/// The most `who` may lose to deleveraging in `market` on `units` of `record`, whose
+	/// unrealized profit (net of funding owed) is `profit`: that profit's share on those
+	/// units, and no more than the account's equity (the isolated position's, or the cross
+	/// account's at maintenance). Zero when either is not positive.
+	fn deleverage_allowance(
+		who: &T::AccountId,
 		market: MarketId,
-		counterparties: &[T::AccountId],
-	) -> DispatchResult {
-		ensure!(Self::deleverage_applies(market, counterparties), Error::<T>::NothingToDeleverage);
+		params: &MarketParamsOf<T>,
+		record: &PositionRecord,
+		units: u128,
+		profit: i128,
+	) -> Result<u128, DispatchError> {
+		if profit <= 0 {
+			return Ok(0);
+		}
+		let on_units = risk_engine::types::mul_div(
+			profit.unsigned_abs(),
+			units,
+			record.position.size.unsigned_abs(),
+			Rounding::Down,
+		)
+		.map_err(Error::<T>::from)?;
+		let equity = match record.isolated_margin {
+			Some(_) => Self::isolated_figures(market, params, record, false)?.equity,
+			None => Self::cross_figures(who)?.margin.equity_maintenance,
+		};
+		Ok(on_units.min(equity.max(0).unsigned_abs()))
+	}
+
+	/// Reduces the front of the queue opposite the fund's position in `market` against the
+	/// fund until the market's share of the deficit is absorbed (see the module docs).
+	/// Returns how many positions it reduced.
+	pub(crate) fn do_auto_deleverage(market: MarketId) -> Result<u32, DispatchError> {
+		ensure!(Self::deleverage_applies(market), Error::<T>::NothingToDeleverage);
 		let fund = T::InsuranceAccount::get();
 		let params = Markets::<T>::get(market).ok_or(Error::<T>::UnknownMarket)?;
 		let mut state = Self::accrue_funding(market, &params)?;
@@ -100,44 +203,65 @@ impl<T: Config> Pallet<T> {
 		let scale = Self::market_scale(&params);
 		let fund_size =
 			Positions::<T>::get(&fund).get(&market).map_or(0, |record| record.position.size);
-		let fund_units = fund_size.unsigned_abs();
-		let deficit = Self::insurance_deficit();
-		let premium = scale
-			.price_of(deficit, fund_units, Rounding::Up)
+		let fund_long = fund_size > 0;
+		let mut units_left = fund_size.unsigned_abs();
+		let mut share_left = Self::deficit_share(market, Self::insurance_deficit())?;
+		// Closing the whole position at the bankruptcy price recovers the share (rounded so
+		// that the fund never recovers less).
+		let bankruptcy_offset = scale
+			.price_of(share_left, units_left, Rounding::Up)
 			.map_err(Error::<T>::from)?
 			.unwrap_or_default();
-		let bankruptcy: Price = if fund_size > 0 {
-			prices.mark.saturating_add(premium)
-		} else {
-			prices.mark.saturating_sub(premium)
-		};
-		ensure!(!bankruptcy.is_zero(), Error::<T>::NothingToDeleverage);
 
-		let mut remaining = fund_units;
-		let mut reduced: Vec<T::AccountId> = Vec::new();
-		for who in counterparties {
-			if remaining == 0 || Self::insurance_deficit() == 0 {
+		// Read the front of the queue first: the trades below move entries in it.
+		let front: alloc::vec::Vec<T::AccountId> =
+			DeleverageQueue::<T>::iter_key_prefix((market, !fund_long))
+				.take(MAX_ADL_COUNTERPARTIES as usize)
+				.map(|(_, who)| who)
+				.collect();
+		let mut reduced = 0u32;
+		for who in front {
+			if units_left == 0 || share_left == 0 {
 				break;
 			}
-			let size = Positions::<T>::get(who).get(&market).map_or(0, |r| r.position.size);
-			let units = size.unsigned_abs().min(remaining);
-			if units == 0 || reduced.contains(who) {
-				continue;
+			let Some(record) = Positions::<T>::get(&who).get(&market).copied() else { continue };
+			let units = record.position.size.unsigned_abs().min(units_left);
+			let profit = Self::profit_in_market(&record, &state, prices.mark, &scale);
+			let allowance =
+				Self::deleverage_allowance(&who, market, &params, &record, units, profit)?;
+			if allowance == 0 {
+				// The queue is in profit order: nobody behind this one has won more.
+				break;
 			}
+			// The offset from the mark this account pays: the bankruptcy offset, or less so
+			// that it loses no more than it may (rounded in its favour).
+			let capped = scale
+				.price_of(allowance.min(share_left), units, Rounding::Down)
+				.map_err(Error::<T>::from)?
+				.unwrap_or_default();
+			let offset = bankruptcy_offset.min(capped);
+			let price = if fund_long {
+				prices.mark.saturating_add(offset)
+			} else {
+				prices.mark.saturating_sub(offset)
+			};
 			let signed = i128::try_from(units).map_err(|_| Error::<T>::Overflow)?;
 			// The counterparty's side closes toward zero; the fund's likewise.
-			let counterparty_side = if size > 0 { -signed } else { signed };
-			Self::trade_with_fund(who, market, &mut state, &scale, counterparty_side, bankruptcy)?;
-			remaining -= units;
-			reduced.push(who.clone());
+			let counterparty_side = if fund_long { signed } else { -signed };
+			Self::trade_with_fund(&who, market, &mut state, &scale, counterparty_side, price)?;
+			let recovered = scale.value(units, offset, Rounding::Down).map_err(Error::<T>::from)?;
+			share_left = share_left.saturating_sub(recovered);
+			units_left -= units;
+			reduced += 1;
 			Self::deposit_event(Event::AutoDeleveraged {
-				who: who.clone(),
+				who,
 				market,
 				reduced_size: counterparty_side,
-				price: bankruptcy,
+				price,
 			});
 		}
 		MarketStates::<T>::insert(market, state);
-		Ok(())
+		ensure!(reduced > 0, Error::<T>::NothingToDeleverage);
+		Ok(reduced)
 	}
 }

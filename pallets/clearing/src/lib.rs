@@ -41,9 +41,11 @@
 //!   `risk_parameters` track) changes one parameter per call within fixed bounds; a change
 //!   applies from the next block, and [`Pallet::preview_risk_change`] tells voters which
 //!   accounts it would make liquidatable (see [`parameters`]).
-//! - **Oracle guards.** Prices older than [`MaxPriceAge`] are stale; the jump breaker
-//!   ([`JumpBreakerParams`], [`risk_engine::price_guard`]) holds a price that moves too far in
-//!   one update until a later update confirms it or the hold ends.
+//! - **Oracle guards.** Oracle values outside `(0, 10^12]` USD are refused at the boundary;
+//!   prices older than [`MaxPriceAge`] are stale; the jump breaker ([`JumpBreakerParams`],
+//!   [`risk_engine::price_guard`]) holds a price that moves too far in one update, and keeps
+//!   its key in doubt (as if stale), until a later update confirms or contradicts it: time
+//!   alone never confirms a jump.
 //!
 //! ### Terminology
 //! - *Index price*: the oracle price of the underlying. *Mark price*: the median of the
@@ -90,6 +92,8 @@ pub mod adaptive;
 #[cfg(feature = "runtime-benchmarks")]
 pub mod benchmarking;
 pub mod deleverage;
+#[cfg(any(feature = "std", feature = "try-runtime"))]
+pub mod invariants;
 pub mod liquidation;
 mod margin;
 pub mod migrations;
@@ -107,8 +111,9 @@ pub mod weights;
 
 pub use pallet::*;
 pub use parameters::{
-	RiskChangeOf, MAX_JUMP_HOLD_BLOCKS, MAX_MARKETS, MAX_PENDING_RISK_CHANGES,
-	MAX_PORTFOLIO_MINIMUM_EQUITY_USD, MAX_PRICE_AGE_LIMIT_MS, MAX_TRADING_FEE,
+	RiskChangeOf, MAX_MARKETS, MAX_MARK_PRICE_BAND, MAX_PENDING_RISK_CHANGES,
+	MAX_PORTFOLIO_MINIMUM_EQUITY_USD, MAX_PRICE_AGE_LIMIT_MS, MAX_PRICE_BAND, MAX_TRADING_FEE,
+	MIN_JUMP_BREAKER_BOUND, MIN_PRICE_AGE_LIMIT_MS,
 };
 pub use portfolio::MAX_SIMULATED_TRADES;
 /// The risk engine this pallet runs on, for its parameter types.
@@ -117,6 +122,10 @@ pub use risk_engine::Price;
 pub use traits::{Clearing, MarketRules, OrderSide, PriceProvider, SettleError, TradeReceipt};
 pub use types::*;
 pub use weights::WeightInfo;
+
+/// The `InvalidTransaction::Custom` code of an unsigned call that its dispatch would refuse
+/// (run and rolled back at validation).
+pub const INVALID_DISPATCH_WOULD_FAIL: u8 = 1;
 
 /// The most oracle keys the jump breaker watches (every market's and priced collateral's).
 pub const MAX_GUARDED_KEYS: u32 = 32;
@@ -178,8 +187,15 @@ pub mod pallet {
 		#[pallet::constant]
 		type SettlementDecimals: Get<u8>;
 
-		/// Who registers collateral and markets and changes risk parameters.
+		/// Who changes risk parameters: each change is bounded, previewed and applied from the
+		/// next block (Root, or a referendum on the runtime's `risk_parameters` track).
 		type RiskOrigin: EnsureOrigin<Self::RuntimeOrigin>;
+
+		/// Who lists collateral assets and markets, or replaces a listing's parameters. A
+		/// listing takes effect at once and sets what no bounded setter may (a market's
+		/// margin, band and sizes, an asset's haircuts), so on the chains we ship it is Root
+		/// alone, never the risk track.
+		type ListingOrigin: EnsureOrigin<Self::RuntimeOrigin>;
 
 		/// The pallet's id; its account holds every deposited token.
 		#[pallet::constant]
@@ -208,12 +224,15 @@ pub mod pallet {
 		#[pallet::constant]
 		type LiquidationLongevity: Get<TransactionLongevity>;
 
-		/// The most collateral assets an account may hold at once (besides the settlement
-		/// asset).
+		/// The most collateral assets the chain lists besides the settlement asset, and so the
+		/// most an account (the insurance fund included) may hold at once.
 		#[pallet::constant]
 		type MaxCollateralAssets: Get<u32>;
 
-		/// The most markets an account may have positions or resting orders in at once.
+		/// The most markets a trader may have positions or resting orders in at once. The
+		/// insurance fund is not bound by it: it may hold a position in every listed market
+		/// (see [`MAX_MARKETS`]), so that no liquidation or expiry settlement fails for want
+		/// of room in its book.
 		#[pallet::constant]
 		type MaxPositionsPerAccount: Get<u32>;
 
@@ -238,7 +257,7 @@ pub mod pallet {
 	}
 
 	/// The storage layout's version (see [`crate::migrations`]).
-	const STORAGE_VERSION: StorageVersion = StorageVersion::new(1);
+	const STORAGE_VERSION: StorageVersion = StorageVersion::new(2);
 
 	#[pallet::pallet]
 	#[pallet::storage_version(STORAGE_VERSION)]
@@ -289,15 +308,32 @@ pub mod pallet {
 	pub type MarketStates<T: Config> =
 		StorageMap<_, Twox64Concat, MarketId, MarketState, ValueQuery>;
 
-	/// Each account's positions, by market.
+	/// Each account's positions, by market: at most [`Config::MaxPositionsPerAccount`] for a
+	/// trader, one in every listed market for the insurance fund.
 	#[pallet::storage]
-	pub type Positions<T: Config> = StorageMap<
+	pub type Positions<T: Config> =
+		StorageMap<_, Blake2_128Concat, T::AccountId, PositionsOf, ValueQuery>;
+
+	/// Every trader's open position, by market and side, in deleveraging order: longs from
+	/// the lowest entry price, shorts from the highest (see [`crate::deleverage`]). Kept by
+	/// every trade; the insurance fund is never in it.
+	#[pallet::storage]
+	pub type DeleverageQueue<T: Config> = StorageNMap<
 		_,
-		Blake2_128Concat,
-		T::AccountId,
-		BoundedBTreeMap<MarketId, PositionRecord, T::MaxPositionsPerAccount>,
-		ValueQuery,
+		(
+			NMapKey<Twox64Concat, MarketId>,
+			NMapKey<Twox64Concat, bool>,
+			NMapKey<Identity, deleverage::QueueKey>,
+			NMapKey<Blake2_128Concat, T::AccountId>,
+		),
+		(),
+		OptionQuery,
 	>;
+
+	/// How many option series have settled in full (closed, no position left): they no
+	/// longer count against [`MAX_MARKETS`].
+	#[pallet::storage]
+	pub type SettledSeriesCount<T: Config> = StorageValue<_, u32, ValueQuery>;
 
 	/// How old (ms) a price may be and still be used to add risk. A risk parameter.
 	#[pallet::storage]
@@ -362,14 +398,11 @@ pub mod pallet {
 	pub type JumpBreakerParams<T: Config> =
 		StorageValue<_, risk_engine::JumpBreaker, ValueQuery, DefaultJumpBreaker>;
 
-	/// The default jump breaker: a move of more than 20% in one update is held for up to 10
-	/// blocks (30 s) unless a later update confirms it.
+	/// The default jump breaker: a move of more than 20% in one update is held until a later
+	/// update confirms it (or returns within 20% of the price in force).
 	#[pallet::type_value]
 	pub fn DefaultJumpBreaker() -> risk_engine::JumpBreaker {
-		risk_engine::JumpBreaker {
-			bound: sp_arithmetic::Perbill::from_percent(20),
-			confirm_blocks: 10,
-		}
+		risk_engine::JumpBreaker { bound: sp_arithmetic::Perbill::from_percent(20) }
 	}
 
 	/// The oracle keys the pallet prices with (every market's and every priced collateral
@@ -593,12 +626,30 @@ pub mod pallet {
 		/// The insurance fund paid `paid` of an account's (or isolated position's) bad debt;
 		/// `uncovered` is what its balance could not pay.
 		BadDebtCovered { who: T::AccountId, market: Option<MarketId>, paid: u128, uncovered: u128 },
-		/// An oracle price moved more than the jump breaker's bound and is held; the price
-		/// in force stays `accepted` until a later update confirms the jump or the hold ends.
-		PriceJumpHeld { key: T::OracleKey, accepted: Price, jumped: Price },
-		/// Auto-deleveraging reduced `who`'s position against the insurance fund at the
-		/// bankruptcy `price`: `reduced_size` from the account's side.
-		AutoDeleveraged { who: T::AccountId, market: MarketId, reduced_size: i128, price: Price },
+		/// An oracle price moved more than the jump breaker's bound and is held: the key is in
+		/// doubt (nothing adds risk on it, nobody is liquidated) until a later update confirms
+		/// the jump or returns within the bound.
+		PriceJumpHeld {
+			/// The oracle key.
+			key: T::OracleKey,
+			/// The price still in force (USD per whole unit, 18 decimals).
+			accepted: Price,
+			/// The price held (USD per whole unit, 18 decimals).
+			jumped: Price,
+		},
+		/// Auto-deleveraging reduced `who`'s position against the insurance fund.
+		AutoDeleveraged {
+			/// The account whose position was reduced.
+			who: T::AccountId,
+			/// The market.
+			market: MarketId,
+			/// The size traded, from the account's side (size units; positive: it bought
+			/// back a short).
+			reduced_size: i128,
+			/// The price (USD per whole unit, 18 decimals): the bankruptcy price, or nearer
+			/// the mark where the account's profit or equity capped its loss.
+			price: Price,
+		},
 		/// An account's cross positions are now margined under `mode`.
 		MarginModeChanged { who: T::AccountId, mode: MarginMode },
 		/// An option series expired and its settlement price was fixed: every position in it
@@ -626,8 +677,12 @@ pub mod pallet {
 		},
 		/// A market's cumulative funding index moved.
 		FundingAccrued {
+			/// The market.
 			market: MarketId,
+			/// The rate charged (premium per funding interval, signed: positive, longs pay):
+			/// the one in force since the previous accrual.
 			rate: sp_arithmetic::FixedI128,
+			/// The cumulative funding index after it (USD per whole unit, 18 decimals).
 			funding_index: sp_arithmetic::FixedI128,
 		},
 	}
@@ -653,11 +708,14 @@ pub mod pallet {
 		InvalidMarketSizes,
 		/// The funding interval must be positive.
 		InvalidFundingInterval,
-		/// A maximum price age (pallet-wide or a market's own) must be positive and at most
-		/// one hour.
+		/// A maximum price age (pallet-wide or a market's own) must be from five seconds to one
+		/// hour.
 		InvalidMaxPriceAge,
 		/// A maker or taker fee above 1%.
 		InvalidTradingFee,
+		/// A market's price band must be positive and at most 50% of the index, and its mark
+		/// price band at most 10%.
+		InvalidPriceBand,
 		/// The funding cap must be below the market's lowest maintenance fraction.
 		InvalidFundingCap,
 		/// Every maintenance fraction of a market must be above the liquidation penalty.
@@ -690,9 +748,15 @@ pub mod pallet {
 		/// The account holds no position in an expired option series (or is the insurance
 		/// fund, whose positions net out as the others settle).
 		NothingToSettle,
-		/// A registered market keeps its size decimals, oracle key and instrument: open
-		/// positions are measured in them.
+		/// A listed market keeps its size decimals, oracle key, instrument, tick and lot size:
+		/// open positions and resting orders are measured in them.
 		MarketIdentityFixed,
+		/// A listed collateral asset keeps its decimals and oracle key: deposits are counted
+		/// and priced by them.
+		CollateralIdentityFixed,
+		/// The chain lists the most collateral assets it may
+		/// ([`Config::MaxCollateralAssets`] besides the settlement asset).
+		TooManyCollateralListings,
 		/// An amount of zero.
 		ZeroAmount,
 		/// The deposit would take the pallet's holding of the asset above its cap.
@@ -712,6 +776,10 @@ pub mod pallet {
 		MarketNotTrading,
 		/// The price is zero or not a multiple of the tick size.
 		PriceNotOnTick,
+		/// The price is outside the market's price band around the index in force (for an
+		/// option series, around the model's mark): no trade prints, and no order rests, at a
+		/// price the oracle does not support.
+		PriceOutsideBand,
 		/// The size is zero, not a multiple of the lot size, or below the minimum.
 		InvalidSize,
 		/// Maker and taker are the same account.
@@ -736,10 +804,11 @@ pub mod pallet {
 		AlreadyLiquidatedThisBlock,
 		/// The liquidation penalty must be below every market's lowest maintenance fraction.
 		InvalidLiquidationParameters,
-		/// The insurance fund has no deficit or no position in the market, or the listed
-		/// counterparties do not hold opposite positions in ranking order.
+		/// The insurance fund has no deficit or no position in the market, or no opposite
+		/// position is in profit.
 		NothingToDeleverage,
-		/// The jump breaker, when on, holds a jump for 1 to 1,200 blocks.
+		/// The jump breaker's bound, when on, must be at least 1%: a tighter one would hold
+		/// every ordinary update and leave markets in doubt.
 		InvalidJumpBreaker,
 		/// The pallet already prices with the most oracle keys it watches.
 		TooManyOracleKeys,
@@ -771,19 +840,34 @@ pub mod pallet {
 				.reads(2)
 				.saturating_add(per_change.saturating_mul(applied))
 				.saturating_add(T::WeightInfo::update_price_guard().saturating_mul(keys))
+				// Each market's end-of-block funding accrual reads and writes what a price
+				// guard update does (its market, state and prices; one write): charged at that
+				// benchmark until it has its own.
+				.saturating_add(
+					T::WeightInfo::update_price_guard()
+						.saturating_mul(Markets::<T>::count() as u64),
+				)
 				.saturating_add(
 					T::WeightInfo::step_adaptive_margin()
 						.saturating_mul(AdaptiveMargins::<T>::count() as u64),
 				)
 		}
 
-		/// Runs each guarded key's newest oracle observation through the jump breaker and
-		/// remembers the outcome (see [`risk_engine::price_guard`]), folds newly observed
+		/// Accrues funding in every perpetual at the rate that held over the block, runs each
+		/// guarded key's newest oracle observation through the jump breaker and remembers the
+		/// outcome (see [`risk_engine::price_guard`]), folds newly observed
 		/// prices into their volatility estimates, and moves every adaptive market one block
 		/// along its ramp (see [`crate::adaptive`]).
 		fn on_finalize(_block: BlockNumberFor<T>) {
+			Self::accrue_all_funding();
 			Self::update_price_guards();
 			Self::step_adaptive_margins();
+		}
+
+		/// Checks the pallet's invariants (see [`crate::invariants`]).
+		#[cfg(feature = "try-runtime")]
+		fn try_state(_block: BlockNumberFor<T>) -> Result<(), sp_runtime::TryRuntimeError> {
+			Self::do_try_state()
 		}
 
 		/// Scans a slice of accounts for liquidations (see [`crate::offchain`]).
@@ -807,46 +891,30 @@ pub mod pallet {
 		type Call = Call<T>;
 
 		/// Takes an unsigned liquidation only while the account (or isolated position) is
-		/// below maintenance at fresh on-chain prices and was not liquidated in this block;
-		/// anything else is stale. One transaction per account (per isolated position) at a
-		/// time in the pool.
-		fn validate_unsigned(_source: TransactionSource, call: &Self::Call) -> TransactionValidity {
-			let (liquidatable, tag) = match call {
-				Call::liquidate { who } => (
-					Self::cross_liquidatable(who) && !Self::liquidated_this_block(who, None),
-					(who.clone(), None::<MarketId>),
-				),
-				Call::liquidate_isolated { who, market } => (
-					Self::isolated_liquidatable(who, *market)
-						&& !Self::liquidated_this_block(who, Some(*market)),
-					(who.clone(), Some(*market)),
-				),
-				Call::auto_deleverage { market, counterparties } => (
-					Self::deleverage_applies(*market, counterparties),
-					(T::InsuranceAccount::get(), Some(*market)),
-				),
-				Call::settle_expired { who } => {
-					if !Self::has_expired_positions(who) {
-						return InvalidTransaction::Stale.into();
-					}
-					return ValidTransaction::with_tag_prefix("ClearingExpirySettlement")
-						.priority(T::LiquidationPriority::get())
-						.and_provides(who.clone())
-						.longevity(T::LiquidationLongevity::get())
-						.propagate(true)
-						.build();
-				},
-				_ => return InvalidTransaction::Call.into(),
-			};
-			if !liquidatable {
-				return InvalidTransaction::Stale.into();
+		/// below maintenance at fresh on-chain prices and was not liquidated in this block,
+		/// an auto-deleveraging only while it applies, and an expiry settlement only while
+		/// the account holds an expired series; anything else is stale. From the pool (not
+		/// in a block) the call is also run once and rolled back, so that a call dispatch
+		/// would refuse is never taken, nor included and charged again in every block
+		/// ([`INVALID_DISPATCH_WOULD_FAIL`]). One transaction per account (per isolated
+		/// position, per deleveraged market) at a time in the pool.
+		fn validate_unsigned(source: TransactionSource, call: &Self::Call) -> TransactionValidity {
+			let (prefix, tag) = Self::check_unsigned(call)?;
+			if source != TransactionSource::InBlock && !Self::unsigned_dispatch_succeeds(call) {
+				return InvalidTransaction::Custom(INVALID_DISPATCH_WOULD_FAIL).into();
 			}
-			ValidTransaction::with_tag_prefix("ClearingLiquidation")
+			ValidTransaction::with_tag_prefix(prefix)
 				.priority(T::LiquidationPriority::get())
 				.and_provides(tag)
 				.longevity(T::LiquidationLongevity::get())
 				.propagate(true)
 				.build()
+		}
+
+		/// In a block only the cheap checks run again: the pool already ran the call, and
+		/// the block charges its weight whatever the outcome.
+		fn pre_dispatch(call: &Self::Call) -> Result<(), TransactionValidityError> {
+			Self::check_unsigned(call).map(|_| ())
 		}
 	}
 
@@ -874,9 +942,12 @@ pub mod pallet {
 
 	#[pallet::call]
 	impl<T: Config> Pallet<T> {
-		/// Registers `asset` as collateral, or replaces its parameters (risk origin).
+		/// Lists `asset` as collateral, or replaces its haircuts and deposit cap (listing
+		/// origin: Root).
 		///
-		/// The settlement asset must have no oracle key; any other asset must have one.
+		/// The settlement asset must have no oracle key; any other asset must have one. A
+		/// listed asset keeps its decimals and oracle key, and the chain lists at most
+		/// [`Config::MaxCollateralAssets`] assets besides the settlement asset.
 		#[pallet::call_index(0)]
 		#[pallet::weight(T::WeightInfo::register_collateral())]
 		pub fn register_collateral(
@@ -884,19 +955,14 @@ pub mod pallet {
 			asset: T::AssetId,
 			config: CollateralConfig<T::OracleKey>,
 		) -> DispatchResult {
-			T::RiskOrigin::ensure_origin(origin)?;
-			Self::validate_collateral(asset, &config)?;
-			if let Some(key) = config.oracle_key {
-				Self::guard_key(key)?;
-			}
-			CollateralAssets::<T>::insert(asset, &config);
-			Self::deposit_event(Event::CollateralRegistered { asset, config });
-			Ok(())
+			T::ListingOrigin::ensure_origin(origin)?;
+			Self::do_register_collateral(asset, config)
 		}
 
-		/// Registers market `market`, or replaces its parameters (risk origin). An existing
-		/// market keeps its size decimals and oracle key; under adaptive margin its new
-		/// schedule is the static one, moved to the fractions in force.
+		/// Lists market `market`, or replaces its parameters (listing origin: Root). A listed
+		/// market keeps its size decimals, oracle key, instrument, tick and lot size; under
+		/// adaptive margin its new schedule is the static one, moved to the fractions in
+		/// force.
 		#[pallet::call_index(1)]
 		// The adaptive-margin check: a read, and a market's schedule and ramp rewritten.
 		#[pallet::weight(T::WeightInfo::register_market()
@@ -906,36 +972,8 @@ pub mod pallet {
 			market: MarketId,
 			params: MarketParamsOf<T>,
 		) -> DispatchResult {
-			T::RiskOrigin::ensure_origin(origin)?;
-			Self::validate_market(&params)?;
-			let (penalty, _) = Self::effective_liquidation_parameters();
-			Self::ensure_maintenance_above_penalty(&params, penalty)?;
-			match Markets::<T>::get(market) {
-				// Open positions are sized in the market's units and priced by its key.
-				Some(existing) => ensure!(
-					existing.size_decimals == params.size_decimals
-						&& existing.oracle_key == params.oracle_key
-						&& existing.instrument == params.instrument,
-					Error::<T>::MarketIdentityFixed
-				),
-				None => {
-					ensure!(Markets::<T>::count() < MAX_MARKETS, Error::<T>::TooManyMarkets);
-					if let Some(expiry_ms) = params.instrument.expiry_ms() {
-						ensure!(expiry_ms > Self::now(), Error::<T>::InvalidOptionTerms);
-					}
-				},
-			}
-			Self::guard_market_keys(&params)?;
-			Markets::<T>::insert(market, &params);
-			// Under adaptive margin the new schedule is the static one, moved as before.
-			Self::apply_static_tiers(market);
-			MarketStates::<T>::mutate(market, |state| {
-				if state.last_funding_ms == 0 {
-					state.last_funding_ms = Self::now();
-				}
-			});
-			Self::deposit_event(Event::MarketRegistered { market, params });
-			Ok(())
+			T::ListingOrigin::ensure_origin(origin)?;
+			Self::do_register_market(market, params)
 		}
 
 		/// Sets a market's status from the next block (risk origin): `Active`, `ReduceOnly`
@@ -1043,8 +1081,8 @@ pub mod pallet {
 			Self::schedule_risk_change(RiskChange::CollateralDepositCap { asset, deposit_cap })
 		}
 
-		/// Sets the pallet-wide maximum price age in ms, at most one hour, from the next
-		/// block (risk origin). An older price adds no risk and liquidates nobody.
+		/// Sets the pallet-wide maximum price age in ms, from five seconds to one hour, from
+		/// the next block (risk origin). An older price adds no risk and liquidates nobody.
 		#[pallet::call_index(3)]
 		#[pallet::weight(T::WeightInfo::set_global_parameter())]
 		pub fn set_max_price_age(origin: OriginFor<T>, max_price_age_ms: u64) -> DispatchResult {
@@ -1067,18 +1105,17 @@ pub mod pallet {
 		}
 
 		/// Sets the jump breaker from the next block (risk origin): an oracle update moving
-		/// more than `bound` from the price in force is held for up to `confirm_blocks`
-		/// blocks (1 to 1,200) unless a later update confirms it; a zero bound turns the
-		/// breaker off.
+		/// more than `bound` from the price in force is held, and the market is in doubt,
+		/// until a later update confirms it or returns within the bound. The bound is at
+		/// least [`crate::MIN_JUMP_BREAKER_BOUND`] (1%); a zero bound turns the breaker off.
 		#[pallet::call_index(11)]
 		#[pallet::weight(T::WeightInfo::set_global_parameter())]
 		pub fn set_jump_breaker(
 			origin: OriginFor<T>,
 			bound: sp_arithmetic::Perbill,
-			confirm_blocks: u32,
 		) -> DispatchResult {
 			T::RiskOrigin::ensure_origin(origin)?;
-			let breaker = risk_engine::JumpBreaker { bound, confirm_blocks };
+			let breaker = risk_engine::JumpBreaker { bound };
 			Self::schedule_risk_change(RiskChange::JumpBreaker { breaker })
 		}
 
@@ -1171,6 +1208,20 @@ pub mod pallet {
 			Self::schedule_risk_change(RiskChange::MarginRampStep { step })
 		}
 
+		/// Sets how far from the index a market's trades may print and its orders rest, from
+		/// the next block (risk origin): positive and at most 50% of the index (for an option
+		/// series, around the model's mark, as a share of the underlying's index).
+		#[pallet::call_index(28)]
+		#[pallet::weight(T::WeightInfo::set_market_parameter())]
+		pub fn set_market_price_band(
+			origin: OriginFor<T>,
+			market: MarketId,
+			price_band: sp_arithmetic::Perbill,
+		) -> DispatchResult {
+			T::RiskOrigin::ensure_origin(origin)?;
+			Self::schedule_risk_change(RiskChange::MarketPriceBand { market, price_band })
+		}
+
 		/// Margins the caller's cross positions under `mode` from now on.
 		///
 		/// `Portfolio` needs equity (initial) of at least [`PortfolioMinimumEquity`]; either
@@ -1234,22 +1285,21 @@ pub mod pallet {
 			Self::do_liquidate_isolated(&who, market)
 		}
 
-		/// Reduces opposite positions against the insurance fund at the bankruptcy price until
-		/// the fund's deficit is absorbed (see [`crate::deleverage`]). `counterparties` are in
-		/// ranking order (unrealized PnL x leverage, highest first). Unsigned: submitted by
-		/// validators' off-chain workers when the fund's equity is negative.
+		/// Reduces the most profitable positions opposite the insurance fund's in `market`
+		/// against the fund, each by no more than it has won, until the market's share of
+		/// the fund's deficit is absorbed (see [`crate::deleverage`]): the chain picks them,
+		/// in the order of its deleveraging queue. Unsigned: submitted by validators'
+		/// off-chain workers while the fund is in deficit. Charged for the most positions
+		/// one call reduces, refunded to those it did.
 		#[pallet::call_index(12)]
-		#[pallet::weight(T::WeightInfo::auto_deleverage(counterparties.len() as u32))]
+		#[pallet::weight(Pallet::<T>::auto_deleverage_weight(deleverage::MAX_ADL_COUNTERPARTIES))]
 		pub fn auto_deleverage(
 			origin: OriginFor<T>,
 			market: MarketId,
-			counterparties: BoundedVec<
-				T::AccountId,
-				ConstU32<{ deleverage::MAX_ADL_COUNTERPARTIES }>,
-			>,
-		) -> DispatchResult {
+		) -> DispatchResultWithPostInfo {
 			ensure_none(origin)?;
-			Self::do_auto_deleverage(market, &counterparties)
+			let reduced = Self::do_auto_deleverage(market)?;
+			Ok(Some(Self::auto_deleverage_weight(reduced)).into())
 		}
 
 		/// Moves `amount` of `asset` from the caller into their collateral pool.
@@ -1343,6 +1393,7 @@ pub mod pallet {
 							isolated_margin: Some(signed_amount),
 							open_orders: Default::default(),
 						};
+						Self::ensure_position_room(&who, positions, market)?;
 						positions
 							.try_insert(market, record)
 							.map_err(|_| Error::<T>::TooManyPositions)?;
@@ -1431,6 +1482,24 @@ pub mod pallet {
 			weight
 		}
 
+		/// What `auto_deleverage` costs when it reduces `reduced` positions: reading the
+		/// fund's whole book (its value per market, up to [`MAX_MARKETS`] positions: four
+		/// benchmarked withdrawals' margin checks of the most positions a trader holds), and
+		/// per position reduced a portfolio check of its owner (the allowance) and a
+		/// settlement with the fund; or the call's own benchmark if that is more. (The
+		/// composition stands until the benchmark is measured again on this code.)
+		pub fn auto_deleverage_weight(reduced: u32) -> Weight {
+			let positions = T::MaxPositionsPerAccount::get();
+			let fund_book = MAX_MARKETS.div_ceil(positions.max(1)) as u64;
+			let composed =
+				T::WeightInfo::withdraw(positions).saturating_mul(fund_book).saturating_add(
+					T::WeightInfo::set_margin_mode(positions)
+						.saturating_add(T::WeightInfo::settle_trade(positions))
+						.saturating_mul(u64::from(reduced.max(1))),
+				);
+			composed.max(T::WeightInfo::auto_deleverage(reduced.max(1)))
+		}
+
 		/// What `liquidate` costs at most for an account in `mode` holding `positions`
 		/// positions: the benchmarked cross liquidation, plus three portfolio checks under
 		/// portfolio margin (before, and after each of the at most two rounds of closes).
@@ -1453,6 +1522,99 @@ pub mod pallet {
 			Ok(())
 		}
 
+		/// Lists or re-lists a collateral asset (see [`Pallet::register_collateral`]).
+		pub(crate) fn do_register_collateral(
+			asset: T::AssetId,
+			config: CollateralConfig<T::OracleKey>,
+		) -> DispatchResult {
+			Self::validate_collateral(asset, &config)?;
+			match CollateralAssets::<T>::get(asset) {
+				Some(existing) => ensure!(
+					existing.oracle_key == config.oracle_key
+						&& existing.params.decimals == config.params.decimals,
+					Error::<T>::CollateralIdentityFixed
+				),
+				None if asset != T::SettlementAsset::get() => {
+					let listed = CollateralAssets::<T>::iter_keys()
+						.filter(|listed| *listed != T::SettlementAsset::get())
+						.count() as u32;
+					ensure!(
+						listed < T::MaxCollateralAssets::get(),
+						Error::<T>::TooManyCollateralListings
+					);
+				},
+				None => {},
+			}
+			if let Some(key) = config.oracle_key {
+				Self::guard_key(key)?;
+			}
+			CollateralAssets::<T>::insert(asset, &config);
+			Self::deposit_event(Event::CollateralRegistered { asset, config });
+			Ok(())
+		}
+
+		/// Lists or re-lists a market (see [`Pallet::register_market`]).
+		pub(crate) fn do_register_market(
+			market: MarketId,
+			params: MarketParamsOf<T>,
+		) -> DispatchResult {
+			Self::validate_market(&params)?;
+			let (penalty, _) = Self::effective_liquidation_parameters();
+			Self::ensure_maintenance_above_penalty(&params, penalty)?;
+			match Markets::<T>::get(market) {
+				// Open positions and resting orders are sized in the market's units, priced
+				// by its key and placed on its tick.
+				Some(existing) => ensure!(
+					existing.size_decimals == params.size_decimals
+						&& existing.oracle_key == params.oracle_key
+						&& existing.instrument == params.instrument
+						&& existing.tick_size == params.tick_size
+						&& existing.lot_size == params.lot_size,
+					Error::<T>::MarketIdentityFixed
+				),
+				None => {
+					ensure!(Self::listed_markets() < MAX_MARKETS, Error::<T>::TooManyMarkets);
+					if let Some(expiry_ms) = params.instrument.expiry_ms() {
+						ensure!(expiry_ms > Self::now(), Error::<T>::InvalidOptionTerms);
+					}
+				},
+			}
+			Self::guard_market_keys(&params)?;
+			Markets::<T>::insert(market, &params);
+			// Under adaptive margin the new schedule is the static one, moved as before.
+			Self::apply_static_tiers(market);
+			MarketStates::<T>::mutate(market, |state| {
+				if state.last_funding_ms == 0 {
+					state.last_funding_ms = Self::now();
+				}
+			});
+			Self::deposit_event(Event::MarketRegistered { market, params });
+			Ok(())
+		}
+
+		/// Markets that count against [`MAX_MARKETS`]: every listed market but the option
+		/// series that have settled in full.
+		pub fn listed_markets() -> u32 {
+			Markets::<T>::count().saturating_sub(SettledSeriesCount::<T>::get())
+		}
+
+		/// Fails with [`Error::TooManyPositions`] when `who` holds positions (or resting
+		/// orders) in the most markets a trader may and `market` would be one more. The
+		/// insurance fund is exempt: its book has room for every listed market.
+		pub(crate) fn ensure_position_room(
+			who: &T::AccountId,
+			positions: &PositionsOf,
+			market: MarketId,
+		) -> DispatchResult {
+			ensure!(
+				positions.contains_key(&market)
+					|| who == &T::InsuranceAccount::get()
+					|| (positions.len() as u32) < T::MaxPositionsPerAccount::get(),
+				Error::<T>::TooManyPositions
+			);
+			Ok(())
+		}
+
 		/// Checks a collateral registration.
 		pub fn validate_collateral(
 			asset: T::AssetId,
@@ -1469,15 +1631,24 @@ pub mod pallet {
 			risk_engine::validate_tiers(&params.tiers)?;
 			ensure!(params.funding_interval_ms > 0, Error::<T>::InvalidFundingInterval);
 			ensure!(
-				params
-					.max_price_age_ms
-					.is_none_or(|age| (1..=parameters::MAX_PRICE_AGE_LIMIT_MS).contains(&age)),
+				params.max_price_age_ms.is_none_or(|age| {
+					(parameters::MIN_PRICE_AGE_LIMIT_MS..=parameters::MAX_PRICE_AGE_LIMIT_MS)
+						.contains(&age)
+				}),
 				Error::<T>::InvalidMaxPriceAge
 			);
 			ensure!(
 				params.maker_fee <= parameters::MAX_TRADING_FEE
 					&& params.taker_fee <= parameters::MAX_TRADING_FEE,
 				Error::<T>::InvalidTradingFee
+			);
+			ensure!(
+				!params.price_band.is_zero() && params.price_band <= parameters::MAX_PRICE_BAND,
+				Error::<T>::InvalidPriceBand
+			);
+			ensure!(
+				params.mark_price_band <= parameters::MAX_MARK_PRICE_BAND,
+				Error::<T>::InvalidPriceBand
 			);
 			let lowest_maintenance = Self::lowest_maintenance(params);
 			ensure!(
@@ -1621,6 +1792,19 @@ pub mod pallet {
 
 		fn note_book_top(market: MarketId, best_bid: Option<Price>, best_ask: Option<Price>) {
 			Self::do_note_book_top(market, best_bid, best_ask)
+		}
+
+		fn price_band(market: MarketId) -> Option<(Price, Price)> {
+			let params = Markets::<T>::get(market)?;
+			let prices = Self::market_prices(market, &params, &MarketStates::<T>::get(market))?;
+			Some(Self::price_band_bounds(&params, &prices))
+		}
+
+		fn committed_size(who: &T::AccountId, market: MarketId, side: OrderSide) -> u128 {
+			Positions::<T>::get(who).get(&market).map_or(0, |record| match side {
+				OrderSide::Buy => record.open_orders.bid_size,
+				OrderSide::Sell => record.open_orders.ask_size,
+			})
 		}
 
 		fn margin_check_surcharge(who: &T::AccountId) -> Weight {

@@ -32,12 +32,72 @@ use alloc::vec::Vec;
 use frame_support::pallet_prelude::*;
 use risk_engine::{LiquidationContext, Price};
 use sp_arithmetic::traits::Zero;
+use sp_runtime::transaction_validity::{InvalidTransaction, TransactionValidityError};
 
 use crate::{
 	pallet::*, InsuranceFundReport, LiquidatableAccount, LiquidatablePage, MarginMode, MarketId,
 };
 
+/// The tag prefix and tag of a valid unsigned call: one per account, isolated position or
+/// deleveraged market at a time.
+pub(crate) type UnsignedTag<AccountId> = (&'static str, (AccountId, Option<MarketId>));
+
 impl<T: Config> Pallet<T> {
+	/// The cheap checks of an unsigned call (see `validate_unsigned`): stale unless it
+	/// would do something now.
+	pub(crate) fn check_unsigned(
+		call: &Call<T>,
+	) -> Result<UnsignedTag<T::AccountId>, TransactionValidityError> {
+		let stale = || TransactionValidityError::Invalid(InvalidTransaction::Stale);
+		match call {
+			Call::liquidate { who } => {
+				ensure!(
+					Self::cross_liquidatable(who) && !Self::liquidated_this_block(who, None),
+					stale()
+				);
+				Ok(("ClearingLiquidation", (who.clone(), None)))
+			},
+			Call::liquidate_isolated { who, market } => {
+				ensure!(
+					Self::isolated_liquidatable(who, *market)
+						&& !Self::liquidated_this_block(who, Some(*market)),
+					stale()
+				);
+				Ok(("ClearingLiquidation", (who.clone(), Some(*market))))
+			},
+			Call::auto_deleverage { market } => {
+				ensure!(Self::deleverage_applies(*market), stale());
+				Ok(("ClearingLiquidation", (T::InsuranceAccount::get(), Some(*market))))
+			},
+			Call::settle_expired { who } => {
+				ensure!(Self::has_expired_positions(who), stale());
+				Ok(("ClearingExpirySettlement", (who.clone(), None)))
+			},
+			_ => Err(TransactionValidityError::Invalid(InvalidTransaction::Call)),
+		}
+	}
+
+	/// Whether dispatching the unsigned `call` now would succeed: it runs in a storage layer
+	/// that is rolled back whatever happens.
+	pub(crate) fn unsigned_dispatch_succeeds(call: &Call<T>) -> bool {
+		frame_support::storage::with_transaction(|| {
+			let outcome = match call {
+				Call::liquidate { who } => Self::do_liquidate(who),
+				Call::liquidate_isolated { who, market } => {
+					Self::do_liquidate_isolated(who, *market)
+				},
+				Call::auto_deleverage { market } => Self::do_auto_deleverage(*market).map(|_| ()),
+				Call::settle_expired { who } => Self::do_settle_expired(who).and_then(|settled| {
+					ensure!(settled > 0, Error::<T>::NothingToSettle);
+					Ok(())
+				}),
+				_ => Err(Error::<T>::Overflow.into()),
+			};
+			sp_runtime::TransactionOutcome::Rollback(Ok::<bool, DispatchError>(outcome.is_ok()))
+		})
+		.unwrap_or(false)
+	}
+
 	/// Whether `who`'s cross account is below maintenance at fresh prices.
 	pub fn cross_liquidatable(who: &T::AccountId) -> bool {
 		if who == &T::InsuranceAccount::get() {
@@ -69,6 +129,12 @@ impl<T: Config> Pallet<T> {
 	/// Liquidates `who`'s cross account (see the module docs).
 	pub(crate) fn do_liquidate(who: &T::AccountId) -> DispatchResult {
 		ensure!(who != &T::InsuranceAccount::get(), Error::<T>::NotLiquidatable);
+		// Funding owed up to now counts before the liquidation is sized, so that the close
+		// restores the target after it, not before.
+		for market in Positions::<T>::get(who).keys() {
+			let params = Markets::<T>::get(market).ok_or(Error::<T>::UnknownMarket)?;
+			Self::accrue_funding(*market, &params)?;
+		}
 		let figures = Self::cross_figures(who)?;
 		ensure!(!figures.stale, Error::<T>::StalePrice);
 		ensure!(figures.margin.health < 0, Error::<T>::NotLiquidatable);
@@ -192,6 +258,7 @@ impl<T: Config> Pallet<T> {
 		let record =
 			Positions::<T>::get(who).get(&market).copied().ok_or(Error::<T>::NotIsolated)?;
 		ensure!(record.isolated_margin.is_some(), Error::<T>::NotIsolated);
+		Self::accrue_funding(market, &params)?;
 		ensure!(!record.position.is_flat(), Error::<T>::NotLiquidatable);
 		let figures = Self::isolated_figures(market, &params, &record, true)?;
 		ensure!(figures.health < 0, Error::<T>::NotLiquidatable);

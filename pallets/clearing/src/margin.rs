@@ -134,16 +134,18 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// The price in force for `key`, after the jump breaker, and when the oracle observed it.
+	/// Oracle values outside the price domain ([`risk_engine::price_in_domain`]) are refused
+	/// here, at the boundary: the guard ignores them.
 	pub fn guarded_price(key: &T::OracleKey) -> Option<risk_engine::GuardedPrice> {
-		let observation = T::PriceProvider::price(key)?;
-		let block: u32 = frame_system::Pallet::<T>::block_number().saturated_into();
 		let remembered = PriceGuards::<T>::get(key);
-		Some(risk_engine::guard_price(
+		let Some(observation) = T::PriceProvider::price(key) else { return remembered };
+		let block: u32 = frame_system::Pallet::<T>::block_number().saturated_into();
+		risk_engine::guard_price(
 			remembered.as_ref(),
 			observation,
 			block,
 			&JumpBreakerParams::<T>::get(),
-		))
+		)
 	}
 
 	/// The price in force for `key` (see [`Self::guarded_price`]) and whether it is fresh
@@ -152,11 +154,12 @@ impl<T: Config> Pallet<T> {
 		Self::oracle_price_within(key, MaxPriceAge::<T>::get())
 	}
 
-	/// The price in force for `key` and whether it is at most `max_age_ms` old.
+	/// The price in force for `key` and whether it is fresh: at most `max_age_ms` old and
+	/// not in doubt (no jump held, see [`risk_engine::price_guard`]).
 	pub fn oracle_price_within(key: &T::OracleKey, max_age_ms: u64) -> Option<(Price, bool)> {
 		let guarded = Self::guarded_price(key)?;
 		let age = Self::now().saturating_sub(guarded.observed_at);
-		Some((guarded.accepted, age <= max_age_ms && !guarded.accepted.is_zero()))
+		Some((guarded.accepted, age <= max_age_ms && !guarded.in_doubt()))
 	}
 
 	/// The maximum index age in force for a market: its own, or the pallet-wide one.
@@ -238,44 +241,29 @@ impl<T: Config> Pallet<T> {
 		Some(MarketPrices { index, mark, fresh })
 	}
 
-	/// Accrues funding in `market` up to now and stores the new state. Nothing accrues
-	/// while the index is missing or stale; that time is covered by the next accrual at a
-	/// fresh price.
+	/// Accrues funding in `market` up to now and stores the new state.
+	///
+	/// The time since the last accrual is charged at the rate stored then
+	/// ([`MarketState::funding_rate`]): the premium that held over that time, not the one at
+	/// this moment. The rate for the time from now on is then taken from the prices in
+	/// force. Every perpetual accrues at the end of every block ([`Self::accrue_all_funding`]),
+	/// so a price move is charged from the block it happened in, never before. While the
+	/// index is missing or stale nothing accrues; that time is covered by the next accrual at
+	/// a fresh price, at the rate last in force.
 	pub fn accrue_funding(
 		market: MarketId,
 		params: &MarketParamsOf<T>,
 	) -> Result<MarketState, DispatchError> {
-		let mut state = MarketStates::<T>::get(market);
-		if params.instrument.is_option() {
-			// Options pay no funding: the premium is the price.
+		let stored = MarketStates::<T>::get(market);
+		let prices = Self::market_prices(market, params, &stored);
+		let (state, increment) = Self::funding_to_now(params, stored, prices.as_ref())?;
+		if state == stored {
 			return Ok(state);
 		}
-		let now = Self::now();
-		if state.last_funding_ms == 0 {
-			// A market listed at genesis starts accruing at its first use.
-			state.last_funding_ms = now;
-			MarketStates::<T>::insert(market, state);
-			return Ok(state);
-		}
-		let Some(prices) = Self::market_prices(market, params, &state) else { return Ok(state) };
-		if !prices.fresh || now <= state.last_funding_ms {
-			return Ok(state);
-		}
-		let rate = risk_engine::funding_rate(prices.mark, prices.index, params.funding_rate_cap);
-		let increment = risk_engine::funding_index_increment(
-			rate,
-			prices.index,
-			now - state.last_funding_ms,
-			params.funding_interval_ms,
-		)
-		.map_err(Error::<T>::from)?;
-		state.last_funding_ms = now;
 		if !increment.is_zero() {
-			state.funding_index =
-				state.funding_index.checked_add(&increment).ok_or(Error::<T>::Overflow)?;
 			Self::deposit_event(Event::FundingAccrued {
 				market,
-				rate,
+				rate: stored.funding_rate,
 				funding_index: state.funding_index,
 			});
 		}
@@ -283,13 +271,70 @@ impl<T: Config> Pallet<T> {
 		Ok(state)
 	}
 
+	/// `state` as [`Self::accrue_funding`] would leave it now, and the funding index's
+	/// increment: the time since the last accrual at the stored rate, then the rate of
+	/// `prices` from now on. Unchanged for an option series, before the first use, and while
+	/// the index is missing or stale. Reads nothing and writes nothing, so that every margin
+	/// figure (checks, liquidation, reports) counts the funding owed up to now.
+	pub(crate) fn funding_to_now(
+		params: &MarketParamsOf<T>,
+		mut state: MarketState,
+		prices: Option<&MarketPrices>,
+	) -> Result<(MarketState, sp_arithmetic::FixedI128), DispatchError> {
+		let none = sp_arithmetic::FixedI128::zero();
+		if params.instrument.is_option() {
+			// Options pay no funding: the premium is the price.
+			return Ok((state, none));
+		}
+		let now = Self::now();
+		if state.last_funding_ms == 0 {
+			// A market listed at genesis starts accruing at its first use.
+			state.last_funding_ms = now;
+			return Ok((state, none));
+		}
+		let Some(prices) = prices.filter(|prices| prices.fresh) else { return Ok((state, none)) };
+		if now < state.last_funding_ms {
+			return Ok((state, none));
+		}
+		let increment = risk_engine::funding_index_increment(
+			state.funding_rate,
+			state.funding_rate_index,
+			now - state.last_funding_ms,
+			params.funding_interval_ms,
+		)
+		.map_err(Error::<T>::from)?;
+		state.funding_index =
+			state.funding_index.checked_add(&increment).ok_or(Error::<T>::Overflow)?;
+		state.last_funding_ms = now;
+		state.funding_rate =
+			risk_engine::funding_rate(prices.mark, prices.index, params.funding_rate_cap);
+		state.funding_rate_index = prices.index;
+		Ok((state, increment))
+	}
+
+	/// Accrues funding in every perpetual at the end of the block (see
+	/// [`Self::accrue_funding`]); a market whose accrual fails (an overflow) keeps its state.
+	pub(crate) fn accrue_all_funding() {
+		for (market, params) in Markets::<T>::iter() {
+			if params.instrument.is_option() {
+				continue;
+			}
+			if let Err(error) = Self::accrue_funding(market, &params) {
+				log::warn!(target: "clearing", "funding of market {market} not accrued: {error:?}");
+			}
+		}
+	}
+
 	pub(crate) fn load_positions(who: &T::AccountId) -> Vec<LoadedPosition<T>> {
 		Positions::<T>::get(who)
 			.into_iter()
 			.filter_map(|(market, record)| {
 				let params = Markets::<T>::get(market)?;
-				let state = MarketStates::<T>::get(market);
-				let prices = Self::market_prices(market, &params, &state);
+				let stored = MarketStates::<T>::get(market);
+				let prices = Self::market_prices(market, &params, &stored);
+				// Funding owed up to now counts, as if it had accrued.
+				let state = Self::funding_to_now(&params, stored, prices.as_ref())
+					.map_or(stored, |(state, _)| state);
 				Some(LoadedPosition { market, params, state, record, prices })
 			})
 			.collect()
@@ -432,9 +477,10 @@ impl<T: Config> Pallet<T> {
 		record: &PositionRecord,
 		require_fresh: bool,
 	) -> Result<IsolatedMargin, DispatchError> {
-		let state = MarketStates::<T>::get(market);
-		let prices = Self::market_prices(market, params, &state).ok_or(Error::<T>::StalePrice)?;
+		let stored = MarketStates::<T>::get(market);
+		let prices = Self::market_prices(market, params, &stored).ok_or(Error::<T>::StalePrice)?;
 		ensure!(prices.fresh || !require_fresh, Error::<T>::StalePrice);
+		let (state, _) = Self::funding_to_now(params, stored, Some(&prices))?;
 		let isolated = IsolatedPosition {
 			margin: record.isolated_margin.unwrap_or(0),
 			exposure: Self::exposure_of(params, &state, &prices, record),
@@ -442,9 +488,11 @@ impl<T: Config> Pallet<T> {
 		Ok(risk_engine::isolated_margin(&isolated).map_err(Error::<T>::from)?)
 	}
 
-	/// Checks one side of a trade after it: initial margin when the trade added risk (fresh
-	/// prices required), maintenance when it only reduced it (skipped when a price is stale:
-	/// reducing risk is always allowed).
+	/// Checks one side of a trade after it: initial margin at fresh prices when the trade
+	/// added risk; maintenance when it only reduced it, at the prices in force even when
+	/// stale (reducing never waits for a fresh price, but it never leaves an account below
+	/// maintenance either, so two colluding accounts cannot move value between them at a
+	/// stale price).
 	fn check_trade_side(
 		who: &T::AccountId,
 		market: MarketId,
@@ -454,14 +502,7 @@ impl<T: Config> Pallet<T> {
 	) -> DispatchResult {
 		let record = Positions::<T>::get(who).get(&market).copied();
 		if let Some(record) = record.filter(|r| r.isolated_margin.is_some()) {
-			let fresh = Self::market_prices(market, params, &MarketStates::<T>::get(market))
-				.is_some_and(|prices| prices.fresh);
-			if !fresh {
-				// Adding risk needs a fresh price; reducing it never waits for one.
-				ensure!(!added_risk, Error::<T>::StalePrice);
-				return Ok(());
-			}
-			let figures = Self::isolated_figures(market, params, &record, true)?;
+			let figures = Self::isolated_figures(market, params, &record, added_risk)?;
 			let margin_left = if added_risk { figures.free_margin } else { figures.health };
 			ensure!(margin_left >= 0, error);
 			return Ok(());
@@ -470,10 +511,34 @@ impl<T: Config> Pallet<T> {
 		if added_risk {
 			ensure!(!figures.stale, Error::<T>::StalePrice);
 			figures.ensure_may_add_risk(error)?;
-		} else if !figures.stale {
+		} else {
 			ensure!(figures.margin.health >= 0, error);
 		}
 		Ok(())
+	}
+
+	/// The lowest and highest price a trade may print at, or an order rest at, in a market
+	/// at `prices` (see [`crate::MarketParams::price_band`]): `index x (1 ± band)` for a
+	/// perpetual, the model's mark `± band x index` for an option series.
+	pub fn price_band_bounds(params: &MarketParamsOf<T>, prices: &MarketPrices) -> (Price, Price) {
+		let width = prices.index.saturating_mul(Price::from_perbill(params.price_band));
+		let centre = if params.instrument.is_option() { prices.mark } else { prices.index };
+		(centre.saturating_sub(width), centre.saturating_add(width))
+	}
+
+	/// Fails with [`Error::PriceOutsideBand`] unless `price` is within the market's price
+	/// band around the index in force (stale or not), or [`Error::StalePrice`] when the
+	/// market has no price at all; returns the market's prices.
+	pub(crate) fn ensure_within_price_band(
+		market: MarketId,
+		params: &MarketParamsOf<T>,
+		state: &MarketState,
+		price: Price,
+	) -> Result<MarketPrices, Error<T>> {
+		let prices = Self::market_prices(market, params, state).ok_or(Error::<T>::StalePrice)?;
+		let (low, high) = Self::price_band_bounds(params, &prices);
+		ensure!(low <= price && price <= high, Error::<T>::PriceOutsideBand);
+		Ok(prices)
 	}
 
 	/// Settles a trade (see [`crate::Clearing::settle_trade`]); callers wrap it in a storage
@@ -507,16 +572,22 @@ impl<T: Config> Pallet<T> {
 		}
 
 		let mut state = Self::accrue_funding(market, &params).map_err(trade)?;
+		// Every fill prints within the band around the index in force, stale or not. The
+		// price is the maker's: one outside the band is the maker's resting order left
+		// behind by the index, so the venue cancels it and goes on.
+		let prices =
+			Self::ensure_within_price_band(market, &params, &state, price).map_err(|error| {
+				match error {
+					Error::<T>::PriceOutsideBand => maker_only(error.into()),
+					error => fail(error),
+				}
+			})?;
 		let scale = Self::market_scale(&params);
+		// Whatever fails on the maker's side alone is the maker's: the venue cancels that
+		// order and goes on, so one maker cannot freeze a level for every taker.
 		let maker_side =
 			Self::apply_side(maker, market, &state, &scale, -size, price, params.maker_fee)
-				.map_err(|error| {
-					if error == Error::<T>::TooManyPositions.into() {
-						maker_only(error)
-					} else {
-						trade(error)
-					}
-				})?;
+				.map_err(maker_only)?;
 		let taker_side =
 			Self::apply_side(taker, market, &state, &scale, size, price, params.taker_fee)
 				.map_err(trade)?;
@@ -528,6 +599,11 @@ impl<T: Config> Pallet<T> {
 			.ok_or(fail(Error::<T>::Overflow))?;
 		if params.status == MarketStatus::ReduceOnly && (maker_added || taker_added) {
 			return Err(fail(Error::<T>::MarketNotTrading));
+		}
+		// The market's own price, stale or in doubt, stops risk for both sides alike: that
+		// is the trade's failure, not a maker's.
+		if !prices.fresh && (maker_added || taker_added) {
+			return Err(fail(Error::<T>::StalePrice));
 		}
 
 		let open_interest = if open_interest_delta >= 0 {
@@ -559,16 +635,7 @@ impl<T: Config> Pallet<T> {
 			maker_added,
 			Error::<T>::MakerMarginInsufficient,
 		)
-		.map_err(|error| {
-			// The maker's own margin (or its portfolio minimum): the venue drops its order.
-			if error == Error::<T>::MakerMarginInsufficient.into()
-				|| error == Error::<T>::PortfolioEquityBelowMinimum.into()
-			{
-				maker_only(error)
-			} else {
-				trade(error)
-			}
-		})?;
+		.map_err(maker_only)?;
 		Self::check_trade_side(
 			taker,
 			market,
@@ -605,7 +672,8 @@ impl<T: Config> Pallet<T> {
 		fee_rate: Perbill,
 	) -> Result<SideOutcome, DispatchError> {
 		Positions::<T>::try_mutate(who, |positions| {
-			let mut record = positions.get(&market).copied().unwrap_or(PositionRecord {
+			let before = positions.get(&market).copied();
+			let mut record = before.unwrap_or(PositionRecord {
 				position: Position::flat(state.funding_index),
 				isolated_margin: None,
 				open_orders: Default::default(),
@@ -637,8 +705,10 @@ impl<T: Config> Pallet<T> {
 			if record.is_empty() {
 				positions.remove(&market);
 			} else {
+				Self::ensure_position_room(who, positions, market)?;
 				positions.try_insert(market, record).map_err(|_| Error::<T>::TooManyPositions)?;
 			}
+			Self::requeue(who, market, scale, before.as_ref(), Some(&record));
 			let long_delta = outcome.position.size.max(0) - long_before;
 			Ok(SideOutcome {
 				fee,
@@ -798,6 +868,8 @@ impl<T: Config> Pallet<T> {
 			last_trade_price: state.last_trade_price,
 			best_bid: state.best_bid,
 			best_ask: state.best_ask,
+			price_band: params.price_band,
+			price_band_bounds: prices.map(|prices| Self::price_band_bounds(&params, &prices)),
 		})
 	}
 
@@ -826,6 +898,7 @@ impl<T: Config> Pallet<T> {
 					open_orders: Default::default(),
 				});
 				record.open_orders.add(side, size, value).map_err(Error::<T>::from)?;
+				Self::ensure_position_room(who, positions, market)?;
 				positions.try_insert(market, record).map_err(|_| Error::<T>::TooManyPositions)?;
 				Ok(record)
 			},

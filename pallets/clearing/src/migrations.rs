@@ -2,6 +2,8 @@
 //!
 //! - **v1** adds the instrument to every market's parameters: markets listed before option
 //!   series existed are perpetuals ([`v1::MigrateToV1`]).
+//! - **v2** drops the jump breaker's time-based hold: time alone no longer confirms a jump,
+//!   so [`JumpBreakerParams`] keeps only its bound ([`v2::MigrateToV2`]).
 
 use crate::{pallet::*, Instrument, MarketParams};
 
@@ -58,13 +60,23 @@ pub mod v1 {
 
 	impl<T: Config> UncheckedOnRuntimeUpgrade for UncheckedMigrateToV1<T> {
 		fn on_runtime_upgrade() -> Weight {
+			// Written in the version-1 layout, which version 2 then translates: the typed
+			// `translate` would write today's layout and leave v2 nothing it can read.
 			let mut migrated: u64 = 0;
-			Markets::<T>::translate::<
-				MarketParamsV0<T::OracleKey, T::MaxSymbolLength, T::MaxMarginTiers>,
-				_,
-			>(|_, old| {
+			let markets: alloc::vec::Vec<_> = Markets::<T>::iter_keys().collect();
+			for market in markets {
+				let key = Markets::<T>::hashed_key_for(market);
+				let Some(raw) = frame_support::storage::unhashed::get_raw(&key) else { continue };
+				let Ok(old) =
+					MarketParamsV0::<T::OracleKey, T::MaxSymbolLength, T::MaxMarginTiers>::decode(
+						&mut &raw[..],
+					)
+				else {
+					log::warn!(target: "clearing", "v1: market {market} did not decode; left as it was");
+					continue;
+				};
 				migrated += 1;
-				Some(MarketParams {
+				let new = super::v2::MarketParamsV1 {
 					symbol: old.symbol,
 					oracle_key: old.oracle_key,
 					size_decimals: old.size_decimals,
@@ -81,9 +93,10 @@ pub mod v1 {
 					open_interest_cap: old.open_interest_cap,
 					status: old.status,
 					instrument: Instrument::Perpetual,
-				})
-			});
-			T::DbWeight::get().reads_writes(migrated, migrated)
+				};
+				frame_support::storage::unhashed::put_raw(&key, &new.encode());
+			}
+			T::DbWeight::get().reads_writes(migrated + 1, migrated)
 		}
 	}
 
@@ -93,6 +106,195 @@ pub mod v1 {
 		0,
 		1,
 		UncheckedMigrateToV1<T>,
+		crate::pallet::Pallet<T>,
+		<T as frame_system::Config>::DbWeight,
+	>;
+}
+
+/// Version 1 to 2: `JumpBreaker` lost `confirm_blocks` (time no longer confirms a jump) and
+/// `MarketParams` gained `price_band` as its last field.
+pub mod v2 {
+	use super::*;
+	use codec::{Decode, Encode};
+	use frame_support::{
+		migrations::VersionedMigration,
+		pallet_prelude::*,
+		traits::{Get, UncheckedOnRuntimeUpgrade},
+		BoundedVec,
+	};
+	use risk_engine::{MarginTier, Price};
+	use sp_arithmetic::Perbill;
+
+	/// `MarketParams` as version 1 stored it: everything but the price band.
+	#[derive(Encode, Decode)]
+	pub struct MarketParamsV1<OracleKey, MaxSymbolLen: Get<u32>, MaxTiers: Get<u32>> {
+		/// Ticker.
+		pub symbol: BoundedVec<u8, MaxSymbolLen>,
+		/// The underlying's oracle key.
+		pub oracle_key: OracleKey,
+		/// Size decimals.
+		pub size_decimals: u8,
+		/// Tick size.
+		pub tick_size: Price,
+		/// Lot size.
+		pub lot_size: u128,
+		/// Minimum size.
+		pub min_size: u128,
+		/// Margin schedule.
+		pub tiers: BoundedVec<MarginTier, MaxTiers>,
+		/// Taker fee.
+		pub taker_fee: Perbill,
+		/// Maker fee.
+		pub maker_fee: Perbill,
+		/// Funding interval (ms).
+		pub funding_interval_ms: u64,
+		/// Funding cap.
+		pub funding_rate_cap: Perbill,
+		/// Mark band.
+		pub mark_price_band: Perbill,
+		/// The market's own maximum price age.
+		pub max_price_age_ms: Option<u64>,
+		/// Open-interest cap.
+		pub open_interest_cap: u128,
+		/// Status.
+		pub status: crate::MarketStatus,
+		/// Perpetual or option series.
+		pub instrument: Instrument<OracleKey>,
+	}
+
+	/// `JumpBreaker` as version 1 stored it.
+	#[derive(Encode, Decode)]
+	pub struct JumpBreakerV1 {
+		/// The largest move one update may make.
+		pub bound: Perbill,
+		/// How many blocks a jump was held before it stood unconfirmed.
+		pub confirm_blocks: u32,
+	}
+
+	/// `MarketState` as version 1 stored it: without the funding rate in force.
+	#[derive(Encode, Decode)]
+	pub struct MarketStateV1 {
+		/// Cumulative funding index.
+		pub funding_index: sp_arithmetic::FixedI128,
+		/// When funding last accrued (ms).
+		pub last_funding_ms: u64,
+		/// Open interest.
+		pub open_interest: u128,
+		/// The last trade's price.
+		pub last_trade_price: Option<Price>,
+		/// The book's best bid.
+		pub best_bid: Option<Price>,
+		/// The book's best ask.
+		pub best_ask: Option<Price>,
+	}
+
+	/// Puts every open position in its market's deleveraging queue; gives every market's
+	/// state the funding rate of its prices now (what version 1 would
+	/// have charged the time since its last accrual at);
+	/// gives every market the default price band ([`crate::DEFAULT_PRICE_BAND`]) and caps
+	/// its mark band at [`crate::MAX_MARK_PRICE_BAND`]; keeps the breaker's bound, raised to [`crate::MIN_JUMP_BREAKER_BOUND`] when it was on
+	/// and tighter. Risk changes still pending from the block before the upgrade were
+	/// scheduled under the old encoding; they are dropped (and logged) rather than decoded
+	/// wrongly, and governance schedules them again.
+	pub struct UncheckedMigrateToV2<T>(core::marker::PhantomData<T>);
+
+	impl<T: Config> UncheckedOnRuntimeUpgrade for UncheckedMigrateToV2<T> {
+		fn on_runtime_upgrade() -> Weight {
+			let mut markets: u64 = 0;
+			Markets::<T>::translate::<
+				MarketParamsV1<T::OracleKey, T::MaxSymbolLength, T::MaxMarginTiers>,
+				_,
+			>(|_, old| {
+				markets += 1;
+				Some(MarketParams {
+					symbol: old.symbol,
+					oracle_key: old.oracle_key,
+					size_decimals: old.size_decimals,
+					tick_size: old.tick_size,
+					lot_size: old.lot_size,
+					min_size: old.min_size,
+					tiers: old.tiers,
+					taker_fee: old.taker_fee,
+					maker_fee: old.maker_fee,
+					funding_interval_ms: old.funding_interval_ms,
+					funding_rate_cap: old.funding_rate_cap,
+					mark_price_band: old.mark_price_band.min(crate::MAX_MARK_PRICE_BAND),
+					max_price_age_ms: old.max_price_age_ms,
+					open_interest_cap: old.open_interest_cap,
+					status: old.status,
+					instrument: old.instrument,
+					price_band: crate::DEFAULT_PRICE_BAND,
+				})
+			});
+			let migrated = JumpBreakerParams::<T>::translate::<JumpBreakerV1, _>(|old| {
+				old.map(|old| {
+					let bound = if old.bound.is_zero() {
+						old.bound
+					} else {
+						old.bound.max(crate::MIN_JUMP_BREAKER_BOUND)
+					};
+					risk_engine::JumpBreaker { bound }
+				})
+			});
+			let mut states: u64 = 0;
+			MarketStates::<T>::translate::<MarketStateV1, _>(|market, old| {
+				states += 1;
+				let mut state = crate::MarketState {
+					funding_index: old.funding_index,
+					last_funding_ms: old.last_funding_ms,
+					open_interest: old.open_interest,
+					last_trade_price: old.last_trade_price,
+					best_bid: old.best_bid,
+					best_ask: old.best_ask,
+					funding_rate: Default::default(),
+					funding_rate_index: Default::default(),
+				};
+				let params = Markets::<T>::get(market);
+				let prices = params
+					.as_ref()
+					.and_then(|params| Pallet::<T>::market_prices(market, params, &state));
+				if let (Some(params), Some(prices)) = (params, prices) {
+					if !params.instrument.is_option() {
+						state.funding_rate = risk_engine::funding_rate(
+							prices.mark,
+							prices.index,
+							params.funding_rate_cap,
+						);
+						state.funding_rate_index = prices.index;
+					}
+				}
+				Some(state)
+			});
+			// Every open position joins its market's deleveraging queue.
+			let mut queued: u64 = 0;
+			for (who, positions) in Positions::<T>::iter() {
+				for (market, record) in positions.iter() {
+					let Some(params) = Markets::<T>::get(market) else { continue };
+					let scale = Pallet::<T>::market_scale(&params);
+					Pallet::<T>::requeue(&who, *market, &scale, None, Some(record));
+					queued += 1;
+				}
+			}
+			if migrated.is_err() {
+				log::warn!(target: "clearing", "v2: the stored jump breaker did not decode; default in force");
+				JumpBreakerParams::<T>::kill();
+			}
+			if PendingRiskChanges::<T>::exists() {
+				log::warn!(target: "clearing", "v2: risk changes pending at the upgrade were dropped");
+				PendingRiskChanges::<T>::kill();
+			}
+			// Each state's prices read the oracle, its guard and the breaker as well.
+			T::DbWeight::get()
+				.reads_writes(markets + 5 * states + 2 * queued + 2, markets + states + queued + 2)
+		}
+	}
+
+	/// [`UncheckedMigrateToV2`], run only while the pallet's storage is at version 1, which
+	/// it then sets to 2.
+	pub type MigrateToV2<T> = VersionedMigration<
+		1,
+		2,
+		UncheckedMigrateToV2<T>,
 		crate::pallet::Pallet<T>,
 		<T as frame_system::Config>::DbWeight,
 	>;

@@ -3,12 +3,13 @@
 
 use crate as pallet_clearing;
 use crate::{CollateralConfig, MarketParams, MarketStatus, PriceProvider};
+use frame_support::traits::EitherOfDiverse;
 use frame_support::{
 	derive_impl, parameter_types,
 	traits::{AsEnsureOriginWithArg, ConstU32, ConstU64, ConstU8},
 	BoundedVec, PalletId,
 };
-use frame_system::{EnsureRoot, EnsureSigned};
+use frame_system::{EnsureRoot, EnsureSigned, EnsureSignedBy};
 use risk_engine::{CollateralParams, MarginTier, Price};
 use sp_arithmetic::{FixedU128, Perbill};
 use sp_runtime::BuildStorage;
@@ -22,6 +23,8 @@ pub const BOB: u64 = 2;
 pub const CHARLIE: u64 = 3;
 pub const FEES: u64 = 99;
 pub const INSURANCE: u64 = 98;
+/// Signs for the risk origin (as a referendum on the risk track would): not Root.
+pub const RISK_COUNCIL: u64 = 90;
 /// Asset ids.
 pub const USDC: u32 = 1;
 pub const BTC: u32 = 2;
@@ -128,6 +131,11 @@ pub fn advance(ms: u64) {
 	NOW.with(|n| *n.borrow_mut() += ms);
 }
 
+frame_support::ord_parameter_types! {
+	/// Stands for a passed referendum on the risk track: a risk origin that is not Root.
+	pub const RiskCouncil: u64 = RISK_COUNCIL;
+}
+
 parameter_types! {
 	pub const ClearingPalletId: PalletId = PalletId(*b"clr/clrh");
 	pub const SettlementAsset: u32 = USDC;
@@ -163,7 +171,8 @@ impl pallet_clearing::Config for Test {
 	type Time = TestTime;
 	type SettlementAsset = SettlementAsset;
 	type SettlementDecimals = ConstU8<6>;
-	type RiskOrigin = EnsureRoot<u64>;
+	type RiskOrigin = EitherOfDiverse<EnsureRoot<u64>, EnsureSignedBy<RiskCouncil, u64>>;
+	type ListingOrigin = EnsureRoot<u64>;
 	type PalletId = ClearingPalletId;
 	type FeeAccount = FeeAccount;
 	type InsuranceAccount = InsuranceAccount;
@@ -264,12 +273,42 @@ pub fn btc_perp() -> crate::MarketParamsOf<Test> {
 		open_interest_cap: 1_000 * ONE_BTC,
 		status: MarketStatus::Active,
 		instrument: Default::default(),
+		price_band: Perbill::from_percent(10),
+	}
+}
+
+/// Test externalities that check the pallet's invariants ([`Clearing::do_try_state`]) after
+/// every closure they run, as `pallet-assets`' `build_and_execute` does: every test checks
+/// them for free.
+pub struct CheckedExternalities(sp_io::TestExternalities);
+
+impl CheckedExternalities {
+	/// Runs `test`, then checks the invariants.
+	pub fn execute_with<R>(&mut self, test: impl FnOnce() -> R) -> R {
+		self.0.execute_with(|| {
+			let result = test();
+			Clearing::do_try_state().expect("every invariant holds after a test");
+			result
+		})
+	}
+}
+
+impl core::ops::Deref for CheckedExternalities {
+	type Target = sp_io::TestExternalities;
+	fn deref(&self) -> &Self::Target {
+		&self.0
+	}
+}
+
+impl core::ops::DerefMut for CheckedExternalities {
+	fn deref_mut(&mut self) -> &mut Self::Target {
+		&mut self.0
 	}
 }
 
 /// Genesis: USDC and BTC registered and minted to Alice, Bob and Charlie (1M USDC, 10 BTC
 /// each), BTC-PERP listed, BTC at 60,000 USD.
-pub fn new_test_ext() -> sp_io::TestExternalities {
+pub fn new_test_ext() -> CheckedExternalities {
 	PRICES.with(|p| p.borrow_mut().clear());
 	NOW.with(|n| *n.borrow_mut() = START_MS);
 	let mut storage = frame_system::GenesisConfig::<Test>::default().build_storage().unwrap();
@@ -303,5 +342,5 @@ pub fn new_test_ext() -> sp_io::TestExternalities {
 		System::set_block_number(1);
 		set_price(BTC_PRICE, 60_000);
 	});
-	ext
+	CheckedExternalities(ext)
 }

@@ -12,16 +12,16 @@
 //!   block and wraps around at the end, so every account is checked once every
 //!   `accounts / limit` blocks.
 //! - **One run at a time.** A `StorageLock` keeps two workers (for two quickly imported
-//!   blocks) from scanning the same slice at once; the second skips its turn.
+//!   blocks) from scanning the same slice at once; the second skips its turn. Its deadline
+//!   is extended as the scan goes, so the lock covers the whole run however long it takes.
 //! - **Expiry settlement.** An account checked that holds a position in an expired option
 //!   series gets an unsigned [`settle_expired`](crate::Pallet::settle_expired) (see
 //!   [`crate::options`]).
-//! - **Auto-deleveraging.** When the insurance fund's equity is negative, the worker ranks
-//!   every account holding a position opposite the fund's, in each market where the fund
-//!   holds one, by [`Pallet::deleverage_score`] and submits an unsigned
-//!   [`auto_deleverage`](crate::Pallet::auto_deleverage) with the top
-//!   [`MAX_ADL_COUNTERPARTIES`](crate::deleverage::MAX_ADL_COUNTERPARTIES). Ranking reads
-//!   every account with positions, off chain; it happens only while the fund is in deficit.
+//! - **Auto-deleveraging.** When the insurance fund's equity is negative, the worker submits
+//!   an unsigned [`auto_deleverage`](crate::Pallet::auto_deleverage) for each market where
+//!   the fund holds a position and the front of the opposite queue is in profit. It names
+//!   nobody: the chain takes the counterparties from its own deleveraging queue (see
+//!   [`crate::deleverage`]), so the worker ranks nothing.
 //! - **Fork-safe.** The cursor is only a position in the scan; every decision is re-made on
 //!   chain, so a cursor written on an abandoned fork costs at most a skipped slice.
 
@@ -40,8 +40,11 @@ use crate::{pallet::*, MarketId};
 pub const CURSOR_KEY: &[u8] = b"clearing::liquidation-scan::cursor";
 /// The lock that keeps runs apart.
 const LOCK_KEY: &[u8] = b"clearing::liquidation-scan::lock";
-/// How long a run may hold the lock: well under one 3 s block.
+/// How long the lock holds without being extended: a run extends it every
+/// [`LOCK_EXTEND_EVERY`] accounts, so it covers the whole run.
 const LOCK_MS: u64 = 2_000;
+/// How many accounts a run checks between extensions of its lock.
+const LOCK_EXTEND_EVERY: u32 = 100;
 
 /// What one run of the worker did.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -68,7 +71,7 @@ impl<T: Config> Pallet<T> {
 			return None;
 		}
 		let mut lock = StorageLock::<Time>::with_deadline(LOCK_KEY, Duration::from_millis(LOCK_MS));
-		let _guard = lock.try_lock().ok()?;
+		let mut guard = lock.try_lock().ok()?;
 
 		let cursor_ref = StorageValueRef::persistent(CURSOR_KEY);
 		let cursor: Option<Vec<u8>> = cursor_ref.get().ok().flatten();
@@ -92,6 +95,10 @@ impl<T: Config> Pallet<T> {
 				break;
 			};
 			report.scanned += 1;
+			if report.scanned % LOCK_EXTEND_EVERY == 0 {
+				// Still running: keep the next block's worker out of this slice.
+				let _ = guard.extend_lock();
+			}
 			last_key = Some(Positions::<T>::hashed_key_for(&who));
 			if Self::cross_liquidatable(&who) && Self::submit(Call::liquidate { who: who.clone() })
 			{
@@ -123,41 +130,19 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// When the insurance fund is in deficit, submits one auto-deleveraging per market where
-	/// it holds a position, with the top-ranked opposite accounts; returns those markets.
+	/// it applies; returns those markets.
 	fn submit_deleveraging() -> Vec<MarketId> {
 		if Self::insurance_deficit() == 0 {
 			return Vec::new();
 		}
-		let fund = T::InsuranceAccount::get();
-		let mut submitted = Vec::new();
-		for (market, record) in Positions::<T>::get(&fund) {
-			let fund_long = record.position.size > 0;
-			if record.position.size == 0 {
-				continue;
-			}
-			let mut ranked: Vec<(sp_arithmetic::FixedI128, T::AccountId)> = Positions::<T>::iter()
-				.filter(|(who, positions)| {
-					who != &fund
-						&& positions.get(&market).is_some_and(|r| {
-							r.position.size != 0 && (r.position.size > 0) != fund_long
-						})
-				})
-				.filter_map(|(who, _)| Some((Self::deleverage_score(&who, market)?, who)))
-				.collect();
-			ranked.sort_by(|a, b| b.0.cmp(&a.0));
-			let top: Vec<T::AccountId> = ranked
-				.into_iter()
-				.take(crate::deleverage::MAX_ADL_COUNTERPARTIES as usize)
-				.map(|(_, who)| who)
-				.collect();
-			let counterparties = frame_support::BoundedVec::truncate_from(top);
-			if Self::deleverage_applies(market, &counterparties)
-				&& Self::submit(Call::auto_deleverage { market, counterparties })
-			{
-				submitted.push(market);
-			}
-		}
-		submitted
+		Positions::<T>::get(T::InsuranceAccount::get())
+			.keys()
+			.copied()
+			.filter(|market| {
+				Self::deleverage_applies(*market)
+					&& Self::submit(Call::auto_deleverage { market: *market })
+			})
+			.collect()
 	}
 
 	/// Submits `call` as an unsigned transaction; whether the pool took it.

@@ -174,6 +174,7 @@ impl<T: Config> Pallet<T> {
 						params.status = MarketStatus::Closed;
 					}
 				});
+				SettledSeriesCount::<T>::mutate(|settled| *settled = settled.saturating_add(1));
 				Self::deposit_event(Event::SeriesSettled { market });
 			}
 			settled = settled.saturating_add(1);

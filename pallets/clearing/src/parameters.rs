@@ -26,8 +26,8 @@
 //! | funding cap | below the market's lowest maintenance fraction: one interval's funding alone must not take a healthy position to liquidation |
 //! | open-interest cap, deposit cap, status | any (a zero cap stops new risk) |
 //! | haircuts | `0 < initial <= maintenance <= 100%` |
-//! | maximum price age | `0 < age <= `[`MAX_PRICE_AGE_LIMIT_MS`] (one hour), pallet-wide and per market |
-//! | jump breaker | off (zero bound), or a hold of 1 to [`MAX_JUMP_HOLD_BLOCKS`] blocks |
+//! | maximum price age | [`MIN_PRICE_AGE_LIMIT_MS`] (5 s) `<= age <=` [`MAX_PRICE_AGE_LIMIT_MS`] (one hour), pallet-wide and per market |
+//! | jump breaker | off (zero bound), or a bound of at least [`MIN_JUMP_BREAKER_BOUND`] (1%) |
 //! | liquidation penalty | below every market's lowest maintenance fraction |
 //! | worker scan limit | 1 to [`Config::MaxAccountsScannedPerBlock`] accounts |
 //! | portfolio scenario grid | a positive range, an odd number of points from 3 to 33, a vol-down shock below 100%, a positive maintenance factor |
@@ -35,6 +35,8 @@
 //! | volatility model | decay below 100%, reference interval and largest gap of 1 s to 30 days, a positive seed volatility |
 //! | adaptive margin (per market) | multipliers `0..=20`, horizon 1 ms to 30 days, floor `<=` cap, maintenance floor and cap below the initial ones, maintenance floor above the liquidation penalty, open-interest bounds in order |
 //! | ramp step | positive |
+//! | price band (per market) | `0 <` band `<=` [`MAX_PRICE_BAND`] (50%) |
+//! | mark price band (per market, at listing) | `0 <=` band `<=` [`MAX_MARK_PRICE_BAND`] (10%) |
 
 use alloc::vec::Vec;
 use frame_support::{pallet_prelude::*, storage::with_transaction};
@@ -49,8 +51,21 @@ pub const MAX_TRADING_FEE: Perbill = Perbill::from_parts(10_000_000);
 /// The longest maximum price age (ms), pallet-wide or per market: one hour.
 pub const MAX_PRICE_AGE_LIMIT_MS: u64 = 3_600_000;
 
-/// The longest hold of the jump breaker, in blocks (one hour of 3 s blocks).
-pub const MAX_JUMP_HOLD_BLOCKS: u32 = 1_200;
+/// The shortest maximum price age (ms), pallet-wide or per market: five seconds. A price fed
+/// every 3 s block must still be fresh in the next one; a shorter age would make every
+/// price stale and freeze the chain.
+pub const MIN_PRICE_AGE_LIMIT_MS: u64 = 5_000;
+
+/// The tightest bound the jump breaker may have when on: 1% per update. A tighter one holds
+/// ordinary moves and leaves markets in doubt, which freezes them.
+pub const MIN_JUMP_BREAKER_BOUND: Perbill = Perbill::from_percent(1);
+
+/// The widest price band a market may have: trades and resting orders within 50% of the
+/// index.
+pub const MAX_PRICE_BAND: Perbill = Perbill::from_percent(50);
+
+/// The widest band the mark price may be pulled from the index by the book: 10%.
+pub const MAX_MARK_PRICE_BAND: Perbill = Perbill::from_percent(10);
 
 /// The most changes waiting for the next block.
 pub const MAX_PENDING_RISK_CHANGES: u32 = 16;
@@ -102,7 +117,8 @@ impl<T: Config> Pallet<T> {
 			| MarketFees { market, .. }
 			| MarketFundingCap { market, .. }
 			| MarketOpenInterestCap { market, .. }
-			| MarketStatus { market, .. } => {
+			| MarketStatus { market, .. }
+			| MarketPriceBand { market, .. } => {
 				let mut params =
 					Self::effective_market(*market).ok_or(Error::<T>::UnknownMarket)?;
 				Self::change_market(&mut params, change);
@@ -118,15 +134,14 @@ impl<T: Config> Pallet<T> {
 			},
 			MaxPriceAge { max_price_age_ms } => {
 				ensure!(
-					(1..=MAX_PRICE_AGE_LIMIT_MS).contains(max_price_age_ms),
+					(MIN_PRICE_AGE_LIMIT_MS..=MAX_PRICE_AGE_LIMIT_MS).contains(max_price_age_ms),
 					Error::<T>::InvalidMaxPriceAge
 				);
 				Ok(())
 			},
 			JumpBreaker { breaker } => {
 				ensure!(
-					breaker.bound.is_zero()
-						|| (1..=MAX_JUMP_HOLD_BLOCKS).contains(&breaker.confirm_blocks),
+					breaker.bound.is_zero() || breaker.bound >= MIN_JUMP_BREAKER_BOUND,
 					Error::<T>::InvalidJumpBreaker
 				);
 				Ok(())
@@ -200,7 +215,8 @@ impl<T: Config> Pallet<T> {
 			| MarketFees { market, .. }
 			| MarketFundingCap { market, .. }
 			| MarketOpenInterestCap { market, .. }
-			| MarketStatus { market, .. } => {
+			| MarketStatus { market, .. }
+			| MarketPriceBand { market, .. } => {
 				Markets::<T>::mutate(market, |params| {
 					if let Some(params) = params {
 						Self::change_market(params, change);
@@ -274,6 +290,7 @@ impl<T: Config> Pallet<T> {
 				params.open_interest_cap = *open_interest_cap
 			},
 			RiskChange::MarketStatus { status, .. } => params.status = *status,
+			RiskChange::MarketPriceBand { price_band, .. } => params.price_band = *price_band,
 			_ => {},
 		}
 	}
@@ -311,7 +328,8 @@ impl<T: Config> Pallet<T> {
 			| MarketFees { market, .. }
 			| MarketFundingCap { market, .. }
 			| MarketOpenInterestCap { market, .. }
-			| MarketStatus { market, .. } => Some(*market),
+			| MarketStatus { market, .. }
+			| MarketPriceBand { market, .. } => Some(*market),
 			_ => None,
 		}
 	}

@@ -175,6 +175,21 @@ pub struct MarketParams<
 	/// A perpetual (the default) or an option series.
 	#[serde(default)]
 	pub instrument: Instrument<OracleKey>,
+	/// How far from the index a trade may print or an order rest: within
+	/// `index x (1 ± price_band)` for a perpetual, and within the model's mark
+	/// `± price_band x` the underlying's index for an option series. The index is the one in
+	/// force, stale or not, so no trade settles at a price the oracle does not support.
+	/// A risk parameter, in `(0, `[`crate::MAX_PRICE_BAND`]`]`.
+	#[serde(default = "default_price_band")]
+	pub price_band: Perbill,
+}
+
+/// The price band of a market that does not set its own: 10% around the index.
+pub const DEFAULT_PRICE_BAND: Perbill = Perbill::from_percent(10);
+
+/// [`DEFAULT_PRICE_BAND`], for genesis configurations that leave `price_band` out.
+pub fn default_price_band() -> Perbill {
+	DEFAULT_PRICE_BAND
 }
 
 /// What changes in a market as it trades.
@@ -204,6 +219,12 @@ pub struct MarketState {
 	pub best_bid: Option<Price>,
 	/// The best ask resting on the market's book, as the venue last reported it.
 	pub best_ask: Option<Price>,
+	/// The funding rate in force since `last_funding_ms`: the premium of the mark over the
+	/// index (capped) when funding last accrued. The time until the next accrual is charged
+	/// at it, because it is the premium that held over that time.
+	pub funding_rate: sp_arithmetic::FixedI128,
+	/// The index (USD per whole unit) `funding_rate` applies to.
+	pub funding_rate_index: Price,
 }
 
 /// An account's position in a market and, for an isolated position, its own margin.
@@ -239,6 +260,14 @@ impl PositionRecord {
 			&& self.open_orders.is_empty()
 	}
 }
+
+/// An account's positions by market, as stored: room for one in every listed market (the
+/// insurance fund's book); a trader's is held to [`crate::Config::MaxPositionsPerAccount`].
+pub type PositionsOf = frame_support::BoundedBTreeMap<
+	MarketId,
+	PositionRecord,
+	frame_support::traits::ConstU32<{ crate::MAX_MARKETS }>,
+>;
 
 /// A collateral line of an [`AccountReport`].
 #[derive(Clone, PartialEq, Eq, RuntimeDebug, Encode, Decode, TypeInfo)]
@@ -374,6 +403,11 @@ pub struct MarketReport<OracleKey> {
 	pub best_bid: Option<Price>,
 	/// Best ask on the book.
 	pub best_ask: Option<Price>,
+	/// How far from the index trades may print and orders rest (see
+	/// [`MarketParams::price_band`]).
+	pub price_band: Perbill,
+	/// The lowest and highest price a trade may print at now, if the market has a price.
+	pub price_band_bounds: Option<(Price, Price)>,
 }
 
 /// An account below maintenance, as the runtime API lists it.
@@ -496,7 +530,7 @@ pub enum RiskChange<
 	},
 	/// The jump breaker.
 	JumpBreaker {
-		/// The new bound and hold.
+		/// The new bound.
 		breaker: JumpBreaker,
 	},
 	/// The liquidation penalty and buffer.
@@ -549,6 +583,13 @@ pub enum RiskChange<
 	MarginRampStep {
 		/// The new step, a share of notional per block.
 		step: Perbill,
+	},
+	/// A market's price band: how far from the index trades print and orders rest.
+	MarketPriceBand {
+		/// The market.
+		market: MarketId,
+		/// The new band, a share of the index.
+		price_band: Perbill,
 	},
 }
 

@@ -23,10 +23,27 @@
 //!   the next order. A failure on the taker's side fails the whole call: nothing changes.
 //! - **Self-trade prevention.** An incoming order that reaches its owner's own resting order
 //!   cancels the resting one (`SelfTrade`) and goes on.
-//! - **Reduce-only.** The order is cut to what would take the position to zero at placement;
-//!   a resting reduce-only order is cut again at each fill to the position then, and is
-//!   cancelled (`NothingToReduce`) when nothing is left to reduce. Reduce-only orders commit
-//!   no margin. In a market whose status is reduce-only, only reduce-only orders are taken.
+//! - **Price band.** An order's limit price must be within the market's price band around the
+//!   index ([`Clearing::price_band`], [`Error::PriceOutsideBand`]): nobody can park orders
+//!   at prices the oracle does not support. A resting order the index has moved away from
+//!   is cancelled when a taker reaches it (`MakerMarginInsufficient`: the fill failed on the
+//!   maker's side).
+//! - **Reduce-only.** The order is cut to what would take the position to zero at placement,
+//!   less the owner's reduce-only orders already resting on that side, so that resting
+//!   reduce-only size never exceeds the position. After every call the caller's and each
+//!   filled maker's reduce-only orders are cut again to their positions (newest first), and
+//!   cancelled (`NothingToReduce`) when the position has closed or flipped; one the owner's
+//!   position left some other way (a liquidation) is cancelled when a taker reaches it. An
+//!   account rests at most [`Config::MaxReduceOnlyPerMarket`] of them in a market.
+//!   Reduce-only orders commit no margin. In a market whose status is reduce-only, only
+//!   reduce-only orders are taken.
+//! - **Order deposit.** Every resting order holds a refundable deposit of CLR
+//!   ([`OrderDeposit`], governed within [`Config::MaxOrderDeposit`]), returned when the order
+//!   fills or leaves the book, so that filling a book with orders has a cost.
+//! - **A full side evicts its worst level.** When a side holds its most price levels, an
+//!   order at a better price than the worst level cancels that level's orders (`Evicted`,
+//!   margin and deposits returned) and takes its place; one at a worse price is refused
+//!   ([`Error::TooManyPriceLevels`]). Far-away orders cannot keep better prices out.
 //! - **Open-order margin.** A resting order (not reduce-only) is committed to the clearing
 //!   house ([`Clearing::commit_order`]) for its remaining size and price and counts toward
 //!   the owner's initial margin there, so no account commits more than it holds; each fill
@@ -43,7 +60,8 @@
 //! ([`Config::MaxOpenOrdersPerAccount`], [`Error::TooManyOpenOrders`]).
 //!
 //! ## Interface
-//! - `place_order`, `cancel_order`, `cancel_all` (signed).
+//! - `place_order`, `cancel_order`, `cancel_all` (signed); `set_order_deposit`
+//!   ([`Config::DepositOrigin`]: Root or the risk track).
 //! - [`Pallet::depth`] and [`Pallet::open_orders`] for the runtime API.
 
 #![cfg_attr(not(feature = "std"), no_std)]
@@ -53,7 +71,10 @@ extern crate alloc;
 
 #[cfg(feature = "runtime-benchmarks")]
 pub mod benchmarking;
+#[cfg(any(feature = "std", feature = "try-runtime"))]
+pub mod invariants;
 mod matching;
+pub mod migrations;
 #[cfg(test)]
 mod mock;
 #[cfg(test)]
@@ -69,7 +90,7 @@ pub use weights::WeightInfo;
 #[frame_support::pallet]
 pub mod pallet {
 	use super::*;
-	use frame_support::pallet_prelude::*;
+	use frame_support::{pallet_prelude::*, traits::fungible};
 	use frame_system::pallet_prelude::*;
 
 	/// The pallet's configuration.
@@ -94,6 +115,27 @@ pub mod pallet {
 		#[pallet::constant]
 		type MaxFillsPerOrder: Get<u32>;
 
+		/// The most reduce-only orders one account may rest in one market.
+		#[pallet::constant]
+		type MaxReduceOnlyPerMarket: Get<u32>;
+
+		/// The currency order deposits are held in (CLR).
+		type Currency: fungible::MutateHold<Self::AccountId, Reason = Self::RuntimeHoldReason>;
+
+		/// The runtime's hold reasons, of which the order deposit is one.
+		type RuntimeHoldReason: From<HoldReason>;
+
+		/// Who sets the order deposit (Root, or the risk track).
+		type DepositOrigin: EnsureOrigin<Self::RuntimeOrigin>;
+
+		/// The order deposit until governance sets one.
+		#[pallet::constant]
+		type DefaultOrderDeposit: Get<BalanceOf<Self>>;
+
+		/// The most governance may set the order deposit to.
+		#[pallet::constant]
+		type MaxOrderDeposit: Get<BalanceOf<Self>>;
+
 		/// Weights of the calls.
 		type WeightInfo: WeightInfo;
 
@@ -102,11 +144,28 @@ pub mod pallet {
 		type BenchmarkHelper: crate::benchmarking::BenchmarkHelper<Self::AccountId>;
 	}
 
+	/// The storage layout's version (see [`crate::migrations`]).
+	const STORAGE_VERSION: StorageVersion = StorageVersion::new(1);
+
 	#[pallet::pallet]
+	#[pallet::storage_version(STORAGE_VERSION)]
 	pub struct Pallet<T>(_);
 
+	/// Why the pallet holds CLR.
+	#[pallet::composite_enum]
+	pub enum HoldReason {
+		/// The refundable deposit of a resting order.
+		OrderDeposit,
+	}
+
+	/// A CLR amount.
+	pub type BalanceOf<T> = <<T as Config>::Currency as fungible::Inspect<
+		<T as frame_system::Config>::AccountId,
+	>>::Balance;
+
 	/// An order as stored.
-	pub type OrderOf<T> = Order<<T as frame_system::Config>::AccountId, BlockNumberFor<T>>;
+	pub type OrderOf<T> =
+		Order<<T as frame_system::Config>::AccountId, BlockNumberFor<T>, BalanceOf<T>>;
 
 	/// A price level as stored.
 	pub type PriceLevelOf<T> = PriceLevel<<T as Config>::MaxOrdersPerLevel>;
@@ -140,6 +199,24 @@ pub mod pallet {
 		Twox64Concat,
 		(MarketId, OrderSide),
 		BoundedVec<Price, T::MaxPriceLevels>,
+		ValueQuery,
+	>;
+
+	/// The CLR deposit each new resting order holds until it fills or leaves the book. Set
+	/// by [`Config::DepositOrigin`] within [`Config::MaxOrderDeposit`].
+	#[pallet::storage]
+	pub type OrderDeposit<T: Config> =
+		StorageValue<_, BalanceOf<T>, ValueQuery, T::DefaultOrderDeposit>;
+
+	/// Each account's resting reduce-only orders per market, oldest first.
+	#[pallet::storage]
+	pub type ReduceOnlyOrders<T: Config> = StorageDoubleMap<
+		_,
+		Blake2_128Concat,
+		T::AccountId,
+		Twox64Concat,
+		MarketId,
+		BoundedVec<OrderId, T::MaxReduceOnlyPerMarket>,
 		ValueQuery,
 	>;
 
@@ -195,6 +272,17 @@ pub mod pallet {
 			remaining: u128,
 			reason: CancelReason,
 		},
+		/// A resting reduce-only order was cut to its owner's position: `cut` left the book
+		/// and `remaining` rests (size units).
+		ReduceOnlyOrderCut {
+			order_id: OrderId,
+			market: MarketId,
+			owner: T::AccountId,
+			cut: u128,
+			remaining: u128,
+		},
+		/// The deposit each new resting order holds is now `deposit` (CLR, smallest units).
+		OrderDepositSet { deposit: BalanceOf<T> },
 	}
 
 	/// Errors.
@@ -225,8 +313,27 @@ pub mod pallet {
 		UnknownOrder,
 		/// The order belongs to someone else.
 		NotOrderOwner,
+		/// The limit price is outside the market's price band around the index.
+		PriceOutsideBand,
+		/// The market has no index price yet, so no order can be banded.
+		NoIndexPrice,
+		/// The caller cannot put up the order deposit in CLR.
+		InsufficientOrderDeposit,
+		/// The caller already rests the most reduce-only orders allowed in this market.
+		TooManyReduceOnlyOrders,
+		/// The order deposit may be at most the runtime's `MaxOrderDeposit`.
+		InvalidOrderDeposit,
 		/// An arithmetic overflow.
 		Overflow,
+	}
+
+	#[pallet::hooks]
+	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
+		/// Checks the book's invariants (see [`crate::invariants`]).
+		#[cfg(feature = "try-runtime")]
+		fn try_state(_block: BlockNumberFor<T>) -> Result<(), sp_runtime::TryRuntimeError> {
+			Self::do_try_state()
+		}
 	}
 
 	#[pallet::call]
@@ -263,7 +370,8 @@ pub mod pallet {
 			Ok(Some(Self::place_order_weight(touched, surcharge)).into())
 		}
 
-		/// Cancels the caller's resting order `order_id` in `market`, releasing its margin.
+		/// Cancels the caller's resting order `order_id` in `market`, releasing its margin and
+		/// its deposit.
 		#[pallet::call_index(1)]
 		#[pallet::weight(T::WeightInfo::cancel_order())]
 		pub fn cancel_order(
@@ -276,6 +384,19 @@ pub mod pallet {
 			ensure!(order.owner == who, Error::<T>::NotOrderOwner);
 			Self::remove_resting_order(market, order_id, &order, CancelReason::ByOwner);
 			Self::report_book_top(market);
+			Ok(())
+		}
+
+		/// Sets the CLR deposit every new resting order holds (deposit origin: Root or the
+		/// risk track), at most [`Config::MaxOrderDeposit`]. Orders already resting keep the
+		/// deposit they hold.
+		#[pallet::call_index(3)]
+		#[pallet::weight(T::DbWeight::get().writes(1))]
+		pub fn set_order_deposit(origin: OriginFor<T>, deposit: BalanceOf<T>) -> DispatchResult {
+			T::DepositOrigin::ensure_origin(origin)?;
+			ensure!(deposit <= T::MaxOrderDeposit::get(), Error::<T>::InvalidOrderDeposit);
+			OrderDeposit::<T>::put(deposit);
+			Self::deposit_event(Event::OrderDepositSet { deposit });
 			Ok(())
 		}
 

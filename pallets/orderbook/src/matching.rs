@@ -3,7 +3,11 @@
 
 use alloc::vec::Vec;
 use clearing_traits::{MarketStatus, SettleError};
-use frame_support::{pallet_prelude::*, storage::with_storage_layer};
+use frame_support::{
+	pallet_prelude::*,
+	storage::with_storage_layer,
+	traits::{fungible::MutateHold, tokens::Precision},
+};
 use sp_arithmetic::traits::{SaturatedConversion, Zero};
 
 use crate::{
@@ -38,6 +42,16 @@ impl<T: Config> Pallet<T> {
 	/// one fill between two portfolio-margined accounts and the check of resting the rest.
 	pub fn surcharge_budget() -> Weight {
 		T::Clearing::max_margin_check_surcharge().saturating_mul(3)
+	}
+
+	/// The size of `who`'s reduce-only orders resting on `side` of `market`.
+	fn resting_reduce_only(who: &T::AccountId, market: MarketId, side: OrderSide) -> u128 {
+		ReduceOnlyOrders::<T>::get(who, market)
+			.iter()
+			.filter_map(|id| Orders::<T>::get(market, id))
+			.filter(|order| order.side == side)
+			.map(|order| order.remaining)
+			.fold(0u128, |total, remaining| total.saturating_add(remaining))
 	}
 
 	/// How much of `who`'s position an order on `side` can reduce, in whole lots.
@@ -76,8 +90,14 @@ impl<T: Config> Pallet<T> {
 			size > 0 && size % rules.lot_size == 0 && size >= rules.min_size,
 			Error::<T>::InvalidSize
 		);
+		let (low, high) = T::Clearing::price_band(market).ok_or(Error::<T>::NoIndexPrice)?;
+		ensure!(low <= price && price <= high, Error::<T>::PriceOutsideBand);
 		let size = if reduce_only {
-			let cut = size.min(Self::reducible(who, market, side, rules.lot_size));
+			// What the position leaves to reduce once the reduce-only orders already
+			// resting on this side have: resting reduce-only size never exceeds it.
+			let room = Self::reducible(who, market, side, rules.lot_size)
+				.saturating_sub(Self::resting_reduce_only(who, market, side));
+			let cut = size.min(room - room % rules.lot_size);
 			ensure!(cut > 0, Error::<T>::NothingToReduce);
 			cut
 		} else {
@@ -114,6 +134,8 @@ impl<T: Config> Pallet<T> {
 		let mut touched = 0u32;
 		let mut remaining = size;
 		let mut emptied_levels = 0usize;
+		// Makers whose positions moved: their reduce-only orders are cut to them afterwards.
+		let mut filled_makers: Vec<T::AccountId> = Vec::new();
 		while remaining > 0 && touched < budget && !out_of_weight {
 			let Some(&level_price) = opposite_prices.get(emptied_levels) else { break };
 			if !crosses(side, price, level_price) {
@@ -206,10 +228,12 @@ impl<T: Config> Pallet<T> {
 							maker_fee: receipt.maker_fee,
 							taker_fee: receipt.taker_fee,
 						});
+						if !filled_makers.contains(&maker_order.owner) {
+							filled_makers.push(maker_order.owner.clone());
+						}
 						if maker_order.remaining == 0 {
 							gone.push(maker_order_id);
-							Orders::<T>::remove(market, maker_order_id);
-							Self::forget_account_order(&maker_order.owner, market, maker_order_id);
+							Self::retire_order(market, maker_order_id, &maker_order);
 						} else {
 							Orders::<T>::insert(market, maker_order_id, &maker_order);
 						}
@@ -274,16 +298,70 @@ impl<T: Config> Pallet<T> {
 							remaining,
 							reduce_only,
 							placed_at: frame_system::Pallet::<T>::block_number(),
+							deposit: OrderDeposit::<T>::get(),
 						},
 					)?
 				},
 			}
 		}
+		// Positions moved: no reduce-only order may rest beyond its owner's position.
+		Self::cut_reduce_only_to_position(who, market, rules.lot_size);
+		for maker in &filled_makers {
+			Self::cut_reduce_only_to_position(maker, market, rules.lot_size);
+		}
 		Self::report_book_top(market);
 		Ok((touched, surcharge))
 	}
 
-	/// Puts what is left of an incoming order on the book and commits its margin.
+	/// Cuts `who`'s reduce-only orders in `market` to what its position leaves to reduce on
+	/// each side, keeping the oldest: an order beyond it shrinks (`ReduceOnlyOrderCut`) or,
+	/// with nothing left, is cancelled (`NothingToReduce`). One read for an account without
+	/// any.
+	pub(crate) fn cut_reduce_only_to_position(who: &T::AccountId, market: MarketId, lot: u128) {
+		let ids = ReduceOnlyOrders::<T>::get(who, market);
+		if ids.is_empty() {
+			return;
+		}
+		let mut room_buy = Self::reducible(who, market, OrderSide::Buy, lot);
+		let mut room_sell = Self::reducible(who, market, OrderSide::Sell, lot);
+		let mut changed = false;
+		for order_id in ids {
+			let Some(mut order) = Orders::<T>::get(market, order_id) else { continue };
+			let room = match order.side {
+				OrderSide::Buy => &mut room_buy,
+				OrderSide::Sell => &mut room_sell,
+			};
+			if order.remaining <= *room {
+				*room -= order.remaining;
+				continue;
+			}
+			changed = true;
+			if *room == 0 {
+				Self::remove_resting_order(market, order_id, &order, CancelReason::NothingToReduce);
+				continue;
+			}
+			let cut = order.remaining - *room;
+			order.remaining = *room;
+			*room = 0;
+			Levels::<T>::mutate((market, order.side), order.price, |level| {
+				level.total = level.total.saturating_sub(cut)
+			});
+			Orders::<T>::insert(market, order_id, &order);
+			Self::deposit_event(Event::ReduceOnlyOrderCut {
+				order_id,
+				market,
+				owner: who.clone(),
+				cut,
+				remaining: order.remaining,
+			});
+		}
+		if changed {
+			Self::report_book_top(market);
+		}
+	}
+
+	/// Puts what is left of an incoming order on the book, commits its margin and holds its
+	/// deposit. On a full side, a better price than the worst level evicts that level.
 	fn rest_order(
 		who: &T::AccountId,
 		market: MarketId,
@@ -292,23 +370,35 @@ impl<T: Config> Pallet<T> {
 	) -> DispatchResult {
 		if !order.reduce_only {
 			T::Clearing::commit_order(who, market, order.side, order.remaining, order.price)?;
+		} else {
+			ReduceOnlyOrders::<T>::try_mutate(who, market, |ids| {
+				ids.try_push(order_id).map_err(|_| Error::<T>::TooManyReduceOnlyOrders)
+			})?;
+		}
+		if !order.deposit.is_zero() {
+			T::Currency::hold(&HoldReason::OrderDeposit.into(), who, order.deposit)
+				.map_err(|_| Error::<T>::InsufficientOrderDeposit)?;
 		}
 		AccountOrders::<T>::try_mutate(who, |orders| {
 			orders.try_push((market, order_id)).map_err(|_| Error::<T>::TooManyOpenOrders)
 		})?;
 		let key = (market, order.side);
-		Levels::<T>::try_mutate(key, order.price, |level| -> DispatchResult {
-			if level.orders.is_empty() {
-				LevelPrices::<T>::try_mutate(key, |prices| -> DispatchResult {
-					let at = prices
-						.iter()
-						.position(|p| better(order.side, order.price, *p))
-						.unwrap_or(prices.len());
-					prices
-						.try_insert(at, order.price)
-						.map_err(|_| Error::<T>::TooManyPriceLevels.into())
-				})?;
+		if !Levels::<T>::contains_key(key, order.price) {
+			let mut prices = LevelPrices::<T>::get(key);
+			if prices.len() as u32 >= T::MaxPriceLevels::get() {
+				let worst = *prices.last().ok_or(Error::<T>::TooManyPriceLevels)?;
+				ensure!(better(order.side, order.price, worst), Error::<T>::TooManyPriceLevels);
+				Self::evict_level(market, order.side, worst);
+				prices.pop();
 			}
+			let at = prices
+				.iter()
+				.position(|p| better(order.side, order.price, *p))
+				.unwrap_or(prices.len());
+			prices.try_insert(at, order.price).map_err(|_| Error::<T>::TooManyPriceLevels)?;
+			LevelPrices::<T>::insert(key, prices);
+		}
+		Levels::<T>::try_mutate(key, order.price, |level| -> DispatchResult {
 			level.orders.try_push(order_id).map_err(|_| Error::<T>::PriceLevelFull)?;
 			level.total = level.total.checked_add(order.remaining).ok_or(Error::<T>::Overflow)?;
 			Ok(())
@@ -321,6 +411,17 @@ impl<T: Config> Pallet<T> {
 		});
 		Orders::<T>::insert(market, order_id, order);
 		Ok(())
+	}
+
+	/// Cancels every order of the level at `price` on `side` (`Evicted`) and removes the
+	/// level; the caller removes its price from the side's list.
+	fn evict_level(market: MarketId, side: OrderSide, price: Price) {
+		let level = Levels::<T>::take((market, side), price);
+		for order_id in level.orders {
+			if let Some(order) = Orders::<T>::get(market, order_id) {
+				Self::drop_order(market, order_id, &order, CancelReason::Evicted);
+			}
+		}
 	}
 
 	/// Removes a resting order from every index of the book, releases its margin and says
@@ -351,8 +452,7 @@ impl<T: Config> Pallet<T> {
 	/// Forgets an order outside its price level: the order itself, its owner's index entry
 	/// and its committed margin; emits the cancellation.
 	fn drop_order(market: MarketId, order_id: OrderId, order: &OrderOf<T>, reason: CancelReason) {
-		Orders::<T>::remove(market, order_id);
-		Self::forget_account_order(&order.owner, market, order_id);
+		Self::retire_order(market, order_id, order);
 		if !order.reduce_only {
 			T::Clearing::release_order(
 				&order.owner,
@@ -369,6 +469,32 @@ impl<T: Config> Pallet<T> {
 			remaining: order.remaining,
 			reason,
 		});
+	}
+
+	/// Forgets an order that leaves the book (filled or dropped): the order, its owner's
+	/// index entries, and the hold on its deposit. Its level and margin are the caller's.
+	fn retire_order(market: MarketId, order_id: OrderId, order: &OrderOf<T>) {
+		Orders::<T>::remove(market, order_id);
+		Self::forget_account_order(&order.owner, market, order_id);
+		if order.reduce_only {
+			ReduceOnlyOrders::<T>::mutate_exists(&order.owner, market, |maybe_ids| {
+				if let Some(ids) = maybe_ids {
+					ids.retain(|id| *id != order_id);
+					if ids.is_empty() {
+						*maybe_ids = None;
+					}
+				}
+			});
+		}
+		if !order.deposit.is_zero() {
+			// Held when the order rested; nothing else releases this hold.
+			let _ = T::Currency::release(
+				&HoldReason::OrderDeposit.into(),
+				&order.owner,
+				order.deposit,
+				Precision::BestEffort,
+			);
+		}
 	}
 
 	fn forget_account_order(owner: &T::AccountId, market: MarketId, order_id: OrderId) {

@@ -11,7 +11,11 @@ use clearing_traits::{
 	TradeReceipt,
 };
 use codec::{Decode, Encode};
-use frame_support::{derive_impl, storage::unhashed, traits::ConstU32};
+use frame_support::{
+	derive_impl,
+	storage::unhashed,
+	traits::{ConstU32, ConstU64},
+};
 use sp_arithmetic::FixedU128;
 use sp_runtime::{BuildStorage, DispatchError, DispatchResult, Weight};
 
@@ -51,12 +55,26 @@ mod runtime {
 	pub type System = frame_system;
 	#[runtime::pallet_index(1)]
 	pub type Orderbook = pallet_orderbook;
+	#[runtime::pallet_index(2)]
+	pub type Balances = pallet_balances;
 }
 
 #[derive_impl(frame_system::config_preludes::TestDefaultConfig)]
 impl frame_system::Config for Test {
 	type Block = Block;
+	type AccountData = pallet_balances::AccountData<u64>;
 }
+
+#[derive_impl(pallet_balances::config_preludes::TestDefaultConfig)]
+impl pallet_balances::Config for Test {
+	type AccountStore = System;
+	type RuntimeHoldReason = RuntimeHoldReason;
+}
+
+/// Every resting order holds this much CLR (the mock's default deposit).
+pub const ORDER_DEPOSIT: u64 = 10;
+/// Each trader's CLR at genesis: room for the most orders an account may rest.
+pub const GENESIS_CLR: u64 = 1_000;
 
 impl pallet_orderbook::Config for Test {
 	type Clearing = MockClearing;
@@ -64,6 +82,12 @@ impl pallet_orderbook::Config for Test {
 	type MaxOrdersPerLevel = ConstU32<3>;
 	type MaxOpenOrdersPerAccount = ConstU32<5>;
 	type MaxFillsPerOrder = ConstU32<4>;
+	type MaxReduceOnlyPerMarket = ConstU32<2>;
+	type Currency = Balances;
+	type RuntimeHoldReason = RuntimeHoldReason;
+	type DepositOrigin = frame_system::EnsureRoot<u64>;
+	type DefaultOrderDeposit = ConstU64<ORDER_DEPOSIT>;
+	type MaxOrderDeposit = ConstU64<1_000>;
 	type WeightInfo = ();
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = MockBenchmarkHelper;
@@ -130,6 +154,23 @@ pub fn set_status(market: MarketId, status: MarketStatus) {
 	put(("status", market), Some(status))
 }
 
+/// The price band the mock reports unless a test sets one: 1 to 1,000,000 USD.
+pub const WIDE_BAND: (Price, Price) = (
+	FixedU128::from_inner(1_000_000_000_000_000_000),
+	FixedU128::from_inner(1_000_000 * 1_000_000_000_000_000_000),
+);
+
+/// Makes every fill below `floor` fail on the maker's side, as the clearing house fails a
+/// fill at a maker's price the index has left behind.
+pub fn fail_makers_below(floor: Price) {
+	put("maker_floor", Some(floor))
+}
+
+/// Sets the market's price band.
+pub fn set_band(low: Price, high: Price) {
+	put("band", Some((low, high)))
+}
+
 /// Makes every trade fail on the taker's side (e.g. a stale price).
 pub fn reject_trades() {
 	put("reject", true)
@@ -171,6 +212,9 @@ impl Clearing<u64, MarketId> for MockClearing {
 		frame_support::storage::with_storage_layer(|| {
 			if get::<bool>("reject") {
 				return Err(SettleError::Trade(DispatchError::Other("TradeRejected")));
+			}
+			if get::<Option<Price>>("maker_floor").is_some_and(|floor| price < floor) {
+				return Err(SettleError::Maker(DispatchError::Other("PriceOutsideBand")));
 			}
 			let (maker_before, taker_before) = (position(*maker, market), position(*taker, market));
 			set_position(*maker, market, maker_before - size);
@@ -239,6 +283,18 @@ impl Clearing<u64, MarketId> for MockClearing {
 		put(("top", market), (best_bid, best_ask))
 	}
 
+	fn price_band(market: MarketId) -> Option<(Price, Price)> {
+		(market == BTC_PERP).then(|| get::<Option<(Price, Price)>>("band").unwrap_or(WIDE_BAND))
+	}
+
+	fn committed_size(who: &u64, market: MarketId, side: OrderSide) -> u128 {
+		let (bid_size, _, ask_size, _) = committed(*who, market);
+		match side {
+			OrderSide::Buy => bid_size,
+			OrderSide::Sell => ask_size,
+		}
+	}
+
 	fn margin_check_surcharge(who: &u64) -> Weight {
 		Weight::from_parts(get::<u64>(("surcharge", *who)), 0)
 	}
@@ -265,14 +321,38 @@ impl crate::benchmarking::BenchmarkHelper<u64> for MockBenchmarkHelper {
 	fn market() -> (MarketId, Price) {
 		(BTC_PERP, usd(60_000))
 	}
-	fn fund_trader(_who: &u64) {}
+	fn fund_trader(who: &u64) {
+		use frame_support::traits::fungible::Mutate;
+		let _ = Balances::mint_into(who, GENESIS_CLR);
+	}
 	fn fill_positions(_who: &u64, _counterparty: &u64, _market: MarketId) {}
 }
 
-/// An empty book at block 1.
-pub fn new_test_ext() -> sp_io::TestExternalities {
-	let storage = frame_system::GenesisConfig::<Test>::default().build_storage().unwrap();
+/// Test externalities that check the book's invariants ([`Orderbook::do_try_state`]) after
+/// every closure they run: every test checks them for free.
+pub struct CheckedExternalities(sp_io::TestExternalities);
+
+impl CheckedExternalities {
+	/// Runs `test`, then checks the invariants.
+	pub fn execute_with<R>(&mut self, test: impl FnOnce() -> R) -> R {
+		self.0.execute_with(|| {
+			let result = test();
+			Orderbook::do_try_state().expect("every invariant holds after a test");
+			result
+		})
+	}
+}
+
+/// An empty book at block 1; each trader holds [`GENESIS_CLR`] for order deposits.
+pub fn new_test_ext() -> CheckedExternalities {
+	let mut storage = frame_system::GenesisConfig::<Test>::default().build_storage().unwrap();
+	pallet_balances::GenesisConfig::<Test> {
+		balances: [ALICE, BOB, CHARLIE, DAVE].iter().map(|who| (*who, GENESIS_CLR)).collect(),
+		..Default::default()
+	}
+	.assimilate_storage(&mut storage)
+	.unwrap();
 	let mut ext = sp_io::TestExternalities::new(storage);
 	ext.execute_with(|| System::set_block_number(1));
-	ext
+	CheckedExternalities(ext)
 }

@@ -43,7 +43,7 @@ pub enum TimeInForce {
 	TypeInfo,
 	MaxEncodedLen,
 )]
-pub struct Order<AccountId, BlockNumber> {
+pub struct Order<AccountId, BlockNumber, Balance> {
 	/// Who placed it.
 	pub owner: AccountId,
 	/// Buy or sell.
@@ -58,6 +58,8 @@ pub struct Order<AccountId, BlockNumber> {
 	pub reduce_only: bool,
 	/// The block it was placed in.
 	pub placed_at: BlockNumber,
+	/// The CLR deposit it holds, returned when it fills or leaves the book.
+	pub deposit: Balance,
 }
 
 /// The orders resting at one price on one side, oldest first, and their total size.
@@ -113,6 +115,8 @@ pub enum CancelReason {
 	/// The incoming order reached the most fills one call may make while the book still
 	/// crossed it; its rest is dropped rather than left crossing the book.
 	FillLimitReached,
+	/// Its side of the book was full and a better-priced order took its level's place.
+	Evicted,
 }
 
 /// One price level as the runtime API reports it.

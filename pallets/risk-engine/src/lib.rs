@@ -79,7 +79,9 @@ pub use perpetual::{
 	apply_trade, funding_index_increment, funding_owed, funding_rate, mark_value, notional,
 	settle_funding, trade_fee, trade_value, unrealized_pnl, Position, TradeOutcome,
 };
-pub use price_guard::{guard_price, GuardedPrice, HeldJump, JumpBreaker};
+pub use price_guard::{
+	guard_price, price_in_domain, GuardedPrice, HeldJump, JumpBreaker, MAX_PRICE,
+};
 pub use types::{
 	Balance, FundingIndex, Price, QuoteAmount, RiskError, SignedRounding, SizeUnits, UnitScale,
 };

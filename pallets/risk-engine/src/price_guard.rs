@@ -1,28 +1,39 @@
-//! The jump breaker: a price that moves too far from the last accepted one in one update is
-//! held until the market confirms it.
+//! The jump breaker and the oracle's price domain: a price that moves too far from the last
+//! accepted one in one update is held until the market confirms it, and a price outside the
+//! domain the arithmetic is total over is never taken at all.
+//!
+//! ## The domain
+//! Every price the clearing house works with is in `(0, `[`MAX_PRICE`]`]`: positive and at
+//! most one trillion USD per whole unit. An observation outside it (a zero, or a misplaced
+//! decimal point far beyond any real asset) is refused at the boundary: [`guard_price`]
+//! ignores it as if the oracle had said nothing, so the price in force and its age stay what
+//! they were. Within the domain, funding, margin and liquidation arithmetic cannot overflow
+//! for any position the open-interest caps allow (see the property tests).
 //!
 //! ## The rule
 //! The clearing house remembers, per oracle key, the last price it accepted (and when the
 //! oracle observed it) and, while a jump is held, the jump. A new oracle observation is
 //! - **accepted** when it is within `bound` of the accepted price (`|new - accepted| <=
 //!   bound x accepted`), or when there is no accepted price yet, or the breaker is off
-//!   (`bound = 0`);
+//!   (`bound = 0`); an observation back within the bound while a jump is held clears the
+//!   jump;
 //! - **accepted as confirmed** when a jump is held and a *later* observation lands within
-//!   `bound` of the held jump: two updates in a row agree, so the move is real;
-//! - **accepted as expired** when a jump has been held for `confirm_blocks` blocks: the
-//!   latest observation then stands whatever it is, so a lasting move is never refused
-//!   for long;
+//!   `bound` of the held jump: two updates in a row agree (on a chain with several oracle
+//!   operators each update is already their combined value), so the move is real;
 //! - otherwise **held**: the accepted price stays in force, with its own (older) observation
-//!   time, so the usual maximum price age still applies to it. A held jump blocks nothing by
-//!   itself; if it is held long enough for the accepted price to go stale, whatever needs a
-//!   fresh price (adding risk, withdrawing, liquidating) waits for the breaker to clear.
+//!   time, so the usual maximum price age still applies to it.
 //!
-//! A held jump that is followed by another, different jump keeps the hold's start block, so
-//! `confirm_blocks` bounds the hold from the first jump.
+//! **Time alone never confirms a jump.** A fat-finger print of 600,000 for a 60,000 asset
+//! stays held however long nobody corrects it, and a zero is not a price at all. While a
+//! jump is held the key is *in doubt* ([`GuardedPrice::in_doubt`]): the clearing house
+//! treats every price that depends on it as not fresh, so nothing adds risk on it and
+//! nobody is liquidated until an update confirms the jump or returns within the bound.
+//! A held jump followed by another, different jump keeps the hold's start block (for
+//! reports) and holds the newer observation.
 
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
 use scale_info::TypeInfo;
-use sp_arithmetic::Perbill;
+use sp_arithmetic::{traits::Zero, Perbill};
 
 use crate::types::Price;
 
@@ -45,8 +56,15 @@ pub struct JumpBreaker {
 	/// The largest move from the accepted price one update may make; zero turns the breaker
 	/// off.
 	pub bound: Perbill,
-	/// How many blocks a jump is held at most.
-	pub confirm_blocks: u32,
+}
+
+/// The highest price the clearing house takes from an oracle: one trillion USD per whole
+/// unit (18 decimals). See the module docs.
+pub const MAX_PRICE: Price = Price::from_inner(1_000_000_000_000 * crate::types::FIXED_ONE);
+
+/// Whether `price` is in the domain the clearing house prices with: `(0, MAX_PRICE]`.
+pub fn price_in_domain(price: Price) -> bool {
+	!price.is_zero() && price <= MAX_PRICE
 }
 
 /// A jump being held.
@@ -93,6 +111,14 @@ pub struct GuardedPrice {
 	pub held: Option<HeldJump>,
 }
 
+impl GuardedPrice {
+	/// Whether a jump is held: the key is in doubt until an update confirms or contradicts
+	/// it, and nothing that needs a fresh price may use it.
+	pub fn in_doubt(&self) -> bool {
+		self.held.is_some()
+	}
+}
+
 /// Whether `candidate` is within `bound` of `reference`.
 fn within(bound: Perbill, reference: Price, candidate: Price) -> bool {
 	let distance =
@@ -102,33 +128,33 @@ fn within(bound: Perbill, reference: Price, candidate: Price) -> bool {
 
 /// What the breaker makes of an oracle observation `(price, observed_at)` in `block`, given
 /// what it remembers: the price now in force and what to remember next (see the module
-/// docs).
+/// docs). `None` only when nothing is remembered and the observation is outside the domain.
 pub fn guard_price(
 	remembered: Option<&GuardedPrice>,
 	observation: (Price, u64),
 	block: u32,
 	breaker: &JumpBreaker,
-) -> GuardedPrice {
+) -> Option<GuardedPrice> {
 	let (price, observed_at) = observation;
-	let accept = GuardedPrice { accepted: price, observed_at, held: None };
-	let Some(state) = remembered else { return accept };
-	if breaker.bound.is_zero() {
-		return accept;
+	if !price_in_domain(price) {
+		// Refused at the boundary: as if the oracle had said nothing.
+		return remembered.copied();
 	}
-	if observed_at <= state.observed_at {
-		// Nothing newer than what is in force.
-		return *state;
+	let accept = GuardedPrice { accepted: price, observed_at, held: None };
+	let Some(state) = remembered else { return Some(accept) };
+	if breaker.bound.is_zero() {
+		return Some(accept);
+	}
+	let newest_seen = state.held.map_or(state.observed_at, |held| held.observed_at);
+	if observed_at <= newest_seen {
+		// Nothing newer than what is in force or held.
+		return Some(*state);
 	}
 	if within(breaker.bound, state.accepted, price) {
-		return accept;
+		return Some(accept);
 	}
-	match state.held {
-		Some(held)
-			if observed_at > held.observed_at && within(breaker.bound, held.price, price) =>
-		{
-			accept
-		},
-		Some(held) if block >= held.since_block.saturating_add(breaker.confirm_blocks) => accept,
+	Some(match state.held {
+		Some(held) if within(breaker.bound, held.price, price) => accept,
 		Some(held) => GuardedPrice {
 			held: Some(HeldJump { price, observed_at, since_block: held.since_block }),
 			..*state
@@ -137,5 +163,5 @@ pub fn guard_price(
 			held: Some(HeldJump { price, observed_at, since_block: block }),
 			..*state
 		},
-	}
+	})
 }

@@ -47,6 +47,8 @@ impl pallet_clearing::Config for Runtime {
 	/// Root (sudo on development chains, the `root` track) or a referendum on the
 	/// `risk_parameters` track.
 	type RiskOrigin = EitherOf<EnsureRoot<AccountId>, crate::governance::RiskParameters>;
+	/// Root alone: a listing applies at once, unbounded by the risk track's setters.
+	type ListingOrigin = EnsureRoot<AccountId>;
 	type PalletId = ClearingPalletId;
 	type FeeAccount = FeeAccount;
 	type InsuranceAccount = InsuranceAccount;

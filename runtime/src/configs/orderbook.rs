@@ -6,9 +6,10 @@
 //! weights (see `pallet_orderbook::weights`) and the README give how many fills fit in a
 //! block.
 
-use frame_support::traits::ConstU32;
+use frame_support::traits::{ConstU128, ConstU32, EitherOf};
+use frame_system::EnsureRoot;
 
-use crate::{Clearing, Runtime};
+use crate::{AccountId, Balances, Clearing, Runtime, RuntimeHoldReason, CLR, MILLI_CLR};
 
 impl pallet_orderbook::Config for Runtime {
 	type Clearing = Clearing;
@@ -16,6 +17,18 @@ impl pallet_orderbook::Config for Runtime {
 	type MaxOrdersPerLevel = ConstU32<50>;
 	type MaxOpenOrdersPerAccount = ConstU32<50>;
 	type MaxFillsPerOrder = ConstU32<20>;
+	/// A few reduce-only orders per market (take-profit and stop ladders); each costs the
+	/// taker's cut of reduce-only orders one read.
+	type MaxReduceOnlyPerMarket = ConstU32<4>;
+	type Currency = Balances;
+	type RuntimeHoldReason = RuntimeHoldReason;
+	/// Root, or a referendum on the `risk_parameters` track.
+	type DepositOrigin = EitherOf<EnsureRoot<AccountId>, crate::governance::RiskParameters>;
+	/// 0.01 CLR held per resting order: a full book side (100 levels of 50 orders) holds
+	/// 50 CLR.
+	type DefaultOrderDeposit = ConstU128<{ 10 * MILLI_CLR }>;
+	/// At most 10 CLR per order.
+	type MaxOrderDeposit = ConstU128<{ 10 * CLR }>;
 	type WeightInfo = pallet_orderbook::weights::SubstrateWeight<Runtime>;
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = benchmark_helper::OrderbookBenchmarkHelper;

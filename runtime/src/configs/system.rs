@@ -52,6 +52,47 @@ impl frame_system::Config for Runtime {
 	type AccountData = pallet_balances::AccountData<Balance>;
 	type SS58Prefix = SS58Prefix;
 	type MaxConsumers = frame_support::traits::ConstU32<16>;
+	/// Asset admins cannot touch the clearing house's tokens (see [`CollateralGuard`]).
+	type BaseCallFilter = CollateralGuard;
+}
+
+/// Keeps the admin team of a collateral asset (its owner, issuer, admin and freezer in
+/// `pallet-assets`) away from what the clearing house holds: signed calls that would burn,
+/// move, freeze or block the clearing account's tokens, freeze or destroy a collateral
+/// asset, or hand its team to someone else are refused before dispatch
+/// (`CallFiltered`). Minting stays with the issuer: collateral is only as good as its issuer,
+/// and the README's security model says so. Root (the `root` track, or sudo on development
+/// chains) is not filtered: it can change the runtime anyway.
+pub struct CollateralGuard;
+
+impl frame_support::traits::Contains<RuntimeCall> for CollateralGuard {
+	fn contains(call: &RuntimeCall) -> bool {
+		use pallet_assets::Call as Assets;
+		use sp_runtime::traits::StaticLookup;
+		let RuntimeCall::Assets(call) = call else { return true };
+		let collateral = |id: &codec::Compact<crate::AssetId>| {
+			pallet_clearing::CollateralAssets::<Runtime>::contains_key(id.0)
+		};
+		let clearing = crate::Clearing::account_id();
+		let is_clearing = |who: &sp_runtime::MultiAddress<AccountId, ()>| {
+			<Runtime as frame_system::Config>::Lookup::lookup(who.clone())
+				.is_ok_and(|account| account == clearing)
+		};
+		match call {
+			Assets::burn { id, who, .. }
+			| Assets::freeze { id, who }
+			| Assets::block { id, who }
+			| Assets::refund_other { id, who } => !(collateral(id) && is_clearing(who)),
+			Assets::force_transfer { id, source, .. } => !(collateral(id) && is_clearing(source)),
+			Assets::transfer_approved { id, owner, .. } => !(collateral(id) && is_clearing(owner)),
+			Assets::freeze_asset { id }
+			| Assets::start_destroy { id }
+			| Assets::transfer_ownership { id, .. }
+			| Assets::set_team { id, .. }
+			| Assets::set_min_balance { id, .. } => !collateral(id),
+			_ => true,
+		}
+	}
 }
 
 /// Off-chain workers submit unsigned transactions (the clearing pallet's liquidations) as

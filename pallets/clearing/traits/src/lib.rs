@@ -16,6 +16,9 @@
 //!   can cancel the maker's order and carry on.
 //! - [`Clearing::note_book_top`] hands the clearing house the best bid and ask after a book
 //!   change; they enter the mark price.
+//! - [`Clearing::price_band`] tells the venue where prices may be: orders outside the band
+//!   are refused, and a fill outside it (the index moved away from a resting order) fails
+//!   as the maker's.
 
 #![cfg_attr(not(feature = "std"), no_std)]
 #![deny(missing_docs)]
@@ -146,6 +149,16 @@ pub trait Clearing<AccountId, MarketId> {
 
 	/// The best bid and ask of `market`'s book after a change, for the mark price.
 	fn note_book_top(market: MarketId, best_bid: Option<Price>, best_ask: Option<Price>);
+
+	/// The lowest and highest price `market` settles at now: its price band around the
+	/// index in force. A venue refuses orders outside it; a fill outside it fails as the
+	/// maker's ([`SettleError::Maker`]), since it is at the maker's price. `None` when the
+	/// market or its price is unknown.
+	fn price_band(market: MarketId) -> Option<(Price, Price)>;
+
+	/// The size of `who`'s orders committed on `side` of `market` (size units): what the
+	/// venue's resting orders of that account and side sum to, for invariant checks.
+	fn committed_size(who: &AccountId, market: MarketId, side: OrderSide) -> u128;
 
 	/// What one margin check of `who` costs beyond the cross-margin check a venue's own
 	/// benchmark measures: the portfolio scan when `who` is portfolio-margined, nothing

@@ -212,7 +212,9 @@ fn market_status_and_max_price_age_are_risk_parameters() {
 			ClearingPallet::set_max_price_age(RuntimeOrigin::signed(ALICE), 5),
 			DispatchError::BadOrigin
 		);
-		for out_of_bounds in [0, crate::MAX_PRICE_AGE_LIMIT_MS + 1] {
+		for out_of_bounds in
+			[0, 1, crate::MIN_PRICE_AGE_LIMIT_MS - 1, crate::MAX_PRICE_AGE_LIMIT_MS + 1]
+		{
 			assert_noop!(
 				ClearingPallet::set_max_price_age(RuntimeOrigin::root(), out_of_bounds),
 				Error::<Test>::InvalidMaxPriceAge
@@ -282,8 +284,9 @@ fn deposit_errors() {
 fn a_pool_holds_a_bounded_number_of_assets() {
 	use frame_support::traits::fungibles::{Create, Mutate};
 	new_test_ext().execute_with(|| {
-		// MaxCollateralAssets is 4 besides USDC: BTC and three more fit, a fifth does not.
-		for asset in 10..14u32 {
+		// MaxCollateralAssets is 4 besides USDC: the chain lists BTC and three more, and an
+		// account may hold all of them (a fifth cannot even be listed).
+		for asset in 10..13u32 {
 			assert_ok!(<Assets as Create<u64>>::create(asset, ALICE, true, 1));
 			assert_ok!(<Assets as Mutate<u64>>::mint_into(asset, &ALICE, 1_000));
 			assert_ok!(ClearingPallet::register_collateral(
@@ -296,9 +299,10 @@ fn a_pool_holds_a_bounded_number_of_assets() {
 		for asset in 10..13u32 {
 			deposit(ALICE, asset, 1);
 		}
+		assert_eq!(CollateralBalances::<Test>::get(ALICE).len(), 4);
 		assert_noop!(
-			ClearingPallet::deposit(RuntimeOrigin::signed(ALICE), 13, 1),
-			Error::<Test>::TooManyCollateralAssets
+			ClearingPallet::register_collateral(RuntimeOrigin::root(), 13, btc_config()),
+			Error::<Test>::TooManyCollateralListings
 		);
 	});
 }
@@ -574,8 +578,15 @@ fn risk_increasing_trades_need_a_fresh_price_reducing_ones_do_not() {
 			Error::<Test>::StalePrice
 		);
 		assert_ok!(settle(&BOB, &ALICE, BTC_PERP, -10_000, usd(60_000)));
+		// With the feed gone the guard's last accepted index still bands the price.
+		<ClearingPallet as frame_support::traits::Hooks<u64>>::on_finalize(1);
 		clear_price(BTC_PRICE);
 		assert_ok!(settle(&BOB, &ALICE, BTC_PERP, -10_000, usd(60_000)));
+		// A market that never had a price has no band: nothing settles in it.
+		let mut unpriced = btc_perp();
+		unpriced.oracle_key = 11;
+		assert_ok!(ClearingPallet::register_market(RuntimeOrigin::root(), 1, unpriced));
+		assert_noop!(settle(&BOB, &ALICE, 1, -10_000, usd(60_000)), Error::<Test>::StalePrice);
 	});
 }
 
@@ -603,6 +614,8 @@ fn funding_accrues_from_the_mark_premium_and_settles_on_touch() {
 		// The last trade at 60,000 with the index now at 59,700: mark = 60,000 (inside the
 		// 1% band), premium = 300 / 59,700 = 0.5025..%, below the 0.75% cap.
 		set_price(BTC_PRICE, 59_700);
+		// The end of the block fixes the rate in force from now on: the premium at 59,700.
+		<ClearingPallet as frame_support::traits::Hooks<u64>>::on_finalize(1);
 		advance(1_800_000); // half an interval
 		set_price(BTC_PRICE, 59_700);
 		let prices = ClearingPallet::market_prices(
@@ -896,10 +909,8 @@ mod conservation {
 		},
 		/// A new block (one liquidation per account per block).
 		NextBlock,
-		/// Auto-deleveraging against one account.
-		AutoDeleverage {
-			who: usize,
-		},
+		/// Auto-deleveraging in BTC-PERP (the chain picks the accounts).
+		AutoDeleverage,
 	}
 
 	fn op() -> impl Strategy<Value = Op> {
@@ -936,7 +947,7 @@ mod conservation {
 			(0usize..3).prop_map(|who| Op::Liquidate { who }),
 			(0usize..3).prop_map(|who| Op::LiquidateIsolated { who }),
 			Just(Op::NextBlock),
-			(0usize..3).prop_map(|who| Op::AutoDeleverage { who }),
+			Just(Op::AutoDeleverage),
 		]
 	}
 
@@ -1029,13 +1040,10 @@ mod conservation {
 				System::set_block_number(System::block_number() + 1);
 				Ok(())
 			},
-			Op::AutoDeleverage { who } => RuntimeCall::Clearing(Call::auto_deleverage {
-				market: BTC_PERP,
-				counterparties: frame_support::BoundedVec::truncate_from(vec![TRADERS[who]]),
-			})
-			.dispatch(RuntimeOrigin::none())
-			.map(|_| ())
-			.map_err(|e| e.error),
+			Op::AutoDeleverage => RuntimeCall::Clearing(Call::auto_deleverage { market: BTC_PERP })
+				.dispatch(RuntimeOrigin::none())
+				.map(|_| ())
+				.map_err(|e| e.error),
 		}
 	}
 
@@ -1085,13 +1093,7 @@ mod conservation {
 					check("the liquidation")?;
 				}
 				if ClearingPallet::insurance_deficit() > 0 {
-					let mut shorts: Vec<u64> = [BOB, CHARLIE]
-						.into_iter()
-						.filter(|who| position(*who).is_some_and(|r| r.position.size < 0))
-						.collect();
-					shorts.sort_by_key(|who| core::cmp::Reverse(ClearingPallet::deleverage_score(who, BTC_PERP).unwrap()));
-					let listed = frame_support::BoundedVec::truncate_from(shorts);
-					prop_assert!(ClearingPallet::auto_deleverage(RuntimeOrigin::none(), BTC_PERP, listed).is_ok());
+					prop_assert!(ClearingPallet::auto_deleverage(RuntimeOrigin::none(), BTC_PERP).is_ok());
 					check("auto-deleveraging")?;
 					// Whole again, or out of opposite positions to take it from.
 					let fund_position = position(INSURANCE).map_or(0, |r| r.position.size);
@@ -1544,40 +1546,17 @@ fn auto_deleveraging_absorbs_the_funds_deficit_at_the_bankruptcy_price() {
 		assert_ok!(liquidate(ALICE));
 		// The fund: -4,495 - 4,035 in cash, 5,000 of BTC, long 1 BTC at the 50,500 mark.
 		assert_eq!(ClearingPallet::insurance_deficit(), 3_530 * ONE_USDC);
-		let bob_score = ClearingPallet::deleverage_score(&BOB, BTC_PERP).unwrap();
-		let charlie_score = ClearingPallet::deleverage_score(&CHARLIE, BTC_PERP).unwrap();
-		assert!(bob_score > charlie_score, "Bob is the more leveraged");
-		// Out of ranking order, or listing the fund's own side: refused.
-		let listed = |who: Vec<u64>| frame_support::BoundedVec::truncate_from(who);
-		assert_noop!(
-			ClearingPallet::auto_deleverage(
-				RuntimeOrigin::none(),
-				BTC_PERP,
-				listed(vec![CHARLIE, BOB])
-			),
-			Error::<Test>::NothingToDeleverage
-		);
-		assert!(validate(Call::auto_deleverage {
-			market: BTC_PERP,
-			counterparties: listed(vec![CHARLIE, BOB])
-		})
-		.is_err());
-		assert!(validate(Call::auto_deleverage {
-			market: BTC_PERP,
-			counterparties: listed(vec![BOB, CHARLIE])
-		})
-		.is_ok());
+		// Nobody is named: the call takes only the market, and the chain walks its queue.
+		assert!(validate(Call::auto_deleverage { market: BTC_PERP }).is_ok());
+		assert_eq!(validate(Call::auto_deleverage { market: 7 }), stale());
 		let cash_before: i128 = [ALICE, BOB, CHARLIE, FEES, INSURANCE]
 			.iter()
 			.map(SettlementBalances::<Test>::get)
 			.sum();
-		assert_ok!(ClearingPallet::auto_deleverage(
-			RuntimeOrigin::none(),
-			BTC_PERP,
-			listed(vec![BOB, CHARLIE])
-		));
-		// The deficit of 3,530 over the fund's 1 BTC: both shorts buy back at 54,030.
-		let reductions: Vec<(u64, i128, Price)> = events()
+		assert_ok!(ClearingPallet::auto_deleverage(RuntimeOrigin::none(), BTC_PERP));
+		// The deficit of 3,530 over the fund's 1 BTC: both shorts buy back at 54,030, each
+		// giving up 1,765 of the 4,750 it had won.
+		let mut reductions: Vec<(u64, i128, Price)> = events()
 			.iter()
 			.filter_map(|e| match e {
 				Event::AutoDeleveraged { who, reduced_size, price, .. } => {
@@ -1586,24 +1565,21 @@ fn auto_deleveraging_absorbs_the_funds_deficit_at_the_bankruptcy_price() {
 				_ => None,
 			})
 			.collect();
+		reductions.sort_by_key(|(who, ..)| *who);
 		assert_eq!(reductions, vec![(BOB, half, usd(54_030)), (CHARLIE, half, usd(54_030))]);
 		assert!(Positions::<Test>::get(INSURANCE).get(&BTC_PERP).is_none());
 		assert!(position(BOB).is_none() && position(CHARLIE).is_none());
 		assert_eq!(ClearingPallet::insurance_fund().net_value, 0);
 		assert_eq!(MarketStates::<Test>::get(BTC_PERP).open_interest, 0);
-		// Cash only moved: Bob and Charlie realized 60,000 - 54,280 a BTC instead of
-		// 60,000 - 50,500, the fund sold at 54,280 what it took at 50,500.
+		// Cash only moved: the shorts' -60,000 cost and the fund's +50,500 are released.
 		let cash_after: i128 = [ALICE, BOB, CHARLIE, FEES, INSURANCE]
 			.iter()
 			.map(SettlementBalances::<Test>::get)
 			.sum();
-		// Realized: shorts +5,720 (2 x 2,860), the fund +3,780, less the fund's 50,500 cost
-		// now booked as cash; positions' cost went from -60,000 + 50,500... all of it nets
-		// to the positions' cost released: the shorts' -60,000 and the fund's +50,500.
 		assert_eq!(cash_after - cash_before, 60_000 * ONE_USDC as i128 - 50_500 * ONE_USDC as i128);
 		// Nothing left to deleverage.
 		assert_noop!(
-			ClearingPallet::auto_deleverage(RuntimeOrigin::none(), BTC_PERP, listed(vec![BOB])),
+			ClearingPallet::auto_deleverage(RuntimeOrigin::none(), BTC_PERP),
 			Error::<Test>::NothingToDeleverage
 		);
 	});
@@ -1830,11 +1806,8 @@ mod worker {
 				.iter()
 				.map(|raw| Extrinsic::decode(&mut &raw[..]).unwrap().function)
 				.collect();
-			// Bob, the more leveraged, comes first.
-			let expected = Call::auto_deleverage {
-				market: BTC_PERP,
-				counterparties: frame_support::BoundedVec::truncate_from(vec![BOB, CHARLIE]),
-			};
+			// The worker names nobody: the chain takes the counterparties from its queue.
+			let expected = Call::auto_deleverage { market: BTC_PERP };
 			assert!(calls.contains(&RuntimeCall::Clearing(expected.clone())), "{calls:?}");
 			assert!(validate(expected).is_ok());
 		});
@@ -2002,29 +1975,78 @@ mod jump_breaker {
 	}
 
 	#[test]
-	fn a_held_jump_ends_after_the_hold_and_a_stale_hold_blocks_liquidation() {
+	fn defect_8_a_fat_finger_price_never_comes_into_force_by_time_alone() {
 		new_test_ext().execute_with(|| {
 			open_one_btc();
 			end_block();
-			// A one-off print at 30,000 would liquidate Alice: it is held instead.
+			// One uncorrected print of 600,000 instead of 60,000 (and BTC collateral,
+			// priced by the same key, would be worth ten times as much).
+			advance(3_000);
+			set_price(BTC_PRICE, 600_000);
+			end_block();
+			assert_eq!(index(), usd(60_000));
+			// In doubt: nothing adds risk on the key, nobody is liquidated.
+			assert_eq!(ClearingPallet::oracle_price(&BTC_PRICE), Some((usd(60_000), false)));
+			assert_noop!(
+				settle(&BOB, &ALICE, BTC_PERP, 10_000, usd(60_000)),
+				Error::<Test>::StalePrice
+			);
+			assert!(!ClearingPallet::cross_liquidatable(&BOB));
+			// Twenty blocks later (the old rule accepted it after ten) it is still held.
+			for _ in 0..20 {
+				advance(3_000);
+				end_block();
+			}
+			assert_eq!(index(), usd(60_000));
+			assert!(PriceGuards::<Test>::get(BTC_PRICE).unwrap().in_doubt());
+			// The corrected feed ends the doubt at once, and trading resumes.
+			set_price(BTC_PRICE, 60_010);
+			assert_eq!(ClearingPallet::oracle_price(&BTC_PRICE), Some((usd(60_010), true)));
+			end_block();
+			assert!(!PriceGuards::<Test>::get(BTC_PRICE).unwrap().in_doubt());
+		});
+	}
+
+	#[test]
+	fn defect_8_a_zero_price_is_refused_and_one_true_feed_recovers() {
+		new_test_ext().execute_with(|| {
+			open_one_btc();
+			end_block();
+			advance(3_000);
+			set_price_at(BTC_PRICE, FixedU128::from_inner(0), now());
+			end_block();
+			// Not a price: the one in force stays, with its own (older) time.
+			assert_eq!(index(), usd(60_000));
+			assert!(PriceGuards::<Test>::get(BTC_PRICE).unwrap().held.is_none());
+			for _ in 0..10 {
+				end_block();
+			}
+			assert_eq!(index(), usd(60_000));
+			// Beyond the domain likewise.
+			set_price_at(BTC_PRICE, FixedU128::from_inner(u128::MAX), now());
+			assert_eq!(index(), usd(60_000));
+			// The first true feed is in force at once.
+			set_price(BTC_PRICE, 59_000);
+			assert_eq!(ClearingPallet::oracle_price(&BTC_PRICE), Some((usd(59_000), true)));
+		});
+	}
+
+	#[test]
+	fn a_confirmed_jump_liquidates_on_the_confirmed_price() {
+		new_test_ext().execute_with(|| {
+			open_one_btc();
+			end_block();
+			// A one-off print at 30,000 would liquidate Alice (long): it is held instead.
 			advance(3_000);
 			set_price(BTC_PRICE, 30_000);
 			end_block();
 			assert!(!ClearingPallet::cross_liquidatable(&ALICE));
-			// No newer observation comes; a minute later the price in force (60,000,
-			// observed at genesis) is stale: nobody is liquidated on either price.
-			advance(60_001);
-			assert!(!ClearingPallet::cross_liquidatable(&ALICE));
 			assert_noop!(liquidate(ALICE), Error::<Test>::StalePrice);
-			// Ten blocks after the jump the held observation stands, unconfirmed (and stale
-			// by now); the next fresh feed liquidates on it.
-			for _ in 0..9 {
-				end_block();
-			}
-			assert_eq!(index(), usd(30_000));
-			assert!(!ClearingPallet::cross_liquidatable(&ALICE));
-			set_price(BTC_PRICE, 30_000);
+			// A second update agrees: the move is real, and Alice is liquidated on it.
+			advance(3_000);
+			set_price(BTC_PRICE, 30_100);
 			assert!(ClearingPallet::cross_liquidatable(&ALICE));
+			assert_ok!(liquidate(ALICE));
 		});
 	}
 
@@ -2034,20 +2056,18 @@ mod jump_breaker {
 			assert_noop!(
 				ClearingPallet::set_jump_breaker(
 					RuntimeOrigin::signed(ALICE),
-					Perbill::from_percent(5),
-					3
+					Perbill::from_percent(5)
 				),
 				DispatchError::BadOrigin
 			);
 			assert_noop!(
 				ClearingPallet::set_jump_breaker(
 					RuntimeOrigin::root(),
-					Perbill::from_percent(5),
-					0
+					Perbill::from_parts(9_999_999)
 				),
 				Error::<Test>::InvalidJumpBreaker
 			);
-			assert_ok!(ClearingPallet::set_jump_breaker(RuntimeOrigin::root(), Perbill::zero(), 0));
+			assert_ok!(ClearingPallet::set_jump_breaker(RuntimeOrigin::root(), Perbill::zero()));
 			super::start_next_block();
 			end_block();
 			set_price(BTC_PRICE, 1);
@@ -2139,7 +2159,7 @@ mod risk_parameters {
 				ClearingPallet::set_max_price_age(origin, max_price_age_ms)
 			},
 			RiskChange::JumpBreaker { breaker } => {
-				ClearingPallet::set_jump_breaker(origin, breaker.bound, breaker.confirm_blocks)
+				ClearingPallet::set_jump_breaker(origin, breaker.bound)
 			},
 			RiskChange::LiquidationParameters { penalty, buffer } => {
 				ClearingPallet::set_liquidation_parameters(origin, penalty, buffer)
@@ -2162,6 +2182,9 @@ mod risk_parameters {
 			},
 			RiskChange::MarginRampStep { step } => {
 				ClearingPallet::set_margin_ramp_step(origin, step)
+			},
+			RiskChange::MarketPriceBand { market, price_band } => {
+				ClearingPallet::set_market_price_band(origin, market, price_band)
 			},
 		}
 	}
@@ -2233,6 +2256,9 @@ mod risk_parameters {
 			RiskChange::MarginRampStep { .. } => {
 				RiskChange::MarginRampStep { step: crate::MarginRampStep::<Test>::get() }
 			},
+			RiskChange::MarketPriceBand { .. } => {
+				RiskChange::MarketPriceBand { market: BTC_PERP, price_band: market.price_band }
+			},
 		}
 	}
 
@@ -2258,9 +2284,7 @@ mod risk_parameters {
 			},
 			RiskChange::CollateralDepositCap { asset: BTC, deposit_cap: 5 * ONE_BTC },
 			RiskChange::MaxPriceAge { max_price_age_ms: 30_000 },
-			RiskChange::JumpBreaker {
-				breaker: JumpBreaker { bound: Perbill::from_percent(10), confirm_blocks: 5 },
-			},
+			RiskChange::JumpBreaker { breaker: JumpBreaker { bound: Perbill::from_percent(10) } },
 			RiskChange::LiquidationParameters {
 				penalty: Perbill::from_percent(2),
 				buffer: Perbill::from_percent(25),
@@ -2289,6 +2313,7 @@ mod risk_parameters {
 				},
 			},
 			RiskChange::MarginRampStep { step: Perbill::from_percent(1) },
+			RiskChange::MarketPriceBand { market: BTC_PERP, price_band: Perbill::from_percent(5) },
 			// Last: the penalty is 2% by now, below the 2.5% maintenance floor.
 			RiskChange::MarketAdaptiveMargin {
 				market: BTC_PERP,
@@ -2300,6 +2325,17 @@ mod risk_parameters {
 	/// Out-of-bound changes and the error each gets.
 	fn invalid_changes() -> Vec<(RiskChangeOf<Test>, Error<Test>)> {
 		vec![
+			(
+				RiskChange::MarketPriceBand { market: BTC_PERP, price_band: Perbill::zero() },
+				Error::<Test>::InvalidPriceBand,
+			),
+			(
+				RiskChange::MarketPriceBand {
+					market: BTC_PERP,
+					price_band: Perbill::from_percent(51),
+				},
+				Error::<Test>::InvalidPriceBand,
+			),
 			// Maintenance not below initial.
 			(
 				RiskChange::MarketMarginTiers { market: BTC_PERP, tiers: tiers(8, 8) },
@@ -2440,12 +2476,7 @@ mod risk_parameters {
 				Error::<Test>::InvalidMaxPriceAge,
 			),
 			(
-				RiskChange::JumpBreaker {
-					breaker: JumpBreaker {
-						bound: Perbill::from_percent(10),
-						confirm_blocks: crate::MAX_JUMP_HOLD_BLOCKS + 1,
-					},
-				},
+				RiskChange::JumpBreaker { breaker: JumpBreaker { bound: Perbill::from_parts(1) } },
 				Error::<Test>::InvalidJumpBreaker,
 			),
 			// At BTC-PERP's lowest maintenance fraction.
@@ -3391,7 +3422,8 @@ mod options_and_portfolio {
 #[test]
 fn markets_stored_before_option_series_migrate_to_perpetuals() {
 	use crate::migrations::v1::{MarketParamsV0, MigrateToV1};
-	use codec::Encode;
+	use crate::Instrument;
+	use codec::{Decode, Encode};
 	use frame_support::traits::{GetStorageVersion, OnRuntimeUpgrade, StorageVersion};
 	new_test_ext().execute_with(|| {
 		let current = btc_perp();
@@ -3423,13 +3455,49 @@ fn markets_stored_before_option_series_migrate_to_perpetuals() {
 		StorageVersion::new(0).put::<ClearingPallet>();
 		assert!(Markets::<Test>::try_get(BTC_PERP).is_err(), "the old layout does not decode");
 		MigrateToV1::<Test>::on_runtime_upgrade();
-		assert_eq!(Markets::<Test>::get(BTC_PERP), Some(current));
 		assert_eq!(ClearingPallet::on_chain_storage_version(), StorageVersion::new(1));
-		assert_eq!(Markets::<Test>::count(), 1);
+		// Version 1's layout (with the instrument, without the price band) is what v2 reads.
+		let raw =
+			frame_support::storage::unhashed::get_raw(&Markets::<Test>::hashed_key_for(BTC_PERP))
+				.unwrap();
+		let v1 = crate::migrations::v2::MarketParamsV1::<
+			u32,
+			<Test as Config>::MaxSymbolLength,
+			<Test as Config>::MaxMarginTiers,
+		>::decode(&mut &raw[..])
+		.unwrap();
+		assert_eq!(v1.instrument, Instrument::Perpetual);
 		// A second run does nothing: were it to translate again, the new layout would not
-		// decode as the old one and the market would be dropped.
+		// decode as the old one and the market would be lost.
 		MigrateToV1::<Test>::on_runtime_upgrade();
-		assert_eq!(Markets::<Test>::get(BTC_PERP), Some(btc_perp()));
+		crate::migrations::v2::MigrateToV2::<Test>::on_runtime_upgrade();
+		let mut expected = current;
+		expected.price_band = crate::DEFAULT_PRICE_BAND;
+		assert_eq!(Markets::<Test>::get(BTC_PERP), Some(expected));
+		assert_eq!(ClearingPallet::on_chain_storage_version(), StorageVersion::new(2));
+		assert_eq!(Markets::<Test>::count(), 1);
+	});
+}
+
+#[test]
+fn the_jump_breaker_migrates_to_its_bound_alone() {
+	use crate::migrations::v2::{JumpBreakerV1, MigrateToV2};
+	use codec::Encode;
+	use frame_support::traits::{GetStorageVersion, OnRuntimeUpgrade, StorageVersion};
+	new_test_ext().execute_with(|| {
+		let old = JumpBreakerV1 { bound: Perbill::from_parts(1_000), confirm_blocks: 10 };
+		frame_support::storage::unhashed::put_raw(
+			&JumpBreakerParams::<Test>::hashed_key(),
+			&old.encode(),
+		);
+		StorageVersion::new(1).put::<ClearingPallet>();
+		MigrateToV2::<Test>::on_runtime_upgrade();
+		// A bound tighter than the new minimum is raised to it.
+		assert_eq!(
+			JumpBreakerParams::<Test>::get(),
+			risk_engine::JumpBreaker { bound: crate::MIN_JUMP_BREAKER_BOUND }
+		);
+		assert_eq!(ClearingPallet::on_chain_storage_version(), StorageVersion::new(2));
 	});
 }
 
@@ -3741,3 +3809,7 @@ mod adaptive_margin {
 		});
 	}
 }
+
+// ------------------------------------------------------------------ hardening (issue 17)
+
+mod hardening;

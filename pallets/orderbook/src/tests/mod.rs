@@ -261,18 +261,24 @@ fn reduce_only_orders_never_take_the_position_past_zero() {
 		assert_ok!(reduce(ALICE, Sell, 60_000, ONE_BTC, Gtc));
 		assert_eq!(remaining(id), Some(3 * LOT));
 		assert_eq!(committed(ALICE, BTC_PERP), (0, 0, 0, 0));
-		// The position shrinks elsewhere to 1 lot; Bob's 1 BTC buy fills only that lot, and
-		// the rest of Alice's order is cancelled once nothing is left.
+		// The position shrinks elsewhere (a liquidation, say) to 1 lot; Bob's 1 BTC buy fills
+		// only that lot, and the rest of Alice's order goes once her position is closed.
 		set_position(ALICE, BTC_PERP, LOT as i128);
 		assert_eq!(place(BOB, Buy, 60_000, ONE_BTC, Gtc), Ok(1));
 		assert_eq!(fills(), vec![(ALICE, BOB, usd(60_000), LOT)]);
 		assert_eq!(position(ALICE, BTC_PERP), 0);
-		assert_eq!(remaining(id), Some(2 * LOT));
-		// The next taker finds nothing to reduce: the order goes.
-		set_position(CHARLIE, BTC_PERP, -(MIN_SIZE as i128));
-		assert_ok!(Book::cancel_all(RuntimeOrigin::signed(BOB), BTC_PERP));
-		assert_eq!(place(CHARLIE, Buy, 60_000, MIN_SIZE, Gtc), Ok(1));
+		assert_eq!(remaining(id), None);
 		assert!(cancels().contains(&(id, ALICE, 2 * LOT, CancelReason::NothingToReduce)));
+		assert!(Book::open_orders(&ALICE).is_empty());
+		// One whose position left by other means is cancelled when a taker reaches it.
+		set_position(ALICE, BTC_PERP, MIN_SIZE as i128);
+		assert_ok!(Book::cancel_all(RuntimeOrigin::signed(BOB), BTC_PERP));
+		let again = NextOrderId::<Test>::get();
+		assert_ok!(reduce(ALICE, Sell, 60_000, MIN_SIZE, Gtc));
+		set_position(ALICE, BTC_PERP, 0);
+		set_position(CHARLIE, BTC_PERP, -(MIN_SIZE as i128));
+		assert_eq!(place(CHARLIE, Buy, 60_000, MIN_SIZE, Gtc), Ok(1));
+		assert!(cancels().contains(&(again, ALICE, MIN_SIZE, CancelReason::NothingToReduce)));
 		assert!(Book::open_orders(&ALICE).is_empty());
 	});
 }
@@ -655,3 +661,7 @@ fn matching_stops_where_the_surcharges_would_exceed_their_budget() {
 		assert_eq!(levels(Sell).len(), 1, "Charlie's order still rests");
 	});
 }
+
+// ------------------------------------------------------------------ hardening (issue 17)
+
+mod hardening;

@@ -1,0 +1,88 @@
+//! Storage migrations.
+//!
+//! - **v1** gives every resting order a deposit field: orders that rested before deposits
+//!   existed hold none ([`v1::MigrateToV1`]), and return none when they leave the book.
+
+use crate::pallet::*;
+
+/// Version 0 to 1: `Order` gained `deposit` as its last field.
+pub mod v1 {
+	use super::*;
+	use crate::{Order, OrderSide, Price};
+	use codec::{Decode, Encode};
+	use frame_support::{
+		migrations::VersionedMigration,
+		pallet_prelude::*,
+		traits::{Get, UncheckedOnRuntimeUpgrade},
+	};
+	use frame_system::pallet_prelude::BlockNumberFor;
+	use sp_arithmetic::traits::Zero;
+
+	/// `Order` as version 0 stored it: everything but the deposit.
+	#[derive(Encode, Decode)]
+	pub struct OrderV0<AccountId, BlockNumber> {
+		/// Who placed it.
+		pub owner: AccountId,
+		/// Buy or sell.
+		pub side: OrderSide,
+		/// Limit price.
+		pub price: Price,
+		/// Size accepted.
+		pub placed_size: u128,
+		/// Size left.
+		pub remaining: u128,
+		/// Reduce-only.
+		pub reduce_only: bool,
+		/// Block placed in.
+		pub placed_at: BlockNumber,
+	}
+
+	/// Rewrites every resting order with a zero deposit, and lists each reduce-only order in
+	/// its owner's reduce-only orders of the market (a list that did not exist before; an
+	/// order beyond the list's bound is left unlisted and leaves the book when reached).
+	pub struct UncheckedMigrateToV1<T>(core::marker::PhantomData<T>);
+
+	impl<T: Config> UncheckedOnRuntimeUpgrade for UncheckedMigrateToV1<T> {
+		fn on_runtime_upgrade() -> Weight {
+			let mut migrated: u64 = 0;
+			let mut reduce_only: alloc::vec::Vec<(T::AccountId, crate::MarketId, crate::OrderId)> =
+				alloc::vec::Vec::new();
+			Orders::<T>::translate::<OrderV0<T::AccountId, BlockNumberFor<T>>, _>(
+				|market, order_id, old| {
+					migrated += 1;
+					if old.reduce_only {
+						reduce_only.push((old.owner.clone(), market, order_id));
+					}
+					Some(Order {
+						owner: old.owner,
+						side: old.side,
+						price: old.price,
+						placed_size: old.placed_size,
+						remaining: old.remaining,
+						reduce_only: old.reduce_only,
+						placed_at: old.placed_at,
+						deposit: Zero::zero(),
+					})
+				},
+			);
+			reduce_only.sort_by_key(|(_, _, order_id)| *order_id);
+			for (owner, market, order_id) in &reduce_only {
+				ReduceOnlyOrders::<T>::mutate(owner, market, |ids| {
+					let _ = ids.try_push(*order_id);
+				});
+			}
+			let listed = reduce_only.len() as u64;
+			T::DbWeight::get().reads_writes(migrated + listed, migrated + listed)
+		}
+	}
+
+	/// [`UncheckedMigrateToV1`], run only while the pallet's storage is at version 0, which
+	/// it then sets to 1.
+	pub type MigrateToV1<T> = VersionedMigration<
+		0,
+		1,
+		UncheckedMigrateToV1<T>,
+		crate::pallet::Pallet<T>,
+		<T as frame_system::Config>::DbWeight,
+	>;
+}
