@@ -336,6 +336,38 @@ mod clearing {
 	}
 
 	#[test]
+	fn defect_7_auto_deleverage_is_charged_for_every_position_it_reduces() {
+		use frame_support::weights::Weight;
+		use pallet_clearing::{deleverage::MAX_ADL_COUNTERPARTIES, WeightInfo};
+		type Weights = pallet_clearing::weights::SubstrateWeight<Runtime>;
+		let positions = 16;
+		// Each position reduced costs at least its owner's portfolio check (the allowance)
+		// and a settlement with the fund; the fund's book is read once. The benchmark of the
+		// old call was measured with none of that (it priced ~0.2 ms per account).
+		let per_position =
+			Weights::set_margin_mode(positions).saturating_add(Weights::settle_trade(positions));
+		for reduced in [1, 4, MAX_ADL_COUNTERPARTIES] {
+			let charged = Clearing::auto_deleverage_weight(reduced);
+			assert!(
+				charged.all_gte(per_position.saturating_mul(u64::from(reduced))),
+				"{reduced} positions: {charged:?}"
+			);
+			assert!(charged.all_gte(Weights::auto_deleverage(reduced)));
+		}
+		let most = Clearing::auto_deleverage_weight(MAX_ADL_COUNTERPARTIES);
+		println!(
+			"auto_deleverage: {} µs for one position, {} µs for {MAX_ADL_COUNTERPARTIES}",
+			Clearing::auto_deleverage_weight(1).ref_time() / 1_000_000,
+			most.ref_time() / 1_000_000
+		);
+		let limit = <Runtime as frame_system::Config>::BlockWeights::get()
+			.get(frame_support::dispatch::DispatchClass::Normal)
+			.max_extrinsic
+			.unwrap_or(Weight::MAX);
+		assert!(most.all_lte(limit), "the heaviest deleveraging fits a transaction");
+	}
+
+	#[test]
 	fn only_root_registers_markets() {
 		externalities(DEV_RUNTIME_PRESET).execute_with(|| {
 			let (_, params) = crate::genesis_config_presets::perpetual_markets().remove(0);
