@@ -777,8 +777,12 @@ fn the_heaviest_weights_fit_an_ordinary_transaction() {
 	let liquidate = crate::RuntimeCall::Clearing(pallet_clearing::Call::liquidate {
 		who: Sr25519Keyring::Alice.to_account_id(),
 	});
-	for call in [order, withdraw, liquidate] {
+	let deleverage = crate::RuntimeCall::Clearing(pallet_clearing::Call::auto_deleverage {
+		market: crate::genesis_config_presets::BTC_PERP,
+	});
+	for call in [order, withdraw, liquidate, deleverage] {
 		let weight = call.get_dispatch_info().total_weight();
+		println!("{call:?}: {} µs charged up front", weight.ref_time() / 1_000_000);
 		assert!(weight.all_lte(limit), "{call:?} weighs {weight:?}, above {limit:?}");
 	}
 }

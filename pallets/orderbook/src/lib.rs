@@ -349,11 +349,13 @@ pub mod pallet {
 		/// [`Clearing::margin_check_surcharge`]). Those surcharges share a budget of three
 		/// of the largest: matching stops (as at the fill bound) before a fill whose checks,
 		/// and the check of resting the rest, would exceed it, so an order between
-		/// portfolio-margined accounts fills at least once and costs at most that.
+		/// portfolio-margined accounts fills at least once and costs at most that. Book work
+		/// beyond the benchmark (evicting a full side's worst level, cutting reduce-only orders
+		/// to positions) is charged as it happens, within [`Pallet::book_work_budget`].
 		#[pallet::call_index(0)]
 		#[pallet::weight(Pallet::<T>::place_order_weight(
 			T::MaxFillsPerOrder::get(),
-			Pallet::<T>::surcharge_budget(),
+			Pallet::<T>::surcharge_budget().saturating_add(Pallet::<T>::book_work_budget()),
 		))]
 		pub fn place_order(
 			origin: OriginFor<T>,

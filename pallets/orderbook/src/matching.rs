@@ -134,6 +134,8 @@ impl<T: Config> Pallet<T> {
 		let mut touched = 0u32;
 		let mut remaining = size;
 		let mut emptied_levels = 0usize;
+		// Evictions and reduce-only cuts: charged on top of the benchmarked matching.
+		let mut book_work = Weight::zero();
 		// Makers whose positions moved: their reduce-only orders are cut to them afterwards.
 		let mut filled_makers: Vec<T::AccountId> = Vec::new();
 		while remaining > 0 && touched < budget && !out_of_weight {
@@ -286,7 +288,7 @@ impl<T: Config> Pallet<T> {
 				None => {
 					// Committing the rest checks the taker's margin once more.
 					surcharge = surcharge.saturating_add(taker_surcharge);
-					Self::rest_order(
+					let evicted = Self::rest_order(
 						who,
 						market,
 						order_id,
@@ -300,28 +302,61 @@ impl<T: Config> Pallet<T> {
 							placed_at: frame_system::Pallet::<T>::block_number(),
 							deposit: OrderDeposit::<T>::get(),
 						},
-					)?
+					)?;
+					book_work = book_work.saturating_add(Self::order_removal_weight(evicted));
 				},
 			}
 		}
 		// Positions moved: no reduce-only order may rest beyond its owner's position.
-		Self::cut_reduce_only_to_position(who, market, rules.lot_size);
+		let mut cut = Self::cut_reduce_only_to_position(who, market, rules.lot_size);
 		for maker in &filled_makers {
-			Self::cut_reduce_only_to_position(maker, market, rules.lot_size);
+			cut = cut.saturating_add(Self::cut_reduce_only_to_position(
+				maker,
+				market,
+				rules.lot_size,
+			));
 		}
+		let accounts_checked = filled_makers.len() as u64 + 1;
+		book_work = book_work
+			.saturating_add(T::DbWeight::get().reads(accounts_checked))
+			.saturating_add(Self::order_removal_weight(cut));
 		Self::report_book_top(market);
-		Ok((touched, surcharge))
+		Ok((touched, surcharge.saturating_add(book_work)))
+	}
+
+	/// What removing or cutting `orders` resting orders of other accounts costs beyond the
+	/// benchmarked matching (an eviction, or reduce-only orders cut to positions): each a
+	/// benchmarked cancellation and the release of its deposit.
+	pub fn order_removal_weight(orders: u32) -> Weight {
+		T::WeightInfo::cancel_order()
+			.saturating_add(T::DbWeight::get().reads_writes(1, 1))
+			.saturating_mul(u64::from(orders))
+	}
+
+	/// The most book work one order may cause beyond the benchmarked matching: evicting a full
+	/// level, and cutting the reduce-only orders of the taker and every maker it fills.
+	pub fn book_work_budget() -> Weight {
+		let accounts = T::MaxFillsPerOrder::get().saturating_add(1);
+		T::DbWeight::get().reads(u64::from(accounts)).saturating_add(Self::order_removal_weight(
+			T::MaxOrdersPerLevel::get()
+				.saturating_add(accounts.saturating_mul(T::MaxReduceOnlyPerMarket::get())),
+		))
 	}
 
 	/// Cuts `who`'s reduce-only orders in `market` to what its position leaves to reduce on
 	/// each side, keeping the oldest: an order beyond it shrinks (`ReduceOnlyOrderCut`) or,
 	/// with nothing left, is cancelled (`NothingToReduce`). One read for an account without
-	/// any.
-	pub(crate) fn cut_reduce_only_to_position(who: &T::AccountId, market: MarketId, lot: u128) {
+	/// any. Returns how many orders it cut or cancelled.
+	pub(crate) fn cut_reduce_only_to_position(
+		who: &T::AccountId,
+		market: MarketId,
+		lot: u128,
+	) -> u32 {
 		let ids = ReduceOnlyOrders::<T>::get(who, market);
 		if ids.is_empty() {
-			return;
+			return 0;
 		}
+		let mut cut = 0u32;
 		let mut room_buy = Self::reducible(who, market, OrderSide::Buy, lot);
 		let mut room_sell = Self::reducible(who, market, OrderSide::Sell, lot);
 		let mut changed = false;
@@ -336,6 +371,7 @@ impl<T: Config> Pallet<T> {
 				continue;
 			}
 			changed = true;
+			cut += 1;
 			if *room == 0 {
 				Self::remove_resting_order(market, order_id, &order, CancelReason::NothingToReduce);
 				continue;
@@ -358,16 +394,18 @@ impl<T: Config> Pallet<T> {
 		if changed {
 			Self::report_book_top(market);
 		}
+		cut
 	}
 
 	/// Puts what is left of an incoming order on the book, commits its margin and holds its
 	/// deposit. On a full side, a better price than the worst level evicts that level.
+	/// Returns how many orders it evicted.
 	fn rest_order(
 		who: &T::AccountId,
 		market: MarketId,
 		order_id: OrderId,
 		order: OrderOf<T>,
-	) -> DispatchResult {
+	) -> Result<u32, DispatchError> {
 		if !order.reduce_only {
 			T::Clearing::commit_order(who, market, order.side, order.remaining, order.price)?;
 		} else {
@@ -383,12 +421,13 @@ impl<T: Config> Pallet<T> {
 			orders.try_push((market, order_id)).map_err(|_| Error::<T>::TooManyOpenOrders)
 		})?;
 		let key = (market, order.side);
+		let mut evicted = 0;
 		if !Levels::<T>::contains_key(key, order.price) {
 			let mut prices = LevelPrices::<T>::get(key);
 			if prices.len() as u32 >= T::MaxPriceLevels::get() {
 				let worst = *prices.last().ok_or(Error::<T>::TooManyPriceLevels)?;
 				ensure!(better(order.side, order.price, worst), Error::<T>::TooManyPriceLevels);
-				Self::evict_level(market, order.side, worst);
+				evicted = Self::evict_level(market, order.side, worst);
 				prices.pop();
 			}
 			let at = prices
@@ -410,18 +449,22 @@ impl<T: Config> Pallet<T> {
 			remaining: order.remaining,
 		});
 		Orders::<T>::insert(market, order_id, order);
-		Ok(())
+		Ok(evicted)
 	}
 
 	/// Cancels every order of the level at `price` on `side` (`Evicted`) and removes the
-	/// level; the caller removes its price from the side's list.
-	fn evict_level(market: MarketId, side: OrderSide, price: Price) {
+	/// level; the caller removes its price from the side's list. Returns how many it
+	/// cancelled.
+	fn evict_level(market: MarketId, side: OrderSide, price: Price) -> u32 {
 		let level = Levels::<T>::take((market, side), price);
+		let mut evicted = 0;
 		for order_id in level.orders {
 			if let Some(order) = Orders::<T>::get(market, order_id) {
 				Self::drop_order(market, order_id, &order, CancelReason::Evicted);
+				evicted += 1;
 			}
 		}
+		evicted
 	}
 
 	/// Removes a resting order from every index of the book, releases its margin and says

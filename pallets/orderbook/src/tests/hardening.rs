@@ -103,7 +103,22 @@ fn defect_2_a_full_side_evicts_its_worst_level_for_a_better_price() {
 		// A better one takes the worst level's place: its order is cancelled, its margin
 		// and deposit returned.
 		assert_eq!(on_hold(CHARLIE), ORDER_DEPOSIT);
-		let better = rest(DAVE, Buy, 59_900, MIN_SIZE);
+		let better = NextOrderId::<Test>::get();
+		let info = Book::place_order(
+			RuntimeOrigin::signed(DAVE),
+			BTC_PERP,
+			Buy,
+			usd(59_900),
+			MIN_SIZE,
+			Gtc,
+			false,
+		)
+		.unwrap();
+		// The eviction is charged on top of resting: one order's removal.
+		assert_eq!(
+			info.actual_weight,
+			Some(Book::place_order_weight(0, Book::order_removal_weight(1)))
+		);
 		assert_eq!(remaining(worst_owner_order), None);
 		assert!(cancels().contains(&(worst_owner_order, CHARLIE, MIN_SIZE, CancelReason::Evicted)));
 		assert_eq!(committed(CHARLIE, BTC_PERP), (0, 0, 0, 0));
