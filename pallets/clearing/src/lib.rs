@@ -5,16 +5,17 @@
 //! portfolio margin), with isolated margin available per position.
 //!
 //! ## Overview
-//! - **Collateral.** The risk origin registers collateral assets with an oracle key, initial
-//!   and maintenance haircuts and a deposit cap. Traders [`deposit`](Pallet::deposit) and
-//!   [`withdraw`](Pallet::withdraw) them: tokens move between the trader and the pallet's
-//!   account by `fungibles` transfers; the pallet never mints or burns a trader's tokens. The
-//!   settlement asset (USDC) is the numeraire: PnL, fees and funding are booked to its
-//!   ledger balance, which may go negative (a debt, weighted up by the liability factor).
-//! - **Markets.** The risk origin registers markets: symbol, oracle key, tick and lot size,
-//!   minimum size, a tiered margin schedule, fees, funding interval and cap, a mark price
-//!   band, an open-interest cap, a status and the instrument: a perpetual, or a European
-//!   option series (call or put, strike, expiry, implied-volatility key) that is marked with
+//! - **Collateral.** Root (the listing origin) registers collateral assets with an oracle
+//!   key, initial and maintenance haircuts and a deposit cap. Traders
+//!   [`deposit`](Pallet::deposit) and [`withdraw`](Pallet::withdraw) them: tokens move
+//!   between the trader and the pallet's account by `fungibles` transfers; the pallet never
+//!   mints or burns a trader's tokens. The settlement asset (USDC) is the numeraire: PnL,
+//!   fees and funding are booked to its ledger balance, which may go negative (a debt,
+//!   weighted up by the liability factor).
+//! - **Markets.** Root (the listing origin) registers markets: symbol, oracle key, tick and
+//!   lot size, minimum size, a tiered margin schedule, fees, funding interval and cap, a mark
+//!   price band, a price band, an open-interest cap, a status and the instrument: a
+//!   perpetual, or a European option series (call or put, strike, expiry, implied-volatility key) that is marked with
 //!   Black-76 and cash-settled at expiry (see [`options`]).
 //! - **Margin modes.** Cross positions are margined together, by default as the sum of their
 //!   requirements (`Cross`); an account with at least [`PortfolioMinimumEquity`] may opt
@@ -36,7 +37,12 @@
 //!   API reports with.
 //! - **Liquidation.** Accounts below maintenance are liquidated partially, into the insurance
 //!   fund, by unsigned transactions that validators' off-chain workers submit (see
-//!   [`liquidation`] for the rule and [`offchain`] for the worker).
+//!   [`liquidation`] for the rule and [`offchain`] for the worker). When the fund is in
+//!   deficit, the most profitable opposite positions are deleveraged, picked by the chain
+//!   and each capped at what it has won (see [`deleverage`]).
+//! - **Invariants.** What must always hold (tokens cover the ledger, positions net to zero,
+//!   open interest is the longs) is code, checked after every test and by `try_state` (see
+//!   [`invariants`]).
 //! - **Risk parameters.** The risk origin (Root, or a referendum on the runtime's
 //!   `risk_parameters` track) changes one parameter per call within fixed bounds; a change
 //!   applies from the next block, and [`Pallet::preview_risk_change`] tells voters which
@@ -53,22 +59,30 @@
 //!   one-sided; the mid before any trade), clamped to the index ± the market's mark band;
 //!   the index itself with neither a trade nor a two-sided book. Venues report the book's
 //!   top through [`Clearing::note_book_top`].
-//! - *Funding*: each interval, `premium = clamp((mark - index) / index, ±cap)`; the market's
-//!   cumulative index moves by `premium x index` (pro rata for part of an interval); a
-//!   position pays `size x (index now - index at its last settlement)` when it is touched.
+//! - *Funding*: the premium `clamp((mark - index) / index, ±cap)` per interval; the market's
+//!   cumulative index moves by `premium x index` pro rata for the time elapsed, at the
+//!   premium that held over that time (the rate stored at the previous accrual; every
+//!   perpetual accrues at the end of every block); a position pays
+//!   `size x (index now - index at its last settlement)` when it is touched, and every margin
+//!   figure counts what it owes up to now.
 //! - *Stale price*: older than the market's own maximum age (`max_price_age_ms`) or, for
-//!   collateral and markets without one, [`MaxPriceAge`]. Stale prices block what adds risk (trades that
-//!   increase a position, withdrawals, removing isolated margin); reducing trades still go.
+//!   collateral and markets without one, [`MaxPriceAge`], or *in doubt* (a jump held by the
+//!   breaker). Stale prices block what adds risk (trades that increase a position,
+//!   withdrawals, removing isolated margin) and liquidation; reducing trades still go, within
+//!   the market's price band and only if they leave both accounts above maintenance.
+//! - *Price band*: how far from the index in force (stale or not) a trade may print or an
+//!   order rest ([`MarketParams::price_band`]).
 //!
 //! ## Interface
 //! ### Dispatchable functions
-//! - `register_collateral`, `register_market` (risk origin, at once);
+//! - `register_collateral`, `register_market` ([`Config::ListingOrigin`], Root: at once);
 //! - `set_market_margin_tiers`, `set_market_fees`, `set_market_funding_cap`,
-//!   `set_market_open_interest_cap`, `set_market_status`, `set_collateral_haircuts`,
-//!   `set_collateral_deposit_cap`, `set_max_price_age`, `set_jump_breaker`,
-//!   `set_liquidation_parameters`, `set_liquidation_scan_limit`, `set_portfolio_grid`,
-//!   `set_correlation`, `set_portfolio_minimum_equity` (risk origin: bounded, applied from
-//!   the next block, see [`parameters`]);
+//!   `set_market_open_interest_cap`, `set_market_status`, `set_market_price_band`,
+//!   `set_collateral_haircuts`, `set_collateral_deposit_cap`, `set_max_price_age`,
+//!   `set_jump_breaker`, `set_liquidation_parameters`, `set_liquidation_scan_limit`,
+//!   `set_portfolio_grid`, `set_correlation`, `set_portfolio_minimum_equity`,
+//!   `set_volatility_model`, `set_market_adaptive_margin`, `set_margin_ramp_step` (risk
+//!   origin: bounded, applied from the next block, see [`parameters`]);
 //! - `deposit`, `withdraw`, `add_isolated_margin`, `remove_isolated_margin`,
 //!   `set_margin_mode` (traders);
 //! - `liquidate`, `liquidate_isolated`, `auto_deleverage` (unsigned, from the off-chain

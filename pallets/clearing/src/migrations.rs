@@ -192,8 +192,8 @@ pub mod v2 {
 	/// state the funding rate of its prices now (what version 1 would
 	/// have charged the time since its last accrual at);
 	/// gives every market the default price band ([`crate::DEFAULT_PRICE_BAND`]) and caps
-	/// its mark band at [`crate::MAX_MARK_PRICE_BAND`]; keeps the breaker's bound, raised to [`crate::MIN_JUMP_BREAKER_BOUND`] when it was on
-	/// and tighter. Risk changes still pending from the block before the upgrade were
+	/// its mark band at [`crate::MAX_MARK_PRICE_BAND`]; keeps the breaker's bound, raised to
+	/// [`crate::MIN_JUMP_BREAKER_BOUND`] when it was on and tighter. Risk changes still pending from the block before the upgrade were
 	/// scheduled under the old encoding; they are dropped (and logged) rather than decoded
 	/// wrongly, and governance schedules them again.
 	pub struct UncheckedMigrateToV2<T>(core::marker::PhantomData<T>);

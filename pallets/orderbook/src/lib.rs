@@ -272,17 +272,24 @@ pub mod pallet {
 			remaining: u128,
 			reason: CancelReason,
 		},
-		/// A resting reduce-only order was cut to its owner's position: `cut` left the book
-		/// and `remaining` rests (size units).
+		/// A resting reduce-only order was cut to what its owner's position leaves to reduce.
 		ReduceOnlyOrderCut {
+			/// The order.
 			order_id: OrderId,
+			/// Its market.
 			market: MarketId,
+			/// Its owner.
 			owner: T::AccountId,
+			/// The size that left the book (size units).
 			cut: u128,
+			/// The size still resting (size units).
 			remaining: u128,
 		},
-		/// The deposit each new resting order holds is now `deposit` (CLR, smallest units).
-		OrderDepositSet { deposit: BalanceOf<T> },
+		/// The deposit each new resting order holds changed.
+		OrderDepositSet {
+			/// The new deposit (CLR, smallest units); orders already resting keep theirs.
+			deposit: BalanceOf<T>,
+		},
 	}
 
 	/// Errors.
