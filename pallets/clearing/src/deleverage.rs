@@ -17,20 +17,27 @@
 //!   the highest. At one mark that is the order of unrealized profit per unit of notional
 //!   (`(mark - entry) / entry` for a long), so the queue is kept in order by trades alone,
 //!   at two writes per side per trade, whatever the prices do. Deleveraging walks the
-//!   opposite side of the fund's position from the front (ties by account), at most
-//!   [`MAX_ADL_COUNTERPARTIES`] positions a call, and stops at the first position not in
-//!   profit. Nobody names the victims, so nobody can front-run the worker with a list.
+//!   opposite side of the fund's position from the front (equal entries in the order of the
+//!   accounts' key hashes), at most [`MAX_ADL_COUNTERPARTIES`] positions a call, and stops at
+//!   the first position not in profit. Nobody names the victims, so nobody can front-run the
+//!   worker with a list.
 //! - **Each loses at most what it has won.** A counterparty's close is priced at the
 //!   bankruptcy price, or nearer the mark when that would take more than its unrealized
-//!   profit (net of funding owed) on the units closed, or more than its equity (cross, or
-//!   the isolated position's own): ADL never pushes an account below zero equity, nor takes
-//!   more than its gain in that market. What the caps leave unrecovered stays a deficit.
+//!   profit (net of funding owed) on the units closed. And it loses no more than its equity
+//!   (cross, or the isolated position's own): when that binds, fewer units close at that
+//!   price, so the fund's position is not spent for too little, and an account with no
+//!   equity is passed over. ADL never pushes an account below zero equity, nor takes more
+//!   than its gain in that market. What the caps leave unrecovered stays a deficit, for the
+//!   next positions in line (the next call) or the fund's other markets.
 //! - Each reduction is a trade at that price between the fund and the account, without
 //!   fees: nothing is created or destroyed. One [`Event::AutoDeleveraged`] per account.
 
 use frame_support::pallet_prelude::*;
 use risk_engine::{Price, UnitScale};
-use sp_arithmetic::{traits::Saturating, Rounding};
+use sp_arithmetic::{
+	traits::{Saturating, Zero},
+	Rounding,
+};
 
 use crate::{pallet::*, MarketId, MarketParamsOf, MarketState, PositionRecord};
 
@@ -113,6 +120,7 @@ impl<T: Config> Pallet<T> {
 			return false;
 		};
 		let scale = Self::market_scale(&params);
+		// The front of the queue is the most profitable: it is in profit, or nobody is.
 		DeleverageQueue::<T>::iter_key_prefix((market, fund_size < 0))
 			.next()
 			.and_then(|(_, who)| Positions::<T>::get(&who).get(&market).copied())
@@ -161,33 +169,20 @@ impl<T: Config> Pallet<T> {
 			.map_err(Error::<T>::from)?)
 	}
 
-	/// The most `who` may lose to deleveraging in `market` on `units` of `record`, whose
-	/// unrealized profit (net of funding owed) is `profit`: that profit's share on those
-	/// units, and no more than the account's equity (the isolated position's, or the cross
-	/// account's at maintenance). Zero when either is not positive.
-	fn deleverage_allowance(
+	/// The equity `who` may lose to deleveraging with its position `record` in `market`: the
+	/// isolated position's own, or the cross account's at maintenance (zero when not
+	/// positive).
+	fn deleverage_equity(
 		who: &T::AccountId,
 		market: MarketId,
 		params: &MarketParamsOf<T>,
 		record: &PositionRecord,
-		units: u128,
-		profit: i128,
 	) -> Result<u128, DispatchError> {
-		if profit <= 0 {
-			return Ok(0);
-		}
-		let on_units = risk_engine::types::mul_div(
-			profit.unsigned_abs(),
-			units,
-			record.position.size.unsigned_abs(),
-			Rounding::Down,
-		)
-		.map_err(Error::<T>::from)?;
 		let equity = match record.isolated_margin {
 			Some(_) => Self::isolated_figures(market, params, record, false)?.equity,
 			None => Self::cross_figures(who)?.margin.equity_maintenance,
 		};
-		Ok(on_units.min(equity.max(0).unsigned_abs()))
+		Ok(equity.max(0).unsigned_abs())
 	}
 
 	/// Reduces the front of the queue opposite the fund's position in `market` against the
@@ -219,27 +214,43 @@ impl<T: Config> Pallet<T> {
 				.take(MAX_ADL_COUNTERPARTIES as usize)
 				.map(|(_, who)| who)
 				.collect();
+		let lot = params.lot_size.max(1);
 		let mut reduced = 0u32;
 		for who in front {
 			if units_left == 0 || share_left == 0 {
 				break;
 			}
 			let Some(record) = Positions::<T>::get(&who).get(&market).copied() else { continue };
-			let units = record.position.size.unsigned_abs().min(units_left);
+			let size = record.position.size.unsigned_abs();
 			let profit = Self::profit_in_market(&record, &state, prices.mark, &scale);
-			let allowance =
-				Self::deleverage_allowance(&who, market, &params, &record, units, profit)?;
-			if allowance == 0 {
-				// The queue is in profit order: nobody behind this one has won more.
+			if profit <= 0 {
+				// The queue is in profit order: nobody behind this one has won anything.
 				break;
 			}
-			// The offset from the mark this account pays: the bankruptcy offset, or less so
-			// that it loses no more than it may (rounded in its favour).
+			let mut units = size.min(units_left);
+			// Per unit it gives up no more than it has won on it, and no more than the
+			// deficit left asks (rounded in its favour)...
+			let profit_on_units =
+				risk_engine::types::mul_div(profit.unsigned_abs(), units, size, Rounding::Down)
+					.map_err(Error::<T>::from)?;
 			let capped = scale
-				.price_of(allowance.min(share_left), units, Rounding::Down)
+				.price_of(profit_on_units.min(share_left), units, Rounding::Down)
 				.map_err(Error::<T>::from)?
 				.unwrap_or_default();
 			let offset = bankruptcy_offset.min(capped);
+			// ...and in all no more than its equity: with less, fewer units close at that
+			// price, so the fund's position is not spent for too little.
+			let equity = Self::deleverage_equity(&who, market, &params, &record)?;
+			let loss = scale.value(units, offset, Rounding::Up).map_err(Error::<T>::from)?;
+			if loss > equity {
+				let affordable = risk_engine::types::mul_div(units, equity, loss, Rounding::Down)
+					.map_err(Error::<T>::from)?;
+				units = affordable - affordable % lot;
+			}
+			if units == 0 || offset.is_zero() {
+				// Nothing it can give: the next in line may.
+				continue;
+			}
 			let price = if fund_long {
 				prices.mark.saturating_add(offset)
 			} else {

@@ -20,6 +20,9 @@
 //!    may hold one in every listed market); every record is in a listed market.
 //! 5. **Resting orders are booked per side.** A side with no committed size has no
 //!    committed value.
+//! 6. **The deleveraging queue is the open positions.** Every trader's open position is in
+//!    its market's [`DeleverageQueue`] once, on its side, at its entry price's key; the queue
+//!    holds nothing else (and never the insurance fund).
 //!
 //! The order book checks the rest (its levels and totals, an uncrossed book, and that each
 //! account's committed orders here equal its resting orders there).
@@ -36,6 +39,7 @@ impl<T: Config> Pallet<T> {
 		Self::check_collateral_ledger()?;
 		Self::check_settlement_solvency()?;
 		Self::check_positions()?;
+		Self::check_deleverage_queue()?;
 		Ok(())
 	}
 
@@ -136,6 +140,35 @@ impl<T: Config> Pallet<T> {
 			)?;
 		}
 		Ok(())
+	}
+}
+
+impl<T: Config> Pallet<T> {
+	/// Invariant 6.
+	fn check_deleverage_queue() -> Result<(), TryRuntimeError> {
+		let fund = T::InsuranceAccount::get();
+		let mut expected = 0usize;
+		for (who, positions) in Positions::<T>::iter() {
+			if who == fund {
+				continue;
+			}
+			for (market, record) in positions.iter() {
+				let Some(params) = Markets::<T>::get(market) else { continue };
+				let Some((long, key)) = Self::queue_place(record, &Self::market_scale(&params))
+				else {
+					continue;
+				};
+				expected += 1;
+				ensure_invariant(
+					DeleverageQueue::<T>::contains_key((market, long, key, &who)),
+					"an open position is missing from the deleveraging queue",
+				)?;
+			}
+		}
+		ensure_invariant(
+			DeleverageQueue::<T>::iter_keys().count() == expected,
+			"the deleveraging queue holds more than the open positions",
+		)
 	}
 }
 

@@ -344,6 +344,12 @@ pub mod pallet {
 		OptionQuery,
 	>;
 
+	/// The perpetual markets, which accrue funding at the end of every block: at most
+	/// [`MAX_MARKETS`], whatever number of option series has been listed over time.
+	#[pallet::storage]
+	pub type Perpetuals<T: Config> =
+		StorageValue<_, BoundedVec<MarketId, ConstU32<MAX_MARKETS>>, ValueQuery>;
+
 	/// How many option series have settled in full (closed, no position left): they no
 	/// longer count against [`MAX_MARKETS`].
 	#[pallet::storage]
@@ -581,6 +587,7 @@ pub mod pallet {
 			for (id, params) in &self.markets {
 				Pallet::<T>::validate_market(params).expect("genesis market must be valid");
 				Markets::<T>::insert(id, params);
+				Pallet::<T>::note_perpetual(*id, params).expect("genesis markets fit the list");
 				Pallet::<T>::guard_market_keys(params).expect("genesis keys fit the guard list");
 			}
 			if let Some(age) = self.max_price_age_ms {
@@ -859,7 +866,7 @@ pub mod pallet {
 				// benchmark until it has its own.
 				.saturating_add(
 					T::WeightInfo::update_price_guard()
-						.saturating_mul(Markets::<T>::count() as u64),
+						.saturating_mul(Perpetuals::<T>::decode_len().unwrap_or(0) as u64),
 				)
 				.saturating_add(
 					T::WeightInfo::step_adaptive_margin()
@@ -1591,6 +1598,7 @@ pub mod pallet {
 					if let Some(expiry_ms) = params.instrument.expiry_ms() {
 						ensure!(expiry_ms > Self::now(), Error::<T>::InvalidOptionTerms);
 					}
+					Self::note_perpetual(market, &params)?;
 				},
 			}
 			Self::guard_market_keys(&params)?;
@@ -1604,6 +1612,22 @@ pub mod pallet {
 			});
 			Self::deposit_event(Event::MarketRegistered { market, params });
 			Ok(())
+		}
+
+		/// Adds a newly listed perpetual to [`Perpetuals`].
+		pub(crate) fn note_perpetual(
+			market: MarketId,
+			params: &MarketParamsOf<T>,
+		) -> DispatchResult {
+			if params.instrument.is_option() {
+				return Ok(());
+			}
+			Perpetuals::<T>::try_mutate(|perpetuals| {
+				if !perpetuals.contains(&market) {
+					perpetuals.try_push(market).map_err(|_| Error::<T>::TooManyMarkets)?;
+				}
+				Ok(())
+			})
 		}
 
 		/// Markets that count against [`MAX_MARKETS`]: every listed market but the option

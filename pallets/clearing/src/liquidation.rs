@@ -15,7 +15,7 @@
 //!    ([`Event::CollateralSeized`]), and a settlement debt left after that is bad debt:
 //!    the insurance fund pays it ([`Event::BadDebtCovered`]); what its balance could not
 //!    cover leaves it in deficit, and auto-deleveraging ([`crate::deleverage`]) takes that
-//!    from the most profitable, most leveraged opposite positions.
+//!    from the most profitable opposite positions, each capped at what it has won.
 //!
 //! A portfolio-margined account is liquidated pro rata instead: the same share of every
 //! cross position, sized by [`risk_engine::portfolio_close_share`] against the scan's
@@ -510,12 +510,32 @@ impl<T: Config> Pallet<T> {
 	/// What `who` would hold after closing everything at the mark and selling its collateral
 	/// at the oracle price: settlement balance, collateral at market value (no haircut, no
 	/// debt weighting), unrealized PnL less funding owed. Unpriced items count as zero.
+	/// Worked out directly from the account's inputs (no report, no liquidation prices), so
+	/// that it costs one pass over the positions: the insurance fund's may hold every market.
 	pub fn net_value(who: &T::AccountId) -> i128 {
-		let Ok(report) = Self::account_report(who) else { return 0 };
-		let collateral: i128 = report.collateral.iter().map(|line| line.value.unwrap_or(0)).sum();
-		let positions: i128 =
-			report.positions.iter().map(|p| p.unrealized_pnl.saturating_sub(p.funding_owed)).sum();
-		collateral.saturating_add(positions)
+		let inputs = Self::load_cross_inputs(who);
+		let quote_decimals = T::SettlementDecimals::get();
+		let collateral: i128 = inputs
+			.collateral
+			.iter()
+			.filter_map(|(_, _, holding)| {
+				let value = risk_engine::holding_market_value(holding.as_ref()?, quote_decimals);
+				i128::try_from(value.ok()?).ok()
+			})
+			.fold(inputs.settlement_balance, |sum, value| sum.saturating_add(value));
+		inputs.positions.iter().fold(collateral, |sum, loaded| {
+			let Some(prices) = loaded.prices else { return sum };
+			let scale = Self::market_scale(&loaded.params);
+			let pnl = risk_engine::unrealized_pnl(&loaded.record.position, prices.mark, &scale)
+				.unwrap_or(0);
+			let owed = risk_engine::funding_owed(
+				&loaded.record.position,
+				loaded.state.funding_index,
+				&scale,
+			)
+			.unwrap_or(0);
+			sum.saturating_add(pnl.saturating_sub(owed))
+		})
 	}
 
 	/// Each position of `who` with the mark price at which it (isolated) or the account

@@ -57,12 +57,12 @@ pub(crate) struct SideOutcome {
 }
 
 /// What cross margin reads from storage for one account.
-struct CrossInputs<T: Config> {
-	settlement_balance: i128,
+pub(crate) struct CrossInputs<T: Config> {
+	pub(crate) settlement_balance: i128,
 	/// Each non-settlement asset with its amount and, when priced, the engine's holding.
-	collateral: Vec<(T::AssetId, u128, Option<CollateralHolding>)>,
+	pub(crate) collateral: Vec<(T::AssetId, u128, Option<CollateralHolding>)>,
 	/// Every position, cross and isolated.
-	positions: Vec<LoadedPosition<T>>,
+	pub(crate) positions: Vec<LoadedPosition<T>>,
 	/// Whether a price the cross figures need is missing or stale.
 	stale: bool,
 }
@@ -274,8 +274,8 @@ impl<T: Config> Pallet<T> {
 	/// `state` as [`Self::accrue_funding`] would leave it now, and the funding index's
 	/// increment: the time since the last accrual at the stored rate, then the rate of
 	/// `prices` from now on. Unchanged for an option series, before the first use, and while
-	/// the index is missing or stale. Reads nothing and writes nothing, so that every margin
-	/// figure (checks, liquidation, reports) counts the funding owed up to now.
+	/// the index is missing or stale. Writes nothing (it reads only the clock), so that every
+	/// margin figure (checks, liquidation, reports) counts the funding owed up to now.
 	pub(crate) fn funding_to_now(
 		params: &MarketParamsOf<T>,
 		mut state: MarketState,
@@ -315,10 +315,8 @@ impl<T: Config> Pallet<T> {
 	/// Accrues funding in every perpetual at the end of the block (see
 	/// [`Self::accrue_funding`]); a market whose accrual fails (an overflow) keeps its state.
 	pub(crate) fn accrue_all_funding() {
-		for (market, params) in Markets::<T>::iter() {
-			if params.instrument.is_option() {
-				continue;
-			}
+		for market in Perpetuals::<T>::get() {
+			let Some(params) = Markets::<T>::get(market) else { continue };
 			if let Err(error) = Self::accrue_funding(market, &params) {
 				log::warn!(target: "clearing", "funding of market {market} not accrued: {error:?}");
 			}
@@ -341,7 +339,7 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// Everything cross margin needs from storage, read once.
-	fn load_cross_inputs(who: &T::AccountId) -> CrossInputs<T> {
+	pub(crate) fn load_cross_inputs(who: &T::AccountId) -> CrossInputs<T> {
 		let mut stale = false;
 		let collateral = CollateralBalances::<T>::get(who)
 			.into_iter()
@@ -566,8 +564,10 @@ impl<T: Config> Pallet<T> {
 		if price.is_zero() || price.into_inner() % params.tick_size.into_inner() != 0 {
 			return Err(fail(Error::<T>::PriceNotOnTick));
 		}
+		// The minimum size is a rule for placing orders: a fill may be the rest of a partly
+		// filled order, below it.
 		let units = size.unsigned_abs();
-		if size == 0 || units % params.lot_size != 0 || units < params.min_size {
+		if size == 0 || units % params.lot_size != 0 {
 			return Err(fail(Error::<T>::InvalidSize));
 		}
 
@@ -597,13 +597,24 @@ impl<T: Config> Pallet<T> {
 			.long_delta
 			.checked_add(taker_side.long_delta)
 			.ok_or(fail(Error::<T>::Overflow))?;
-		if params.status == MarketStatus::ReduceOnly && (maker_added || taker_added) {
-			return Err(fail(Error::<T>::MarketNotTrading));
-		}
-		// The market's own price, stale or in doubt, stops risk for both sides alike: that
-		// is the trade's failure, not a maker's.
-		if !prices.fresh && (maker_added || taker_added) {
-			return Err(fail(Error::<T>::StalePrice));
+		// A reduce-only market, or one whose price is stale or in doubt, takes no added risk.
+		// When the taker would add it, the taker's order fails; when only the maker would, the
+		// maker's order can never fill here and now: the venue cancels it and goes on, so a
+		// resting order cannot stop every reducing taker behind it.
+		let refusal = if params.status == MarketStatus::ReduceOnly {
+			Some(Error::<T>::MarketNotTrading)
+		} else if !prices.fresh {
+			Some(Error::<T>::StalePrice)
+		} else {
+			None
+		};
+		if let Some(error) = refusal {
+			if taker_added {
+				return Err(fail(error));
+			}
+			if maker_added {
+				return Err(maker_only(error.into()));
+			}
 		}
 
 		let open_interest = if open_interest_delta >= 0 {

@@ -188,7 +188,10 @@ pub mod v2 {
 		pub best_ask: Option<Price>,
 	}
 
-	/// Puts every open position in its market's deleveraging queue; gives every market's
+	/// Lists the perpetuals ([`Perpetuals`]); puts every open position in its market's
+	/// deleveraging queue (one pass over every account with positions: a few thousand on the
+	/// chains this migration meets; a larger chain would run it as a multi-block migration);
+	/// gives every market's
 	/// state the funding rate of its prices now (what version 1 would
 	/// have charged the time since its last accrual at);
 	/// gives every market the default price band ([`crate::DEFAULT_PRICE_BAND`]) and caps
@@ -265,6 +268,12 @@ pub mod v2 {
 				}
 				Some(state)
 			});
+			// The perpetuals, which accrue funding every block.
+			for (market, params) in Markets::<T>::iter() {
+				if Pallet::<T>::note_perpetual(market, &params).is_err() {
+					log::warn!(target: "clearing", "v2: perpetual {market} beyond the list's bound");
+				}
+			}
 			// Every open position joins its market's deleveraging queue.
 			let mut queued: u64 = 0;
 			for (who, positions) in Positions::<T>::iter() {

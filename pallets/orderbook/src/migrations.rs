@@ -38,8 +38,8 @@ pub mod v1 {
 	}
 
 	/// Rewrites every resting order with a zero deposit, and lists each reduce-only order in
-	/// its owner's reduce-only orders of the market (a list that did not exist before; an
-	/// order beyond the list's bound is left unlisted and leaves the book when reached).
+	/// its owner's reduce-only orders of the market (a list that did not exist before),
+	/// oldest first; orders beyond the list's bound are cancelled (`NothingToReduce`).
 	pub struct UncheckedMigrateToV1<T>(core::marker::PhantomData<T>);
 
 	impl<T: Config> UncheckedOnRuntimeUpgrade for UncheckedMigrateToV1<T> {
@@ -67,9 +67,21 @@ pub mod v1 {
 			);
 			reduce_only.sort_by_key(|(_, _, order_id)| *order_id);
 			for (owner, market, order_id) in &reduce_only {
-				ReduceOnlyOrders::<T>::mutate(owner, market, |ids| {
-					let _ = ids.try_push(*order_id);
+				let listed = ReduceOnlyOrders::<T>::mutate(owner, market, |ids| {
+					ids.try_push(*order_id).is_ok()
 				});
+				if !listed {
+					// Beyond the bound an account may now rest: the newest leave the book
+					// (a reduce-only order commits no margin and, from before, no deposit).
+					if let Some(order) = Orders::<T>::get(market, order_id) {
+						Pallet::<T>::remove_resting_order(
+							*market,
+							*order_id,
+							&order,
+							crate::CancelReason::NothingToReduce,
+						);
+					}
+				}
 			}
 			let listed = reduce_only.len() as u64;
 			T::DbWeight::get().reads_writes(migrated + listed, migrated + listed)

@@ -170,15 +170,23 @@ fn defect_5_a_makers_stale_price_elsewhere_is_the_makers_failure() {
 }
 
 #[test]
-fn a_stale_price_of_the_market_itself_is_the_trades_failure() {
+fn at_a_stale_market_price_a_risk_adding_taker_fails_and_a_risk_adding_maker_is_cancelled() {
 	new_test_ext().execute_with(|| {
 		open_one_btc();
+		deposit(CHARLIE, USDC, 10_000 * ONE_USDC);
 		advance(60_001);
-		// The market's own index is stale: no maker is to blame, the taker's order fails.
+		// The taker (Alice, buying more) would add risk: her order fails.
 		assert_eq!(
 			ClearingPallet::settle_trade(&BOB, &ALICE, BTC_PERP, 10_000, usd(60_000)),
 			Err(SettleError::Trade(Error::<Test>::StalePrice.into()))
 		);
+		// Alice reduces, and the maker (Charlie, opening) would add risk: his order cannot
+		// fill while the price is stale, so it is his failure and the taker goes on.
+		assert_eq!(
+			ClearingPallet::settle_trade(&CHARLIE, &ALICE, BTC_PERP, -10_000, usd(60_000)),
+			Err(SettleError::Maker(Error::<Test>::StalePrice.into()))
+		);
+		assert_ok!(settle(&BOB, &ALICE, BTC_PERP, -10_000, usd(60_000)));
 	});
 }
 
@@ -549,5 +557,51 @@ fn defect_1_the_queue_follows_entry_prices_through_trades() {
 		assert!(queue().is_empty());
 		against_the_fund(ALICE, BTC_PERP, ONE_BTC as i128, 60_000);
 		assert_eq!(queue(), vec![(true, ALICE)]);
+	});
+}
+
+#[test]
+fn defect_1_equity_caps_close_fewer_units_and_an_account_without_equity_is_passed_over() {
+	new_test_ext().execute_with(|| {
+		list_more_markets(1);
+		deposit(BOB, USDC, 2_000 * ONE_USDC);
+		// Bob: short 1 BTC in market 0 and long 1 BTC in market 1, both from 60,000, on
+		// 2,000 USDC. Charlie: short 1 BTC in market 0 from 61,000 (first in the queue) and
+		// long 2 BTC in market 1, on nothing.
+		against_the_fund(BOB, BTC_PERP, -(ONE_BTC as i128), 60_000);
+		against_the_fund(BOB, 1, ONE_BTC as i128, 60_000);
+		against_the_fund(CHARLIE, BTC_PERP, -(ONE_BTC as i128), 61_000);
+		against_the_fund(CHARLIE, 1, 2 * ONE_BTC as i128, 60_000);
+		set_price(BTC_PRICE, 50_000);
+		// The fund: -21,000 in market 0, +30,000 in market 1, and 12,000 of bad debt paid.
+		fund_pays_bad_debt(12_000);
+		assert_eq!(ClearingPallet::insurance_deficit(), 3_000 * ONE_USDC);
+		// Market 0 carries 2/5 of it (100,000 of the fund's 250,000 of value): 1,200 over the
+		// fund's 2 BTC there, 600 a BTC. Charlie (11,000 up here, 20,000 down in market 1)
+		// has no equity: passed over. Bob has 2,000 of equity: his 1 BTC at 600 over the
+		// mark costs 600, within it; he closes it all at 50,600.
+		assert_ok!(ClearingPallet::auto_deleverage(RuntimeOrigin::none(), BTC_PERP));
+		assert_eq!(deleveraged(), vec![(BOB, ONE_BTC as i128, usd(50_600))]);
+	});
+}
+
+#[test]
+fn defect_1_when_equity_binds_fewer_units_close_at_the_bankruptcy_price() {
+	new_test_ext().execute_with(|| {
+		list_more_markets(1);
+		deposit(BOB, USDC, 2_000 * ONE_USDC);
+		// Bob: short 1 BTC in market 0, long 1 BTC in market 1, both from 60,000, on 2,000.
+		against_the_fund(BOB, BTC_PERP, -(ONE_BTC as i128), 60_000);
+		against_the_fund(BOB, 1, ONE_BTC as i128, 60_000);
+		set_price(BTC_PRICE, 50_000);
+		fund_pays_bad_debt(6_000);
+		assert_eq!(ClearingPallet::insurance_deficit(), 6_000 * ONE_USDC);
+		// Half of it in market 0: 3,000 over 1 BTC. Bob's 10,000 of profit there would pay
+		// it, his 2,000 of equity cannot: two thirds of the BTC close (in whole lots) at the
+		// bankruptcy price, 53,000, rather than all of it for 2,000.
+		assert_ok!(ClearingPallet::auto_deleverage(RuntimeOrigin::none(), BTC_PERP));
+		assert_eq!(deleveraged(), vec![(BOB, 66_660_000, usd(53_000))]);
+		let report = ClearingPallet::account_report(&BOB).unwrap();
+		assert!(report.equity_maintenance >= 0, "equity {}", report.equity_maintenance);
 	});
 }

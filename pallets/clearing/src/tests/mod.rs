@@ -486,13 +486,14 @@ fn trade_rule_errors() {
 			settle(&BOB, &ALICE, BTC_PERP, 15_000, usd(60_000)),
 			Error::<Test>::InvalidSize
 		);
+		// The minimum size is the venue's rule for orders; a fill may be the rest of a partly
+		// filled order below it.
 		let mut small_lots = btc_perp();
 		small_lots.min_size = 20_000;
 		assert_ok!(ClearingPallet::register_market(RuntimeOrigin::root(), BTC_PERP, small_lots));
-		assert_noop!(
-			settle(&BOB, &ALICE, BTC_PERP, 10_000, usd(60_000)),
-			Error::<Test>::InvalidSize
-		);
+		deposit(ALICE, USDC, 10_000 * ONE_USDC);
+		deposit(BOB, USDC, 10_000 * ONE_USDC);
+		assert_ok!(settle(&BOB, &ALICE, BTC_PERP, 10_000, usd(60_000)));
 		assert_ok!(ClearingPallet::set_market_status(
 			RuntimeOrigin::root(),
 			BTC_PERP,
@@ -518,9 +519,15 @@ fn reduce_only_markets_take_only_reducing_trades() {
 		));
 		start_next_block();
 		let half = ONE_BTC as i128 / 2;
-		// Charlie would open: refused.
+		// Charlie, the maker, would open: his order can never fill here, the venue cancels
+		// it and the taker goes on.
+		assert_eq!(
+			ClearingPallet::settle_trade(&CHARLIE, &ALICE, BTC_PERP, -half, usd(60_000)),
+			Err(SettleError::Maker(Error::<Test>::MarketNotTrading.into()))
+		);
+		// As a taker, opening fails the taker's order.
 		assert_noop!(
-			settle(&CHARLIE, &ALICE, BTC_PERP, -half, usd(60_000)),
+			settle(&ALICE, &CHARLIE, BTC_PERP, half, usd(60_000)),
 			Error::<Test>::MarketNotTrading
 		);
 		// Alice and Bob both reduce: fine.

@@ -189,3 +189,59 @@ fn defect_2_a_maker_left_outside_the_band_is_cancelled_and_matching_goes_on() {
 		assert_eq!(fills(), vec![(CHARLIE, ALICE, usd(60_010), MIN_SIZE)]);
 	});
 }
+
+#[test]
+fn resting_orders_migrate_with_no_deposit_and_reduce_only_lists_within_their_bound() {
+	use crate::migrations::v1::{MigrateToV1, OrderV0};
+	use codec::Encode;
+	use frame_support::traits::{GetStorageVersion, OnRuntimeUpgrade, StorageVersion};
+	new_test_ext().execute_with(|| {
+		// Three reduce-only asks of Alice's (the mock allows two a market now) and a bid of
+		// Bob's, as version 0 stored them.
+		set_position(ALICE, BTC_PERP, 10 * LOT as i128);
+		let ids: Vec<u64> = (0..3)
+			.map(|i| {
+				let id = rest_reduce_only_raw(ALICE, 61_000 + i, 2 * LOT);
+				let order = Orders::<Test>::get(BTC_PERP, id).unwrap();
+				let old = OrderV0 {
+					owner: order.owner,
+					side: order.side,
+					price: order.price,
+					placed_size: order.placed_size,
+					remaining: order.remaining,
+					reduce_only: true,
+					placed_at: order.placed_at,
+				};
+				frame_support::storage::unhashed::put_raw(
+					&Orders::<Test>::hashed_key_for(BTC_PERP, id),
+					&old.encode(),
+				);
+				id
+			})
+			.collect();
+		ReduceOnlyOrders::<Test>::remove(ALICE, BTC_PERP);
+		StorageVersion::new(0).put::<Book>();
+		MigrateToV1::<Test>::on_runtime_upgrade();
+		assert_eq!(Book::on_chain_storage_version(), StorageVersion::new(1));
+		// The oldest two are listed, with no deposit; the newest leaves the book.
+		assert_eq!(ReduceOnlyOrders::<Test>::get(ALICE, BTC_PERP).into_inner(), ids[..2].to_vec());
+		assert!(ids[..2].iter().all(|id| Orders::<Test>::get(BTC_PERP, id).unwrap().deposit == 0));
+		assert_eq!(remaining(ids[2]), None);
+		// Their deposits were released when written as version 0 above; nothing is held.
+		assert_eq!(on_hold(ALICE), 0);
+	});
+}
+
+/// Rests a reduce-only ask of `who`'s at `dollars` through the book, then makes it what
+/// version 0 stored: no deposit held, no reduce-only list; returns its id.
+fn rest_reduce_only_raw(who: u64, dollars: u128, size: u128) -> u64 {
+	use frame_support::traits::{fungible::MutateHold, tokens::Precision};
+	let id = NextOrderId::<Test>::get();
+	assert_ok!(reduce_only(who, Sell, dollars, size));
+	let reason = RuntimeHoldReason::Orderbook(HoldReason::OrderDeposit);
+	assert_ok!(Balances::release(&reason, &who, ORDER_DEPOSIT, Precision::Exact));
+	Orders::<Test>::mutate(BTC_PERP, id, |order| order.as_mut().unwrap().deposit = 0);
+	// Version 0 had no reduce-only lists.
+	ReduceOnlyOrders::<Test>::remove(who, BTC_PERP);
+	id
+}
