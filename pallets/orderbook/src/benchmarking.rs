@@ -12,7 +12,7 @@ use super::*;
 use crate::pallet::{Config, Pallet};
 use clearing_traits::Clearing as _;
 use frame_benchmarking::v2::*;
-use frame_support::traits::Get;
+use frame_support::traits::{EnsureOrigin, Get};
 use frame_system::RawOrigin;
 use sp_arithmetic::FixedU128;
 
@@ -146,6 +146,18 @@ mod benchmarks {
 		#[extrinsic_call]
 		_(RawOrigin::Signed(caller.clone()), setup.market);
 		assert!(AccountOrders::<T>::get(&caller).is_empty());
+	}
+
+	/// Setting the order deposit: the origin check, one write and an event.
+	#[benchmark]
+	fn set_order_deposit() -> Result<(), BenchmarkError> {
+		let origin =
+			T::DepositOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
+		let deposit = T::MaxOrderDeposit::get();
+		#[extrinsic_call]
+		_(origin as T::RuntimeOrigin, deposit);
+		assert_eq!(OrderDeposit::<T>::get(), deposit);
+		Ok(())
 	}
 
 	impl_benchmark_test_suite!(Pallet, crate::mock::new_test_ext(), crate::mock::Test);
