@@ -105,26 +105,32 @@ impl<T: Config> Pallet<T> {
 	/// Whether an auto-deleveraging of `market` would do anything now: the fund has a
 	/// deficit and a position there, and the front of the opposite queue is in profit.
 	pub fn deleverage_applies(market: MarketId) -> bool {
+		Self::deficit_to_deleverage(market).is_some()
+	}
+
+	/// The fund's deficit when an auto-deleveraging of `market` would do something now (see
+	/// [`Self::deleverage_applies`]), worked out once for the call that goes on to use it.
+	fn deficit_to_deleverage(market: MarketId) -> Option<u128> {
 		let fund = T::InsuranceAccount::get();
-		let Some(fund_size) = Positions::<T>::get(&fund).get(&market).map(|r| r.position.size)
-		else {
-			return false;
-		};
-		if fund_size == 0 || Self::insurance_deficit() == 0 {
-			return false;
+		let fund_size = Positions::<T>::get(&fund).get(&market).map(|r| r.position.size)?;
+		if fund_size == 0 {
+			return None;
 		}
-		let Some(params) = Markets::<T>::get(market) else { return false };
+		let deficit = Self::insurance_deficit();
+		if deficit == 0 {
+			return None;
+		}
+		let params = Markets::<T>::get(market)?;
 		let state = MarketStates::<T>::get(market);
-		let Some(prices) = Self::market_prices(market, &params, &state) else { return false };
-		let Ok((state, _)) = Self::funding_to_now(&params, state, Some(&prices)) else {
-			return false;
-		};
+		let prices = Self::market_prices(market, &params, &state)?;
+		let (state, _) = Self::funding_to_now(&params, state, Some(&prices)).ok()?;
 		let scale = Self::market_scale(&params);
 		// The front of the queue is the most profitable: it is in profit, or nobody is.
 		DeleverageQueue::<T>::iter_key_prefix((market, fund_size < 0))
 			.next()
 			.and_then(|(_, who)| Positions::<T>::get(&who).get(&market).copied())
 			.is_some_and(|record| Self::profit_in_market(&record, &state, prices.mark, &scale) > 0)
+			.then_some(deficit)
 	}
 
 	/// `record`'s unrealized profit at `mark`, net of the funding it owes up to `state`'s
@@ -189,18 +195,18 @@ impl<T: Config> Pallet<T> {
 	/// fund until the market's share of the deficit is absorbed (see the module docs).
 	/// Returns how many positions it reduced.
 	pub(crate) fn do_auto_deleverage(market: MarketId) -> Result<u32, DispatchError> {
-		ensure!(Self::deleverage_applies(market), Error::<T>::NothingToDeleverage);
+		let deficit = Self::deficit_to_deleverage(market).ok_or(Error::<T>::NothingToDeleverage)?;
 		let fund = T::InsuranceAccount::get();
 		let params = Markets::<T>::get(market).ok_or(Error::<T>::UnknownMarket)?;
-		let mut state = Self::accrue_funding(market, &params)?;
-		let prices = Self::market_prices(market, &params, &state).ok_or(Error::<T>::StalePrice)?;
+		let (mut state, prices) = Self::accrue_funding_at_prices(market, &params)?;
+		let prices = prices.ok_or(Error::<T>::StalePrice)?;
 		ensure!(prices.fresh, Error::<T>::StalePrice);
 		let scale = Self::market_scale(&params);
 		let fund_size =
 			Positions::<T>::get(&fund).get(&market).map_or(0, |record| record.position.size);
 		let fund_long = fund_size > 0;
 		let mut units_left = fund_size.unsigned_abs();
-		let mut share_left = Self::deficit_share(market, Self::insurance_deficit())?;
+		let mut share_left = Self::deficit_share(market, deficit)?;
 		// Closing the whole position at the bankruptcy price recovers the share (rounded so
 		// that the fund never recovers less).
 		let bankruptcy_offset = scale

@@ -304,8 +304,8 @@ impl<T: Config> Pallet<T> {
 		isolated: Option<MarketId>,
 	) -> Result<bool, DispatchError> {
 		let params = Markets::<T>::get(market).ok_or(Error::<T>::UnknownMarket)?;
-		let state = Self::accrue_funding(market, &params)?;
-		let prices = Self::market_prices(market, &params, &state).ok_or(Error::<T>::StalePrice)?;
+		let (state, prices) = Self::accrue_funding_at_prices(market, &params)?;
+		let prices = prices.ok_or(Error::<T>::StalePrice)?;
 		ensure!(prices.fresh, Error::<T>::StalePrice);
 		let record = Positions::<T>::get(who).get(&market).copied().ok_or(Error::<T>::Overflow)?;
 		let exposure = Self::exposure_of(&params, &state, &prices, &record);
@@ -329,8 +329,8 @@ impl<T: Config> Pallet<T> {
 		isolated: Option<MarketId>,
 	) -> DispatchResult {
 		let params = Markets::<T>::get(market).ok_or(Error::<T>::UnknownMarket)?;
-		let mut state = Self::accrue_funding(market, &params)?;
-		let prices = Self::market_prices(market, &params, &state).ok_or(Error::<T>::StalePrice)?;
+		let (mut state, prices) = Self::accrue_funding_at_prices(market, &params)?;
+		let prices = prices.ok_or(Error::<T>::StalePrice)?;
 		ensure!(prices.fresh, Error::<T>::StalePrice);
 		let record = Positions::<T>::get(who).get(&market).copied().ok_or(Error::<T>::Overflow)?;
 		let scale = Self::market_scale(&params);

@@ -254,11 +254,20 @@ impl<T: Config> Pallet<T> {
 		market: MarketId,
 		params: &MarketParamsOf<T>,
 	) -> Result<MarketState, DispatchError> {
+		Self::accrue_funding_at_prices(market, params).map(|(state, _)| state)
+	}
+
+	/// [`Self::accrue_funding`], with the market's prices it read (accruing does not move
+	/// them), for callers that price with them next.
+	pub(crate) fn accrue_funding_at_prices(
+		market: MarketId,
+		params: &MarketParamsOf<T>,
+	) -> Result<(MarketState, Option<MarketPrices>), DispatchError> {
 		let stored = MarketStates::<T>::get(market);
 		let prices = Self::market_prices(market, params, &stored);
 		let (state, increment) = Self::funding_to_now(params, stored, prices.as_ref())?;
 		if state == stored {
-			return Ok(state);
+			return Ok((state, prices));
 		}
 		if !increment.is_zero() {
 			Self::deposit_event(Event::FundingAccrued {
@@ -268,7 +277,7 @@ impl<T: Config> Pallet<T> {
 			});
 		}
 		MarketStates::<T>::insert(market, state);
-		Ok(state)
+		Ok((state, prices))
 	}
 
 	/// `state` as [`Self::accrue_funding`] would leave it now, and the funding index's
@@ -528,12 +537,11 @@ impl<T: Config> Pallet<T> {
 	/// band around the index in force (stale or not), or [`Error::StalePrice`] when the
 	/// market has no price at all; returns the market's prices.
 	pub(crate) fn ensure_within_price_band(
-		market: MarketId,
 		params: &MarketParamsOf<T>,
-		state: &MarketState,
+		prices: Option<MarketPrices>,
 		price: Price,
 	) -> Result<MarketPrices, Error<T>> {
-		let prices = Self::market_prices(market, params, state).ok_or(Error::<T>::StalePrice)?;
+		let prices = prices.ok_or(Error::<T>::StalePrice)?;
 		let (low, high) = Self::price_band_bounds(params, &prices);
 		ensure!(low <= price && price <= high, Error::<T>::PriceOutsideBand);
 		Ok(prices)
@@ -571,17 +579,17 @@ impl<T: Config> Pallet<T> {
 			return Err(fail(Error::<T>::InvalidSize));
 		}
 
-		let mut state = Self::accrue_funding(market, &params).map_err(trade)?;
+		let (mut state, prices) = Self::accrue_funding_at_prices(market, &params).map_err(trade)?;
 		// Every fill prints within the band around the index in force, stale or not. The
 		// price is the maker's: one outside the band is the maker's resting order left
 		// behind by the index, so the venue cancels it and goes on.
 		let prices =
-			Self::ensure_within_price_band(market, &params, &state, price).map_err(|error| {
-				match error {
+			Self::ensure_within_price_band(&params, prices, price).map_err(
+				|error| match error {
 					Error::<T>::PriceOutsideBand => maker_only(error.into()),
 					error => fail(error),
-				}
-			})?;
+				},
+			)?;
 		let scale = Self::market_scale(&params);
 		// Whatever fails on the maker's side alone is the maker's: the venue cancels that
 		// order and goes on, so one maker cannot freeze a level for every taker.

@@ -307,7 +307,8 @@ impl<T: Config> Pallet<T> {
 				},
 			}
 		}
-		// Positions moved: no reduce-only order may rest beyond its owner's position.
+		// Positions moved: no reduce-only order may rest beyond its owner's position. (The
+		// book's top, reported below, includes the cuts.)
 		let mut cut = Self::cut_reduce_only_to_position(who, market, rules.lot_size);
 		for maker in &filled_makers {
 			cut = cut.saturating_add(Self::cut_reduce_only_to_position(
@@ -346,7 +347,7 @@ impl<T: Config> Pallet<T> {
 	/// Cuts `who`'s reduce-only orders in `market` to what its position leaves to reduce on
 	/// each side, keeping the oldest: an order beyond it shrinks (`ReduceOnlyOrderCut`) or,
 	/// with nothing left, is cancelled (`NothingToReduce`). One read for an account without
-	/// any. Returns how many orders it cut or cancelled.
+	/// any. Returns how many orders it cut or cancelled; the caller reports the book's top.
 	pub(crate) fn cut_reduce_only_to_position(
 		who: &T::AccountId,
 		market: MarketId,
@@ -359,7 +360,6 @@ impl<T: Config> Pallet<T> {
 		let mut cut = 0u32;
 		let mut room_buy = Self::reducible(who, market, OrderSide::Buy, lot);
 		let mut room_sell = Self::reducible(who, market, OrderSide::Sell, lot);
-		let mut changed = false;
 		for order_id in ids {
 			let Some(mut order) = Orders::<T>::get(market, order_id) else { continue };
 			let room = match order.side {
@@ -370,29 +370,25 @@ impl<T: Config> Pallet<T> {
 				*room -= order.remaining;
 				continue;
 			}
-			changed = true;
 			cut += 1;
 			if *room == 0 {
 				Self::remove_resting_order(market, order_id, &order, CancelReason::NothingToReduce);
 				continue;
 			}
-			let cut = order.remaining - *room;
+			let beyond = order.remaining - *room;
 			order.remaining = *room;
 			*room = 0;
 			Levels::<T>::mutate((market, order.side), order.price, |level| {
-				level.total = level.total.saturating_sub(cut)
+				level.total = level.total.saturating_sub(beyond)
 			});
 			Orders::<T>::insert(market, order_id, &order);
 			Self::deposit_event(Event::ReduceOnlyOrderCut {
 				order_id,
 				market,
 				owner: who.clone(),
-				cut,
+				cut: beyond,
 				remaining: order.remaining,
 			});
-		}
-		if changed {
-			Self::report_book_top(market);
 		}
 		cut
 	}
