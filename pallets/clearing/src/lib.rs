@@ -105,10 +105,12 @@ extern crate alloc;
 pub mod adaptive;
 #[cfg(feature = "runtime-benchmarks")]
 pub mod benchmarking;
+mod collateral;
 pub mod deleverage;
 #[cfg(any(feature = "std", feature = "try-runtime"))]
 pub mod invariants;
 pub mod liquidation;
+mod listing;
 mod margin;
 pub mod migrations;
 #[cfg(test)]
@@ -117,10 +119,15 @@ pub mod offchain;
 pub mod options;
 pub mod parameters;
 pub mod portfolio;
+mod positions;
+mod prices;
+mod reports;
 #[cfg(test)]
 mod tests;
 pub mod traits;
 pub mod types;
+mod venue;
+mod weight_math;
 pub mod weights;
 
 pub use pallet::*;
@@ -129,7 +136,7 @@ pub use parameters::{
 	MAX_PORTFOLIO_MINIMUM_EQUITY_USD, MAX_PRICE_AGE_LIMIT_MS, MAX_PRICE_BAND, MAX_TRADING_FEE,
 	MIN_JUMP_BREAKER_BOUND, MIN_PRICE_AGE_LIMIT_MS,
 };
-pub use portfolio::MAX_SIMULATED_TRADES;
+pub use reports::MAX_SIMULATED_TRADES;
 /// The risk engine this pallet runs on, for its parameter types.
 pub use risk_engine;
 pub use risk_engine::Price;
@@ -149,15 +156,11 @@ pub mod pallet {
 	use super::*;
 	use frame_support::{
 		pallet_prelude::*,
-		traits::{
-			fungibles::{Inspect, Mutate},
-			tokens::Preservation,
-		},
+		traits::fungibles::{Inspect, Mutate},
 		PalletId,
 	};
 	use frame_system::pallet_prelude::*;
 	use risk_engine::Price;
-	use sp_arithmetic::traits::Zero;
 	use sp_runtime::traits::AccountIdConversion;
 
 	/// The pallet's configuration.
@@ -851,27 +854,8 @@ pub mod pallet {
 		/// Applies the risk changes scheduled in the previous block, and accounts for the
 		/// jump breaker's end-of-block pass.
 		fn on_initialize(_block: BlockNumberFor<T>) -> Weight {
-			let applied = Self::apply_pending_risk_changes() as u64;
-			let keys = GuardedKeys::<T>::decode_len().unwrap_or(0) as u64;
-			// The benchmark applies a margin schedule (a read and a write); a correlation
-			// writes one entry more, charged on top.
-			let per_change =
-				T::WeightInfo::apply_risk_change().saturating_add(T::DbWeight::get().writes(1));
-			T::DbWeight::get()
-				.reads(2)
-				.saturating_add(per_change.saturating_mul(applied))
-				.saturating_add(T::WeightInfo::update_price_guard().saturating_mul(keys))
-				// Each market's end-of-block funding accrual reads and writes what a price
-				// guard update does (its market, state and prices; one write): charged at that
-				// benchmark until it has its own.
-				.saturating_add(
-					T::WeightInfo::update_price_guard()
-						.saturating_mul(Perpetuals::<T>::decode_len().unwrap_or(0) as u64),
-				)
-				.saturating_add(
-					T::WeightInfo::step_adaptive_margin()
-						.saturating_mul(AdaptiveMargins::<T>::count() as u64),
-				)
+			let applied = Self::apply_pending_risk_changes();
+			Self::on_initialize_weight(applied)
 		}
 
 		/// Accrues funding in every perpetual at the rate that held over the block, runs each
@@ -1328,23 +1312,7 @@ pub mod pallet {
 		#[pallet::weight(T::WeightInfo::deposit())]
 		pub fn deposit(origin: OriginFor<T>, asset: T::AssetId, amount: u128) -> DispatchResult {
 			let who = ensure_signed(origin)?;
-			ensure!(amount > 0, Error::<T>::ZeroAmount);
-			let config = CollateralAssets::<T>::get(asset).ok_or(Error::<T>::UnknownCollateral)?;
-			let total =
-				TotalDeposits::<T>::get(asset).checked_add(amount).ok_or(Error::<T>::Overflow)?;
-			ensure!(total <= config.deposit_cap, Error::<T>::DepositCapExceeded);
-
-			Self::credit_collateral(&who, asset, amount)?;
-			TotalDeposits::<T>::insert(asset, total);
-			T::Assets::transfer(
-				asset,
-				&who,
-				&Self::account_id(),
-				amount,
-				Preservation::Expendable,
-			)?;
-			Self::deposit_event(Event::Deposited { who, asset, amount });
-			Ok(())
+			Self::do_deposit(who, asset, amount)
 		}
 
 		/// Moves `amount` of `asset` from the caller's pool back to them. The account must stay
@@ -1360,23 +1328,8 @@ pub mod pallet {
 			amount: u128,
 		) -> DispatchResultWithPostInfo {
 			let who = ensure_signed(origin)?;
-			ensure!(amount > 0, Error::<T>::ZeroAmount);
-			ensure!(CollateralAssets::<T>::contains_key(asset), Error::<T>::UnknownCollateral);
-
-			let settled = Self::do_settle_expired(&who)?;
-			Self::debit_collateral(&who, asset, amount)?;
-			Self::ensure_cross_initial_margin(&who, Error::<T>::BelowInitialMargin)?;
-			TotalDeposits::<T>::mutate(asset, |total| *total = total.saturating_sub(amount));
-			T::Assets::transfer(
-				asset,
-				&Self::account_id(),
-				&who,
-				amount,
-				Preservation::Expendable,
-			)?;
-			let weight = Self::withdraw_weight(MarginModes::<T>::get(&who), settled > 0);
-			Self::deposit_event(Event::Withdrawn { who, asset, amount });
-			Ok(Some(weight).into())
+			let settled = Self::do_withdraw(&who, asset, amount)?;
+			Ok(Some(Self::withdraw_weight(MarginModes::<T>::get(&who), settled > 0)).into())
 		}
 
 		/// Moves `amount` settlement units from the caller's pool into the margin of their
@@ -1390,42 +1343,7 @@ pub mod pallet {
 			amount: u128,
 		) -> DispatchResult {
 			let who = ensure_signed(origin)?;
-			ensure!(amount > 0, Error::<T>::ZeroAmount);
-			ensure!(Markets::<T>::contains_key(market), Error::<T>::UnknownMarket);
-			let signed_amount = i128::try_from(amount).map_err(|_| Error::<T>::Overflow)?;
-
-			Positions::<T>::try_mutate(&who, |positions| -> DispatchResult {
-				match positions.get_mut(&market) {
-					Some(record) => match record.isolated_margin.as_mut() {
-						Some(margin) => {
-							*margin =
-								margin.checked_add(signed_amount).ok_or(Error::<T>::Overflow)?
-						},
-						None if record.position.is_flat() => {
-							record.isolated_margin = Some(signed_amount)
-						},
-						None => return Err(Error::<T>::NotIsolated.into()),
-					},
-					None => {
-						let record = PositionRecord {
-							position: risk_engine::Position::flat(
-								MarketStates::<T>::get(market).funding_index,
-							),
-							isolated_margin: Some(signed_amount),
-							open_orders: Default::default(),
-						};
-						Self::ensure_position_room(&who, positions, market)?;
-						positions
-							.try_insert(market, record)
-							.map_err(|_| Error::<T>::TooManyPositions)?;
-					},
-				}
-				Ok(())
-			})?;
-			Self::add_to_settlement_balance(&who, -signed_amount)?;
-			Self::ensure_cross_initial_margin(&who, Error::<T>::BelowInitialMargin)?;
-			Self::deposit_event(Event::IsolatedMarginAdded { who, market, amount });
-			Ok(())
+			Self::do_add_isolated_margin(who, market, amount)
 		}
 
 		/// Moves `amount` settlement units from the margin of the caller's isolated position
@@ -1439,31 +1357,7 @@ pub mod pallet {
 			amount: u128,
 		) -> DispatchResult {
 			let who = ensure_signed(origin)?;
-			ensure!(amount > 0, Error::<T>::ZeroAmount);
-			let params = Markets::<T>::get(market).ok_or(Error::<T>::UnknownMarket)?;
-			let signed_amount = i128::try_from(amount).map_err(|_| Error::<T>::Overflow)?;
-
-			let record = Positions::<T>::try_mutate(
-				&who,
-				|positions| -> Result<PositionRecord, DispatchError> {
-					let record = positions.get_mut(&market).ok_or(Error::<T>::NotIsolated)?;
-					let margin = record.isolated_margin.as_mut().ok_or(Error::<T>::NotIsolated)?;
-					ensure!(*margin >= signed_amount, Error::<T>::InsufficientCollateral);
-					*margin -= signed_amount;
-					let updated = *record;
-					if updated.is_empty() {
-						positions.remove(&market);
-					}
-					Ok(updated)
-				},
-			)?;
-			if !record.position.is_flat() {
-				let figures = Self::isolated_figures(market, &params, &record, true)?;
-				ensure!(figures.free_margin >= 0, Error::<T>::IsolatedMarginInsufficient);
-			}
-			Self::add_to_settlement_balance(&who, signed_amount)?;
-			Self::deposit_event(Event::IsolatedMarginRemoved { who, market, amount });
-			Ok(())
+			Self::do_remove_isolated_margin(who, market, amount)
 		}
 	}
 
@@ -1476,393 +1370,6 @@ pub mod pallet {
 		/// The current time in ms.
 		pub fn now() -> u64 {
 			<T::Time as frame_support::traits::Time>::now()
-		}
-
-		/// Adds `key` to the keys the jump breaker watches, if it is not there yet.
-		pub(crate) fn guard_key(key: T::OracleKey) -> DispatchResult {
-			GuardedKeys::<T>::try_mutate(|keys| {
-				if !keys.contains(&key) {
-					keys.try_push(key).map_err(|_| Error::<T>::TooManyOracleKeys)?;
-				}
-				Ok(())
-			})
-		}
-
-		/// What `withdraw` costs at most for an account in `mode`, with or without settling
-		/// expired options: the benchmarked withdrawal, plus one portfolio check (priced by
-		/// the `set_margin_mode` benchmark) under portfolio margin, plus the settlement.
-		pub fn withdraw_weight(mode: MarginMode, settles: bool) -> Weight {
-			let positions = T::MaxPositionsPerAccount::get();
-			let mut weight = T::WeightInfo::withdraw(positions);
-			if mode == MarginMode::Portfolio {
-				weight = weight.saturating_add(T::WeightInfo::set_margin_mode(positions));
-			}
-			if settles {
-				weight = weight.saturating_add(T::WeightInfo::settle_expired(positions));
-			}
-			weight
-		}
-
-		/// What `auto_deleverage` costs when it reduces `reduced` positions: reading the
-		/// fund's whole book (its value per market, up to [`MAX_MARKETS`] positions: four
-		/// benchmarked withdrawals' margin checks of the most positions a trader holds), and
-		/// per position reduced a portfolio check of its owner (the allowance) and a
-		/// settlement with the fund; or the call's own benchmark if that is more. (The
-		/// composition stands until the benchmark is measured again on this code.)
-		pub fn auto_deleverage_weight(reduced: u32) -> Weight {
-			let positions = T::MaxPositionsPerAccount::get();
-			let fund_book = MAX_MARKETS.div_ceil(positions.max(1)) as u64;
-			let composed =
-				T::WeightInfo::withdraw(positions).saturating_mul(fund_book).saturating_add(
-					T::WeightInfo::set_margin_mode(positions)
-						.saturating_add(T::WeightInfo::settle_trade(positions))
-						.saturating_mul(u64::from(reduced.max(1))),
-				);
-			composed.max(T::WeightInfo::auto_deleverage(reduced.max(1)))
-		}
-
-		/// What `liquidate` costs at most for an account in `mode` holding `positions`
-		/// positions: the benchmarked cross liquidation, plus three portfolio checks under
-		/// portfolio margin (before, and after each of the at most two rounds of closes).
-		pub fn liquidate_weight(mode: MarginMode, positions: u32) -> Weight {
-			let weight = T::WeightInfo::liquidate(positions);
-			match mode {
-				MarginMode::Cross => weight,
-				MarginMode::Portfolio => weight
-					.saturating_add(T::WeightInfo::set_margin_mode(positions).saturating_mul(3)),
-			}
-		}
-
-		/// Watches a market's oracle keys with the jump breaker: the underlying's, and an
-		/// option series' implied volatility.
-		pub(crate) fn guard_market_keys(params: &MarketParamsOf<T>) -> DispatchResult {
-			Self::guard_key(params.oracle_key)?;
-			if let Instrument::Option { volatility_key, .. } = params.instrument {
-				Self::guard_key(volatility_key)?;
-			}
-			Ok(())
-		}
-
-		/// Lists or re-lists a collateral asset (see [`Pallet::register_collateral`]).
-		pub(crate) fn do_register_collateral(
-			asset: T::AssetId,
-			config: CollateralConfig<T::OracleKey>,
-		) -> DispatchResult {
-			Self::validate_collateral(asset, &config)?;
-			match CollateralAssets::<T>::get(asset) {
-				Some(existing) => ensure!(
-					existing.oracle_key == config.oracle_key
-						&& existing.params.decimals == config.params.decimals,
-					Error::<T>::CollateralIdentityFixed
-				),
-				None if asset != T::SettlementAsset::get() => {
-					let listed = CollateralAssets::<T>::iter_keys()
-						.filter(|listed| *listed != T::SettlementAsset::get())
-						.count() as u32;
-					ensure!(
-						listed < T::MaxCollateralAssets::get(),
-						Error::<T>::TooManyCollateralListings
-					);
-				},
-				None => {},
-			}
-			if let Some(key) = config.oracle_key {
-				Self::guard_key(key)?;
-			}
-			CollateralAssets::<T>::insert(asset, &config);
-			Self::deposit_event(Event::CollateralRegistered { asset, config });
-			Ok(())
-		}
-
-		/// Lists or re-lists a market (see [`Pallet::register_market`]).
-		pub(crate) fn do_register_market(
-			market: MarketId,
-			params: MarketParamsOf<T>,
-		) -> DispatchResult {
-			Self::validate_market(&params)?;
-			let (penalty, _) = Self::effective_liquidation_parameters();
-			Self::ensure_maintenance_above_penalty(&params, penalty)?;
-			match Markets::<T>::get(market) {
-				// Open positions and resting orders are sized in the market's units, priced
-				// by its key and placed on its tick.
-				Some(existing) => ensure!(
-					existing.size_decimals == params.size_decimals
-						&& existing.oracle_key == params.oracle_key
-						&& existing.instrument == params.instrument
-						&& existing.tick_size == params.tick_size
-						&& existing.lot_size == params.lot_size,
-					Error::<T>::MarketIdentityFixed
-				),
-				None => {
-					ensure!(Self::listed_markets() < MAX_MARKETS, Error::<T>::TooManyMarkets);
-					if let Some(expiry_ms) = params.instrument.expiry_ms() {
-						ensure!(expiry_ms > Self::now(), Error::<T>::InvalidOptionTerms);
-					}
-					Self::note_perpetual(market, &params)?;
-				},
-			}
-			Self::guard_market_keys(&params)?;
-			Markets::<T>::insert(market, &params);
-			// Under adaptive margin the new schedule is the static one, moved as before.
-			Self::apply_static_tiers(market);
-			MarketStates::<T>::mutate(market, |state| {
-				if state.last_funding_ms == 0 {
-					state.last_funding_ms = Self::now();
-				}
-			});
-			Self::deposit_event(Event::MarketRegistered { market, params });
-			Ok(())
-		}
-
-		/// Adds a newly listed perpetual to [`Perpetuals`].
-		pub(crate) fn note_perpetual(
-			market: MarketId,
-			params: &MarketParamsOf<T>,
-		) -> DispatchResult {
-			if params.instrument.is_option() {
-				return Ok(());
-			}
-			Perpetuals::<T>::try_mutate(|perpetuals| {
-				if !perpetuals.contains(&market) {
-					perpetuals.try_push(market).map_err(|_| Error::<T>::TooManyMarkets)?;
-				}
-				Ok(())
-			})
-		}
-
-		/// Markets that count against [`MAX_MARKETS`]: every listed market but the option
-		/// series that have settled in full.
-		pub fn listed_markets() -> u32 {
-			Markets::<T>::count().saturating_sub(SettledSeriesCount::<T>::get())
-		}
-
-		/// Fails with [`Error::TooManyPositions`] when `who` holds positions (or resting
-		/// orders) in the most markets a trader may and `market` would be one more. The
-		/// insurance fund is exempt: its book has room for every listed market.
-		pub(crate) fn ensure_position_room(
-			who: &T::AccountId,
-			positions: &PositionsOf,
-			market: MarketId,
-		) -> DispatchResult {
-			ensure!(
-				positions.contains_key(&market)
-					|| who == &T::InsuranceAccount::get()
-					|| (positions.len() as u32) < T::MaxPositionsPerAccount::get(),
-				Error::<T>::TooManyPositions
-			);
-			Ok(())
-		}
-
-		/// Checks a collateral registration.
-		pub fn validate_collateral(
-			asset: T::AssetId,
-			config: &CollateralConfig<T::OracleKey>,
-		) -> Result<(), Error<T>> {
-			let is_settlement = asset == T::SettlementAsset::get();
-			ensure!(config.oracle_key.is_none() == is_settlement, Error::<T>::InvalidOracleKey);
-			config.params.validate()?;
-			Ok(())
-		}
-
-		/// Checks a market registration.
-		pub fn validate_market(params: &MarketParamsOf<T>) -> Result<(), Error<T>> {
-			risk_engine::validate_tiers(&params.tiers)?;
-			ensure!(params.funding_interval_ms > 0, Error::<T>::InvalidFundingInterval);
-			ensure!(
-				params.max_price_age_ms.is_none_or(|age| {
-					(parameters::MIN_PRICE_AGE_LIMIT_MS..=parameters::MAX_PRICE_AGE_LIMIT_MS)
-						.contains(&age)
-				}),
-				Error::<T>::InvalidMaxPriceAge
-			);
-			ensure!(
-				params.maker_fee <= parameters::MAX_TRADING_FEE
-					&& params.taker_fee <= parameters::MAX_TRADING_FEE,
-				Error::<T>::InvalidTradingFee
-			);
-			ensure!(
-				!params.price_band.is_zero() && params.price_band <= parameters::MAX_PRICE_BAND,
-				Error::<T>::InvalidPriceBand
-			);
-			ensure!(
-				params.mark_price_band <= parameters::MAX_MARK_PRICE_BAND,
-				Error::<T>::InvalidPriceBand
-			);
-			let lowest_maintenance = Self::lowest_maintenance(params);
-			ensure!(
-				lowest_maintenance.is_some_and(|lowest| params.funding_rate_cap < lowest),
-				Error::<T>::InvalidFundingCap
-			);
-			ensure!(
-				!params.tick_size.is_zero() && params.lot_size > 0 && params.min_size > 0,
-				Error::<T>::InvalidMarketSizes
-			);
-			ensure!(params.min_size % params.lot_size == 0, Error::<T>::InvalidMarketSizes);
-			let divisor = Self::market_scale(params).divisor()?;
-			let lot_tick = params
-				.lot_size
-				.checked_mul(params.tick_size.into_inner())
-				.ok_or(Error::<T>::InvalidMarketSizes)?;
-			ensure!(lot_tick % divisor == 0, Error::<T>::InvalidMarketSizes);
-			if let Instrument::Option { strike, volatility_key, .. } = params.instrument {
-				ensure!(
-					!strike.is_zero()
-						&& strike.into_inner() % params.tick_size.into_inner() == 0
-						&& volatility_key != params.oracle_key,
-					Error::<T>::InvalidOptionTerms
-				);
-			}
-			Ok(())
-		}
-
-		/// Size units to settlement units for a market.
-		pub fn market_scale(params: &MarketParamsOf<T>) -> risk_engine::UnitScale {
-			risk_engine::UnitScale::new(params.size_decimals, T::SettlementDecimals::get())
-		}
-
-		/// Adds `delta` (negative: takes it) to `who`'s settlement ledger balance.
-		pub(crate) fn add_to_settlement_balance(who: &T::AccountId, delta: i128) -> DispatchResult {
-			SettlementBalances::<T>::try_mutate(who, |balance| -> DispatchResult {
-				*balance = balance.checked_add(delta).ok_or(Error::<T>::Overflow)?;
-				Ok(())
-			})
-		}
-
-		/// Adds `amount` of `asset` to `who`'s pool (ledger only).
-		fn credit_collateral(
-			who: &T::AccountId,
-			asset: T::AssetId,
-			amount: u128,
-		) -> DispatchResult {
-			if asset == T::SettlementAsset::get() {
-				let signed = i128::try_from(amount).map_err(|_| Error::<T>::Overflow)?;
-				Self::add_to_settlement_balance(who, signed)
-			} else {
-				CollateralBalances::<T>::try_mutate(who, |balances| -> DispatchResult {
-					let current = balances.get(&asset).copied().unwrap_or(0);
-					let updated = current.checked_add(amount).ok_or(Error::<T>::Overflow)?;
-					balances
-						.try_insert(asset, updated)
-						.map_err(|_| Error::<T>::TooManyCollateralAssets)?;
-					Ok(())
-				})
-			}
-		}
-
-		/// Takes `amount` of `asset` from `who`'s pool (ledger only); the settlement balance
-		/// cannot be withdrawn below zero.
-		fn debit_collateral(who: &T::AccountId, asset: T::AssetId, amount: u128) -> DispatchResult {
-			if asset == T::SettlementAsset::get() {
-				let signed = i128::try_from(amount).map_err(|_| Error::<T>::Overflow)?;
-				SettlementBalances::<T>::try_mutate(who, |balance| -> DispatchResult {
-					ensure!(*balance >= signed, Error::<T>::InsufficientCollateral);
-					*balance -= signed;
-					Ok(())
-				})
-			} else {
-				CollateralBalances::<T>::try_mutate(who, |balances| -> DispatchResult {
-					let current = balances.get(&asset).copied().unwrap_or(0);
-					ensure!(current >= amount, Error::<T>::InsufficientCollateral);
-					if current == amount {
-						balances.remove(&asset);
-					} else {
-						balances
-							.try_insert(asset, current - amount)
-							.map_err(|_| Error::<T>::TooManyCollateralAssets)?;
-					}
-					Ok(())
-				})
-			}
-		}
-	}
-
-	impl<T: Config> Clearing<T::AccountId, MarketId> for Pallet<T> {
-		fn market_rules(market: MarketId) -> Option<MarketRules> {
-			Markets::<T>::get(market).map(|params| MarketRules {
-				tick_size: params.tick_size,
-				lot_size: params.lot_size,
-				min_size: params.min_size,
-				status: if Self::is_expired(&params) {
-					MarketStatus::Closed
-				} else {
-					params.status
-				},
-			})
-		}
-
-		fn position_size(who: &T::AccountId, market: MarketId) -> risk_engine::SizeUnits {
-			Positions::<T>::get(who).get(&market).map_or(0, |record| record.position.size)
-		}
-
-		fn settle_trade(
-			maker: &T::AccountId,
-			taker: &T::AccountId,
-			market: MarketId,
-			size: i128,
-			price: Price,
-		) -> Result<TradeReceipt, SettleError> {
-			frame_support::storage::with_storage_layer(|| {
-				Self::do_settle_trade(maker, taker, market, size, price)
-			})
-		}
-
-		fn commit_order(
-			who: &T::AccountId,
-			market: MarketId,
-			side: OrderSide,
-			size: u128,
-			price: Price,
-		) -> DispatchResult {
-			frame_support::storage::with_storage_layer(|| {
-				Self::do_commit_order(who, market, side, size, price)
-			})
-		}
-
-		fn release_order(
-			who: &T::AccountId,
-			market: MarketId,
-			side: OrderSide,
-			size: u128,
-			price: Price,
-		) {
-			Self::do_release_order(who, market, side, size, price)
-		}
-
-		fn note_book_top(market: MarketId, best_bid: Option<Price>, best_ask: Option<Price>) {
-			Self::do_note_book_top(market, best_bid, best_ask)
-		}
-
-		fn price_band(market: MarketId) -> Option<(Price, Price)> {
-			let params = Markets::<T>::get(market)?;
-			let prices = Self::market_prices(market, &params, &MarketStates::<T>::get(market))?;
-			Some(Self::price_band_bounds(&params, &prices))
-		}
-
-		fn committed_size(who: &T::AccountId, market: MarketId, side: OrderSide) -> u128 {
-			Positions::<T>::get(who).get(&market).map_or(0, |record| match side {
-				OrderSide::Buy => record.open_orders.bid_size,
-				OrderSide::Sell => record.open_orders.ask_size,
-			})
-		}
-
-		fn margin_check_surcharge(who: &T::AccountId) -> Weight {
-			// Reading the mode (and the positions' count) is part of the surcharge.
-			match MarginModes::<T>::get(who) {
-				MarginMode::Cross => T::DbWeight::get().reads(1),
-				MarginMode::Portfolio => {
-					// `set_margin_mode` is benchmarked at one portfolio check of `p` option
-					// positions; one position more covers a trade that opens a market.
-					let positions = Positions::<T>::decode_len(who).unwrap_or(0) as u32;
-					let priced = positions.saturating_add(1).min(T::MaxPositionsPerAccount::get());
-					T::WeightInfo::set_margin_mode(priced)
-						.saturating_add(T::DbWeight::get().reads(2))
-				},
-			}
-		}
-
-		fn max_margin_check_surcharge() -> Weight {
-			T::WeightInfo::set_margin_mode(T::MaxPositionsPerAccount::get())
-				.saturating_add(T::DbWeight::get().reads(2))
 		}
 	}
 }

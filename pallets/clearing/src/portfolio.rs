@@ -23,27 +23,20 @@
 //! requirement). [`Pallet::simulate`] gives the same report after hypothetical trades.
 
 use alloc::vec::Vec;
-use frame_support::{pallet_prelude::*, storage::with_transaction};
+use frame_support::pallet_prelude::*;
 use risk_engine::{
 	portfolio::{self, Leg, PortfolioMargin, UnderlyingBook},
-	Price,
+	CrossMargin, Price,
 };
-use sp_arithmetic::{traits::Zero, FixedI128, FixedPointNumber, FixedU128};
-use sp_runtime::TransactionOutcome;
+use sp_arithmetic::{traits::Zero, FixedI128};
 
-use crate::{
-	margin::LoadedPosition, pallet::*, ChainEfficiency, Instrument, MarginMode, MarginReport,
-	ModeRequirement, SimulatedTrade, UnderlyingExposure,
-};
-
-/// The most trades one `simulate` call applies.
-pub const MAX_SIMULATED_TRADES: u32 = 16;
+use crate::{pallet::*, positions::LoadedPosition, Instrument, MarginMode};
 
 /// The positions on one underlying, ready for the scan.
 pub(crate) struct Underlying<OracleKey> {
-	key: OracleKey,
+	pub(crate) key: OracleKey,
 	/// The underlying's index, USD per whole unit.
-	price: FixedI128,
+	pub(crate) price: FixedI128,
 	/// The implied volatility its option series are marked with (zero without options).
 	volatility: FixedI128,
 	legs: Vec<Leg>,
@@ -56,11 +49,6 @@ pub(crate) struct Scan<OracleKey> {
 }
 
 impl<T: Config> Pallet<T> {
-	/// `gross_notional / locked` as a ratio, `None` when nothing is locked.
-	fn efficiency(gross_notional: u128, locked: u128) -> Option<FixedU128> {
-		(locked > 0).then(|| FixedU128::saturating_from_rational(gross_notional, locked))
-	}
-
 	/// Whole units of a market's size units, as an 18-decimal number.
 	fn whole_units(size: i128, size_decimals: u8) -> Result<FixedI128, DispatchError> {
 		let factor = 10i128
@@ -148,95 +136,27 @@ impl<T: Config> Pallet<T> {
 		Ok(Scan { margin, underlyings })
 	}
 
-	/// The account's book margined every way (see the module docs). Positions without a
-	/// price are left out.
-	pub fn margin_report(who: &T::AccountId) -> Result<MarginReport<T::OracleKey>, DispatchError> {
-		let (figures, positions, scan) = Self::cross_figures_with_inputs(who)?;
-
-		let mut gross_notional = 0u128;
-		let mut isolated = ModeRequirement::default();
-		// Isolated positions keep their own margin under the cross mode too.
-		let mut isolated_positions = ModeRequirement::default();
-		let mut tiered_cross = ModeRequirement::default();
-		for loaded in &positions {
-			let Some(exposure) = loaded.exposure() else { continue };
-			let position = risk_engine::position_margin(&exposure).map_err(Error::<T>::from)?;
-			// An option's exposure is the underlying it covers, not its premium.
-			let notional = match exposure.option {
-				Some(option) => exposure
-					.scale
-					.value(
-						exposure.position.size.unsigned_abs(),
-						option.underlying,
-						sp_arithmetic::Rounding::Up,
-					)
-					.map_err(Error::<T>::from)?,
-				None => position.notional,
-			};
-			gross_notional = gross_notional.saturating_add(notional);
-			let initial =
-				position.initial_requirement.saturating_add(position.open_order_requirement);
-			isolated.initial_requirement = isolated.initial_requirement.saturating_add(initial);
-			isolated.maintenance_requirement =
-				isolated.maintenance_requirement.saturating_add(position.maintenance_requirement);
-			let bucket = if loaded.record.isolated_margin.is_some() {
-				&mut isolated_positions
-			} else {
-				&mut tiered_cross
-			};
-			bucket.initial_requirement = bucket.initial_requirement.saturating_add(initial);
-			bucket.maintenance_requirement =
-				bucket.maintenance_requirement.saturating_add(position.maintenance_requirement);
-		}
-
-		// Under portfolio margin the figures already hold the scan.
-		let scan = match scan {
-			Some(scan) => scan,
-			None => Self::portfolio_scan(
-				positions.iter().filter(|p| p.record.isolated_margin.is_none()),
-			)?,
-		};
-		let open_orders = figures.margin.open_order_requirement;
-		isolated.capital_efficiency =
-			Self::efficiency(gross_notional, isolated.initial_requirement);
-		let mode_total = |initial: u128, maintenance: u128| {
-			let initial = initial.saturating_add(isolated_positions.initial_requirement);
-			ModeRequirement {
-				initial_requirement: initial,
-				maintenance_requirement: maintenance
-					.saturating_add(isolated_positions.maintenance_requirement),
-				capital_efficiency: Self::efficiency(gross_notional, initial),
-			}
-		};
-		let cross =
-			mode_total(tiered_cross.initial_requirement, tiered_cross.maintenance_requirement);
-		let portfolio = mode_total(
-			scan.margin.initial_requirement.saturating_add(open_orders),
-			scan.margin.maintenance_requirement,
-		);
-		let underlyings = scan
-			.underlyings
-			.iter()
-			.zip(&scan.margin.underlyings)
-			.map(|(u, risk)| UnderlyingExposure {
-				oracle_key: u.key,
-				price: FixedU128::from_inner(u.price.into_inner().max(0) as u128),
-				delta: risk.delta,
-				gamma: risk.gamma,
-				vega: risk.vega,
-				worst_loss: risk.worst_loss,
-				worst_move: risk.worst_move,
-			})
-			.collect();
-		Ok(MarginReport {
-			mode: figures.mode,
-			gross_notional,
-			equity: figures.margin.equity_initial,
-			isolated,
-			cross,
-			portfolio,
-			underlyings,
-		})
+	/// Replaces cross requirements with the portfolio scan's (resting orders keep their own
+	/// requirement on top of the initial one) and works out health and free collateral again.
+	pub(crate) fn apply_portfolio_requirements(
+		margin: &mut CrossMargin,
+		scan: &risk_engine::portfolio::PortfolioMargin,
+	) -> Result<(), Error<T>> {
+		margin.initial_requirement = scan
+			.initial_requirement
+			.checked_add(margin.open_order_requirement)
+			.ok_or(Error::<T>::Overflow)?;
+		margin.maintenance_requirement = scan.maintenance_requirement;
+		let signed = |value: u128| i128::try_from(value).map_err(|_| Error::<T>::Overflow);
+		margin.health = margin
+			.equity_maintenance
+			.checked_sub(signed(margin.maintenance_requirement)?)
+			.ok_or(Error::<T>::Overflow)?;
+		margin.free_collateral = margin
+			.equity_initial
+			.checked_sub(signed(margin.initial_requirement)?)
+			.ok_or(Error::<T>::Overflow)?;
+		Ok(())
 	}
 
 	/// Switches `who`'s cross positions to `mode` (see [`Pallet::set_margin_mode`]).
@@ -254,48 +174,6 @@ impl<T: Config> Pallet<T> {
 		Ok(())
 	}
 
-	/// The account's [`MarginReport`] after `trades`, a pre-trade check: each trade is
-	/// applied to the account's side as a taker (funding settled, the taker fee charged) at
-	/// its price or the mark, in a storage layer that is rolled back, so nothing is
-	/// written. At most [`MAX_SIMULATED_TRADES`] trades; each needs a listed market, a size
-	/// in whole lots and a price (given or marked).
-	pub fn simulate(
-		who: &T::AccountId,
-		trades: &[SimulatedTrade],
-	) -> Result<MarginReport<T::OracleKey>, DispatchError> {
-		ensure!(trades.len() <= MAX_SIMULATED_TRADES as usize, Error::<T>::TooManySimulatedTrades);
-		with_transaction(|| {
-			let outcome = (|| {
-				for trade in trades {
-					let params =
-						Markets::<T>::get(trade.market).ok_or(Error::<T>::UnknownMarket)?;
-					let units = trade.trade_size.unsigned_abs();
-					ensure!(units > 0 && units % params.lot_size == 0, Error::<T>::InvalidSize);
-					let state = Self::accrue_funding(trade.market, &params)?;
-					let price = match trade.price {
-						Some(price) => price,
-						None => {
-							Self::market_prices(trade.market, &params, &state)
-								.ok_or(Error::<T>::StalePrice)?
-								.mark
-						},
-					};
-					Self::apply_side(
-						who,
-						trade.market,
-						&state,
-						&Self::market_scale(&params),
-						trade.trade_size,
-						price,
-						params.taker_fee,
-					)?;
-				}
-				Self::margin_report(who)
-			})();
-			TransactionOutcome::Rollback(outcome)
-		})
-	}
-
 	/// The correlation matrix (row-major) of `keys`: ones on the diagonal, governed values
 	/// elsewhere, one for pairs never set.
 	pub fn correlation_matrix(keys: &[T::OracleKey]) -> Vec<FixedI128> {
@@ -311,28 +189,5 @@ impl<T: Config> Pallet<T> {
 				}
 			})
 			.collect()
-	}
-
-	/// Gross notional and locked collateral over every account holding positions, under
-	/// cross margin (in force) and under portfolio margin.
-	pub fn capital_efficiency() -> ChainEfficiency {
-		let mut totals = ChainEfficiency::default();
-		for who in Positions::<T>::iter_keys() {
-			let Ok(report) = Self::margin_report(&who) else { continue };
-			totals.accounts = totals.accounts.saturating_add(1);
-			totals.gross_notional = totals.gross_notional.saturating_add(report.gross_notional);
-			let in_force = match report.mode {
-				MarginMode::Cross => report.cross.initial_requirement,
-				MarginMode::Portfolio => report.portfolio.initial_requirement,
-			};
-			totals.locked_in_force = totals.locked_in_force.saturating_add(in_force);
-			totals.locked_portfolio =
-				totals.locked_portfolio.saturating_add(report.portfolio.initial_requirement);
-		}
-		totals.efficiency_in_force =
-			Self::efficiency(totals.gross_notional, totals.locked_in_force);
-		totals.efficiency_portfolio =
-			Self::efficiency(totals.gross_notional, totals.locked_portfolio);
-		totals
 	}
 }

@@ -1,0 +1,219 @@
+//! Collateral: listing assets, deposits and withdrawals between a trader and the pallet's
+//! account, isolated margin moved between the pool and a position, and the ledger each
+//! account's pool is kept in (the settlement balance, which may go negative, and a balance
+//! per other asset).
+
+use frame_support::{
+	pallet_prelude::*,
+	traits::{fungibles::Mutate, tokens::Preservation},
+};
+
+use crate::{pallet::*, CollateralConfig, MarketId, PositionRecord};
+
+impl<T: Config> Pallet<T> {
+	/// Moves `amount` of `asset` from `who` into their collateral pool (see
+	/// [`Pallet::deposit`]).
+	pub(crate) fn do_deposit(who: T::AccountId, asset: T::AssetId, amount: u128) -> DispatchResult {
+		ensure!(amount > 0, Error::<T>::ZeroAmount);
+		let config = CollateralAssets::<T>::get(asset).ok_or(Error::<T>::UnknownCollateral)?;
+		let total =
+			TotalDeposits::<T>::get(asset).checked_add(amount).ok_or(Error::<T>::Overflow)?;
+		ensure!(total <= config.deposit_cap, Error::<T>::DepositCapExceeded);
+
+		Self::credit_collateral(&who, asset, amount)?;
+		TotalDeposits::<T>::insert(asset, total);
+		T::Assets::transfer(asset, &who, &Self::account_id(), amount, Preservation::Expendable)?;
+		Self::deposit_event(Event::Deposited { who, asset, amount });
+		Ok(())
+	}
+
+	/// Moves `amount` of `asset` from `who`'s pool back to them (see [`Pallet::withdraw`]);
+	/// returns how many expired option positions settled first.
+	pub(crate) fn do_withdraw(
+		who: &T::AccountId,
+		asset: T::AssetId,
+		amount: u128,
+	) -> Result<u32, DispatchError> {
+		ensure!(amount > 0, Error::<T>::ZeroAmount);
+		ensure!(CollateralAssets::<T>::contains_key(asset), Error::<T>::UnknownCollateral);
+
+		let settled = Self::do_settle_expired(who)?;
+		Self::debit_collateral(who, asset, amount)?;
+		Self::ensure_cross_initial_margin(who, Error::<T>::BelowInitialMargin)?;
+		TotalDeposits::<T>::mutate(asset, |total| *total = total.saturating_sub(amount));
+		T::Assets::transfer(asset, &Self::account_id(), who, amount, Preservation::Expendable)?;
+		Self::deposit_event(Event::Withdrawn { who: who.clone(), asset, amount });
+		Ok(settled)
+	}
+
+	/// Moves `amount` settlement units from `who`'s pool into the margin of their isolated
+	/// position in `market` (see [`Pallet::add_isolated_margin`]).
+	pub(crate) fn do_add_isolated_margin(
+		who: T::AccountId,
+		market: MarketId,
+		amount: u128,
+	) -> DispatchResult {
+		ensure!(amount > 0, Error::<T>::ZeroAmount);
+		ensure!(Markets::<T>::contains_key(market), Error::<T>::UnknownMarket);
+		let signed_amount = i128::try_from(amount).map_err(|_| Error::<T>::Overflow)?;
+
+		Positions::<T>::try_mutate(&who, |positions| -> DispatchResult {
+			match positions.get_mut(&market) {
+				Some(record) => match record.isolated_margin.as_mut() {
+					Some(margin) => {
+						*margin = margin.checked_add(signed_amount).ok_or(Error::<T>::Overflow)?
+					},
+					None if record.position.is_flat() => {
+						record.isolated_margin = Some(signed_amount)
+					},
+					None => return Err(Error::<T>::NotIsolated.into()),
+				},
+				None => {
+					let record = PositionRecord {
+						position: risk_engine::Position::flat(
+							MarketStates::<T>::get(market).funding_index,
+						),
+						isolated_margin: Some(signed_amount),
+						open_orders: Default::default(),
+					};
+					Self::ensure_position_room(&who, positions, market)?;
+					positions
+						.try_insert(market, record)
+						.map_err(|_| Error::<T>::TooManyPositions)?;
+				},
+			}
+			Ok(())
+		})?;
+		Self::add_to_settlement_balance(&who, -signed_amount)?;
+		Self::ensure_cross_initial_margin(&who, Error::<T>::BelowInitialMargin)?;
+		Self::deposit_event(Event::IsolatedMarginAdded { who, market, amount });
+		Ok(())
+	}
+
+	/// Moves `amount` settlement units from the margin of `who`'s isolated position in
+	/// `market` back to their pool (see [`Pallet::remove_isolated_margin`]).
+	pub(crate) fn do_remove_isolated_margin(
+		who: T::AccountId,
+		market: MarketId,
+		amount: u128,
+	) -> DispatchResult {
+		ensure!(amount > 0, Error::<T>::ZeroAmount);
+		let params = Markets::<T>::get(market).ok_or(Error::<T>::UnknownMarket)?;
+		let signed_amount = i128::try_from(amount).map_err(|_| Error::<T>::Overflow)?;
+
+		let record = Positions::<T>::try_mutate(
+			&who,
+			|positions| -> Result<PositionRecord, DispatchError> {
+				let record = positions.get_mut(&market).ok_or(Error::<T>::NotIsolated)?;
+				let margin = record.isolated_margin.as_mut().ok_or(Error::<T>::NotIsolated)?;
+				ensure!(*margin >= signed_amount, Error::<T>::InsufficientCollateral);
+				*margin -= signed_amount;
+				let updated = *record;
+				if updated.is_empty() {
+					positions.remove(&market);
+				}
+				Ok(updated)
+			},
+		)?;
+		if !record.position.is_flat() {
+			let figures = Self::isolated_figures(market, &params, &record, true)?;
+			ensure!(figures.free_margin >= 0, Error::<T>::IsolatedMarginInsufficient);
+		}
+		Self::add_to_settlement_balance(&who, signed_amount)?;
+		Self::deposit_event(Event::IsolatedMarginRemoved { who, market, amount });
+		Ok(())
+	}
+
+	/// Lists or re-lists a collateral asset (see [`Pallet::register_collateral`]).
+	pub(crate) fn do_register_collateral(
+		asset: T::AssetId,
+		config: CollateralConfig<T::OracleKey>,
+	) -> DispatchResult {
+		Self::validate_collateral(asset, &config)?;
+		match CollateralAssets::<T>::get(asset) {
+			Some(existing) => ensure!(
+				existing.oracle_key == config.oracle_key
+					&& existing.params.decimals == config.params.decimals,
+				Error::<T>::CollateralIdentityFixed
+			),
+			None if asset != T::SettlementAsset::get() => {
+				let listed = CollateralAssets::<T>::iter_keys()
+					.filter(|listed| *listed != T::SettlementAsset::get())
+					.count() as u32;
+				ensure!(
+					listed < T::MaxCollateralAssets::get(),
+					Error::<T>::TooManyCollateralListings
+				);
+			},
+			None => {},
+		}
+		if let Some(key) = config.oracle_key {
+			Self::guard_key(key)?;
+		}
+		CollateralAssets::<T>::insert(asset, &config);
+		Self::deposit_event(Event::CollateralRegistered { asset, config });
+		Ok(())
+	}
+
+	/// Checks a collateral registration.
+	pub fn validate_collateral(
+		asset: T::AssetId,
+		config: &CollateralConfig<T::OracleKey>,
+	) -> Result<(), Error<T>> {
+		let is_settlement = asset == T::SettlementAsset::get();
+		ensure!(config.oracle_key.is_none() == is_settlement, Error::<T>::InvalidOracleKey);
+		config.params.validate()?;
+		Ok(())
+	}
+
+	/// Adds `delta` (negative: takes it) to `who`'s settlement ledger balance.
+	pub(crate) fn add_to_settlement_balance(who: &T::AccountId, delta: i128) -> DispatchResult {
+		SettlementBalances::<T>::try_mutate(who, |balance| -> DispatchResult {
+			*balance = balance.checked_add(delta).ok_or(Error::<T>::Overflow)?;
+			Ok(())
+		})
+	}
+
+	/// Adds `amount` of `asset` to `who`'s pool (ledger only).
+	fn credit_collateral(who: &T::AccountId, asset: T::AssetId, amount: u128) -> DispatchResult {
+		if asset == T::SettlementAsset::get() {
+			let signed = i128::try_from(amount).map_err(|_| Error::<T>::Overflow)?;
+			Self::add_to_settlement_balance(who, signed)
+		} else {
+			CollateralBalances::<T>::try_mutate(who, |balances| -> DispatchResult {
+				let current = balances.get(&asset).copied().unwrap_or(0);
+				let updated = current.checked_add(amount).ok_or(Error::<T>::Overflow)?;
+				balances
+					.try_insert(asset, updated)
+					.map_err(|_| Error::<T>::TooManyCollateralAssets)?;
+				Ok(())
+			})
+		}
+	}
+
+	/// Takes `amount` of `asset` from `who`'s pool (ledger only); the settlement balance
+	/// cannot be withdrawn below zero.
+	fn debit_collateral(who: &T::AccountId, asset: T::AssetId, amount: u128) -> DispatchResult {
+		if asset == T::SettlementAsset::get() {
+			let signed = i128::try_from(amount).map_err(|_| Error::<T>::Overflow)?;
+			SettlementBalances::<T>::try_mutate(who, |balance| -> DispatchResult {
+				ensure!(*balance >= signed, Error::<T>::InsufficientCollateral);
+				*balance -= signed;
+				Ok(())
+			})
+		} else {
+			CollateralBalances::<T>::try_mutate(who, |balances| -> DispatchResult {
+				let current = balances.get(&asset).copied().unwrap_or(0);
+				ensure!(current >= amount, Error::<T>::InsufficientCollateral);
+				if current == amount {
+					balances.remove(&asset);
+				} else {
+					balances
+						.try_insert(asset, current - amount)
+						.map_err(|_| Error::<T>::TooManyCollateralAssets)?;
+				}
+				Ok(())
+			})
+		}
+	}
+}

@@ -1,0 +1,105 @@
+//! Weights that depend on what a call finds: the arithmetic that composes benchmarked
+//! weights for calls that branch (by margin mode, positions held, settlements done), in one
+//! place, as `pallet-referenda`'s `branch.rs` does. Each dispatchable is charged the most it
+//! can cost and refunded down to what it did.
+
+use frame_support::{pallet_prelude::*, weights::Weight};
+
+use crate::{pallet::*, weights::WeightInfo, MarginMode, MAX_MARKETS};
+
+impl<T: Config> Pallet<T> {
+	/// What `withdraw` costs at most for an account in `mode`, with or without settling
+	/// expired options: the benchmarked withdrawal, plus one portfolio check (priced by
+	/// the `set_margin_mode` benchmark) under portfolio margin, plus the settlement.
+	pub fn withdraw_weight(mode: MarginMode, settles: bool) -> Weight {
+		let positions = T::MaxPositionsPerAccount::get();
+		let mut weight = T::WeightInfo::withdraw(positions);
+		if mode == MarginMode::Portfolio {
+			weight = weight.saturating_add(T::WeightInfo::set_margin_mode(positions));
+		}
+		if settles {
+			weight = weight.saturating_add(T::WeightInfo::settle_expired(positions));
+		}
+		weight
+	}
+
+	/// What `auto_deleverage` costs when it reduces `reduced` positions: reading the
+	/// fund's whole book (its value per market, up to [`MAX_MARKETS`] positions: four
+	/// benchmarked withdrawals' margin checks of the most positions a trader holds), and
+	/// per position reduced a portfolio check of its owner (the allowance) and a
+	/// settlement with the fund; or the call's own benchmark if that is more. (The
+	/// composition stands until the benchmark is measured again on this code.)
+	pub fn auto_deleverage_weight(reduced: u32) -> Weight {
+		let positions = T::MaxPositionsPerAccount::get();
+		let fund_book = MAX_MARKETS.div_ceil(positions.max(1)) as u64;
+		let composed = T::WeightInfo::withdraw(positions).saturating_mul(fund_book).saturating_add(
+			T::WeightInfo::set_margin_mode(positions)
+				.saturating_add(T::WeightInfo::settle_trade(positions))
+				.saturating_mul(u64::from(reduced.max(1))),
+		);
+		composed.max(T::WeightInfo::auto_deleverage(reduced.max(1)))
+	}
+
+	/// What `liquidate` costs at most for an account in `mode` holding `positions`
+	/// positions: the benchmarked cross liquidation, plus three portfolio checks under
+	/// portfolio margin (before, and after each of the at most two rounds of closes).
+	pub fn liquidate_weight(mode: MarginMode, positions: u32) -> Weight {
+		let weight = T::WeightInfo::liquidate(positions);
+		match mode {
+			MarginMode::Cross => weight,
+			MarginMode::Portfolio => {
+				weight.saturating_add(T::WeightInfo::set_margin_mode(positions).saturating_mul(3))
+			},
+		}
+	}
+
+	/// What `on_initialize` costs once it has applied `applied` scheduled risk changes: the
+	/// changes, and the end-of-block passes over the guarded keys, the perpetuals and the
+	/// adaptive markets (charged here, at the start of the block, for `on_finalize`).
+	pub(crate) fn on_initialize_weight(applied: u32) -> Weight {
+		let applied = u64::from(applied);
+		let keys = GuardedKeys::<T>::decode_len().unwrap_or(0) as u64;
+		// The benchmark applies a margin schedule (a read and a write); a correlation
+		// writes one entry more, charged on top.
+		let per_change =
+			T::WeightInfo::apply_risk_change().saturating_add(T::DbWeight::get().writes(1));
+		T::DbWeight::get()
+			.reads(2)
+			.saturating_add(per_change.saturating_mul(applied))
+			.saturating_add(T::WeightInfo::update_price_guard().saturating_mul(keys))
+			// Each market's end-of-block funding accrual reads and writes what a price
+			// guard update does (its market, state and prices; one write): charged at that
+			// benchmark until it has its own.
+			.saturating_add(
+				T::WeightInfo::update_price_guard()
+					.saturating_mul(Perpetuals::<T>::decode_len().unwrap_or(0) as u64),
+			)
+			.saturating_add(
+				T::WeightInfo::step_adaptive_margin()
+					.saturating_mul(AdaptiveMargins::<T>::count() as u64),
+			)
+	}
+
+	/// The weight a venue adds to a fill for `who`'s margin check beyond the cross one its
+	/// benchmark covers (see [`crate::Clearing::margin_check_surcharge`]).
+	pub fn margin_check_surcharge_weight(who: &T::AccountId) -> Weight {
+		// Reading the mode (and the positions' count) is part of the surcharge.
+		match MarginModes::<T>::get(who) {
+			MarginMode::Cross => T::DbWeight::get().reads(1),
+			MarginMode::Portfolio => {
+				// `set_margin_mode` is benchmarked at one portfolio check of `p` option
+				// positions; one position more covers a trade that opens a market.
+				let positions = Positions::<T>::decode_len(who).unwrap_or(0) as u32;
+				let priced = positions.saturating_add(1).min(T::MaxPositionsPerAccount::get());
+				T::WeightInfo::set_margin_mode(priced).saturating_add(T::DbWeight::get().reads(2))
+			},
+		}
+	}
+
+	/// The most [`Self::margin_check_surcharge_weight`] can be: a portfolio check of the most
+	/// positions an account holds.
+	pub fn max_margin_check_surcharge_weight() -> Weight {
+		T::WeightInfo::set_margin_mode(T::MaxPositionsPerAccount::get())
+			.saturating_add(T::DbWeight::get().reads(2))
+	}
+}
