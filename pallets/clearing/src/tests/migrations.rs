@@ -1,0 +1,85 @@
+//! Storage migrations.
+
+use super::*;
+
+#[test]
+fn markets_stored_before_option_series_migrate_to_perpetuals() {
+	use crate::migrations::v1::{MarketParamsV0, MigrateToV1};
+	use crate::Instrument;
+	use codec::{Decode, Encode};
+	use frame_support::traits::{GetStorageVersion, OnRuntimeUpgrade, StorageVersion};
+	new_test_ext().execute_with(|| {
+		let current = btc_perp();
+		let old = MarketParamsV0::<
+			u32,
+			<Test as Config>::MaxSymbolLength,
+			<Test as Config>::MaxMarginTiers,
+		> {
+			symbol: current.symbol.clone(),
+			oracle_key: current.oracle_key,
+			size_decimals: current.size_decimals,
+			tick_size: current.tick_size,
+			lot_size: current.lot_size,
+			min_size: current.min_size,
+			tiers: current.tiers.clone(),
+			taker_fee: current.taker_fee,
+			maker_fee: current.maker_fee,
+			funding_interval_ms: current.funding_interval_ms,
+			funding_rate_cap: current.funding_rate_cap,
+			mark_price_band: current.mark_price_band,
+			max_price_age_ms: current.max_price_age_ms,
+			open_interest_cap: current.open_interest_cap,
+			status: current.status,
+		};
+		frame_support::storage::unhashed::put_raw(
+			&Markets::<Test>::hashed_key_for(BTC_PERP),
+			&old.encode(),
+		);
+		StorageVersion::new(0).put::<ClearingPallet>();
+		assert!(Markets::<Test>::try_get(BTC_PERP).is_err(), "the old layout does not decode");
+		MigrateToV1::<Test>::on_runtime_upgrade();
+		assert_eq!(ClearingPallet::on_chain_storage_version(), StorageVersion::new(1));
+		// Version 1's layout (with the instrument, without the price band) is what v2 reads.
+		let raw =
+			frame_support::storage::unhashed::get_raw(&Markets::<Test>::hashed_key_for(BTC_PERP))
+				.unwrap();
+		let v1 = crate::migrations::v2::MarketParamsV1::<
+			u32,
+			<Test as Config>::MaxSymbolLength,
+			<Test as Config>::MaxMarginTiers,
+		>::decode(&mut &raw[..])
+		.unwrap();
+		assert_eq!(v1.instrument, Instrument::Perpetual);
+		// A second run does nothing: were it to translate again, the new layout would not
+		// decode as the old one and the market would be lost.
+		MigrateToV1::<Test>::on_runtime_upgrade();
+		crate::migrations::v2::MigrateToV2::<Test>::on_runtime_upgrade();
+		let mut expected = current;
+		expected.price_band = crate::DEFAULT_PRICE_BAND;
+		assert_eq!(Markets::<Test>::get(BTC_PERP), Some(expected));
+		assert_eq!(ClearingPallet::on_chain_storage_version(), StorageVersion::new(2));
+		assert_eq!(Markets::<Test>::count(), 1);
+	});
+}
+
+#[test]
+fn the_jump_breaker_migrates_to_its_bound_alone() {
+	use crate::migrations::v2::{JumpBreakerV1, MigrateToV2};
+	use codec::Encode;
+	use frame_support::traits::{GetStorageVersion, OnRuntimeUpgrade, StorageVersion};
+	new_test_ext().execute_with(|| {
+		let old = JumpBreakerV1 { bound: Perbill::from_parts(1_000), confirm_blocks: 10 };
+		frame_support::storage::unhashed::put_raw(
+			&JumpBreakerParams::<Test>::hashed_key(),
+			&old.encode(),
+		);
+		StorageVersion::new(1).put::<ClearingPallet>();
+		MigrateToV2::<Test>::on_runtime_upgrade();
+		// A bound tighter than the new minimum is raised to it.
+		assert_eq!(
+			JumpBreakerParams::<Test>::get(),
+			risk_engine::JumpBreaker { bound: crate::MIN_JUMP_BREAKER_BOUND }
+		);
+		assert_eq!(ClearingPallet::on_chain_storage_version(), StorageVersion::new(2));
+	});
+}

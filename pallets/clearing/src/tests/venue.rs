@@ -1,0 +1,186 @@
+//! What venues call: resting orders committed against margin, fills, the book's top and the mark.
+
+use super::*;
+
+#[test]
+fn a_failed_maker_side_is_reported_as_the_makers() {
+	new_test_ext().execute_with(|| {
+		deposit(ALICE, USDC, 100_000 * ONE_USDC);
+		deposit(BOB, USDC, 1_000 * ONE_USDC);
+		// Bob (maker) cannot carry 1 BTC on 1,000 USDC: the venue is told it is Bob's failure.
+		assert_eq!(
+			ClearingPallet::settle_trade(&BOB, &ALICE, BTC_PERP, ONE_BTC as i128, usd(60_000)),
+			Err(SettleError::Maker(Error::<Test>::MakerMarginInsufficient.into()))
+		);
+		// The taker's failure is the trade's.
+		assert_eq!(
+			ClearingPallet::settle_trade(&ALICE, &BOB, BTC_PERP, ONE_BTC as i128, usd(60_000)),
+			Err(SettleError::Trade(Error::<Test>::TakerMarginInsufficient.into()))
+		);
+		// A fill reports both fees: 60,000 x 0.02% and x 0.05%.
+		deposit(BOB, USDC, 9_000 * ONE_USDC);
+		assert_eq!(
+			ClearingPallet::settle_trade(&BOB, &ALICE, BTC_PERP, ONE_BTC as i128, usd(60_000)),
+			Ok(TradeReceipt { maker_fee: 12 * ONE_USDC, taker_fee: 30 * ONE_USDC })
+		);
+	});
+}
+
+#[test]
+fn committed_orders_count_toward_initial_margin_only() {
+	new_test_ext().execute_with(|| {
+		deposit(ALICE, USDC, 10_000 * ONE_USDC);
+		// A 3 BTC bid at 59,000: filled, long 3 BTC = 180,000 at the 60,000 mark, 5% = 9,000.
+		assert_ok!(ClearingPallet::commit_order(
+			&ALICE,
+			BTC_PERP,
+			OrderSide::Buy,
+			3 * ONE_BTC,
+			usd(59_000)
+		));
+		let record = position(ALICE).unwrap();
+		assert_eq!(record.open_orders.bid_size, 3 * ONE_BTC);
+		assert_eq!(record.open_orders.bid_value, 177_000 * ONE_USDC);
+		let report = ClearingPallet::account_report(&ALICE).unwrap();
+		assert_eq!(report.open_order_requirement, 9_000 * ONE_USDC);
+		assert_eq!(report.initial_requirement, 9_000 * ONE_USDC);
+		assert_eq!(report.maintenance_requirement, 0);
+		assert_eq!(report.free_collateral, 1_000 * ONE_USDC as i128);
+		assert_eq!(report.positions[0].open_order_requirement, 9_000 * ONE_USDC);
+		// The committed margin cannot be withdrawn ...
+		assert_noop!(
+			ClearingPallet::withdraw(RuntimeOrigin::signed(ALICE), USDC, 1_001 * ONE_USDC),
+			Error::<Test>::BelowInitialMargin
+		);
+		// ... nor committed twice: another 1 BTC bid needs 3,000 more.
+		assert_noop!(
+			ClearingPallet::commit_order(&ALICE, BTC_PERP, OrderSide::Buy, ONE_BTC, usd(59_000)),
+			Error::<Test>::OrderMarginInsufficient
+		);
+		// An ask on the other side needs no more than the worse side: 3 BTC short = 9,000.
+		assert_ok!(ClearingPallet::commit_order(
+			&ALICE,
+			BTC_PERP,
+			OrderSide::Sell,
+			3 * ONE_BTC,
+			usd(61_000)
+		));
+		assert_eq!(
+			ClearingPallet::account_report(&ALICE).unwrap().open_order_requirement,
+			9_000 * ONE_USDC
+		);
+		// Releasing both frees everything and leaves no record behind.
+		ClearingPallet::release_order(&ALICE, BTC_PERP, OrderSide::Buy, 3 * ONE_BTC, usd(59_000));
+		ClearingPallet::release_order(&ALICE, BTC_PERP, OrderSide::Sell, 3 * ONE_BTC, usd(61_000));
+		assert_eq!(position(ALICE), None);
+		assert_ok!(ClearingPallet::withdraw(RuntimeOrigin::signed(ALICE), USDC, 10_000 * ONE_USDC));
+	});
+}
+
+#[test]
+fn commit_order_errors_change_nothing() {
+	new_test_ext().execute_with(|| {
+		deposit(ALICE, USDC, 10_000 * ONE_USDC);
+		assert_noop!(
+			ClearingPallet::commit_order(&ALICE, 7, OrderSide::Buy, ONE_BTC, usd(60_000)),
+			Error::<Test>::UnknownMarket
+		);
+		assert_noop!(
+			ClearingPallet::commit_order(&ALICE, BTC_PERP, OrderSide::Buy, 0, usd(60_000)),
+			Error::<Test>::InvalidSize
+		);
+		// Adding risk needs a fresh price.
+		advance(60_001);
+		assert_noop!(
+			ClearingPallet::commit_order(&ALICE, BTC_PERP, OrderSide::Buy, ONE_BTC, usd(60_000)),
+			Error::<Test>::StalePrice
+		);
+		set_price(BTC_PRICE, 60_000);
+		assert_ok!(ClearingPallet::set_market_status(
+			RuntimeOrigin::root(),
+			BTC_PERP,
+			MarketStatus::Closed
+		));
+		start_next_block();
+		assert_noop!(
+			ClearingPallet::commit_order(&ALICE, BTC_PERP, OrderSide::Buy, ONE_BTC, usd(60_000)),
+			Error::<Test>::MarketNotTrading
+		);
+	});
+}
+
+#[test]
+fn orders_in_an_isolated_market_use_the_isolated_margin() {
+	new_test_ext().execute_with(|| {
+		deposit(ALICE, USDC, 100_000 * ONE_USDC);
+		assert_ok!(ClearingPallet::add_isolated_margin(
+			RuntimeOrigin::signed(ALICE),
+			BTC_PERP,
+			3_000 * ONE_USDC
+		));
+		// 1 BTC at the mark needs 3,000: exactly the isolated margin.
+		assert_ok!(ClearingPallet::commit_order(
+			&ALICE,
+			BTC_PERP,
+			OrderSide::Buy,
+			ONE_BTC,
+			usd(60_000)
+		));
+		// One more lot does not fit, whatever the pool holds.
+		assert_noop!(
+			ClearingPallet::commit_order(&ALICE, BTC_PERP, OrderSide::Buy, 10_000, usd(60_000)),
+			Error::<Test>::OrderMarginInsufficient
+		);
+	});
+}
+
+#[test]
+fn the_mark_follows_the_book_inside_the_band() {
+	new_test_ext().execute_with(|| {
+		let mark = || {
+			ClearingPallet::market_prices(
+				BTC_PERP,
+				&btc_perp(),
+				&MarketStates::<Test>::get(BTC_PERP),
+			)
+			.unwrap()
+			.mark
+		};
+		// No trade, no book: the index.
+		assert_eq!(mark(), usd(60_000));
+		// One side only, no trade: still the index.
+		ClearingPallet::note_book_top(BTC_PERP, Some(usd(59_900)), None);
+		assert_eq!(mark(), usd(60_000));
+		// Both sides, no trade: the mid.
+		ClearingPallet::note_book_top(BTC_PERP, Some(usd(59_900)), Some(usd(60_300)));
+		assert_eq!(mark(), usd(60_100));
+		// A trade far from the book is pulled inside the spread: median(59,900, 60,300, 59,000).
+		MarketStates::<Test>::mutate(BTC_PERP, |s| s.last_trade_price = Some(usd(59_000)));
+		assert_eq!(mark(), usd(59_900));
+		// A trade inside the spread is the mark.
+		MarketStates::<Test>::mutate(BTC_PERP, |s| s.last_trade_price = Some(usd(60_050)));
+		assert_eq!(mark(), usd(60_050));
+		// Whatever the book, the mark stays within 1% of the index.
+		ClearingPallet::note_book_top(BTC_PERP, Some(usd(61_000)), Some(usd(61_500)));
+		assert_eq!(mark(), usd(60_600));
+		let report = ClearingPallet::market_report(BTC_PERP).unwrap();
+		assert_eq!((report.best_bid, report.best_ask), (Some(usd(61_000)), Some(usd(61_500))));
+	});
+}
+
+#[test]
+fn a_book_change_accrues_funding_at_the_mark_that_held_until_then() {
+	new_test_ext().execute_with(|| {
+		open_one_btc();
+		// Funding must not see the new book retroactively: accrue first, then move the book.
+		advance(1_800_000);
+		set_price(BTC_PRICE, 60_000);
+		let before = MarketStates::<Test>::get(BTC_PERP);
+		ClearingPallet::note_book_top(BTC_PERP, Some(usd(60_500)), Some(usd(60_600)));
+		let after = MarketStates::<Test>::get(BTC_PERP);
+		// The mark was 60,000 = index until now: no premium, no funding, but the clock moved.
+		assert_eq!(after.funding_index, before.funding_index);
+		assert_eq!(after.last_funding_ms, now());
+		assert_eq!(after.best_bid, Some(usd(60_500)));
+	});
+}
