@@ -80,6 +80,7 @@ mod mock;
 #[cfg(test)]
 mod tests;
 pub mod types;
+mod weight_math;
 pub mod weights;
 
 pub use clearing_traits::{Clearing, MarketId, OrderSide, Price};
