@@ -78,6 +78,7 @@ mod adaptive_margin;
 mod capital_efficiency;
 mod collateral;
 mod conservation;
+mod errors;
 mod funding;
 mod hardening;
 mod isolated_margin;

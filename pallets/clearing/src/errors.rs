@@ -1,0 +1,182 @@
+//! What can go wrong, and the risk engine's errors as the pallet's.
+
+use frame_support::pallet_macros::pallet_section;
+
+use crate::Error;
+
+/// The pallet's errors; imported into [`crate::pallet`].
+#[pallet_section]
+mod errors {
+	/// The pallet's errors.
+	#[pallet::error]
+	pub enum Error<T> {
+		/// The asset is not registered as collateral.
+		UnknownCollateral,
+		/// The market does not exist.
+		UnknownMarket,
+		/// The settlement asset cannot have an oracle key, and every other asset needs one.
+		InvalidOracleKey,
+		/// Haircuts must satisfy `0 < initial <= maintenance <= 1`.
+		InvalidHaircuts,
+		/// Too many decimals (at most 20).
+		UnsupportedDecimals,
+		/// The margin schedule is invalid: empty, first floor above zero, floors not
+		/// increasing, fractions decreasing, or maintenance not in `(0, initial)`.
+		InvalidMarginTiers,
+		/// Tick size, lot size or minimum size is zero, the minimum is not a multiple of the
+		/// lot, or `lot x tick` is not a whole number of settlement units.
+		InvalidMarketSizes,
+		/// The funding interval must be positive.
+		InvalidFundingInterval,
+		/// A maximum price age (pallet-wide or a market's own) must be from five seconds to one
+		/// hour.
+		InvalidMaxPriceAge,
+		/// A maker or taker fee above 1%.
+		InvalidTradingFee,
+		/// A market's price band must be positive and at most 50% of the index, and its mark
+		/// price band at most 10%.
+		InvalidPriceBand,
+		/// The funding cap must be below the market's lowest maintenance fraction.
+		InvalidFundingCap,
+		/// Every maintenance fraction of a market must be above the liquidation penalty.
+		MaintenanceNotAbovePenalty,
+		/// The pallet lists the most markets it can already.
+		TooManyMarkets,
+		/// Sixteen risk changes already wait for the next block.
+		TooManyPendingRiskChanges,
+		/// The worker's scan limit must be between one and the runtime's maximum.
+		InvalidScanLimit,
+		/// The portfolio grid needs a positive range, an odd number of points from 3 to 33,
+		/// a vol-down shock below 100% and a positive maintenance factor.
+		InvalidScenarioGrid,
+		/// A correlation is between two different underlyings and within `[-1, 1]`; the
+		/// correlations of a scan's underlyings form a symmetric matrix with ones on its
+		/// diagonal.
+		InvalidCorrelation,
+		/// A simulation applies at most 16 trades.
+		TooManySimulatedTrades,
+		/// The portfolio minimum equity is at most 100,000,000 USD.
+		InvalidPortfolioMinimum,
+		/// An option series needs a positive strike on the tick, an expiry in the future and
+		/// an implied-volatility key other than its underlying's.
+		InvalidOptionTerms,
+		/// The option series has expired: it no longer trades, and its positions settle.
+		OptionExpired,
+		/// The account's cross positions are already margined under that mode.
+		MarginModeUnchanged,
+		/// Portfolio margin needs equity (initial) of at least the portfolio minimum: to opt
+		/// in, and to add risk or withdraw while in it.
+		PortfolioEquityBelowMinimum,
+		/// The account holds no position in an expired option series (or is the insurance
+		/// fund, whose positions net out as the others settle).
+		NothingToSettle,
+		/// A listed market keeps its size decimals, oracle key, instrument, tick and lot size:
+		/// open positions and resting orders are measured in them.
+		MarketIdentityFixed,
+		/// A listed collateral asset keeps its decimals and oracle key: deposits are counted
+		/// and priced by them.
+		CollateralIdentityFixed,
+		/// The chain lists the most collateral assets it may
+		/// ([`Config::MaxCollateralAssets`] besides the settlement asset).
+		TooManyCollateralListings,
+		/// An amount of zero.
+		ZeroAmount,
+		/// The deposit would take the pallet's holding of the asset above its cap.
+		DepositCapExceeded,
+		/// The account does not hold that much of the asset in its pool.
+		InsufficientCollateral,
+		/// The account would end below its initial margin requirement.
+		BelowInitialMargin,
+		/// A price this action needs is missing or older than the maximum price age.
+		StalePrice,
+		/// The account holds too many collateral assets already.
+		TooManyCollateralAssets,
+		/// The account has positions in too many markets already.
+		TooManyPositions,
+		/// The market does not accept this trade now (closed, or reduce-only and the trade
+		/// adds to a position).
+		MarketNotTrading,
+		/// The price is zero or not a multiple of the tick size.
+		PriceNotOnTick,
+		/// The price is outside the market's price band around the index in force (for an
+		/// option series, around the model's mark): no trade prints, and no order rests, at a
+		/// price the oracle does not support.
+		PriceOutsideBand,
+		/// The size is zero, not a multiple of the lot size, or below the minimum.
+		InvalidSize,
+		/// Maker and taker are the same account.
+		SelfTrade,
+		/// The trade would take open interest above the market's cap.
+		OpenInterestCapExceeded,
+		/// After the trade the maker would be below its margin requirement.
+		MakerMarginInsufficient,
+		/// After the trade the taker would be below its margin requirement.
+		TakerMarginInsufficient,
+		/// The account's resting orders would need more initial margin than it has free.
+		OrderMarginInsufficient,
+		/// The position is not isolated (margin can only be moved for isolated positions),
+		/// or a cross position is open in the market.
+		NotIsolated,
+		/// The isolated position would end below its initial margin requirement.
+		IsolatedMarginInsufficient,
+		/// The account (or isolated position) is at or above its maintenance requirement, or
+		/// is the insurance fund.
+		NotLiquidatable,
+		/// The account (or isolated position) was already liquidated in this block.
+		AlreadyLiquidatedThisBlock,
+		/// The liquidation penalty must be below every market's lowest maintenance fraction.
+		InvalidLiquidationParameters,
+		/// The insurance fund has no deficit or no position in the market, or no opposite
+		/// position is in profit.
+		NothingToDeleverage,
+		/// The jump breaker's bound, when on, must be at least 1%: a tighter one would hold
+		/// every ordinary update and leave markets in doubt.
+		InvalidJumpBreaker,
+		/// The pallet already prices with the most oracle keys it watches.
+		TooManyOracleKeys,
+		/// A volatility model needs a decay below 100%, a reference interval and a largest
+		/// gap of 1 s to 30 days, and a positive seed volatility.
+		InvalidVolatilityModel,
+		/// Adaptive margin needs multipliers of at most 20, a horizon of 1 s to 30 days, each
+		/// floor at most its cap, maintenance floor and cap below the initial ones, a
+		/// maintenance floor above the liquidation penalty, and open-interest bounds in order;
+		/// its volatility estimate, a decay below 100% and a positive interval and gap.
+		InvalidAdaptiveMargin,
+		/// The ramp step must be positive.
+		InvalidRampStep,
+		/// An arithmetic overflow.
+		Overflow,
+		/// The liability factor that weighs a settlement debt must be at least one.
+		InvalidLiabilityFactor,
+		/// The risk engine was asked about a position the account does not hold: an internal
+		/// inconsistency, never the caller's doing.
+		NoSuchPosition,
+		/// A model input is outside the domain of the math the risk engine prices with (the
+		/// logarithm of a number that is not positive, the square root of a negative one): a
+		/// forward, strike or price that is not positive, or a negative volatility.
+		OutOfDomain,
+	}
+}
+
+/// The risk engine's errors as the pallet's: each domain error keeps its meaning.
+impl<T> From<risk_engine::RiskError> for Error<T> {
+	fn from(error: risk_engine::RiskError) -> Self {
+		use risk_engine::RiskError::*;
+		match error {
+			UnsupportedDecimals => Error::UnsupportedDecimals,
+			NoMarginTiers
+			| FirstTierNotAtZero
+			| TierFloorsNotIncreasing
+			| TierFractionsDecreasing
+			| MaintenanceNotBelowInitial => Error::InvalidMarginTiers,
+			InvalidHaircuts => Error::InvalidHaircuts,
+			LiabilityFactorBelowOne => Error::InvalidLiabilityFactor,
+			NoSuchPosition => Error::NoSuchPosition,
+			OutOfDomain => Error::OutOfDomain,
+			InvalidScenarioGrid => Error::InvalidScenarioGrid,
+			InvalidCorrelations => Error::InvalidCorrelation,
+			InvalidAdaptiveParams => Error::InvalidAdaptiveMargin,
+			Overflow => Error::Overflow,
+		}
+	}
+}

@@ -1,0 +1,227 @@
+//! What the pallet tells the world. Units and signs are in each field's doc, because
+//! Polkadot.js apps shows the raw numbers.
+
+use frame_support::pallet_macros::pallet_section;
+
+/// The pallet's events; imported into [`crate::pallet`].
+#[pallet_section]
+mod events {
+	/// The pallet's events. Units, as Polkadot.js apps shows them raw: *settlement units* are
+	/// the settlement asset's smallest units (USDC: 6 decimals); *size units* are a market's
+	/// (10^-`size_decimals` of a whole unit); prices are USD per whole unit with 18 decimals
+	/// (`FixedU128`); token amounts are the asset's smallest units.
+	#[pallet::event]
+	#[pallet::generate_deposit(pub(super) fn deposit_event)]
+	pub enum Event<T: Config> {
+		/// A collateral asset was registered or its parameters changed.
+		CollateralRegistered {
+			/// The asset.
+			asset: T::AssetId,
+			/// Its oracle key, haircuts, decimals and deposit cap (token units) now in force.
+			config: CollateralConfig<T::OracleKey>,
+		},
+		/// A market was registered or its parameters replaced.
+		MarketRegistered {
+			/// The market.
+			market: MarketId,
+			/// Its parameters now in force.
+			params: MarketParamsOf<T>,
+		},
+		/// A risk parameter changed: the change scheduled in the previous block applied at
+		/// the start of this one.
+		RiskParameterChanged {
+			/// The change, with its new value.
+			change: RiskChangeOf<T>,
+		},
+		/// Tokens moved from an account into its collateral pool.
+		Deposited {
+			/// The account.
+			who: T::AccountId,
+			/// The asset.
+			asset: T::AssetId,
+			/// Token units moved in.
+			amount: u128,
+		},
+		/// Tokens moved from an account's collateral pool back to it.
+		Withdrawn {
+			/// The account.
+			who: T::AccountId,
+			/// The asset.
+			asset: T::AssetId,
+			/// Token units moved out.
+			amount: u128,
+		},
+		/// Settlement units moved from the pool into an isolated position's margin.
+		IsolatedMarginAdded {
+			/// The account.
+			who: T::AccountId,
+			/// The isolated position's market.
+			market: MarketId,
+			/// Settlement units moved.
+			amount: u128,
+		},
+		/// Settlement units moved from an isolated position's margin back to the pool.
+		IsolatedMarginRemoved {
+			/// The account.
+			who: T::AccountId,
+			/// The isolated position's market.
+			market: MarketId,
+			/// Settlement units moved.
+			amount: u128,
+		},
+		/// A trade was settled.
+		TradeSettled {
+			/// The market.
+			market: MarketId,
+			/// The resting order's owner.
+			maker: T::AccountId,
+			/// The incoming order's owner.
+			taker: T::AccountId,
+			/// Size units traded, from the taker's side (positive: the taker bought).
+			trade_size: i128,
+			/// The trade price (an option series: the premium per whole unit).
+			price: Price,
+			/// The maker's fee, settlement units, paid to the fee account.
+			maker_fee: u128,
+			/// The taker's fee, settlement units, paid to the fee account.
+			taker_fee: u128,
+			/// PnL the maker's closed part realized, settlement units (positive: a gain),
+			/// before fees and funding.
+			maker_realized_pnl: i128,
+			/// PnL the taker's closed part realized, settlement units (positive: a gain),
+			/// before fees and funding.
+			taker_realized_pnl: i128,
+		},
+		/// Funding was settled into a position.
+		FundingSettled {
+			/// The account.
+			who: T::AccountId,
+			/// The perpetual.
+			market: MarketId,
+			/// Settlement units (positive: the account paid; negative: it received).
+			paid: i128,
+		},
+		/// Part of a position was closed by liquidation into the insurance fund.
+		Liquidated {
+			/// The liquidated account.
+			who: T::AccountId,
+			/// The market.
+			market: MarketId,
+			/// Size units closed, from the account's side (negative: a long was sold).
+			closed_size: i128,
+			/// The mark price it closed at.
+			price: Price,
+			/// The penalty the account paid to the insurance fund, settlement units.
+			penalty: u128,
+			/// Whether the position was isolated (its own margin paid).
+			isolated: bool,
+		},
+		/// A bankrupt account's collateral went to the insurance fund at its market value,
+		/// credited to the account's settlement balance.
+		CollateralSeized {
+			/// The bankrupt account.
+			who: T::AccountId,
+			/// The asset taken.
+			asset: T::AssetId,
+			/// Token units taken.
+			amount: u128,
+			/// Their market value credited to the account, settlement units.
+			value: i128,
+		},
+		/// The insurance fund paid an account's (or isolated position's) bad debt.
+		BadDebtCovered {
+			/// The bankrupt account.
+			who: T::AccountId,
+			/// The isolated position's market; `None` for the cross account.
+			market: Option<MarketId>,
+			/// Settlement units the fund's balance paid.
+			paid: u128,
+			/// Settlement units its balance could not pay: the fund's deficit grew by as
+			/// much, for auto-deleveraging to recover.
+			uncovered: u128,
+		},
+		/// An oracle price moved more than the jump breaker's bound and is held: the key is in
+		/// doubt (nothing adds risk on it, nobody is liquidated) until a later update confirms
+		/// the jump or returns within the bound.
+		PriceJumpHeld {
+			/// The oracle key.
+			key: T::OracleKey,
+			/// The price still in force.
+			accepted: Price,
+			/// The price held.
+			jumped: Price,
+		},
+		/// Auto-deleveraging reduced `who`'s position against the insurance fund.
+		AutoDeleveraged {
+			/// The account whose position was reduced.
+			who: T::AccountId,
+			/// The market.
+			market: MarketId,
+			/// The size traded, from the account's side (size units; positive: it bought
+			/// back a short).
+			reduced_size: i128,
+			/// The price: the bankruptcy price, or nearer the mark where the account's profit
+			/// or equity capped its loss.
+			price: Price,
+		},
+		/// An account's cross positions are now margined under a new mode.
+		MarginModeChanged {
+			/// The account.
+			who: T::AccountId,
+			/// The mode now in force.
+			mode: MarginMode,
+		},
+		/// An option series expired and its settlement price was fixed: every position in it
+		/// settles at the same payoff.
+		OptionExpired {
+			/// The series.
+			market: MarketId,
+			/// The underlying's index at settlement, rounded down to the series' tick.
+			settlement_price: Price,
+			/// What one whole unit of the series is worth: `max(S - K, 0)` for a call,
+			/// `max(K - S, 0)` for a put.
+			payoff: Price,
+		},
+		/// An expired option position settled in cash against the insurance fund at the
+		/// payoff.
+		OptionSettled {
+			/// The account.
+			who: T::AccountId,
+			/// The series.
+			market: MarketId,
+			/// The position settled, size units (positive: a long).
+			settled_size: i128,
+			/// PnL realized, settlement units (positive: a gain).
+			realized_pnl: i128,
+		},
+		/// Every position in an expired option series has settled; the market is closed.
+		SeriesSettled {
+			/// The series.
+			market: MarketId,
+		},
+		/// An adaptive market's first-tier fractions in force moved towards their target
+		/// (rises by at most the ramp step a block, falls at once).
+		AdaptiveMarginMoved {
+			/// The market.
+			market: MarketId,
+			/// The initial fraction of notional now in force.
+			initial: sp_arithmetic::Perbill,
+			/// The maintenance fraction of notional now in force.
+			maintenance: sp_arithmetic::Perbill,
+			/// The initial fraction the volatility estimate calls for.
+			target_initial: sp_arithmetic::Perbill,
+			/// The maintenance fraction the volatility estimate calls for.
+			target_maintenance: sp_arithmetic::Perbill,
+		},
+		/// A market's cumulative funding index moved.
+		FundingAccrued {
+			/// The market.
+			market: MarketId,
+			/// The rate charged (premium per funding interval, signed: positive, longs pay):
+			/// the one in force since the previous accrual.
+			rate: sp_arithmetic::FixedI128,
+			/// The cumulative funding index after it (USD per whole unit, 18 decimals).
+			funding_index: sp_arithmetic::FixedI128,
+		},
+	}
+}

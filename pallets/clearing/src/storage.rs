@@ -1,0 +1,317 @@
+//! What the pallet stores: collateral and ledgers, markets and positions, the oracle
+//! guards, risk parameters (with their defaults) and the pallet's genesis.
+
+use frame_support::pallet_macros::pallet_section;
+
+/// The pallet's storage items, their defaults and its genesis; imported into [`crate::pallet`].
+#[pallet_section]
+mod storage {
+	/// Collateral assets and how they count, by asset id.
+	#[pallet::storage]
+	pub type CollateralAssets<T: Config> =
+		StorageMap<_, Blake2_128Concat, T::AssetId, CollateralConfig<T::OracleKey>, OptionQuery>;
+
+	/// The total of each collateral asset the pallet holds for all accounts.
+	#[pallet::storage]
+	pub type TotalDeposits<T: Config> =
+		StorageMap<_, Blake2_128Concat, T::AssetId, u128, ValueQuery>;
+
+	/// Each account's settlement-asset ledger balance (may be negative: a debt).
+	#[pallet::storage]
+	pub type SettlementBalances<T: Config> =
+		StorageMap<_, Blake2_128Concat, T::AccountId, i128, ValueQuery>;
+
+	/// Each account's non-settlement collateral, by asset.
+	#[pallet::storage]
+	pub type CollateralBalances<T: Config> = StorageMap<
+		_,
+		Blake2_128Concat,
+		T::AccountId,
+		BoundedBTreeMap<T::AssetId, u128, T::MaxCollateralAssets>,
+		ValueQuery,
+	>;
+
+	/// Markets by id (at most [`MAX_MARKETS`]).
+	#[pallet::storage]
+	pub type Markets<T: Config> =
+		CountedStorageMap<_, Twox64Concat, MarketId, MarketParamsOf<T>, OptionQuery>;
+
+	/// What changes in each market as it trades: funding index, open interest, last trade.
+	#[pallet::storage]
+	pub type MarketStates<T: Config> =
+		StorageMap<_, Twox64Concat, MarketId, MarketState, ValueQuery>;
+
+	/// Each account's positions, by market: at most [`Config::MaxPositionsPerAccount`] for a
+	/// trader, one in every listed market for the insurance fund.
+	#[pallet::storage]
+	pub type Positions<T: Config> =
+		StorageMap<_, Blake2_128Concat, T::AccountId, PositionsOf, ValueQuery>;
+
+	/// Every trader's open position, by market and side, in deleveraging order: longs from
+	/// the lowest entry price, shorts from the highest (see [`crate::deleverage`]). Kept by
+	/// every trade; the insurance fund is never in it.
+	#[pallet::storage]
+	pub type DeleverageQueue<T: Config> = StorageNMap<
+		_,
+		(
+			NMapKey<Twox64Concat, MarketId>,
+			NMapKey<Twox64Concat, bool>,
+			NMapKey<Identity, deleverage::QueueKey>,
+			NMapKey<Blake2_128Concat, T::AccountId>,
+		),
+		(),
+		OptionQuery,
+	>;
+
+	/// The perpetual markets, which accrue funding at the end of every block: at most
+	/// [`MAX_MARKETS`], whatever number of option series has been listed over time.
+	#[pallet::storage]
+	pub type Perpetuals<T: Config> =
+		StorageValue<_, BoundedVec<MarketId, ConstU32<MAX_MARKETS>>, ValueQuery>;
+
+	/// How many option series have settled in full (closed, no position left): they no
+	/// longer count against [`MAX_MARKETS`].
+	#[pallet::storage]
+	pub type SettledSeriesCount<T: Config> = StorageValue<_, u32, ValueQuery>;
+
+	/// How old (ms) a price may be and still be used to add risk. A risk parameter.
+	#[pallet::storage]
+	pub type MaxPriceAge<T: Config> = StorageValue<_, u64, ValueQuery, DefaultMaxPriceAge>;
+
+	/// The default maximum price age: one minute.
+	#[pallet::type_value]
+	pub fn DefaultMaxPriceAge() -> u64 {
+		60_000
+	}
+
+	/// The weight of a negative settlement balance (a debt) in margin: at least one.
+	#[pallet::storage]
+	pub type LiabilityFactor<T: Config> =
+		StorageValue<_, sp_arithmetic::FixedU128, ValueQuery, DefaultLiabilityFactor>;
+
+	/// The default liability factor: 1.05.
+	#[pallet::type_value]
+	pub fn DefaultLiabilityFactor() -> sp_arithmetic::FixedU128 {
+		sp_arithmetic::FixedU128::from_rational(105, 100)
+	}
+
+	/// The share of a liquidated position's value paid to the insurance fund. A risk
+	/// parameter, below every market's maintenance fraction.
+	#[pallet::storage]
+	pub type LiquidationPenalty<T: Config> =
+		StorageValue<_, sp_arithmetic::Perbill, ValueQuery, DefaultLiquidationPenalty>;
+
+	/// The default liquidation penalty: 1%.
+	#[pallet::type_value]
+	pub fn DefaultLiquidationPenalty() -> sp_arithmetic::Perbill {
+		sp_arithmetic::Perbill::from_percent(1)
+	}
+
+	/// The health a partial liquidation restores, as a share of the maintenance requirement
+	/// left. A risk parameter.
+	#[pallet::storage]
+	pub type LiquidationBuffer<T: Config> =
+		StorageValue<_, sp_arithmetic::Perbill, ValueQuery, DefaultLiquidationBuffer>;
+
+	/// The default liquidation buffer: 10% of the maintenance requirement.
+	#[pallet::type_value]
+	pub fn DefaultLiquidationBuffer() -> sp_arithmetic::Perbill {
+		sp_arithmetic::Perbill::from_percent(10)
+	}
+
+	/// The block each account (`None`) or isolated position (`Some(market)`) was last
+	/// liquidated in: one liquidation of each per block.
+	#[pallet::storage]
+	pub type LastLiquidation<T: Config> = StorageDoubleMap<
+		_,
+		Blake2_128Concat,
+		T::AccountId,
+		Twox64Concat,
+		Option<MarketId>,
+		BlockNumberFor<T>,
+		OptionQuery,
+	>;
+
+	/// The jump breaker's bound and hold (see [`risk_engine::price_guard`]). A risk parameter.
+	#[pallet::storage]
+	pub type JumpBreakerParams<T: Config> =
+		StorageValue<_, risk_engine::JumpBreaker, ValueQuery, DefaultJumpBreaker>;
+
+	/// The default jump breaker: a move of more than 20% in one update is held until a later
+	/// update confirms it (or returns within 20% of the price in force).
+	#[pallet::type_value]
+	pub fn DefaultJumpBreaker() -> risk_engine::JumpBreaker {
+		risk_engine::JumpBreaker { bound: sp_arithmetic::Perbill::from_percent(20) }
+	}
+
+	/// The oracle keys the pallet prices with (every market's and every priced collateral
+	/// asset's), whose prices the jump breaker watches.
+	#[pallet::storage]
+	pub type GuardedKeys<T: Config> =
+		StorageValue<_, BoundedVec<T::OracleKey, ConstU32<MAX_GUARDED_KEYS>>, ValueQuery>;
+
+	/// What the jump breaker remembers of each guarded key: the price in force and a held
+	/// jump, if any.
+	#[pallet::storage]
+	pub type PriceGuards<T: Config> =
+		StorageMap<_, Blake2_128Concat, T::OracleKey, risk_engine::GuardedPrice, OptionQuery>;
+
+	/// Risk changes scheduled by the risk origin, applied in order at the start of the next
+	/// block (see [`crate::parameters`]).
+	#[pallet::storage]
+	pub type PendingRiskChanges<T: Config> = StorageValue<
+		_,
+		BoundedVec<RiskChangeOf<T>, ConstU32<{ parameters::MAX_PENDING_RISK_CHANGES }>>,
+		ValueQuery,
+	>;
+
+	/// How many accounts the liquidation worker checks after each block, when set below
+	/// [`Config::MaxAccountsScannedPerBlock`] (the default). A risk parameter.
+	#[pallet::storage]
+	pub type LiquidationScanLimit<T: Config> = StorageValue<_, u32, OptionQuery>;
+
+	/// Portfolio margin's scenario grid (see [`risk_engine::portfolio`]). A risk parameter.
+	#[pallet::storage]
+	pub type PortfolioGridParams<T: Config> =
+		StorageValue<_, risk_engine::portfolio::ScenarioGrid, ValueQuery, DefaultPortfolioGrid>;
+
+	/// The default grid, [`risk_engine::portfolio::ScenarioGrid::STANDARD`]: moves of up to
+	/// 5% in 17 points, volatility 65% up (up to three times that for options within 30 days
+	/// of expiry) or 30% down, extreme moves of 3 x 5% counted at 33%, a short-option minimum
+	/// of 1% of the index, maintenance at 80% of initial. A range no wider than the markets' lowest initial fraction (5% on the
+	/// listed perpetuals) means a perpetual book never needs more under portfolio margin
+	/// than under cross (see [`risk_engine::portfolio`]).
+	#[pallet::type_value]
+	pub fn DefaultPortfolioGrid() -> risk_engine::portfolio::ScenarioGrid {
+		risk_engine::portfolio::ScenarioGrid::STANDARD
+	}
+
+	/// The correlation of two underlyings (oracle keys), stored both ways round; a pair never
+	/// set counts as fully correlated (no offset). A risk parameter.
+	#[pallet::storage]
+	pub type Correlations<T: Config> = StorageDoubleMap<
+		_,
+		Blake2_128Concat,
+		T::OracleKey,
+		Blake2_128Concat,
+		T::OracleKey,
+		sp_arithmetic::FixedI128,
+		OptionQuery,
+	>;
+
+	/// Accounts that opted into portfolio margin (absent: `Cross`).
+	#[pallet::storage]
+	pub type MarginModes<T: Config> =
+		StorageMap<_, Blake2_128Concat, T::AccountId, MarginMode, ValueQuery>;
+
+	/// The least equity (initial, settlement units) an account needs to opt into portfolio
+	/// margin, and to add risk or withdraw while in it. A risk parameter.
+	#[pallet::storage]
+	pub type PortfolioMinimumEquity<T: Config> =
+		StorageValue<_, u128, ValueQuery, DefaultPortfolioMinimumEquity<T>>;
+
+	/// The default minimum: 10,000 USD.
+	#[pallet::type_value]
+	pub fn DefaultPortfolioMinimumEquity<T: Config>() -> u128 {
+		10u128.saturating_pow(u32::from(T::SettlementDecimals::get())).saturating_mul(10_000)
+	}
+
+	/// The index an expired option series settles at, fixed at the first settlement after
+	/// its expiry (rounded down to the market's tick) so that every holder settles at the
+	/// same price.
+	#[pallet::storage]
+	pub type SettlementPrices<T: Config> =
+		StorageMap<_, Twox64Concat, MarketId, Price, OptionQuery>;
+
+	/// How the volatility of each guarded price is estimated (see [`crate::adaptive`]). A
+	/// risk parameter.
+	#[pallet::storage]
+	pub type VolatilityModelParams<T: Config> =
+		StorageValue<_, VolatilityModel, ValueQuery, DefaultVolatilityModel>;
+
+	/// The default model: RiskMetrics' 94%, per hour rather than per day so that the estimate
+	/// answers a turn within hours; a gap of at most ten minutes per return; 80% assumed
+	/// before the first return.
+	#[pallet::type_value]
+	pub fn DefaultVolatilityModel() -> VolatilityModel {
+		VolatilityModel {
+			params: risk_engine::adaptive::VolatilityParams {
+				lambda: sp_arithmetic::Perbill::from_percent(94),
+				interval_ms: 3_600_000,
+				max_gap_ms: 600_000,
+			},
+			seed_volatility: sp_arithmetic::Perbill::from_percent(80),
+		}
+	}
+
+	/// The EWMA volatility estimate of each guarded price, updated at the end of every block
+	/// in which the price in force was newly observed.
+	#[pallet::storage]
+	pub type Volatilities<T: Config> = StorageMap<
+		_,
+		Blake2_128Concat,
+		T::OracleKey,
+		risk_engine::adaptive::VolatilityEstimate,
+		OptionQuery,
+	>;
+
+	/// Markets under adaptive margin, with their parameters, static schedule and ramp. The
+	/// market's stored tiers are the ones in force (see [`crate::adaptive`]).
+	#[pallet::storage]
+	pub type AdaptiveMargins<T: Config> =
+		CountedStorageMap<_, Twox64Concat, MarketId, AdaptiveMarginOf<T>, OptionQuery>;
+
+	/// How far adaptive margin has scaled each underlying's initial fraction (in force over
+	/// static, the largest of its adaptive markets): the portfolio scan's price range on it
+	/// scales by the same (see [`crate::adaptive`]).
+	#[pallet::storage]
+	pub type AdaptiveScanScales<T: Config> =
+		StorageMap<_, Blake2_128Concat, T::OracleKey, sp_arithmetic::FixedU128, OptionQuery>;
+
+	/// The most an adaptive fraction rises per block (a share of notional). A risk parameter.
+	#[pallet::storage]
+	pub type MarginRampStep<T: Config> =
+		StorageValue<_, sp_arithmetic::Perbill, ValueQuery, DefaultMarginRampStep>;
+
+	/// The default step: 0.01% of notional a block, so a rise from 5% to 15% takes 1,000
+	/// blocks (50 minutes of 3 s blocks): time for a warned trader to act.
+	#[pallet::type_value]
+	pub fn DefaultMarginRampStep() -> sp_arithmetic::Perbill {
+		sp_arithmetic::Perbill::from_parts(100_000)
+	}
+
+	/// The pallet's genesis: collateral assets and markets to register.
+	#[pallet::genesis_config]
+	#[derive(frame_support::DefaultNoBound)]
+	pub struct GenesisConfig<T: Config> {
+		/// Collateral assets.
+		pub collateral: alloc::vec::Vec<(T::AssetId, CollateralConfig<T::OracleKey>)>,
+		/// Markets.
+		pub markets: alloc::vec::Vec<(MarketId, MarketParamsOf<T>)>,
+		/// Maximum price age (ms); the default when `None`.
+		pub max_price_age_ms: Option<u64>,
+	}
+
+	#[pallet::genesis_build]
+	impl<T: Config> BuildGenesisConfig for GenesisConfig<T> {
+		fn build(&self) {
+			for (asset, config) in &self.collateral {
+				Pallet::<T>::validate_collateral(*asset, config)
+					.expect("genesis collateral must be valid");
+				CollateralAssets::<T>::insert(asset, config);
+				if let Some(key) = config.oracle_key {
+					Pallet::<T>::guard_key(key).expect("genesis keys fit the guard list");
+				}
+			}
+			for (id, params) in &self.markets {
+				Pallet::<T>::validate_market(params).expect("genesis market must be valid");
+				Markets::<T>::insert(id, params);
+				Pallet::<T>::note_perpetual(*id, params).expect("genesis markets fit the list");
+				Pallet::<T>::guard_market_keys(params).expect("genesis keys fit the guard list");
+			}
+			if let Some(age) = self.max_price_age_ms {
+				MaxPriceAge::<T>::put(age);
+			}
+		}
+	}
+}
