@@ -33,13 +33,18 @@
 //!   requirement (of the pool, or of the isolated margin in an isolated market) as the
 //!   risk engine's open-order margin: what the worse side would need if all of it filled.
 //!   Withdrawals, new orders and risk-increasing trades all see it; maintenance does not.
+//! - **Adaptive margin.** The risk origin may put a market under adaptive margin: its first
+//!   tier follows an EWMA estimate of the underlying's volatility and the market's open
+//!   interest, the higher tiers move with it, rises ramp in at most a step a block, and the
+//!   portfolio scan's range on the underlying scales with it (see [`adaptive`]).
 //! - **Margin.** All figures come from the `risk-engine` crate, the same functions the runtime
 //!   API reports with.
 //! - **Liquidation.** Accounts below maintenance are liquidated partially, into the insurance
 //!   fund, by unsigned transactions that validators' off-chain workers submit (see
 //!   [`liquidation`] for the rule and [`offchain`] for the worker). When the fund is in
-//!   deficit, the most profitable opposite positions are deleveraged, picked by the chain
-//!   and each capped at what it has won (see [`deleverage`]).
+//!   deficit, the opposite positions are deleveraged from the front of the chain's queue,
+//!   ordered by entry price (at one mark, the most profit per unit first), each capped at
+//!   what it has won (see [`deleverage`]).
 //! - **Invariants.** What must always hold (tokens cover the ledger, positions net to zero,
 //!   open interest is the longs) is code, checked after every test and by `try_state` (see
 //!   [`invariants`]).

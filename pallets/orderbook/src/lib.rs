@@ -12,13 +12,16 @@
 //! - **Matching.** The order takes liquidity from the best opposite price level first and,
 //!   within a level, from the oldest order first, at the resting order's price. At most
 //!   [`Config::MaxFillsPerOrder`] resting orders are touched per call (fills and the
-//!   cancellations below both count), which bounds the call's weight.
+//!   cancellations below both count), which bounds the call's weight. Matching also stops
+//!   before a fill whose margin-check surcharges ([`Clearing::margin_check_surcharge`])
+//!   would take the call past its budget of three of the largest, as at the fill bound.
 //! - **What is left** rests on the book (good-til-cancelled), is dropped
 //!   (immediate-or-cancel), or, for a post-only order that would have matched on arrival,
 //!   the call fails with [`Error::PostOnlyWouldCross`]. When the fill limit is reached while
 //!   the book still crosses the order, the rest is dropped (`FillLimitReached`), so the book
 //!   never rests crossed.
-//! - **Makers who cannot pay.** When a fill fails on the maker's side alone (its margin),
+//! - **Makers who cannot pay.** When a fill fails on the maker's side alone (its margin, a
+//!   stale price in its own account, or its price left outside the band by the index),
 //!   the maker's order is cancelled (`MakerMarginInsufficient`) and matching goes on with
 //!   the next order. A failure on the taker's side fails the whole call: nothing changes.
 //! - **Self-trade prevention.** An incoming order that reaches its owner's own resting order

@@ -1,0 +1,466 @@
+//! The pallet's data: collateral assets, markets, positions, risk changes and adaptive
+//! margin as stored, and (in [`api`]) what its runtime API returns.
+
+use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
+use frame_support::{
+	traits::Get, BoundedVec, CloneNoBound, EqNoBound, PartialEqNoBound, RuntimeDebugNoBound,
+};
+use risk_engine::{
+	adaptive::{AdaptiveParams, EffectiveFractions, VolatilityParams},
+	options::OptionKind,
+	portfolio::ScenarioGrid,
+	CollateralParams, FundingIndex, JumpBreaker, MarginTier, OpenOrders, Position, Price,
+	QuoteAmount,
+};
+use scale_info::TypeInfo;
+use sp_arithmetic::Perbill;
+use sp_runtime::RuntimeDebug;
+
+pub use clearing_traits::{MarketId, MarketStatus};
+
+pub mod api;
+pub use api::*;
+
+/// How an asset counts as collateral, as registered by the risk origin.
+#[derive(
+	Clone,
+	PartialEq,
+	Eq,
+	RuntimeDebug,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	TypeInfo,
+	MaxEncodedLen,
+	serde::Serialize,
+	serde::Deserialize,
+)]
+pub struct CollateralConfig<OracleKey> {
+	/// The oracle key of the asset's USD price. `None` only for the settlement asset, which
+	/// is the numeraire and counts at par.
+	pub oracle_key: Option<OracleKey>,
+	/// Decimals and the initial and maintenance haircuts.
+	pub params: CollateralParams,
+	/// The most of this asset the pallet holds for all accounts together.
+	pub deposit_cap: u128,
+}
+
+/// What a market trades.
+#[derive(
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	RuntimeDebug,
+	Default,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	TypeInfo,
+	MaxEncodedLen,
+	serde::Serialize,
+	serde::Deserialize,
+)]
+pub enum Instrument<OracleKey> {
+	/// A perpetual future on the market's oracle key: funding keeps it near the index.
+	#[default]
+	Perpetual,
+	/// A European option series on the market's oracle key (the underlying), cash-settled
+	/// at expiry against the index. Prices are premiums (USD per whole unit of the
+	/// underlying); the mark is Black-76 at the underlying's index and `volatility_key`'s
+	/// implied volatility; there is no funding. See [`crate::options`].
+	Option {
+		/// Call or put.
+		kind: OptionKind,
+		/// USD per whole unit of the underlying; positive.
+		strike: Price,
+		/// When it expires (ms since the Unix epoch, the chain's timestamp).
+		expiry_ms: u64,
+		/// The oracle key of the underlying's implied volatility (a fraction: 0.6 is 60%).
+		volatility_key: OracleKey,
+	},
+}
+
+impl<OracleKey> Instrument<OracleKey> {
+	/// Whether this is an option series.
+	pub fn is_option(&self) -> bool {
+		matches!(self, Instrument::Option { .. })
+	}
+
+	/// When an option series expires; `None` for a perpetual.
+	pub fn expiry_ms(&self) -> Option<u64> {
+		match self {
+			Instrument::Option { expiry_ms, .. } => Some(*expiry_ms),
+			Instrument::Perpetual => None,
+		}
+	}
+}
+
+/// How an account's cross positions are margined.
+#[derive(
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	RuntimeDebug,
+	Default,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	TypeInfo,
+	MaxEncodedLen,
+)]
+pub enum MarginMode {
+	/// Every cross position's tiered (or option) requirement, summed: the default.
+	#[default]
+	Cross,
+	/// One scenario scan over every cross position (see [`crate::portfolio`]); opt-in, for
+	/// accounts whose equity is at least [`crate::PortfolioMinimumEquity`].
+	Portfolio,
+}
+
+/// A market's parameters, as registered by the risk origin.
+#[derive(
+	CloneNoBound,
+	PartialEqNoBound,
+	EqNoBound,
+	RuntimeDebugNoBound,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	TypeInfo,
+	MaxEncodedLen,
+	serde::Serialize,
+	serde::Deserialize,
+)]
+#[scale_info(skip_type_params(MaxSymbolLen, MaxTiers))]
+#[serde(bound(
+	serialize = "OracleKey: serde::Serialize",
+	deserialize = "OracleKey: serde::Deserialize<'de>"
+))]
+pub struct MarketParams<
+	OracleKey: Clone + PartialEq + Eq + core::fmt::Debug,
+	MaxSymbolLen: Get<u32>,
+	MaxTiers: Get<u32>,
+> {
+	/// Ticker, e.g. `BTC-PERP`.
+	pub symbol: BoundedVec<u8, MaxSymbolLen>,
+	/// The oracle key of the underlying's USD index price.
+	pub oracle_key: OracleKey,
+	/// Decimals of the size unit: a size of `10^size_decimals` is one whole underlying.
+	pub size_decimals: u8,
+	/// Prices must be multiples of this.
+	pub tick_size: Price,
+	/// Sizes must be multiples of this (in size units).
+	pub lot_size: u128,
+	/// The smallest trade size (in size units).
+	pub min_size: u128,
+	/// The margin schedule (see [`risk_engine::margin`]).
+	pub tiers: BoundedVec<MarginTier, MaxTiers>,
+	/// Fee paid by the taker, as a share of the trade's value.
+	pub taker_fee: Perbill,
+	/// Fee paid by the maker, as a share of the trade's value.
+	pub maker_fee: Perbill,
+	/// Length of one funding interval (ms).
+	pub funding_interval_ms: u64,
+	/// The largest funding premium of one interval.
+	pub funding_rate_cap: Perbill,
+	/// How far the last trade price may pull the mark price away from the index.
+	pub mark_price_band: Perbill,
+	/// How old (ms) this market's index may be and still be used to add risk or liquidate;
+	/// `None` for the pallet-wide [`crate::MaxPriceAge`].
+	#[serde(default)]
+	pub max_price_age_ms: Option<u64>,
+	/// The most open interest (total long size, in size units) the market carries.
+	pub open_interest_cap: u128,
+	/// Whether it trades.
+	pub status: MarketStatus,
+	/// A perpetual (the default) or an option series.
+	#[serde(default)]
+	pub instrument: Instrument<OracleKey>,
+	/// How far from the index a trade may print or an order rest: within
+	/// `index x (1 ± price_band)` for a perpetual, and within the model's mark
+	/// `± price_band x` the underlying's index for an option series. The index is the one in
+	/// force, stale or not, so no trade settles at a price the oracle does not support.
+	/// A risk parameter, in `(0, `[`crate::MAX_PRICE_BAND`]`]`.
+	#[serde(default = "default_price_band")]
+	pub price_band: Perbill,
+}
+
+/// The price band of a market that does not set its own: 10% around the index.
+pub const DEFAULT_PRICE_BAND: Perbill = Perbill::from_percent(10);
+
+/// [`DEFAULT_PRICE_BAND`], for genesis configurations that leave `price_band` out.
+pub fn default_price_band() -> Perbill {
+	DEFAULT_PRICE_BAND
+}
+
+/// What changes in a market as it trades.
+#[derive(
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	RuntimeDebug,
+	Default,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	TypeInfo,
+	MaxEncodedLen,
+)]
+pub struct MarketState {
+	/// Cumulative funding index (USD per whole unit; positive accruals are paid by longs).
+	pub funding_index: FundingIndex,
+	/// When funding last accrued (ms).
+	pub last_funding_ms: u64,
+	/// Total long size (equal to total short size), in size units.
+	pub open_interest: u128,
+	/// The price of the last trade, if any.
+	pub last_trade_price: Option<Price>,
+	/// The best bid resting on the market's book, as the venue last reported it.
+	pub best_bid: Option<Price>,
+	/// The best ask resting on the market's book, as the venue last reported it.
+	pub best_ask: Option<Price>,
+	/// The funding rate in force since `last_funding_ms`: the premium of the mark over the
+	/// index (capped) when funding last accrued. The time until the next accrual is charged
+	/// at it, because it is the premium that held over that time.
+	pub funding_rate: sp_arithmetic::FixedI128,
+	/// The index (USD per whole unit) `funding_rate` applies to.
+	pub funding_rate_index: Price,
+}
+
+/// An account's position in a market and, for an isolated position, its own margin.
+#[derive(
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	RuntimeDebug,
+	Default,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	TypeInfo,
+	MaxEncodedLen,
+)]
+pub struct PositionRecord {
+	/// Size, cost and funding checkpoint.
+	pub position: Position,
+	/// `Some(margin)` for an isolated position (settlement units set aside for it alone);
+	/// `None` for a cross position backed by the account's whole pool.
+	pub isolated_margin: Option<QuoteAmount>,
+	/// The account's resting orders in the market, summed per side: they count toward the
+	/// initial requirement of the pool (cross) or of the isolated margin.
+	pub open_orders: OpenOrders,
+}
+
+impl PositionRecord {
+	/// Whether the record holds nothing: flat, without isolated margin or resting orders.
+	pub fn is_empty(&self) -> bool {
+		self.position.is_flat()
+			&& self.isolated_margin.unwrap_or(0) == 0
+			&& self.open_orders.is_empty()
+	}
+}
+
+/// An account's positions by market, as stored: room for one in every listed market (the
+/// insurance fund's book); a trader's is held to [`crate::Config::MaxPositionsPerAccount`].
+pub type PositionsOf = frame_support::BoundedBTreeMap<
+	MarketId,
+	PositionRecord,
+	frame_support::traits::ConstU32<{ crate::MAX_MARKETS }>,
+>;
+
+/// One change of a risk parameter, as the risk origin (Root or a `risk_parameters`
+/// referendum) schedules it and as [`crate::Pallet::preview_risk_change`] previews it. Each
+/// names one parameter of one market, one collateral asset, or the pallet as a whole;
+/// everything else stays as it is.
+#[derive(
+	CloneNoBound,
+	PartialEqNoBound,
+	EqNoBound,
+	RuntimeDebugNoBound,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	TypeInfo,
+	MaxEncodedLen,
+)]
+#[scale_info(skip_type_params(MaxTiers))]
+pub enum RiskChange<
+	AssetId: Clone + PartialEq + Eq + core::fmt::Debug,
+	OracleKey: Clone + PartialEq + Eq + core::fmt::Debug,
+	MaxTiers: Get<u32>,
+> {
+	/// A market's margin schedule.
+	MarketMarginTiers {
+		/// The market.
+		market: MarketId,
+		/// The new schedule (see [`risk_engine::margin`]).
+		tiers: BoundedVec<MarginTier, MaxTiers>,
+	},
+	/// A market's trading fees.
+	MarketFees {
+		/// The market.
+		market: MarketId,
+		/// Fee paid by the maker, as a share of the trade's value.
+		maker_fee: Perbill,
+		/// Fee paid by the taker, as a share of the trade's value.
+		taker_fee: Perbill,
+	},
+	/// A market's funding cap: the largest funding premium of one interval.
+	MarketFundingCap {
+		/// The market.
+		market: MarketId,
+		/// The new cap.
+		funding_rate_cap: Perbill,
+	},
+	/// A market's open-interest cap (total long size, in size units).
+	MarketOpenInterestCap {
+		/// The market.
+		market: MarketId,
+		/// The new cap.
+		open_interest_cap: u128,
+	},
+	/// A market's status.
+	MarketStatus {
+		/// The market.
+		market: MarketId,
+		/// The new status.
+		status: MarketStatus,
+	},
+	/// A collateral asset's haircuts.
+	CollateralHaircuts {
+		/// The asset.
+		asset: AssetId,
+		/// Share of the value that counts toward initial margin, in (0, 1].
+		initial_haircut: Perbill,
+		/// Share of the value that counts toward maintenance margin, in [initial, 1].
+		maintenance_haircut: Perbill,
+	},
+	/// A collateral asset's deposit cap (smallest units, all accounts together).
+	CollateralDepositCap {
+		/// The asset.
+		asset: AssetId,
+		/// The new cap.
+		deposit_cap: u128,
+	},
+	/// The pallet-wide maximum price age (ms).
+	MaxPriceAge {
+		/// The new age.
+		max_price_age_ms: u64,
+	},
+	/// The jump breaker.
+	JumpBreaker {
+		/// The new bound.
+		breaker: JumpBreaker,
+	},
+	/// The liquidation penalty and buffer.
+	LiquidationParameters {
+		/// Share of a liquidated position's value paid to the insurance fund.
+		penalty: Perbill,
+		/// The health a partial liquidation restores, as a share of the maintenance
+		/// requirement left.
+		buffer: Perbill,
+	},
+	/// How many accounts the liquidation worker checks after each block.
+	LiquidationScanLimit {
+		/// The new limit, at most [`crate::Config::MaxAccountsScannedPerBlock`].
+		accounts_per_block: u32,
+	},
+	/// The least equity (initial, settlement units) an account needs to opt into, and to add
+	/// risk or withdraw under, portfolio margin.
+	PortfolioMinimumEquity {
+		/// The new minimum.
+		minimum: u128,
+	},
+	/// Portfolio margin's scenario grid (see [`risk_engine::portfolio`]).
+	PortfolioGrid {
+		/// The new grid.
+		grid: ScenarioGrid,
+	},
+	/// The correlation portfolio margin combines two underlyings' requirements with.
+	Correlation {
+		/// One underlying's oracle key.
+		first: OracleKey,
+		/// The other's.
+		second: OracleKey,
+		/// In `[-1, 1]`; pairs never set count as fully correlated (1: no offset).
+		correlation: sp_arithmetic::FixedI128,
+	},
+	/// How the chain estimates each price's volatility (see [`crate::adaptive`]).
+	VolatilityModel {
+		/// The new model.
+		model: VolatilityModel,
+	},
+	/// A market's adaptive margin: on with these parameters, or off (`None`, the static
+	/// schedule back in force).
+	MarketAdaptiveMargin {
+		/// The market.
+		market: MarketId,
+		/// The parameters, or `None` to turn it off.
+		params: Option<AdaptiveParams>,
+	},
+	/// The most an adaptive margin fraction may rise in one block.
+	MarginRampStep {
+		/// The new step, a share of notional per block.
+		step: Perbill,
+	},
+	/// A market's price band: how far from the index trades print and orders rest.
+	MarketPriceBand {
+		/// The market.
+		market: MarketId,
+		/// The new band, a share of the index.
+		price_band: Perbill,
+	},
+}
+
+/// How the chain estimates the volatility of each price it guards (a pallet-wide risk
+/// parameter; see [`crate::adaptive`]).
+#[derive(
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	RuntimeDebug,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	TypeInfo,
+	MaxEncodedLen,
+)]
+pub struct VolatilityModel {
+	/// The EWMA's decay per reference interval and the longest gap one return stands for.
+	pub params: VolatilityParams,
+	/// The annualized volatility assumed until the first return is seen.
+	pub seed_volatility: Perbill,
+}
+
+/// A market's adaptive margin: its parameters, the static schedule it moves, and where the
+/// ramp stands.
+#[derive(
+	CloneNoBound,
+	PartialEqNoBound,
+	EqNoBound,
+	RuntimeDebugNoBound,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	TypeInfo,
+	MaxEncodedLen,
+)]
+#[scale_info(skip_type_params(MaxTiers))]
+pub struct AdaptiveMargin<MaxTiers: Get<u32>> {
+	/// How volatility and open interest move the first tier.
+	pub params: AdaptiveParams,
+	/// The schedule governance set; the one in force is this, moved to `effective`.
+	pub static_tiers: BoundedVec<MarginTier, MaxTiers>,
+	/// Where the fractions are heading: the engine's fractions at the latest estimate.
+	pub target: EffectiveFractions,
+	/// The first tier's fractions in force.
+	pub effective: EffectiveFractions,
+	/// The initial fraction in force when the current rise began (the ramp's start, for
+	/// its progress).
+	pub ramp_from: Perbill,
+}
