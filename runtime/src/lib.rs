@@ -11,7 +11,9 @@
 //!   (a `pallet-membership` instance). See [`oracle`] for the keys and the value scale;
 //! - administration: `Sudo` (the `development` preset only) and `Utility` (batches);
 //! - clearing: `Clearing` (`pallet-clearing`), the clearing house: one multi-asset collateral
-//!   pool per trader, perpetual markets, cross and isolated margin (see its crate docs);
+//!   pool per trader, perpetual markets and European option series, cross, isolated and
+//!   portfolio margin, adaptive margin, liquidation by validators' off-chain workers and
+//!   auto-deleveraging (see its crate docs);
 //! - trading: `Orderbook` (`pallet-orderbook`), a limit order book per market whose every
 //!   fill is settled by `Clearing`;
 //! - governance: `Preimage`, `Scheduler`, `Referenda`, `ConvictionVoting` and `Origins`:
@@ -277,7 +279,8 @@ mod runtime {
 	#[runtime::pallet_index(21)]
 	pub type OracleOperators = pallet_membership<Instance1>;
 
-	/// The clearing house: collateral pools, perpetual markets, positions, margin.
+	/// The clearing house: collateral pools, perpetual markets and option series, positions,
+	/// margin.
 	#[runtime::pallet_index(30)]
 	pub type Clearing = pallet_clearing;
 

@@ -29,6 +29,14 @@
 //! and cap below the initial ones, so both fractions stay within their bounds, grow with
 //! volatility and open interest, and maintenance stays below initial (property-tested in
 //! `tests/adaptive.rs`).
+//!
+//! ## The ramp and the schedule
+//! The fractions are a target. [`ramp_towards`] moves the fractions in force to it one
+//! block at a time: a fall at once, a rise by at most a step of notional a block, so that
+//! no block raises a requirement by more than the step ([`ramp_blocks_left`] counts the
+//! blocks still to go). [`shifted_tiers`] puts the fractions in force on a market's first
+//! tier and moves every higher tier by the same amount, so the static schedule keeps the
+//! steps between tiers.
 
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
 use scale_info::TypeInfo;

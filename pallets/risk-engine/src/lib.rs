@@ -10,18 +10,21 @@
 //! - [`perpetual`]: perpetual positions: entry accounting, realized and unrealized PnL,
 //!   trade fees, funding from a cumulative index, the funding rate of an interval.
 //! - [`margin`]: tiered margin requirements; cross margin (one pool behind every position)
-//!   and isolated margin (one position, its own margin); health, free collateral and
-//!   liquidation prices.
+//!   and isolated margin (one position, its own margin); option series' standard margin;
+//!   health, free collateral and liquidation prices.
 //! - [`orders`]: the initial margin an account's resting orders need.
-//! - [`liquidation`]: the fewest lots a partial liquidation closes to restore health.
+//! - [`liquidation`]: the fewest lots a partial liquidation closes to restore health, and
+//!   the share of every position a portfolio-margined account's liquidation closes.
 //! - [`price_guard`]: the jump breaker that holds an oracle price moving too far at once.
 //! - [`fixed_math`]: deterministic fixed-point `sqrt`, `exp`, `ln` and the standard normal
 //!   density and distribution, with documented maximum errors, for option pricing.
 //! - [`options`]: Black-76 premiums, delta, gamma and vega of European calls and puts.
 //! - [`portfolio`]: portfolio margin: scenario revaluation per underlying, extreme moves,
 //!   short-option minimums, correlation across underlyings.
-//! - [`adaptive`]: an EWMA volatility estimate per underlying and the margin fractions it
-//!   implies, with open-interest scaling (not yet wired into the pallet).
+//! - [`adaptive`]: an EWMA volatility estimate per underlying, the margin fractions it
+//!   implies (with open-interest scaling), the ramp that moves the fractions in force
+//!   towards them a step a block, and the schedule shifted to them; the clearing pallet
+//!   runs it for every market governance puts under adaptive margin.
 //!
 //! ## Units
 //! - Token amounts are unsigned integers in the token's smallest units ([`Balance`]).

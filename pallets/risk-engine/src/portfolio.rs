@@ -28,7 +28,8 @@
 //!   underlying's worst loss is `|net size| x index x range`, at most its positions' summed
 //!   notionals times their initial fraction, and the combination never exceeds the sum.
 //! - A single position's requirement never falls as its size grows.
-//! (All three are property-tested in `tests/portfolio.rs`.)
+//!
+//! All three are property-tested in `tests/portfolio.rs`.
 //!
 //! Figures are [`FixedI128`] USD per whole unit inside; the requirements are settlement
 //! units, rounded up.
@@ -56,6 +57,7 @@ pub const MAX_PRICE_POINTS: u32 = 33;
 pub const DAYS_PER_YEAR: i128 = 365;
 
 /// The scenario grid and the other parameters of portfolio margin (governance sets them).
+/// The figures in the fields' docs are the standard grid's ([`ScenarioGrid::STANDARD`]).
 #[derive(
 	Clone,
 	Copy,
@@ -70,13 +72,13 @@ pub const DAYS_PER_YEAR: i128 = 365;
 )]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct ScenarioGrid {
-	/// The largest price move of the regular scenarios, as a share of the index (16%).
+	/// The largest price move of the regular scenarios, as a share of the index (e.g. 5%).
 	pub price_range: Perbill,
 	/// How many evenly spaced moves from `-range` to `+range` (odd, 3 to 33; 17).
 	pub price_points: u32,
-	/// The volatility-up shock, as a share of the volatility (e.g. 30%: 60% becomes 78%).
+	/// The volatility-up shock, as a share of the volatility (e.g. 65%: 60% becomes 99%).
 	pub vol_up: Perbill,
-	/// The volatility-down shock, as a share of the volatility.
+	/// The volatility-down shock, as a share of the volatility (e.g. 30%: 60% becomes 42%).
 	pub vol_down: Perbill,
 	/// Options with fewer days left get a larger vol-up shock (e.g. 30).
 	pub short_expiry_days: u32,

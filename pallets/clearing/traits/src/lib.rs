@@ -19,6 +19,10 @@
 //! - [`Clearing::price_band`] tells the venue where prices may be: orders outside the band
 //!   are refused, and a fill outside it (the index moved away from a resting order) fails
 //!   as the maker's.
+//! - [`Clearing::margin_check_surcharge`] is what one margin check of an account costs
+//!   beyond the cross-margin check the venue's own benchmark measured (a portfolio scan for
+//!   a portfolio-margined account): the venue adds it to its weight for every check its call
+//!   causes, within [`Clearing::max_margin_check_surcharge`] when it charges up front.
 
 #![cfg_attr(not(feature = "std"), no_std)]
 #![deny(missing_docs)]
