@@ -10,6 +10,8 @@
 import { ApiPromise, WsProvider } from '@polkadot/api';
 import { Keyring } from '@polkadot/keyring';
 import { cryptoWaitReady } from '@polkadot/util-crypto';
+import { submit as submitTx } from './lib/tx.mjs';
+import { ONE_BTC, ONE_USDC, usd } from './lib/units.mjs';
 
 const args = process.argv.slice(2);
 const wsIndex = args.indexOf('--ws');
@@ -17,10 +19,6 @@ const ws = wsIndex >= 0 ? args[wsIndex + 1] : 'ws://127.0.0.1:9944';
 
 const USDC = 1;
 const BTC_PERP = 0;
-const ONE_USDC = 10n ** 6n;
-const ONE_BTC = 10n ** 8n;
-const FIXED = 10n ** 18n;
-const usd = (dollars) => BigInt(dollars) * FIXED;
 
 /** `amount` smallest units with `decimals` decimals, grouped, trailing zeros trimmed. */
 function formatUnits(amount, decimals) {
@@ -38,27 +36,12 @@ const price = (fixed) => `${formatUnits(fixed, 18)} USD`;
 const cents = (fixed) => `${formatUnits(fixed / 10n ** 16n, 2)} USD`;
 
 /** Signs and sends `tx`; resolves with its events once in a block, throws on failure. */
-function submit(api, tx, signer, what) {
-  return new Promise((resolve, reject) => {
-    let unsubscribe;
-    tx.signAndSend(signer, ({ status, events, dispatchError }) => {
-      if (status.isInvalid || status.isDropped || status.isUsurped) {
-        unsubscribe?.();
-        reject(new Error(`${what}: transaction ${status.type}`));
-        return;
-      }
-      if (!status.isInBlock) return;
-      unsubscribe?.();
-      if (dispatchError) {
-        const reason = dispatchError.isModule
-          ? (({ section, name, docs }) => `${section}.${name}: ${docs.join(' ')}`)(api.registry.findMetaError(dispatchError.asModule))
-          : dispatchError.toString();
-        reject(new Error(`${what} failed: ${reason}`));
-        return;
-      }
-      resolve(events.map(({ event }) => event));
-    }).then((u) => { unsubscribe = u; }, reject);
+async function submit(api, tx, signer, what) {
+  const { events, error, errorDocs } = await submitTx(api, tx, signer).catch((failure) => {
+    throw new Error(`${what}: ${failure.message}`);
   });
+  if (error) throw new Error(`${what} failed: ${error}${errorDocs ? `: ${errorDocs}` : ''}`);
+  return events.map(({ event }) => event);
 }
 
 function step(text) {

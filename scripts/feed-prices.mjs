@@ -17,10 +17,9 @@ import { readFileSync, realpathSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
+import { submit } from './lib/tx.mjs';
+import { FIXED, FIXED_DECIMALS } from './lib/units.mjs';
 
-/** Decimals of `FixedU128`, the chain's `OracleValue`. */
-export const FIXED_DECIMALS = 18;
-const FIXED_ONE = 10n ** BigInt(FIXED_DECIMALS);
 const U128_MAX = (1n << 128n) - 1n;
 
 /**
@@ -60,7 +59,7 @@ export function parseFixed(text) {
   if (fraction.length > FIXED_DECIMALS) {
     throw new Error(`"${s}" has ${fraction.length} decimals; FixedU128 takes at most ${FIXED_DECIMALS}`);
   }
-  const value = BigInt(whole) * FIXED_ONE + BigInt(fraction.padEnd(FIXED_DECIMALS, '0'));
+  const value = BigInt(whole) * FIXED + BigInt(fraction.padEnd(FIXED_DECIMALS, '0'));
   if (value > U128_MAX) {
     throw new Error(`"${s}" is too large; FixedU128 holds at most ${formatFixed(U128_MAX)}`);
   }
@@ -69,8 +68,8 @@ export function parseFixed(text) {
 
 /** The shortest decimal string of a `FixedU128` integer: parseFixed's inverse. */
 export function formatFixed(value) {
-  const whole = value / FIXED_ONE;
-  const fraction = (value % FIXED_ONE).toString().padStart(FIXED_DECIMALS, '0').replace(/0+$/, '');
+  const whole = value / FIXED;
+  const fraction = (value % FIXED).toString().padStart(FIXED_DECIMALS, '0').replace(/0+$/, '');
   return fraction ? `${whole}.${fraction}` : `${whole}`;
 }
 
@@ -360,47 +359,6 @@ export function parseCli(argv, env = {}) {
 
 // --- talking to the chain ------------------------------------------------------------
 
-/**
- * Signs and sends one feed and resolves once it is in a block with `{ blockHash, error }`,
- * `error` being `section.name` (and its docs) of a failed dispatch, else null. Rejects if
- * the pool refuses the transaction or no block includes it within `timeoutMs`.
- */
-function submitFeed(api, tx, signer, timeoutMs) {
-  return new Promise((resolve, reject) => {
-    let unsubscribe;
-    let settled = false;
-    const settle = (fn, value) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      unsubscribe?.();
-      fn(value);
-    };
-    const timer = setTimeout(
-      () => settle(reject, new Error(`not in a block after ${timeoutMs / 1000} s`)),
-      timeoutMs,
-    );
-    tx.signAndSend(signer, ({ status, dispatchError }) => {
-      if (status.isInvalid || status.isDropped || status.isUsurped) {
-        settle(reject, new Error(`transaction ${status.type}`));
-        return;
-      }
-      if (!status.isInBlock) return;
-      let error = null;
-      if (dispatchError?.isModule) {
-        const { section, name, docs } = api.registry.findMetaError(dispatchError.asModule);
-        error = { id: `${section}.${name}`, docs: docs.join(' ').trim() };
-      } else if (dispatchError) {
-        error = { id: dispatchError.toString(), docs: '' };
-      }
-      settle(resolve, { blockHash: status.asInBlock, error });
-    }).then(
-      (u) => { unsubscribe = u; if (settled) u(); },
-      (error) => settle(reject, error),
-    );
-  });
-}
-
 const now = () => new Date().toISOString().replace(/\.\d+Z$/, 'Z');
 const listValues = (values) => values.map((v) => `${v.label}=${v.text}`).join(' ');
 
@@ -530,9 +488,11 @@ async function main(argv) {
       const tag = `[${String(i + 1).padStart(width)}/${total}]`;
       const tx = api.tx.oracle.feedValues(values.map((v) => [v.key, v.value]));
 
+      // In a block, with `error` the failed dispatch's `section.name` (and `errorDocs` its
+      // docs); rejected if the pool refuses it or no block includes it within `timeoutMs`.
       let result;
       try {
-        result = await submitFeed(api, tx, operator, timeoutMs);
+        result = await submit(api, tx, operator, { timeoutMs });
       } catch (error) {
         failed += 1;
         failedInARow += 1;
@@ -547,9 +507,9 @@ async function main(argv) {
       if (result.error) {
         failed += 1;
         failedInARow += 1;
-        console.log(`${tag} ${now()}  #${blockNumber}  ${result.error.id}${result.error.docs ? ` (${result.error.docs})` : ''}`
+        console.log(`${tag} ${now()}  #${blockNumber}  ${result.error}${result.errorDocs ? ` (${result.errorDocs})` : ''}`
           + `  not fed: ${listValues(values)}`);
-        if (result.error.id === 'oracle.NoPermission') {
+        if (result.error === 'oracle.NoPermission') {
           console.error(`feed-prices: ${operator.address} is not an oracle operator on this chain; stopping`);
           break;
         }

@@ -28,9 +28,7 @@ cargo_failed=$(grep -Eo '[0-9]+ failed' "$CARGO_TARGET_DIR/cargo-test.log" | awk
 
 say "end-to-end suite (scripts/e2e/, node --test) against $NODE_BIN"
 cd "$REPO_ROOT/scripts"
-if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-	npm ci --no-audit --no-fund --loglevel=error
-fi
+npm_ci_if_stale "the scripts' npm packages"
 e2e_log="$CARGO_TARGET_DIR/e2e.log"
 e2e_status=0
 # The files each start their own node on free ports and mostly wait for blocks: four run at

@@ -20,15 +20,10 @@ case "$what" in
 esac
 
 setup_toolchain
-if [ ! -x "$NODE_BIN" ] || [ "${ZOMBIENET_BUILD:-auto}" = always ]; then
-	build_node
-fi
+ensure_node "${ZOMBIENET_BUILD:-auto}"
 
 cd "$REPO_ROOT/zombienet"
-if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-	say "installing @zombienet/cli (npm ci in zombienet/)"
-	npm ci --no-audit --no-fund --loglevel=error
-fi
+npm_ci_if_stale "@zombienet/cli"
 
 export CLEARING_NODE="$NODE_BIN"
 # A network left over from an interrupted run would hold the fixed RPC ports.

@@ -6,11 +6,9 @@ const { connect, key, send, waitFor } = require('./lib.js');
 
 const USDC = 1;
 const BTC_PERP = 0;
-const ONE_USDC = 10n ** 6n;
-const ONE_BTC = 10n ** 8n;
-const usd = (dollars) => BigInt(dollars) * 10n ** 18n;
 
 async function run(nodeName, networkInfo) {
+  const { ONE_BTC, ONE_USDC, usd } = await import('../scripts/lib/units.mjs');
   const submitter = await connect(networkInfo, nodeName);
   const watcher = await connect(networkInfo, 'charlie');
   try {

@@ -12,16 +12,12 @@ import { promisify } from 'node:util';
 import { after, before, describe, it } from 'node:test';
 import { Keyring } from '@polkadot/keyring';
 import { cryptoWaitReady } from '@polkadot/util-crypto';
-import { startDevNode, submitAndFinalize } from './lib/dev-node.mjs';
+import { submitAndFinalize } from '../lib/tx.mjs';
+import { FIXED, ONE_BTC, ONE_USDC, PERBILL, percent, usd } from '../lib/units.mjs';
+import { startDevNode } from './lib/dev-node.mjs';
 
 const USDC = 1;
 const BTC_PERP = 0;
-const ONE_USDC = 10n ** 6n;
-const ONE_BTC = 10n ** 8n;
-const FIXED = 10n ** 18n;
-const PERBILL = 1_000_000_000;
-const usd = (dollars) => BigInt(dollars) * FIXED;
-const percent = (value) => Math.round(value * PERBILL / 100);
 const RAMP_STEP = percent(1);
 const FLOOR_INITIAL = percent(3);
 

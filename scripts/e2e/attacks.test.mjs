@@ -16,14 +16,11 @@ import { after, before, describe, it } from 'node:test';
 import { Keyring } from '@polkadot/keyring';
 import { cryptoWaitReady } from '@polkadot/util-crypto';
 import { sendInBlock } from '../lib/tx.mjs';
+import { ONE_BTC, ONE_USDC, usd } from '../lib/units.mjs';
 import { startDevNode, waitFor } from './lib/dev-node.mjs';
 
 const USDC = 1;
 const BTC_PERP = 0;
-const ONE_USDC = 10n ** 6n;
-const ONE_BTC = 10n ** 8n;
-const FIXED = 10n ** 18n;
-const usd = (dollars) => BigInt(dollars) * FIXED;
 
 describe('attacks on a dev node', () => {
   let node;

@@ -3,7 +3,9 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { Keyring } from '@polkadot/keyring';
 import { cryptoWaitReady } from '@polkadot/util-crypto';
-import { finalizedNumber, startDevNode, submitAndFinalize, waitFor } from './lib/dev-node.mjs';
+import { submitAndFinalize } from '../lib/tx.mjs';
+import { ONE_CLR, ONE_USDC, usd } from '../lib/units.mjs';
+import { finalizedNumber, startDevNode, waitFor } from './lib/dev-node.mjs';
 
 // 65,000.5 USD per BTC as 18-decimal fixed point.
 const BTC_PRICE = 65_000_500_000_000_000_000_000n;
@@ -73,11 +75,11 @@ describe('clearing-node --dev', () => {
       assert.equal(metadata.decimals.toNumber(), token.decimals);
     }
     const usdc = await api.query.assets.account(1, bob.address);
-    assert.equal(usdc.unwrap().balance.toBigInt(), 1_000_000n * 10n ** 6n);
+    assert.equal(usdc.unwrap().balance.toBigInt(), 1_000_000n * ONE_USDC);
   });
 
   it('finalizes a balance transfer', async () => {
-    const amount = 1_234n * 10n ** 12n;
+    const amount = 1_234n * ONE_CLR;
     const before = (await api.query.system.account(bob.address)).data.free.toBigInt();
     const { blockHash, error } = await submitAndFinalize(
       api, api.tx.balances.transferKeepAlive(bob.address, amount), alice,
@@ -112,7 +114,7 @@ describe('clearing-node --dev', () => {
   it('refuses a feed from an account that is not an operator', async () => {
     const key = { Price: 'ETH' };
     const { error } = await submitAndFinalize(
-      api, api.tx.oracle.feedValues([[key, 3_000n * 10n ** 18n]]), bob,
+      api, api.tx.oracle.feedValues([[key, usd(3_000)]]), bob,
     );
     assert.equal(error, 'oracle.NoPermission');
     assert.ok((await api.query.oracle.values(key)).isNone, 'no ETH price may exist');

@@ -4,16 +4,17 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { Keyring } from '@polkadot/keyring';
 import { cryptoWaitReady } from '@polkadot/util-crypto';
-import { startDevNode, submitAndFinalize } from './lib/dev-node.mjs';
+import { submitAndFinalize } from '../lib/tx.mjs';
+import { FIXED, ONE_BTC, ONE_ETH, ONE_USDC, usd } from '../lib/units.mjs';
+import { startDevNode } from './lib/dev-node.mjs';
 
 const USDC = 1;
 const BTC = 2;
 const ETH = 3;
-const ONE = { [USDC]: 10n ** 6n, [BTC]: 10n ** 8n, [ETH]: 10n ** 18n };
-const FIXED = 10n ** 18n;
+const ONE = { [USDC]: ONE_USDC, [BTC]: ONE_BTC, [ETH]: ONE_ETH };
 
 // Oracle prices (USD per whole token, 18 decimals) and the dev preset's haircuts (percent).
-const PRICE = { [BTC]: 60_000n * FIXED, [ETH]: 3_000n * FIXED };
+const PRICE = { [BTC]: usd(60_000), [ETH]: usd(3_000) };
 const HAIRCUT = { [BTC]: { initial: 90n, maintenance: 95n }, [ETH]: { initial: 85n, maintenance: 90n } };
 
 /** Value in USDC units of `amount` smallest units of `asset`, rounded down like the chain. */

@@ -12,16 +12,13 @@ import { promisify } from 'node:util';
 import { after, before, describe, it } from 'node:test';
 import { Keyring } from '@polkadot/keyring';
 import { cryptoWaitReady } from '@polkadot/util-crypto';
-import { startDevNode, submitAndFinalize, waitFor } from './lib/dev-node.mjs';
+import { submitAndFinalize } from '../lib/tx.mjs';
+import { ONE_BTC, ONE_CLR, ONE_USDC, usd } from '../lib/units.mjs';
+import { startDevNode, waitFor } from './lib/dev-node.mjs';
 import { percentToPerbill, SETTERS } from '../propose-risk-change.mjs';
 
 const USDC = 1;
 const BTC_PERP = 0;
-const CLR = 10n ** 12n;
-const ONE_USDC = 10n ** 6n;
-const ONE_BTC = 10n ** 8n;
-const FIXED = 10n ** 18n;
-const usd = (dollars) => BigInt(dollars) * FIXED;
 const proposer = path.resolve(import.meta.dirname, '../propose-risk-change.mjs');
 const run = promisify(execFile);
 
@@ -60,7 +57,7 @@ describe('a risk-parameter referendum on a dev node', () => {
   it('offers Polkadot.js apps the tracks and documented setters', async () => {
     // Names are fixed 25-byte strings (stable2506's `StringLike`), padded with NULs.
     const tracks = api.consts.referenda.tracks.map(([id, info]) => [id.toNumber(), info.name.toString().replace(/\0+$/, ''), info.decisionDeposit.toBigInt()]);
-    assert.deepEqual(tracks, [[0, 'root', 1_000n * CLR], [1, 'risk_parameters', 100n * CLR]]);
+    assert.deepEqual(tracks, [[0, 'root', 1_000n * ONE_CLR], [1, 'risk_parameters', 100n * ONE_CLR]]);
     for (const setter of ['setMarketMarginTiers', 'setMarketFees', 'setMarketFundingCap', 'setMarketOpenInterestCap', 'setMarketStatus',
       'setCollateralHaircuts', 'setCollateralDepositCap', 'setMaxPriceAge', 'setJumpBreaker', 'setLiquidationParameters', 'setLiquidationScanLimit']) {
       const docs = api.tx.clearing[setter].meta.docs.map((line) => line.toString()).join(' ');
@@ -108,7 +105,7 @@ describe('a risk-parameter referendum on a dev node', () => {
 
     // Three holders vote aye, locking 200,000 CLR each for three conviction periods.
     await Promise.all(['Bob', 'Charlie', 'Dave'].map(async (name) => {
-      const vote = { Standard: { vote: { aye: true, conviction: 'Locked3x' }, balance: 200_000n * CLR } };
+      const vote = { Standard: { vote: { aye: true, conviction: 'Locked3x' }, balance: 200_000n * ONE_CLR } };
       const { error } = await submitAndFinalize(api, api.tx.convictionVoting.vote(proposal.referendum, vote), keys[name]);
       assert.equal(error, null);
     }));

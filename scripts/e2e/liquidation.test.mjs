@@ -10,17 +10,14 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { after, before, describe, it } from 'node:test';
 import { Keyring } from '@polkadot/keyring';
-import { stringToU8a, u8aConcat } from '@polkadot/util';
-import { cryptoWaitReady, encodeAddress } from '@polkadot/util-crypto';
-import { startDevNode, submitAndFinalize, waitFor } from './lib/dev-node.mjs';
+import { cryptoWaitReady } from '@polkadot/util-crypto';
+import { clearingAccounts } from '../lib/accounts.mjs';
+import { submitAndFinalize } from '../lib/tx.mjs';
+import { FIXED, ONE_BTC, ONE_USDC, usd } from '../lib/units.mjs';
+import { startDevNode, waitFor } from './lib/dev-node.mjs';
 
 const USDC = 1;
 const BTC_PERP = 0;
-const ONE_USDC = 10n ** 6n;
-const ONE_BTC = 10n ** 8n;
-const FIXED = 10n ** 18n;
-const usd = (dollars) => BigInt(dollars) * FIXED;
-const insuranceFund = encodeAddress(u8aConcat(stringToU8a('modl'), stringToU8a('clr/insr'), new Uint8Array(20)), 42);
 
 describe('liquidation on a dev node', () => {
   let node;
@@ -87,6 +84,7 @@ describe('liquidation on a dev node', () => {
     const closedValue = (closed * usd(51_255) * ONE_USDC) / (ONE_BTC * FIXED);
     const penalty = (closedValue + 99n) / 100n;
     assert.equal(liquidated.penalty.toBigInt(), penalty);
+    const { insuranceFund } = clearingAccounts(api);
     const fund = (await api.query.clearing.settlementBalances(insuranceFund)).toBigInt();
     assert.equal(fund, penalty);
     const fundReport = await api.call.clearingApi.insuranceFund();

@@ -7,16 +7,14 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { after, before, describe, it } from 'node:test';
 import { Keyring } from '@polkadot/keyring';
-import { u8aConcat, stringToU8a } from '@polkadot/util';
-import { cryptoWaitReady, encodeAddress } from '@polkadot/util-crypto';
-import { startDevNode, submitAndFinalize } from './lib/dev-node.mjs';
+import { cryptoWaitReady } from '@polkadot/util-crypto';
+import { clearingAccounts } from '../lib/accounts.mjs';
+import { submitAndFinalize } from '../lib/tx.mjs';
+import { FIXED, ONE_BTC, ONE_USDC, usd } from '../lib/units.mjs';
+import { startDevNode } from './lib/dev-node.mjs';
 
 const USDC = 1;
 const BTC_PERP = 0;
-const ONE_USDC = 10n ** 6n;
-const ONE_BTC = 10n ** 8n;
-const FIXED = 10n ** 18n;
-const usd = (dollars) => BigInt(dollars) * FIXED;
 
 // BTC-PERP in the dev preset: 5% initial margin below 1M USDC, taker 0.05%, maker 0.02%.
 const INITIAL_PERCENT = 5n;
@@ -142,8 +140,7 @@ describe('the order book on a dev node', () => {
     assert.equal(bobReport.initialRequirement.toBigInt(), initialMargin(tradeValue) + bobOpenOrders);
 
     // The fees went to the fee account's settlement balance.
-    const feeAccount = encodeAddress(u8aConcat(stringToU8a('modl'), stringToU8a('clr/fees'), new Uint8Array(20)), 42);
-    const feeBalance = (await api.query.clearing.settlementBalances(feeAccount)).toBigInt();
+    const feeBalance = (await api.query.clearing.settlementBalances(clearingAccounts(api).fees)).toBigInt();
     assert.equal(feeBalance, takerFee + makerFee);
 
     const depth = await api.call.orderbookApi.depth(BTC_PERP, 10);

@@ -36,3 +36,20 @@ build_node() {
 	(cd "$REPO_ROOT" && cargo build --release --locked -p clearing-node)
 	report_wasm
 }
+
+# Builds clearing-node when it is not built yet, or always when the argument is `always`
+# (a script passes its *_BUILD variable).
+ensure_node() {
+	if [ ! -x "$NODE_BIN" ] || [ "${1:-auto}" = always ]; then
+		build_node
+	fi
+}
+
+# In the current directory: `npm ci` when node_modules is missing or older than the lock
+# file. The argument names what is installed, for the message.
+npm_ci_if_stale() {
+	if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+		say "installing $1 (npm ci in ${PWD#"$REPO_ROOT"/}/)"
+		npm ci --no-audit --no-fund --loglevel=error
+	fi
+}

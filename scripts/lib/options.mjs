@@ -1,13 +1,12 @@
 // Option series as the clearing pallet lists them: a market whose instrument is
 // `Option { kind, strike, expiryMs, volatilityKey }` on an underlying's index.
 // Shared by scripts/list-option-series.mjs and the e2e suite.
-
-const FIXED = 10n ** 18n;
+import { FIXED, ONE_BTC, ONE_ETH } from './units.mjs';
 
 /** Size decimals, lots and tick of a series on each underlying (lots of 0.01 BTC / 0.1 ETH). */
 export const UNDERLYINGS = {
-  BTC: { sizeDecimals: 8, lot: 1_000_000n, tick: FIXED / 10n },
-  ETH: { sizeDecimals: 18, lot: 10n ** 17n, tick: FIXED / 100n },
+  BTC: { sizeDecimals: 8, lot: ONE_BTC / 100n, tick: FIXED / 10n },
+  ETH: { sizeDecimals: 18, lot: ONE_ETH / 10n, tick: FIXED / 100n },
 };
 
 /**

@@ -8,12 +8,10 @@ import { promisify } from 'node:util';
 import { Keyring } from '@polkadot/keyring';
 import { blake2AsU8a } from '@polkadot/util-crypto';
 import { startDevNode } from '../e2e/lib/dev-node.mjs';
+import { ONE_CLR, ONE_USDC } from '../lib/units.mjs';
 
-/** The settlement asset's id and units. */
+/** The settlement asset's id. */
 export const USDC = 1;
-export const ONE_USDC = 10n ** 6n;
-/** One CLR (12 decimals): fees for every transaction an account sends here. */
-const ONE_CLR = 10n ** 12n;
 
 /**
  * `n` sr25519 accounts from seeds `blake2("clearing-load-<i>")`: the same accounts on every

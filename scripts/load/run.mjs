@@ -24,16 +24,14 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { cryptoWaitReady } from '@polkadot/util-crypto';
 import { Keyring } from '@polkadot/keyring';
-import { fundedChainSpec, loadAccounts, ONE_USDC, startLoadNode, USDC } from './chain.mjs';
+import { fundedChainSpec, loadAccounts, startLoadNode, USDC } from './chain.mjs';
 import { quantile, Tracker } from './tracker.mjs';
-import { submitAndFinalize } from '../e2e/lib/dev-node.mjs';
+import { submitAndFinalize } from '../lib/tx.mjs';
+import { FIXED, ONE_BTC, ONE_USDC, usd } from '../lib/units.mjs';
 
 const BTC_PERP = 0;
-const FIXED = 10n ** 18n;
-const ONE_BTC = 10n ** 8n;
 const TICK = FIXED / 10n; // 0.1 USD
 const START = 60_000n;
-const usd = (dollars) => BigInt(dollars) * FIXED;
 const SHOCKS = [{ name: 'shock 1 (-4.5%)', price: 57_300n }, { name: 'shock 2 (-9%)', price: 54_600n }];
 
 /** What each account deposits (USDC) by role. */

@@ -9,7 +9,6 @@ import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ApiPromise, WsProvider } from '@polkadot/api';
-import { dispatchErrorName } from '../../lib/tx.mjs';
 
 /** A TCP port on 127.0.0.1 that nothing listens on right now. */
 export function freePort() {
@@ -107,28 +106,6 @@ export async function startDevNode({ extraArgs = [] } = {}) {
   }
 
   return { api, rpcUrl, logFile, stop };
-}
-
-/**
- * Signs and submits `tx`, resolving once its block is finalized with
- * `{ blockHash, events, error }`, where `error` is `section.name` of a failed dispatch.
- * Rejects if the pool refuses the transaction.
- */
-export function submitAndFinalize(api, tx, signer) {
-  return new Promise((resolve, reject) => {
-    let unsubscribe;
-    tx.signAndSend(signer, ({ status, events, dispatchError }) => {
-      if (status.isInvalid || status.isDropped || status.isUsurped) {
-        unsubscribe?.();
-        reject(new Error(`transaction ${status.type}`));
-        return;
-      }
-      if (!status.isFinalized) return;
-      unsubscribe?.();
-      const error = dispatchError ? dispatchErrorName(api, dispatchError) : null;
-      resolve({ blockHash: status.asFinalized, events, error });
-    }).then((u) => { unsubscribe = u; }, reject);
-  });
 }
 
 /** The number of the latest finalized block. */
