@@ -305,8 +305,9 @@ pub mod pallet {
 
 	#[pallet::hooks]
 	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
-		/// Applies the risk changes scheduled in the previous block, and accounts for the
-		/// jump breaker's end-of-block pass.
+		/// Applies the risk changes scheduled in the previous block, and charges for the
+		/// end-of-block passes (funding accrual, the jump breaker, adaptive margin; see
+		/// [`Pallet::on_initialize_weight`]).
 		fn on_initialize(_block: BlockNumberFor<T>) -> Weight {
 			let applied = Self::apply_pending_risk_changes();
 			Self::on_initialize_weight(applied)

@@ -3,7 +3,7 @@
 //! expiry.
 //!
 //! ## Listing
-//! The risk origin registers a series as a market whose [`Instrument`] is
+//! Root (the listing origin) registers a series as a market whose [`Instrument`] is
 //! `Option { kind, strike, expiry_ms, volatility_key }`: `oracle_key` is the underlying's
 //! index, `volatility_key` its implied volatility (a fraction: 0.6 is 60%), the lot size is
 //! the contract size. The strike must be positive and on the tick, the expiry in the

@@ -10,9 +10,11 @@
 //!   collateral, anything not covered by a narrower track;
 //! - `risk_parameters` (id 1): dispatched with the [`origins::Origin::RiskParameters`]
 //!   origin, which the clearing pallet accepts (besides Root) for its risk setters: margin
-//!   tiers, fees, funding and open-interest caps, market status, collateral haircuts and
-//!   caps, the maximum price age, the jump breaker, the liquidation penalty and buffer and
-//!   the worker's scan limit. It cannot do anything else.
+//!   tiers, fees, funding and open-interest caps, market status, price bands, collateral
+//!   haircuts and caps, the maximum price age, the jump breaker, the liquidation penalty and
+//!   buffer, the worker's scan limit, the portfolio grid, correlations and minimum equity,
+//!   the volatility model, adaptive margin and its ramp step; and the order book for its
+//!   order deposit. It cannot do anything else.
 
 pub mod origins;
 pub mod tracks;

@@ -21,7 +21,8 @@ pub use clearing_traits::{MarketId, MarketStatus};
 pub mod api;
 pub use api::*;
 
-/// How an asset counts as collateral, as registered by the risk origin.
+/// How an asset counts as collateral, as listed by the listing origin (Root); the risk origin
+/// changes its haircuts and deposit cap.
 #[derive(
 	Clone,
 	PartialEq,
@@ -119,7 +120,8 @@ pub enum MarginMode {
 	Portfolio,
 }
 
-/// A market's parameters, as registered by the risk origin.
+/// A market's parameters, as listed by the listing origin (Root); the risk origin changes
+/// its risk parameters.
 #[derive(
 	CloneNoBound,
 	PartialEqNoBound,
