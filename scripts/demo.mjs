@@ -10,15 +10,13 @@
 import { ApiPromise, WsProvider } from '@polkadot/api';
 import { Keyring } from '@polkadot/keyring';
 import { cryptoWaitReady } from '@polkadot/util-crypto';
+import { BTC_PERP, USDC } from './lib/chain-ids.mjs';
 import { submit as submitTx } from './lib/tx.mjs';
 import { ONE_BTC, ONE_USDC, usd } from './lib/units.mjs';
 
 const args = process.argv.slice(2);
 const wsIndex = args.indexOf('--ws');
 const ws = wsIndex >= 0 ? args[wsIndex + 1] : 'ws://127.0.0.1:9944';
-
-const USDC = 1;
-const BTC_PERP = 0;
 
 /** `amount` smallest units with `decimals` decimals, grouped, trailing zeros trimmed. */
 function formatUnits(amount, decimals) {

@@ -4,10 +4,8 @@
 // another node. Returns 1 when charlie sees Bob liquidated, after checking the event.
 const { connect, key, send, waitFor } = require('./lib.js');
 
-const USDC = 1;
-const BTC_PERP = 0;
-
 async function run(nodeName, networkInfo) {
+  const { BTC_PERP, USDC } = await import('../scripts/lib/chain-ids.mjs');
   const { ONE_BTC, ONE_USDC, usd } = await import('../scripts/lib/units.mjs');
   const submitter = await connect(networkInfo, nodeName);
   const watcher = await connect(networkInfo, 'charlie');

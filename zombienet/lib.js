@@ -34,10 +34,11 @@ async function waitFor(what, fn, { timeoutMs = 120_000, intervalMs = 1_000 } = {
   }
 }
 
-/** The node's finalized block number. */
+/** The node's finalized block number (scripts/lib/clearing-node.mjs, shared with the e2e
+ * suite). */
 async function finalizedNumber(api) {
-  const header = await api.rpc.chain.getHeader(await api.rpc.chain.getFinalizedHead());
-  return header.number.toNumber();
+  const { finalizedNumber: read } = await import('../scripts/lib/clearing-node.mjs');
+  return read(api);
 }
 
 module.exports = { connect, key, send, waitFor, finalizedNumber };

@@ -10,14 +10,11 @@ import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { after, before, describe, it } from 'node:test';
-import { Keyring } from '@polkadot/keyring';
-import { cryptoWaitReady } from '@polkadot/util-crypto';
+import { BTC_PERP, USDC } from '../lib/chain-ids.mjs';
 import { submitAndFinalize } from '../lib/tx.mjs';
 import { FIXED, ONE_BTC, ONE_USDC, PERBILL, percent, usd } from '../lib/units.mjs';
-import { startDevNode } from './lib/dev-node.mjs';
+import { startDevChain, stopDevNode } from './lib/dev-node.mjs';
 
-const USDC = 1;
-const BTC_PERP = 0;
 const RAMP_STEP = percent(1);
 const FLOOR_INITIAL = percent(3);
 
@@ -41,12 +38,7 @@ describe('adaptive margin on a dev node', () => {
   const lastPrice = (stdout) => [...stdout.matchAll(/BTC[= ]+([\d.]+)/g)].at(-1)?.[1];
 
   before(async () => {
-    await cryptoWaitReady();
-    node = await startDevNode();
-    api = node.api;
-    const keyring = new Keyring({ type: 'sr25519', ss58Format: 42 });
-    alice = keyring.addFromUri('//Alice');
-    bob = keyring.addFromUri('//Bob');
+    ({ node, api, alice, bob } = await startDevChain());
     await send(api.tx.oracle.feedValues([[{ Price: 'BTC' }, usd(60_000)]]), alice);
     // A model that learns within seconds (half the weight every 10 s), 20% before the first
     // return, a ramp of 1% a block, and adaptive margin on BTC-PERP: three standard
@@ -98,7 +90,7 @@ describe('adaptive margin on a dev node', () => {
 
   after(async () => {
     if (unsubscribe) unsubscribe();
-    if (node) await node.stop();
+    await stopDevNode(node);
   });
 
   let calm;

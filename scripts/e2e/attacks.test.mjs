@@ -13,14 +13,10 @@
 //    than it has won.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { Keyring } from '@polkadot/keyring';
-import { cryptoWaitReady } from '@polkadot/util-crypto';
+import { BTC_PERP, USDC } from '../lib/chain-ids.mjs';
 import { sendInBlock } from '../lib/tx.mjs';
 import { ONE_BTC, ONE_USDC, usd } from '../lib/units.mjs';
-import { startDevNode, waitFor } from './lib/dev-node.mjs';
-
-const USDC = 1;
-const BTC_PERP = 0;
+import { startDevChain, stopDevNode, waitFor } from './lib/dev-node.mjs';
 
 describe('attacks on a dev node', () => {
   let node;
@@ -50,20 +46,14 @@ describe('attacks on a dev node', () => {
   };
 
   before(async () => {
-    await cryptoWaitReady();
-    node = await startDevNode();
-    api = node.api;
-    const keyring = new Keyring({ type: 'sr25519', ss58Format: 42 });
-    [alice, bob, charlie, eve] = ['//Alice', '//Bob', '//Charlie', '//Eve'].map((uri) => keyring.addFromUri(uri));
+    ({ node, api, alice, bob, charlie, eve } = await startDevChain());
     assert.equal(await feed(60_000), null);
     for (const [who, amount] of [[alice, 3_500n], [bob, 100_000n], [charlie, 100_000n], [eve, 10_000n]]) {
       assert.equal(await attempt(api.tx.clearing.deposit(USDC, amount * ONE_USDC), who), null);
     }
   });
 
-  after(async () => {
-    if (node) await node.stop();
-  });
+  after(() => stopDevNode(node));
 
   it('8: a fat-finger price is held, keeps the market in doubt, and never comes into force by time', async () => {
     // Eve long 0.1 BTC from Charlie, so that a 600,000 print would liquidate Charlie.

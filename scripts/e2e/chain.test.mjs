@@ -1,11 +1,11 @@
 // The dev chain as a user sees it: blocks, metadata, properties, a transfer, the oracle.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { Keyring } from '@polkadot/keyring';
-import { cryptoWaitReady } from '@polkadot/util-crypto';
+import { BTC, DOT, ETH, USDC } from '../lib/chain-ids.mjs';
+import { finalizedNumber } from '../lib/clearing-node.mjs';
 import { submitAndFinalize } from '../lib/tx.mjs';
 import { ONE_CLR, ONE_USDC, usd } from '../lib/units.mjs';
-import { finalizedNumber, startDevNode, waitFor } from './lib/dev-node.mjs';
+import { startDevChain, stopDevNode, waitFor } from './lib/dev-node.mjs';
 
 // 65,000.5 USD per BTC as 18-decimal fixed point.
 const BTC_PRICE = 65_000_500_000_000_000_000_000n;
@@ -16,10 +16,10 @@ const EXPECTED_PALLETS = [
 ];
 
 const EXPECTED_TOKENS = [
-  { id: 1, symbol: 'USDC', decimals: 6 },
-  { id: 2, symbol: 'BTC', decimals: 8 },
-  { id: 3, symbol: 'ETH', decimals: 18 },
-  { id: 4, symbol: 'DOT', decimals: 10 },
+  { id: USDC, symbol: 'USDC', decimals: 6 },
+  { id: BTC, symbol: 'BTC', decimals: 8 },
+  { id: ETH, symbol: 'ETH', decimals: 18 },
+  { id: DOT, symbol: 'DOT', decimals: 10 },
 ];
 
 describe('clearing-node --dev', () => {
@@ -29,18 +29,11 @@ describe('clearing-node --dev', () => {
   let bob;
 
   before(async () => {
-    await cryptoWaitReady();
-    node = await startDevNode();
-    api = node.api;
-    const keyring = new Keyring({ type: 'sr25519', ss58Format: 42 });
-    alice = keyring.addFromUri('//Alice');
-    bob = keyring.addFromUri('//Bob');
+    ({ node, api, alice, bob } = await startDevChain());
   });
 
-  after(async () => {
-    // Stops the node if a test failed before the shutdown test ran.
-    if (node && !node.stopped) await node.stop();
-  });
+  // Stops the node if a test failed before the shutdown test ran.
+  after(() => stopDevNode(node));
 
   it('produces and finalizes blocks', async () => {
     await waitFor('best block >= 3', async () => (await api.rpc.chain.getHeader()).number.toNumber() >= 3);
@@ -74,7 +67,7 @@ describe('clearing-node --dev', () => {
       assert.equal(metadata.symbol.toUtf8(), token.symbol);
       assert.equal(metadata.decimals.toNumber(), token.decimals);
     }
-    const usdc = await api.query.assets.account(1, bob.address);
+    const usdc = await api.query.assets.account(USDC, bob.address);
     assert.equal(usdc.unwrap().balance.toBigInt(), 1_000_000n * ONE_USDC);
   });
 

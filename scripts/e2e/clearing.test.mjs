@@ -2,15 +2,11 @@
 // the runtime against figures this test computes itself, market info, refused withdrawals.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { Keyring } from '@polkadot/keyring';
-import { cryptoWaitReady } from '@polkadot/util-crypto';
+import { BTC, BTC_PERP, ETH, ETH_PERP, USDC } from '../lib/chain-ids.mjs';
 import { submitAndFinalize } from '../lib/tx.mjs';
 import { FIXED, ONE_BTC, ONE_ETH, ONE_USDC, usd } from '../lib/units.mjs';
-import { startDevNode } from './lib/dev-node.mjs';
+import { startDevChain, stopDevNode } from './lib/dev-node.mjs';
 
-const USDC = 1;
-const BTC = 2;
-const ETH = 3;
 const ONE = { [USDC]: ONE_USDC, [BTC]: ONE_BTC, [ETH]: ONE_ETH };
 
 // Oracle prices (USD per whole token, 18 decimals) and the dev preset's haircuts (percent).
@@ -29,12 +25,7 @@ describe('clearing on a dev node', () => {
   let bob;
 
   before(async () => {
-    await cryptoWaitReady();
-    node = await startDevNode();
-    api = node.api;
-    const keyring = new Keyring({ type: 'sr25519', ss58Format: 42 });
-    alice = keyring.addFromUri('//Alice');
-    bob = keyring.addFromUri('//Bob');
+    ({ node, api, alice, bob } = await startDevChain());
     const feed = api.tx.oracle.feedValues([
       [{ Price: 'BTC' }, PRICE[BTC]],
       [{ Price: 'ETH' }, PRICE[ETH]],
@@ -43,12 +34,10 @@ describe('clearing on a dev node', () => {
     assert.equal(error, null);
   });
 
-  after(async () => {
-    if (node) await node.stop();
-  });
+  after(() => stopDevNode(node));
 
   it('lists BTC-PERP and ETH-PERP through ClearingApi', async () => {
-    const btc = (await api.call.clearingApi.market(0)).unwrap();
+    const btc = (await api.call.clearingApi.market(BTC_PERP)).unwrap();
     assert.equal(btc.symbol.toUtf8(), 'BTC-PERP');
     assert.equal(btc.sizeDecimals.toNumber(), 8);
     assert.equal(btc.lotSize.toBigInt(), 10_000n);
@@ -56,7 +45,7 @@ describe('clearing on a dev node', () => {
     assert.equal(btc.tiers[0].initialFraction.toNumber(), 50_000_000); // 5% in parts per billion
     assert.equal(btc.openInterest.toBigInt(), 0n);
     assert.equal(btc.indexPrice.unwrap()[0].toBigInt(), PRICE[BTC]);
-    const eth = (await api.call.clearingApi.market(1)).unwrap();
+    const eth = (await api.call.clearingApi.market(ETH_PERP)).unwrap();
     assert.equal(eth.symbol.toUtf8(), 'ETH-PERP');
     assert.ok((await api.call.clearingApi.market(9)).isNone);
   });

@@ -6,7 +6,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { startDevNode } from './lib/dev-node.mjs';
+import { startDevChain, stopDevNode } from './lib/dev-node.mjs';
 import {
   UsageError, formatFixed, keyLabel, mulberry32, normalSource, parseCli,
   parseCsv, parseFixed, parseKey, parseWalkSpec, randomWalk,
@@ -256,14 +256,12 @@ describe('the feeder against a dev node', () => {
   let csv;
 
   before(async () => {
-    node = await startDevNode();
+    ({ node } = await startDevChain());
     csv = path.join(await mkdtemp(path.join(os.tmpdir(), 'feed-prices-')), 'prices.csv');
     await writeFile(csv, 'step,key,value\n1,BTC,60000\n1,IV:BTC,0.65\n2,BTC,59000.5\n');
   });
 
-  after(async () => {
-    if (node) await node.stop();
-  });
+  after(() => stopDevNode(node));
 
   const feeder = path.resolve(import.meta.dirname, '../feed-prices.mjs');
   const run = (args) => new Promise((resolve) => {

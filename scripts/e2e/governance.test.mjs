@@ -10,30 +10,26 @@ import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { after, before, describe, it } from 'node:test';
-import { Keyring } from '@polkadot/keyring';
-import { cryptoWaitReady } from '@polkadot/util-crypto';
+import { BTC_PERP, USDC } from '../lib/chain-ids.mjs';
 import { submitAndFinalize } from '../lib/tx.mjs';
 import { ONE_BTC, ONE_CLR, ONE_USDC, usd } from '../lib/units.mjs';
-import { startDevNode, waitFor } from './lib/dev-node.mjs';
+import { startDevChain, stopDevNode, waitFor } from './lib/dev-node.mjs';
 import { percentToPerbill, SETTERS } from '../propose-risk-change.mjs';
 
-const USDC = 1;
-const BTC_PERP = 0;
 const proposer = path.resolve(import.meta.dirname, '../propose-risk-change.mjs');
 const run = promisify(execFile);
 
 describe('a risk-parameter referendum on a dev node', () => {
   let node;
   let api;
-  let keys;
+  let alice;
+  let bob;
+  let charlie;
+  let dave;
+  let eve;
 
   before(async () => {
-    await cryptoWaitReady();
-    node = await startDevNode();
-    api = node.api;
-    const keyring = new Keyring({ type: 'sr25519', ss58Format: 42 });
-    keys = Object.fromEntries(['Alice', 'Bob', 'Charlie', 'Dave', 'Eve'].map((name) => [name, keyring.addFromUri(`//${name}`)]));
-    const { alice, eve } = { alice: keys.Alice, eve: keys.Eve };
+    ({ node, api, alice, bob, charlie, dave, eve } = await startDevChain());
     const feed = await submitAndFinalize(api, api.tx.oracle.feedValues([[{ Price: 'BTC' }, usd(60_000)]]), alice);
     assert.equal(feed.error, null);
     // Eve: 3,100 USDC behind a 1 BTC long bought from Alice at 60,000. After the 30 USDC
@@ -50,9 +46,7 @@ describe('a risk-parameter referendum on a dev node', () => {
     assert.equal(page.accounts.length, 0, 'nobody is liquidatable before the vote');
   });
 
-  after(async () => {
-    if (node) await node.stop();
-  });
+  after(() => stopDevNode(node));
 
   it('offers Polkadot.js apps the tracks and documented setters', async () => {
     // Names are fixed 25-byte strings (stable2506's `StringLike`), padded with NULs.
@@ -89,7 +83,7 @@ describe('a risk-parameter referendum on a dev node', () => {
     const proposal = JSON.parse(stdout.trim().split('\n').at(-1));
     assert.equal(proposal.track, 1);
     // The preview: Eve (3,070 of equity against 3,600 of maintenance at 6%) alone.
-    assert.deepEqual(proposal.preview.newlyBelowMaintenance, [keys.Eve.address]);
+    assert.deepEqual(proposal.preview.newlyBelowMaintenance, [eve.address]);
     assert.equal(proposal.preview.before.accountsBelowMaintenance, 0);
     assert.equal(proposal.preview.after.accountsBelowMaintenance, 1);
     assert.equal(BigInt(proposal.preview.after.equityBelowMaintenance), 3_070n * ONE_USDC);
@@ -104,9 +98,9 @@ describe('a risk-parameter referendum on a dev node', () => {
     });
 
     // Three holders vote aye, locking 200,000 CLR each for three conviction periods.
-    await Promise.all(['Bob', 'Charlie', 'Dave'].map(async (name) => {
+    await Promise.all([bob, charlie, dave].map(async (who) => {
       const vote = { Standard: { vote: { aye: true, conviction: 'Locked3x' }, balance: 200_000n * ONE_CLR } };
-      const { error } = await submitAndFinalize(api, api.tx.convictionVoting.vote(proposal.referendum, vote), keys[name]);
+      const { error } = await submitAndFinalize(api, api.tx.convictionVoting.vote(proposal.referendum, vote), who);
       assert.equal(error, null);
     }));
 

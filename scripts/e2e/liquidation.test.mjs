@@ -9,15 +9,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { after, before, describe, it } from 'node:test';
-import { Keyring } from '@polkadot/keyring';
-import { cryptoWaitReady } from '@polkadot/util-crypto';
 import { clearingAccounts } from '../lib/accounts.mjs';
+import { BTC_PERP, USDC } from '../lib/chain-ids.mjs';
 import { submitAndFinalize } from '../lib/tx.mjs';
 import { FIXED, ONE_BTC, ONE_USDC, usd } from '../lib/units.mjs';
-import { startDevNode, waitFor } from './lib/dev-node.mjs';
-
-const USDC = 1;
-const BTC_PERP = 0;
+import { startDevChain, stopDevNode, waitFor } from './lib/dev-node.mjs';
 
 describe('liquidation on a dev node', () => {
   let node;
@@ -26,12 +22,7 @@ describe('liquidation on a dev node', () => {
   let bob;
 
   before(async () => {
-    await cryptoWaitReady();
-    node = await startDevNode();
-    api = node.api;
-    const keyring = new Keyring({ type: 'sr25519', ss58Format: 42 });
-    alice = keyring.addFromUri('//Alice');
-    bob = keyring.addFromUri('//Bob');
+    ({ node, api, alice, bob } = await startDevChain());
     const feed = await submitAndFinalize(api, api.tx.oracle.feedValues([[{ Price: 'BTC' }, usd(60_000)]]), alice);
     assert.equal(feed.error, null);
     // Alice: 10,000 USDC behind a 1 BTC long (6x); Bob: 100,000 USDC, the seller.
@@ -48,9 +39,7 @@ describe('liquidation on a dev node', () => {
     assert.ok(report.health.toBigInt() > 0n);
   });
 
-  after(async () => {
-    if (node) await node.stop();
-  });
+  after(() => stopDevNode(node));
 
   it('the worker liquidates Alice within two blocks of the price drop, partially, paying the fund', async () => {
     // Record every block's events from now on.

@@ -6,15 +6,11 @@ import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { after, before, describe, it } from 'node:test';
-import { Keyring } from '@polkadot/keyring';
-import { cryptoWaitReady } from '@polkadot/util-crypto';
 import { clearingAccounts } from '../lib/accounts.mjs';
+import { BTC_PERP, USDC } from '../lib/chain-ids.mjs';
 import { submitAndFinalize } from '../lib/tx.mjs';
 import { FIXED, ONE_BTC, ONE_USDC, usd } from '../lib/units.mjs';
-import { startDevNode } from './lib/dev-node.mjs';
-
-const USDC = 1;
-const BTC_PERP = 0;
+import { startDevChain, stopDevNode } from './lib/dev-node.mjs';
 
 // BTC-PERP in the dev preset: 5% initial margin below 1M USDC, taker 0.05%, maker 0.02%.
 const INITIAL_PERCENT = 5n;
@@ -38,12 +34,7 @@ describe('the order book on a dev node', () => {
   const buy = { price: usd(60_100), size: (ONE_BTC * 3n) / 10n };
 
   before(async () => {
-    await cryptoWaitReady();
-    node = await startDevNode();
-    api = node.api;
-    const keyring = new Keyring({ type: 'sr25519', ss58Format: 42 });
-    alice = keyring.addFromUri('//Alice');
-    bob = keyring.addFromUri('//Bob');
+    ({ node, api, alice, bob } = await startDevChain());
     const feed = await submitAndFinalize(api, api.tx.oracle.feedValues([[{ Price: 'BTC' }, usd(60_000)]]), alice);
     assert.equal(feed.error, null);
     for (const who of [alice, bob]) {
@@ -52,9 +43,7 @@ describe('the order book on a dev node', () => {
     }
   });
 
-  after(async () => {
-    if (node) await node.stop();
-  });
+  after(() => stopDevNode(node));
 
   it('rests Bob\'s sell, shows it in the depth and commits its margin', async () => {
     const { error, events } = await submitAndFinalize(

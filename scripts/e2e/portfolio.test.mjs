@@ -5,15 +5,12 @@
 // liquidates her pro rata, partially, by the portfolio scan.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { Keyring } from '@polkadot/keyring';
-import { cryptoWaitReady } from '@polkadot/util-crypto';
+import { BTC_PERP, USDC } from '../lib/chain-ids.mjs';
 import { onTick, optionSeriesParams, UNDERLYINGS } from '../lib/options.mjs';
 import { submitAndFinalize } from '../lib/tx.mjs';
 import { FIXED, fraction, ONE_BTC, ONE_USDC, usd } from '../lib/units.mjs';
-import { startDevNode, waitFor } from './lib/dev-node.mjs';
+import { startDevChain, stopDevNode, waitFor } from './lib/dev-node.mjs';
 
-const USDC = 1;
-const BTC_PERP = 0;
 const CALL = 100;
 const PUT = 101;
 const ceilDiv = (a, b) => (a + b - 1n) / b;
@@ -37,12 +34,7 @@ describe('portfolio margin on a dev node', () => {
   const accountReport = async (at = api) => (await at.call.clearingApi.accountReport(alice.address)).asOk;
 
   before(async () => {
-    await cryptoWaitReady();
-    node = await startDevNode();
-    api = node.api;
-    const keyring = new Keyring({ type: 'sr25519', ss58Format: 42 });
-    alice = keyring.addFromUri('//Alice');
-    bob = keyring.addFromUri('//Bob');
+    ({ node, api, alice, bob } = await startDevChain());
     await send(api.tx.oracle.feedValues([
       [{ Price: 'BTC' }, usd(60_000)],
       [{ ImpliedVolatility: 'BTC' }, fraction(60, 100)],
@@ -59,9 +51,7 @@ describe('portfolio margin on a dev node', () => {
     }
   });
 
-  after(async () => {
-    if (node) await node.stop();
-  });
+  after(() => stopDevNode(node));
 
   it('lists the series, marked by Black-76 from the implied volatility', async () => {
     const call = (await api.call.clearingApi.market(CALL)).unwrap();

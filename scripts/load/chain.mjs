@@ -8,10 +8,9 @@ import { promisify } from 'node:util';
 import { Keyring } from '@polkadot/keyring';
 import { blake2AsU8a } from '@polkadot/util-crypto';
 import { startDevNode } from '../e2e/lib/dev-node.mjs';
+import { USDC } from '../lib/chain-ids.mjs';
+import { nodeBinary } from '../lib/clearing-node.mjs';
 import { ONE_CLR, ONE_USDC } from '../lib/units.mjs';
-
-/** The settlement asset's id. */
-export const USDC = 1;
 
 /**
  * `n` sr25519 accounts from seeds `blake2("clearing-load-<i>")`: the same accounts on every
@@ -20,12 +19,6 @@ export const USDC = 1;
 export function loadAccounts(n) {
   const keyring = new Keyring({ type: 'sr25519', ss58Format: 42 });
   return Array.from({ length: n }, (_, i) => keyring.addFromSeed(blake2AsU8a(`clearing-load-${i}`)));
-}
-
-/** The node binary the e2e suite uses: `$CLEARING_NODE`, else the workspace's release build. */
-export function nodeBinary() {
-  return process.env.CLEARING_NODE
-    ?? path.resolve(import.meta.dirname, '../../target/release/clearing-node');
 }
 
 /**

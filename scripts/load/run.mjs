@@ -24,12 +24,12 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { cryptoWaitReady } from '@polkadot/util-crypto';
 import { Keyring } from '@polkadot/keyring';
-import { fundedChainSpec, loadAccounts, startLoadNode, USDC } from './chain.mjs';
+import { fundedChainSpec, loadAccounts, startLoadNode } from './chain.mjs';
 import { quantile, Tracker } from './tracker.mjs';
+import { BTC_PERP, USDC } from '../lib/chain-ids.mjs';
 import { submitAndFinalize } from '../lib/tx.mjs';
 import { FIXED, ONE_BTC, ONE_USDC, usd } from '../lib/units.mjs';
 
-const BTC_PERP = 0;
 const TICK = FIXED / 10n; // 0.1 USD
 const START = 60_000n;
 const SHOCKS = [{ name: 'shock 1 (-4.5%)', price: 57_300n }, { name: 'shock 2 (-9%)', price: 54_600n }];

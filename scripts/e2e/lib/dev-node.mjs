@@ -1,6 +1,6 @@
 // Starts a real `clearing-node --dev` for a test: a temporary base path, free ports on
 // 127.0.0.1 (never the 9944 of a dev node a user may be running), and an @polkadot/api
-// connection once its RPC answers.
+// connection once its RPC answers; `startDevChain` adds the development accounts.
 import { spawn } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -9,6 +9,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ApiPromise, WsProvider } from '@polkadot/api';
+import { Keyring } from '@polkadot/keyring';
+import { cryptoWaitReady } from '@polkadot/util-crypto';
+import { nodeBinary } from '../../lib/clearing-node.mjs';
 
 /** A TCP port on 127.0.0.1 that nothing listens on right now. */
 export function freePort() {
@@ -44,13 +47,12 @@ export async function waitFor(what, fn, { timeoutMs = 60_000, intervalMs = 250 }
 }
 
 /**
- * Starts the node binary (`$CLEARING_NODE`, else target/release/clearing-node) with
+ * Starts the node binary (`nodeBinary()`: `$CLEARING_NODE`, else the release build) with
  * `--dev` and returns `{ api, rpcUrl, logFile, stop }`. `stop()` sends SIGINT and resolves
  * with the exit code and signal once the process has ended.
  */
 export async function startDevNode({ extraArgs = [] } = {}) {
-  const binary = process.env.CLEARING_NODE
-    ?? path.resolve(import.meta.dirname ?? path.dirname(new URL(import.meta.url).pathname), '../../../target/release/clearing-node');
+  const binary = nodeBinary();
   const basePath = await mkdtemp(path.join(os.tmpdir(), 'clearing-e2e-'));
   const rpcPort = await freePort();
   const p2pPort = await freePort();
@@ -108,9 +110,26 @@ export async function startDevNode({ extraArgs = [] } = {}) {
   return { api, rpcUrl, logFile, stop };
 }
 
-/** The number of the latest finalized block. */
-export async function finalizedNumber(api) {
-  const hash = await api.rpc.chain.getFinalizedHead();
-  const header = await api.rpc.chain.getHeader(hash);
-  return header.number.toNumber();
+/** The development accounts the suite signs with, by their `//Name` derivation. */
+const DEV_ACCOUNTS = ['Alice', 'Bob', 'Charlie', 'Dave', 'Eve'];
+
+/**
+ * A test's chain: waits for the crypto WASM, starts the node (`options` as for
+ * `startDevNode`) and returns `{ node, api, keyring, alice, bob, charlie, dave, eve }`: the
+ * accounts as sr25519 pairs of `keyring` (SS58 format 42).
+ */
+export async function startDevChain(options) {
+  await cryptoWaitReady();
+  const node = await startDevNode(options);
+  const keyring = new Keyring({ type: 'sr25519', ss58Format: 42 });
+  const accounts = Object.fromEntries(DEV_ACCOUNTS.map((name) => [name.toLowerCase(), keyring.addFromUri(`//${name}`)]));
+  return { node, api: node.api, keyring, ...accounts };
+}
+
+/**
+ * For `after()`: stops `node` unless it never started or a test already stopped it (and
+ * said so by setting `node.stopped`).
+ */
+export async function stopDevNode(node) {
+  if (node && !node.stopped) await node.stop();
 }
