@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# The test command: every cargo test of the workspace, the end-to-end suite against a
-# freshly built `clearing-node --dev`, then the zombienet smoke test of a four-validator
-# network.
+# The test command: every cargo test of the workspace and, side by side with them, the
+# end-to-end suite against a freshly built `clearing-node --dev`; then the zombienet smoke
+# test of a four-validator network.
 #
 #   scripts/test.sh
 #
@@ -15,18 +15,18 @@ setup_toolchain
 
 build_node
 
-say "cargo tests (release, whole workspace; the runtime's random campaign included)"
+# The cargo tests compile (a few minutes cold) while the end-to-end suite runs: the e2e
+# files mostly wait for blocks, and the compiler runs at a lower priority than the nodes.
+say "cargo tests (release, whole workspace; the runtime's random campaign included), in the background"
 campaign_report="$CARGO_TARGET_DIR/campaign-report.txt"
+cargo_log="$CARGO_TARGET_DIR/cargo-test.log"
 rm -f "$campaign_report"
-(cd "$REPO_ROOT" && CAMPAIGN_REPORT="$campaign_report" cargo test --release --locked --workspace 2>&1) | tee "$CARGO_TARGET_DIR/cargo-test.log"
-if [ -f "$campaign_report" ]; then
-	say "random campaign (runtime/src/tests/campaign.rs)"
-	cat "$campaign_report" >&2
-fi
-cargo_passed=$(grep -Eo 'test result: [a-zA-Z]+\. [0-9]+ passed' "$CARGO_TARGET_DIR/cargo-test.log" | awk '{s+=$4} END {print s+0}')
-cargo_failed=$(grep -Eo '[0-9]+ failed' "$CARGO_TARGET_DIR/cargo-test.log" | awk '{s+=$1} END {print s+0}')
+cargo_started=$(date +%s)
+(cd "$REPO_ROOT" && CAMPAIGN_REPORT="$campaign_report" nice -n 10 cargo test --release --locked --workspace >"$cargo_log" 2>&1) &
+cargo_pid=$!
 
 say "end-to-end suite (scripts/e2e/, node --test) against $NODE_BIN"
+e2e_started=$(date +%s)
 cd "$REPO_ROOT/scripts"
 npm_ci_if_stale "the scripts' npm packages"
 e2e_log="$CARGO_TARGET_DIR/e2e.log"
@@ -36,6 +36,19 @@ e2e_status=0
 CLEARING_NODE="$NODE_BIN" node --test --test-concurrency="${E2E_CONCURRENCY:-4}" --test-reporter=spec --test-reporter-destination=stdout e2e/*.test.mjs 2>&1 | tee "$e2e_log" || e2e_status=$?
 e2e_passed=$(sed -n 's/^ℹ pass \([0-9]*\)$/\1/p' "$e2e_log" | tail -n 1)
 e2e_failed=$(sed -n 's/^ℹ fail \([0-9]*\)$/\1/p' "$e2e_log" | tail -n 1)
+e2e_seconds=$(($(date +%s) - e2e_started))
+
+cargo_status=0
+wait "$cargo_pid" || cargo_status=$?
+cargo_seconds=$(($(date +%s) - cargo_started))
+say "cargo tests (finished $cargo_seconds s after they started; log: $cargo_log)"
+cat "$cargo_log"
+if [ -f "$campaign_report" ]; then
+	say "random campaign (runtime/src/tests/campaign.rs)"
+	cat "$campaign_report" >&2
+fi
+cargo_passed=$(grep -Eo 'test result: [a-zA-Z]+\. [0-9]+ passed' "$cargo_log" | awk '{s+=$4} END {print s+0}')
+cargo_failed=$(grep -Eo '[0-9]+ failed' "$cargo_log" | awk '{s+=$1} END {print s+0}')
 
 say "zombienet smoke test: four validators (zombienet/smoke.zndsl)"
 zombienet_log="$CARGO_TARGET_DIR/zombienet-smoke.log"
@@ -47,10 +60,11 @@ zombienet_passed=${zombienet_result%%/*}
 zombienet_total=${zombienet_result##*/}
 zombienet_failed=$(( ${zombienet_total:-1} - ${zombienet_passed:-0} ))
 
-say "cargo tests: $cargo_passed passed, $cargo_failed failed"
-say "e2e tests: ${e2e_passed:-0} passed, ${e2e_failed:-unknown} failed"
+say "cargo tests: $cargo_passed passed, $cargo_failed failed ($cargo_seconds s, compile included)"
+say "e2e tests: ${e2e_passed:-0} passed, ${e2e_failed:-unknown} failed ($e2e_seconds s)"
 say "zombienet smoke: ${zombienet_passed:-0} of ${zombienet_total:-?} assertions passed"
 say "scripts/test.sh finished in $(($(date +%s) - started)) s"
 echo "total: $((cargo_passed + ${e2e_passed:-0} + ${zombienet_passed:-0})) passed, $((cargo_failed + ${e2e_failed:-0} + zombienet_failed)) failed"
+if [ "$cargo_status" -ne 0 ] || [ "$cargo_failed" -ne 0 ]; then exit 1; fi
 if [ "$e2e_status" -ne 0 ] || [ -z "$e2e_failed" ] || [ "$e2e_failed" -ne 0 ]; then exit 1; fi
 if [ "$zombienet_status" -ne 0 ] || [ "$zombienet_failed" -ne 0 ]; then exit 1; fi
