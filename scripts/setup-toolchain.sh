@@ -47,8 +47,20 @@ command -v protoc >/dev/null || apt_install protobuf-compiler
 command -v cc >/dev/null && command -v c++ >/dev/null || apt_install build-essential
 command -v make >/dev/null || apt_install make
 # wasm-opt (a build dependency of the wasm runtime) compiles binaryen, 241 C++ files, on the
-# cold build's critical path: clang++ compiles them in about 60% of g++'s time.
-command -v clang++ >/dev/null || apt_install clang || log "clang not installed: C++ compiles with $(command -v c++)"
+# cold build's critical path: clang++ compiles them in about 60% of g++'s time. Optional: tried
+# only where packages can be installed without a password prompt, and used only if it builds
+# C++ here (it needs the libstdc++ headers of the GCC it finds).
+if ! command -v clang++ >/dev/null && { [ "$(id -u)" -eq 0 ] || sudo -n true 2>/dev/null; }; then
+	apt_install clang || true
+fi
+clang_cxx=""
+if command -v clang++ >/dev/null \
+	&& printf '#include <vector>\nint main() { return std::vector<int>{}.size(); }\n' \
+		| clang++ -std=c++17 -x c++ - -o /dev/null 2>/dev/null; then
+	clang_cxx="clang++"
+else
+	log "clang++ not usable: C++ compiles with $(command -v c++)"
+fi
 command -v git >/dev/null || apt_install git
 command -v curl >/dev/null || apt_install curl
 if ! command -v node >/dev/null || ! command -v npm >/dev/null; then apt_install nodejs npm; fi
@@ -118,8 +130,9 @@ fi
 # 3. The environment for the other scripts.
 {
 	echo "# written by scripts/setup-toolchain.sh: $choice"
-	if command -v clang++ >/dev/null; then
-		echo "export CXX=clang++"
+	if [ -n "$clang_cxx" ]; then
+		# A C++ compiler the caller chose stays chosen.
+		echo "export CXX=\"\${CXX:-$clang_cxx}\""
 	fi
 	if [ -n "$wasm_toolchain" ]; then
 		echo "export WASM_BUILD_TOOLCHAIN=$wasm_toolchain"
@@ -131,4 +144,4 @@ fi
 } >"$ENV_FILE"
 
 log "wasm runtime toolchain: $choice"
-log "protoc: $(protoc --version); node: $(node --version); C++: $(command -v clang++ || command -v c++); environment in $ENV_FILE"
+log "protoc: $(protoc --version); node: $(node --version); C++: ${clang_cxx:-$(command -v c++)}; environment in $ENV_FILE"

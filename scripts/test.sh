@@ -22,8 +22,12 @@ campaign_report="$CARGO_TARGET_DIR/campaign-report.txt"
 cargo_log="$CARGO_TARGET_DIR/cargo-test.log"
 rm -f "$campaign_report"
 cargo_started=$(date +%s)
-(cd "$REPO_ROOT" && CAMPAIGN_REPORT="$campaign_report" nice -n 10 cargo test --release --locked --workspace >"$cargo_log" 2>&1) &
+(cd "$REPO_ROOT" && exec env CAMPAIGN_REPORT="$campaign_report" nice -n 10 cargo test --release --locked --workspace >"$cargo_log" 2>&1) &
 cargo_pid=$!
+# Whatever ends this script early (a failed step, Ctrl-C, CI's SIGTERM) stops the cargo tests
+# too, so they never hold the target directory or the CPU after it.
+trap '[ -n "${cargo_pid:-}" ] && kill "$cargo_pid" 2>/dev/null; true' EXIT
+trap 'exit 130' INT TERM
 
 say "end-to-end suite (scripts/e2e/, node --test) against $NODE_BIN"
 e2e_started=$(date +%s)
@@ -40,6 +44,7 @@ e2e_seconds=$(($(date +%s) - e2e_started))
 
 cargo_status=0
 wait "$cargo_pid" || cargo_status=$?
+cargo_pid=
 cargo_seconds=$(($(date +%s) - cargo_started))
 say "cargo tests (finished $cargo_seconds s after they started; log: $cargo_log)"
 cat "$cargo_log"
@@ -47,20 +52,21 @@ if [ -f "$campaign_report" ]; then
 	say "random campaign (runtime/src/tests/campaign.rs)"
 	cat "$campaign_report" >&2
 fi
-cargo_passed=$(grep -Eo 'test result: [a-zA-Z]+\. [0-9]+ passed' "$cargo_log" | awk '{s+=$4} END {print s+0}')
-cargo_failed=$(grep -Eo '[0-9]+ failed' "$cargo_log" | awk '{s+=$1} END {print s+0}')
+# A log without results (cargo failed to compile) counts nothing; cargo's own status says so.
+cargo_passed=$({ grep -Eo 'test result: [a-zA-Z]+\. [0-9]+ passed' "$cargo_log" || true; } | awk '{s+=$4} END {print s+0}')
+cargo_failed=$({ grep -Eo '[0-9]+ failed' "$cargo_log" || true; } | awk '{s+=$1} END {print s+0}')
 
 say "zombienet smoke test: four validators (zombienet/smoke.zndsl)"
 zombienet_log="$CARGO_TARGET_DIR/zombienet-smoke.log"
 zombienet_status=0
 "$REPO_ROOT/scripts/zombienet.sh" smoke 2>&1 | tee "$zombienet_log" || zombienet_status=$?
 # "Result: 12/12": assertions passed of those run.
-zombienet_result=$(sed 's/\x1b\[[0-9;]*m//g' "$zombienet_log" | grep -Eo 'Result: [0-9]+/[0-9]+' | tail -n 1 | cut -d' ' -f2)
+zombienet_result=$(sed 's/\x1b\[[0-9;]*m//g' "$zombienet_log" | { grep -Eo 'Result: [0-9]+/[0-9]+' || true; } | tail -n 1 | cut -d' ' -f2)
 zombienet_passed=${zombienet_result%%/*}
 zombienet_total=${zombienet_result##*/}
 zombienet_failed=$(( ${zombienet_total:-1} - ${zombienet_passed:-0} ))
 
-say "cargo tests: $cargo_passed passed, $cargo_failed failed ($cargo_seconds s, compile included)"
+say "cargo tests: $cargo_passed passed, $cargo_failed failed ($cargo_seconds s, compile included; cargo exited $cargo_status)"
 say "e2e tests: ${e2e_passed:-0} passed, ${e2e_failed:-unknown} failed ($e2e_seconds s)"
 say "zombienet smoke: ${zombienet_passed:-0} of ${zombienet_total:-?} assertions passed"
 say "scripts/test.sh finished in $(($(date +%s) - started)) s"

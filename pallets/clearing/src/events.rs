@@ -134,10 +134,11 @@ mod events {
 			who: T::AccountId,
 			/// The isolated position's market; `None` for the cross account.
 			market: Option<MarketId>,
-			/// Settlement units the fund's balance paid.
+			/// The whole debt, settlement units, taken from the fund's settlement balance
+			/// (which may go negative).
 			paid: u128,
-			/// Settlement units its balance could not pay: the fund's deficit grew by as
-			/// much, for auto-deleveraging to recover.
+			/// The part of `paid` beyond the fund's positive balance, settlement units: the
+			/// fund's deficit grew by as much, for auto-deleveraging to recover.
 			uncovered: u128,
 		},
 		/// An oracle price moved more than the jump breaker's bound and is held: the key is in
@@ -208,9 +209,9 @@ mod events {
 			initial: sp_arithmetic::Perbill,
 			/// The maintenance fraction of notional now in force.
 			maintenance: sp_arithmetic::Perbill,
-			/// The initial fraction the volatility estimate calls for.
+			/// The initial fraction the volatility estimate and open interest call for.
 			target_initial: sp_arithmetic::Perbill,
-			/// The maintenance fraction the volatility estimate calls for.
+			/// The maintenance fraction the volatility estimate and open interest call for.
 			target_maintenance: sp_arithmetic::Perbill,
 		},
 		/// A market's cumulative funding index moved.

@@ -1,5 +1,7 @@
-//! Portfolio margin and capital efficiency: each account's book margined as isolated
-//! positions, as a cross pool and as one portfolio scan, and the chain's totals.
+//! Portfolio margin: the scenario scan over an account's cross positions, the switch between
+//! margin modes and the correlations the scan combines underlyings with. The report of each
+//! account's book margined every way, and the chain's totals, are in `reports.rs`. The three
+//! ways:
 //!
 //! - *Isolated*: every position margined alone (the sum of the position requirements,
 //!   resting orders included): tiers for perpetuals, the standard rule for options.
@@ -20,7 +22,8 @@
 //! [`crate::liquidation`]).
 //!
 //! Capital efficiency is the gross notional over the collateral a mode locks (its initial
-//! requirement). [`Pallet::simulate`] gives the same report after hypothetical trades.
+//! requirement): [`Pallet::margin_report`] gives it for an account,
+//! [`Pallet::simulate`] the same report after hypothetical trades.
 
 use alloc::vec::Vec;
 use frame_support::pallet_prelude::*;

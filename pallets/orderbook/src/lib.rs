@@ -21,7 +21,9 @@
 //!   the book still crosses the order, the rest is dropped (`FillLimitReached`), so the book
 //!   never rests crossed.
 //! - **Makers who cannot pay.** When a fill fails on the maker's side alone (its margin, a
-//!   stale price in its own account, or its price left outside the band by the index),
+//!   stale price in its own account, its price left outside the band by the index, or a
+//!   fill that would add to the maker's risk in a reduce-only market or at a stale or
+//!   in-doubt price),
 //!   the maker's order is cancelled (`MakerMarginInsufficient`) and matching goes on with
 //!   the next order. A failure on the taker's side fails the whole call: nothing changes.
 //! - **Self-trade prevention.** An incoming order that reaches its owner's own resting order
