@@ -92,7 +92,7 @@ pub const VERSION: RuntimeVersion = RuntimeVersion {
 	spec_name: alloc::borrow::Cow::Borrowed("clearing"),
 	impl_name: alloc::borrow::Cow::Borrowed("clearing-runtime"),
 	authoring_version: 1,
-	spec_version: 101,
+	spec_version: 102,
 	impl_version: 1,
 	apis: apis::RUNTIME_API_VERSIONS,
 	transaction_version: 1,
@@ -203,6 +203,7 @@ type Migrations = (
 	pallet_clearing::migrations::v1::MigrateToV1<Runtime>,
 	pallet_clearing::migrations::v2::MigrateToV2<Runtime>,
 	pallet_orderbook::migrations::v1::MigrateToV1<Runtime>,
+	pallet_orderbook::migrations::v2::MigrateToV2<Runtime>,
 );
 
 /// Executive: dispatches calls to the pallets and runs their hooks.

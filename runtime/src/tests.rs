@@ -753,8 +753,9 @@ mod governance {
 }
 
 /// The heaviest calls' weights, charged before they run, fit one ordinary transaction:
-/// an order that could meet twenty portfolio-margined makers, and a liquidation or
-/// withdrawal of a portfolio-margined account.
+/// an order that meets twenty portfolio-margined makers (the most `place_order` can be
+/// charged, whatever the book), and a liquidation or withdrawal of a portfolio-margined
+/// account.
 #[test]
 fn the_heaviest_weights_fit_an_ordinary_transaction() {
 	use frame_support::dispatch::{DispatchClass, GetDispatchInfo};
@@ -762,14 +763,9 @@ fn the_heaviest_weights_fit_an_ordinary_transaction() {
 		.get(DispatchClass::Normal)
 		.max_extrinsic
 		.expect("ordinary transactions have a limit");
-	let order = crate::RuntimeCall::Orderbook(pallet_orderbook::Call::place_order {
-		market: crate::genesis_config_presets::BTC_PERP,
-		side: pallet_orderbook::OrderSide::Buy,
-		price: FixedU128::from_u32(60_000),
-		size: 10_000,
-		time_in_force: pallet_orderbook::TimeInForce::GoodTilCancelled,
-		reduce_only: false,
-	});
+	let order = pallet_orderbook::Pallet::<crate::Runtime>::max_order_charge();
+	println!("the heaviest order: {} µs charged up front", order.ref_time() / 1_000_000);
+	assert!(order.all_lte(limit), "an order weighs {order:?}, above {limit:?}");
 	let withdraw = crate::RuntimeCall::Clearing(pallet_clearing::Call::withdraw {
 		asset: tokens::USDC.id,
 		amount: 1,
@@ -780,7 +776,7 @@ fn the_heaviest_weights_fit_an_ordinary_transaction() {
 	let deleverage = crate::RuntimeCall::Clearing(pallet_clearing::Call::auto_deleverage {
 		market: crate::genesis_config_presets::BTC_PERP,
 	});
-	for call in [order, withdraw, liquidate, deleverage] {
+	for call in [withdraw, liquidate, deleverage] {
 		let weight = call.get_dispatch_info().total_weight();
 		println!("{call:?}: {} µs charged up front", weight.ref_time() / 1_000_000);
 		assert!(weight.all_lte(limit), "{call:?} weighs {weight:?}, above {limit:?}");

@@ -7,12 +7,20 @@
 //! - `cancel_order`: the caller holds the most open orders, the order is alone at its level
 //!   (the level and its price go), the side is full;
 //! - `cancel_all(n)`: `n` orders, each alone at its level, on a full side.
+//! - `place_orders(n)`: `n` post-only quotes with client order ids from an account holding
+//!   as many positions as allowed, each opening a level at the front of a side they fill;
+//! - `cancel_orders(n)`: `n` orders named by client order id, each alone at its level, on a
+//!   full side;
+//! - `replace_orders(n)`: `n` such orders cancelled and `n` quotes placed in their stead.
 
 use super::*;
 use crate::pallet::{Config, Pallet};
 use clearing_traits::Clearing as _;
 use frame_benchmarking::v2::*;
-use frame_support::traits::{EnsureOrigin, Get};
+use frame_support::{
+	traits::{EnsureOrigin, Get},
+	BoundedVec,
+};
 use frame_system::RawOrigin;
 use sp_arithmetic::FixedU128;
 
@@ -82,6 +90,27 @@ fn fill_bids<T: Config>(setup: &Setup, first_tick: u32, count: u32) {
 	}
 }
 
+/// `count` post-only bids with client order ids `0..count`, the first `first_tick` ticks
+/// below the mid and each one tick further.
+fn quotes<T: Config>(
+	setup: &Setup,
+	first_tick: u32,
+	count: u32,
+) -> BoundedVec<OrderRequest, T::MaxOrdersPerCall> {
+	BoundedVec::truncate_from(
+		(0..count)
+			.map(|i| OrderRequest {
+				side: OrderSide::Buy,
+				price: price_at(setup, OrderSide::Buy, first_tick + i),
+				size: setup.size,
+				time_in_force: TimeInForce::PostOnly,
+				reduce_only: false,
+				client_order_id: Some(i.into()),
+			})
+			.collect(),
+	)
+}
+
 #[benchmarks]
 mod benchmarks {
 	use super::*;
@@ -124,8 +153,8 @@ mod benchmarks {
 			rest::<T>(&caller, &setup, OrderSide::Buy, price_at(&setup, OrderSide::Buy, i + 1));
 		}
 		fill_bids::<T>(&setup, own + 1, T::MaxPriceLevels::get() - own);
-		let (_, order_id) =
-			*AccountOrders::<T>::get(&caller).last().ok_or(BenchmarkError::Weightless)?;
+		let order_id =
+			AccountOrders::<T>::get(&caller).last().ok_or(BenchmarkError::Weightless)?.order_id;
 		#[extrinsic_call]
 		_(RawOrigin::Signed(caller.clone()), setup.market, order_id);
 		assert_eq!(AccountOrders::<T>::get(&caller).len() as u32, own - 1);
@@ -146,6 +175,68 @@ mod benchmarks {
 		#[extrinsic_call]
 		_(RawOrigin::Signed(caller.clone()), setup.market);
 		assert!(AccountOrders::<T>::get(&caller).is_empty());
+	}
+
+	#[benchmark]
+	fn place_orders(
+		n: Linear<1, { T::MaxOrdersPerCall::get().min(T::MaxOpenOrdersPerAccount::get()) }>,
+	) {
+		let setup = setup::<T>();
+		let caller: T::AccountId = whitelisted_caller();
+		T::BenchmarkHelper::fund_trader(&caller);
+		let filler = trader::<T>("filler", 0);
+		T::BenchmarkHelper::fill_positions(&caller, &filler, setup.market);
+		fill_bids::<T>(&setup, n + 1, T::MaxPriceLevels::get() - n);
+		let orders = quotes::<T>(&setup, 1, n);
+		#[extrinsic_call]
+		place_orders(RawOrigin::Signed(caller.clone()), setup.market, orders);
+		assert_eq!(AccountOrders::<T>::get(&caller).len() as u32, n);
+	}
+
+	#[benchmark]
+	fn cancel_orders(
+		n: Linear<1, { T::MaxOrdersPerCall::get().min(T::MaxOpenOrdersPerAccount::get()) }>,
+	) {
+		let setup = setup::<T>();
+		let caller: T::AccountId = whitelisted_caller();
+		T::BenchmarkHelper::fund_trader(&caller);
+		fill_bids::<T>(&setup, n + 1, T::MaxPriceLevels::get() - n);
+		Pallet::<T>::place_orders(
+			RawOrigin::Signed(caller.clone()).into(),
+			setup.market,
+			quotes::<T>(&setup, 1, n),
+		)
+		.expect("benchmark quotes rest");
+		let named: BoundedVec<OrderRef, T::MaxOrdersPerCall> =
+			BoundedVec::truncate_from((0..n).map(|i| OrderRef::Client(i.into())).collect());
+		#[extrinsic_call]
+		cancel_orders(RawOrigin::Signed(caller.clone()), setup.market, named);
+		assert!(AccountOrders::<T>::get(&caller).is_empty());
+	}
+
+	#[benchmark]
+	fn replace_orders(
+		n: Linear<1, { T::MaxOrdersPerCall::get().min(T::MaxOpenOrdersPerAccount::get()) }>,
+	) {
+		let setup = setup::<T>();
+		let caller: T::AccountId = whitelisted_caller();
+		T::BenchmarkHelper::fund_trader(&caller);
+		let filler = trader::<T>("filler", 0);
+		T::BenchmarkHelper::fill_positions(&caller, &filler, setup.market);
+		fill_bids::<T>(&setup, n + 1, T::MaxPriceLevels::get() - n);
+		Pallet::<T>::place_orders(
+			RawOrigin::Signed(caller.clone()).into(),
+			setup.market,
+			quotes::<T>(&setup, 1, n),
+		)
+		.expect("benchmark quotes rest");
+		let named: BoundedVec<OrderRef, T::MaxOrdersPerCall> =
+			BoundedVec::truncate_from((0..n).map(|i| OrderRef::Client(i.into())).collect());
+		// The same ladder one tick higher, under the freed client ids.
+		let moved = quotes::<T>(&setup, 0, n);
+		#[extrinsic_call]
+		replace_orders(RawOrigin::Signed(caller.clone()), setup.market, named, moved);
+		assert_eq!(AccountOrders::<T>::get(&caller).len() as u32, n);
 	}
 
 	/// Setting the order deposit: the origin check, one write and an event.

@@ -78,8 +78,16 @@ impl<T: Config> Pallet<T> {
 		let mut deposits: BTreeMap<T::AccountId, BalanceOf<T>> = BTreeMap::new();
 		let mut listed = 0usize;
 		for (owner, entries) in AccountOrders::<T>::iter() {
-			for (market, order_id) in entries.iter() {
+			let mut client_ids = alloc::collections::BTreeSet::new();
+			for entry in entries.iter() {
+				let (market, order_id) = (&entry.market, &entry.order_id);
 				listed += 1;
+				if let Some(client_order_id) = entry.client_order_id {
+					ensure_invariant(
+						client_ids.insert(client_order_id),
+						"two resting orders of an account carry one client order id",
+					)?;
+				}
 				let order = Orders::<T>::get(market, order_id)
 					.ok_or("an account lists an order that does not rest")?;
 				ensure_invariant(order.owner == owner, "an account lists another's order")?;

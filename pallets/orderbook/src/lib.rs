@@ -58,6 +58,39 @@
 //!   best ask and the last trade, clamped to a band around the oracle index (see
 //!   `pallet-clearing`); the premium of mark over index drives funding.
 //!
+//! ## Bulk quoting
+//! Market makers keep two-sided ladders and move them every block. Three calls serve them,
+//! each priced per order, not per transaction:
+//! - [`place_orders`](Pallet::place_orders): up to [`Config::MaxOrdersPerCall`] orders in
+//!   one market, each placed as by `place_order`, in its own storage layer: one that fails
+//!   changes nothing and is reported (`OrderRejected`, with its index, its client order id and
+//!   the error) while the others go on.
+//! - [`cancel_orders`](Pallet::cancel_orders): the caller's orders by id or by client order id;
+//!   one that no longer rests (filled, cancelled) is reported (`OrderNotFound`) and skipped.
+//! - [`replace_orders`](Pallet::replace_orders): cancels these, then places those, atomically:
+//!   every placement succeeds or the call fails and nothing changes (cancels of orders that no
+//!   longer rest count as done), so a ladder is never left half moved.
+//!
+//! **Client order ids.** An order placed in bulk may carry a [`ClientOrderId`] chosen by its
+//! owner, unique among the owner's resting orders ([`Error::DuplicateClientOrderId`]); it is
+//! freed when the order leaves the book. A quoter cancels and replaces by it without reading
+//! order ids from events; [`Pallet::open_orders`] reports it.
+//!
+//! ## What an order is charged
+//! An order is charged up front for what it can do on the book as it stands when it is
+//! dispatched ([`Pallet::order_charge`]), then refunded to what it did:
+//! - the benchmarked matching for the resting orders its limit price reaches (at most
+//!   [`Config::MaxFillsPerOrder`]; none for a post-only order), read from the opposite side;
+//! - each reached maker's margin-check surcharge ([`Clearing::margin_check_surcharge`], read
+//!   from the maker's account) and the cut of that maker's reduce-only orders;
+//! - the taker's own checks, which the weight cannot know in advance (the caller is not part of
+//!   the call): a budget of two of the largest surcharges, one fill and the check of resting the
+//!   rest. Matching stops (as at the fill bound) before a fill whose taker checks would take the
+//!   taker past it, so a portfolio-margined taker fills at least once; a post-only order has
+//!   only the rest's check;
+//! - an eviction only when the own side is full and the order could open a level, and the cut
+//!   of the taker's reduce-only orders.
+//!
 //! ## Bounds
 //! Every collection is bounded, each with its typed error: price levels per market and side
 //! ([`Config::MaxPriceLevels`], [`Error::TooManyPriceLevels`]), orders per level
@@ -65,7 +98,8 @@
 //! ([`Config::MaxOpenOrdersPerAccount`], [`Error::TooManyOpenOrders`]).
 //!
 //! ## Interface
-//! - `place_order`, `cancel_order`, `cancel_all` (signed); `set_order_deposit`
+//! - `place_order`, `cancel_order`, `cancel_all`, `place_orders`, `cancel_orders`,
+//!   `replace_orders` (signed); `set_order_deposit`
 //!   ([`Config::DepositOrigin`]: Root or the risk track).
 //! - [`Pallet::depth`] and [`Pallet::open_orders`] for the runtime API.
 
@@ -76,6 +110,7 @@ extern crate alloc;
 
 #[cfg(feature = "runtime-benchmarks")]
 pub mod benchmarking;
+mod bulk;
 #[cfg(any(feature = "std", feature = "try-runtime"))]
 pub mod invariants;
 mod matching;
@@ -125,6 +160,10 @@ pub mod pallet {
 		#[pallet::constant]
 		type MaxReduceOnlyPerMarket: Get<u32>;
 
+		/// The most orders one bulk call places, and the most it cancels.
+		#[pallet::constant]
+		type MaxOrdersPerCall: Get<u32>;
+
 		/// The currency order deposits are held in (CLR).
 		type Currency: fungible::MutateHold<Self::AccountId, Reason = Self::RuntimeHoldReason>;
 
@@ -151,7 +190,7 @@ pub mod pallet {
 	}
 
 	/// The storage layout's version (see [`crate::migrations`]).
-	const STORAGE_VERSION: StorageVersion = StorageVersion::new(1);
+	const STORAGE_VERSION: StorageVersion = StorageVersion::new(2);
 
 	#[pallet::pallet]
 	#[pallet::storage_version(STORAGE_VERSION)]
@@ -226,13 +265,13 @@ pub mod pallet {
 		ValueQuery,
 	>;
 
-	/// Each account's resting orders, as (market, order id), oldest first.
+	/// Each account's resting orders (market, order id and client order id), oldest first.
 	#[pallet::storage]
 	pub type AccountOrders<T: Config> = StorageMap<
 		_,
 		Blake2_128Concat,
 		T::AccountId,
-		BoundedVec<(MarketId, OrderId), T::MaxOpenOrdersPerAccount>,
+		BoundedVec<AccountOrder, T::MaxOpenOrdersPerAccount>,
 		ValueQuery,
 	>;
 
@@ -242,7 +281,8 @@ pub mod pallet {
 	#[allow(missing_docs)]
 	pub enum Event<T: Config> {
 		/// An order was accepted; its fills, resting or cancellation follow. `placed_size` is
-		/// the accepted size (a reduce-only order is cut to the position).
+		/// the accepted size (a reduce-only order is cut to the position); `client_order_id`
+		/// the owner's id for it, if it gave one.
 		OrderPlaced {
 			order_id: OrderId,
 			market: MarketId,
@@ -252,6 +292,31 @@ pub mod pallet {
 			placed_size: u128,
 			time_in_force: TimeInForce,
 			reduce_only: bool,
+			client_order_id: Option<ClientOrderId>,
+		},
+		/// One order of a `place_orders` call failed: it changed nothing, and the call's other
+		/// orders went on.
+		OrderRejected {
+			/// The caller.
+			owner: T::AccountId,
+			/// The market of the call.
+			market: MarketId,
+			/// The order's position in the call's list, from 0.
+			index: u32,
+			/// The owner's id for the order, if it gave one.
+			client_order_id: Option<ClientOrderId>,
+			/// Why it failed (one of this pallet's errors, or the clearing house's).
+			error: DispatchError,
+		},
+		/// A bulk cancellation named an order that does not rest in the market as the caller's
+		/// (it filled, was cancelled, or never existed): nothing was done for it.
+		OrderNotFound {
+			/// The caller.
+			owner: T::AccountId,
+			/// The market of the call.
+			market: MarketId,
+			/// The order as the call named it.
+			order: OrderRef,
 		},
 		/// A resting (maker) order and an incoming (taker) order traded `fill_size` at `price`,
 		/// the maker's price; `taker_side` is the incoming order's side. Fees in settlement
@@ -336,6 +401,10 @@ pub mod pallet {
 		TooManyReduceOnlyOrders,
 		/// The order deposit may be at most the runtime's `MaxOrderDeposit`.
 		InvalidOrderDeposit,
+		/// Another of the caller's resting orders already carries this client order id.
+		DuplicateClientOrderId,
+		/// A bulk call named no order to place or cancel.
+		NothingToDo,
 		/// An arithmetic overflow.
 		Overflow,
 	}
@@ -366,9 +435,12 @@ pub mod pallet {
 		/// beyond the benchmark (evicting a full side's worst level, cutting reduce-only orders
 		/// to positions) is charged as it happens, within [`Pallet::book_work_budget`].
 		#[pallet::call_index(0)]
-		#[pallet::weight(Pallet::<T>::place_order_weight(
-			T::MaxFillsPerOrder::get(),
-			Pallet::<T>::surcharge_budget().saturating_add(Pallet::<T>::book_work_budget()),
+		#[pallet::weight(Pallet::<T>::order_charge(
+			*market,
+			*side,
+			*price,
+			*time_in_force,
+			0,
 		))]
 		pub fn place_order(
 			origin: OriginFor<T>,
@@ -380,8 +452,15 @@ pub mod pallet {
 			reduce_only: bool,
 		) -> DispatchResultWithPostInfo {
 			let who = ensure_signed(origin)?;
-			let (touched, surcharge) =
-				Self::do_place_order(&who, market, side, price, size, time_in_force, reduce_only)?;
+			let request = OrderRequest {
+				side,
+				price,
+				size,
+				time_in_force,
+				reduce_only,
+				client_order_id: None,
+			};
+			let (touched, surcharge) = Self::do_place_order(&who, market, &request)?;
 			Ok(Some(Self::place_order_weight(touched, surcharge)).into())
 		}
 
@@ -426,8 +505,8 @@ pub mod pallet {
 			let who = ensure_signed(origin)?;
 			let ids: alloc::vec::Vec<OrderId> = AccountOrders::<T>::get(&who)
 				.into_iter()
-				.filter(|(order_market, _)| *order_market == market)
-				.map(|(_, id)| id)
+				.filter(|entry| entry.market == market)
+				.map(|entry| entry.order_id)
 				.collect();
 			for order_id in &ids {
 				if let Some(order) = Orders::<T>::get(market, order_id) {
@@ -438,6 +517,63 @@ pub mod pallet {
 				Self::report_book_top(market);
 			}
 			Ok(Some(T::WeightInfo::cancel_all(ids.len() as u32)).into())
+		}
+
+		/// Places up to [`Config::MaxOrdersPerCall`] orders in `market`, in the list's order,
+		/// each as [`Pallet::place_order`] would and in its own storage layer: an order that
+		/// fails changes nothing and is reported (`OrderRejected`) while the rest go on. Each
+		/// may carry a client order id. Charged per order, as `place_order` charges one (see
+		/// [`Pallet::bulk_place_charge`]), and refunded to what each did.
+		#[pallet::call_index(4)]
+		#[pallet::weight(Pallet::<T>::bulk_place_charge(*market, orders, 0))]
+		pub fn place_orders(
+			origin: OriginFor<T>,
+			market: MarketId,
+			orders: BoundedVec<OrderRequest, T::MaxOrdersPerCall>,
+		) -> DispatchResultWithPostInfo {
+			let who = ensure_signed(origin)?;
+			ensure!(!orders.is_empty(), Error::<T>::NothingToDo);
+			let used = Self::do_place_orders(&who, market, &orders);
+			Ok(Some(used).into())
+		}
+
+		/// Cancels the caller's resting orders in `market`, each named by order id or client
+		/// order id. One that does not rest there as the caller's is reported
+		/// (`OrderNotFound`) and skipped. Charged per order named.
+		#[pallet::call_index(5)]
+		#[pallet::weight(Pallet::<T>::cancel_orders_charge(orders.len() as u32))]
+		pub fn cancel_orders(
+			origin: OriginFor<T>,
+			market: MarketId,
+			orders: BoundedVec<OrderRef, T::MaxOrdersPerCall>,
+		) -> DispatchResultWithPostInfo {
+			let who = ensure_signed(origin)?;
+			ensure!(!orders.is_empty(), Error::<T>::NothingToDo);
+			let cancelled = Self::do_cancel_orders(&who, market, &orders);
+			Self::report_book_top(market);
+			Ok(Some(Self::cancel_orders_weight(orders.len() as u32, cancelled)).into())
+		}
+
+		/// Cancels `cancels`, then places `orders`, in `market`, atomically: every placement
+		/// succeeds or the call fails with the first error and nothing changes. A cancel of an
+		/// order that no longer rests counts as done (`OrderNotFound`). A client order id
+		/// freed by a cancel may be given again by a placement of the same call. Charged as
+		/// `cancel_orders` and `place_orders` are.
+		#[pallet::call_index(6)]
+		#[pallet::weight(
+			Pallet::<T>::cancel_orders_charge(cancels.len() as u32)
+				.saturating_add(Pallet::<T>::bulk_place_charge(*market, orders, 0))
+		)]
+		pub fn replace_orders(
+			origin: OriginFor<T>,
+			market: MarketId,
+			cancels: BoundedVec<OrderRef, T::MaxOrdersPerCall>,
+			orders: BoundedVec<OrderRequest, T::MaxOrdersPerCall>,
+		) -> DispatchResultWithPostInfo {
+			let who = ensure_signed(origin)?;
+			ensure!(!cancels.is_empty() || !orders.is_empty(), Error::<T>::NothingToDo);
+			let used = Self::do_replace_orders(&who, market, &cancels, &orders)?;
+			Ok(Some(used).into())
 		}
 	}
 }

@@ -11,8 +11,8 @@ use frame_support::{
 use sp_arithmetic::traits::{SaturatedConversion, Zero};
 
 use crate::{
-	pallet::*, BookDepth, BookLevel, CancelReason, Clearing, MarketId, OpenOrder, OrderId,
-	OrderSide, Price, TimeInForce,
+	pallet::*, AccountOrder, BookDepth, BookLevel, CancelReason, Clearing, ClientOrderId, MarketId,
+	OpenOrder, OrderId, OrderRequest, OrderSide, Price, TimeInForce,
 };
 
 /// Whether a resting order at `resting` can trade with an incoming order on `side` at `limit`.
@@ -54,17 +54,16 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// Places an order (see [`Pallet::place_order`]) and returns how many resting orders it
-	/// touched and the clearing house's surcharge for the margin checks it caused. The call
-	/// is transactional: an error changes nothing.
+	/// touched and what it cost beyond their benchmarked matching (the clearing house's
+	/// surcharges for the margin checks it caused, and book work). Callers run it in a storage
+	/// layer (a dispatchable is one): an error leaves changes behind that the layer undoes.
 	pub(crate) fn do_place_order(
 		who: &T::AccountId,
 		market: MarketId,
-		side: OrderSide,
-		price: Price,
-		size: u128,
-		time_in_force: TimeInForce,
-		reduce_only: bool,
+		request: &OrderRequest,
 	) -> Result<(u32, Weight), DispatchError> {
+		let OrderRequest { side, price, size, time_in_force, reduce_only, client_order_id } =
+			*request;
 		let rules = T::Clearing::market_rules(market).ok_or(Error::<T>::UnknownMarket)?;
 		let taker_surcharge = T::Clearing::margin_check_surcharge(who);
 		let mut surcharge = Weight::zero();
@@ -100,6 +99,13 @@ impl<T: Config> Pallet<T> {
 				Error::<T>::PostOnlyWouldCross
 			);
 		}
+		if let Some(client_order_id) = client_order_id {
+			// Checked before anything moves, though only a resting order holds the id.
+			ensure!(
+				Self::find_client_order(who, client_order_id).is_none(),
+				Error::<T>::DuplicateClientOrderId
+			);
+		}
 		let order_id = NextOrderId::<T>::mutate(|next| {
 			let id = *next;
 			*next = next.wrapping_add(1);
@@ -114,10 +120,19 @@ impl<T: Config> Pallet<T> {
 			placed_size: size,
 			time_in_force,
 			reduce_only,
+			client_order_id,
 		});
 
 		let budget = T::MaxFillsPerOrder::get();
-		let surcharge_budget = Self::surcharge_budget();
+		// The taker's own checks are held to the budget its charge carried; the makers' were
+		// charged from the book.
+		let taker_budget = Self::taker_check_budget(time_in_force);
+		let rest_reserve = if time_in_force == TimeInForce::ImmediateOrCancel {
+			Weight::zero()
+		} else {
+			taker_surcharge
+		};
+		let mut taker_checks = Weight::zero();
 		let mut out_of_weight = false;
 		let mut touched = 0u32;
 		let mut remaining = size;
@@ -173,16 +188,17 @@ impl<T: Config> Pallet<T> {
 				let taker_size = side.signed(fill).map_err(|_| Error::<T>::Overflow)?;
 				// A settlement checks both sides' margin, whether it succeeds or not; keep
 				// room for checking the rest when it rests.
-				let with_fill = surcharge
-					.saturating_add(taker_surcharge)
-					.saturating_add(T::Clearing::margin_check_surcharge(&maker_order.owner));
-				if !with_fill.saturating_add(taker_surcharge).all_lte(surcharge_budget) {
+				let with_fill = taker_checks.saturating_add(taker_surcharge);
+				if !with_fill.saturating_add(rest_reserve).all_lte(taker_budget) {
 					// Not settled: this order was not really touched.
 					touched -= 1;
 					out_of_weight = true;
 					break;
 				}
-				surcharge = with_fill;
+				taker_checks = with_fill;
+				surcharge = surcharge
+					.saturating_add(taker_surcharge)
+					.saturating_add(T::Clearing::margin_check_surcharge(&maker_order.owner));
 				let settled = with_storage_layer(|| -> Result<_, SettleError> {
 					if !maker_order.reduce_only {
 						T::Clearing::release_order(
@@ -290,6 +306,7 @@ impl<T: Config> Pallet<T> {
 							placed_at: frame_system::Pallet::<T>::block_number(),
 							deposit: OrderDeposit::<T>::get(),
 						},
+						client_order_id,
 					)?;
 					book_work = book_work.saturating_add(Self::order_removal_weight(evicted));
 				},
@@ -370,6 +387,7 @@ impl<T: Config> Pallet<T> {
 		market: MarketId,
 		order_id: OrderId,
 		order: OrderOf<T>,
+		client_order_id: Option<ClientOrderId>,
 	) -> Result<u32, DispatchError> {
 		if !order.reduce_only {
 			T::Clearing::commit_order(who, market, order.side, order.remaining, order.price)?;
@@ -383,7 +401,9 @@ impl<T: Config> Pallet<T> {
 				.map_err(|_| Error::<T>::InsufficientOrderDeposit)?;
 		}
 		AccountOrders::<T>::try_mutate(who, |orders| {
-			orders.try_push((market, order_id)).map_err(|_| Error::<T>::TooManyOpenOrders)
+			orders
+				.try_push(AccountOrder { market, order_id, client_order_id })
+				.map_err(|_| Error::<T>::TooManyOpenOrders)
 		})?;
 		let key = (market, order.side);
 		let mut evicted = 0;
@@ -508,12 +528,23 @@ impl<T: Config> Pallet<T> {
 	fn forget_account_order(owner: &T::AccountId, market: MarketId, order_id: OrderId) {
 		AccountOrders::<T>::mutate_exists(owner, |maybe_orders| {
 			if let Some(orders) = maybe_orders {
-				orders.retain(|entry| *entry != (market, order_id));
+				orders.retain(|entry| (entry.market, entry.order_id) != (market, order_id));
 				if orders.is_empty() {
 					*maybe_orders = None;
 				}
 			}
 		});
+	}
+
+	/// The market and id of `who`'s resting order carrying `client_order_id`, if any.
+	pub fn find_client_order(
+		who: &T::AccountId,
+		client_order_id: ClientOrderId,
+	) -> Option<(MarketId, OrderId)> {
+		AccountOrders::<T>::get(who)
+			.into_iter()
+			.find(|entry| entry.client_order_id == Some(client_order_id))
+			.map(|entry| (entry.market, entry.order_id))
 	}
 
 	/// The best bid and ask of a market.
@@ -549,7 +580,7 @@ impl<T: Config> Pallet<T> {
 	pub fn open_orders(who: &T::AccountId) -> Vec<OpenOrder> {
 		AccountOrders::<T>::get(who)
 			.into_iter()
-			.filter_map(|(market, order_id)| {
+			.filter_map(|AccountOrder { market, order_id, client_order_id }| {
 				let order = Orders::<T>::get(market, order_id)?;
 				Some(OpenOrder {
 					order_id,
@@ -560,6 +591,7 @@ impl<T: Config> Pallet<T> {
 					remaining: order.remaining,
 					reduce_only: order.reduce_only,
 					placed_at: order.placed_at.saturated_into(),
+					client_order_id,
 				})
 			})
 			.collect()

@@ -2,6 +2,8 @@
 //!
 //! - **v1** gives every resting order a deposit field: orders that rested before deposits
 //!   existed hold none ([`v1::MigrateToV1`]), and return none when they leave the book.
+//! - **v2** gives every entry of an account's resting orders a client order id field
+//!   ([`v2::MigrateToV2`]): orders placed before client ids existed carry none.
 
 use crate::pallet::*;
 
@@ -94,6 +96,54 @@ pub mod v1 {
 		0,
 		1,
 		UncheckedMigrateToV1<T>,
+		crate::pallet::Pallet<T>,
+		<T as frame_system::Config>::DbWeight,
+	>;
+}
+
+/// Version 1 to 2: `AccountOrders` entries went from `(market, order id)` to
+/// [`crate::AccountOrder`], which adds the client order id.
+pub mod v2 {
+	use super::*;
+	use crate::{AccountOrder, MarketId, OrderId};
+	use frame_support::{
+		migrations::VersionedMigration,
+		pallet_prelude::*,
+		traits::{Get, UncheckedOnRuntimeUpgrade},
+	};
+
+	/// Rewrites every account's list of resting orders, each entry with no client order id.
+	pub struct UncheckedMigrateToV2<T>(core::marker::PhantomData<T>);
+
+	impl<T: Config> UncheckedOnRuntimeUpgrade for UncheckedMigrateToV2<T> {
+		fn on_runtime_upgrade() -> Weight {
+			let mut migrated: u64 = 0;
+			AccountOrders::<T>::translate::<
+				BoundedVec<(MarketId, OrderId), T::MaxOpenOrdersPerAccount>,
+				_,
+			>(|_, old| {
+				migrated += 1;
+				let entries: alloc::vec::Vec<AccountOrder> = old
+					.into_iter()
+					.map(|(market, order_id)| AccountOrder {
+						market,
+						order_id,
+						client_order_id: None,
+					})
+					.collect();
+				// The same bound as before: nothing is cut.
+				Some(BoundedVec::truncate_from(entries))
+			});
+			T::DbWeight::get().reads_writes(migrated, migrated)
+		}
+	}
+
+	/// [`UncheckedMigrateToV2`], run only while the pallet's storage is at version 1, which
+	/// it then sets to 2.
+	pub type MigrateToV2<T> = VersionedMigration<
+		1,
+		2,
+		UncheckedMigrateToV2<T>,
 		crate::pallet::Pallet<T>,
 		<T as frame_system::Config>::DbWeight,
 	>;

@@ -83,6 +83,7 @@ impl pallet_orderbook::Config for Test {
 	type MaxOpenOrdersPerAccount = ConstU32<5>;
 	type MaxFillsPerOrder = ConstU32<4>;
 	type MaxReduceOnlyPerMarket = ConstU32<2>;
+	type MaxOrdersPerCall = ConstU32<4>;
 	type Currency = Balances;
 	type RuntimeHoldReason = RuntimeHoldReason;
 	type DepositOrigin = frame_system::EnsureRoot<u64>;

@@ -9,6 +9,84 @@ use sp_runtime::RuntimeDebug;
 /// The identifier of an order, unique across markets.
 pub type OrderId = u64;
 
+/// An identifier the owner gives an order when placing it (bulk calls), so that it can cancel
+/// or replace the order without reading the chain's [`OrderId`] from events. Unique among the
+/// owner's resting orders, in every market.
+pub type ClientOrderId = u64;
+
+/// One entry of an account's list of resting orders.
+#[derive(
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	RuntimeDebug,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	TypeInfo,
+	MaxEncodedLen,
+)]
+pub struct AccountOrder {
+	/// The order's market.
+	pub market: MarketId,
+	/// The order's id.
+	pub order_id: OrderId,
+	/// The id its owner gave it, if any.
+	pub client_order_id: Option<ClientOrderId>,
+}
+
+/// One order of a bulk placement ([`crate::Pallet::place_orders`],
+/// [`crate::Pallet::replace_orders`]): what [`crate::Pallet::place_order`] takes, and an
+/// optional client order id.
+#[derive(
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	RuntimeDebug,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	TypeInfo,
+	MaxEncodedLen,
+)]
+pub struct OrderRequest {
+	/// Buy or sell.
+	pub side: OrderSide,
+	/// The limit price (USD per whole unit, on the market's tick).
+	pub price: Price,
+	/// The size (size units, a multiple of the lot, at least the minimum size).
+	pub size: u128,
+	/// How long the order lives.
+	pub time_in_force: TimeInForce,
+	/// Whether fills may only reduce the owner's position.
+	pub reduce_only: bool,
+	/// The owner's id for the order; it must not name another of the owner's resting
+	/// orders ([`crate::Error::DuplicateClientOrderId`]).
+	pub client_order_id: Option<ClientOrderId>,
+}
+
+/// Which of the caller's resting orders a bulk cancellation means.
+#[derive(
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	RuntimeDebug,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	TypeInfo,
+	MaxEncodedLen,
+)]
+pub enum OrderRef {
+	/// By the chain's order id.
+	Id(OrderId),
+	/// By the id the caller gave it.
+	Client(ClientOrderId),
+}
+
 /// How long an order lives.
 #[derive(
 	Clone,
@@ -160,4 +238,6 @@ pub struct OpenOrder {
 	pub reduce_only: bool,
 	/// Block placed in.
 	pub placed_at: u32,
+	/// The id its owner gave it, if any.
+	pub client_order_id: Option<ClientOrderId>,
 }

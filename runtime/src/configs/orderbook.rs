@@ -20,6 +20,9 @@ impl pallet_orderbook::Config for Runtime {
 	/// A few reduce-only orders per market (take-profit and stop ladders); each costs the
 	/// taker's cut of reduce-only orders one read.
 	type MaxReduceOnlyPerMarket = ConstU32<4>;
+	/// A quoter's ladder: up to 32 orders placed, and 32 cancelled, per bulk call, each
+	/// charged as its own order.
+	type MaxOrdersPerCall = ConstU32<32>;
 	type Currency = Balances;
 	type RuntimeHoldReason = RuntimeHoldReason;
 	/// Root, or a referendum on the `risk_parameters` track.

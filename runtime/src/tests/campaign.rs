@@ -389,7 +389,8 @@ impl World {
 				if orders.is_empty() {
 					return Err("no order to cancel".into());
 				}
-				let (market, order_id) = orders[nth % orders.len()];
+				let pallet_orderbook::AccountOrder { market, order_id, .. } =
+					orders[nth % orders.len()];
 				dispatch(
 					RuntimeCall::Orderbook(pallet_orderbook::Call::cancel_order {
 						market,

@@ -105,6 +105,7 @@ fn an_order_that_does_not_cross_rests_and_commits_its_margin() {
 				remaining: ONE_BTC,
 				reduce_only: false,
 				placed_at: 1,
+				client_order_id: None,
 			}]
 		);
 		assert!(events().contains(&Event::OrderRested {
@@ -524,6 +525,13 @@ mod randomized {
 		Place { who: usize, buy: bool, ticks: u128, lots: u128, tif: u8 },
 		Cancel { who: usize, nth: usize },
 		CancelAll { who: usize },
+		PlaceMany { who: usize, orders: Vec<(bool, u128, u128, u8, Option<u64>)> },
+		CancelMany { who: usize, clients: Vec<u64> },
+		Replace { who: usize, clients: Vec<u64>, orders: Vec<(bool, u128, u128, u8, Option<u64>)> },
+	}
+
+	fn bulk_order() -> impl Strategy<Value = (bool, u128, u128, u8, Option<u64>)> {
+		(any::<bool>(), 0u128..8, 2u128..12, 0u8..3, prop::option::of(0u64..4))
 	}
 
 	fn op() -> impl Strategy<Value = Op> {
@@ -532,7 +540,39 @@ mod randomized {
 				.prop_map(|(who, buy, ticks, lots, tif)| Op::Place { who, buy, ticks, lots, tif }),
 			1 => (0usize..4, 0usize..5).prop_map(|(who, nth)| Op::Cancel { who, nth }),
 			1 => (0usize..4).prop_map(|who| Op::CancelAll { who }),
+			2 => (0usize..4, prop::collection::vec(bulk_order(), 1..5))
+				.prop_map(|(who, orders)| Op::PlaceMany { who, orders }),
+			1 => (0usize..4, prop::collection::vec(0u64..4, 1..4))
+				.prop_map(|(who, clients)| Op::CancelMany { who, clients }),
+			2 => (0usize..4, prop::collection::vec(0u64..4, 0..3), prop::collection::vec(bulk_order(), 0..4))
+				.prop_map(|(who, clients, orders)| Op::Replace { who, clients, orders }),
 		]
+	}
+
+	fn requests(
+		orders: &[(bool, u128, u128, u8, Option<u64>)],
+	) -> frame_support::BoundedVec<crate::OrderRequest, <Test as Config>::MaxOrdersPerCall> {
+		frame_support::BoundedVec::truncate_from(
+			orders
+				.iter()
+				.map(|&(buy, ticks, lots, tif, client_order_id)| crate::OrderRequest {
+					side: if buy { Buy } else { Sell },
+					price: usd(59_996 + ticks),
+					size: lots * LOT,
+					time_in_force: [Gtc, Ioc, PostOnly][tif as usize],
+					reduce_only: false,
+					client_order_id,
+				})
+				.collect(),
+		)
+	}
+
+	fn refs(
+		clients: &[u64],
+	) -> frame_support::BoundedVec<crate::OrderRef, <Test as Config>::MaxOrdersPerCall> {
+		frame_support::BoundedVec::truncate_from(
+			clients.iter().map(|c| crate::OrderRef::Client(*c)).collect(),
+		)
 	}
 
 	const TRADERS: [u64; 4] = [ALICE, BOB, CHARLIE, DAVE];
@@ -540,29 +580,55 @@ mod randomized {
 	proptest! {
 		#![proptest_config(ProptestConfig { cases: 200, ..ProptestConfig::default() })]
 
-		/// Whatever is placed and cancelled: positions net to zero, the book never rests
-		/// crossed, each level's total is the sum of its orders, and every account's
-		/// committed margin is exactly its resting orders'.
+		/// Whatever is placed and cancelled, one by one or in bulk: positions net to zero,
+		/// the book never rests crossed, each level's total is the sum of its orders, every
+		/// account's committed margin is exactly its resting orders', and no call uses more
+		/// weight than it was charged up front.
 		#[test]
-		fn the_book_stays_consistent(ops in prop::collection::vec(op(), 1..40)) {
+		fn the_book_stays_consistent(
+			ops in prop::collection::vec(op(), 1..40),
+			surcharges in prop::collection::vec(prop_oneof![Just(0), 0..=MAX_SURCHARGE], 4),
+		) {
+			use frame_support::dispatch::GetDispatchInfo;
+			use sp_runtime::traits::Dispatchable;
 			new_test_ext().execute_with(|| {
+				// Some traders margined by portfolio (their checks cost more), some not.
+				for (who, surcharge) in TRADERS.iter().zip(surcharges) {
+					set_surcharge(*who, surcharge);
+				}
 				for op in ops {
-					let _ = match op {
-						Op::Place { who, buy, ticks, lots, tif } => Book::place_order(
-							RuntimeOrigin::signed(TRADERS[who]),
-							BTC_PERP,
-							if buy { Buy } else { Sell },
-							usd(59_996 + ticks),
-							lots * LOT,
-							[Gtc, Ioc, PostOnly][tif as usize],
-							false,
-						).map(|_| ()).map_err(|e| e.error),
+					let described = format!("{op:?}");
+					let (who, call) = match op {
+						Op::Place { who, buy, ticks, lots, tif } => (who, Call::<Test>::place_order {
+							market: BTC_PERP,
+							side: if buy { Buy } else { Sell },
+							price: usd(59_996 + ticks),
+							size: lots * LOT,
+							time_in_force: [Gtc, Ioc, PostOnly][tif as usize],
+							reduce_only: false,
+						}),
 						Op::Cancel { who, nth } => match AccountOrders::<Test>::get(TRADERS[who]).get(nth) {
-							Some((market, id)) => Book::cancel_order(RuntimeOrigin::signed(TRADERS[who]), *market, *id),
-							None => Ok(()),
+							Some(entry) => (who, Call::<Test>::cancel_order { market: entry.market, order_id: entry.order_id }),
+							None => continue,
 						},
-						Op::CancelAll { who } => Book::cancel_all(RuntimeOrigin::signed(TRADERS[who]), BTC_PERP).map(|_| ()).map_err(|e| e.error),
+						Op::CancelAll { who } => (who, Call::<Test>::cancel_all { market: BTC_PERP }),
+						Op::PlaceMany { who, orders } => (who, Call::<Test>::place_orders { market: BTC_PERP, orders: requests(&orders) }),
+						Op::CancelMany { who, clients } => (who, Call::<Test>::cancel_orders { market: BTC_PERP, orders: refs(&clients) }),
+						Op::Replace { who, clients, orders } => (who, Call::<Test>::replace_orders {
+							market: BTC_PERP,
+							cancels: refs(&clients),
+							orders: requests(&orders),
+						}),
 					};
+					let charged = call.get_dispatch_info().call_weight;
+					if let Call::<Test>::place_order { .. } = call {
+						assert!(charged.all_lte(Book::max_order_charge()));
+					}
+					let result = RuntimeCall::Orderbook(call).dispatch(RuntimeOrigin::signed(TRADERS[who]));
+					let post = result.map_or_else(|e| e.post_info, |post| post);
+					if let Some(used) = post.actual_weight {
+						assert!(used.all_lte(charged), "{described} used {used:?} of {charged:?}");
+					}
 					let net: i128 = TRADERS.iter().map(|who| position(*who, BTC_PERP)).sum();
 					assert_eq!(net, 0);
 					let (bid, ask) = Book::best_prices(BTC_PERP);
@@ -593,7 +659,7 @@ mod randomized {
 
 #[test]
 fn portfolio_margin_checks_add_the_clearing_houses_surcharge_and_only_theirs() {
-	use frame_support::dispatch::GetDispatchInfo;
+	use frame_support::{dispatch::GetDispatchInfo, traits::Get};
 	use sp_runtime::Weight;
 	new_test_ext().execute_with(|| {
 		// Two makers, one portfolio-margined; a taker who is too.
@@ -615,34 +681,57 @@ fn portfolio_margin_checks_add_the_clearing_houses_surcharge_and_only_theirs() {
 		.unwrap();
 		let surcharge = Weight::from_parts(3 * 1_000 + 300, 0);
 		assert_eq!(info.actual_weight, Some(<() as WeightInfo>::place_order(2) + surcharge));
-		// Charged up front: every fill the bound allows, the surcharge budget, and the most
-		// book work (an eviction, reduce-only cuts) one order can cause.
+		// Charged up front for what the book as it stands lets it do: both resting orders,
+		// their owners' surcharges (Bob's, Charlie's none), the taker's budget of two of the
+		// largest, the taker's reduce-only cuts and the reads that found all this.
+		rest(BOB, Sell, 60_001, MIN_SIZE);
+		rest(CHARLIE, Sell, 60_001, MIN_SIZE);
 		let call = Call::<Test>::place_order {
 			market: BTC_PERP,
 			side: Buy,
-			price: usd(60_000),
+			price: usd(60_001),
 			size: MIN_SIZE,
 			time_in_force: Gtc,
 			reduce_only: false,
 		};
-		let fills = <<Test as Config>::MaxFillsPerOrder as frame_support::traits::Get<u32>>::get();
+		let db = <<Test as frame_system::Config>::DbWeight as Get<
+			frame_support::weights::RuntimeDbWeight,
+		>>::get();
+		let max_reduce_only = <<Test as Config>::MaxReduceOnlyPerMarket as Get<u32>>::get();
 		assert_eq!(
 			call.get_dispatch_info().call_weight,
-			<() as WeightInfo>::place_order(fills)
-				+ Weight::from_parts(3 * MAX_SURCHARGE, 0)
-				+ Book::book_work_budget()
+			<() as WeightInfo>::place_order(2)
+				+ Weight::from_parts(300 + 2 * MAX_SURCHARGE, 0)
+				+ db.reads(3 + 2 + 3 * 2 + 1)
+				+ Book::order_removal_weight(max_reduce_only)
+		);
+		// A post-only order reaches nothing and carries the check of resting only.
+		let quote = Call::<Test>::place_order {
+			market: BTC_PERP,
+			side: Buy,
+			price: usd(59_000),
+			size: MIN_SIZE,
+			time_in_force: PostOnly,
+			reduce_only: false,
+		};
+		assert_eq!(
+			quote.get_dispatch_info().call_weight,
+			<() as WeightInfo>::place_order(0)
+				+ Weight::from_parts(MAX_SURCHARGE, 0)
+				+ db.reads(1 + 1)
+				+ Book::order_removal_weight(max_reduce_only)
 		);
 	});
 }
 
 #[test]
-fn matching_stops_where_the_surcharges_would_exceed_their_budget() {
+fn matching_stops_where_the_takers_checks_would_exceed_their_budget() {
 	use sp_runtime::Weight;
 	new_test_ext().execute_with(|| {
 		rest(BOB, Sell, 60_000, MIN_SIZE);
 		rest(CHARLIE, Sell, 60_000, MIN_SIZE);
-		// Everyone at the largest surcharge: one fill (two checks) and the reserve for
-		// resting the rest use the budget up; the second maker is not reached.
+		// A taker at the largest surcharge: one fill's check and the reserve for resting the
+		// rest use its budget up; the makers' checks were charged from the book.
 		for who in [ALICE, BOB, CHARLIE] {
 			set_surcharge(who, MAX_SURCHARGE);
 		}
@@ -667,6 +756,20 @@ fn matching_stops_where_the_surcharges_would_exceed_their_budget() {
 	});
 }
 
+#[test]
+fn a_cross_taker_fills_every_portfolio_maker_it_reaches() {
+	new_test_ext().execute_with(|| {
+		rest(BOB, Sell, 60_000, MIN_SIZE);
+		rest(CHARLIE, Sell, 60_000, MIN_SIZE);
+		rest(DAVE, Sell, 60_000, MIN_SIZE);
+		for who in [BOB, CHARLIE, DAVE] {
+			set_surcharge(who, MAX_SURCHARGE);
+		}
+		assert_eq!(place(ALICE, Buy, 60_000, 3 * MIN_SIZE, Ioc).map(|_| fills().len()), Ok(3));
+	});
+}
+
 // ------------------------------------------------------------------ hardening (issue 17)
 
+mod bulk;
 mod hardening;

@@ -1,0 +1,289 @@
+//! Bulk quoting: `place_orders`, `cancel_orders` and `replace_orders`, and client order ids.
+
+use super::*;
+use crate::{ClientOrderId, OrderRef, OrderRequest};
+use frame_support::{dispatch::GetDispatchInfo, BoundedVec};
+
+fn quote(side: OrderSide, dollars: u128, client: Option<ClientOrderId>) -> OrderRequest {
+	OrderRequest {
+		side,
+		price: usd(dollars),
+		size: MIN_SIZE,
+		time_in_force: PostOnly,
+		reduce_only: false,
+		client_order_id: client,
+	}
+}
+
+fn bounded<X: Clone>(items: &[X]) -> BoundedVec<X, <Test as Config>::MaxOrdersPerCall> {
+	BoundedVec::truncate_from(items.to_vec())
+}
+
+fn place_all(
+	who: u64,
+	orders: &[OrderRequest],
+) -> frame_support::dispatch::DispatchResultWithPostInfo {
+	Book::place_orders(RuntimeOrigin::signed(who), BTC_PERP, bounded(orders))
+}
+
+fn rejected() -> Vec<(u32, Option<ClientOrderId>, DispatchError)> {
+	events()
+		.into_iter()
+		.filter_map(|e| match e {
+			Event::OrderRejected { index, client_order_id, error, .. } => {
+				Some((index, client_order_id, error))
+			},
+			_ => None,
+		})
+		.collect()
+}
+
+fn not_found() -> Vec<OrderRef> {
+	events()
+		.into_iter()
+		.filter_map(|e| match e {
+			Event::OrderNotFound { order, .. } => Some(order),
+			_ => None,
+		})
+		.collect()
+}
+
+fn client_ids(who: u64) -> Vec<Option<ClientOrderId>> {
+	Book::open_orders(&who).into_iter().map(|o| o.client_order_id).collect()
+}
+
+#[test]
+fn place_orders_rests_a_ladder_with_client_ids() {
+	new_test_ext().execute_with(|| {
+		assert_ok!(place_all(
+			BOB,
+			&[
+				quote(Buy, 59_990, Some(1)),
+				quote(Buy, 59_980, Some(2)),
+				quote(Sell, 60_010, Some(3)),
+				quote(Sell, 60_020, None),
+			]
+		));
+		assert_eq!(client_ids(BOB), vec![Some(1), Some(2), Some(3), None]);
+		assert_eq!(levels(Buy).len(), 2);
+		assert_eq!(levels(Sell).len(), 2);
+		assert_eq!(book_top(BTC_PERP), (Some(usd(59_990)), Some(usd(60_010))));
+		assert!(rejected().is_empty());
+	});
+}
+
+#[test]
+fn one_failed_order_changes_nothing_and_the_others_go_on() {
+	new_test_ext().execute_with(|| {
+		rest(CHARLIE, Sell, 60_000, MIN_SIZE);
+		let deposit_before = Balances::reserved_balance(BOB);
+		assert_ok!(place_all(
+			BOB,
+			&[
+				quote(Buy, 59_990, Some(1)),
+				// Post-only at the ask: it would cross.
+				quote(Buy, 60_000, Some(2)),
+				// The same client id as a resting order.
+				quote(Buy, 59_980, Some(1)),
+				quote(Buy, 59_970, Some(4)),
+			]
+		));
+		assert_eq!(
+			rejected(),
+			vec![
+				(1, Some(2), Error::<Test>::PostOnlyWouldCross.into()),
+				(2, Some(1), Error::<Test>::DuplicateClientOrderId.into()),
+			]
+		);
+		assert_eq!(client_ids(BOB), vec![Some(1), Some(4)]);
+		// Only the two orders that rest hold deposits; the failed ones left no trace.
+		assert_eq!(Balances::reserved_balance(BOB), deposit_before + 2 * ORDER_DEPOSIT);
+		assert_eq!(committed(BOB, BTC_PERP).0, 2 * MIN_SIZE);
+	});
+}
+
+#[test]
+fn a_client_id_is_free_again_once_its_order_leaves_the_book() {
+	new_test_ext().execute_with(|| {
+		assert_ok!(place_all(BOB, &[quote(Sell, 60_000, Some(7))]));
+		// Alice takes it: the id is free.
+		assert_eq!(place(ALICE, Buy, 60_000, MIN_SIZE, Ioc), Ok(1));
+		assert!(client_ids(BOB).is_empty());
+		assert_ok!(place_all(BOB, &[quote(Sell, 60_001, Some(7))]));
+		assert!(rejected().is_empty());
+		assert_eq!(client_ids(BOB), vec![Some(7)]);
+		// An order that fills at once never holds its id.
+		assert_ok!(place_all(
+			ALICE,
+			&[OrderRequest { time_in_force: Ioc, ..quote(Buy, 60_001, Some(7)) }]
+		));
+		assert!(rejected().is_empty());
+		assert!(client_ids(ALICE).is_empty());
+	});
+}
+
+#[test]
+fn cancel_orders_by_id_or_client_id_and_reports_the_missing() {
+	new_test_ext().execute_with(|| {
+		assert_ok!(place_all(
+			BOB,
+			&[quote(Buy, 59_990, Some(1)), quote(Buy, 59_980, Some(2)), quote(Sell, 60_010, None)]
+		));
+		let ask = Book::open_orders(&BOB)[2].order_id;
+		let alice_order = rest(ALICE, Buy, 59_000, MIN_SIZE);
+		assert_ok!(Book::cancel_orders(
+			RuntimeOrigin::signed(BOB),
+			BTC_PERP,
+			bounded(&[
+				OrderRef::Client(2),
+				OrderRef::Id(ask),
+				// Someone else's order, an unknown client id, one cancelled already.
+				OrderRef::Id(alice_order),
+				OrderRef::Client(9),
+			])
+		));
+		assert_eq!(client_ids(BOB), vec![Some(1)]);
+		assert_eq!(not_found(), vec![OrderRef::Id(alice_order), OrderRef::Client(9)]);
+		assert!(remaining(alice_order).is_some(), "Alice's order is untouched");
+		assert_eq!(committed(BOB, BTC_PERP), (MIN_SIZE, value(MIN_SIZE, usd(59_990)), 0, 0));
+		assert_eq!(book_top(BTC_PERP), (Some(usd(59_990)), None));
+	});
+}
+
+#[test]
+fn replace_orders_moves_a_ladder_atomically() {
+	new_test_ext().execute_with(|| {
+		assert_ok!(place_all(BOB, &[quote(Buy, 59_990, Some(1)), quote(Sell, 60_010, Some(2))]));
+		// Move both quotes up one dollar, reusing the client ids the cancels free.
+		assert_ok!(Book::replace_orders(
+			RuntimeOrigin::signed(BOB),
+			BTC_PERP,
+			bounded(&[OrderRef::Client(1), OrderRef::Client(2)]),
+			bounded(&[quote(Buy, 59_991, Some(1)), quote(Sell, 60_011, Some(2))]),
+		));
+		assert_eq!(client_ids(BOB), vec![Some(1), Some(2)]);
+		assert_eq!(book_top(BTC_PERP), (Some(usd(59_991)), Some(usd(60_011))));
+
+		// A replacement whose second placement fails changes nothing at all.
+		rest(CHARLIE, Sell, 60_005, MIN_SIZE);
+		let before = (Book::open_orders(&BOB), committed(BOB, BTC_PERP), levels(Buy));
+		assert_noop!(
+			Book::replace_orders(
+				RuntimeOrigin::signed(BOB),
+				BTC_PERP,
+				bounded(&[OrderRef::Client(1)]),
+				bounded(&[quote(Buy, 59_992, Some(1)), quote(Buy, 60_005, Some(3))]),
+			),
+			Error::<Test>::PostOnlyWouldCross
+		);
+		assert_eq!(before, (Book::open_orders(&BOB), committed(BOB, BTC_PERP), levels(Buy)));
+	});
+}
+
+#[test]
+fn bulk_calls_need_something_to_do() {
+	new_test_ext().execute_with(|| {
+		assert_noop!(place_all(BOB, &[]), Error::<Test>::NothingToDo);
+		assert_noop!(
+			Book::cancel_orders(RuntimeOrigin::signed(BOB), BTC_PERP, bounded(&[])),
+			Error::<Test>::NothingToDo
+		);
+		assert_noop!(
+			Book::replace_orders(RuntimeOrigin::signed(BOB), BTC_PERP, bounded(&[]), bounded(&[])),
+			Error::<Test>::NothingToDo
+		);
+	});
+}
+
+#[test]
+fn bulk_orders_are_charged_per_order() {
+	new_test_ext().execute_with(|| {
+		rest(CHARLIE, Sell, 60_000, MIN_SIZE);
+		let orders = [
+			quote(Buy, 59_990, Some(1)),
+			OrderRequest { time_in_force: Gtc, ..quote(Buy, 60_000, Some(2)) },
+		];
+		let call = Call::<Test>::place_orders { market: BTC_PERP, orders: bounded(&orders) };
+		// Each order is charged as `place_order` charges it, the second also for the first,
+		// which it might reach as a self-trade.
+		let charged = Book::order_charge(BTC_PERP, Buy, usd(59_990), PostOnly, 0)
+			+ Book::order_charge(BTC_PERP, Buy, usd(60_000), Gtc, 1);
+		assert_eq!(call.get_dispatch_info().call_weight, charged);
+		let info = place_all(BOB, &orders).unwrap();
+		// Refunded to what ran: a resting quote and a fill, each with the read of its
+		// accounts' reduce-only orders (one account, then two).
+		let db = <<Test as frame_system::Config>::DbWeight as frame_support::traits::Get<
+			frame_support::weights::RuntimeDbWeight,
+		>>::get();
+		assert_eq!(
+			info.actual_weight,
+			Some(
+				<() as WeightInfo>::place_order(0)
+					+ db.reads(1) + <() as WeightInfo>::place_order(1)
+					+ db.reads(2)
+			)
+		);
+		assert!(info.actual_weight.unwrap().all_lt(charged));
+		assert_eq!(fills().len(), 1);
+
+		let cancels = Call::<Test>::cancel_orders {
+			market: BTC_PERP,
+			orders: bounded(&[OrderRef::Client(1), OrderRef::Client(5)]),
+		};
+		assert_eq!(cancels.get_dispatch_info().call_weight, Book::cancel_orders_charge(2));
+		let info = Book::cancel_orders(
+			RuntimeOrigin::signed(BOB),
+			BTC_PERP,
+			bounded(&[OrderRef::Client(1), OrderRef::Client(5)]),
+		)
+		.unwrap();
+		assert_eq!(info.actual_weight, Some(Book::cancel_orders_weight(2, 1)));
+	});
+}
+
+#[test]
+fn self_trades_within_one_call_cancel_the_earlier_order() {
+	new_test_ext().execute_with(|| {
+		let first = NextOrderId::<Test>::get();
+		assert_ok!(place_all(
+			BOB,
+			&[
+				quote(Sell, 60_000, Some(1)),
+				OrderRequest { time_in_force: Gtc, ..quote(Buy, 60_000, Some(2)) },
+			]
+		));
+		assert_eq!(cancels(), vec![(first, BOB, MIN_SIZE, CancelReason::SelfTrade)]);
+		assert!(fills().is_empty());
+		assert_eq!(client_ids(BOB), vec![Some(2)]);
+	});
+}
+
+#[test]
+fn account_order_lists_migrate_with_no_client_ids() {
+	use crate::migrations::v2::MigrateToV2;
+	use codec::Encode;
+	use frame_support::traits::{GetStorageVersion, OnRuntimeUpgrade, StorageVersion};
+	new_test_ext().execute_with(|| {
+		let bid = rest(BOB, Buy, 59_000, MIN_SIZE);
+		let ask = rest(BOB, Sell, 61_000, MIN_SIZE);
+		// As version 1 stored Bob's list: (market, order id) pairs.
+		let old: Vec<(crate::MarketId, u64)> = vec![(BTC_PERP, bid), (BTC_PERP, ask)];
+		frame_support::storage::unhashed::put_raw(
+			&AccountOrders::<Test>::hashed_key_for(BOB),
+			&old.encode(),
+		);
+		StorageVersion::new(1).put::<Book>();
+		MigrateToV2::<Test>::on_runtime_upgrade();
+		assert_eq!(Book::on_chain_storage_version(), StorageVersion::new(2));
+		assert_eq!(
+			AccountOrders::<Test>::get(BOB).into_inner(),
+			vec![
+				crate::AccountOrder { market: BTC_PERP, order_id: bid, client_order_id: None },
+				crate::AccountOrder { market: BTC_PERP, order_id: ask, client_order_id: None },
+			]
+		);
+		// Running it again does nothing: the version guards it.
+		MigrateToV2::<Test>::on_runtime_upgrade();
+		assert_eq!(client_ids(BOB), vec![None, None]);
+	});
+}
