@@ -118,6 +118,7 @@ impl<T: Config> Pallet<T> {
 				params.tiers = BoundedVec::truncate_from(tiers);
 			}
 		});
+		Self::forget_market(market);
 	}
 
 	/// The portfolio scan's price range for an underlying under adaptive margin: the grid's
@@ -200,6 +201,7 @@ impl<T: Config> Pallet<T> {
 	/// static schedule's first tier, lowered at once to the target if that is lower (a rise
 	/// is left to the ramp); turning it off puts the static schedule back in force.
 	pub(crate) fn apply_adaptive_margin(market: MarketId, params: Option<AdaptiveParams>) {
+		Self::forget_market(market);
 		let Some(market_params) = Markets::<T>::get(market) else { return };
 		let Some(params) = params else {
 			if let Some(adaptive) = AdaptiveMargins::<T>::take(market) {

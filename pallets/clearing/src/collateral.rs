@@ -151,6 +151,7 @@ impl<T: Config> Pallet<T> {
 			Self::guard_key(key)?;
 		}
 		CollateralAssets::<T>::insert(asset, &config);
+		Self::forget_working_set();
 		Self::deposit_event(Event::CollateralRegistered { asset, config });
 		Ok(())
 	}

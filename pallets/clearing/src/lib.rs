@@ -137,6 +137,7 @@ pub mod types;
 mod venue;
 mod weight_math;
 pub mod weights;
+mod working_set;
 
 pub use pallet::*;
 pub use parameters::{
@@ -798,11 +799,6 @@ pub mod pallet {
 		/// The pallet's account: it holds every deposited token.
 		pub fn account_id() -> T::AccountId {
 			T::PalletId::get().into_account_truncating()
-		}
-
-		/// The current time in ms.
-		pub fn now() -> u64 {
-			<T::Time as frame_support::traits::Time>::now()
 		}
 	}
 }

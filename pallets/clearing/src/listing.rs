@@ -37,6 +37,7 @@ impl<T: Config> Pallet<T> {
 		}
 		Self::guard_market_keys(&params)?;
 		Markets::<T>::insert(market, &params);
+		Self::forget_market(market);
 		// Under adaptive margin the new schedule is the static one, moved as before.
 		Self::apply_static_tiers(market);
 		MarketStates::<T>::mutate(market, |state| {

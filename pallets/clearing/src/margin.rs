@@ -70,7 +70,7 @@ impl<T: Config> Pallet<T> {
 		let collateral = CollateralBalances::<T>::get(who)
 			.into_iter()
 			.map(|(asset, amount)| {
-				let config = CollateralAssets::<T>::get(asset);
+				let config = Self::collateral_config(asset);
 				let price = config
 					.as_ref()
 					.and_then(|c| c.oracle_key.as_ref())

@@ -88,20 +88,22 @@ impl<T: Config> Pallet<T> {
 		volatility: Option<Price>,
 	) -> Option<Price> {
 		let Instrument::Option { kind, strike, expiry_ms, .. } = instrument else { return None };
-		if Self::now() >= *expiry_ms {
-			let price = SettlementPrices::<T>::get(market).unwrap_or(index);
-			return Some(Self::option_payoff(instrument, price));
-		}
-		let valuation = black76(&Black76 {
-			kind: *kind,
-			forward: Self::signed_price(index).ok()?,
-			strike: Self::signed_price(*strike).ok()?,
-			years: Self::years_to_expiry(*expiry_ms),
-			volatility: Self::signed_price(volatility?).ok()?,
-			rate: FixedI128::zero(),
+		Self::cached_option_mark(market, index, volatility, || {
+			if Self::now() >= *expiry_ms {
+				let price = SettlementPrices::<T>::get(market).unwrap_or(index);
+				return Some(Self::option_payoff(instrument, price));
+			}
+			let valuation = black76(&Black76 {
+				kind: *kind,
+				forward: Self::signed_price(index).ok()?,
+				strike: Self::signed_price(*strike).ok()?,
+				years: Self::years_to_expiry(*expiry_ms),
+				volatility: Self::signed_price(volatility?).ok()?,
+				rate: FixedI128::zero(),
+			})
+			.ok()?;
+			Some(FixedU128::from_inner(u128::try_from(valuation.price.into_inner().max(0)).ok()?))
 		})
-		.ok()?;
-		Some(FixedU128::from_inner(u128::try_from(valuation.price.into_inner().max(0)).ok()?))
 	}
 
 	/// Whether `who` holds a position in an expired option series (the insurance fund never
@@ -174,6 +176,7 @@ impl<T: Config> Pallet<T> {
 						params.status = MarketStatus::Closed;
 					}
 				});
+				Self::forget_market(market);
 				SettledSeriesCount::<T>::mutate(|settled| *settled = settled.saturating_add(1));
 				Self::deposit_event(Event::SeriesSettled { market });
 			}

@@ -210,6 +210,8 @@ impl<T: Config> Pallet<T> {
 	/// Writes `change` to storage. It was checked when scheduled.
 	fn apply_risk_change(change: &RiskChangeOf<T>) {
 		use RiskChange::*;
+		// A change moves what a working set may hold (markets, collateral, price rules).
+		Self::forget_working_set();
 		match change {
 			MarketMarginTiers { market, .. }
 			| MarketFees { market, .. }

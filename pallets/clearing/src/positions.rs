@@ -57,7 +57,7 @@ impl<T: Config> Pallet<T> {
 		Positions::<T>::get(who)
 			.into_iter()
 			.filter_map(|(market, record)| {
-				let params = Markets::<T>::get(market)?;
+				let params = Self::market_params(market)?;
 				let stored = MarketStates::<T>::get(market);
 				let prices = Self::market_prices(market, &params, &stored);
 				// Funding owed up to now counts, as if it had accrued.

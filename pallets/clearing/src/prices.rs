@@ -23,21 +23,23 @@ impl<T: Config> Pallet<T> {
 	/// Oracle values outside the price domain ([`risk_engine::price_in_domain`]) are refused
 	/// here, at the boundary: the guard ignores them.
 	pub fn guarded_price(key: &T::OracleKey) -> Option<risk_engine::GuardedPrice> {
-		let remembered = PriceGuards::<T>::get(key);
-		let Some(observation) = T::PriceProvider::price(key) else { return remembered };
-		let block: u32 = frame_system::Pallet::<T>::block_number().saturated_into();
-		risk_engine::guard_price(
-			remembered.as_ref(),
-			observation,
-			block,
-			&JumpBreakerParams::<T>::get(),
-		)
+		Self::cached_guarded_price(key, || {
+			let remembered = PriceGuards::<T>::get(key);
+			let Some(observation) = T::PriceProvider::price(key) else { return remembered };
+			let block: u32 = frame_system::Pallet::<T>::block_number().saturated_into();
+			risk_engine::guard_price(
+				remembered.as_ref(),
+				observation,
+				block,
+				&JumpBreakerParams::<T>::get(),
+			)
+		})
 	}
 
 	/// The price in force for `key` (see [`Self::guarded_price`]) and whether it is fresh
 	/// by the pallet-wide [`MaxPriceAge`].
 	pub fn oracle_price(key: &T::OracleKey) -> Option<(Price, bool)> {
-		Self::oracle_price_within(key, MaxPriceAge::<T>::get())
+		Self::oracle_price_within(key, Self::max_price_age())
 	}
 
 	/// The price in force for `key` and whether it is fresh: at most `max_age_ms` old and
@@ -50,7 +52,7 @@ impl<T: Config> Pallet<T> {
 
 	/// The maximum index age in force for a market: its own, or the pallet-wide one.
 	pub fn market_max_price_age(params: &MarketParamsOf<T>) -> u64 {
-		params.max_price_age_ms.unwrap_or_else(MaxPriceAge::<T>::get)
+		params.max_price_age_ms.unwrap_or_else(Self::max_price_age)
 	}
 
 	/// Remembers the jump breaker's verdict on each guarded key's newest observation, and
@@ -77,6 +79,7 @@ impl<T: Config> Pallet<T> {
 			}
 			PriceGuards::<T>::insert(key, guarded);
 		}
+		Self::forget_working_set();
 	}
 
 	/// The index and mark price of a market.

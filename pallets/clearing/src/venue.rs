@@ -94,7 +94,7 @@ impl<T: Config> Pallet<T> {
 		if maker == taker {
 			return Err(fail(Error::<T>::SelfTrade));
 		}
-		let params = Markets::<T>::get(market).ok_or(fail(Error::<T>::UnknownMarket))?;
+		let params = Self::market_params(market).ok_or(fail(Error::<T>::UnknownMarket))?;
 		if params.status == MarketStatus::Closed {
 			return Err(fail(Error::<T>::MarketNotTrading));
 		}
@@ -279,7 +279,7 @@ impl<T: Config> Pallet<T> {
 		size: u128,
 		price: Price,
 	) -> DispatchResult {
-		let params = Markets::<T>::get(market).ok_or(Error::<T>::UnknownMarket)?;
+		let params = Self::market_params(market).ok_or(Error::<T>::UnknownMarket)?;
 		ensure!(params.status != MarketStatus::Closed, Error::<T>::MarketNotTrading);
 		ensure!(!Self::is_expired(&params), Error::<T>::OptionExpired);
 		ensure!(size > 0, Error::<T>::InvalidSize);
@@ -317,7 +317,7 @@ impl<T: Config> Pallet<T> {
 		size: u128,
 		price: Price,
 	) {
-		let value = Markets::<T>::get(market)
+		let value = Self::market_params(market)
 			.and_then(|params| {
 				Self::market_scale(&params).value(size, price, sp_arithmetic::Rounding::Up).ok()
 			})
@@ -339,7 +339,7 @@ impl<T: Config> Pallet<T> {
 		best_bid: Option<Price>,
 		best_ask: Option<Price>,
 	) {
-		let Some(params) = Markets::<T>::get(market) else { return };
+		let Some(params) = Self::market_params(market) else { return };
 		let current = MarketStates::<T>::get(market);
 		if current.best_bid == best_bid && current.best_ask == best_ask {
 			return;
@@ -354,7 +354,7 @@ impl<T: Config> Pallet<T> {
 
 impl<T: Config> Clearing<T::AccountId, MarketId> for Pallet<T> {
 	fn market_rules(market: MarketId) -> Option<MarketRules> {
-		Markets::<T>::get(market).map(|params| MarketRules {
+		Self::market_params(market).map(|params| MarketRules {
 			tick_size: params.tick_size,
 			lot_size: params.lot_size,
 			min_size: params.min_size,
@@ -405,7 +405,7 @@ impl<T: Config> Clearing<T::AccountId, MarketId> for Pallet<T> {
 	}
 
 	fn price_band(market: MarketId) -> Option<(Price, Price)> {
-		let params = Markets::<T>::get(market)?;
+		let params = Self::market_params(market)?;
 		let prices = Self::market_prices(market, &params, &MarketStates::<T>::get(market))?;
 		Some(Self::price_band_bounds(&params, &prices))
 	}
@@ -423,5 +423,9 @@ impl<T: Config> Clearing<T::AccountId, MarketId> for Pallet<T> {
 
 	fn max_margin_check_surcharge() -> Weight {
 		Self::max_margin_check_surcharge_weight()
+	}
+
+	fn with_working_set<R>(call: impl FnOnce() -> R) -> R {
+		Self::with_working_set(call)
 	}
 }

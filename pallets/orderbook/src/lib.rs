@@ -460,7 +460,8 @@ pub mod pallet {
 				reduce_only,
 				client_order_id: None,
 			};
-			let (touched, surcharge) = Self::do_place_order(&who, market, &request)?;
+			let (touched, surcharge) =
+				T::Clearing::with_working_set(|| Self::do_place_order(&who, market, &request))?;
 			Ok(Some(Self::place_order_weight(touched, surcharge)).into())
 		}
 
@@ -533,7 +534,8 @@ pub mod pallet {
 		) -> DispatchResultWithPostInfo {
 			let who = ensure_signed(origin)?;
 			ensure!(!orders.is_empty(), Error::<T>::NothingToDo);
-			let used = Self::do_place_orders(&who, market, &orders);
+			let used =
+				T::Clearing::with_working_set(|| Self::do_place_orders(&who, market, &orders));
 			Ok(Some(used).into())
 		}
 
@@ -572,7 +574,9 @@ pub mod pallet {
 		) -> DispatchResultWithPostInfo {
 			let who = ensure_signed(origin)?;
 			ensure!(!cancels.is_empty() || !orders.is_empty(), Error::<T>::NothingToDo);
-			let used = Self::do_replace_orders(&who, market, &cancels, &orders)?;
+			let used = T::Clearing::with_working_set(|| {
+				Self::do_replace_orders(&who, market, &cancels, &orders)
+			})?;
 			Ok(Some(used).into())
 		}
 	}

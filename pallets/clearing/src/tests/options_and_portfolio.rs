@@ -182,7 +182,7 @@ fn a_short_option_needs_the_standard_margin_a_long_its_premium_and_neither_pays_
 
 /// Alice, on 40,000 USDC, sells 2 at-the-money calls to Bob and hedges their delta with
 /// a long perpetual from Charlie. Returns the perpetual's size.
-fn delta_hedged_book() -> i128 {
+pub(super) fn delta_hedged_book() -> i128 {
 	list_call();
 	// The book is small: a 1,000 USDC minimum lets it run near its requirement.
 	PortfolioMinimumEquity::<Test>::put(1_000 * ONE_USDC);

@@ -184,3 +184,74 @@ fn a_book_change_accrues_funding_at_the_mark_that_held_until_then() {
 		assert_eq!(after.best_bid, Some(usd(60_500)));
 	});
 }
+
+/// One venue call's worth of work on the delta-hedged book: fills of a perpetual and an
+/// option series between portfolio- and cross-margined accounts, a maker that cannot pay, a
+/// taker that cannot, orders committed and released, and the book's top moving the mark in
+/// between. Returns every result.
+fn a_venue_call() -> Vec<String> {
+	let mut results = Vec::new();
+	for step in 0..6u128 {
+		let price = usd(59_990 + 5 * step);
+		results.push(format!(
+			"{:?}",
+			ClearingPallet::settle_trade(&CHARLIE, &ALICE, BTC_PERP, 10_000, price)
+		));
+		results.push(format!(
+			"{:?}",
+			ClearingPallet::settle_trade(
+				&ALICE,
+				&BOB,
+				super::options_and_portfolio::BTC_CALL,
+				1_000_000,
+				super::options_and_portfolio::tradable_mark(super::options_and_portfolio::BTC_CALL)
+			)
+		));
+		// Far too big for either side.
+		results.push(format!(
+			"{:?}",
+			ClearingPallet::settle_trade(&BOB, &CHARLIE, BTC_PERP, 900 * ONE_BTC as i128, price)
+		));
+		results.push(format!(
+			"{:?}",
+			ClearingPallet::settle_trade(&CHARLIE, &BOB, BTC_PERP, 900 * ONE_BTC as i128, price)
+		));
+		results.push(format!(
+			"{:?}",
+			ClearingPallet::commit_order(&BOB, BTC_PERP, OrderSide::Buy, ONE_BTC / 10, price)
+		));
+		ClearingPallet::release_order(&BOB, BTC_PERP, OrderSide::Buy, ONE_BTC / 20, price);
+		// The book's top moves the perpetual's mark for the checks that follow.
+		ClearingPallet::note_book_top(BTC_PERP, Some(usd(59_950 + 20 * step)), Some(usd(60_100)));
+		results.push(format!("{:?}", ClearingPallet::cross_figures(&ALICE).map(|f| f.margin)));
+	}
+	results
+}
+
+#[test]
+fn a_working_set_changes_no_outcome_of_a_venue_call() {
+	use sp_runtime::StateVersion;
+	let run = |in_working_set: bool| {
+		new_test_ext().execute_with(|| {
+			super::options_and_portfolio::delta_hedged_book();
+			assert_ok!(ClearingPallet::set_margin_mode(
+				RuntimeOrigin::signed(ALICE),
+				crate::MarginMode::Portfolio
+			));
+			System::reset_events();
+			let results = if in_working_set {
+				ClearingPallet::with_working_set(a_venue_call)
+			} else {
+				a_venue_call()
+			};
+			(results, System::events(), sp_io::storage::root(StateVersion::V1))
+		})
+	};
+	let (plain, in_set) = (run(false), run(true));
+	assert!(plain.0.iter().any(|r| r.starts_with("Ok")), "some fills settle");
+	assert!(plain.0.iter().any(|r| r.contains("Maker")), "a maker fails");
+	assert!(plain.0.iter().any(|r| r.contains("Trade")), "a taker fails");
+	assert_eq!(plain.0, in_set.0);
+	assert_eq!(plain.1, in_set.1);
+	assert_eq!(plain.2, in_set.2, "the same state, to the byte");
+}

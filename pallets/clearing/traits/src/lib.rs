@@ -173,4 +173,12 @@ pub trait Clearing<AccountId, MarketId> {
 	/// The most [`Self::margin_check_surcharge`] returns, for weights charged before a call
 	/// knows whom it will meet.
 	fn max_margin_check_surcharge() -> Weight;
+
+	/// Runs `call` (a venue's whole call: an order and its fills) so that what the clearing
+	/// house reads again and again while it runs, and cannot change while it runs (market
+	/// parameters, guarded prices, the clock), is read once. Nothing else differs: every
+	/// settlement still sees the state the ones before it left. By default, just `call()`.
+	fn with_working_set<R>(call: impl FnOnce() -> R) -> R {
+		call()
+	}
 }

@@ -1,0 +1,165 @@
+//! The working set of one venue call: what a taker's order reads again and again while it
+//! settles fill after fill, read once.
+//!
+//! An order that fills twenty makers checks the margin of both sides after every fill, and
+//! each check values every position of the account: its market's parameters, the market's
+//! index through the jump breaker (the guard, the oracle's value, the breaker's parameters,
+//! the block), the maximum price age, the clock, and for an option series the Black-76
+//! premium. None of these can change while the call runs: the oracle's values and the
+//! guards move only in their own transactions and hooks, and markets, collateral and
+//! pallet-wide parameters only through governance, listing, adaptive margin and series
+//! settlement, none of which a venue call reaches (and each of which forgets what it changes
+//! here, should one ever run inside). So a venue wraps its call in
+//! [`Clearing::with_working_set`](crate::Clearing::with_working_set): the first read of each
+//! item loads it, later reads in the same call take it from memory.
+//!
+//! What changes with every fill is never cached: positions, balances, margin modes and each
+//! market's state (funding, open interest, last trade, book top), so every fill's margin
+//! checks see the state after the fills before it, as without a working set. Outside a
+//! working set every read goes to storage, as before.
+//!
+//! The set lives in the call's memory (an `environmental` slot, the mechanism FRAME uses for
+//! such per-call state): nothing is written, and it is gone when the call returns.
+
+use alloc::{boxed::Box, vec::Vec};
+use core::any::Any;
+
+use risk_engine::{GuardedPrice, Price};
+
+use crate::{pallet::*, CollateralConfig, MarketId};
+
+environmental::environmental!(working_set: Box<dyn Any>);
+
+/// What one call has read so far (see the module docs). Each list is short (the markets,
+/// keys and assets of the accounts a call touches), so a linear search is the fastest map.
+pub(crate) struct WorkingSet<T: Config> {
+	now: Option<u64>,
+	max_price_age: Option<u64>,
+	guarded: Vec<(T::OracleKey, Option<GuardedPrice>)>,
+	markets: Vec<(MarketId, Option<MarketParamsOf<T>>)>,
+	collateral: Vec<(T::AssetId, Option<CollateralConfig<T::OracleKey>>)>,
+	option_marks: Vec<((MarketId, Price, Option<Price>), Option<Price>)>,
+}
+
+impl<T: Config> Default for WorkingSet<T> {
+	fn default() -> Self {
+		Self {
+			now: None,
+			max_price_age: None,
+			guarded: Vec::new(),
+			markets: Vec::new(),
+			collateral: Vec::new(),
+			option_marks: Vec::new(),
+		}
+	}
+}
+
+impl<T: Config> Pallet<T> {
+	/// Runs `call` with a working set (see the module docs); inside one already, in it.
+	pub fn with_working_set<R>(call: impl FnOnce() -> R) -> R {
+		if working_set::with(|_| ()).is_some() {
+			return call();
+		}
+		let mut set: Box<dyn Any> = Box::new(WorkingSet::<T>::default());
+		working_set::using(&mut set, call)
+	}
+
+	/// `use_set` on the working set, if a call runs in one.
+	fn in_working_set<R>(use_set: impl FnOnce(&mut WorkingSet<T>) -> R) -> Option<R> {
+		working_set::with(|set| set.downcast_mut::<WorkingSet<T>>().map(use_set)).flatten()
+	}
+
+	/// `load()`, once per call in a working set: `slot` finds the cached value (`Some`) or
+	/// says it is not there yet (`None`); `keep` stores a loaded one.
+	fn cached<V: Clone>(
+		slot: impl FnOnce(&WorkingSet<T>) -> Option<V>,
+		keep: impl FnOnce(&mut WorkingSet<T>, V),
+		load: impl FnOnce() -> V,
+	) -> V {
+		if let Some(Some(value)) = Self::in_working_set(|set| slot(set)) {
+			return value;
+		}
+		let value = load();
+		Self::in_working_set(|set| keep(set, value.clone()));
+		value
+	}
+
+	/// The time now (ms), read once per working set.
+	pub fn now() -> u64 {
+		Self::cached(
+			|set| set.now,
+			|set, now| set.now = Some(now),
+			<T::Time as frame_support::traits::Time>::now,
+		)
+	}
+
+	/// The pallet-wide maximum price age (ms), read once per working set.
+	pub(crate) fn max_price_age() -> u64 {
+		Self::cached(
+			|set| set.max_price_age,
+			|set, age| set.max_price_age = Some(age),
+			MaxPriceAge::<T>::get,
+		)
+	}
+
+	/// A market's parameters, read once per working set.
+	pub(crate) fn market_params(market: MarketId) -> Option<MarketParamsOf<T>> {
+		Self::cached(
+			|set| set.markets.iter().find(|(id, _)| *id == market).map(|(_, p)| p.clone()),
+			|set, params| set.markets.push((market, params)),
+			|| Markets::<T>::get(market),
+		)
+	}
+
+	/// A collateral asset's configuration, read once per working set.
+	pub(crate) fn collateral_config(asset: T::AssetId) -> Option<CollateralConfig<T::OracleKey>> {
+		Self::cached(
+			|set| set.collateral.iter().find(|(id, _)| *id == asset).map(|(_, c)| c.clone()),
+			|set, config| set.collateral.push((asset, config)),
+			|| CollateralAssets::<T>::get(asset),
+		)
+	}
+
+	/// `key`'s price in force (see [`Self::guarded_price`]), worked out once per working set.
+	pub(crate) fn cached_guarded_price(
+		key: &T::OracleKey,
+		load: impl FnOnce() -> Option<GuardedPrice>,
+	) -> Option<GuardedPrice> {
+		Self::cached(
+			|set| set.guarded.iter().find(|(k, _)| k == key).map(|(_, g)| *g),
+			|set, guarded| set.guarded.push((*key, guarded)),
+			load,
+		)
+	}
+
+	/// An option series' model mark at `index` and `volatility`, worked out once per working
+	/// set (the clock, and so the time to expiry, stands still within a call).
+	pub(crate) fn cached_option_mark(
+		market: MarketId,
+		index: Price,
+		volatility: Option<Price>,
+		load: impl FnOnce() -> Option<Price>,
+	) -> Option<Price> {
+		let key = (market, index, volatility);
+		Self::cached(
+			|set| set.option_marks.iter().find(|(k, _)| *k == key).map(|(_, m)| *m),
+			|set, mark| set.option_marks.push((key, mark)),
+			load,
+		)
+	}
+
+	/// Forgets `market`'s cached parameters and marks after they changed (should a call in
+	/// a working set ever change them).
+	pub(crate) fn forget_market(market: MarketId) {
+		Self::in_working_set(|set| {
+			set.markets.retain(|(id, _)| *id != market);
+			set.option_marks.retain(|((id, _, _), _)| *id != market);
+		});
+	}
+
+	/// Forgets everything cached, after a change the set cannot follow item by item
+	/// (governance's parameters, a collateral listing, new guards).
+	pub(crate) fn forget_working_set() {
+		Self::in_working_set(|set| *set = WorkingSet::default());
+	}
+}
