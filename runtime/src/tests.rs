@@ -784,3 +784,20 @@ fn the_heaviest_weights_fit_an_ordinary_transaction() {
 }
 
 mod campaign;
+
+/// The database work the order book leaves out of a fill's charge (items a fill earlier in
+/// the block wrote already) is never more than the benchmark charges for one fill, nor the
+/// taker's for one order.
+#[test]
+fn the_order_books_savings_stay_within_its_benchmark() {
+	use frame_support::traits::Get;
+	use pallet_orderbook::WeightInfo;
+	type Book = pallet_orderbook::Pallet<crate::Runtime>;
+	type Weights = <crate::Runtime as pallet_orderbook::Config>::WeightInfo;
+	let db: frame_support::weights::RuntimeDbWeight =
+		<<crate::Runtime as frame_system::Config>::DbWeight as Get<_>>::get();
+	let per_fill = Weights::place_order(1).saturating_sub(Weights::place_order(0));
+	let most_per_fill = Book::warm_maker_saving() + db.reads_writes(1, 1);
+	assert!(most_per_fill.all_lte(per_fill), "{most_per_fill:?} of {per_fill:?}");
+	assert!(Book::warm_taker_saving().all_lte(Weights::place_order(0)));
+}

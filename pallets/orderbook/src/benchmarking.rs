@@ -153,11 +153,14 @@ mod benchmarks {
 			rest::<T>(&caller, &setup, OrderSide::Buy, price_at(&setup, OrderSide::Buy, i + 1));
 		}
 		fill_bids::<T>(&setup, own + 1, T::MaxPriceLevels::get() - own);
-		let order_id =
-			AccountOrders::<T>::get(&caller).last().ok_or(BenchmarkError::Weightless)?.order_id;
+		let order_id = AccountOrders::<T>::get(&caller)
+			.orders
+			.last()
+			.ok_or(BenchmarkError::Weightless)?
+			.order_id;
 		#[extrinsic_call]
 		_(RawOrigin::Signed(caller.clone()), setup.market, order_id);
-		assert_eq!(AccountOrders::<T>::get(&caller).len() as u32, own - 1);
+		assert_eq!(AccountOrders::<T>::get(&caller).orders.len() as u32, own - 1);
 		Ok(())
 	}
 
@@ -174,7 +177,7 @@ mod benchmarks {
 		fill_bids::<T>(&setup, n + 1, T::MaxPriceLevels::get() - n);
 		#[extrinsic_call]
 		_(RawOrigin::Signed(caller.clone()), setup.market);
-		assert!(AccountOrders::<T>::get(&caller).is_empty());
+		assert!(AccountOrders::<T>::get(&caller).orders.is_empty());
 	}
 
 	#[benchmark]
@@ -190,7 +193,7 @@ mod benchmarks {
 		let orders = quotes::<T>(&setup, 1, n);
 		#[extrinsic_call]
 		place_orders(RawOrigin::Signed(caller.clone()), setup.market, orders);
-		assert_eq!(AccountOrders::<T>::get(&caller).len() as u32, n);
+		assert_eq!(AccountOrders::<T>::get(&caller).orders.len() as u32, n);
 	}
 
 	#[benchmark]
@@ -211,7 +214,7 @@ mod benchmarks {
 			BoundedVec::truncate_from((0..n).map(|i| OrderRef::Client(i.into())).collect());
 		#[extrinsic_call]
 		cancel_orders(RawOrigin::Signed(caller.clone()), setup.market, named);
-		assert!(AccountOrders::<T>::get(&caller).is_empty());
+		assert!(AccountOrders::<T>::get(&caller).orders.is_empty());
 	}
 
 	#[benchmark]
@@ -236,7 +239,7 @@ mod benchmarks {
 		let moved = quotes::<T>(&setup, 0, n);
 		#[extrinsic_call]
 		replace_orders(RawOrigin::Signed(caller.clone()), setup.market, named, moved);
-		assert_eq!(AccountOrders::<T>::get(&caller).len() as u32, n);
+		assert_eq!(AccountOrders::<T>::get(&caller).orders.len() as u32, n);
 	}
 
 	/// Setting the order deposit: the origin check, one write and an event.

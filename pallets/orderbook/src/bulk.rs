@@ -60,9 +60,7 @@ impl<T: Config> Pallet<T> {
 		let mut used = Weight::zero();
 		for (index, request) in orders.iter().enumerate() {
 			match with_storage_layer(|| Self::do_place_order(who, market, request)) {
-				Ok((touched, surcharge)) => {
-					used = used.saturating_add(Self::place_order_weight(touched, surcharge));
-				},
+				Ok(work) => used = used.saturating_add(work.weight::<T>()),
 				Err(error) => {
 					used = used.saturating_add(charges.get(index).copied().unwrap_or_default());
 					Self::deposit_event(Event::OrderRejected {
@@ -90,8 +88,8 @@ impl<T: Config> Pallet<T> {
 			let cancelled = Self::do_cancel_orders(who, market, cancels);
 			let mut used = Self::cancel_orders_weight(cancels.len() as u32, cancelled);
 			for request in orders {
-				let (touched, surcharge) = Self::do_place_order(who, market, request)?;
-				used = used.saturating_add(Self::place_order_weight(touched, surcharge));
+				used =
+					used.saturating_add(Self::do_place_order(who, market, request)?.weight::<T>());
 			}
 			if orders.is_empty() {
 				Self::report_book_top(market);

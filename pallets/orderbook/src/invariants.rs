@@ -77,7 +77,8 @@ impl<T: Config> Pallet<T> {
 		let mut committed: BTreeMap<(T::AccountId, MarketId, bool), u128> = BTreeMap::new();
 		let mut deposits: BTreeMap<T::AccountId, BalanceOf<T>> = BTreeMap::new();
 		let mut listed = 0usize;
-		for (owner, entries) in AccountOrders::<T>::iter() {
+		for (owner, book) in AccountOrders::<T>::iter() {
+			let entries = book.orders;
 			let mut client_ids = alloc::collections::BTreeSet::new();
 			for entry in entries.iter() {
 				let (market, order_id) = (&entry.market, &entry.order_id);

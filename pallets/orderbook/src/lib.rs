@@ -265,15 +265,15 @@ pub mod pallet {
 		ValueQuery,
 	>;
 
-	/// Each account's resting orders (market, order id and client order id), oldest first.
+	/// An account's book as stored.
+	pub type AccountBookOf<T> =
+		AccountBook<BlockNumberFor<T>, <T as Config>::MaxOpenOrdersPerAccount>;
+
+	/// Each account's resting orders (market, order id and client order id), oldest first,
+	/// and the last block a fill of the account settled in.
 	#[pallet::storage]
-	pub type AccountOrders<T: Config> = StorageMap<
-		_,
-		Blake2_128Concat,
-		T::AccountId,
-		BoundedVec<AccountOrder, T::MaxOpenOrdersPerAccount>,
-		ValueQuery,
-	>;
+	pub type AccountOrders<T: Config> =
+		StorageMap<_, Blake2_128Concat, T::AccountId, AccountBookOf<T>, ValueQuery>;
 
 	/// Events. Field names say what each field is; the variant's doc says what happened.
 	#[pallet::event]
@@ -460,9 +460,9 @@ pub mod pallet {
 				reduce_only,
 				client_order_id: None,
 			};
-			let (touched, surcharge) =
+			let work =
 				T::Clearing::with_working_set(|| Self::do_place_order(&who, market, &request))?;
-			Ok(Some(Self::place_order_weight(touched, surcharge)).into())
+			Ok(Some(work.weight::<T>()).into())
 		}
 
 		/// Cancels the caller's resting order `order_id` in `market`, releasing its margin and
@@ -505,6 +505,7 @@ pub mod pallet {
 		pub fn cancel_all(origin: OriginFor<T>, market: MarketId) -> DispatchResultWithPostInfo {
 			let who = ensure_signed(origin)?;
 			let ids: alloc::vec::Vec<OrderId> = AccountOrders::<T>::get(&who)
+				.orders
 				.into_iter()
 				.filter(|entry| entry.market == market)
 				.map(|entry| entry.order_id)

@@ -11,8 +11,8 @@ use frame_support::{
 use sp_arithmetic::traits::{SaturatedConversion, Zero};
 
 use crate::{
-	pallet::*, AccountOrder, BookDepth, BookLevel, CancelReason, Clearing, ClientOrderId, MarketId,
-	OpenOrder, OrderId, OrderRequest, OrderSide, Price, TimeInForce,
+	pallet::*, weight_math::OrderWork, AccountOrder, BookDepth, BookLevel, CancelReason, Clearing,
+	ClientOrderId, MarketId, OpenOrder, OrderId, OrderRequest, OrderSide, Price, TimeInForce,
 };
 
 /// Whether a resting order at `resting` can trade with an incoming order on `side` at `limit`.
@@ -53,15 +53,14 @@ impl<T: Config> Pallet<T> {
 		units - units % lot
 	}
 
-	/// Places an order (see [`Pallet::place_order`]) and returns how many resting orders it
-	/// touched and what it cost beyond their benchmarked matching (the clearing house's
-	/// surcharges for the margin checks it caused, and book work). Callers run it in a storage
-	/// layer (a dispatchable is one): an error leaves changes behind that the layer undoes.
+	/// Places an order (see [`Pallet::place_order`]) and returns what it did, for its
+	/// weight. Callers run it in a storage layer (a dispatchable is one): an error leaves
+	/// changes behind that the layer undoes.
 	pub(crate) fn do_place_order(
 		who: &T::AccountId,
 		market: MarketId,
 		request: &OrderRequest,
-	) -> Result<(u32, Weight), DispatchError> {
+	) -> Result<OrderWork, DispatchError> {
 		let OrderRequest { side, price, size, time_in_force, reduce_only, client_order_id } =
 			*request;
 		let rules = T::Clearing::market_rules(market).ok_or(Error::<T>::UnknownMarket)?;
@@ -123,6 +122,14 @@ impl<T: Config> Pallet<T> {
 			client_order_id,
 		});
 
+		let block = frame_system::Pallet::<T>::block_number();
+		// Database work this block has already paid for (see `OrderWork::saved`).
+		let mut saved = if AccountOrders::<T>::get(who).filled_at == block {
+			Self::warm_taker_saving()
+		} else {
+			Weight::zero()
+		};
+		let mut filled = false;
 		let budget = T::MaxFillsPerOrder::get();
 		// The taker's own checks are held to the budget its charge carried; the makers' were
 		// charged from the book.
@@ -219,6 +226,11 @@ impl<T: Config> Pallet<T> {
 				});
 				match settled {
 					Ok(receipt) => {
+						filled = true;
+						saved = saved.saturating_add(Self::note_filled(
+							&maker_order.owner,
+							maker_order.placed_at == block,
+						));
 						remaining -= fill;
 						maker_order.remaining -= fill;
 						level.total = level.total.saturating_sub(fill);
@@ -326,8 +338,36 @@ impl<T: Config> Pallet<T> {
 		book_work = book_work
 			.saturating_add(T::DbWeight::get().reads(accounts_checked))
 			.saturating_add(Self::order_removal_weight(cut));
+		if filled {
+			Self::note_filled(who, false);
+		}
 		Self::report_book_top(market);
-		Ok((touched, surcharge.saturating_add(book_work)))
+		Ok(OrderWork { touched, extra: surcharge.saturating_add(book_work), saved })
+	}
+
+	/// Records that a fill of `who` settled in this block (see [`crate::AccountBook`]) and
+	/// returns what the fill costs the database less than the benchmark charges for a maker:
+	/// nothing for the first fill of the account in the block, its account's items after;
+	/// and the order's own item when `fresh` (placed in this block: it never reaches the
+	/// database before the block ends).
+	fn note_filled(who: &T::AccountId, fresh: bool) -> Weight {
+		let block = frame_system::Pallet::<T>::block_number();
+		let warm = AccountOrders::<T>::mutate_exists(who, |maybe_book| match maybe_book {
+			Some(book) if book.filled_at == block => true,
+			Some(book) => {
+				book.filled_at = block;
+				false
+			},
+			None => false,
+		});
+		let mut saved = Weight::zero();
+		if warm {
+			saved = saved.saturating_add(Self::warm_maker_saving());
+		}
+		if fresh {
+			saved = saved.saturating_add(T::DbWeight::get().reads_writes(1, 1));
+		}
+		saved
 	}
 
 	/// Cuts `who`'s reduce-only orders in `market` to what its position leaves to reduce on
@@ -400,8 +440,8 @@ impl<T: Config> Pallet<T> {
 			T::Currency::hold(&HoldReason::OrderDeposit.into(), who, order.deposit)
 				.map_err(|_| Error::<T>::InsufficientOrderDeposit)?;
 		}
-		AccountOrders::<T>::try_mutate(who, |orders| {
-			orders
+		AccountOrders::<T>::try_mutate(who, |book| {
+			book.orders
 				.try_push(AccountOrder { market, order_id, client_order_id })
 				.map_err(|_| Error::<T>::TooManyOpenOrders)
 		})?;
@@ -526,11 +566,11 @@ impl<T: Config> Pallet<T> {
 	}
 
 	fn forget_account_order(owner: &T::AccountId, market: MarketId, order_id: OrderId) {
-		AccountOrders::<T>::mutate_exists(owner, |maybe_orders| {
-			if let Some(orders) = maybe_orders {
-				orders.retain(|entry| (entry.market, entry.order_id) != (market, order_id));
-				if orders.is_empty() {
-					*maybe_orders = None;
+		AccountOrders::<T>::mutate_exists(owner, |maybe_book| {
+			if let Some(book) = maybe_book {
+				book.orders.retain(|entry| (entry.market, entry.order_id) != (market, order_id));
+				if book.orders.is_empty() {
+					*maybe_book = None;
 				}
 			}
 		});
@@ -542,6 +582,7 @@ impl<T: Config> Pallet<T> {
 		client_order_id: ClientOrderId,
 	) -> Option<(MarketId, OrderId)> {
 		AccountOrders::<T>::get(who)
+			.orders
 			.into_iter()
 			.find(|entry| entry.client_order_id == Some(client_order_id))
 			.map(|entry| (entry.market, entry.order_id))
@@ -579,6 +620,7 @@ impl<T: Config> Pallet<T> {
 	/// `who`'s resting orders, oldest first.
 	pub fn open_orders(who: &T::AccountId) -> Vec<OpenOrder> {
 		AccountOrders::<T>::get(who)
+			.orders
 			.into_iter()
 			.filter_map(|AccountOrder { market, order_id, client_order_id }| {
 				let order = Orders::<T>::get(market, order_id)?;

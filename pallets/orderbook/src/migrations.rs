@@ -2,8 +2,9 @@
 //!
 //! - **v1** gives every resting order a deposit field: orders that rested before deposits
 //!   existed hold none ([`v1::MigrateToV1`]), and return none when they leave the book.
-//! - **v2** gives every entry of an account's resting orders a client order id field
-//!   ([`v2::MigrateToV2`]): orders placed before client ids existed carry none.
+//! - **v2** gives every entry of an account's resting orders a client order id field, and
+//!   each account's list the block a fill of it last settled in ([`v2::MigrateToV2`]):
+//!   orders placed before client ids existed carry none, and no account was filled yet.
 
 use crate::pallet::*;
 
@@ -101,18 +102,21 @@ pub mod v1 {
 	>;
 }
 
-/// Version 1 to 2: `AccountOrders` entries went from `(market, order id)` to
-/// [`crate::AccountOrder`], which adds the client order id.
+/// Version 1 to 2: `AccountOrders` went from a list of `(market, order id)` to an
+/// [`crate::AccountBook`]: the list of [`crate::AccountOrder`]s (which adds the client order
+/// id) and the block of the account's last fill.
 pub mod v2 {
 	use super::*;
-	use crate::{AccountOrder, MarketId, OrderId};
+	use crate::{AccountBook, AccountOrder, MarketId, OrderId};
 	use frame_support::{
 		migrations::VersionedMigration,
 		pallet_prelude::*,
 		traits::{Get, UncheckedOnRuntimeUpgrade},
 	};
+	use sp_arithmetic::traits::Zero;
 
-	/// Rewrites every account's list of resting orders, each entry with no client order id.
+	/// Rewrites every account's list of resting orders, each entry with no client order id,
+	/// as never filled.
 	pub struct UncheckedMigrateToV2<T>(core::marker::PhantomData<T>);
 
 	impl<T: Config> UncheckedOnRuntimeUpgrade for UncheckedMigrateToV2<T> {
@@ -132,7 +136,10 @@ pub mod v2 {
 					})
 					.collect();
 				// The same bound as before: nothing is cut.
-				Some(BoundedVec::truncate_from(entries))
+				Some(AccountBook {
+					filled_at: Zero::zero(),
+					orders: BoundedVec::truncate_from(entries),
+				})
 			});
 			T::DbWeight::get().reads_writes(migrated, migrated)
 		}

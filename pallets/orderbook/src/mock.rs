@@ -63,6 +63,9 @@ mod runtime {
 impl frame_system::Config for Test {
 	type Block = Block;
 	type AccountData = pallet_balances::AccountData<u64>;
+	/// Database costs as the runtime counts them, so that weights the pallet composes from
+	/// them (reads, writes, the database work a block has already paid for) are tested.
+	type DbWeight = frame_support::weights::constants::ParityDbWeight;
 }
 
 #[derive_impl(pallet_balances::config_preludes::TestDefaultConfig)]

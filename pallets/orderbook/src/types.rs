@@ -36,6 +36,36 @@ pub struct AccountOrder {
 	pub client_order_id: Option<ClientOrderId>,
 }
 
+/// An account's resting orders, and the last block a fill wrote its positions and balances.
+#[derive(
+	CloneNoBound,
+	PartialEqNoBound,
+	RuntimeDebugNoBound,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	TypeInfo,
+	MaxEncodedLen,
+)]
+#[scale_info(skip_type_params(MaxOrders))]
+pub struct AccountBook<BlockNumber: Clone + PartialEq + core::fmt::Debug, MaxOrders: Get<u32>> {
+	/// The last block in which a fill of this account settled (as maker or taker). In that
+	/// block its positions, settlement balance and this list have been written already, so a
+	/// later fill of the account in the same block costs the database nothing more for them
+	/// (see the crate docs' "What an order is charged").
+	pub filled_at: BlockNumber,
+	/// Its resting orders, oldest first.
+	pub orders: BoundedVec<AccountOrder, MaxOrders>,
+}
+
+impl<BlockNumber: Clone + PartialEq + core::fmt::Debug + Default, MaxOrders: Get<u32>> Default
+	for AccountBook<BlockNumber, MaxOrders>
+{
+	fn default() -> Self {
+		Self { filled_at: BlockNumber::default(), orders: BoundedVec::new() }
+	}
+}
+
 /// One order of a bulk placement ([`crate::Pallet::place_orders`],
 /// [`crate::Pallet::replace_orders`]): what [`crate::Pallet::place_order`] takes, and an
 /// optional client order id.

@@ -385,7 +385,8 @@ impl World {
 				)
 			},
 			Op::Cancel { who, nth } => {
-				let orders = pallet_orderbook::AccountOrders::<Runtime>::get(&self.accounts[who]);
+				let orders =
+					pallet_orderbook::AccountOrders::<Runtime>::get(&self.accounts[who]).orders;
 				if orders.is_empty() {
 					return Err("no order to cancel".into());
 				}

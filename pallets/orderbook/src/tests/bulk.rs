@@ -211,7 +211,8 @@ fn bulk_orders_are_charged_per_order() {
 		assert_eq!(call.get_dispatch_info().call_weight, charged);
 		let info = place_all(BOB, &orders).unwrap();
 		// Refunded to what ran: a resting quote and a fill, each with the read of its
-		// accounts' reduce-only orders (one account, then two).
+		// accounts' reduce-only orders (one account, then two); Charlie's order was placed in
+		// this block, so its item never reached the database.
 		let db = <<Test as frame_system::Config>::DbWeight as frame_support::traits::Get<
 			frame_support::weights::RuntimeDbWeight,
 		>>::get();
@@ -220,7 +221,7 @@ fn bulk_orders_are_charged_per_order() {
 			Some(
 				<() as WeightInfo>::place_order(0)
 					+ db.reads(1) + <() as WeightInfo>::place_order(1)
-					+ db.reads(2)
+					+ db.reads(2) - db.reads_writes(1, 1)
 			)
 		);
 		assert!(info.actual_weight.unwrap().all_lt(charged));
@@ -276,7 +277,7 @@ fn account_order_lists_migrate_with_no_client_ids() {
 		MigrateToV2::<Test>::on_runtime_upgrade();
 		assert_eq!(Book::on_chain_storage_version(), StorageVersion::new(2));
 		assert_eq!(
-			AccountOrders::<Test>::get(BOB).into_inner(),
+			AccountOrders::<Test>::get(BOB).orders.into_inner(),
 			vec![
 				crate::AccountOrder { market: BTC_PERP, order_id: bid, client_order_id: None },
 				crate::AccountOrder { market: BTC_PERP, order_id: ask, client_order_id: None },
@@ -285,5 +286,53 @@ fn account_order_lists_migrate_with_no_client_ids() {
 		// Running it again does nothing: the version guards it.
 		MigrateToV2::<Test>::on_runtime_upgrade();
 		assert_eq!(client_ids(BOB), vec![None, None]);
+	});
+}
+
+#[test]
+fn a_block_pays_once_for_what_its_fills_write() {
+	new_test_ext().execute_with(|| {
+		let db = <<Test as frame_system::Config>::DbWeight as frame_support::traits::Get<
+			frame_support::weights::RuntimeDbWeight,
+		>>::get();
+		let one_fill = <() as WeightInfo>::place_order(1) + db.reads(2);
+		// Bob quotes; a far ask keeps his book (the record of his fills) alive throughout.
+		assert_ok!(place_all(
+			BOB,
+			&[
+				quote(Sell, 60_000, Some(1)),
+				quote(Sell, 60_001, Some(2)),
+				quote(Sell, 61_000, None)
+			]
+		));
+		System::set_block_number(2);
+		let take = |who: u64, dollars: u128| {
+			Book::place_order(
+				RuntimeOrigin::signed(who),
+				BTC_PERP,
+				Buy,
+				usd(dollars),
+				MIN_SIZE,
+				Ioc,
+				false,
+			)
+			.unwrap()
+			.actual_weight
+			.unwrap()
+		};
+		// Bob's first fill of the block writes his items: the full charge.
+		assert_eq!(take(ALICE, 60_000), one_fill);
+		// His second is in the block's overlay already.
+		assert_eq!(take(DAVE, 60_001), one_fill - Book::warm_maker_saving());
+		// A quote placed and filled in the same block never reaches the database either.
+		assert_ok!(place_all(BOB, &[quote(Sell, 60_002, Some(3))]));
+		assert_eq!(
+			take(CHARLIE, 60_002),
+			one_fill - Book::warm_maker_saving() - db.reads_writes(1, 1)
+		);
+		// A new block: everything is paid for once more.
+		assert_ok!(place_all(BOB, &[quote(Sell, 60_003, Some(4))]));
+		System::set_block_number(3);
+		assert_eq!(take(ALICE, 60_003), one_fill);
 	});
 }

@@ -13,6 +13,12 @@ use TimeInForce::{GoodTilCancelled as Gtc, ImmediateOrCancel as Ioc, PostOnly};
 
 type Book = crate::Pallet<Test>;
 
+/// The database costs the mock counts (the runtime's).
+fn db() -> frame_support::weights::RuntimeDbWeight {
+	<<Test as frame_system::Config>::DbWeight as frame_support::traits::Get<_>>::get()
+}
+
+/// Places an order as `place_order` does and returns how many resting orders it touched.
 fn place(
 	who: u64,
 	side: OrderSide,
@@ -20,15 +26,16 @@ fn place(
 	size: u128,
 	tif: TimeInForce,
 ) -> Result<u32, DispatchError> {
-	Book::place_order(RuntimeOrigin::signed(who), BTC_PERP, side, usd(dollars), size, tif, false)
-		.map(|info| {
-			// The weight charged is the one for the orders touched, plus any book work (an
-			// eviction, a reduce-only cut: less than one more fill here); count them back.
-			let charged = info.actual_weight.expect("place_order always reports its weight");
-			(0..=4).rev().find(|f| <() as WeightInfo>::place_order(*f).all_lte(charged)).unwrap()
-				as u32
-		})
-		.map_err(|e| e.error)
+	let request = crate::OrderRequest {
+		side,
+		price: usd(dollars),
+		size,
+		time_in_force: tif,
+		reduce_only: false,
+		client_order_id: None,
+	};
+	frame_support::storage::with_storage_layer(|| Book::do_place_order(&who, BTC_PERP, &request))
+		.map(|work| work.touched)
 }
 
 fn rest(who: u64, side: OrderSide, dollars: u128, size: u128) -> u64 {
@@ -412,6 +419,7 @@ fn one_call_touches_at_most_max_fills_per_order() {
 fn the_weight_charged_follows_the_orders_touched() {
 	new_test_ext().execute_with(|| {
 		rest(BOB, Sell, 60_000, MIN_SIZE);
+		System::set_block_number(2);
 		let info = Book::place_order(
 			RuntimeOrigin::signed(ALICE),
 			BTC_PERP,
@@ -422,7 +430,8 @@ fn the_weight_charged_follows_the_orders_touched() {
 			false,
 		)
 		.unwrap();
-		assert_eq!(info.actual_weight, Some(<() as WeightInfo>::place_order(1)));
+		// The benchmark for one fill, and the reads of both accounts' reduce-only orders.
+		assert_eq!(info.actual_weight, Some(<() as WeightInfo>::place_order(1) + db().reads(2)));
 		assert_eq!(info.pays_fee, Pays::Yes);
 	});
 }
@@ -450,7 +459,7 @@ fn cancel_order_releases_margin_and_checks_ownership() {
 		assert!(levels(Buy).is_empty());
 		assert_eq!(committed(ALICE, BTC_PERP), (0, 0, 0, 0));
 		assert_eq!(book_top(BTC_PERP), (None, None));
-		assert!(AccountOrders::<Test>::get(ALICE).is_empty());
+		assert!(AccountOrders::<Test>::get(ALICE).orders.is_empty());
 	});
 }
 
@@ -607,7 +616,7 @@ mod randomized {
 							time_in_force: [Gtc, Ioc, PostOnly][tif as usize],
 							reduce_only: false,
 						}),
-						Op::Cancel { who, nth } => match AccountOrders::<Test>::get(TRADERS[who]).get(nth) {
+						Op::Cancel { who, nth } => match AccountOrders::<Test>::get(TRADERS[who]).orders.get(nth) {
 							Some(entry) => (who, Call::<Test>::cancel_order { market: entry.market, order_id: entry.order_id }),
 							None => continue,
 						},
@@ -680,7 +689,14 @@ fn portfolio_margin_checks_add_the_clearing_houses_surcharge_and_only_theirs() {
 		)
 		.unwrap();
 		let surcharge = Weight::from_parts(3 * 1_000 + 300, 0);
-		assert_eq!(info.actual_weight, Some(<() as WeightInfo>::place_order(2) + surcharge));
+		// Both orders were placed in this block.
+		assert_eq!(
+			info.actual_weight,
+			Some(
+				<() as WeightInfo>::place_order(2) + surcharge + db().reads(3)
+					- db().reads_writes(2, 2)
+			)
+		);
 		// Charged up front for what the book as it stands lets it do: both resting orders,
 		// their owners' surcharges (Bob's, Charlie's none), the taker's budget of two of the
 		// largest, the taker's reduce-only cuts and the reads that found all this.
@@ -746,9 +762,14 @@ fn matching_stops_where_the_takers_checks_would_exceed_their_budget() {
 		)
 		.unwrap();
 		assert_eq!(fills().len(), 1);
+		// Bob's order was placed in this block: its item never reached the database.
 		assert_eq!(
 			info.actual_weight,
-			Some(<() as WeightInfo>::place_order(1) + Weight::from_parts(2 * MAX_SURCHARGE, 0))
+			Some(
+				<() as WeightInfo>::place_order(1)
+					+ Weight::from_parts(2 * MAX_SURCHARGE, 0)
+					+ db().reads(2) - db().reads_writes(1, 1)
+			)
 		);
 		// The rest would cross Charlie's order: dropped, as at the fill bound.
 		assert!(cancels().iter().any(|c| c.3 == CancelReason::FillLimitReached));
