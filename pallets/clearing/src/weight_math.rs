@@ -80,26 +80,42 @@ impl<T: Config> Pallet<T> {
 			)
 	}
 
-	/// The weight a venue adds to a fill for `who`'s margin check beyond the cross one its
-	/// benchmark covers (see [`crate::Clearing::margin_check_surcharge`]).
+	/// The weight a venue adds to a fill for `who`'s margin check beyond the one its own
+	/// benchmark covers, which settles between accounts holding one position each (see
+	/// [`crate::Clearing::margin_check_surcharge`]):
+	/// - every further position the account holds (one more for a trade that opens a
+	///   market): one side's share of what the clearing house's `settle_trade` benchmark
+	///   costs at that many positions beyond one;
+	/// - under portfolio margin, the scan (`set_margin_mode`, benchmarked at one portfolio
+	///   check of that many option positions).
+	///
+	/// Reading the mode and the positions' count is part of it.
 	pub fn margin_check_surcharge_weight(who: &T::AccountId) -> Weight {
-		// Reading the mode (and the positions' count) is part of the surcharge.
+		let positions = Positions::<T>::decode_len(who).unwrap_or(0) as u32;
+		let priced = positions.saturating_add(1).min(T::MaxPositionsPerAccount::get());
+		let checks =
+			T::DbWeight::get().reads(2).saturating_add(Self::more_positions_weight(priced));
 		match MarginModes::<T>::get(who) {
-			MarginMode::Cross => T::DbWeight::get().reads(1),
-			MarginMode::Portfolio => {
-				// `set_margin_mode` is benchmarked at one portfolio check of `p` option
-				// positions; one position more covers a trade that opens a market.
-				let positions = Positions::<T>::decode_len(who).unwrap_or(0) as u32;
-				let priced = positions.saturating_add(1).min(T::MaxPositionsPerAccount::get());
-				T::WeightInfo::set_margin_mode(priced).saturating_add(T::DbWeight::get().reads(2))
-			},
+			MarginMode::Cross => checks,
+			MarginMode::Portfolio => checks.saturating_add(T::WeightInfo::set_margin_mode(priced)),
 		}
+	}
+
+	/// One side's share of what settling between accounts holding `positions` positions each
+	/// costs beyond settling between accounts holding one.
+	fn more_positions_weight(positions: u32) -> Weight {
+		let more =
+			T::WeightInfo::settle_trade(positions).saturating_sub(T::WeightInfo::settle_trade(1));
+		Weight::from_parts(more.ref_time() / 2, more.proof_size() / 2)
 	}
 
 	/// The most [`Self::margin_check_surcharge_weight`] can be: a portfolio check of the most
 	/// positions an account holds.
 	pub fn max_margin_check_surcharge_weight() -> Weight {
-		T::WeightInfo::set_margin_mode(T::MaxPositionsPerAccount::get())
-			.saturating_add(T::DbWeight::get().reads(2))
+		let positions = T::MaxPositionsPerAccount::get();
+		T::DbWeight::get()
+			.reads(2)
+			.saturating_add(Self::more_positions_weight(positions))
+			.saturating_add(T::WeightInfo::set_margin_mode(positions))
 	}
 }

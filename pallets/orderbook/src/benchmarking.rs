@@ -1,14 +1,16 @@
 //! Benchmarks of the order book's calls, at their worst cases:
 //! - `place_order(f)`: an incoming buy that fills `f` makers, each alone at its own price
-//!   level (so `f` levels are crossed and removed), every maker and the taker holding as many
-//!   positions as the clearing house allows (each settlement's margin checks read them all),
-//!   then rests its remainder at the front of a bid side that holds all but one of its
-//!   allowed levels;
+//!   level (so `f` levels are crossed and removed), every maker and the taker holding the
+//!   traded market's position only, then rests its remainder at the front of a bid side that
+//!   holds all but one of its allowed levels. What more positions (and portfolio margin) cost
+//!   each check is the clearing house's surcharge
+//!   ([`Clearing::margin_check_surcharge`](clearing_traits::Clearing::margin_check_surcharge)),
+//!   which the pallet adds per check;
 //! - `cancel_order`: the caller holds the most open orders, the order is alone at its level
 //!   (the level and its price go), the side is full;
 //! - `cancel_all(n)`: `n` orders, each alone at its level, on a full side.
-//! - `place_orders(n)`: `n` post-only quotes with client order ids from an account holding
-//!   as many positions as allowed, each opening a level at the front of a side they fill;
+//! - `place_orders(n)`: `n` post-only quotes with client order ids, each opening a level at
+//!   the front of a side they fill;
 //! - `cancel_orders(n)`: `n` orders named by client order id, each alone at its level, on a
 //!   full side;
 //! - `replace_orders(n)`: `n` such orders cancelled and `n` quotes placed in their stead.
@@ -24,16 +26,12 @@ use frame_support::{
 use frame_system::RawOrigin;
 use sp_arithmetic::FixedU128;
 
-/// What benchmarks need from the runtime: a market, collateral and positions.
+/// What benchmarks need from the runtime: a market and collateral.
 pub trait BenchmarkHelper<AccountId> {
 	/// A trading market and a price near its index.
 	fn market() -> (MarketId, Price);
 	/// Gives `who` enough collateral for every order the benchmarks place.
 	fn fund_trader(who: &AccountId);
-	/// Opens positions for `who`, against `counterparty`, in as many markets other than
-	/// `market` as the clearing house allows beside it, so that margin checks read the most
-	/// positions.
-	fn fill_positions(who: &AccountId, counterparty: &AccountId, market: MarketId);
 }
 
 struct Setup {
@@ -118,13 +116,10 @@ mod benchmarks {
 	#[benchmark]
 	fn place_order(f: Linear<0, { T::MaxFillsPerOrder::get() }>) {
 		let setup = setup::<T>();
-		let filler = trader::<T>("filler", 0);
 		let taker: T::AccountId = whitelisted_caller();
 		T::BenchmarkHelper::fund_trader(&taker);
-		T::BenchmarkHelper::fill_positions(&taker, &filler, setup.market);
 		for i in 0..f {
 			let maker = trader::<T>("maker", i);
-			T::BenchmarkHelper::fill_positions(&maker, &filler, setup.market);
 			rest::<T>(&maker, &setup, OrderSide::Sell, price_at(&setup, OrderSide::Sell, i + 1));
 		}
 		fill_bids::<T>(&setup, 1, T::MaxPriceLevels::get() - 1);
@@ -187,8 +182,6 @@ mod benchmarks {
 		let setup = setup::<T>();
 		let caller: T::AccountId = whitelisted_caller();
 		T::BenchmarkHelper::fund_trader(&caller);
-		let filler = trader::<T>("filler", 0);
-		T::BenchmarkHelper::fill_positions(&caller, &filler, setup.market);
 		fill_bids::<T>(&setup, n + 1, T::MaxPriceLevels::get() - n);
 		let orders = quotes::<T>(&setup, 1, n);
 		#[extrinsic_call]
@@ -224,8 +217,6 @@ mod benchmarks {
 		let setup = setup::<T>();
 		let caller: T::AccountId = whitelisted_caller();
 		T::BenchmarkHelper::fund_trader(&caller);
-		let filler = trader::<T>("filler", 0);
-		T::BenchmarkHelper::fill_positions(&caller, &filler, setup.market);
 		fill_bids::<T>(&setup, n + 1, T::MaxPriceLevels::get() - n);
 		Pallet::<T>::place_orders(
 			RawOrigin::Signed(caller.clone()).into(),

@@ -329,7 +329,6 @@ impl crate::benchmarking::BenchmarkHelper<u64> for MockBenchmarkHelper {
 		use frame_support::traits::fungible::Mutate;
 		let _ = Balances::mint_into(who, GENESIS_CLR);
 	}
-	fn fill_positions(_who: &u64, _counterparty: &u64, _market: MarketId) {}
 }
 
 /// Test externalities that check the book's invariants ([`Orderbook::do_try_state`]) after

@@ -2,9 +2,9 @@
 //!
 //! Bounds and what they cost: an order touches at most 20 resting orders (each a full
 //! settlement with both sides' margin checks), a side of a market holds at most 100 price
-//! levels of at most 50 orders, and an account rests at most 50 orders. The benchmarked
-//! weights (see `pallet_orderbook::weights`) and the README give how many fills fit in a
-//! block.
+//! levels of at most 50 orders, an account rests at most 50 orders, and a bulk call places
+//! or cancels at most 32. The benchmarked weights (see `pallet_orderbook::weights`) and
+//! `docs/performance.md` give how many fills fit in a block.
 
 use frame_support::traits::{ConstU128, ConstU32, EitherOf};
 use frame_system::EnsureRoot;
@@ -47,10 +47,9 @@ mod benchmark_helper {
 	use frame_support::traits::{
 		fungible::Mutate as _,
 		fungibles::{Create, Inspect, Mutate},
-		Get,
 	};
 	use orml_oracle::DataFeeder;
-	use pallet_clearing::{Clearing as _, MarketId, Markets, SettlementBalances};
+	use pallet_clearing::{MarketId, Markets};
 	use sp_runtime::{traits::AccountIdConversion, FixedU128};
 
 	/// The index price the benchmarks trade around.
@@ -58,10 +57,7 @@ mod benchmark_helper {
 		FixedU128::from_u32(60_000)
 	}
 
-	/// The first id of the extra markets that fill accounts up to their position limit.
-	const FILLER_MARKETS: MarketId = 1_000;
-
-	/// Markets, collateral and positions for the order book's benchmarks.
+	/// Markets and collateral for the order book's benchmarks.
 	pub struct OrderbookBenchmarkHelper;
 	impl pallet_orderbook::benchmarking::BenchmarkHelper<AccountId> for OrderbookBenchmarkHelper {
 		fn market() -> (MarketId, FixedU128) {
@@ -92,29 +88,6 @@ mod benchmark_helper {
 				amount,
 			)
 			.expect("USDC is registered collateral with room under its cap");
-		}
-
-		fn fill_positions(who: &AccountId, counterparty: &AccountId, market: MarketId) {
-			if SettlementBalances::<Runtime>::get(counterparty) == 0 {
-				Self::fund_trader(counterparty);
-			}
-			let params = Markets::<Runtime>::get(market).expect("the benchmark market exists");
-			let others: u32 =
-				<<Runtime as pallet_clearing::Config>::MaxPositionsPerAccount as Get<u32>>::get()
-					.saturating_sub(1);
-			for id in FILLER_MARKETS..FILLER_MARKETS + others {
-				if Markets::<Runtime>::get(id).is_none() {
-					Markets::<Runtime>::insert(id, params.clone());
-				}
-				pallet_clearing::Pallet::<Runtime>::settle_trade(
-					counterparty,
-					who,
-					id,
-					params.min_size as i128,
-					price(),
-				)
-				.expect("a small trade between funded accounts settles");
-			}
 		}
 	}
 }

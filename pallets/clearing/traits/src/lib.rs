@@ -164,10 +164,11 @@ pub trait Clearing<AccountId, MarketId> {
 	/// venue's resting orders of that account and side sum to, for invariant checks.
 	fn committed_size(who: &AccountId, market: MarketId, side: OrderSide) -> u128;
 
-	/// What one margin check of `who` costs beyond the cross-margin check a venue's own
-	/// benchmark measures: the portfolio scan when `who` is portfolio-margined, nothing
-	/// otherwise. A venue adds it for every check its call makes of `who`: each settled
-	/// trade checks both sides, each committed order its owner.
+	/// What one margin check of `who` costs beyond the one a venue's own benchmark measures,
+	/// which settles between accounts holding one position each: the positions `who` holds
+	/// beyond one, and the portfolio scan when `who` is portfolio-margined. A venue adds it
+	/// for every check its call makes of `who`: each settled trade checks both sides, each
+	/// committed order its owner.
 	fn margin_check_surcharge(who: &AccountId) -> Weight;
 
 	/// The most [`Self::margin_check_surcharge`] returns, for weights charged before a call
