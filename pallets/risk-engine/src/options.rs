@@ -22,6 +22,14 @@
 //! per USD of forward plus strike, delta within [`DELTA_MAX_ERROR`] units, gamma within
 //! one unit plus 10^-12 of itself. (Seen: premiums and vegas under one unit per USD,
 //! deltas within 11 units, gammas within one.)
+//!
+//! [`black76_premium_fast`] is [`black76_premium`] with the fast distribution function
+//! ([`crate::fixed_math::norm_cdf_fast`]), for the portfolio scan: the same formula and the
+//! same `d1` and `d2`, so it differs from the exact premium by at most
+//! [`FAST_PREMIUM_MAX_DEVIATION_PER_USD`] units per USD of forward plus strike plus
+//! [`FAST_PREMIUM_MAX_DEVIATION_ROUNDING`], a bound the scan adds to its losses
+//! ([`crate::portfolio`]). `tests/options.rs` checks it on the reference options at the
+//! scan's forwards and volatilities (seen: one unit per USD).
 
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
 use scale_info::TypeInfo;
