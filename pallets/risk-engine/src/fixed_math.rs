@@ -225,7 +225,51 @@ fn mul_div(a: i128, b: i128, c: i128) -> Result<i128, RiskError> {
 
 /// `a x b` in the wide scale.
 fn wide_mul(a: i128, b: i128) -> Result<i128, RiskError> {
-	mul_div(a, b, WIDE)
+	let magnitude = wide_product_magnitude(a.unsigned_abs(), b.unsigned_abs())
+		.and_then(|m| i128::try_from(m).ok())
+		.ok_or(RiskError::Overflow)?;
+	Ok(if (a < 0) != (b < 0) { -magnitude } else { magnitude })
+}
+
+/// `a b / 10^27` rounded to nearest (halves down): exactly what [`mul_div`] gives with
+/// `c = WIDE` (`None` where it overflows), for the series of `exp`, `ln` and the normal
+/// functions, which spend their time here. sp-arithmetic divides the 256-bit product by a
+/// general 128-bit divisor; here `10^27 = 2^27 5^27` with `5^27 < 2^63`, so a shift and
+/// four divisions of 128 by 64 bits (the hardware's) do it.
+fn wide_product_magnitude(a: u128, b: u128) -> Option<u128> {
+	const FIVE_27: u128 = 7_450_580_596_923_828_125;
+	const LOW_64: u128 = u64::MAX as u128;
+	// The 256-bit product as (high, low), from four 64 x 64-bit products.
+	let (a1, a0) = (a >> 64, a & LOW_64);
+	let (b1, b0) = (b >> 64, b & LOW_64);
+	let (p00, p01, p10, p11) = (a0 * b0, a0 * b1, a1 * b0, a1 * b1);
+	// The middle column: at most 3 (2^64 - 1), no overflow.
+	let middle = (p00 >> 64) + (p01 & LOW_64) + (p10 & LOW_64);
+	let low = (p00 & LOW_64) | (middle << 64);
+	let high = p11 + (p01 >> 64) + (p10 >> 64) + (middle >> 64);
+	// Divide by 2^27, keeping the bits shifted out for the remainder.
+	let shifted_out = low & ((1 << 27) - 1);
+	let (high, low) = (high >> 27, (low >> 27) | (high << 101));
+	// Then by 5^27, a 64-bit limb at a time; the remainder stays below 5^27, so each
+	// step's quotient is below 2^64.
+	let mut remainder = 0u128;
+	let mut quotient = [0u128; 4];
+	for (limb, digit) in [high >> 64, high & LOW_64, low >> 64, low & LOW_64].into_iter().zip(0..) {
+		let dividend = (remainder << 64) | limb;
+		quotient[digit] = dividend / FIVE_27;
+		remainder = dividend - quotient[digit] * FIVE_27;
+	}
+	if quotient[0] != 0 || quotient[1] != 0 {
+		return None;
+	}
+	let result = (quotient[2] << 64) | quotient[3];
+	// The remainder of the whole division by 10^27, against half of it.
+	let remainder = (remainder << 27) | shifted_out;
+	if remainder > WIDE as u128 / 2 {
+		result.checked_add(1)
+	} else {
+		Some(result)
+	}
 }
 
 /// `a / b` in the wide scale.
@@ -551,6 +595,31 @@ mod tests {
 		println!("largest error before rounding: {worst} x 10^-27");
 	}
 
+	#[test]
+	fn the_wide_product_rounds_halves_down_and_overflows_where_sp_arithmetic_does() {
+		let wide = WIDE as u128;
+		let cases = [
+			(15, wide / 10),
+			(15, wide / 10 + 1),
+			(25, wide / 10),
+			(1, wide / 2),
+			(1, wide / 2 + 1),
+			(u128::MAX, 1),
+			(u128::MAX, wide),
+			(u128::MAX, u128::MAX),
+			(u64::MAX as u128 + 1, u64::MAX as u128 + 1),
+			(u128::MAX / wide, wide),
+			(i128::MAX as u128, wide + 1),
+			(0, u128::MAX),
+		];
+		for (a, b) in cases {
+			let expected =
+				multiply_by_rational_with_rounding(a, b, wide, Rounding::NearestPrefDown);
+			assert_eq!(wide_product_magnitude(a, b), expected, "{a} x {b}");
+			assert_eq!(wide_product_magnitude(b, a), expected, "{b} x {a}");
+		}
+	}
+
 	proptest! {
 		#![proptest_config(ProptestConfig::with_cases(100_000))]
 
@@ -572,6 +641,16 @@ mod tests {
 			let (a, b) = (FixedI128::from_inner(a), FixedI128::from_inner(b));
 			prop_assert_eq!(checked_mul(a, b).ok(), a.checked_mul(&b));
 			prop_assert_eq!(checked_div(a, b).ok(), a.checked_div(&b));
+		}
+
+		#[test]
+		fn the_wide_product_is_sp_arithmetics_to_the_bit(
+			a in prop_oneof![any::<u128>(), 0..10u128.pow(30), 0..u128::from(u64::MAX)],
+			b in prop_oneof![any::<u128>(), 0..10u128.pow(30), 0..u128::from(u64::MAX)],
+		) {
+			let expected =
+				multiply_by_rational_with_rounding(a, b, WIDE as u128, Rounding::NearestPrefDown);
+			prop_assert_eq!(wide_product_magnitude(a, b), expected);
 		}
 
 		#[test]
