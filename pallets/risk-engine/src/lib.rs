@@ -17,10 +17,12 @@
 //!   the share of every position a portfolio-margined account's liquidation closes.
 //! - [`price_guard`]: the jump breaker that holds an oracle price moving too far at once.
 //! - [`fixed_math`]: deterministic fixed-point `sqrt`, `exp`, `ln` and the standard normal
-//!   density and distribution, with documented maximum errors, for option pricing.
+//!   density and distribution, with documented maximum errors, for option pricing; and a
+//!   table-based distribution function, within a unit, for the portfolio scan.
 //! - [`options`]: Black-76 premiums, delta, gamma and vega of European calls and puts.
 //! - [`portfolio`]: portfolio margin: scenario revaluation per underlying, extreme moves,
-//!   short-option minimums, correlation across underlyings.
+//!   short-option minimums, correlation across underlyings; the fast scan and the bound
+//!   that keeps it conservative.
 //! - [`adaptive`]: an EWMA volatility estimate per underlying, the margin fractions it
 //!   implies (with open-interest scaling), the ramp that moves the fractions in force
 //!   towards them a step a block, and the schedule shifted to them; the clearing pallet

@@ -22,6 +22,14 @@
 //! per USD of forward plus strike, delta within [`DELTA_MAX_ERROR`] units, gamma within
 //! one unit plus 10^-12 of itself. (Seen: premiums and vegas under one unit per USD,
 //! deltas within 11 units, gammas within one.)
+//!
+//! [`black76_premium_fast`] is [`black76_premium`] with the fast distribution function
+//! ([`crate::fixed_math::norm_cdf_fast`]), for the portfolio scan: the same formula and the
+//! same `d1` and `d2`, so it differs from the exact premium by at most
+//! [`FAST_PREMIUM_MAX_DEVIATION_PER_USD`] units per USD of forward plus strike plus
+//! [`FAST_PREMIUM_MAX_DEVIATION_ROUNDING`], a bound the scan adds to its losses
+//! ([`crate::portfolio`]). `tests/options.rs` checks it on the reference options at the
+//! scan's forwards and volatilities (seen: one unit per USD).
 
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
 use scale_info::TypeInfo;
@@ -33,7 +41,7 @@ use sp_arithmetic::{
 use crate::{
 	fixed_math::{
 		checked_add as add, checked_div as div, checked_mul as mul, checked_sub as sub, exp, ln,
-		norm_cdf, norm_pdf, sqrt,
+		norm_cdf, norm_cdf_fast, norm_pdf, sqrt, NORM_CDF_FAST_MAX_ERROR, NORM_CDF_MAX_ERROR,
 	},
 	RiskError,
 };
@@ -47,6 +55,13 @@ pub const DELTA_MAX_ERROR: i128 = 100;
 pub const GAMMA_MAX_RELATIVE_ERROR: i128 = 1_000_000_000_000;
 /// The most a vega is off, in units of 10^-18 per whole USD of forward plus strike.
 pub const VEGA_MAX_ERROR_PER_USD: i128 = 4;
+/// The most [`black76_premium_fast`] differs from [`black76_premium`], in units of 10^-18
+/// per whole USD of forward plus strike (each distribution value by both functions' errors),
+/// besides [`FAST_PREMIUM_MAX_DEVIATION_ROUNDING`].
+pub const FAST_PREMIUM_MAX_DEVIATION_PER_USD: i128 = NORM_CDF_MAX_ERROR + NORM_CDF_FAST_MAX_ERROR;
+/// Units of 10^-18 [`black76_premium_fast`] may differ from [`black76_premium`] besides
+/// [`FAST_PREMIUM_MAX_DEVIATION_PER_USD`]: the truncation of its two products.
+pub const FAST_PREMIUM_MAX_DEVIATION_ROUNDING: i128 = 2;
 
 /// A call or a put.
 #[derive(
@@ -171,6 +186,58 @@ pub fn black76_premium(
 	log_moneyness: FixedI128,
 	sigma_root_t: FixedI128,
 ) -> Result<FixedI128, RiskError> {
+	let half_variance = half_variance(sigma_root_t)?;
+	premium_with(kind, forward, strike, log_moneyness, sigma_root_t, half_variance, norm_cdf)
+}
+
+/// [`black76_premium`] with [`norm_cdf_fast`] in place of [`norm_cdf`]: what the portfolio
+/// scan revalues with. It differs from [`black76_premium`] by at most
+/// [`FAST_PREMIUM_MAX_DEVIATION_PER_USD`] units of 10^-18 per whole USD of forward plus
+/// strike, plus [`FAST_PREMIUM_MAX_DEVIATION_ROUNDING`] units: both compute `d1` and `d2`
+/// to the same bits, and each of the two distribution values differs by at most the sum
+/// of the two functions' errors, which the forward and the strike multiply; each product
+/// truncates, which can add a unit.
+pub fn black76_premium_fast(
+	kind: OptionKind,
+	forward: FixedI128,
+	strike: FixedI128,
+	log_moneyness: FixedI128,
+	sigma_root_t: FixedI128,
+) -> Result<FixedI128, RiskError> {
+	let half_variance = half_variance(sigma_root_t)?;
+	scan_premium(kind, forward, strike, log_moneyness, sigma_root_t, half_variance)
+}
+
+/// [`black76_premium_fast`] with `s^2 T / 2` ([`half_variance`]) worked out by the caller,
+/// once per option and volatility scenario.
+pub(crate) fn scan_premium(
+	kind: OptionKind,
+	forward: FixedI128,
+	strike: FixedI128,
+	log_moneyness: FixedI128,
+	sigma_root_t: FixedI128,
+	half_variance: FixedI128,
+) -> Result<FixedI128, RiskError> {
+	let fast = |x| Ok(norm_cdf_fast(x));
+	premium_with(kind, forward, strike, log_moneyness, sigma_root_t, half_variance, fast)
+}
+
+/// `s^2 T / 2` from `s sqrt(T)`, as [`black76_premium`] computes it.
+pub(crate) fn half_variance(sigma_root_t: FixedI128) -> Result<FixedI128, RiskError> {
+	div(mul(sigma_root_t, sigma_root_t)?, FixedI128::saturating_from_integer(2))
+}
+
+/// The undiscounted premium with `cdf` as the normal distribution function: one formula
+/// for the exact and the fast premium, so that they can differ only where the functions do.
+fn premium_with(
+	kind: OptionKind,
+	forward: FixedI128,
+	strike: FixedI128,
+	log_moneyness: FixedI128,
+	sigma_root_t: FixedI128,
+	half_variance: FixedI128,
+	cdf: impl Fn(FixedI128) -> Result<FixedI128, RiskError>,
+) -> Result<FixedI128, RiskError> {
 	let zero = FixedI128::zero();
 	if sigma_root_t.is_zero() {
 		let intrinsic = match kind {
@@ -179,13 +246,11 @@ pub fn black76_premium(
 		};
 		return Ok(intrinsic.max(zero));
 	}
-	let half_variance =
-		div(mul(sigma_root_t, sigma_root_t)?, FixedI128::saturating_from_integer(2))?;
 	let d1 = div(add(log_moneyness, half_variance)?, sigma_root_t)?;
 	let d2 = sub(d1, sigma_root_t)?;
 	let premium = match kind {
-		OptionKind::Call => sub(mul(forward, norm_cdf(d1)?)?, mul(strike, norm_cdf(d2)?)?)?,
-		OptionKind::Put => sub(mul(strike, norm_cdf(-d2)?)?, mul(forward, norm_cdf(-d1)?)?)?,
+		OptionKind::Call => sub(mul(forward, cdf(d1)?)?, mul(strike, cdf(d2)?)?)?,
+		OptionKind::Put => sub(mul(strike, cdf(-d2)?)?, mul(forward, cdf(-d1)?)?)?,
 	};
 	Ok(premium.max(zero))
 }

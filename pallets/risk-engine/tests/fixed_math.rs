@@ -122,3 +122,87 @@ fn identities_hold_across_the_range() {
 		last = value;
 	}
 }
+
+/// `reference/norm_cdf.csv`: `Phi` at 27 decimals by mpmath, at every grid point and
+/// midpoint of the fast function's table, the saturation edges and 2,000 random points.
+fn fast_cdf_table() -> Vec<(i128, i128)> {
+	include_str!("reference/norm_cdf.csv")
+		.lines()
+		.filter(|line| !line.starts_with('#') && !line.is_empty())
+		.map(|line| {
+			let (x, y) = line.split_once(',').unwrap();
+			(x.parse().unwrap(), y.parse().unwrap())
+		})
+		.collect()
+}
+
+#[test]
+fn the_fast_cdf_is_within_its_documented_error_of_every_reference_value() {
+	const TO_WIDE: i128 = 1_000_000_000;
+	let rows = fast_cdf_table();
+	assert!(rows.len() >= 3_000, "{} rows", rows.len());
+	let mut worst = 0;
+	for (x, y) in rows {
+		let got = norm_cdf_fast(FixedI128::from_inner(x)).into_inner();
+		// The reference has 27 decimals: the error is measured to 10^-9 of a unit.
+		let error = (got * TO_WIDE - y).abs();
+		assert!(
+			error <= NORM_CDF_FAST_MAX_ERROR * TO_WIDE,
+			"norm_cdf_fast({x}) = {got}, reference {y} x 10^-27"
+		);
+		worst = worst.max(error);
+	}
+	// The module docs derive 0.72 units at most.
+	assert!(worst <= 72 * TO_WIDE / 100, "largest error {worst} x 10^-27");
+	println!("largest error of norm_cdf_fast: {worst} x 10^-27");
+	// And the 18-decimal references of the exact function's table.
+	for row in table().into_iter().filter(|row| row.function == "norm_cdf") {
+		let got = norm_cdf_fast(FixedI128::from_inner(row.x)).into_inner();
+		assert!((got - row.y).abs() <= NORM_CDF_FAST_MAX_ERROR, "norm_cdf_fast({})", row.x);
+	}
+}
+
+#[test]
+fn the_fast_cdf_is_within_a_unit_of_the_exact_one_every_ten_thousandth_from_minus_ten_to_ten() {
+	let fixed = FixedI128::from_inner;
+	let mut differing = 0;
+	for step in -100_000i128..=100_000 {
+		let x = step * ONE / 10_000;
+		let fast = norm_cdf_fast(fixed(x)).into_inner();
+		let exact = norm_cdf(fixed(x)).unwrap().into_inner();
+		// Both are within a unit of Phi, the fast one within 0.72: as integers, within one.
+		assert!((fast - exact).abs() <= 1, "Phi({x}): fast {fast}, exact {exact}");
+		differing += usize::from(fast != exact);
+	}
+	println!("the fast and exact CDFs differ by one unit at {differing} of 200,001 points");
+}
+
+#[test]
+fn the_fast_cdf_is_symmetric_to_the_unit_and_total() {
+	let fixed = FixedI128::from_inner;
+	for step in -1_000i128..=1_000 {
+		let x = step * ONE / 97;
+		let sum = norm_cdf_fast(fixed(x)).into_inner() + norm_cdf_fast(fixed(-x)).into_inner();
+		assert_eq!(sum, ONE, "Phi({x}) + Phi(-{x})");
+	}
+	assert_eq!(norm_cdf_fast(fixed(i128::MAX)), fixed(ONE));
+	assert_eq!(norm_cdf_fast(fixed(i128::MIN)), fixed(0));
+	assert_eq!(norm_cdf_fast(fixed(i128::MIN + 1)), fixed(0));
+	assert_eq!(norm_cdf_fast(fixed(0)), fixed(ONE / 2));
+	assert_eq!(norm_cdf_fast(fixed(9 * ONE)), fixed(ONE));
+	assert_eq!(norm_cdf_fast(fixed(-9 * ONE + 1)).into_inner(), 0);
+}
+
+proptest::proptest! {
+	#![proptest_config(proptest::prelude::ProptestConfig::with_cases(20_000))]
+
+	/// Anywhere, not only on the sweep: within a unit of the exact function.
+	#[test]
+	fn the_fast_cdf_is_within_a_unit_of_the_exact_one_anywhere(
+		x in proptest::prop_oneof![-11 * ONE..11 * ONE, proptest::prelude::any::<i128>()]
+	) {
+		let fast = norm_cdf_fast(FixedI128::from_inner(x)).into_inner();
+		let exact = norm_cdf(FixedI128::from_inner(x)).unwrap().into_inner();
+		proptest::prop_assert!((fast - exact).abs() <= 1, "Phi({}): fast {}, exact {}", x, fast, exact);
+	}
+}

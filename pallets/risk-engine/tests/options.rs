@@ -184,3 +184,36 @@ fn the_scan_premium_matches_the_reference_table_within_the_same_error() {
 	assert_eq!(premium(OptionKind::Call), fixed(10 * ONE));
 	assert_eq!(premium(OptionKind::Put), fixed(0));
 }
+
+#[test]
+fn the_fast_scan_premium_is_within_its_documented_deviation_of_the_exact_one() {
+	use risk_engine::options::{
+		black76_premium_fast, FAST_PREMIUM_MAX_DEVIATION_PER_USD,
+		FAST_PREMIUM_MAX_DEVIATION_ROUNDING,
+	};
+	let mut worst = 0;
+	for row in table() {
+		let Black76 { kind, forward, strike, years, volatility, .. } = row.option;
+		let log_moneyness = ln(forward / strike).unwrap();
+		// The scan's volatilities: shocked down 30%, unchanged, up 65% and three times that.
+		for percent in [70, 100, 165, 295] {
+			let sigma_root_t = volatility * sqrt(years).unwrap() * fixed(percent * ONE / 100);
+			// And its forwards, 15% either way.
+			for moved in [85, 100, 115] {
+				let forward = forward * fixed(moved * ONE / 100);
+				let log_moneyness = log_moneyness + ln(fixed(moved * ONE / 100)).unwrap();
+				let exact =
+					black76_premium(kind, forward, strike, log_moneyness, sigma_root_t).unwrap();
+				let fast = black76_premium_fast(kind, forward, strike, log_moneyness, sigma_root_t)
+					.unwrap();
+				let usd = (forward.into_inner() + strike.into_inner() + ONE - 1) / ONE;
+				let allowed =
+					FAST_PREMIUM_MAX_DEVIATION_PER_USD * usd + FAST_PREMIUM_MAX_DEVIATION_ROUNDING;
+				let deviation = (fast.into_inner() - exact.into_inner()).abs();
+				assert!(deviation <= allowed, "{:?} at {moved}%, vol x {percent}%", row.option);
+				worst = worst.max(deviation * 1_000 / usd);
+			}
+		}
+	}
+	println!("largest deviation: {worst} thousandths of a unit per USD");
+}
