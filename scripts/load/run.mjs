@@ -19,12 +19,17 @@
 // transaction's submit-to-inclusion and submit-to-finality time, the blocks from each
 // shock's oracle update to the last liquidation it caused, and the storage one account and
 // one position take, and prints the Markdown of docs/performance.md (or writes `--out`).
+// With `--scenario market-makers` (or `all`, the default) it also runs the market-maker
+// scenario of `market-makers.mjs`: quoters moving two-sided ladders with one bulk call a block
+// while takers sweep them. The report keeps the figures of the last run before issue 19
+// (docs/performance-baseline.md) at its end, as the baseline.
 // Needs `npm ci` in scripts/ and a release build of the node.
 import { readFile, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { cryptoWaitReady } from '@polkadot/util-crypto';
 import { Keyring } from '@polkadot/keyring';
 import { fundedChainSpec, loadAccounts, startLoadNode } from './chain.mjs';
+import { marketMakers, renderMarketMakers } from './market-makers.mjs';
 import { quantile, Tracker } from './tracker.mjs';
 import { BTC_PERP, USDC } from '../lib/chain-ids.mjs';
 import { submitAndFinalize } from '../lib/tx.mjs';
@@ -288,7 +293,7 @@ function maxima(figures) {
   return rows;
 }
 
-export function render(results, command) {
+export function render(results, command, { makers = null, baseline = null } = {}) {
   const lines = [];
   const out = (line = '') => lines.push(line);
   out('# Performance: traders, trades and liquidations on a real node');
@@ -298,8 +303,13 @@ export function render(results, command) {
   out('build), driven over WebSocket by `@polkadot/api` from the same machine. The scenario is in the header');
   out('of `scripts/load/run.mjs`: deposits, makers resting both sides, thinly collateralized longs, a flow of');
   out('crossing orders for a fixed time, then two price shocks that put 1% and then 10% of the accounts below');
-  out('maintenance.');
+  out('maintenance; and a market-maker scenario (`scripts/load/market-makers.mjs`).');
   out();
+  if (makers) {
+    for (const line of renderMarketMakers(makers)) out(line);
+    out();
+  }
+  if (results.length === 0) return `${lines.join('\n')}\n`;
   out('## Throughput and latency');
   out();
   out('Per phase: transactions included of those submitted, the blocks they spanned, the busiest block\'s');
@@ -307,8 +317,8 @@ export function render(results, command) {
   out('length (of the normal class\'s limit), and the median / p99 latency from submission to the block that');
   out('included it (as the harness saw its header) and to its finality. *What bound the busiest block*:');
   out('*block weight* when the normal class (75% of the block) had less left than one more transaction\'s');
-  out('up-front charge (its declared weight, refunded after it runs: an order is charged for 20 fills and');
-  out('its margin-check budget), *supply* when the harness had sent no more.');
+  out('up-front charge (its declared weight, refunded after it runs: an order is charged for the resting');
+  out('orders its limit reaches on the book and the checks they cause), *supply* when the harness had sent no more.');
   out();
   out('| N | phase | included | blocks | most in a block | most fills in a block | weight | length | what bound the busiest block | to inclusion (median / p99) | to finality (median / p99) |');
   out('| --: | --- | --: | --: | --: | --: | --: | --: | --- | --: | --: |');
@@ -404,6 +414,15 @@ export function render(results, command) {
     out('worker\'s scan limit, not the block, is what bounds how fast risk clears, and raising it (up to the');
     out('time one block leaves the worker) is the lever.');
   }
+  if (baseline) {
+    out();
+    out('## Baseline: the last run before issue 19');
+    out();
+    out('As `docs/performance-baseline.md` recorded it (an order was then charged up front for 20 fills and');
+    out('three portfolio checks, and every fill paid for all its database work):');
+    out();
+    for (const line of baseline.split('\n').slice(1)) out(line.replace(/^## /, '### '));
+  }
   return `${lines.join('\n')}\n`;
 }
 
@@ -412,6 +431,11 @@ async function main() {
     options: {
       accounts: { type: 'string', default: '100,1000,10000' },
       duration: { type: 'string', default: '30' },
+      scenario: { type: 'string', default: 'all' },
+      quoters: { type: 'string', default: '50' },
+      takers: { type: 'string', default: '125' },
+      levels: { type: 'string', default: '25' },
+      fills: { type: 'string', default: '20' },
       out: { type: 'string' },
       json: { type: 'string' },
     },
@@ -419,14 +443,31 @@ async function main() {
   await cryptoWaitReady();
   const sizes = values.accounts.split(',').map(Number);
   const results = [];
-  for (const n of sizes) {
-    log(`scenario for ${n} accounts`);
-    results.push(await scenario(n, Number(values.duration)));
+  let makers = null;
+  if (values.scenario === 'all' || values.scenario === 'market-makers') {
+    const alice = new Keyring({ type: 'sr25519', ss58Format: 42 }).addFromUri('//Alice');
+    makers = await marketMakers({
+      quoters: Number(values.quoters),
+      takers: Number(values.takers),
+      levels: Number(values.levels),
+      fills: Number(values.fills),
+      durationS: Number(values.duration),
+      log,
+      alice,
+    });
   }
+  if (values.scenario === 'all' || values.scenario === 'accounts') {
+    for (const n of sizes) {
+      log(`scenario for ${n} accounts`);
+      results.push(await scenario(n, Number(values.duration)));
+    }
+  }
+  const baselineFile = new URL('../../docs/performance-baseline.md', import.meta.url);
+  const baseline = await readFile(baselineFile, 'utf8').catch(() => null);
   const command = process.env.LOAD_COMMAND ?? `node scripts/load/run.mjs --accounts ${values.accounts} --duration ${values.duration}${values.out ? ` --out ${values.out}` : ''}`;
-  const markdown = render(results, command);
+  const markdown = render(results, command, { makers, baseline });
   if (values.json) {
-    await writeFile(values.json, JSON.stringify(results, (_, v) => (typeof v === 'bigint' ? v.toString() : v), 1));
+    await writeFile(values.json, JSON.stringify({ results, makers }, (_, v) => (typeof v === 'bigint' ? v.toString() : v), 1));
   }
   if (values.out) await writeFile(values.out, markdown);
   else process.stdout.write(markdown);

@@ -64,9 +64,13 @@ export class Tracker {
     const weights = {}; // call -> actual weights (ref time, ps)
     const liquidated = [];
     let fills = 0;
+    let orders = 0;
+    let rejectedOrders = 0;
     let failed = 0;
     for (const { phase, event } of events) {
       if (api.events.orderbook.OrderFilled.is(event)) fills += 1;
+      if (api.events.orderbook.OrderPlaced.is(event)) orders += 1;
+      if (api.events.orderbook.OrderRejected.is(event)) rejectedOrders += 1;
       if (api.events.clearing.Liquidated.is(event)) liquidated.push(event.data.who.toString());
       if (api.events.system.ExtrinsicFailed.is(event)) failed += 1;
       if (api.events.system.ExtrinsicSuccess.is(event) && phase.isApplyExtrinsic) {
@@ -84,6 +88,8 @@ export class Tracker {
       signed,
       failed,
       fills,
+      orders,
+      rejectedOrders,
       liquidated,
       weights,
       weightUsed: used,

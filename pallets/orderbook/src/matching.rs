@@ -325,8 +325,12 @@ impl<T: Config> Pallet<T> {
 			}
 		}
 		// Positions moved: no reduce-only order may rest beyond its owner's position. (The
-		// book's top, reported below, includes the cuts.)
-		let mut cut = Self::cut_reduce_only_to_position(who, market, rules.lot_size);
+		// book's top, reported below, includes the cuts.) The taker's moved only if it filled.
+		let mut cut = if filled {
+			Self::cut_reduce_only_to_position(who, market, rules.lot_size)
+		} else {
+			0
+		};
 		for maker in &filled_makers {
 			cut = cut.saturating_add(Self::cut_reduce_only_to_position(
 				maker,
@@ -334,7 +338,7 @@ impl<T: Config> Pallet<T> {
 				rules.lot_size,
 			));
 		}
-		let accounts_checked = filled_makers.len() as u64 + 1;
+		let accounts_checked = filled_makers.len() as u64 + u64::from(filled);
 		book_work = book_work
 			.saturating_add(T::DbWeight::get().reads(accounts_checked))
 			.saturating_add(Self::order_removal_weight(cut));

@@ -179,7 +179,8 @@ impl<T: Config> Pallet<T> {
 	/// What an order is charged up front (see the crate docs): the benchmarked matching of
 	/// the resting orders it can reach, their owners' surcharges and reduce-only cuts, the
 	/// taker's check budget, an eviction only where one can happen, the cut of the taker's
-	/// own reduce-only orders, and the reads that found all this. `own_before` counts the
+	/// own reduce-only orders (unless it is post-only, and so never fills), and the reads that
+	/// found all this. `own_before` counts the
 	/// caller's orders placed before it in the same call.
 	pub fn order_charge(
 		market: MarketId,
@@ -207,10 +208,12 @@ impl<T: Config> Pallet<T> {
 		} else {
 			Self::eviction_bound(market, side, price, own_before)
 		};
-		let accounts = u64::from(reach.makers).saturating_add(1);
+		// The taker's reduce-only orders are cut only if it fills: a post-only order never does.
+		let taker_cuts = u32::from(time_in_force != TimeInForce::PostOnly);
+		let accounts = u64::from(reach.makers).saturating_add(u64::from(taker_cuts));
 		let removals = evictions
 			.saturating_add(reach.maker_reduce_only)
-			.saturating_add(T::MaxReduceOnlyPerMarket::get());
+			.saturating_add(taker_cuts.saturating_mul(T::MaxReduceOnlyPerMarket::get()));
 		let book_work = T::DbWeight::get()
 			.reads(accounts.saturating_add(reach.reads).saturating_add(eviction_reads))
 			.saturating_add(Self::order_removal_weight(removals));

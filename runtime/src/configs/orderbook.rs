@@ -3,7 +3,7 @@
 //! Bounds and what they cost: an order touches at most 20 resting orders (each a full
 //! settlement with both sides' margin checks), a side of a market holds at most 100 price
 //! levels of at most 50 orders, an account rests at most 50 orders, and a bulk call places
-//! or cancels at most 32. The benchmarked weights (see `pallet_orderbook::weights`) and
+//! or cancels at most 50. The benchmarked weights (see `pallet_orderbook::weights`) and
 //! `docs/performance.md` give how many fills fit in a block.
 
 use frame_support::traits::{ConstU128, ConstU32, EitherOf};
@@ -20,9 +20,9 @@ impl pallet_orderbook::Config for Runtime {
 	/// A few reduce-only orders per market (take-profit and stop ladders); each costs the
 	/// taker's cut of reduce-only orders one read.
 	type MaxReduceOnlyPerMarket = ConstU32<4>;
-	/// A quoter's ladder: up to 32 orders placed, and 32 cancelled, per bulk call, each
-	/// charged as its own order.
-	type MaxOrdersPerCall = ConstU32<32>;
+	/// A quoter's whole ladder (as many orders as an account may rest): up to 50 orders
+	/// placed, and 50 cancelled, per bulk call, each charged as its own order.
+	type MaxOrdersPerCall = ConstU32<50>;
 	type Currency = Balances;
 	type RuntimeHoldReason = RuntimeHoldReason;
 	/// Root, or a referendum on the `risk_parameters` track.

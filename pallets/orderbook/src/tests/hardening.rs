@@ -114,14 +114,10 @@ fn defect_2_a_full_side_evicts_its_worst_level_for_a_better_price() {
 			false,
 		)
 		.unwrap();
-		// The eviction is charged on top of resting: one order's removal (and, as for every
-		// order, the read of the taker's reduce-only orders).
-		let db = <<Test as frame_system::Config>::DbWeight as frame_support::traits::Get<
-			frame_support::weights::RuntimeDbWeight,
-		>>::get();
+		// The eviction is charged on top of resting: one order's removal.
 		assert_eq!(
 			info.actual_weight,
-			Some(Book::place_order_weight(0, Book::order_removal_weight(1) + db.reads(1)))
+			Some(Book::place_order_weight(0, Book::order_removal_weight(1)))
 		);
 		assert_eq!(remaining(worst_owner_order), None);
 		assert!(cancels().contains(&(worst_owner_order, CHARLIE, MIN_SIZE, CancelReason::Evicted)));
