@@ -70,7 +70,7 @@
 //!   0.15), clamping at zero only brings it closer, and the rounding to 18 decimals adds
 //!   0.5: **0.72 < 1 = [`NORM_CDF_FAST_MAX_ERROR`]**. Beyond 9 the error is `Q(9)`, 0.11.
 //!
-//! `tests/fixed_math.rs` checks it against 3,220 mpmath values at 27 decimals
+//! `tests/fixed_math.rs` checks it against 3,221 mpmath values at 27 decimals
 //! (`tests/reference/norm_cdf.csv`: every grid point and midpoint, where `|t|` is largest,
 //! the edges at 9 and 2,000 random points; seen, 0.58), against [`norm_cdf`] every 10^-4
 //! from -10 to 10 and at random points (within one unit: both are within a unit of `Phi`,
