@@ -70,7 +70,7 @@
 //!   0.15), clamping at zero only brings it closer, and the rounding to 18 decimals adds
 //!   0.5: **0.72 < 1 = [`NORM_CDF_FAST_MAX_ERROR`]**. Beyond 9 the error is `Q(9)`, 0.11.
 //!
-//! `tests/fixed_math.rs` checks it against 3,220 mpmath values at 27 decimals
+//! `tests/fixed_math.rs` checks it against 3,221 mpmath values at 27 decimals
 //! (`tests/reference/norm_cdf.csv`: every grid point and midpoint, where `|t|` is largest,
 //! the edges at 9 and 2,000 random points; seen, 0.58), against [`norm_cdf`] every 10^-4
 //! from -10 to 10 and at random points (within one unit: both are within a unit of `Phi`,
@@ -166,14 +166,38 @@ pub(crate) fn checked_mul(a: FixedI128, b: FixedI128) -> Result<FixedI128, RiskE
 /// `floor(a b / 10^18)` when a fast path reaches it.
 fn mul_magnitude(a: u128, b: u128) -> Option<u128> {
 	if let Some(product) = a.checked_mul(b) {
-		return Some(product / ONE as u128);
+		return Some(div_by_one(product));
 	}
 	// big = whole 10^18 + fraction, so big small / 10^18 = whole small +
 	// floor(fraction small / 10^18) exactly: whole small is an integer.
 	let (big, small) = if a >= b { (a, b) } else { (b, a) };
-	let whole = big / ONE as u128;
+	let whole = div_by_one(big);
 	let fraction = big - whole * ONE as u128;
-	whole.checked_mul(small)?.checked_add(fraction.checked_mul(small)? / ONE as u128)
+	whole.checked_mul(small)?.checked_add(div_by_one(fraction.checked_mul(small)?))
+}
+
+/// `floor(n / 10^18)` by 64-bit divisions by a constant, which wasm has as one
+/// instruction where a 128-bit division is a library loop: `10^18 = 2^18 5^18`, and
+/// `5^18 < 2^42` keeps every step's dividend within 64 bits (the remainder, below `5^18`,
+/// then at most 22 new bits).
+fn div_by_one(n: u128) -> u128 {
+	const FIVE_18: u64 = 3_814_697_265_625;
+	let m = n >> 18;
+	if let Ok(m) = u64::try_from(m) {
+		// Below 2^82 (a price below 4.8 million), one step.
+		return u128::from(m / FIVE_18);
+	}
+	let (high, low) = ((m >> 64) as u64, m as u64);
+	let quotient_high = high / FIVE_18;
+	let mut remainder = high % FIVE_18;
+	let mut quotient_low = 0u64;
+	// The low 64 bits in chunks of 22, 22 and 20 bits, most significant first.
+	for (shift, bits) in [(42u32, 22u32), (20, 22), (0, 20)] {
+		let dividend = (remainder << bits) | ((low >> shift) & ((1u64 << bits) - 1));
+		quotient_low = (quotient_low << bits) | (dividend / FIVE_18);
+		remainder = dividend % FIVE_18;
+	}
+	(u128::from(quotient_high) << 64) | u128::from(quotient_low)
 }
 
 /// `a / b`, or [`RiskError::Overflow`] (also for a zero `b`): exactly
@@ -651,6 +675,13 @@ mod tests {
 			let expected =
 				multiply_by_rational_with_rounding(a, b, WIDE as u128, Rounding::NearestPrefDown);
 			prop_assert_eq!(wide_product_magnitude(a, b), expected);
+		}
+
+		#[test]
+		fn division_by_one_in_64_bit_steps_is_the_128_bit_division(
+			n in prop_oneof![any::<u128>(), 0..(1u128 << 82), (1u128 << 82)..(1u128 << 120)]
+		) {
+			prop_assert_eq!(div_by_one(n), n / ONE as u128);
 		}
 
 		#[test]
