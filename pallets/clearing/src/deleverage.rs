@@ -120,7 +120,7 @@ impl<T: Config> Pallet<T> {
 		if deficit == 0 {
 			return None;
 		}
-		let params = Markets::<T>::get(market)?;
+		let params = Self::market_params(market)?;
 		let state = MarketStates::<T>::get(market);
 		let prices = Self::market_prices(market, &params, &state)?;
 		let (state, _) = Self::funding_to_now(&params, state, Some(&prices)).ok()?;
@@ -156,7 +156,7 @@ impl<T: Config> Pallet<T> {
 			if record.position.is_flat() {
 				continue;
 			}
-			let params = Markets::<T>::get(held).ok_or(Error::<T>::UnknownMarket)?;
+			let params = Self::market_params(held).ok_or(Error::<T>::UnknownMarket)?;
 			let state = MarketStates::<T>::get(held);
 			let prices =
 				Self::market_prices(held, &params, &state).ok_or(Error::<T>::StalePrice)?;
@@ -197,7 +197,7 @@ impl<T: Config> Pallet<T> {
 	pub(crate) fn do_auto_deleverage(market: MarketId) -> Result<u32, DispatchError> {
 		let deficit = Self::deficit_to_deleverage(market).ok_or(Error::<T>::NothingToDeleverage)?;
 		let fund = T::InsuranceAccount::get();
-		let params = Markets::<T>::get(market).ok_or(Error::<T>::UnknownMarket)?;
+		let params = Self::market_params(market).ok_or(Error::<T>::UnknownMarket)?;
 		let (mut state, prices) = Self::accrue_funding_at_prices(market, &params)?;
 		let prices = prices.ok_or(Error::<T>::StalePrice)?;
 		ensure!(prices.fresh, Error::<T>::StalePrice);

@@ -333,7 +333,8 @@ pub mod pallet {
 
 		/// Scans a slice of accounts for liquidations (see [`crate::offchain`]).
 		fn offchain_worker(_block: BlockNumberFor<T>) {
-			if let Some(report) = Self::scan_for_liquidations() {
+			// One worker run reads one block's state: its prices and markets, once.
+			if let Some(report) = Self::with_working_set(Self::scan_for_liquidations) {
 				if !report.cross.is_empty() || !report.isolated.is_empty() {
 					log::info!(
 						target: "clearing",
@@ -707,7 +708,7 @@ pub mod pallet {
 			let mode = MarginModes::<T>::get(&who);
 			// The benchmark closes every position; an account with fewer costs less.
 			let positions = (Positions::<T>::get(&who).len() as u32).max(1);
-			Self::do_liquidate(&who)?;
+			Self::with_working_set(|| Self::do_liquidate(&who))?;
 			Ok(Some(Self::liquidate_weight(mode, positions)).into())
 		}
 
@@ -721,7 +722,7 @@ pub mod pallet {
 			market: MarketId,
 		) -> DispatchResult {
 			ensure_none(origin)?;
-			Self::do_liquidate_isolated(&who, market)
+			Self::with_working_set(|| Self::do_liquidate_isolated(&who, market))
 		}
 
 		/// Reduces the most profitable positions opposite the insurance fund's in `market`

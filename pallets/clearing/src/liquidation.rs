@@ -121,7 +121,7 @@ impl<T: Config> Pallet<T> {
 		if record.isolated_margin.is_none() || record.position.is_flat() {
 			return false;
 		}
-		let Some(params) = Markets::<T>::get(market) else { return false };
+		let Some(params) = Self::market_params(market) else { return false };
 		Self::isolated_figures(market, &params, &record, true)
 			.is_ok_and(|figures| figures.health < 0)
 	}
@@ -132,7 +132,7 @@ impl<T: Config> Pallet<T> {
 		// Funding owed up to now counts before the liquidation is sized, so that the close
 		// restores the target after it, not before.
 		for market in Positions::<T>::get(who).keys() {
-			let params = Markets::<T>::get(market).ok_or(Error::<T>::UnknownMarket)?;
+			let params = Self::market_params(*market).ok_or(Error::<T>::UnknownMarket)?;
 			Self::accrue_funding(*market, &params)?;
 		}
 		let figures = Self::cross_figures(who)?;
@@ -157,7 +157,7 @@ impl<T: Config> Pallet<T> {
 			if record.isolated_margin.is_some() || record.position.is_flat() {
 				continue;
 			}
-			let params = Markets::<T>::get(market).ok_or(Error::<T>::UnknownMarket)?;
+			let params = Self::market_params(market).ok_or(Error::<T>::UnknownMarket)?;
 			let figures = Self::isolated_figures(market, &params, &record, true)?;
 			order.push((market, figures.position.maintenance_requirement));
 		}
@@ -206,7 +206,7 @@ impl<T: Config> Pallet<T> {
 			if record.isolated_margin.is_some() || record.position.is_flat() {
 				continue;
 			}
-			let params = Markets::<T>::get(market).ok_or(Error::<T>::UnknownMarket)?;
+			let params = Self::market_params(market).ok_or(Error::<T>::UnknownMarket)?;
 			let state = MarketStates::<T>::get(market);
 			let prices =
 				Self::market_prices(market, &params, &state).ok_or(Error::<T>::StalePrice)?;
@@ -254,7 +254,7 @@ impl<T: Config> Pallet<T> {
 	/// Liquidates `who`'s isolated position in `market`.
 	pub(crate) fn do_liquidate_isolated(who: &T::AccountId, market: MarketId) -> DispatchResult {
 		ensure!(who != &T::InsuranceAccount::get(), Error::<T>::NotLiquidatable);
-		let params = Markets::<T>::get(market).ok_or(Error::<T>::UnknownMarket)?;
+		let params = Self::market_params(market).ok_or(Error::<T>::UnknownMarket)?;
 		let record =
 			Positions::<T>::get(who).get(&market).copied().ok_or(Error::<T>::NotIsolated)?;
 		ensure!(record.isolated_margin.is_some(), Error::<T>::NotIsolated);
@@ -303,7 +303,7 @@ impl<T: Config> Pallet<T> {
 		context: &LiquidationContext,
 		isolated: Option<MarketId>,
 	) -> Result<bool, DispatchError> {
-		let params = Markets::<T>::get(market).ok_or(Error::<T>::UnknownMarket)?;
+		let params = Self::market_params(market).ok_or(Error::<T>::UnknownMarket)?;
 		let (state, prices) = Self::accrue_funding_at_prices(market, &params)?;
 		let prices = prices.ok_or(Error::<T>::StalePrice)?;
 		ensure!(prices.fresh, Error::<T>::StalePrice);
@@ -328,7 +328,7 @@ impl<T: Config> Pallet<T> {
 		penalty: sp_arithmetic::Perbill,
 		isolated: Option<MarketId>,
 	) -> DispatchResult {
-		let params = Markets::<T>::get(market).ok_or(Error::<T>::UnknownMarket)?;
+		let params = Self::market_params(market).ok_or(Error::<T>::UnknownMarket)?;
 		let (mut state, prices) = Self::accrue_funding_at_prices(market, &params)?;
 		let prices = prices.ok_or(Error::<T>::StalePrice)?;
 		ensure!(prices.fresh, Error::<T>::StalePrice);

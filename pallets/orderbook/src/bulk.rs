@@ -47,6 +47,17 @@ impl<T: Config> Pallet<T> {
 		cancelled
 	}
 
+	/// What one order of a bulk call used: a post-only quote (which never touches the book)
+	/// the `place_orders` benchmark's per-order figure and what it cost beyond (its margin
+	/// check's surcharge, an eviction); any other order as `place_order` would be charged.
+	fn bulk_order_weight(request: &OrderRequest, work: &crate::weight_math::OrderWork) -> Weight {
+		if request.time_in_force == crate::TimeInForce::PostOnly {
+			Self::bulk_quote_weight().saturating_add(work.extra)
+		} else {
+			work.weight::<T>()
+		}
+	}
+
 	/// Places each of `orders` in its own storage layer (see [`Pallet::place_orders`]);
 	/// reports each that fails (`OrderRejected`). Returns the weight the orders used.
 	pub(crate) fn do_place_orders(
@@ -57,10 +68,10 @@ impl<T: Config> Pallet<T> {
 		// A failed order is charged what it was charged up front: it may have done that much
 		// work before failing.
 		let charges = Self::bulk_charges(market, orders, 0);
-		let mut used = Weight::zero();
+		let mut used = Self::bulk_quotes_base(orders);
 		for (index, request) in orders.iter().enumerate() {
 			match with_storage_layer(|| Self::do_place_order(who, market, request)) {
-				Ok(work) => used = used.saturating_add(work.weight::<T>()),
+				Ok(work) => used = used.saturating_add(Self::bulk_order_weight(request, &work)),
 				Err(error) => {
 					used = used.saturating_add(charges.get(index).copied().unwrap_or_default());
 					Self::deposit_event(Event::OrderRejected {
@@ -86,10 +97,11 @@ impl<T: Config> Pallet<T> {
 	) -> Result<Weight, DispatchError> {
 		with_storage_layer(|| {
 			let cancelled = Self::do_cancel_orders(who, market, cancels);
-			let mut used = Self::cancel_orders_weight(cancels.len() as u32, cancelled);
+			let mut used = Self::cancel_orders_weight(cancels.len() as u32, cancelled)
+				.saturating_add(Self::bulk_quotes_base(orders));
 			for request in orders {
-				used =
-					used.saturating_add(Self::do_place_order(who, market, request)?.weight::<T>());
+				let work = Self::do_place_order(who, market, request)?;
+				used = used.saturating_add(Self::bulk_order_weight(request, &work));
 			}
 			if orders.is_empty() {
 				Self::report_book_top(market);

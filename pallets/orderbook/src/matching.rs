@@ -154,6 +154,8 @@ impl<T: Config> Pallet<T> {
 				break;
 			}
 			let mut level = Levels::<T>::get((market, opposite), level_price);
+			// The level is read once and written once however many fills it gives.
+			let mut level_filled = false;
 			let mut gone: Vec<OrderId> = Vec::new();
 			let queue: Vec<OrderId> = level.orders.to_vec();
 			for maker_order_id in queue {
@@ -227,12 +229,19 @@ impl<T: Config> Pallet<T> {
 				match settled {
 					Ok(receipt) => {
 						filled = true;
-						saved = saved.saturating_add(Self::note_filled(
-							&maker_order.owner,
-							maker_order.placed_at == block,
-						));
+						let fresh = maker_order.placed_at == block;
+						saved = saved.saturating_add(Self::note_filled(&maker_order.owner, fresh));
+						if level_filled {
+							saved = saved.saturating_add(T::DbWeight::get().reads_writes(1, 1));
+						}
+						level_filled = true;
 						remaining -= fill;
 						maker_order.remaining -= fill;
+						if maker_order.remaining == 0 && fresh && !maker_order.deposit.is_zero() {
+							// Its deposit was held in this block: the owner's holds and account
+							// are written already; releasing it writes them again.
+							saved = saved.saturating_add(T::DbWeight::get().reads_writes(2, 2));
+						}
 						level.total = level.total.saturating_sub(fill);
 						Self::deposit_event(Event::OrderFilled {
 							market,
@@ -326,11 +335,8 @@ impl<T: Config> Pallet<T> {
 		}
 		// Positions moved: no reduce-only order may rest beyond its owner's position. (The
 		// book's top, reported below, includes the cuts.) The taker's moved only if it filled.
-		let mut cut = if filled {
-			Self::cut_reduce_only_to_position(who, market, rules.lot_size)
-		} else {
-			0
-		};
+		let mut cut =
+			if filled { Self::cut_reduce_only_to_position(who, market, rules.lot_size) } else { 0 };
 		for maker in &filled_makers {
 			cut = cut.saturating_add(Self::cut_reduce_only_to_position(
 				maker,

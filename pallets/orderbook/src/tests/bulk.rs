@@ -204,25 +204,38 @@ fn bulk_orders_are_charged_per_order() {
 			OrderRequest { time_in_force: Gtc, ..quote(Buy, 60_000, Some(2)) },
 		];
 		let call = Call::<Test>::place_orders { market: BTC_PERP, orders: bounded(&orders) };
-		// Each order is charged as `place_order` charges it, the second also for the first,
-		// which it might reach as a self-trade.
-		let charged = Book::order_charge(BTC_PERP, Buy, usd(59_990), PostOnly, 0)
+		// The quote is charged the `place_orders` benchmark's share of one order (and the
+		// quotes' shared part once) in place of a whole `place_order`; the crossing order as
+		// `place_order` charges it, also for the quote before it, which it might reach as a
+		// self-trade.
+		let quote_charge = Book::order_charge(BTC_PERP, Buy, usd(59_990), PostOnly, 0)
+			- <() as WeightInfo>::place_order(0)
+			+ Book::bulk_quote_weight();
+		let charged = Book::bulk_quotes_base(&orders)
+			+ quote_charge
 			+ Book::order_charge(BTC_PERP, Buy, usd(60_000), Gtc, 1);
 		assert_eq!(call.get_dispatch_info().call_weight, charged);
 		let info = place_all(BOB, &orders).unwrap();
-		// Refunded to what ran: a resting quote, and a fill with the reads of both accounts'
-		// reduce-only orders; Charlie's order was placed in this block, so its item never
-		// reached the database.
+		// Refunded to what ran: a resting quote (the benchmark's per-quote figure), and a fill
+		// with the reads of both accounts' reduce-only orders; Charlie's order was placed in
+		// this block, so neither its item nor his holds and account (its deposit) reached the
+		// database.
 		let db = <<Test as frame_system::Config>::DbWeight as frame_support::traits::Get<
 			frame_support::weights::RuntimeDbWeight,
 		>>::get();
 		assert_eq!(
 			info.actual_weight,
 			Some(
-				<() as WeightInfo>::place_order(0)
+				Book::bulk_quotes_base(&orders)
+					+ Book::bulk_quote_weight()
 					+ <() as WeightInfo>::place_order(1)
-					+ db.reads(2) - db.reads_writes(1, 1)
+					+ db.reads(2) - db.reads_writes(3, 3)
 			)
+		);
+		// Priced per order: the quote's share is the benchmark's difference of one order.
+		assert_eq!(
+			Book::bulk_quotes_base(&orders) + Book::bulk_quote_weight(),
+			<() as WeightInfo>::place_orders(1)
 		);
 		assert!(info.actual_weight.unwrap().all_lt(charged));
 		assert_eq!(fills().len(), 1);
@@ -324,11 +337,12 @@ fn a_block_pays_once_for_what_its_fills_write() {
 		assert_eq!(take(ALICE, 60_000), one_fill);
 		// His second is in the block's overlay already.
 		assert_eq!(take(DAVE, 60_001), one_fill - Book::warm_maker_saving());
-		// A quote placed and filled in the same block never reaches the database either.
+		// A quote placed and filled in the same block never reaches the database either, nor
+		// do its owner's holds and account, which its deposit moved in this block.
 		assert_ok!(place_all(BOB, &[quote(Sell, 60_002, Some(3))]));
 		assert_eq!(
 			take(CHARLIE, 60_002),
-			one_fill - Book::warm_maker_saving() - db.reads_writes(1, 1)
+			one_fill - Book::warm_maker_saving() - db.reads_writes(1, 1) - db.reads_writes(2, 2)
 		);
 		// A new block: everything is paid for once more.
 		assert_ok!(place_all(BOB, &[quote(Sell, 60_003, Some(4))]));

@@ -689,12 +689,13 @@ fn portfolio_margin_checks_add_the_clearing_houses_surcharge_and_only_theirs() {
 		)
 		.unwrap();
 		let surcharge = Weight::from_parts(3 * 1_000 + 300, 0);
-		// Both orders were placed in this block.
+		// Both orders were placed in this block (their items, their owners' holds and
+		// accounts), and the second fill is at the level the first read.
 		assert_eq!(
 			info.actual_weight,
 			Some(
 				<() as WeightInfo>::place_order(2) + surcharge + db().reads(3)
-					- db().reads_writes(2, 2)
+					- db().reads_writes(2 * 3 + 1, 2 * 3 + 1)
 			)
 		);
 		// Charged up front for what the book as it stands lets it do: both resting orders,
@@ -733,9 +734,7 @@ fn portfolio_margin_checks_add_the_clearing_houses_surcharge_and_only_theirs() {
 		};
 		assert_eq!(
 			quote.get_dispatch_info().call_weight,
-			<() as WeightInfo>::place_order(0)
-				+ Weight::from_parts(MAX_SURCHARGE, 0)
-				+ db.reads(1)
+			<() as WeightInfo>::place_order(0) + Weight::from_parts(MAX_SURCHARGE, 0) + db.reads(1)
 		);
 	});
 }
@@ -762,13 +761,14 @@ fn matching_stops_where_the_takers_checks_would_exceed_their_budget() {
 		)
 		.unwrap();
 		assert_eq!(fills().len(), 1);
-		// Bob's order was placed in this block: its item never reached the database.
+		// Bob's order was placed in this block: neither its item nor his holds and account
+		// (its deposit) reached the database.
 		assert_eq!(
 			info.actual_weight,
 			Some(
 				<() as WeightInfo>::place_order(1)
 					+ Weight::from_parts(2 * MAX_SURCHARGE, 0)
-					+ db().reads(2) - db().reads_writes(1, 1)
+					+ db().reads(2) - db().reads_writes(3, 3)
 			)
 		);
 		// The rest would cross Charlie's order: dropped, as at the fill bound.
