@@ -96,6 +96,14 @@
 //! ### Other pallets
 //! - [`Clearing`] for venues; [`PriceProvider`] is what this pallet needs from an oracle.
 //!
+//! ## The working set of a call
+//! A venue's order call, a liquidation and the worker's scan each run in a working set
+//! (`working_set.rs`, [`Pallet::with_working_set`]): market parameters, collateral listings,
+//! guarded prices, the maximum price age, the clock and option marks are read once per call,
+//! since nothing in the call can change them (writers forget what they change). Positions,
+//! balances, margin modes and market states are never cached: every fill's checks see the
+//! state the fills before it left.
+//!
 //! ## Assumptions
 //! - Prices are USD per whole unit, 18 decimals; the settlement asset is taken at par.
 //! - Every market's `lot_size x tick_size` is a whole number of settlement units

@@ -89,7 +89,31 @@
 //!   taker past it, so a portfolio-margined taker fills at least once; a post-only order has
 //!   only the rest's check;
 //! - an eviction only when the own side is full and the order could open a level, and the cut
-//!   of the taker's reduce-only orders.
+//!   of the taker's reduce-only orders (not for a post-only order, which never fills).
+//!
+//! The benchmark settles between accounts holding one position each; what more positions cost
+//! each check, and the portfolio scan, is the clearing house's surcharge, added per check.
+//! A bulk call's post-only quotes are priced by the `place_orders` benchmark (its per-order
+//! figure, and the part the quotes share once); its cancels by `cancel_orders`.
+//!
+//! ## Batched settlement: many fills, each checked, paid for once
+//! Thousands of fills a block come from many fills of the same accounts. The design (issue
+//! 19) keeps every fill a full settlement, both sides margin-checked against the state the
+//! fills before it left, atomic and conserved, and removes the repeated work around it:
+//! - **A working set per call.** Each order call runs in the clearing house's working set
+//!   ([`Clearing::with_working_set`]): what every fill's margin checks read again and again and
+//!   cannot change during the call (market parameters, guarded prices, the clock, option
+//!   marks) is read once. Positions, balances and market states are always read afresh.
+//! - **A block pays once for what it writes.** The storage overlay holds every item a block
+//!   has written until the block ends, when the database sees one write per item. The
+//!   benchmark charges each fill for the items it reads and writes; an order is refunded
+//!   ([`OrderWork::saved`](crate::weight_math::OrderWork)) what an earlier write in the block
+//!   already paid for: a maker filled before in the block (its positions, settlement balance
+//!   and book, see [`AccountBook::filled_at`]), an order placed in the block (its item, and
+//!   its owner's holds and account when its deposit goes back), a level filled before in the
+//!   call. Each saving is bounded by the benchmark's charge for that fill (a runtime test).
+//! - **Honest up-front charges and bulk quotes** (above), so that the block author admits
+//!   orders while the block has room for what they can really do.
 //!
 //! ## Bounds
 //! Every collection is bounded, each with its typed error: price levels per market and side

@@ -105,11 +105,11 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn place_order(f: u32, ) -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `4416 + f * (810 ±0)`
-		//  Estimated: `12027 + f * (11037 ±0)`
-		// Minimum execution time: 202_482_000 picoseconds.
-		Weight::from_parts(538_799_684, 12027)
-			// Standard Error: 6_136_274
-			.saturating_add(Weight::from_parts(184_212_727, 0).saturating_mul(f.into()))
+		//  Estimated: `12027 + f * (11037 ±3)`
+		// Minimum execution time: 183_564_000 picoseconds.
+		Weight::from_parts(301_268_352, 12027)
+			// Standard Error: 6_628_696
+			.saturating_add(Weight::from_parts(182_239_377, 0).saturating_mul(f.into()))
 			.saturating_add(T::DbWeight::get().reads(21_u64))
 			.saturating_add(T::DbWeight::get().reads((10_u64).saturating_mul(f.into())))
 			.saturating_add(T::DbWeight::get().writes(10_u64))
@@ -136,8 +136,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `4965`
 		//  Estimated: `12027`
-		// Minimum execution time: 208_631_000 picoseconds.
-		Weight::from_parts(244_865_000, 12027)
+		// Minimum execution time: 130_034_000 picoseconds.
+		Weight::from_parts(204_054_000, 12027)
 			.saturating_add(T::DbWeight::get().reads(9_u64))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
 	}
@@ -172,10 +172,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `6026 + n * (218 ±0)`
 		//  Estimated: `12027 + n * (2937 ±0)`
-		// Minimum execution time: 226_648_000 picoseconds.
-		Weight::from_parts(429_373_671, 12027)
-			// Standard Error: 2_576_902
-			.saturating_add(Weight::from_parts(61_105_578, 0).saturating_mul(n.into()))
+		// Minimum execution time: 238_956_000 picoseconds.
+		Weight::from_parts(169_671_650, 12027)
+			// Standard Error: 1_741_058
+			.saturating_add(Weight::from_parts(74_225_378, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(12_u64))
 			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
@@ -225,10 +225,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `4179 + n * (4 ±0)`
 		//  Estimated: `12027 + n * (2937 ±0)`
-		// Minimum execution time: 207_139_000 picoseconds.
-		Weight::from_parts(221_671_000, 12027)
-			// Standard Error: 2_513_402
-			.saturating_add(Weight::from_parts(117_910_233, 0).saturating_mul(n.into()))
+		// Minimum execution time: 206_959_000 picoseconds.
+		Weight::from_parts(208_701_000, 12027)
+			// Standard Error: 2_017_167
+			.saturating_add(Weight::from_parts(126_919_109, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(18_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
@@ -266,10 +266,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `5971 + n * (223 ±0)`
 		//  Estimated: `12027 + n * (2937 ±0)`
-		// Minimum execution time: 220_919_000 picoseconds.
-		Weight::from_parts(233_718_000, 12027)
-			// Standard Error: 1_122_774
-			.saturating_add(Weight::from_parts(66_970_846, 0).saturating_mul(n.into()))
+		// Minimum execution time: 163_173_000 picoseconds.
+		Weight::from_parts(305_681_224, 12027)
+			// Standard Error: 2_166_526
+			.saturating_add(Weight::from_parts(61_278_352, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(12_u64))
 			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
@@ -319,10 +319,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `6500 + n * (213 ±0)`
 		//  Estimated: `12027 + n * (2937 ±0)`
-		// Minimum execution time: 284_705_000 picoseconds.
-		Weight::from_parts(365_345_000, 12027)
-			// Standard Error: 3_435_376
-			.saturating_add(Weight::from_parts(222_279_012, 0).saturating_mul(n.into()))
+		// Minimum execution time: 265_376_000 picoseconds.
+		Weight::from_parts(268_861_000, 12027)
+			// Standard Error: 3_208_075
+			.saturating_add(Weight::from_parts(187_253_116, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(19_u64))
 			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(7_u64))
@@ -335,8 +335,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 10_937_000 picoseconds.
-		Weight::from_parts(12_459_000, 0)
+		// Minimum execution time: 7_311_000 picoseconds.
+		Weight::from_parts(7_932_000, 0)
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 }
@@ -344,8 +344,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 /// The same figures with ParityDb database costs, for tests and mocks.
 impl WeightInfo for () {
 	fn place_order(f: u32, ) -> Weight {
-		Weight::from_parts(538_799_684, 12027)
-			.saturating_add(Weight::from_parts(184_212_727, 0).saturating_mul(f.into()))
+		Weight::from_parts(301_268_352, 12027)
+			.saturating_add(Weight::from_parts(182_239_377, 0).saturating_mul(f.into()))
 			.saturating_add(ParityDbWeight::get().reads(21_u64))
 			.saturating_add(ParityDbWeight::get().reads((10_u64).saturating_mul(f.into())))
 			.saturating_add(ParityDbWeight::get().writes(10_u64))
@@ -353,13 +353,13 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 11037).saturating_mul(f.into()))
 	}
 	fn cancel_order() -> Weight {
-		Weight::from_parts(244_865_000, 12027)
+		Weight::from_parts(204_054_000, 12027)
 			.saturating_add(ParityDbWeight::get().reads(9_u64))
 			.saturating_add(ParityDbWeight::get().writes(6_u64))
 	}
 	fn cancel_all(n: u32, ) -> Weight {
-		Weight::from_parts(429_373_671, 12027)
-			.saturating_add(Weight::from_parts(61_105_578, 0).saturating_mul(n.into()))
+		Weight::from_parts(169_671_650, 12027)
+			.saturating_add(Weight::from_parts(74_225_378, 0).saturating_mul(n.into()))
 			.saturating_add(ParityDbWeight::get().reads(12_u64))
 			.saturating_add(ParityDbWeight::get().reads((2_u64).saturating_mul(n.into())))
 			.saturating_add(ParityDbWeight::get().writes(5_u64))
@@ -367,8 +367,8 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 2937).saturating_mul(n.into()))
 	}
 	fn place_orders(n: u32, ) -> Weight {
-		Weight::from_parts(221_671_000, 12027)
-			.saturating_add(Weight::from_parts(117_910_233, 0).saturating_mul(n.into()))
+		Weight::from_parts(208_701_000, 12027)
+			.saturating_add(Weight::from_parts(126_919_109, 0).saturating_mul(n.into()))
 			.saturating_add(ParityDbWeight::get().reads(18_u64))
 			.saturating_add(ParityDbWeight::get().reads((1_u64).saturating_mul(n.into())))
 			.saturating_add(ParityDbWeight::get().writes(6_u64))
@@ -376,8 +376,8 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 2937).saturating_mul(n.into()))
 	}
 	fn cancel_orders(n: u32, ) -> Weight {
-		Weight::from_parts(233_718_000, 12027)
-			.saturating_add(Weight::from_parts(66_970_846, 0).saturating_mul(n.into()))
+		Weight::from_parts(305_681_224, 12027)
+			.saturating_add(Weight::from_parts(61_278_352, 0).saturating_mul(n.into()))
 			.saturating_add(ParityDbWeight::get().reads(12_u64))
 			.saturating_add(ParityDbWeight::get().reads((2_u64).saturating_mul(n.into())))
 			.saturating_add(ParityDbWeight::get().writes(5_u64))
@@ -385,8 +385,8 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 2937).saturating_mul(n.into()))
 	}
 	fn replace_orders(n: u32, ) -> Weight {
-		Weight::from_parts(365_345_000, 12027)
-			.saturating_add(Weight::from_parts(222_279_012, 0).saturating_mul(n.into()))
+		Weight::from_parts(268_861_000, 12027)
+			.saturating_add(Weight::from_parts(187_253_116, 0).saturating_mul(n.into()))
 			.saturating_add(ParityDbWeight::get().reads(19_u64))
 			.saturating_add(ParityDbWeight::get().reads((2_u64).saturating_mul(n.into())))
 			.saturating_add(ParityDbWeight::get().writes(7_u64))
@@ -394,7 +394,7 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 2937).saturating_mul(n.into()))
 	}
 	fn set_order_deposit() -> Weight {
-		Weight::from_parts(12_459_000, 0)
+		Weight::from_parts(7_932_000, 0)
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 }
