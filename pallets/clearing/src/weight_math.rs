@@ -93,11 +93,18 @@ impl<T: Config> Pallet<T> {
 	pub fn margin_check_surcharge_weight(who: &T::AccountId) -> Weight {
 		let positions = Positions::<T>::decode_len(who).unwrap_or(0) as u32;
 		let priced = positions.saturating_add(1).min(T::MaxPositionsPerAccount::get());
+		Self::check_surcharge(MarginModes::<T>::get(who), priced)
+	}
+
+	/// [`Self::margin_check_surcharge_weight`] of an account in `mode` priced at `positions`.
+	pub fn check_surcharge(mode: MarginMode, positions: u32) -> Weight {
 		let checks =
-			T::DbWeight::get().reads(2).saturating_add(Self::more_positions_weight(priced));
-		match MarginModes::<T>::get(who) {
+			T::DbWeight::get().reads(2).saturating_add(Self::more_positions_weight(positions));
+		match mode {
 			MarginMode::Cross => checks,
-			MarginMode::Portfolio => checks.saturating_add(T::WeightInfo::set_margin_mode(priced)),
+			MarginMode::Portfolio => {
+				checks.saturating_add(T::WeightInfo::set_margin_mode(positions))
+			},
 		}
 	}
 

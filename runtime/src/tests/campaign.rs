@@ -92,6 +92,17 @@ enum Op {
 		who: usize,
 		nth: usize,
 	},
+	/// A market maker's move: cancel the ladder by client order id and place it again,
+	/// `levels` quotes a side `step_bp` apart from `offset_bp` off the reference, atomically.
+	Quote {
+		who: usize,
+		market: usize,
+		levels: u64,
+		offset_bp: i64,
+		step_bp: i64,
+		lots: u128,
+		post_only: bool,
+	},
 	CancelAll {
 		who: usize,
 		market: usize,
@@ -136,6 +147,7 @@ impl Op {
 			Op::Order { tif: 2, .. } => "order (post-only)",
 			Op::Order { .. } => "order (good-til-cancelled)",
 			Op::Cancel { .. } => "cancel",
+			Op::Quote { .. } => "quote (replace orders in bulk)",
 			Op::CancelAll { .. } => "cancel all",
 			Op::AddIsolated { .. } => "add isolated margin",
 			Op::RemoveIsolated { .. } => "remove isolated margin",
@@ -158,7 +170,16 @@ fn draw(rng: &mut Rng) -> Op {
 		8..=12 => {
 			Op::Withdraw { who, asset: rng.below(3) as usize, per_mille: 1 + rng.below(1_000) }
 		},
-		13..=49 => {
+		45..=49 => Op::Quote {
+			who,
+			market: rng.below(2) as usize,
+			levels: 1 + rng.below(5),
+			offset_bp: rng.below(40) as i64 - 10,
+			step_bp: 1 + rng.below(20) as i64,
+			lots: 1 + rng.below(200) as u128,
+			post_only: rng.chance(80),
+		},
+		13..=44 => {
 			let market = if rng.chance(15) { 2 } else { rng.below(2) as usize };
 			let buy = rng.chance(50);
 			// Mostly near the index, sometimes beyond the 10% band.
@@ -380,6 +401,51 @@ impl World {
 							TimeInForce::PostOnly,
 						][tif],
 						reduce_only: reduce,
+					}),
+					signed(who),
+				)
+			},
+			Op::Quote { who, market, levels, offset_bp, step_bp, lots, post_only } => {
+				let market = MARKETS[market];
+				let Some(params) = pallet_clearing::Markets::<Runtime>::get(market) else {
+					return Err("no such market".into());
+				};
+				let Some(reference) = Self::reference_price(market) else {
+					return Err("no reference price".into());
+				};
+				let tick = params.tick_size.into_inner();
+				let at = |bp: i64| {
+					let raw = reference.into_inner() as i128 / 10_000 * (10_000 + bp as i128);
+					FixedU128::from_inner((raw.max(tick as i128) as u128) / tick * tick)
+				};
+				let mut cancels = Vec::new();
+				let mut orders = Vec::new();
+				for level in 0..levels {
+					let distance = offset_bp + step_bp * level as i64;
+					for (side, bp, id) in [
+						(OrderSide::Sell, distance, 2 * level),
+						(OrderSide::Buy, -distance, 2 * level + 1),
+					] {
+						cancels.push(pallet_orderbook::OrderRef::Client(id));
+						orders.push(pallet_orderbook::OrderRequest {
+							side,
+							price: at(bp),
+							size: lots * params.lot_size,
+							time_in_force: if post_only {
+								TimeInForce::PostOnly
+							} else {
+								TimeInForce::GoodTilCancelled
+							},
+							reduce_only: false,
+							client_order_id: Some(id),
+						});
+					}
+				}
+				dispatch(
+					RuntimeCall::Orderbook(pallet_orderbook::Call::replace_orders {
+						market,
+						cancels: frame_support::BoundedVec::truncate_from(cancels),
+						orders: frame_support::BoundedVec::truncate_from(orders),
 					}),
 					signed(who),
 				)
