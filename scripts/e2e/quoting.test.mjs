@@ -58,10 +58,17 @@ describe('bulk quoting on a dev node', () => {
   after(() => stopDevNode(node));
 
   it('places a ladder in one call, each order with its own result and priced per order', async () => {
-    // One quote alone, for the price of one.
-    const single = await submitAndFinalize(
+    // Bob's first quote opens his record in the market, which every later margin check of
+    // him prices; then one quote alone, and a pair.
+    const first = await submitAndFinalize(
       api,
       api.tx.orderbook.placeOrders(BTC_PERP, [quote('Buy', 59_900, 100)]),
+      bob,
+    );
+    assert.equal(first.error, null);
+    const single = await submitAndFinalize(
+      api,
+      api.tx.orderbook.placeOrders(BTC_PERP, [quote('Buy', 59_870, 103)]),
       bob,
     );
     assert.equal(single.error, null);
@@ -113,6 +120,7 @@ describe('bulk quoting on a dev node', () => {
       [100, 'Buy', usd(59_900)],
       [101, 'Buy', usd(59_890)],
       [102, 'Buy', usd(59_880)],
+      [103, 'Buy', usd(59_870)],
     ]);
     const depth = await api.call.orderbookApi.depth(BTC_PERP, 10);
     assert.equal(depth.bids[0].price.toBigInt(), usd(59_990));
@@ -150,6 +158,7 @@ describe('bulk quoting on a dev node', () => {
       [100, 'Buy', usd(59_900)],
       [101, 'Buy', usd(59_890)],
       [102, 'Buy', usd(59_880)],
+      [103, 'Buy', usd(59_870)],
     ]);
 
     // A replacement with one bad placement changes nothing at all.
@@ -169,11 +178,11 @@ describe('bulk quoting on a dev node', () => {
   it('pulls quotes by client id and reports the ones already gone', async () => {
     const { error, events } = await submitAndFinalize(
       api,
-      api.tx.orderbook.cancelOrders(BTC_PERP, [1, 2, 3, 4, 100, 101, 102, 7].map((client) => ({ Client: client }))),
+      api.tx.orderbook.cancelOrders(BTC_PERP, [1, 2, 3, 4, 100, 101, 102, 103, 7].map((client) => ({ Client: client }))),
       bob,
     );
     assert.equal(error, null);
-    assert.equal(eventsOf(api, events, 'orderbook', 'OrderCancelled').length, 7);
+    assert.equal(eventsOf(api, events, 'orderbook', 'OrderCancelled').length, 8);
     assert.deepEqual(eventsOf(api, events, 'orderbook', 'OrderNotFound').map((m) => m.order.toJSON()), [{ client: 7 }]);
     assert.deepEqual(await ladder(api, bob), []);
     // Nothing commits margin any more.
