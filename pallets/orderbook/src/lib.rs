@@ -188,6 +188,13 @@ pub mod pallet {
 		#[pallet::constant]
 		type MaxOrdersPerCall: Get<u32>;
 
+		/// The most orders of one bulk call that may match (not post-only) whose up-front
+		/// charge is read from the book; any more are charged the most an order can cost
+		/// ([`Pallet::max_order_charge`]) without reading it, so that pricing one call (which
+		/// the transaction pool does too, before anyone pays) reads a bounded number of items.
+		#[pallet::constant]
+		type MaxOrdersPricedFromBook: Get<u32>;
+
 		/// The currency order deposits are held in (CLR).
 		type Currency: fungible::MutateHold<Self::AccountId, Reason = Self::RuntimeHoldReason>;
 

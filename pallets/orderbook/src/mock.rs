@@ -87,6 +87,7 @@ impl pallet_orderbook::Config for Test {
 	type MaxFillsPerOrder = ConstU32<4>;
 	type MaxReduceOnlyPerMarket = ConstU32<2>;
 	type MaxOrdersPerCall = ConstU32<4>;
+	type MaxOrdersPricedFromBook = ConstU32<2>;
 	type Currency = Balances;
 	type RuntimeHoldReason = RuntimeHoldReason;
 	type DepositOrigin = frame_system::EnsureRoot<u64>;

@@ -56,9 +56,9 @@ fn crosses(side: OrderSide, limit: Price, resting: Price) -> bool {
 }
 
 impl<T: Config> Pallet<T> {
-	/// What `place_order` costs: the benchmark for `touched` resting orders plus the
-	/// clearing house's `surcharge` for the portfolio-margined accounts it checked and the
-	/// book work it did.
+	/// What `place_order` costs: the benchmark for `touched` resting orders plus `surcharge`:
+	/// the clearing house's surcharges for the margin checks it caused (more positions than
+	/// the benchmark's one, the portfolio scan) and the book work it did.
 	pub fn place_order_weight(touched: u32, surcharge: Weight) -> Weight {
 		T::WeightInfo::place_order(touched).saturating_add(surcharge)
 	}
@@ -251,17 +251,28 @@ impl<T: Config> Pallet<T> {
 	/// What each order of a bulk placement is charged up front: its [`Self::order_charge`],
 	/// counting the orders before it in the call (`own_before` more before the first) as
 	/// self-trades it may cancel, and reaching past the resting orders those before it on its
-	/// side may have taken.
+	/// side may have taken; past [`Config::MaxOrdersPricedFromBook`] orders that may match,
+	/// the most an order can cost, unread.
 	pub fn bulk_charges(
 		market: MarketId,
 		orders: &[OrderRequest],
 		own_before: u32,
 	) -> alloc::vec::Vec<Weight> {
 		let mut consumed = [0u32; 2];
+		let mut priced_from_book = 0u32;
 		orders
 			.iter()
 			.enumerate()
 			.map(|(index, order)| {
+				if order.time_in_force != TimeInForce::PostOnly {
+					if priced_from_book == T::MaxOrdersPricedFromBook::get() {
+						// Any order, whatever the book and the orders before it, costs at
+						// most this: at most that many fills, each maker at the largest
+						// surcharge.
+						return Self::max_order_charge();
+					}
+					priced_from_book += 1;
+				}
 				let taken = &mut consumed[usize::from(order.side == OrderSide::Sell)];
 				let (weight, touches) = Self::charge_of(
 					market,

@@ -23,6 +23,10 @@ impl pallet_orderbook::Config for Runtime {
 	/// A quoter's whole ladder (as many orders as an account may rest): up to 50 orders
 	/// placed, and 50 cancelled, per bulk call, each charged as its own order.
 	type MaxOrdersPerCall = ConstU32<50>;
+	/// Up to 8 orders of a bulk call that may match are priced from the book (up to about
+	/// 80 items read each); any more are charged the most an order costs. Quotes (post-only)
+	/// read one item each.
+	type MaxOrdersPricedFromBook = ConstU32<8>;
 	type Currency = Balances;
 	type RuntimeHoldReason = RuntimeHoldReason;
 	/// Root, or a referendum on the `risk_parameters` track.

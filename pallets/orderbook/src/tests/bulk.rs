@@ -350,3 +350,24 @@ fn a_block_pays_once_for_what_its_fills_write() {
 		assert_eq!(take(ALICE, 60_003), one_fill);
 	});
 }
+
+#[test]
+fn a_bulk_call_reads_the_book_for_a_bounded_number_of_its_orders() {
+	new_test_ext().execute_with(|| {
+		rest(CHARLIE, Sell, 60_000, MIN_SIZE);
+		let taking = OrderRequest { time_in_force: Ioc, ..quote(Buy, 60_000, None) };
+		let orders = [taking, quote(Buy, 59_000, Some(1)), taking, taking];
+		let charges = Book::bulk_charges(BTC_PERP, &orders, 0);
+		// The mock prices two orders that may match from the book; the third is charged the
+		// most an order can cost, unread; the quote reads only its side.
+		assert_eq!(charges[0], Book::order_charge(BTC_PERP, Buy, usd(60_000), Ioc, 0));
+		assert_ne!(charges[2], Book::max_order_charge());
+		assert_eq!(charges[3], Book::max_order_charge());
+		assert!(charges[0].all_lte(Book::max_order_charge()));
+		// Whatever it does, the call stays within its charge (the randomized test checks
+		// this for every call).
+		let charged = Book::bulk_place_charge(BTC_PERP, &orders, 0);
+		let info = place_all(ALICE, &orders).unwrap();
+		assert!(info.actual_weight.unwrap().all_lte(charged));
+	});
+}
