@@ -340,6 +340,21 @@ impl World {
 		}
 	}
 
+	/// A market's parameters and the on-tick price `bp` basis points off its reference
+	/// price, for orders placed around it.
+	fn pricing(
+		market: u32,
+	) -> Result<(pallet_clearing::MarketParamsOf<Runtime>, impl Fn(i64) -> FixedU128), String> {
+		let params = pallet_clearing::Markets::<Runtime>::get(market).ok_or("no such market")?;
+		let reference = Self::reference_price(market).ok_or("no reference price")?;
+		let tick = params.tick_size.into_inner();
+		let at = move |bp: i64| {
+			let raw = reference.into_inner() as i128 / 10_000 * (10_000 + bp as i128);
+			FixedU128::from_inner((raw.max(tick as i128) as u128) / tick * tick)
+		};
+		Ok((params, at))
+	}
+
 	fn apply(&mut self, op: &Op) -> Result<(), String> {
 		let signed = |who: usize| RuntimeOrigin::signed(self.accounts[who].clone());
 		let dispatch = |call: RuntimeCall, origin: RuntimeOrigin| {
@@ -380,15 +395,8 @@ impl World {
 			},
 			Op::Order { who, market, buy, offset_bp, lots, tif, reduce } => {
 				let market = MARKETS[market];
-				let Some(params) = pallet_clearing::Markets::<Runtime>::get(market) else {
-					return Err("no such market".into());
-				};
-				let Some(reference) = Self::reference_price(market) else {
-					return Err("no reference price".into());
-				};
-				let tick = params.tick_size.into_inner();
-				let raw = reference.into_inner() as i128 / 10_000 * (10_000 + offset_bp as i128);
-				let price = FixedU128::from_inner((raw.max(tick as i128) as u128) / tick * tick);
+				let (params, at) = Self::pricing(market)?;
+				let price = at(offset_bp);
 				dispatch(
 					RuntimeCall::Orderbook(pallet_orderbook::Call::place_order {
 						market,
@@ -407,17 +415,7 @@ impl World {
 			},
 			Op::Quote { who, market, levels, offset_bp, step_bp, lots, post_only } => {
 				let market = MARKETS[market];
-				let Some(params) = pallet_clearing::Markets::<Runtime>::get(market) else {
-					return Err("no such market".into());
-				};
-				let Some(reference) = Self::reference_price(market) else {
-					return Err("no reference price".into());
-				};
-				let tick = params.tick_size.into_inner();
-				let at = |bp: i64| {
-					let raw = reference.into_inner() as i128 / 10_000 * (10_000 + bp as i128);
-					FixedU128::from_inner((raw.max(tick as i128) as u128) / tick * tick)
-				};
+				let (params, at) = Self::pricing(market)?;
 				let mut cancels = Vec::new();
 				let mut orders = Vec::new();
 				for level in 0..levels {
