@@ -790,19 +790,16 @@ mod campaign;
 /// taker's for one order.
 #[test]
 fn the_order_books_savings_stay_within_its_benchmark() {
-	use frame_support::traits::Get;
 	use pallet_orderbook::WeightInfo;
 	type Book = pallet_orderbook::Pallet<crate::Runtime>;
 	type Weights = <crate::Runtime as pallet_orderbook::Config>::WeightInfo;
-	let db: frame_support::weights::RuntimeDbWeight =
-		<<crate::Runtime as frame_system::Config>::DbWeight as Get<_>>::get();
 	let per_fill = Weights::place_order(1).saturating_sub(Weights::place_order(0));
 	// A warm maker, a fresh order filled in full (its item, its owner's holds and account),
 	// a level filled before in the call.
 	let most_per_fill = Book::warm_maker_saving()
-		+ db.reads_writes(1, 1)
-		+ db.reads_writes(2, 2)
-		+ db.reads_writes(1, 1);
+		+ Book::fresh_order_saving()
+		+ Book::fresh_deposit_saving()
+		+ Book::shared_level_saving();
 	assert!(most_per_fill.all_lte(per_fill), "{most_per_fill:?} of {per_fill:?}");
 	assert!(Book::warm_taker_saving().all_lte(Weights::place_order(0)));
 }
@@ -837,9 +834,12 @@ fn fills_per_block_by_benchmarked_weight() {
 		// One taker order: the benchmark, both sides' checks of every fill, the reads of its
 		// accounts' reduce-only orders; less what the block wrote already: the level after its
 		// first fill, and a fresh quote's item and its owner's holds and account.
-		let mut saved = db.reads_writes(1, 1).saturating_mul(u64::from(FILLS - 1));
+		let mut saved = Book::shared_level_saving().saturating_mul(u64::from(FILLS - 1));
 		if fresh {
-			saved = saved.saturating_add(db.reads_writes(3, 3).saturating_mul(u64::from(FILLS)));
+			saved = saved.saturating_add(
+				(Book::fresh_order_saving() + Book::fresh_deposit_saving())
+					.saturating_mul(u64::from(FILLS)),
+			);
 		}
 		let order = Weights::place_order(FILLS)
 			.saturating_add(check.saturating_mul(2 * u64::from(FILLS) + 1))

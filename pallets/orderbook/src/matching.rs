@@ -230,17 +230,22 @@ impl<T: Config> Pallet<T> {
 					Ok(receipt) => {
 						filled = true;
 						let fresh = maker_order.placed_at == block;
-						saved = saved.saturating_add(Self::note_filled(&maker_order.owner, fresh));
+						if Self::note_filled(&maker_order.owner) {
+							saved = saved.saturating_add(Self::warm_maker_saving());
+						}
+						if fresh {
+							saved = saved.saturating_add(Self::fresh_order_saving());
+						}
 						if level_filled {
-							saved = saved.saturating_add(T::DbWeight::get().reads_writes(1, 1));
+							saved = saved.saturating_add(Self::shared_level_saving());
 						}
 						level_filled = true;
 						remaining -= fill;
 						maker_order.remaining -= fill;
 						if maker_order.remaining == 0 && fresh && !maker_order.deposit.is_zero() {
-							// Its deposit was held in this block: the owner's holds and account
-							// are written already; releasing it writes them again.
-							saved = saved.saturating_add(T::DbWeight::get().reads_writes(2, 2));
+							// Its deposit was held in this block: releasing it writes the
+							// owner's holds and account again.
+							saved = saved.saturating_add(Self::fresh_deposit_saving());
 						}
 						level.total = level.total.saturating_sub(fill);
 						Self::deposit_event(Event::OrderFilled {
@@ -324,7 +329,7 @@ impl<T: Config> Pallet<T> {
 							placed_size: size,
 							remaining,
 							reduce_only,
-							placed_at: frame_system::Pallet::<T>::block_number(),
+							placed_at: block,
 							deposit: OrderDeposit::<T>::get(),
 						},
 						client_order_id,
@@ -349,35 +354,24 @@ impl<T: Config> Pallet<T> {
 			.saturating_add(T::DbWeight::get().reads(accounts_checked))
 			.saturating_add(Self::order_removal_weight(cut));
 		if filled {
-			Self::note_filled(who, false);
+			Self::note_filled(who);
 		}
 		Self::report_book_top(market);
 		Ok(OrderWork { touched, extra: surcharge.saturating_add(book_work), saved })
 	}
 
 	/// Records that a fill of `who` settled in this block (see [`crate::AccountBook`]) and
-	/// returns what the fill costs the database less than the benchmark charges for a maker:
-	/// nothing for the first fill of the account in the block, its account's items after;
-	/// and the order's own item when `fresh` (placed in this block: it never reaches the
-	/// database before the block ends).
-	fn note_filled(who: &T::AccountId, fresh: bool) -> Weight {
+	/// returns whether one had already: then the account's items are written already.
+	fn note_filled(who: &T::AccountId) -> bool {
 		let block = frame_system::Pallet::<T>::block_number();
-		let warm = AccountOrders::<T>::mutate_exists(who, |maybe_book| match maybe_book {
+		AccountOrders::<T>::mutate_exists(who, |maybe_book| match maybe_book {
 			Some(book) if book.filled_at == block => true,
 			Some(book) => {
 				book.filled_at = block;
 				false
 			},
 			None => false,
-		});
-		let mut saved = Weight::zero();
-		if warm {
-			saved = saved.saturating_add(Self::warm_maker_saving());
-		}
-		if fresh {
-			saved = saved.saturating_add(T::DbWeight::get().reads_writes(1, 1));
-		}
-		saved
+		})
 	}
 
 	/// Cuts `who`'s reduce-only orders in `market` to what its position leaves to reduce on
