@@ -140,7 +140,7 @@ impl<T: Config> Pallet<T> {
 	) -> CrossAccount<'a> {
 		CrossAccount {
 			settlement_balance: inputs.settlement_balance,
-			liability_factor: LiabilityFactor::<T>::get(),
+			liability_factor: Self::liability_factor(),
 			quote_decimals: T::SettlementDecimals::get(),
 			collateral: holdings,
 			positions: exposures,

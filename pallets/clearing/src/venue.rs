@@ -24,6 +24,9 @@ pub(crate) struct SideOutcome {
 	pub(crate) added_risk: bool,
 	/// Change in the side's long size (for open interest).
 	pub(crate) long_delta: i128,
+	/// The side's position record in the market after the trade (`None` once flat and
+	/// without orders), for its margin check.
+	pub(crate) record: Option<PositionRecord>,
 }
 
 impl<T: Config> Pallet<T> {
@@ -32,15 +35,17 @@ impl<T: Config> Pallet<T> {
 	/// stale (reducing never waits for a fresh price, but it never leaves an account below
 	/// maintenance either, so two colluding accounts cannot move value between them at a
 	/// stale price).
+	/// `side` is what the trade did to the account, with its record in `market` as the trade
+	/// left it.
 	fn check_trade_side(
 		who: &T::AccountId,
 		market: MarketId,
 		params: &MarketParamsOf<T>,
-		added_risk: bool,
+		side: &SideOutcome,
 		error: Error<T>,
 	) -> DispatchResult {
-		let record = Positions::<T>::get(who).get(&market).copied();
-		if let Some(record) = record.filter(|r| r.isolated_margin.is_some()) {
+		let added_risk = side.added_risk;
+		if let Some(record) = side.record.filter(|r| r.isolated_margin.is_some()) {
 			let figures = Self::isolated_figures(market, params, &record, added_risk)?;
 			let margin_left = if added_risk { figures.free_margin } else { figures.health };
 			ensure!(margin_left >= 0, error);
@@ -183,7 +188,7 @@ impl<T: Config> Pallet<T> {
 			maker,
 			market,
 			&params,
-			maker_added,
+			&maker_side,
 			Error::<T>::MakerMarginInsufficient,
 		)
 		.map_err(maker_only)?;
@@ -191,7 +196,7 @@ impl<T: Config> Pallet<T> {
 			taker,
 			market,
 			&params,
-			taker_added,
+			&taker_side,
 			Error::<T>::TakerMarginInsufficient,
 		)
 		.map_err(trade)?;
@@ -266,6 +271,7 @@ impl<T: Config> Pallet<T> {
 				realized_pnl: outcome.realized_pnl,
 				added_risk: !outcome.reduces_only,
 				long_delta,
+				record: (!record.is_empty()).then_some(record),
 			})
 		})
 	}
@@ -417,8 +423,8 @@ impl<T: Config> Clearing<T::AccountId, MarketId> for Pallet<T> {
 		})
 	}
 
-	fn margin_check_surcharge(who: &T::AccountId) -> Weight {
-		Self::margin_check_surcharge_weight(who)
+	fn margin_check_surcharge(who: &T::AccountId, market: MarketId) -> Weight {
+		Self::margin_check_surcharge_weight(who, market)
 	}
 
 	fn max_margin_check_surcharge() -> Weight {

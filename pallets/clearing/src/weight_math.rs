@@ -5,7 +5,7 @@
 
 use frame_support::{pallet_prelude::*, weights::Weight};
 
-use crate::{pallet::*, weights::WeightInfo, MarginMode, MAX_MARKETS};
+use crate::{pallet::*, weights::WeightInfo, MarginMode, MarketId, MAX_MARKETS};
 
 impl<T: Config> Pallet<T> {
 	/// What `withdraw` costs at most for an account in `mode`, with or without settling
@@ -83,23 +83,36 @@ impl<T: Config> Pallet<T> {
 	/// The weight a venue adds to a fill for `who`'s margin check beyond the one its own
 	/// benchmark covers, which settles between accounts holding one position each (see
 	/// [`crate::Clearing::margin_check_surcharge`]):
-	/// - every further position the account holds (one more for a trade that opens a
-	///   market): one side's share of what the clearing house's `settle_trade` benchmark
-	///   costs at that many positions beyond one;
+	/// - every further position the account holds after a trade in `market` (its positions,
+	///   one more when it holds none in `market`, which the trade may open): one side's share
+	///   of what the clearing house's `settle_trade` benchmark costs at that many positions
+	///   beyond one;
 	/// - under portfolio margin, the scan (`set_margin_mode`, benchmarked at one portfolio
 	///   check of that many option positions).
 	///
-	/// Reading the mode and the positions' count is part of it.
-	pub fn margin_check_surcharge_weight(who: &T::AccountId) -> Weight {
-		let positions = Positions::<T>::decode_len(who).unwrap_or(0) as u32;
-		let priced = positions.saturating_add(1).min(T::MaxPositionsPerAccount::get());
-		Self::check_surcharge(MarginModes::<T>::get(who), priced)
+	/// Reading the mode and the positions is part of it, the first time a venue call (its
+	/// working set) prices the account and market; later it is remembered, unread.
+	pub fn margin_check_surcharge_weight(who: &T::AccountId, market: MarketId) -> Weight {
+		Self::cached_surcharge(who, market, || {
+			let positions = Positions::<T>::get(who);
+			let opens = u32::from(!positions.contains_key(&market));
+			let priced = (positions.len() as u32)
+				.saturating_add(opens)
+				.min(T::MaxPositionsPerAccount::get());
+			Self::check_surcharge(MarginModes::<T>::get(who), priced)
+		})
+		.unwrap_or_else(|priced_now| priced_now.saturating_add(Self::surcharge_pricing_reads()))
 	}
 
-	/// [`Self::margin_check_surcharge_weight`] of an account in `mode` priced at `positions`.
+	/// The reads that price a margin-check surcharge: the account's mode and positions.
+	pub fn surcharge_pricing_reads() -> Weight {
+		T::DbWeight::get().reads(2)
+	}
+
+	/// What a margin check of an account in `mode` holding `positions` positions costs beyond
+	/// the benchmarked one (see [`Self::margin_check_surcharge_weight`]), without pricing it.
 	pub fn check_surcharge(mode: MarginMode, positions: u32) -> Weight {
-		let checks =
-			T::DbWeight::get().reads(2).saturating_add(Self::more_positions_weight(positions));
+		let checks = Self::more_positions_weight(positions);
 		match mode {
 			MarginMode::Cross => checks,
 			MarginMode::Portfolio => {
@@ -120,8 +133,7 @@ impl<T: Config> Pallet<T> {
 	/// positions an account holds.
 	pub fn max_margin_check_surcharge_weight() -> Weight {
 		let positions = T::MaxPositionsPerAccount::get();
-		T::DbWeight::get()
-			.reads(2)
+		Self::surcharge_pricing_reads()
 			.saturating_add(Self::more_positions_weight(positions))
 			.saturating_add(T::WeightInfo::set_margin_mode(positions))
 	}

@@ -35,10 +35,14 @@ environmental::environmental!(working_set: Box<dyn Any>);
 pub(crate) struct WorkingSet<T: Config> {
 	now: Option<u64>,
 	max_price_age: Option<u64>,
+	liability_factor: Option<sp_arithmetic::FixedU128>,
 	guarded: Vec<(T::OracleKey, Option<GuardedPrice>)>,
 	markets: Vec<(MarketId, Option<MarketParamsOf<T>>)>,
 	collateral: Vec<(T::AssetId, Option<CollateralConfig<T::OracleKey>>)>,
 	option_marks: Vec<((MarketId, Price, Option<Price>), Option<Price>)>,
+	/// Margin-check surcharges priced so far, by account and traded market: what the check
+	/// costs beyond the benchmarked one, without the reads that priced it.
+	surcharges: Vec<((T::AccountId, MarketId), frame_support::weights::Weight)>,
 }
 
 impl<T: Config> Default for WorkingSet<T> {
@@ -46,10 +50,12 @@ impl<T: Config> Default for WorkingSet<T> {
 		Self {
 			now: None,
 			max_price_age: None,
+			liability_factor: None,
 			guarded: Vec::new(),
 			markets: Vec::new(),
 			collateral: Vec::new(),
 			option_marks: Vec::new(),
+			surcharges: Vec::new(),
 		}
 	}
 }
@@ -102,6 +108,15 @@ impl<T: Config> Pallet<T> {
 		)
 	}
 
+	/// The factor by which settlement debt counts against equity, read once per working set.
+	pub(crate) fn liability_factor() -> sp_arithmetic::FixedU128 {
+		Self::cached(
+			|set| set.liability_factor,
+			|set, factor| set.liability_factor = Some(factor),
+			LiabilityFactor::<T>::get,
+		)
+	}
+
 	/// A market's parameters, read once per working set.
 	pub(crate) fn market_params(market: MarketId) -> Option<MarketParamsOf<T>> {
 		Self::cached(
@@ -146,6 +161,31 @@ impl<T: Config> Pallet<T> {
 			|set, mark| set.option_marks.push((key, mark)),
 			load,
 		)
+	}
+
+	/// What a margin check of `who` after a trade in `market` costs beyond the benchmarked
+	/// one, priced by `price` once per working set. A trade in `market` cannot change it
+	/// (the price counts `market`'s position whether it is open yet or not), and nothing else
+	/// in a venue call moves an account's mode or other positions. `Err` carries a price
+	/// worked out just now, whose reads the caller charges; `Ok` one from memory.
+	pub(crate) fn cached_surcharge(
+		who: &T::AccountId,
+		market: MarketId,
+		price: impl FnOnce() -> frame_support::weights::Weight,
+	) -> Result<frame_support::weights::Weight, frame_support::weights::Weight> {
+		let found = Self::in_working_set(|set| {
+			set.surcharges
+				.iter()
+				.find(|((account, id), _)| *id == market && account == who)
+				.map(|(_, weight)| *weight)
+		})
+		.flatten();
+		if let Some(weight) = found {
+			return Ok(weight);
+		}
+		let weight = price();
+		Self::in_working_set(|set| set.surcharges.push(((who.clone(), market), weight)));
+		Err(weight)
 	}
 
 	/// Forgets `market`'s cached parameters and marks after they changed (should a call in

@@ -6,6 +6,9 @@
 //!   each check is the clearing house's surcharge
 //!   ([`Clearing::margin_check_surcharge`](clearing_traits::Clearing::margin_check_surcharge)),
 //!   which the pallet adds per check;
+//! - `place_order_one_maker(f)`: the same buy filling `f` orders of one maker at one level:
+//!   the marginal fill of a maker already loaded, which matching charges for a maker's later
+//!   fills in a block (see `weight_math.rs`);
 //! - `cancel_order`: the caller holds the most open orders, the order is alone at its level
 //!   (the level and its price go), the side is full;
 //! - `cancel_all(n)`: `n` orders, each alone at its level, on a full side.
@@ -135,6 +138,45 @@ mod benchmarks {
 			false,
 		);
 		assert_eq!(LevelPrices::<T>::get((setup.market, OrderSide::Sell)).len(), 0);
+		assert_eq!(Pallet::<T>::open_orders(&taker).len(), 1);
+	}
+
+	/// `place_order` against one maker: `f` of its orders wait at one price level, so every
+	/// fill after the first finds the maker's account, the level and the market loaded by the
+	/// fill before (what a market maker's second and later fills in a block cost). The rest of
+	/// the buy rests as in `place_order`.
+	#[benchmark]
+	fn place_order_one_maker(
+		f: Linear<
+			1,
+			{
+				T::MaxFillsPerOrder::get()
+					.min(T::MaxOrdersPerLevel::get())
+					.min(T::MaxOpenOrdersPerAccount::get())
+			},
+		>,
+	) {
+		let setup = setup::<T>();
+		let taker: T::AccountId = whitelisted_caller();
+		T::BenchmarkHelper::fund_trader(&taker);
+		let maker = trader::<T>("maker", 0);
+		let level = price_at(&setup, OrderSide::Sell, 1);
+		for _ in 0..f {
+			rest::<T>(&maker, &setup, OrderSide::Sell, level);
+		}
+		fill_bids::<T>(&setup, 1, T::MaxPriceLevels::get() - 1);
+		#[extrinsic_call]
+		place_order(
+			RawOrigin::Signed(taker.clone()),
+			setup.market,
+			OrderSide::Buy,
+			level,
+			setup.size * (f as u128 + 1),
+			TimeInForce::GoodTilCancelled,
+			false,
+		);
+		assert_eq!(LevelPrices::<T>::get((setup.market, OrderSide::Sell)).len(), 0);
+		assert!(AccountOrders::<T>::get(&maker).orders.is_empty());
 		assert_eq!(Pallet::<T>::open_orders(&taker).len(), 1);
 	}
 

@@ -300,7 +300,7 @@ impl Clearing<u64, MarketId> for MockClearing {
 		}
 	}
 
-	fn margin_check_surcharge(who: &u64) -> Weight {
+	fn margin_check_surcharge(who: &u64, _market: MarketId) -> Weight {
 		Weight::from_parts(get::<u64>(("surcharge", *who)), 0)
 	}
 

@@ -46,6 +46,7 @@ use core::marker::PhantomData;
 /// Weight functions needed for `pallet_orderbook`.
 pub trait WeightInfo {
 	fn place_order(f: u32, ) -> Weight;
+	fn place_order_one_maker(f: u32, ) -> Weight;
 	fn cancel_order() -> Weight;
 	fn cancel_all(n: u32, ) -> Weight;
 	fn place_orders(n: u32, ) -> Weight;
@@ -105,16 +106,75 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn place_order(f: u32, ) -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `4416 + f * (810 ±0)`
-		//  Estimated: `12027 + f * (11037 ±3)`
-		// Minimum execution time: 183_564_000 picoseconds.
-		Weight::from_parts(301_268_352, 12027)
-			// Standard Error: 6_628_696
-			.saturating_add(Weight::from_parts(182_239_377, 0).saturating_mul(f.into()))
+		//  Estimated: `12027 + f * (11037 ±0)`
+		// Minimum execution time: 175_382_000 picoseconds.
+		Weight::from_parts(137_385_909, 12027)
+			// Standard Error: 3_230_476
+			.saturating_add(Weight::from_parts(170_442_215, 0).saturating_mul(f.into()))
 			.saturating_add(T::DbWeight::get().reads(21_u64))
 			.saturating_add(T::DbWeight::get().reads((10_u64).saturating_mul(f.into())))
 			.saturating_add(T::DbWeight::get().writes(10_u64))
 			.saturating_add(T::DbWeight::get().writes((9_u64).saturating_mul(f.into())))
 			.saturating_add(Weight::from_parts(0, 11037).saturating_mul(f.into()))
+	}
+	/// Storage: `Clearing::Markets` (r:1 w:0)
+	/// Proof: `Clearing::Markets` (`max_values`: None, `max_size`: Some(355), added: 2830, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::Positions` (r:2 w:2)
+	/// Proof: `Clearing::Positions` (`max_values`: None, `max_size`: Some(8562), added: 11037, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::MarginModes` (r:2 w:0)
+	/// Proof: `Clearing::MarginModes` (`max_values`: None, `max_size`: Some(49), added: 2524, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::MarketStates` (r:1 w:1)
+	/// Proof: `Clearing::MarketStates` (`max_values`: None, `max_size`: Some(135), added: 2610, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::MaxPriceAge` (r:1 w:0)
+	/// Proof: `Clearing::MaxPriceAge` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::PriceGuards` (r:1 w:0)
+	/// Proof: `Clearing::PriceGuards` (`max_values`: None, `max_size`: Some(71), added: 2546, mode: `MaxEncodedLen`)
+	/// Storage: `Oracle::Values` (r:1 w:0)
+	/// Proof: `Oracle::Values` (`max_values`: None, `max_size`: Some(34), added: 2509, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::JumpBreakerParams` (r:1 w:0)
+	/// Proof: `Clearing::JumpBreakerParams` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `Timestamp::Now` (r:1 w:0)
+	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Storage: `Orderbook::LevelPrices` (r:2 w:2)
+	/// Proof: `Orderbook::LevelPrices` (`max_values`: None, `max_size`: Some(1615), added: 4090, mode: `MaxEncodedLen`)
+	/// Storage: `Orderbook::NextOrderId` (r:1 w:1)
+	/// Proof: `Orderbook::NextOrderId` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Storage: `Orderbook::AccountOrders` (r:2 w:2)
+	/// Proof: `Orderbook::AccountOrders` (`max_values`: None, `max_size`: Some(1103), added: 3578, mode: `MaxEncodedLen`)
+	/// Storage: `Orderbook::Levels` (r:2 w:2)
+	/// Proof: `Orderbook::Levels` (`max_values`: None, `max_size`: Some(462), added: 2937, mode: `MaxEncodedLen`)
+	/// Storage: `Orderbook::Orders` (r:20 w:21)
+	/// Proof: `Orderbook::Orders` (`max_values`: None, `max_size`: Some(130), added: 2605, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::SettlementBalances` (r:3 w:3)
+	/// Proof: `Clearing::SettlementBalances` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::CollateralBalances` (r:2 w:0)
+	/// Proof: `Clearing::CollateralBalances` (`max_values`: None, `max_size`: Some(209), added: 2684, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::LiabilityFactor` (r:1 w:0)
+	/// Proof: `Clearing::LiabilityFactor` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
+	/// Storage: `System::Account` (r:1 w:1)
+	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
+	/// Storage: `Balances::Holds` (r:2 w:2)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(85), added: 2560, mode: `MaxEncodedLen`)
+	/// Storage: `Orderbook::OrderDeposit` (r:1 w:0)
+	/// Proof: `Orderbook::OrderDeposit` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
+	/// Storage: `Orderbook::ReduceOnlyOrders` (r:2 w:0)
+	/// Proof: `Orderbook::ReduceOnlyOrders` (`max_values`: None, `max_size`: Some(93), added: 2568, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::DeleverageQueue` (r:0 w:2)
+	/// Proof: `Clearing::DeleverageQueue` (`max_values`: None, `max_size`: Some(85), added: 2560, mode: `MaxEncodedLen`)
+	/// The range of component `f` is `[1, 20]`.
+	fn place_order_one_maker(f: u32, ) -> Weight {
+		// Proof Size summary in bytes:
+		//  Measured:  `5002 + f * (233 ±0)`
+		//  Estimated: `23064 + f * (2605 ±0)`
+		// Minimum execution time: 375_500_000 picoseconds.
+		Weight::from_parts(648_860_456, 23064)
+			// Standard Error: 4_609_280
+			.saturating_add(Weight::from_parts(99_586_567, 0).saturating_mul(f.into()))
+			.saturating_add(T::DbWeight::get().reads(30_u64))
+			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(f.into())))
+			.saturating_add(T::DbWeight::get().writes(19_u64))
+			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(f.into())))
+			.saturating_add(Weight::from_parts(0, 2605).saturating_mul(f.into()))
 	}
 	/// Storage: `Orderbook::Orders` (r:1 w:1)
 	/// Proof: `Orderbook::Orders` (`max_values`: None, `max_size`: Some(130), added: 2605, mode: `MaxEncodedLen`)
@@ -136,8 +196,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `4965`
 		//  Estimated: `12027`
-		// Minimum execution time: 130_034_000 picoseconds.
-		Weight::from_parts(204_054_000, 12027)
+		// Minimum execution time: 138_036_000 picoseconds.
+		Weight::from_parts(193_299_000, 12027)
 			.saturating_add(T::DbWeight::get().reads(9_u64))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
 	}
@@ -172,10 +232,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `6026 + n * (218 ±0)`
 		//  Estimated: `12027 + n * (2937 ±0)`
-		// Minimum execution time: 238_956_000 picoseconds.
-		Weight::from_parts(169_671_650, 12027)
-			// Standard Error: 1_741_058
-			.saturating_add(Weight::from_parts(74_225_378, 0).saturating_mul(n.into()))
+		// Minimum execution time: 167_820_000 picoseconds.
+		Weight::from_parts(170_935_000, 12027)
+			// Standard Error: 1_300_665
+			.saturating_add(Weight::from_parts(72_482_532, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(12_u64))
 			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
@@ -225,10 +285,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `4179 + n * (4 ±0)`
 		//  Estimated: `12027 + n * (2937 ±0)`
-		// Minimum execution time: 206_959_000 picoseconds.
-		Weight::from_parts(208_701_000, 12027)
-			// Standard Error: 2_017_167
-			.saturating_add(Weight::from_parts(126_919_109, 0).saturating_mul(n.into()))
+		// Minimum execution time: 214_230_000 picoseconds.
+		Weight::from_parts(417_035_710, 12027)
+			// Standard Error: 1_681_332
+			.saturating_add(Weight::from_parts(91_086_230, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(18_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
@@ -266,10 +326,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `5971 + n * (223 ±0)`
 		//  Estimated: `12027 + n * (2937 ±0)`
-		// Minimum execution time: 163_173_000 picoseconds.
-		Weight::from_parts(305_681_224, 12027)
-			// Standard Error: 2_166_526
-			.saturating_add(Weight::from_parts(61_278_352, 0).saturating_mul(n.into()))
+		// Minimum execution time: 154_661_000 picoseconds.
+		Weight::from_parts(306_506_012, 12027)
+			// Standard Error: 1_040_149
+			.saturating_add(Weight::from_parts(52_882_838, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(12_u64))
 			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
@@ -319,10 +379,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `6500 + n * (213 ±0)`
 		//  Estimated: `12027 + n * (2937 ±0)`
-		// Minimum execution time: 265_376_000 picoseconds.
-		Weight::from_parts(268_861_000, 12027)
-			// Standard Error: 3_208_075
-			.saturating_add(Weight::from_parts(187_253_116, 0).saturating_mul(n.into()))
+		// Minimum execution time: 260_298_000 picoseconds.
+		Weight::from_parts(228_682_578, 12027)
+			// Standard Error: 7_139_903
+			.saturating_add(Weight::from_parts(169_284_243, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(19_u64))
 			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(7_u64))
@@ -335,8 +395,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 7_311_000 picoseconds.
-		Weight::from_parts(7_932_000, 0)
+		// Minimum execution time: 5_117_000 picoseconds.
+		Weight::from_parts(5_458_000, 0)
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 }
@@ -344,22 +404,31 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 /// The same figures with ParityDb database costs, for tests and mocks.
 impl WeightInfo for () {
 	fn place_order(f: u32, ) -> Weight {
-		Weight::from_parts(301_268_352, 12027)
-			.saturating_add(Weight::from_parts(182_239_377, 0).saturating_mul(f.into()))
+		Weight::from_parts(137_385_909, 12027)
+			.saturating_add(Weight::from_parts(170_442_215, 0).saturating_mul(f.into()))
 			.saturating_add(ParityDbWeight::get().reads(21_u64))
 			.saturating_add(ParityDbWeight::get().reads((10_u64).saturating_mul(f.into())))
 			.saturating_add(ParityDbWeight::get().writes(10_u64))
 			.saturating_add(ParityDbWeight::get().writes((9_u64).saturating_mul(f.into())))
 			.saturating_add(Weight::from_parts(0, 11037).saturating_mul(f.into()))
 	}
+	fn place_order_one_maker(f: u32, ) -> Weight {
+		Weight::from_parts(648_860_456, 23064)
+			.saturating_add(Weight::from_parts(99_586_567, 0).saturating_mul(f.into()))
+			.saturating_add(ParityDbWeight::get().reads(30_u64))
+			.saturating_add(ParityDbWeight::get().reads((1_u64).saturating_mul(f.into())))
+			.saturating_add(ParityDbWeight::get().writes(19_u64))
+			.saturating_add(ParityDbWeight::get().writes((1_u64).saturating_mul(f.into())))
+			.saturating_add(Weight::from_parts(0, 2605).saturating_mul(f.into()))
+	}
 	fn cancel_order() -> Weight {
-		Weight::from_parts(204_054_000, 12027)
+		Weight::from_parts(193_299_000, 12027)
 			.saturating_add(ParityDbWeight::get().reads(9_u64))
 			.saturating_add(ParityDbWeight::get().writes(6_u64))
 	}
 	fn cancel_all(n: u32, ) -> Weight {
-		Weight::from_parts(169_671_650, 12027)
-			.saturating_add(Weight::from_parts(74_225_378, 0).saturating_mul(n.into()))
+		Weight::from_parts(170_935_000, 12027)
+			.saturating_add(Weight::from_parts(72_482_532, 0).saturating_mul(n.into()))
 			.saturating_add(ParityDbWeight::get().reads(12_u64))
 			.saturating_add(ParityDbWeight::get().reads((2_u64).saturating_mul(n.into())))
 			.saturating_add(ParityDbWeight::get().writes(5_u64))
@@ -367,8 +436,8 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 2937).saturating_mul(n.into()))
 	}
 	fn place_orders(n: u32, ) -> Weight {
-		Weight::from_parts(208_701_000, 12027)
-			.saturating_add(Weight::from_parts(126_919_109, 0).saturating_mul(n.into()))
+		Weight::from_parts(417_035_710, 12027)
+			.saturating_add(Weight::from_parts(91_086_230, 0).saturating_mul(n.into()))
 			.saturating_add(ParityDbWeight::get().reads(18_u64))
 			.saturating_add(ParityDbWeight::get().reads((1_u64).saturating_mul(n.into())))
 			.saturating_add(ParityDbWeight::get().writes(6_u64))
@@ -376,8 +445,8 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 2937).saturating_mul(n.into()))
 	}
 	fn cancel_orders(n: u32, ) -> Weight {
-		Weight::from_parts(305_681_224, 12027)
-			.saturating_add(Weight::from_parts(61_278_352, 0).saturating_mul(n.into()))
+		Weight::from_parts(306_506_012, 12027)
+			.saturating_add(Weight::from_parts(52_882_838, 0).saturating_mul(n.into()))
 			.saturating_add(ParityDbWeight::get().reads(12_u64))
 			.saturating_add(ParityDbWeight::get().reads((2_u64).saturating_mul(n.into())))
 			.saturating_add(ParityDbWeight::get().writes(5_u64))
@@ -385,8 +454,8 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 2937).saturating_mul(n.into()))
 	}
 	fn replace_orders(n: u32, ) -> Weight {
-		Weight::from_parts(268_861_000, 12027)
-			.saturating_add(Weight::from_parts(187_253_116, 0).saturating_mul(n.into()))
+		Weight::from_parts(228_682_578, 12027)
+			.saturating_add(Weight::from_parts(169_284_243, 0).saturating_mul(n.into()))
 			.saturating_add(ParityDbWeight::get().reads(19_u64))
 			.saturating_add(ParityDbWeight::get().reads((2_u64).saturating_mul(n.into())))
 			.saturating_add(ParityDbWeight::get().writes(7_u64))
@@ -394,7 +463,7 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 2937).saturating_mul(n.into()))
 	}
 	fn set_order_deposit() -> Weight {
-		Weight::from_parts(7_932_000, 0)
+		Weight::from_parts(5_458_000, 0)
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 }

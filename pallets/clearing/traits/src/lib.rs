@@ -164,12 +164,13 @@ pub trait Clearing<AccountId, MarketId> {
 	/// venue's resting orders of that account and side sum to, for invariant checks.
 	fn committed_size(who: &AccountId, market: MarketId, side: OrderSide) -> u128;
 
-	/// What one margin check of `who` costs beyond the one a venue's own benchmark measures,
-	/// which settles between accounts holding one position each: the positions `who` holds
-	/// beyond one, and the portfolio scan when `who` is portfolio-margined. A venue adds it
-	/// for every check its call makes of `who`: each settled trade checks both sides, each
-	/// committed order its owner.
-	fn margin_check_surcharge(who: &AccountId) -> Weight;
+	/// What one margin check of `who` after a trade or an order in `market` costs beyond the
+	/// one a venue's own benchmark measures, which settles between accounts holding one
+	/// position each: the positions `who` holds beyond one (counting `market`'s, which the
+	/// trade may open, when it holds none there yet), and the portfolio scan when `who` is
+	/// portfolio-margined. A venue adds it for every check its call makes of `who`: each
+	/// settled trade checks both sides, each committed order its owner.
+	fn margin_check_surcharge(who: &AccountId, market: MarketId) -> Weight;
 
 	/// The most [`Self::margin_check_surcharge`] returns, for weights charged before a call
 	/// knows whom it will meet.
