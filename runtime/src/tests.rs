@@ -753,7 +753,7 @@ mod governance {
 }
 
 /// The heaviest calls' weights, charged before they run, fit one ordinary transaction:
-/// an order that meets twenty portfolio-margined makers (the most `place_order` can be
+/// an order that meets fifty portfolio-margined makers (the most `place_order` can be
 /// charged, whatever the book), and a liquidation or withdrawal of a portfolio-margined
 /// account.
 #[test]
@@ -830,7 +830,7 @@ fn fills_per_block_by_benchmarked_weight() {
 	type Book = pallet_orderbook::Pallet<crate::Runtime>;
 	type Clearing = pallet_clearing::Pallet<crate::Runtime>;
 	type Weights = <crate::Runtime as pallet_orderbook::Config>::WeightInfo;
-	const FILLS: u32 = 20;
+	const FILLS: u32 = 50;
 	const QUOTES_PER_CALL: u64 = 50;
 	let db: frame_support::weights::RuntimeDbWeight =
 		<<crate::Runtime as frame_system::Config>::DbWeight as Get<_>>::get();

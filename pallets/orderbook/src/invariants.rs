@@ -16,8 +16,9 @@
 //! 5. **Committed margin matches the book.** For every account and market, what the
 //!    clearing house counts as committed on each side ([`Clearing::committed_size`]) equals
 //!    the account's resting orders there that are not reduce-only.
-//! 6. **Deposits are held.** Every resting order's deposit is part of what its owner has on
-//!    hold for order deposits.
+//! 6. **Deposits are held, exactly.** What an account has on hold for order deposits is its
+//!    resting orders' deposits and its spare ([`SpareDeposits`]); an account with a spare
+//!    rests an order.
 
 use alloc::{collections::btree_map::BTreeMap, vec::Vec};
 use frame_support::traits::fungible::InspectHold;
@@ -138,9 +139,20 @@ impl<T: Config> Pallet<T> {
 				}
 			}
 			let on_hold = T::Currency::balance_on_hold(&HoldReason::OrderDeposit.into(), owner);
+			let owed = deposits
+				.get(owner)
+				.copied()
+				.unwrap_or_default()
+				.saturating_add(SpareDeposits::<T>::get(owner));
 			ensure_invariant(
-				on_hold >= deposits.get(owner).copied().unwrap_or_default(),
-				"an account holds less on deposit than its resting orders",
+				on_hold == owed,
+				"an account's order-deposit hold differs from its orders' deposits and spare",
+			)?;
+		}
+		for owner in SpareDeposits::<T>::iter_keys() {
+			ensure_invariant(
+				AccountOrders::<T>::contains_key(&owner),
+				"an account without resting orders keeps a spare deposit",
 			)?;
 		}
 		Ok(())

@@ -3,11 +3,7 @@
 
 use alloc::vec::Vec;
 use clearing_traits::{MarketStatus, SettleError};
-use frame_support::{
-	pallet_prelude::*,
-	storage::with_storage_layer,
-	traits::{fungible::MutateHold, tokens::Precision},
-};
+use frame_support::{pallet_prelude::*, storage::with_storage_layer};
 use sp_arithmetic::traits::{SaturatedConversion, Zero};
 
 use crate::{
@@ -458,10 +454,7 @@ impl<T: Config> Pallet<T> {
 				ids.try_push(order_id).map_err(|_| Error::<T>::TooManyReduceOnlyOrders)
 			})?;
 		}
-		if !order.deposit.is_zero() {
-			T::Currency::hold(&HoldReason::OrderDeposit.into(), who, order.deposit)
-				.map_err(|_| Error::<T>::InsufficientOrderDeposit)?;
-		}
+		Self::hold_order_deposit(who, order.deposit)?;
 		AccountOrders::<T>::try_mutate(who, |book| {
 			book.orders
 				.try_push(AccountOrder { market, order_id, client_order_id })
@@ -581,15 +574,7 @@ impl<T: Config> Pallet<T> {
 				}
 			});
 		}
-		if !order.deposit.is_zero() {
-			// Held when the order rested; nothing else releases this hold.
-			let _ = T::Currency::release(
-				&HoldReason::OrderDeposit.into(),
-				&order.owner,
-				order.deposit,
-				Precision::BestEffort,
-			);
-		}
+		Self::retire_order_deposit(&order.owner, order.deposit);
 	}
 
 	fn forget_account_order(owner: &T::AccountId, market: MarketId, order_id: OrderId) {

@@ -1,6 +1,6 @@
 //! `Orderbook`: the limit order book. Every fill settles through `Clearing`.
 //!
-//! Bounds and what they cost: an order touches at most 20 resting orders (each a full
+//! Bounds and what they cost: an order touches at most 50 resting orders (each a full
 //! settlement with both sides' margin checks), a side of a market holds at most 100 price
 //! levels of at most 50 orders, an account rests at most 50 orders, and a bulk call places
 //! or cancels at most 50. The benchmarked weights (see `pallet_orderbook::weights`) and
@@ -16,17 +16,19 @@ impl pallet_orderbook::Config for Runtime {
 	type MaxPriceLevels = ConstU32<100>;
 	type MaxOrdersPerLevel = ConstU32<50>;
 	type MaxOpenOrdersPerAccount = ConstU32<50>;
-	type MaxFillsPerOrder = ConstU32<20>;
+	/// A taker sweeps up to 50 resting orders: a market maker's whole side, or one lot of
+	/// each of 50 quoters at the touch.
+	type MaxFillsPerOrder = ConstU32<50>;
 	/// A few reduce-only orders per market (take-profit and stop ladders); each costs the
 	/// taker's cut of reduce-only orders one read.
 	type MaxReduceOnlyPerMarket = ConstU32<4>;
 	/// A quoter's whole ladder (as many orders as an account may rest): up to 50 orders
 	/// placed, and 50 cancelled, per bulk call, each charged as its own order.
 	type MaxOrdersPerCall = ConstU32<50>;
-	/// Up to 8 orders of a bulk call that may match are priced from the book (up to about
-	/// 80 items read each); any more are charged the most an order costs. Quotes (post-only)
+	/// Up to 4 orders of a bulk call that may match are priced from the book (up to about
+	/// 200 items read each); any more are charged the most an order costs. Quotes (post-only)
 	/// read one item each.
-	type MaxOrdersPricedFromBook = ConstU32<8>;
+	type MaxOrdersPricedFromBook = ConstU32<4>;
 	type Currency = Balances;
 	type RuntimeHoldReason = RuntimeHoldReason;
 	/// Root, or a referendum on the `risk_parameters` track.

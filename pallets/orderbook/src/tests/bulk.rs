@@ -371,3 +371,56 @@ fn a_bulk_call_reads_the_book_for_a_bounded_number_of_its_orders() {
 		assert!(info.actual_weight.unwrap().all_lte(charged));
 	});
 }
+
+/// A deposit whose order leaves the book while its owner rests others stays held as the
+/// owner's spare, and the owner's next orders take theirs from it: a quoter whose quotes are
+/// filled and replaced moves no balance. The last order out takes the spare with it.
+#[test]
+fn a_quoters_deposits_stay_held_while_it_quotes_and_return_with_its_last_order() {
+	new_test_ext().execute_with(|| {
+		use frame_support::traits::fungible::{Inspect, InspectHold};
+		let on_hold = |who: u64| {
+			Balances::balance_on_hold(&RuntimeHoldReason::Orderbook(HoldReason::OrderDeposit), &who)
+		};
+		let free = |who: u64| <Balances as Inspect<u64>>::balance(&who);
+		assert_ok!(place_all(BOB, &[quote(Sell, 60_000, Some(1)), quote(Sell, 60_001, Some(2))]));
+		assert_eq!(on_hold(BOB), 2 * ORDER_DEPOSIT);
+		assert_eq!(free(BOB), GENESIS_CLR - 2 * ORDER_DEPOSIT);
+		// A fill takes one quote: its deposit stays, as spare.
+		assert_eq!(place(ALICE, Buy, 60_000, MIN_SIZE, Ioc), Ok(1));
+		assert_eq!(on_hold(BOB), 2 * ORDER_DEPOSIT);
+		assert_eq!(SpareDeposits::<Test>::get(BOB), ORDER_DEPOSIT);
+		// The next quote takes it back: nothing more is held.
+		assert_ok!(place_all(BOB, &[quote(Sell, 60_002, Some(3))]));
+		assert_eq!(on_hold(BOB), 2 * ORDER_DEPOSIT);
+		assert_eq!(SpareDeposits::<Test>::get(BOB), 0);
+		// Replacing the whole ladder empties the book on the way, and moves no balance.
+		assert_ok!(Book::replace_orders(
+			RuntimeOrigin::signed(BOB),
+			BTC_PERP,
+			bounded(&[OrderRef::Client(2), OrderRef::Client(3)]),
+			bounded(&[quote(Sell, 60_003, Some(4)), quote(Sell, 60_004, Some(5))]),
+		));
+		assert_eq!(on_hold(BOB), 2 * ORDER_DEPOSIT);
+		assert_eq!(SpareDeposits::<Test>::get(BOB), 0);
+		assert_eq!(free(BOB), GENESIS_CLR - 2 * ORDER_DEPOSIT);
+		// A dearer deposit takes what the spare has and holds the rest.
+		assert_eq!(place(ALICE, Buy, 60_003, MIN_SIZE, Ioc), Ok(1));
+		assert_ok!(Book::set_order_deposit(RuntimeOrigin::root(), 3 * ORDER_DEPOSIT));
+		assert_ok!(place_all(BOB, &[quote(Sell, 60_005, Some(6))]));
+		assert_eq!(on_hold(BOB), 4 * ORDER_DEPOSIT);
+		assert_eq!(SpareDeposits::<Test>::get(BOB), 0);
+		// A cancel that leaves orders resting keeps the deposit; taking the last two returns
+		// everything, the spare included.
+		assert_ok!(Book::cancel_orders(
+			RuntimeOrigin::signed(BOB),
+			BTC_PERP,
+			bounded(&[OrderRef::Client(6)])
+		));
+		assert_eq!(SpareDeposits::<Test>::get(BOB), 3 * ORDER_DEPOSIT);
+		assert_eq!(place(ALICE, Buy, 60_004, MIN_SIZE, Ioc), Ok(1));
+		assert_eq!(on_hold(BOB), 0);
+		assert_eq!(SpareDeposits::<Test>::get(BOB), 0);
+		assert_eq!(free(BOB), GENESIS_CLR);
+	});
+}
