@@ -844,12 +844,14 @@ fn fills_per_block_by_benchmarked_weight() {
 	let mut printed = Vec::new();
 	let mut fills_at = std::collections::BTreeMap::new();
 	for fresh in [false, true] {
-		// One taker order: the benchmark, both sides' checks of every fill, the reads of its
-		// accounts' reduce-only orders; less what the block loaded already: the first fill's
-		// maker (and a fresh quote's holds), every later fill's maker and level; a fresh
+		// One taker order: the benchmark, both sides' checks of every fill, the pricing of
+		// every account's surcharge and the reads of its reduce-only orders; less what the
+		// block loaded already: the first fill's maker (and a fresh quote's holds), every
+		// later fill's maker and level, every maker's pricing and reduce-only orders; a fresh
 		// quote's own item.
 		let mut saved = Book::warm_maker_saving()
-			.saturating_add(Book::warm_fill_saving().saturating_mul(u64::from(FILLS - 1)));
+			.saturating_add(Book::warm_fill_saving().saturating_mul(u64::from(FILLS - 1)))
+			.saturating_add(Book::warm_maker_call_saving().saturating_mul(u64::from(FILLS)));
 		if fresh {
 			saved = saved
 				.saturating_add(Book::fresh_deposit_saving())

@@ -7,8 +7,12 @@
 // Each quoter rests `levels` one-lot quotes a side, one per price level from one tick off
 // 60,000 outward, every quoter at the same prices (a level holds 50 orders, so 50 quoters
 // fill each one), under client order ids 0..2 x levels - 1. Every block, each quoter whose
-// last call is in sends one `replaceOrders` that cancels its whole ladder by client id (the
-// quotes already filled are reported `OrderNotFound`) and places it again. Takers, half
+// last call is in sends one `replaceOrders`. With `requote: 'all'` it cancels its whole
+// ladder by client id (the quotes already filled are reported `OrderNotFound`) and places it
+// again; with `requote: 'taken'` it reads its book (`orderbook.accountOrders`, one query for
+// all quoters a block) and places again only the quotes that were filled, cancelling
+// nothing, as a quoter refilling its ladder does (it sends nothing while its ladder is
+// whole). Takers, half
 // buying and half selling, send orders of `fills` lots through the whole ladder: each fills
 // up to that many quotes. Every account has at most one transaction in flight, so what the
 // chain includes is what it can carry, not a queue the harness built.
@@ -25,7 +29,7 @@ const LOT = ONE_BTC / 10_000n; // BTC-PERP's lot and minimum size
 const DEPOSIT = 100_000n; // USDC each
 
 /** Runs the scenario and returns its figures (see `renderMarketMakers`). */
-export async function marketMakers({ quoters, takers, levels, fills, durationS, log, alice }) {
+export async function marketMakers({ quoters, takers, levels, fills, requote = 'all', durationS, log, alice }) {
   const started = Date.now();
   const accounts = loadAccounts(quoters + takers);
   const spec = await fundedChainSpec(accounts.map((pair) => [pair.address, DEPOSIT + 1_000n]));
@@ -39,7 +43,7 @@ export async function marketMakers({ quoters, takers, levels, fills, durationS, 
     nonces.set(pair.address, nonce + 1);
     return tx.signAsync(pair, { nonce, era: 0 });
   };
-  const figures = { quoters, takers, levels, fills, blocks: [] };
+  const figures = { quoters, takers, levels, fills, requote, blocks: [] };
   try {
     await tracker.start();
     const limits = api.consts.system.blockWeights;
@@ -77,9 +81,19 @@ export async function marketMakers({ quoters, takers, levels, fills, durationS, 
       // Whose last transaction is in: they may send the next.
       for (const [address, hash] of inFlight) if (tracker.includedIn.has(hash)) inFlight.delete(address);
       const batch = [];
-      for (const pair of quoterPairs) {
+      // What each quoter still rests, by client order id (read only when refilling).
+      const books = requote === 'taken' ? await api.query.orderbook.accountOrders.multi(quoterPairs.map((pair) => pair.address)) : null;
+      for (const [index, pair] of quoterPairs.entries()) {
         if (inFlight.has(pair.address)) continue;
-        const tx = api.tx.orderbook.replaceOrders(BTC_PERP, round === 0 ? [] : everyQuote, ladder);
+        let tx;
+        if (books) {
+          const resting = new Set(books[index].orders.map((entry) => (entry.clientOrderId.isSome ? entry.clientOrderId.unwrap().toNumber() : -1)));
+          const missing = ladder.filter((quote) => !resting.has(quote.clientOrderId));
+          if (missing.length === 0) continue;
+          tx = api.tx.orderbook.replaceOrders(BTC_PERP, [], missing);
+        } else {
+          tx = api.tx.orderbook.replaceOrders(BTC_PERP, round === 0 ? [] : everyQuote, ladder);
+        }
         batch.push(['quotes', pair, await sign(tx, pair)]);
       }
       takerPairs.forEach((pair, k) => {
@@ -149,10 +163,13 @@ export function renderMarketMakers(figures) {
   const most = busy.reduce((a, b) => (b.fills > (a?.fills ?? -1) ? b : a), null);
   const mean = (pick) => (busy.length === 0 ? 0 : Math.round(busy.reduce((sum, b) => sum + pick(b), 0) / busy.length));
   const normalShare = (b) => Number((b.normalUsed * 10_000n) / limits.normal) / 100;
-  out('## Market makers: bulk quotes and sweeps');
+  out(`## Market makers: bulk quotes and sweeps (${figures.requote === 'taken' ? 'refilling what was taken' : 'replacing whole ladders'})`);
   out();
+  const how = figures.requote === 'taken'
+    ? 'refill the quotes taken with one `replaceOrders` a block (cancelling nothing)'
+    : 'move them with one `replaceOrders` a block (the whole ladder cancelled and placed again)';
   out(`${figures.quoters} quoters each keep ${2 * figures.levels} one-lot quotes (${figures.levels} levels a side, every quoter at the`);
-  out(`same prices) and move them with one \`replaceOrders\` a block; ${figures.takers} takers send immediate-or-cancel`);
+  out(`same prices) and ${how}; ${figures.takers} takers send immediate-or-cancel`);
   out(`orders of ${figures.fills} lots through the ladder (so each fills up to ${Math.min(figures.fills, limits.maxFillsPerOrder)} quotes). Every account keeps at most one`);
   out('transaction in flight. The scenario is in the header of `scripts/load/market-makers.mjs`.');
   out();

@@ -305,8 +305,8 @@ export function render(results, command, { makers = null, baseline = null } = {}
   out('crossing orders for a fixed time, then two price shocks that put 1% and then 10% of the accounts below');
   out('maintenance; and a market-maker scenario (`scripts/load/market-makers.mjs`).');
   out();
-  if (makers) {
-    for (const line of renderMarketMakers(makers)) out(line);
+  for (const run of makers ?? []) {
+    for (const line of renderMarketMakers(run)) out(line);
     out();
   }
   if (results.length === 0) return `${lines.join('\n')}\n`;
@@ -435,7 +435,8 @@ async function main() {
       quoters: { type: 'string', default: '50' },
       takers: { type: 'string', default: '125' },
       levels: { type: 'string', default: '25' },
-      fills: { type: 'string', default: '20' },
+      fills: { type: 'string', default: '50' },
+      requote: { type: 'string', default: 'all,taken' },
       out: { type: 'string' },
       json: { type: 'string' },
     },
@@ -443,18 +444,22 @@ async function main() {
   await cryptoWaitReady();
   const sizes = values.accounts.split(',').map(Number);
   const results = [];
-  let makers = null;
+  const makers = [];
   if (values.scenario === 'all' || values.scenario === 'market-makers') {
     const alice = new Keyring({ type: 'sr25519', ss58Format: 42 }).addFromUri('//Alice');
-    makers = await marketMakers({
-      quoters: Number(values.quoters),
-      takers: Number(values.takers),
-      levels: Number(values.levels),
-      fills: Number(values.fills),
-      durationS: Number(values.duration),
-      log,
-      alice,
-    });
+    // One run, on its own node, per way of requoting.
+    for (const requote of values.requote.split(',')) {
+      makers.push(await marketMakers({
+        quoters: Number(values.quoters),
+        takers: Number(values.takers),
+        levels: Number(values.levels),
+        fills: Number(values.fills),
+        requote,
+        durationS: Number(values.duration),
+        log,
+        alice,
+      }));
+    }
   }
   if (values.scenario === 'all' || values.scenario === 'accounts') {
     for (const n of sizes) {

@@ -431,6 +431,10 @@ impl<T: Config> Clearing<T::AccountId, MarketId> for Pallet<T> {
 		Self::max_margin_check_surcharge_weight()
 	}
 
+	fn surcharge_pricing_weight() -> Weight {
+		Self::surcharge_pricing_reads()
+	}
+
 	fn with_working_set<R>(call: impl FnOnce() -> R) -> R {
 		Self::with_working_set(call)
 	}

@@ -70,12 +70,12 @@ impl<T: Config> Pallet<T> {
 		if amount.is_zero() {
 			return;
 		}
-		let spare = SpareDeposits::<T>::get(owner).saturating_add(amount);
+		let spare = SpareDeposits::<T>::get(owner);
 		if AccountOrders::<T>::contains_key(owner) || Self::is_depositor(owner) {
-			Self::set_spare(owner, spare);
+			Self::set_spare(owner, spare.saturating_add(amount));
 		} else {
-			SpareDeposits::<T>::remove(owner);
-			Self::release_deposit(owner, spare);
+			Self::set_spare(owner, Zero::zero());
+			Self::release_deposit(owner, spare.saturating_add(amount));
 		}
 	}
 
@@ -84,13 +84,17 @@ impl<T: Config> Pallet<T> {
 		if AccountOrders::<T>::contains_key(who) {
 			return;
 		}
-		let spare = SpareDeposits::<T>::take(who);
+		let spare = SpareDeposits::<T>::get(who);
+		Self::set_spare(who, Zero::zero());
 		Self::release_deposit(who, spare);
 	}
 
+	/// Writes `who`'s spare; an absent one stays absent (no write).
 	fn set_spare(who: &T::AccountId, spare: BalanceOf<T>) {
 		if spare.is_zero() {
-			SpareDeposits::<T>::remove(who);
+			if SpareDeposits::<T>::contains_key(who) {
+				SpareDeposits::<T>::remove(who);
+			}
 		} else {
 			SpareDeposits::<T>::insert(who, spare);
 		}

@@ -269,6 +269,11 @@ impl<T: Config> Pallet<T> {
 							taker_fee: receipt.taker_fee,
 						});
 						if !filled_makers.contains(&maker_order.owner) {
+							if warm_maker {
+								// Its mode, positions and reduce-only orders, read for this
+								// call, were read or written earlier in the block.
+								saved = saved.saturating_add(Self::warm_maker_call_saving());
+							}
 							filled_makers.push(maker_order.owner.clone());
 						}
 						if filled_in_full {

@@ -307,6 +307,10 @@ impl Clearing<u64, MarketId> for MockClearing {
 	fn max_margin_check_surcharge() -> Weight {
 		Weight::from_parts(MAX_SURCHARGE, 0)
 	}
+
+	fn surcharge_pricing_weight() -> Weight {
+		Weight::zero()
+	}
 }
 
 /// The most a margin check of one account costs beyond the benchmarked one, in the mock.

@@ -86,6 +86,13 @@ impl<T: Config> Pallet<T> {
 		cold.saturating_sub(warm)
 	}
 
+	/// What a call costs the database less for each maker it fills that was filled earlier in
+	/// the block: pricing the maker's margin-check surcharge (its mode and positions) and
+	/// reading its reduce-only orders for the cut after the fills.
+	pub fn warm_maker_call_saving() -> Weight {
+		T::Clearing::surcharge_pricing_weight().saturating_add(T::DbWeight::get().reads(1))
+	}
+
 	/// What a fill of an order placed in this block costs the database less: its own item,
 	/// which never reaches the database before the block ends.
 	pub fn fresh_order_saving() -> Weight {

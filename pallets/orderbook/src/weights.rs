@@ -60,9 +60,9 @@ pub struct SubstrateWeight<T>(PhantomData<T>);
 impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Clearing::Markets` (r:1 w:0)
 	/// Proof: `Clearing::Markets` (`max_values`: None, `max_size`: Some(355), added: 2830, mode: `MaxEncodedLen`)
-	/// Storage: `Clearing::Positions` (r:21 w:21)
+	/// Storage: `Clearing::Positions` (r:51 w:51)
 	/// Proof: `Clearing::Positions` (`max_values`: None, `max_size`: Some(8562), added: 11037, mode: `MaxEncodedLen`)
-	/// Storage: `Clearing::MarginModes` (r:21 w:0)
+	/// Storage: `Clearing::MarginModes` (r:51 w:0)
 	/// Proof: `Clearing::MarginModes` (`max_values`: None, `max_size`: Some(49), added: 2524, mode: `MaxEncodedLen`)
 	/// Storage: `Clearing::MarketStates` (r:1 w:1)
 	/// Proof: `Clearing::MarketStates` (`max_values`: None, `max_size`: Some(135), added: 2610, mode: `MaxEncodedLen`)
@@ -80,41 +80,43 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Orderbook::LevelPrices` (`max_values`: None, `max_size`: Some(1615), added: 4090, mode: `MaxEncodedLen`)
 	/// Storage: `Orderbook::NextOrderId` (r:1 w:1)
 	/// Proof: `Orderbook::NextOrderId` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
-	/// Storage: `Orderbook::AccountOrders` (r:21 w:21)
+	/// Storage: `Orderbook::AccountOrders` (r:51 w:51)
 	/// Proof: `Orderbook::AccountOrders` (`max_values`: None, `max_size`: Some(1103), added: 3578, mode: `MaxEncodedLen`)
-	/// Storage: `Orderbook::Levels` (r:21 w:21)
+	/// Storage: `Orderbook::Levels` (r:51 w:51)
 	/// Proof: `Orderbook::Levels` (`max_values`: None, `max_size`: Some(462), added: 2937, mode: `MaxEncodedLen`)
-	/// Storage: `Orderbook::Orders` (r:20 w:21)
+	/// Storage: `Orderbook::Orders` (r:50 w:51)
 	/// Proof: `Orderbook::Orders` (`max_values`: None, `max_size`: Some(130), added: 2605, mode: `MaxEncodedLen`)
-	/// Storage: `Clearing::SettlementBalances` (r:22 w:22)
+	/// Storage: `Clearing::SettlementBalances` (r:52 w:52)
 	/// Proof: `Clearing::SettlementBalances` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
-	/// Storage: `Clearing::CollateralBalances` (r:21 w:0)
+	/// Storage: `Clearing::CollateralBalances` (r:51 w:0)
 	/// Proof: `Clearing::CollateralBalances` (`max_values`: None, `max_size`: Some(209), added: 2684, mode: `MaxEncodedLen`)
 	/// Storage: `Clearing::LiabilityFactor` (r:1 w:0)
 	/// Proof: `Clearing::LiabilityFactor` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
-	/// Storage: `System::Account` (r:20 w:20)
+	/// Storage: `Orderbook::SpareDeposits` (r:51 w:50)
+	/// Proof: `Orderbook::SpareDeposits` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
+	/// Storage: `System::Account` (r:50 w:50)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
-	/// Storage: `Balances::Holds` (r:21 w:21)
+	/// Storage: `Balances::Holds` (r:51 w:51)
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(85), added: 2560, mode: `MaxEncodedLen`)
 	/// Storage: `Orderbook::OrderDeposit` (r:1 w:0)
 	/// Proof: `Orderbook::OrderDeposit` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
-	/// Storage: `Orderbook::ReduceOnlyOrders` (r:21 w:0)
+	/// Storage: `Orderbook::ReduceOnlyOrders` (r:51 w:0)
 	/// Proof: `Orderbook::ReduceOnlyOrders` (`max_values`: None, `max_size`: Some(93), added: 2568, mode: `MaxEncodedLen`)
-	/// Storage: `Clearing::DeleverageQueue` (r:0 w:40)
+	/// Storage: `Clearing::DeleverageQueue` (r:0 w:100)
 	/// Proof: `Clearing::DeleverageQueue` (`max_values`: None, `max_size`: Some(85), added: 2560, mode: `MaxEncodedLen`)
-	/// The range of component `f` is `[0, 20]`.
+	/// The range of component `f` is `[0, 50]`.
 	fn place_order(f: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `4416 + f * (810 ±0)`
+		//  Measured:  `4986 + f * (757 ±0)`
 		//  Estimated: `12027 + f * (11037 ±0)`
-		// Minimum execution time: 175_382_000 picoseconds.
-		Weight::from_parts(137_385_909, 12027)
-			// Standard Error: 3_230_476
-			.saturating_add(Weight::from_parts(170_442_215, 0).saturating_mul(f.into()))
-			.saturating_add(T::DbWeight::get().reads(21_u64))
-			.saturating_add(T::DbWeight::get().reads((10_u64).saturating_mul(f.into())))
+		// Minimum execution time: 184_475_000 picoseconds.
+		Weight::from_parts(156_281_163, 12027)
+			// Standard Error: 435_371
+			.saturating_add(Weight::from_parts(148_236_209, 0).saturating_mul(f.into()))
+			.saturating_add(T::DbWeight::get().reads(22_u64))
+			.saturating_add(T::DbWeight::get().reads((11_u64).saturating_mul(f.into())))
 			.saturating_add(T::DbWeight::get().writes(10_u64))
-			.saturating_add(T::DbWeight::get().writes((9_u64).saturating_mul(f.into())))
+			.saturating_add(T::DbWeight::get().writes((10_u64).saturating_mul(f.into())))
 			.saturating_add(Weight::from_parts(0, 11037).saturating_mul(f.into()))
 	}
 	/// Storage: `Clearing::Markets` (r:1 w:0)
@@ -143,7 +145,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Orderbook::AccountOrders` (`max_values`: None, `max_size`: Some(1103), added: 3578, mode: `MaxEncodedLen`)
 	/// Storage: `Orderbook::Levels` (r:2 w:2)
 	/// Proof: `Orderbook::Levels` (`max_values`: None, `max_size`: Some(462), added: 2937, mode: `MaxEncodedLen`)
-	/// Storage: `Orderbook::Orders` (r:20 w:21)
+	/// Storage: `Orderbook::Orders` (r:50 w:51)
 	/// Proof: `Orderbook::Orders` (`max_values`: None, `max_size`: Some(130), added: 2605, mode: `MaxEncodedLen`)
 	/// Storage: `Clearing::SettlementBalances` (r:3 w:3)
 	/// Proof: `Clearing::SettlementBalances` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
@@ -151,6 +153,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Clearing::CollateralBalances` (`max_values`: None, `max_size`: Some(209), added: 2684, mode: `MaxEncodedLen`)
 	/// Storage: `Clearing::LiabilityFactor` (r:1 w:0)
 	/// Proof: `Clearing::LiabilityFactor` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
+	/// Storage: `Orderbook::SpareDeposits` (r:2 w:1)
+	/// Proof: `Orderbook::SpareDeposits` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:2 w:2)
@@ -161,18 +165,18 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Orderbook::ReduceOnlyOrders` (`max_values`: None, `max_size`: Some(93), added: 2568, mode: `MaxEncodedLen`)
 	/// Storage: `Clearing::DeleverageQueue` (r:0 w:2)
 	/// Proof: `Clearing::DeleverageQueue` (`max_values`: None, `max_size`: Some(85), added: 2560, mode: `MaxEncodedLen`)
-	/// The range of component `f` is `[1, 20]`.
+	/// The range of component `f` is `[1, 50]`.
 	fn place_order_one_maker(f: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `5002 + f * (233 ±0)`
+		//  Measured:  `5732 + f * (174 ±0)`
 		//  Estimated: `23064 + f * (2605 ±0)`
-		// Minimum execution time: 375_500_000 picoseconds.
-		Weight::from_parts(648_860_456, 23064)
-			// Standard Error: 4_609_280
-			.saturating_add(Weight::from_parts(99_586_567, 0).saturating_mul(f.into()))
-			.saturating_add(T::DbWeight::get().reads(30_u64))
+		// Minimum execution time: 355_821_000 picoseconds.
+		Weight::from_parts(328_928_756, 23064)
+			// Standard Error: 274_010
+			.saturating_add(Weight::from_parts(65_499_933, 0).saturating_mul(f.into()))
+			.saturating_add(T::DbWeight::get().reads(32_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(f.into())))
-			.saturating_add(T::DbWeight::get().writes(19_u64))
+			.saturating_add(T::DbWeight::get().writes(20_u64))
 			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(f.into())))
 			.saturating_add(Weight::from_parts(0, 2605).saturating_mul(f.into()))
 	}
@@ -184,8 +188,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Orderbook::LevelPrices` (`max_values`: None, `max_size`: Some(1615), added: 4090, mode: `MaxEncodedLen`)
 	/// Storage: `Orderbook::AccountOrders` (r:1 w:1)
 	/// Proof: `Orderbook::AccountOrders` (`max_values`: None, `max_size`: Some(1103), added: 3578, mode: `MaxEncodedLen`)
-	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(85), added: 2560, mode: `MaxEncodedLen`)
+	/// Storage: `Orderbook::SpareDeposits` (r:1 w:1)
+	/// Proof: `Orderbook::SpareDeposits` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	/// Storage: `Clearing::Markets` (r:1 w:0)
 	/// Proof: `Clearing::Markets` (`max_values`: None, `max_size`: Some(355), added: 2830, mode: `MaxEncodedLen`)
 	/// Storage: `Clearing::Positions` (r:1 w:1)
@@ -194,10 +198,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Clearing::MarketStates` (`max_values`: None, `max_size`: Some(135), added: 2610, mode: `MaxEncodedLen`)
 	fn cancel_order() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `4965`
+		//  Measured:  `4872`
 		//  Estimated: `12027`
-		// Minimum execution time: 138_036_000 picoseconds.
-		Weight::from_parts(193_299_000, 12027)
+		// Minimum execution time: 94_521_000 picoseconds.
+		Weight::from_parts(101_271_000, 12027)
 			.saturating_add(T::DbWeight::get().reads(9_u64))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
 	}
@@ -209,12 +213,14 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Orderbook::Levels` (`max_values`: None, `max_size`: Some(462), added: 2937, mode: `MaxEncodedLen`)
 	/// Storage: `Orderbook::LevelPrices` (r:2 w:1)
 	/// Proof: `Orderbook::LevelPrices` (`max_values`: None, `max_size`: Some(1615), added: 4090, mode: `MaxEncodedLen`)
-	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(85), added: 2560, mode: `MaxEncodedLen`)
+	/// Storage: `Orderbook::SpareDeposits` (r:1 w:1)
+	/// Proof: `Orderbook::SpareDeposits` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	/// Storage: `Clearing::Markets` (r:1 w:0)
 	/// Proof: `Clearing::Markets` (`max_values`: None, `max_size`: Some(355), added: 2830, mode: `MaxEncodedLen`)
 	/// Storage: `Clearing::Positions` (r:1 w:1)
 	/// Proof: `Clearing::Positions` (`max_values`: None, `max_size`: Some(8562), added: 11037, mode: `MaxEncodedLen`)
+	/// Storage: `Balances::Holds` (r:1 w:1)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(85), added: 2560, mode: `MaxEncodedLen`)
 	/// Storage: `Clearing::MarketStates` (r:1 w:1)
 	/// Proof: `Clearing::MarketStates` (`max_values`: None, `max_size`: Some(135), added: 2610, mode: `MaxEncodedLen`)
 	/// Storage: `Clearing::MaxPriceAge` (r:1 w:0)
@@ -232,13 +238,13 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `6026 + n * (218 ±0)`
 		//  Estimated: `12027 + n * (2937 ±0)`
-		// Minimum execution time: 167_820_000 picoseconds.
-		Weight::from_parts(170_935_000, 12027)
-			// Standard Error: 1_300_665
-			.saturating_add(Weight::from_parts(72_482_532, 0).saturating_mul(n.into()))
-			.saturating_add(T::DbWeight::get().reads(12_u64))
+		// Minimum execution time: 155_952_000 picoseconds.
+		Weight::from_parts(136_917_457, 12027)
+			// Standard Error: 186_530
+			.saturating_add(Weight::from_parts(28_435_404, 0).saturating_mul(n.into()))
+			.saturating_add(T::DbWeight::get().reads(13_u64))
 			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(n.into())))
-			.saturating_add(T::DbWeight::get().writes(5_u64))
+			.saturating_add(T::DbWeight::get().writes(6_u64))
 			.saturating_add(T::DbWeight::get().writes((2_u64).saturating_mul(n.into())))
 			.saturating_add(Weight::from_parts(0, 2937).saturating_mul(n.into()))
 	}
@@ -274,6 +280,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Clearing::SettlementBalances` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	/// Storage: `Clearing::LiabilityFactor` (r:1 w:0)
 	/// Proof: `Clearing::LiabilityFactor` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
+	/// Storage: `Orderbook::SpareDeposits` (r:1 w:0)
+	/// Proof: `Orderbook::SpareDeposits` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(85), added: 2560, mode: `MaxEncodedLen`)
 	/// Storage: `Orderbook::Levels` (r:50 w:50)
@@ -285,11 +293,11 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `4179 + n * (4 ±0)`
 		//  Estimated: `12027 + n * (2937 ±0)`
-		// Minimum execution time: 214_230_000 picoseconds.
-		Weight::from_parts(417_035_710, 12027)
-			// Standard Error: 1_681_332
-			.saturating_add(Weight::from_parts(91_086_230, 0).saturating_mul(n.into()))
-			.saturating_add(T::DbWeight::get().reads(18_u64))
+		// Minimum execution time: 202_202_000 picoseconds.
+		Weight::from_parts(99_670_764, 12027)
+			// Standard Error: 380_882
+			.saturating_add(Weight::from_parts(96_022_381, 0).saturating_mul(n.into()))
+			.saturating_add(T::DbWeight::get().reads(19_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
 			.saturating_add(T::DbWeight::get().writes((2_u64).saturating_mul(n.into())))
@@ -303,12 +311,14 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Orderbook::Levels` (`max_values`: None, `max_size`: Some(462), added: 2937, mode: `MaxEncodedLen`)
 	/// Storage: `Orderbook::LevelPrices` (r:2 w:1)
 	/// Proof: `Orderbook::LevelPrices` (`max_values`: None, `max_size`: Some(1615), added: 4090, mode: `MaxEncodedLen`)
-	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(85), added: 2560, mode: `MaxEncodedLen`)
+	/// Storage: `Orderbook::SpareDeposits` (r:1 w:1)
+	/// Proof: `Orderbook::SpareDeposits` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	/// Storage: `Clearing::Markets` (r:1 w:0)
 	/// Proof: `Clearing::Markets` (`max_values`: None, `max_size`: Some(355), added: 2830, mode: `MaxEncodedLen`)
 	/// Storage: `Clearing::Positions` (r:1 w:1)
 	/// Proof: `Clearing::Positions` (`max_values`: None, `max_size`: Some(8562), added: 11037, mode: `MaxEncodedLen`)
+	/// Storage: `Balances::Holds` (r:1 w:1)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(85), added: 2560, mode: `MaxEncodedLen`)
 	/// Storage: `Clearing::MarketStates` (r:1 w:1)
 	/// Proof: `Clearing::MarketStates` (`max_values`: None, `max_size`: Some(135), added: 2610, mode: `MaxEncodedLen`)
 	/// Storage: `Clearing::MaxPriceAge` (r:1 w:0)
@@ -326,13 +336,13 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `5971 + n * (223 ±0)`
 		//  Estimated: `12027 + n * (2937 ±0)`
-		// Minimum execution time: 154_661_000 picoseconds.
-		Weight::from_parts(306_506_012, 12027)
-			// Standard Error: 1_040_149
-			.saturating_add(Weight::from_parts(52_882_838, 0).saturating_mul(n.into()))
-			.saturating_add(T::DbWeight::get().reads(12_u64))
+		// Minimum execution time: 165_527_000 picoseconds.
+		Weight::from_parts(136_253_653, 12027)
+			// Standard Error: 337_344
+			.saturating_add(Weight::from_parts(33_503_779, 0).saturating_mul(n.into()))
+			.saturating_add(T::DbWeight::get().reads(13_u64))
 			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(n.into())))
-			.saturating_add(T::DbWeight::get().writes(5_u64))
+			.saturating_add(T::DbWeight::get().writes(6_u64))
 			.saturating_add(T::DbWeight::get().writes((2_u64).saturating_mul(n.into())))
 			.saturating_add(Weight::from_parts(0, 2937).saturating_mul(n.into()))
 	}
@@ -344,8 +354,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Orderbook::Levels` (`max_values`: None, `max_size`: Some(462), added: 2937, mode: `MaxEncodedLen`)
 	/// Storage: `Orderbook::LevelPrices` (r:2 w:1)
 	/// Proof: `Orderbook::LevelPrices` (`max_values`: None, `max_size`: Some(1615), added: 4090, mode: `MaxEncodedLen`)
-	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(85), added: 2560, mode: `MaxEncodedLen`)
+	/// Storage: `Orderbook::SpareDeposits` (r:1 w:1)
+	/// Proof: `Orderbook::SpareDeposits` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	/// Storage: `Clearing::Markets` (r:1 w:0)
 	/// Proof: `Clearing::Markets` (`max_values`: None, `max_size`: Some(355), added: 2830, mode: `MaxEncodedLen`)
 	/// Storage: `Clearing::Positions` (r:1 w:1)
@@ -377,12 +387,12 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `n` is `[1, 50]`.
 	fn replace_orders(n: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `6500 + n * (213 ±0)`
+		//  Measured:  `6369 + n * (213 ±0)`
 		//  Estimated: `12027 + n * (2937 ±0)`
-		// Minimum execution time: 260_298_000 picoseconds.
-		Weight::from_parts(228_682_578, 12027)
-			// Standard Error: 7_139_903
-			.saturating_add(Weight::from_parts(169_284_243, 0).saturating_mul(n.into()))
+		// Minimum execution time: 211_976_000 picoseconds.
+		Weight::from_parts(468_911_982, 12027)
+			// Standard Error: 2_684_318
+			.saturating_add(Weight::from_parts(84_145_429, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(19_u64))
 			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(7_u64))
@@ -395,8 +405,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 5_117_000 picoseconds.
-		Weight::from_parts(5_458_000, 0)
+		// Minimum execution time: 5_378_000 picoseconds.
+		Weight::from_parts(5_538_000, 0)
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 }
@@ -404,58 +414,58 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 /// The same figures with ParityDb database costs, for tests and mocks.
 impl WeightInfo for () {
 	fn place_order(f: u32, ) -> Weight {
-		Weight::from_parts(137_385_909, 12027)
-			.saturating_add(Weight::from_parts(170_442_215, 0).saturating_mul(f.into()))
-			.saturating_add(ParityDbWeight::get().reads(21_u64))
-			.saturating_add(ParityDbWeight::get().reads((10_u64).saturating_mul(f.into())))
+		Weight::from_parts(156_281_163, 12027)
+			.saturating_add(Weight::from_parts(148_236_209, 0).saturating_mul(f.into()))
+			.saturating_add(ParityDbWeight::get().reads(22_u64))
+			.saturating_add(ParityDbWeight::get().reads((11_u64).saturating_mul(f.into())))
 			.saturating_add(ParityDbWeight::get().writes(10_u64))
-			.saturating_add(ParityDbWeight::get().writes((9_u64).saturating_mul(f.into())))
+			.saturating_add(ParityDbWeight::get().writes((10_u64).saturating_mul(f.into())))
 			.saturating_add(Weight::from_parts(0, 11037).saturating_mul(f.into()))
 	}
 	fn place_order_one_maker(f: u32, ) -> Weight {
-		Weight::from_parts(648_860_456, 23064)
-			.saturating_add(Weight::from_parts(99_586_567, 0).saturating_mul(f.into()))
-			.saturating_add(ParityDbWeight::get().reads(30_u64))
+		Weight::from_parts(328_928_756, 23064)
+			.saturating_add(Weight::from_parts(65_499_933, 0).saturating_mul(f.into()))
+			.saturating_add(ParityDbWeight::get().reads(32_u64))
 			.saturating_add(ParityDbWeight::get().reads((1_u64).saturating_mul(f.into())))
-			.saturating_add(ParityDbWeight::get().writes(19_u64))
+			.saturating_add(ParityDbWeight::get().writes(20_u64))
 			.saturating_add(ParityDbWeight::get().writes((1_u64).saturating_mul(f.into())))
 			.saturating_add(Weight::from_parts(0, 2605).saturating_mul(f.into()))
 	}
 	fn cancel_order() -> Weight {
-		Weight::from_parts(193_299_000, 12027)
+		Weight::from_parts(101_271_000, 12027)
 			.saturating_add(ParityDbWeight::get().reads(9_u64))
 			.saturating_add(ParityDbWeight::get().writes(6_u64))
 	}
 	fn cancel_all(n: u32, ) -> Weight {
-		Weight::from_parts(170_935_000, 12027)
-			.saturating_add(Weight::from_parts(72_482_532, 0).saturating_mul(n.into()))
-			.saturating_add(ParityDbWeight::get().reads(12_u64))
+		Weight::from_parts(136_917_457, 12027)
+			.saturating_add(Weight::from_parts(28_435_404, 0).saturating_mul(n.into()))
+			.saturating_add(ParityDbWeight::get().reads(13_u64))
 			.saturating_add(ParityDbWeight::get().reads((2_u64).saturating_mul(n.into())))
-			.saturating_add(ParityDbWeight::get().writes(5_u64))
+			.saturating_add(ParityDbWeight::get().writes(6_u64))
 			.saturating_add(ParityDbWeight::get().writes((2_u64).saturating_mul(n.into())))
 			.saturating_add(Weight::from_parts(0, 2937).saturating_mul(n.into()))
 	}
 	fn place_orders(n: u32, ) -> Weight {
-		Weight::from_parts(417_035_710, 12027)
-			.saturating_add(Weight::from_parts(91_086_230, 0).saturating_mul(n.into()))
-			.saturating_add(ParityDbWeight::get().reads(18_u64))
+		Weight::from_parts(99_670_764, 12027)
+			.saturating_add(Weight::from_parts(96_022_381, 0).saturating_mul(n.into()))
+			.saturating_add(ParityDbWeight::get().reads(19_u64))
 			.saturating_add(ParityDbWeight::get().reads((1_u64).saturating_mul(n.into())))
 			.saturating_add(ParityDbWeight::get().writes(6_u64))
 			.saturating_add(ParityDbWeight::get().writes((2_u64).saturating_mul(n.into())))
 			.saturating_add(Weight::from_parts(0, 2937).saturating_mul(n.into()))
 	}
 	fn cancel_orders(n: u32, ) -> Weight {
-		Weight::from_parts(306_506_012, 12027)
-			.saturating_add(Weight::from_parts(52_882_838, 0).saturating_mul(n.into()))
-			.saturating_add(ParityDbWeight::get().reads(12_u64))
+		Weight::from_parts(136_253_653, 12027)
+			.saturating_add(Weight::from_parts(33_503_779, 0).saturating_mul(n.into()))
+			.saturating_add(ParityDbWeight::get().reads(13_u64))
 			.saturating_add(ParityDbWeight::get().reads((2_u64).saturating_mul(n.into())))
-			.saturating_add(ParityDbWeight::get().writes(5_u64))
+			.saturating_add(ParityDbWeight::get().writes(6_u64))
 			.saturating_add(ParityDbWeight::get().writes((2_u64).saturating_mul(n.into())))
 			.saturating_add(Weight::from_parts(0, 2937).saturating_mul(n.into()))
 	}
 	fn replace_orders(n: u32, ) -> Weight {
-		Weight::from_parts(228_682_578, 12027)
-			.saturating_add(Weight::from_parts(169_284_243, 0).saturating_mul(n.into()))
+		Weight::from_parts(468_911_982, 12027)
+			.saturating_add(Weight::from_parts(84_145_429, 0).saturating_mul(n.into()))
 			.saturating_add(ParityDbWeight::get().reads(19_u64))
 			.saturating_add(ParityDbWeight::get().reads((2_u64).saturating_mul(n.into())))
 			.saturating_add(ParityDbWeight::get().writes(7_u64))
@@ -463,7 +473,7 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 2937).saturating_mul(n.into()))
 	}
 	fn set_order_deposit() -> Weight {
-		Weight::from_parts(5_458_000, 0)
+		Weight::from_parts(5_538_000, 0)
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 }

@@ -176,6 +176,11 @@ pub trait Clearing<AccountId, MarketId> {
 	/// knows whom it will meet.
 	fn max_margin_check_surcharge() -> Weight;
 
+	/// What pricing an account's surcharge reads (part of the first
+	/// [`Self::margin_check_surcharge`] of the account in a venue call), for a venue that
+	/// knows those items were loaded earlier in the block.
+	fn surcharge_pricing_weight() -> Weight;
+
 	/// Runs `call` (a venue's whole call: an order and its fills) so that what the clearing
 	/// house reads again and again while it runs, and cannot change while it runs (market
 	/// parameters, guarded prices, the clock), is read once. Nothing else differs: every

@@ -335,19 +335,42 @@ fn a_block_pays_once_for_what_its_fills_write() {
 		};
 		// Bob's first fill of the block writes his items: the full charge.
 		assert_eq!(take(ALICE, 60_000), one_fill);
-		// His second is in the block's overlay already.
-		assert_eq!(take(DAVE, 60_001), one_fill - Book::warm_maker_saving());
+		// His second is in the block's overlay already, and so is what pricing his checks and
+		// cutting his reduce-only orders read.
+		let warm_maker = Book::warm_maker_saving() + Book::warm_maker_call_saving();
+		assert_eq!(take(DAVE, 60_001), one_fill - warm_maker);
 		// A quote placed and filled in the same block never reaches the database either, nor
 		// do its owner's holds and account, which its deposit moved in this block.
 		assert_ok!(place_all(BOB, &[quote(Sell, 60_002, Some(3))]));
 		assert_eq!(
 			take(CHARLIE, 60_002),
-			one_fill - Book::warm_maker_saving() - db.reads_writes(1, 1) - db.reads_writes(2, 2)
+			one_fill - warm_maker - db.reads_writes(1, 1) - db.reads_writes(2, 2)
 		);
 		// A new block: everything is paid for once more.
 		assert_ok!(place_all(BOB, &[quote(Sell, 60_003, Some(4))]));
 		System::set_block_number(3);
 		assert_eq!(take(ALICE, 60_003), one_fill);
+		// Two quotes at one level: the second fill finds Bob and the level loaded by the
+		// first, and costs what the one-maker benchmark measured.
+		assert_ok!(place_all(BOB, &[quote(Sell, 60_005, Some(5)), quote(Sell, 60_005, Some(6))]));
+		System::set_block_number(4);
+		let both = Book::place_order(
+			RuntimeOrigin::signed(ALICE),
+			BTC_PERP,
+			Buy,
+			usd(60_005),
+			2 * MIN_SIZE,
+			Ioc,
+			false,
+		)
+		.unwrap()
+		.actual_weight
+		.unwrap();
+		assert!(Book::warm_fill_saving().ref_time() > 0);
+		assert_eq!(
+			both,
+			<() as WeightInfo>::place_order(2) + db.reads(2) - Book::warm_fill_saving()
+		);
 	});
 }
 
