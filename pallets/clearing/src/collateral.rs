@@ -181,6 +181,7 @@ impl<T: Config> Pallet<T> {
 			let signed = i128::try_from(amount).map_err(|_| Error::<T>::Overflow)?;
 			Self::add_to_settlement_balance(who, signed)
 		} else {
+			Self::forget_account(who);
 			CollateralBalances::<T>::try_mutate(who, |balances| -> DispatchResult {
 				let current = balances.get(&asset).copied().unwrap_or(0);
 				let updated = current.checked_add(amount).ok_or(Error::<T>::Overflow)?;
@@ -203,6 +204,7 @@ impl<T: Config> Pallet<T> {
 				Ok(())
 			})
 		} else {
+			Self::forget_account(who);
 			CollateralBalances::<T>::try_mutate(who, |balances| -> DispatchResult {
 				let current = balances.get(&asset).copied().unwrap_or(0);
 				ensure!(current >= amount, Error::<T>::InsufficientCollateral);

@@ -375,8 +375,10 @@ impl<T: Config> Pallet<T> {
 		price: Price,
 	) -> Result<i128, DispatchError> {
 		let fund = T::InsuranceAccount::get();
-		let account_side = Self::apply_side(who, market, state, scale, size, price, Zero::zero())?;
-		let fund_side = Self::apply_side(&fund, market, state, scale, -size, price, Zero::zero())?;
+		let account_side =
+			Self::apply_side(who, market, state, scale, size, price, Zero::zero(), None)?;
+		let fund_side =
+			Self::apply_side(&fund, market, state, scale, -size, price, Zero::zero(), None)?;
 		let long_delta = account_side
 			.long_delta
 			.checked_add(fund_side.long_delta)
@@ -394,6 +396,8 @@ impl<T: Config> Pallet<T> {
 	fn seize_collateral(who: &T::AccountId) -> DispatchResult {
 		let insurance = T::InsuranceAccount::get();
 		let quote_decimals = T::SettlementDecimals::get();
+		Self::forget_account(who);
+		Self::forget_account(&insurance);
 		for (asset, amount) in CollateralBalances::<T>::take(who) {
 			let config = CollateralAssets::<T>::get(asset).ok_or(Error::<T>::UnknownCollateral)?;
 			let key = config.oracle_key.ok_or(Error::<T>::InvalidOracleKey)?;

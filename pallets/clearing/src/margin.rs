@@ -67,7 +67,7 @@ impl<T: Config> Pallet<T> {
 	/// Everything cross margin needs from storage, read once.
 	pub(crate) fn load_cross_inputs(who: &T::AccountId) -> CrossInputs<T> {
 		let mut stale = false;
-		let collateral = CollateralBalances::<T>::get(who)
+		let collateral = Self::collateral_balances(who)
 			.into_iter()
 			.map(|(asset, amount)| {
 				let config = Self::collateral_config(asset);
@@ -116,7 +116,7 @@ impl<T: Config> Pallet<T> {
 		let holdings = inputs.holdings();
 		let exposures = inputs.cross_exposures();
 		let mut margin = Self::cross_margin_of(&inputs, &holdings, &exposures)?;
-		let mode = MarginModes::<T>::get(who);
+		let mode = Self::margin_mode(who);
 		let mut below_portfolio_minimum = false;
 		let mut scan = None;
 		if mode == MarginMode::Portfolio {

@@ -303,6 +303,7 @@ impl<T: Config> Pallet<T> {
 						trade.trade_size,
 						price,
 						params.taker_fee,
+						None,
 					)?;
 				}
 				Self::margin_report(who)

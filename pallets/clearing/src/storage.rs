@@ -21,15 +21,15 @@ mod storage {
 	pub type SettlementBalances<T: Config> =
 		StorageMap<_, Blake2_128Concat, T::AccountId, i128, ValueQuery>;
 
+	/// An account's non-settlement collateral as stored: amounts (the asset's own units) by
+	/// asset.
+	pub type CollateralBalancesOf<T> =
+		BoundedBTreeMap<<T as Config>::AssetId, u128, <T as Config>::MaxCollateralAssets>;
+
 	/// Each account's non-settlement collateral, by asset.
 	#[pallet::storage]
-	pub type CollateralBalances<T: Config> = StorageMap<
-		_,
-		Blake2_128Concat,
-		T::AccountId,
-		BoundedBTreeMap<T::AssetId, u128, T::MaxCollateralAssets>,
-		ValueQuery,
-	>;
+	pub type CollateralBalances<T: Config> =
+		StorageMap<_, Blake2_128Concat, T::AccountId, CollateralBalancesOf<T>, ValueQuery>;
 
 	/// Markets by id (at most [`MAX_MARKETS`]).
 	#[pallet::storage]

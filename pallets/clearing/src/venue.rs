@@ -84,14 +84,17 @@ impl<T: Config> Pallet<T> {
 		Ok(prices)
 	}
 
-	/// Settles a trade (see [`crate::Clearing::settle_trade`]); callers wrap it in a storage
-	/// layer so that a failure changes nothing.
+	/// Settles a trade (see [`crate::Clearing::settle_trade`]), first releasing what the
+	/// maker's resting order committed for it when `release_maker_order` (see
+	/// [`crate::Clearing::settle_fill`]); callers wrap it in a storage layer so that a failure
+	/// changes nothing.
 	pub(crate) fn do_settle_trade(
 		maker: &T::AccountId,
 		taker: &T::AccountId,
 		market: MarketId,
 		size: i128,
 		price: Price,
+		release_maker_order: bool,
 	) -> Result<TradeReceipt, SettleError> {
 		let trade = |error: DispatchError| SettleError::Trade(error);
 		let maker_only = |error: DispatchError| SettleError::Maker(error);
@@ -130,11 +133,25 @@ impl<T: Config> Pallet<T> {
 		let scale = Self::market_scale(&params);
 		// Whatever fails on the maker's side alone is the maker's: the venue cancels that
 		// order and goes on, so one maker cannot freeze a level for every taker.
-		let maker_side =
-			Self::apply_side(maker, market, &state, &scale, -size, price, params.maker_fee)
-				.map_err(maker_only)?;
+		// The maker's order rests opposite the taker: it sells what the taker buys.
+		let released = release_maker_order.then(|| {
+			let side = if size > 0 { OrderSide::Sell } else { OrderSide::Buy };
+			let value = scale.value(units, price, sp_arithmetic::Rounding::Up).unwrap_or(0);
+			(side, units, value)
+		});
+		let maker_side = Self::apply_side(
+			maker,
+			market,
+			&state,
+			&scale,
+			-size,
+			price,
+			params.maker_fee,
+			released,
+		)
+		.map_err(maker_only)?;
 		let taker_side =
-			Self::apply_side(taker, market, &state, &scale, size, price, params.taker_fee)
+			Self::apply_side(taker, market, &state, &scale, size, price, params.taker_fee, None)
 				.map_err(trade)?;
 		let (maker_added, taker_added) = (maker_side.added_risk, taker_side.added_risk);
 		let (maker_fee, taker_fee) = (maker_side.fee, taker_side.fee);
@@ -217,7 +234,9 @@ impl<T: Config> Pallet<T> {
 
 	/// Applies one side of a trade: settles the position's funding, applies the trade, books
 	/// realized PnL, funding and the fee to the position's margin (isolated) or the account's
-	/// settlement balance (cross).
+	/// settlement balance (cross). `released` (side, size, value) first stops counting that
+	/// much of the side's resting orders, as [`Self::do_release_order`] does.
+	#[allow(clippy::too_many_arguments)]
 	pub(crate) fn apply_side(
 		who: &T::AccountId,
 		market: MarketId,
@@ -226,8 +245,14 @@ impl<T: Config> Pallet<T> {
 		side_size: i128,
 		price: Price,
 		fee_rate: Perbill,
+		released: Option<(OrderSide, u128, u128)>,
 	) -> Result<SideOutcome, DispatchError> {
 		Positions::<T>::try_mutate(who, |positions| {
+			if let Some((side, size, value)) = released {
+				if let Some(record) = positions.get_mut(&market) {
+					record.open_orders.remove(side, size, value);
+				}
+			}
 			let before = positions.get(&market).copied();
 			let mut record = before.unwrap_or(PositionRecord {
 				position: Position::flat(state.funding_index),
@@ -380,7 +405,20 @@ impl<T: Config> Clearing<T::AccountId, MarketId> for Pallet<T> {
 		price: Price,
 	) -> Result<TradeReceipt, SettleError> {
 		frame_support::storage::with_storage_layer(|| {
-			Self::do_settle_trade(maker, taker, market, size, price)
+			Self::do_settle_trade(maker, taker, market, size, price, false)
+		})
+	}
+
+	fn settle_fill(
+		maker: &T::AccountId,
+		taker: &T::AccountId,
+		market: MarketId,
+		size: i128,
+		price: Price,
+		maker_committed: bool,
+	) -> Result<TradeReceipt, SettleError> {
+		frame_support::storage::with_storage_layer(|| {
+			Self::do_settle_trade(maker, taker, market, size, price, maker_committed)
 		})
 	}
 
@@ -436,6 +474,6 @@ impl<T: Config> Clearing<T::AccountId, MarketId> for Pallet<T> {
 	}
 
 	fn with_working_set<R>(call: impl FnOnce() -> R) -> R {
-		Self::with_working_set(call)
+		Self::with_venue_working_set(call)
 	}
 }

@@ -99,7 +99,7 @@ impl<T: Config> Pallet<T> {
 			let priced = (positions.len() as u32)
 				.saturating_add(opens)
 				.min(T::MaxPositionsPerAccount::get());
-			Self::check_surcharge(MarginModes::<T>::get(who), priced)
+			Self::check_surcharge(Self::margin_mode(who), priced)
 		})
 		.unwrap_or_else(|priced_now| priced_now.saturating_add(Self::surcharge_pricing_reads()))
 	}

@@ -13,10 +13,17 @@
 //! [`Clearing::with_working_set`](crate::Clearing::with_working_set): the first read of each
 //! item loads it, later reads in the same call take it from memory.
 //!
-//! What changes with every fill is never cached: positions, balances, margin modes and each
+//! What changes with every fill is never cached: positions, settlement balances and each
 //! market's state (funding, open interest, last trade, book top), so every fill's margin
 //! checks see the state after the fills before it, as without a working set. Outside a
 //! working set every read goes to storage, as before.
+//!
+//! A venue's call ([`Clearing::with_working_set`](crate::Clearing::with_working_set)) also
+//! keeps each account's collateral balances and margin mode once read: only deposits,
+//! withdrawals, liquidations and `set_margin_mode` write them, none of which a venue call
+//! reaches, so within one they cannot change (each writer forgets the account here all the
+//! same). A liquidation's working set does not keep them: it moves collateral itself, in
+//! storage layers that may roll back.
 //!
 //! The set lives in the call's memory (an `environmental` slot, the mechanism FRAME uses for
 //! such per-call state): nothing is written, and it is gone when the call returns.
@@ -26,7 +33,7 @@ use core::any::Any;
 
 use risk_engine::{GuardedPrice, Price};
 
-use crate::{pallet::*, CollateralConfig, MarketId};
+use crate::{pallet::*, CollateralConfig, MarginMode, MarketId};
 
 environmental::environmental!(working_set: Box<dyn Any>);
 
@@ -43,6 +50,12 @@ pub(crate) struct WorkingSet<T: Config> {
 	/// Margin-check surcharges priced so far, by account and traded market: what the check
 	/// costs beyond the benchmarked one, without the reads that priced it.
 	surcharges: Vec<((T::AccountId, MarketId), frame_support::weights::Weight)>,
+	/// Whether accounts' collateral balances and margin modes are kept (a venue's call).
+	keeps_accounts: bool,
+	/// Accounts' collateral balances read so far (a venue's call only).
+	collateral_balances: Vec<(T::AccountId, CollateralBalancesOf<T>)>,
+	/// Accounts' margin modes read so far (a venue's call only).
+	margin_modes: Vec<(T::AccountId, MarginMode)>,
 }
 
 impl<T: Config> Default for WorkingSet<T> {
@@ -56,6 +69,9 @@ impl<T: Config> Default for WorkingSet<T> {
 			collateral: Vec::new(),
 			option_marks: Vec::new(),
 			surcharges: Vec::new(),
+			keeps_accounts: false,
+			collateral_balances: Vec::new(),
+			margin_modes: Vec::new(),
 		}
 	}
 }
@@ -63,10 +79,21 @@ impl<T: Config> Default for WorkingSet<T> {
 impl<T: Config> Pallet<T> {
 	/// Runs `call` with a working set (see the module docs); inside one already, in it.
 	pub fn with_working_set<R>(call: impl FnOnce() -> R) -> R {
+		Self::with_set(false, call)
+	}
+
+	/// Runs a venue's `call` with a working set that also keeps accounts' collateral
+	/// balances and margin modes (see the module docs).
+	pub(crate) fn with_venue_working_set<R>(call: impl FnOnce() -> R) -> R {
+		Self::with_set(true, call)
+	}
+
+	fn with_set<R>(keeps_accounts: bool, call: impl FnOnce() -> R) -> R {
 		if working_set::with(|_| ()).is_some() {
 			return call();
 		}
-		let mut set: Box<dyn Any> = Box::new(WorkingSet::<T>::default());
+		let mut set: Box<dyn Any> =
+			Box::new(WorkingSet::<T> { keeps_accounts, ..WorkingSet::default() });
 		working_set::using(&mut set, call)
 	}
 
@@ -106,6 +133,58 @@ impl<T: Config> Pallet<T> {
 			|set, age| set.max_price_age = Some(age),
 			MaxPriceAge::<T>::get,
 		)
+	}
+
+	/// `who`'s collateral balances; read once per venue call.
+	pub(crate) fn collateral_balances(who: &T::AccountId) -> CollateralBalancesOf<T> {
+		let kept = Self::in_working_set(|set| {
+			set.keeps_accounts.then(|| {
+				set.collateral_balances
+					.iter()
+					.find(|(account, _)| account == who)
+					.map(|(_, balances)| balances.clone())
+			})
+		})
+		.flatten();
+		match kept {
+			Some(Some(balances)) => balances,
+			Some(None) => {
+				let balances = CollateralBalances::<T>::get(who);
+				Self::in_working_set(|set| {
+					set.collateral_balances.push((who.clone(), balances.clone()))
+				});
+				balances
+			},
+			None => CollateralBalances::<T>::get(who),
+		}
+	}
+
+	/// `who`'s margin mode; read once per venue call.
+	pub(crate) fn margin_mode(who: &T::AccountId) -> MarginMode {
+		let kept = Self::in_working_set(|set| {
+			set.keeps_accounts.then(|| {
+				set.margin_modes.iter().find(|(account, _)| account == who).map(|(_, mode)| *mode)
+			})
+		})
+		.flatten();
+		match kept {
+			Some(Some(mode)) => mode,
+			Some(None) => {
+				let mode = MarginModes::<T>::get(who);
+				Self::in_working_set(|set| set.margin_modes.push((who.clone(), mode)));
+				mode
+			},
+			None => MarginModes::<T>::get(who),
+		}
+	}
+
+	/// Forgets `who`'s kept collateral balances and margin mode after a write to either.
+	pub(crate) fn forget_account(who: &T::AccountId) {
+		Self::in_working_set(|set| {
+			set.collateral_balances.retain(|(account, _)| account != who);
+			set.margin_modes.retain(|(account, _)| account != who);
+			set.surcharges.retain(|((account, _), _)| account != who);
+		});
 	}
 
 	/// The factor by which settlement debt counts against equity, read once per working set.

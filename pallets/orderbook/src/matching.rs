@@ -3,7 +3,7 @@
 
 use alloc::vec::Vec;
 use clearing_traits::{MarketStatus, SettleError};
-use frame_support::{pallet_prelude::*, storage::with_storage_layer};
+use frame_support::pallet_prelude::*;
 use sp_arithmetic::traits::{SaturatedConversion, Zero};
 
 use crate::{
@@ -204,24 +204,15 @@ impl<T: Config> Pallet<T> {
 				surcharge = surcharge.saturating_add(taker_surcharge).saturating_add(
 					T::Clearing::margin_check_surcharge(&maker_order.owner, market),
 				);
-				let settled = with_storage_layer(|| -> Result<_, SettleError> {
-					if !maker_order.reduce_only {
-						T::Clearing::release_order(
-							&maker_order.owner,
-							market,
-							opposite,
-							fill,
-							level_price,
-						);
-					}
-					T::Clearing::settle_trade(
-						&maker_order.owner,
-						who,
-						market,
-						taker_size,
-						level_price,
-					)
-				});
+				// Releases what the maker's order committed for the fill and settles it.
+				let settled = T::Clearing::settle_fill(
+					&maker_order.owner,
+					who,
+					market,
+					taker_size,
+					level_price,
+					!maker_order.reduce_only,
+				);
 				match settled {
 					Ok(receipt) => {
 						filled = true;

@@ -269,6 +269,23 @@ impl Clearing<u64, MarketId> for MockClearing {
 		})
 	}
 
+	fn settle_fill(
+		maker: &u64,
+		taker: &u64,
+		market: MarketId,
+		size: SizeUnits,
+		price: Price,
+		maker_committed: bool,
+	) -> Result<TradeReceipt, SettleError> {
+		frame_support::storage::with_storage_layer(|| {
+			if maker_committed {
+				let side = if size > 0 { OrderSide::Sell } else { OrderSide::Buy };
+				Self::release_order(maker, market, side, size.unsigned_abs(), price);
+			}
+			Self::settle_trade(maker, taker, market, size, price)
+		})
+	}
+
 	fn release_order(who: &u64, market: MarketId, side: OrderSide, size: u128, price: Price) {
 		let (mut bid_size, mut bid_value, mut ask_size, mut ask_value) = committed(*who, market);
 		match side {

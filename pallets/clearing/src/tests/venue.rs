@@ -240,7 +240,8 @@ fn a_working_set_changes_no_outcome_of_a_venue_call() {
 			));
 			System::reset_events();
 			let results = if in_working_set {
-				ClearingPallet::with_working_set(a_venue_call)
+				// A venue's working set: accounts' collateral and modes are kept too.
+				<ClearingPallet as clearing_traits::Clearing<_, _>>::with_working_set(a_venue_call)
 			} else {
 				a_venue_call()
 			};
@@ -254,4 +255,50 @@ fn a_working_set_changes_no_outcome_of_a_venue_call() {
 	assert_eq!(plain.0, in_set.0);
 	assert_eq!(plain.1, in_set.1);
 	assert_eq!(plain.2, in_set.2, "the same state, to the byte");
+}
+
+/// Settling a fill releases what the maker's order committed for it and settles the trade,
+/// exactly as `release_order` and then `settle_trade` in one storage layer do: the same
+/// result, events and state, whether the fill settles or fails (then nothing changes: here
+/// the taker, an account without collateral, cannot take the position).
+#[test]
+fn a_fill_settles_as_a_release_then_a_trade() {
+	use sp_runtime::StateVersion;
+	const NOBODY: u64 = 77;
+	let (bid, committed) = (usd(59_990), ONE_BTC / 10);
+	for (taker, settles) in [(CHARLIE, true), (NOBODY, false)] {
+		let run = |together: bool| {
+			new_test_ext().execute_with(|| {
+				super::options_and_portfolio::delta_hedged_book();
+				assert_ok!(ClearingPallet::commit_order(
+					&BOB,
+					BTC_PERP,
+					OrderSide::Buy,
+					committed,
+					bid
+				));
+				System::reset_events();
+				let (sold, size) = (committed / 2, -((committed / 2) as i128));
+				let result = if together {
+					ClearingPallet::settle_fill(&BOB, &taker, BTC_PERP, size, bid, true)
+				} else {
+					frame_support::storage::with_storage_layer(|| {
+						ClearingPallet::release_order(&BOB, BTC_PERP, OrderSide::Buy, sold, bid);
+						ClearingPallet::settle_trade(&BOB, &taker, BTC_PERP, size, bid)
+					})
+				};
+				let left = ClearingPallet::committed_size(&BOB, BTC_PERP, OrderSide::Buy);
+				(
+					format!("{result:?}"),
+					left,
+					System::events(),
+					sp_io::storage::root(StateVersion::V1),
+				)
+			})
+		};
+		let (apart, together) = (run(false), run(true));
+		assert_eq!(apart.0.starts_with("Ok"), settles, "{}", apart.0);
+		assert_eq!(apart.1, if settles { committed / 2 } else { committed });
+		assert_eq!(apart, together);
+	}
 }

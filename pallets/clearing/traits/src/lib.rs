@@ -12,6 +12,8 @@
 //!   and price: the clearing house counts committed orders toward the account's initial
 //!   margin, so no account commits more than it holds.
 //! - Each fill is [`Clearing::settle_trade`]: both positions, fees and margin checks, atomic.
+//!   [`Clearing::settle_fill`] is the release of the filled part of a resting order and its
+//!   settlement in one step, as a book settles its fills.
 //!   A failure that is the maker's alone is reported as [`SettleError::Maker`], so the venue
 //!   can cancel the maker's order and carry on.
 //! - [`Clearing::note_book_top`] hands the clearing house the best bid and ask after a book
@@ -134,6 +136,21 @@ pub trait Clearing<AccountId, MarketId> {
 		market: MarketId,
 		size: SizeUnits,
 		price: Price,
+	) -> Result<TradeReceipt, SettleError>;
+
+	/// Settles the fill of a resting order, all or nothing: when `maker_committed` (the order
+	/// counts toward the maker's margin, as every order but a reduce-only one does), what it
+	/// committed for the filled size is released; then the trade settles as
+	/// [`Self::settle_trade`] settles it. The maker's order rests on the side opposite the
+	/// taker's (the sign of `size`) at `price`. The same as `release_order` and `settle_trade`
+	/// in one storage layer, with the maker's positions read and written once.
+	fn settle_fill(
+		maker: &AccountId,
+		taker: &AccountId,
+		market: MarketId,
+		size: SizeUnits,
+		price: Price,
+		maker_committed: bool,
 	) -> Result<TradeReceipt, SettleError>;
 
 	/// Counts a resting order of `size` at `price` on `side` toward `who`'s initial margin.
