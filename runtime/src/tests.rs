@@ -851,7 +851,9 @@ fn fills_per_block_by_benchmarked_weight() {
 		// quote's own item.
 		let mut saved = Book::warm_maker_saving()
 			.saturating_add(Book::warm_fill_saving().saturating_mul(u64::from(FILLS - 1)))
-			.saturating_add(Book::warm_maker_call_saving().saturating_mul(u64::from(FILLS)));
+			.saturating_add(Book::warm_maker_call_saving().saturating_mul(u64::from(FILLS)))
+			// Takers' orders are immediate-or-cancel: they never rest.
+			.saturating_add(Book::unrested_saving());
 		if fresh {
 			saved = saved
 				.saturating_add(Book::fresh_deposit_saving())

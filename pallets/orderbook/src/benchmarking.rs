@@ -6,6 +6,8 @@
 //!   each check is the clearing house's surcharge
 //!   ([`Clearing::margin_check_surcharge`](clearing_traits::Clearing::margin_check_surcharge)),
 //!   which the pallet adds per check;
+//! - `place_order_unrested(f)`: the same buy, immediate-or-cancel, its remainder dropped:
+//!   what not resting saves is refunded to an order that does not rest;
 //! - `place_order_one_maker(f)`: the same buy filling `f` orders of one maker at one level:
 //!   the marginal fill of a maker already loaded, which matching charges for a maker's later
 //!   fills in a block (see `weight_math.rs`);
@@ -139,6 +141,34 @@ mod benchmarks {
 		);
 		assert_eq!(LevelPrices::<T>::get((setup.market, OrderSide::Sell)).len(), 0);
 		assert_eq!(Pallet::<T>::open_orders(&taker).len(), 1);
+	}
+
+	/// `place_order` as above, immediate-or-cancel: its remainder is dropped, not rested (no
+	/// margin committed, no deposit held, no level opened). What it saves against
+	/// `place_order` is refunded to an order that does not rest.
+	#[benchmark]
+	fn place_order_unrested(f: Linear<0, { T::MaxFillsPerOrder::get() }>) {
+		let setup = setup::<T>();
+		let taker: T::AccountId = whitelisted_caller();
+		T::BenchmarkHelper::fund_trader(&taker);
+		for i in 0..f {
+			let maker = trader::<T>("maker", i);
+			rest::<T>(&maker, &setup, OrderSide::Sell, price_at(&setup, OrderSide::Sell, i + 1));
+		}
+		fill_bids::<T>(&setup, 1, T::MaxPriceLevels::get() - 1);
+		let limit = price_at(&setup, OrderSide::Sell, f);
+		#[extrinsic_call]
+		place_order(
+			RawOrigin::Signed(taker.clone()),
+			setup.market,
+			OrderSide::Buy,
+			limit,
+			setup.size * (f as u128 + 1),
+			TimeInForce::ImmediateOrCancel,
+			false,
+		);
+		assert_eq!(LevelPrices::<T>::get((setup.market, OrderSide::Sell)).len(), 0);
+		assert!(Pallet::<T>::open_orders(&taker).is_empty());
 	}
 
 	/// `place_order` against one maker: `f` of its orders wait at one price level, so every

@@ -303,6 +303,7 @@ impl<T: Config> Pallet<T> {
 			LevelPrices::<T>::insert((market, opposite), &opposite_prices);
 		}
 
+		let mut rested = false;
 		if remaining > 0 {
 			let still_crosses =
 				opposite_prices.first().is_some_and(|best| crosses(side, price, *best));
@@ -322,6 +323,7 @@ impl<T: Config> Pallet<T> {
 				None => {
 					// Committing the rest checks the taker's margin once more.
 					surcharge = surcharge.saturating_add(taker_surcharge);
+					rested = true;
 					let evicted = Self::rest_order(
 						who,
 						market,
@@ -341,6 +343,9 @@ impl<T: Config> Pallet<T> {
 					book_work = book_work.saturating_add(Self::order_removal_weight(evicted));
 				},
 			}
+		}
+		if !rested {
+			saved = saved.saturating_add(Self::unrested_saving());
 		}
 		// Positions moved: no reduce-only order may rest beyond its owner's position. (The
 		// book's top, reported below, includes the cuts.) The taker's moved only if it filled.

@@ -47,6 +47,7 @@ use core::marker::PhantomData;
 pub trait WeightInfo {
 	fn place_order(f: u32, ) -> Weight;
 	fn place_order_one_maker(f: u32, ) -> Weight;
+	fn place_order_unrested(f: u32, ) -> Weight;
 	fn cancel_order() -> Weight;
 	fn cancel_all(n: u32, ) -> Weight;
 	fn place_orders(n: u32, ) -> Weight;
@@ -196,6 +197,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Clearing::Positions` (`max_values`: None, `max_size`: Some(8562), added: 11037, mode: `MaxEncodedLen`)
 	/// Storage: `Clearing::MarketStates` (r:1 w:0)
 	/// Proof: `Clearing::MarketStates` (`max_values`: None, `max_size`: Some(135), added: 2610, mode: `MaxEncodedLen`)
+	fn place_order_unrested(f: u32, ) -> Weight {
+		Self::place_order(f)
+	}
 	fn cancel_order() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `4872`
@@ -430,6 +434,9 @@ impl WeightInfo for () {
 			.saturating_add(ParityDbWeight::get().writes(20_u64))
 			.saturating_add(ParityDbWeight::get().writes((1_u64).saturating_mul(f.into())))
 			.saturating_add(Weight::from_parts(0, 2605).saturating_mul(f.into()))
+	}
+	fn place_order_unrested(f: u32, ) -> Weight {
+		Self::place_order(f)
 	}
 	fn cancel_order() -> Weight {
 		Weight::from_parts(101_271_000, 12027)

@@ -308,7 +308,8 @@ fn a_block_pays_once_for_what_its_fills_write() {
 		let db = <<Test as frame_system::Config>::DbWeight as frame_support::traits::Get<
 			frame_support::weights::RuntimeDbWeight,
 		>>::get();
-		let one_fill = <() as WeightInfo>::place_order(1) + db.reads(2);
+		// An immediate-or-cancel order never rests: refunded what resting costs.
+		let one_fill = <() as WeightInfo>::place_order(1) + db.reads(2) - Book::unrested_saving();
 		// Bob quotes; a far ask keeps his book (the record of his fills) alive throughout.
 		assert_ok!(place_all(
 			BOB,
@@ -369,7 +370,9 @@ fn a_block_pays_once_for_what_its_fills_write() {
 		assert!(Book::warm_fill_saving().ref_time() > 0);
 		assert_eq!(
 			both,
-			<() as WeightInfo>::place_order(2) + db.reads(2) - Book::warm_fill_saving()
+			<() as WeightInfo>::place_order(2) + db.reads(2)
+				- Book::warm_fill_saving()
+				- Book::unrested_saving()
 		);
 	});
 }

@@ -430,8 +430,12 @@ fn the_weight_charged_follows_the_orders_touched() {
 			false,
 		)
 		.unwrap();
-		// The benchmark for one fill, and the reads of both accounts' reduce-only orders.
-		assert_eq!(info.actual_weight, Some(<() as WeightInfo>::place_order(1) + db().reads(2)));
+		// The benchmark for one fill, and the reads of both accounts' reduce-only orders; the
+		// order filled in full, so it is refunded what resting costs.
+		assert_eq!(
+			info.actual_weight,
+			Some(<() as WeightInfo>::place_order(1) + db().reads(2) - Book::unrested_saving())
+		);
 		assert_eq!(info.pays_fee, Pays::Yes);
 	});
 }
@@ -769,6 +773,7 @@ fn matching_stops_where_the_takers_checks_would_exceed_their_budget() {
 				<() as WeightInfo>::place_order(1)
 					+ Weight::from_parts(2 * MAX_SURCHARGE, 0)
 					+ db().reads(2) - db().reads_writes(3, 3)
+					- Book::unrested_saving()
 			)
 		);
 		// The rest would cross Charlie's order: dropped, as at the fill bound.
