@@ -77,8 +77,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `270`
 		//  Estimated: `3513`
-		// Minimum execution time: 16_624_000 picoseconds.
-		Weight::from_parts(17_657_000, 3513)
+		// Minimum execution time: 30_937_000 picoseconds.
+		Weight::from_parts(32_449_000, 3513)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -108,8 +108,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `281`
 		//  Estimated: `4654`
-		// Minimum execution time: 32_399_000 picoseconds.
-		Weight::from_parts(33_670_000, 4654)
+		// Minimum execution time: 32_068_000 picoseconds.
+		Weight::from_parts(33_980_000, 4654)
 			.saturating_add(T::DbWeight::get().reads(11_u64))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
 	}
@@ -125,8 +125,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `1229`
 		//  Estimated: `4654`
-		// Minimum execution time: 26_630_000 picoseconds.
-		Weight::from_parts(27_371_000, 4654)
+		// Minimum execution time: 25_218_000 picoseconds.
+		Weight::from_parts(26_911_000, 4654)
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -138,8 +138,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `1104`
 		//  Estimated: `4654`
-		// Minimum execution time: 18_417_000 picoseconds.
-		Weight::from_parts(18_828_000, 4654)
+		// Minimum execution time: 17_486_000 picoseconds.
+		Weight::from_parts(18_057_000, 4654)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -149,8 +149,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `994`
 		//  Estimated: `4654`
-		// Minimum execution time: 9_113_000 picoseconds.
-		Weight::from_parts(9_665_000, 4654)
+		// Minimum execution time: 9_094_000 picoseconds.
+		Weight::from_parts(9_574_000, 4654)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -164,8 +164,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `12461`
 		//  Estimated: `184940`
-		// Minimum execution time: 415_600_000 picoseconds.
-		Weight::from_parts(436_582_000, 184940)
+		// Minimum execution time: 404_133_000 picoseconds.
+		Weight::from_parts(417_492_000, 184940)
 			.saturating_add(T::DbWeight::get().reads(130_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -179,8 +179,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `472`
 		//  Estimated: `4654`
-		// Minimum execution time: 18_227_000 picoseconds.
-		Weight::from_parts(19_229_000, 4654)
+		// Minimum execution time: 17_607_000 picoseconds.
+		Weight::from_parts(18_668_000, 4654)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -200,8 +200,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `1004`
 		//  Estimated: `6208`
-		// Minimum execution time: 71_747_000 picoseconds.
-		Weight::from_parts(84_026_000, 6208)
+		// Minimum execution time: 67_250_000 picoseconds.
+		Weight::from_parts(68_752_000, 6208)
 			.saturating_add(T::DbWeight::get().reads(7_u64))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
 	}
@@ -242,10 +242,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `1906 + p * (404 ±0)`
 		//  Estimated: `12027 + p * (2830 ±0)`
-		// Minimum execution time: 136_554_000 picoseconds.
-		Weight::from_parts(121_838_786, 12027)
-			// Standard Error: 156_113
-			.saturating_add(Weight::from_parts(17_590_112, 0).saturating_mul(p.into()))
+		// Minimum execution time: 134_381_000 picoseconds.
+		Weight::from_parts(122_073_875, 12027)
+			// Standard Error: 138_297
+			.saturating_add(Weight::from_parts(17_096_326, 0).saturating_mul(p.into()))
 			.saturating_add(T::DbWeight::get().reads(16_u64))
 			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(p.into())))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
@@ -282,10 +282,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `739 + p * (405 ±0)`
 		//  Estimated: `12027 + p * (2830 ±0)`
-		// Minimum execution time: 32_178_000 picoseconds.
-		Weight::from_parts(60_764_346, 12027)
-			// Standard Error: 425_153
-			.saturating_add(Weight::from_parts(16_767_067, 0).saturating_mul(p.into()))
+		// Minimum execution time: 32_108_000 picoseconds.
+		Weight::from_parts(49_430_573, 12027)
+			// Standard Error: 282_591
+			.saturating_add(Weight::from_parts(16_958_918, 0).saturating_mul(p.into()))
 			.saturating_add(T::DbWeight::get().reads(8_u64))
 			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(p.into())))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
@@ -313,8 +313,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `1197`
 		//  Estimated: `12027`
-		// Minimum execution time: 53_650_000 picoseconds.
-		Weight::from_parts(60_841_000, 12027)
+		// Minimum execution time: 53_199_000 picoseconds.
+		Weight::from_parts(55_282_000, 12027)
 			.saturating_add(T::DbWeight::get().reads(9_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -349,10 +349,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `1113 + p * (521 ±0)`
 		//  Estimated: `23064 + p * (2830 ±0)`
-		// Minimum execution time: 130_825_000 picoseconds.
-		Weight::from_parts(81_697_660, 23064)
-			// Standard Error: 1_428_079
-			.saturating_add(Weight::from_parts(31_432_861, 0).saturating_mul(p.into()))
+		// Minimum execution time: 130_645_000 picoseconds.
+		Weight::from_parts(105_057_439, 23064)
+			// Standard Error: 421_837
+			.saturating_add(Weight::from_parts(25_943_241, 0).saturating_mul(p.into()))
 			.saturating_add(T::DbWeight::get().reads(16_u64))
 			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(p.into())))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
@@ -374,8 +374,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `465`
 		//  Estimated: `3536`
-		// Minimum execution time: 29_664_000 picoseconds.
-		Weight::from_parts(30_295_000, 3536)
+		// Minimum execution time: 29_674_000 picoseconds.
+		Weight::from_parts(30_606_000, 3536)
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -395,8 +395,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `723`
 		//  Estimated: `6574`
-		// Minimum execution time: 38_177_000 picoseconds.
-		Weight::from_parts(39_069_000, 6574)
+		// Minimum execution time: 37_967_000 picoseconds.
+		Weight::from_parts(39_128_000, 6574)
 			.saturating_add(T::DbWeight::get().reads(7_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -432,11 +432,11 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn auto_deleverage(n: u32, ) -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `1239 + n * (375 ±0)`
-		//  Estimated: `12027 + n * (11037 ±0)`
-		// Minimum execution time: 165_777_000 picoseconds.
-		Weight::from_parts(110_724_697, 12027)
-			// Standard Error: 208_551
-			.saturating_add(Weight::from_parts(57_134_307, 0).saturating_mul(n.into()))
+		//  Estimated: `12027 + n * (11037 ±10)`
+		// Minimum execution time: 164_085_000 picoseconds.
+		Weight::from_parts(110_641_250, 12027)
+			// Standard Error: 242_730
+			.saturating_add(Weight::from_parts(56_431_669, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(13_u64))
 			.saturating_add(T::DbWeight::get().reads((5_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
@@ -482,10 +482,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `1044 + p * (404 ±0)`
 		//  Estimated: `23064 + p * (2830 ±0)`
-		// Minimum execution time: 159_358_000 picoseconds.
-		Weight::from_parts(160_820_000, 23064)
-			// Standard Error: 1_102_153
-			.saturating_add(Weight::from_parts(81_666_289, 0).saturating_mul(p.into()))
+		// Minimum execution time: 158_887_000 picoseconds.
+		Weight::from_parts(160_960_000, 23064)
+			// Standard Error: 1_023_634
+			.saturating_add(Weight::from_parts(78_178_307, 0).saturating_mul(p.into()))
 			.saturating_add(T::DbWeight::get().reads(17_u64))
 			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(p.into())))
 			.saturating_add(T::DbWeight::get().writes(7_u64))
@@ -531,10 +531,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `1049 + p * (407 ±0)`
 		//  Estimated: `12027 + p * (2830 ±0)`
-		// Minimum execution time: 205_637_000 picoseconds.
-		Weight::from_parts(135_102_436, 12027)
-			// Standard Error: 351_340
-			.saturating_add(Weight::from_parts(91_744_310, 0).saturating_mul(p.into()))
+		// Minimum execution time: 207_199_000 picoseconds.
+		Weight::from_parts(140_789_899, 12027)
+			// Standard Error: 406_973
+			.saturating_add(Weight::from_parts(91_085_793, 0).saturating_mul(p.into()))
 			.saturating_add(T::DbWeight::get().reads(16_u64))
 			.saturating_add(T::DbWeight::get().reads((3_u64).saturating_mul(p.into())))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
@@ -567,10 +567,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `821 + p * (407 ±0)`
 		//  Estimated: `23064 + p * (2830 ±0)`
-		// Minimum execution time: 77_415_000 picoseconds.
-		Weight::from_parts(20_215_974, 23064)
-			// Standard Error: 359_514
-			.saturating_add(Weight::from_parts(45_930_855, 0).saturating_mul(p.into()))
+		// Minimum execution time: 77_385_000 picoseconds.
+		Weight::from_parts(23_612_024, 23064)
+			// Standard Error: 293_018
+			.saturating_add(Weight::from_parts(44_185_586, 0).saturating_mul(p.into()))
 			.saturating_add(T::DbWeight::get().reads(9_u64))
 			.saturating_add(T::DbWeight::get().reads((3_u64).saturating_mul(p.into())))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
@@ -607,8 +607,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `1215`
 		//  Estimated: `23064`
-		// Minimum execution time: 105_658_000 picoseconds.
-		Weight::from_parts(107_380_000, 23064)
+		// Minimum execution time: 103_895_000 picoseconds.
+		Weight::from_parts(105_548_000, 23064)
 			.saturating_add(T::DbWeight::get().reads(13_u64))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
 	}
@@ -617,87 +617,87 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 /// The same figures with ParityDb database costs, for tests and mocks.
 impl WeightInfo for () {
 	fn register_collateral() -> Weight {
-		Weight::from_parts(17_657_000, 3513)
+		Weight::from_parts(32_449_000, 3513)
 			.saturating_add(ParityDbWeight::get().reads(2_u64))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
 	fn register_market() -> Weight {
-		Weight::from_parts(33_670_000, 4654)
+		Weight::from_parts(33_980_000, 4654)
 			.saturating_add(ParityDbWeight::get().reads(11_u64))
 			.saturating_add(ParityDbWeight::get().writes(6_u64))
 	}
 	fn set_market_parameter() -> Weight {
-		Weight::from_parts(27_371_000, 4654)
+		Weight::from_parts(26_911_000, 4654)
 			.saturating_add(ParityDbWeight::get().reads(4_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn set_collateral_parameter() -> Weight {
-		Weight::from_parts(18_828_000, 4654)
+		Weight::from_parts(18_057_000, 4654)
 			.saturating_add(ParityDbWeight::get().reads(2_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn set_global_parameter() -> Weight {
-		Weight::from_parts(9_665_000, 4654)
+		Weight::from_parts(9_574_000, 4654)
 			.saturating_add(ParityDbWeight::get().reads(1_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn set_liquidation_parameters() -> Weight {
-		Weight::from_parts(436_582_000, 184940)
+		Weight::from_parts(417_492_000, 184940)
 			.saturating_add(ParityDbWeight::get().reads(130_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn apply_risk_change() -> Weight {
-		Weight::from_parts(19_229_000, 4654)
+		Weight::from_parts(18_668_000, 4654)
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
 	fn deposit() -> Weight {
-		Weight::from_parts(84_026_000, 6208)
+		Weight::from_parts(68_752_000, 6208)
 			.saturating_add(ParityDbWeight::get().reads(7_u64))
 			.saturating_add(ParityDbWeight::get().writes(6_u64))
 	}
 	fn withdraw(p: u32, ) -> Weight {
-		Weight::from_parts(121_838_786, 12027)
-			.saturating_add(Weight::from_parts(17_590_112, 0).saturating_mul(p.into()))
+		Weight::from_parts(122_073_875, 12027)
+			.saturating_add(Weight::from_parts(17_096_326, 0).saturating_mul(p.into()))
 			.saturating_add(ParityDbWeight::get().reads(16_u64))
 			.saturating_add(ParityDbWeight::get().reads((2_u64).saturating_mul(p.into())))
 			.saturating_add(ParityDbWeight::get().writes(5_u64))
 			.saturating_add(Weight::from_parts(0, 2830).saturating_mul(p.into()))
 	}
 	fn add_isolated_margin(p: u32, ) -> Weight {
-		Weight::from_parts(60_764_346, 12027)
-			.saturating_add(Weight::from_parts(16_767_067, 0).saturating_mul(p.into()))
+		Weight::from_parts(49_430_573, 12027)
+			.saturating_add(Weight::from_parts(16_958_918, 0).saturating_mul(p.into()))
 			.saturating_add(ParityDbWeight::get().reads(8_u64))
 			.saturating_add(ParityDbWeight::get().reads((2_u64).saturating_mul(p.into())))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 			.saturating_add(Weight::from_parts(0, 2830).saturating_mul(p.into()))
 	}
 	fn remove_isolated_margin() -> Weight {
-		Weight::from_parts(60_841_000, 12027)
+		Weight::from_parts(55_282_000, 12027)
 			.saturating_add(ParityDbWeight::get().reads(9_u64))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
 	fn settle_trade(p: u32, ) -> Weight {
-		Weight::from_parts(81_697_660, 23064)
-			.saturating_add(Weight::from_parts(31_432_861, 0).saturating_mul(p.into()))
+		Weight::from_parts(105_057_439, 23064)
+			.saturating_add(Weight::from_parts(25_943_241, 0).saturating_mul(p.into()))
 			.saturating_add(ParityDbWeight::get().reads(16_u64))
 			.saturating_add(ParityDbWeight::get().reads((2_u64).saturating_mul(p.into())))
 			.saturating_add(ParityDbWeight::get().writes(6_u64))
 			.saturating_add(Weight::from_parts(0, 2830).saturating_mul(p.into()))
 	}
 	fn update_price_guard() -> Weight {
-		Weight::from_parts(30_295_000, 3536)
+		Weight::from_parts(30_606_000, 3536)
 			.saturating_add(ParityDbWeight::get().reads(6_u64))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
 	fn step_adaptive_margin() -> Weight {
-		Weight::from_parts(39_069_000, 6574)
+		Weight::from_parts(39_128_000, 6574)
 			.saturating_add(ParityDbWeight::get().reads(7_u64))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
 	fn auto_deleverage(n: u32, ) -> Weight {
-		Weight::from_parts(110_724_697, 12027)
-			.saturating_add(Weight::from_parts(57_134_307, 0).saturating_mul(n.into()))
+		Weight::from_parts(110_641_250, 12027)
+			.saturating_add(Weight::from_parts(56_431_669, 0).saturating_mul(n.into()))
 			.saturating_add(ParityDbWeight::get().reads(13_u64))
 			.saturating_add(ParityDbWeight::get().reads((5_u64).saturating_mul(n.into())))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
@@ -705,8 +705,8 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 11037).saturating_mul(n.into()))
 	}
 	fn liquidate(p: u32, ) -> Weight {
-		Weight::from_parts(160_820_000, 23064)
-			.saturating_add(Weight::from_parts(81_666_289, 0).saturating_mul(p.into()))
+		Weight::from_parts(160_960_000, 23064)
+			.saturating_add(Weight::from_parts(78_178_307, 0).saturating_mul(p.into()))
 			.saturating_add(ParityDbWeight::get().reads(17_u64))
 			.saturating_add(ParityDbWeight::get().reads((2_u64).saturating_mul(p.into())))
 			.saturating_add(ParityDbWeight::get().writes(7_u64))
@@ -714,16 +714,16 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 2830).saturating_mul(p.into()))
 	}
 	fn set_margin_mode(p: u32, ) -> Weight {
-		Weight::from_parts(135_102_436, 12027)
-			.saturating_add(Weight::from_parts(91_744_310, 0).saturating_mul(p.into()))
+		Weight::from_parts(140_789_899, 12027)
+			.saturating_add(Weight::from_parts(91_085_793, 0).saturating_mul(p.into()))
 			.saturating_add(ParityDbWeight::get().reads(16_u64))
 			.saturating_add(ParityDbWeight::get().reads((3_u64).saturating_mul(p.into())))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 			.saturating_add(Weight::from_parts(0, 2830).saturating_mul(p.into()))
 	}
 	fn settle_expired(p: u32, ) -> Weight {
-		Weight::from_parts(20_215_974, 23064)
-			.saturating_add(Weight::from_parts(45_930_855, 0).saturating_mul(p.into()))
+		Weight::from_parts(23_612_024, 23064)
+			.saturating_add(Weight::from_parts(44_185_586, 0).saturating_mul(p.into()))
 			.saturating_add(ParityDbWeight::get().reads(9_u64))
 			.saturating_add(ParityDbWeight::get().reads((3_u64).saturating_mul(p.into())))
 			.saturating_add(ParityDbWeight::get().writes(4_u64))
@@ -731,7 +731,7 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 2830).saturating_mul(p.into()))
 	}
 	fn liquidate_isolated() -> Weight {
-		Weight::from_parts(107_380_000, 23064)
+		Weight::from_parts(105_548_000, 23064)
 			.saturating_add(ParityDbWeight::get().reads(13_u64))
 			.saturating_add(ParityDbWeight::get().writes(6_u64))
 	}

@@ -46,8 +46,8 @@ use core::marker::PhantomData;
 /// Weight functions needed for `pallet_orderbook`.
 pub trait WeightInfo {
 	fn place_order(f: u32, ) -> Weight;
-	fn place_order_one_maker(f: u32, ) -> Weight;
 	fn place_order_unrested(f: u32, ) -> Weight;
+	fn place_order_one_maker(f: u32, ) -> Weight;
 	fn cancel_order() -> Weight;
 	fn cancel_all(n: u32, ) -> Weight;
 	fn place_orders(n: u32, ) -> Weight;
@@ -93,7 +93,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Clearing::CollateralBalances` (`max_values`: None, `max_size`: Some(209), added: 2684, mode: `MaxEncodedLen`)
 	/// Storage: `Clearing::LiabilityFactor` (r:1 w:0)
 	/// Proof: `Clearing::LiabilityFactor` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
-	/// Storage: `Orderbook::SpareDeposits` (r:51 w:50)
+	/// Storage: `Orderbook::SpareDeposits` (r:51 w:0)
 	/// Proof: `Orderbook::SpareDeposits` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:50 w:50)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
@@ -110,14 +110,73 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `4986 + f * (757 ±0)`
 		//  Estimated: `12027 + f * (11037 ±0)`
-		// Minimum execution time: 184_475_000 picoseconds.
-		Weight::from_parts(156_281_163, 12027)
-			// Standard Error: 435_371
-			.saturating_add(Weight::from_parts(148_236_209, 0).saturating_mul(f.into()))
+		// Minimum execution time: 195_792_000 picoseconds.
+		Weight::from_parts(253_687_201, 12027)
+			// Standard Error: 2_888_297
+			.saturating_add(Weight::from_parts(138_014_566, 0).saturating_mul(f.into()))
 			.saturating_add(T::DbWeight::get().reads(22_u64))
 			.saturating_add(T::DbWeight::get().reads((11_u64).saturating_mul(f.into())))
 			.saturating_add(T::DbWeight::get().writes(10_u64))
-			.saturating_add(T::DbWeight::get().writes((10_u64).saturating_mul(f.into())))
+			.saturating_add(T::DbWeight::get().writes((9_u64).saturating_mul(f.into())))
+			.saturating_add(Weight::from_parts(0, 11037).saturating_mul(f.into()))
+	}
+	/// Storage: `Clearing::Markets` (r:1 w:0)
+	/// Proof: `Clearing::Markets` (`max_values`: None, `max_size`: Some(355), added: 2830, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::Positions` (r:51 w:51)
+	/// Proof: `Clearing::Positions` (`max_values`: None, `max_size`: Some(8562), added: 11037, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::MarginModes` (r:51 w:0)
+	/// Proof: `Clearing::MarginModes` (`max_values`: None, `max_size`: Some(49), added: 2524, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::MarketStates` (r:1 w:1)
+	/// Proof: `Clearing::MarketStates` (`max_values`: None, `max_size`: Some(135), added: 2610, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::MaxPriceAge` (r:1 w:0)
+	/// Proof: `Clearing::MaxPriceAge` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::PriceGuards` (r:1 w:0)
+	/// Proof: `Clearing::PriceGuards` (`max_values`: None, `max_size`: Some(71), added: 2546, mode: `MaxEncodedLen`)
+	/// Storage: `Oracle::Values` (r:1 w:0)
+	/// Proof: `Oracle::Values` (`max_values`: None, `max_size`: Some(34), added: 2509, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::JumpBreakerParams` (r:1 w:0)
+	/// Proof: `Clearing::JumpBreakerParams` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `Timestamp::Now` (r:1 w:0)
+	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Storage: `Orderbook::LevelPrices` (r:2 w:1)
+	/// Proof: `Orderbook::LevelPrices` (`max_values`: None, `max_size`: Some(1615), added: 4090, mode: `MaxEncodedLen`)
+	/// Storage: `Orderbook::NextOrderId` (r:1 w:1)
+	/// Proof: `Orderbook::NextOrderId` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Storage: `Orderbook::AccountOrders` (r:51 w:51)
+	/// Proof: `Orderbook::AccountOrders` (`max_values`: None, `max_size`: Some(1103), added: 3578, mode: `MaxEncodedLen`)
+	/// Storage: `Orderbook::Levels` (r:50 w:50)
+	/// Proof: `Orderbook::Levels` (`max_values`: None, `max_size`: Some(462), added: 2937, mode: `MaxEncodedLen`)
+	/// Storage: `Orderbook::Orders` (r:50 w:50)
+	/// Proof: `Orderbook::Orders` (`max_values`: None, `max_size`: Some(130), added: 2605, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::SettlementBalances` (r:52 w:52)
+	/// Proof: `Clearing::SettlementBalances` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::CollateralBalances` (r:51 w:0)
+	/// Proof: `Clearing::CollateralBalances` (`max_values`: None, `max_size`: Some(209), added: 2684, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::LiabilityFactor` (r:1 w:0)
+	/// Proof: `Clearing::LiabilityFactor` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
+	/// Storage: `Orderbook::SpareDeposits` (r:51 w:0)
+	/// Proof: `Orderbook::SpareDeposits` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
+	/// Storage: `System::Account` (r:50 w:50)
+	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
+	/// Storage: `Balances::Holds` (r:50 w:50)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(85), added: 2560, mode: `MaxEncodedLen`)
+	/// Storage: `Orderbook::ReduceOnlyOrders` (r:51 w:0)
+	/// Proof: `Orderbook::ReduceOnlyOrders` (`max_values`: None, `max_size`: Some(93), added: 2568, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::DeleverageQueue` (r:0 w:100)
+	/// Proof: `Clearing::DeleverageQueue` (`max_values`: None, `max_size`: Some(85), added: 2560, mode: `MaxEncodedLen`)
+	/// The range of component `f` is `[0, 50]`.
+	fn place_order_unrested(f: u32, ) -> Weight {
+		// Proof Size summary in bytes:
+		//  Measured:  `4354 + f * (755 ±0)`
+		//  Estimated: `12027 + f * (11037 ±0)`
+		// Minimum execution time: 92_558_000 picoseconds.
+		Weight::from_parts(94_381_000, 12027)
+			// Standard Error: 3_101_786
+			.saturating_add(Weight::from_parts(150_527_807, 0).saturating_mul(f.into()))
+			.saturating_add(T::DbWeight::get().reads(18_u64))
+			.saturating_add(T::DbWeight::get().reads((11_u64).saturating_mul(f.into())))
+			.saturating_add(T::DbWeight::get().writes(6_u64))
+			.saturating_add(T::DbWeight::get().writes((9_u64).saturating_mul(f.into())))
 			.saturating_add(Weight::from_parts(0, 11037).saturating_mul(f.into()))
 	}
 	/// Storage: `Clearing::Markets` (r:1 w:0)
@@ -171,10 +230,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `5732 + f * (174 ±0)`
 		//  Estimated: `23064 + f * (2605 ±0)`
-		// Minimum execution time: 355_821_000 picoseconds.
-		Weight::from_parts(328_928_756, 23064)
-			// Standard Error: 274_010
-			.saturating_add(Weight::from_parts(65_499_933, 0).saturating_mul(f.into()))
+		// Minimum execution time: 353_657_000 picoseconds.
+		Weight::from_parts(421_088_172, 23064)
+			// Standard Error: 837_712
+			.saturating_add(Weight::from_parts(50_640_796, 0).saturating_mul(f.into()))
 			.saturating_add(T::DbWeight::get().reads(32_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(f.into())))
 			.saturating_add(T::DbWeight::get().writes(20_u64))
@@ -197,15 +256,12 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Clearing::Positions` (`max_values`: None, `max_size`: Some(8562), added: 11037, mode: `MaxEncodedLen`)
 	/// Storage: `Clearing::MarketStates` (r:1 w:0)
 	/// Proof: `Clearing::MarketStates` (`max_values`: None, `max_size`: Some(135), added: 2610, mode: `MaxEncodedLen`)
-	fn place_order_unrested(f: u32, ) -> Weight {
-		Self::place_order(f)
-	}
 	fn cancel_order() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `4872`
 		//  Estimated: `12027`
-		// Minimum execution time: 94_521_000 picoseconds.
-		Weight::from_parts(101_271_000, 12027)
+		// Minimum execution time: 97_054_000 picoseconds.
+		Weight::from_parts(103_775_000, 12027)
 			.saturating_add(T::DbWeight::get().reads(9_u64))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
 	}
@@ -242,10 +298,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `6026 + n * (218 ±0)`
 		//  Estimated: `12027 + n * (2937 ±0)`
-		// Minimum execution time: 155_952_000 picoseconds.
-		Weight::from_parts(136_917_457, 12027)
-			// Standard Error: 186_530
-			.saturating_add(Weight::from_parts(28_435_404, 0).saturating_mul(n.into()))
+		// Minimum execution time: 169_623_000 picoseconds.
+		Weight::from_parts(143_739_372, 12027)
+			// Standard Error: 144_266
+			.saturating_add(Weight::from_parts(28_013_151, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(13_u64))
 			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
@@ -297,10 +353,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `4179 + n * (4 ±0)`
 		//  Estimated: `12027 + n * (2937 ±0)`
-		// Minimum execution time: 202_202_000 picoseconds.
-		Weight::from_parts(99_670_764, 12027)
-			// Standard Error: 380_882
-			.saturating_add(Weight::from_parts(96_022_381, 0).saturating_mul(n.into()))
+		// Minimum execution time: 207_659_000 picoseconds.
+		Weight::from_parts(111_009_922, 12027)
+			// Standard Error: 3_138_617
+			.saturating_add(Weight::from_parts(96_573_563, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(19_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
@@ -340,10 +396,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `5971 + n * (223 ±0)`
 		//  Estimated: `12027 + n * (2937 ±0)`
-		// Minimum execution time: 165_527_000 picoseconds.
-		Weight::from_parts(136_253_653, 12027)
-			// Standard Error: 337_344
-			.saturating_add(Weight::from_parts(33_503_779, 0).saturating_mul(n.into()))
+		// Minimum execution time: 182_472_000 picoseconds.
+		Weight::from_parts(144_193_106, 12027)
+			// Standard Error: 877_018
+			.saturating_add(Weight::from_parts(32_858_011, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(13_u64))
 			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
@@ -393,10 +449,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `6369 + n * (213 ±0)`
 		//  Estimated: `12027 + n * (2937 ±0)`
-		// Minimum execution time: 211_976_000 picoseconds.
-		Weight::from_parts(468_911_982, 12027)
-			// Standard Error: 2_684_318
-			.saturating_add(Weight::from_parts(84_145_429, 0).saturating_mul(n.into()))
+		// Minimum execution time: 207_028_000 picoseconds.
+		Weight::from_parts(147_397_256, 12027)
+			// Standard Error: 192_570
+			.saturating_add(Weight::from_parts(79_998_270, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(19_u64))
 			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(7_u64))
@@ -409,8 +465,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 5_378_000 picoseconds.
-		Weight::from_parts(5_538_000, 0)
+		// Minimum execution time: 5_178_000 picoseconds.
+		Weight::from_parts(5_398_000, 0)
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 }
@@ -418,34 +474,40 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 /// The same figures with ParityDb database costs, for tests and mocks.
 impl WeightInfo for () {
 	fn place_order(f: u32, ) -> Weight {
-		Weight::from_parts(156_281_163, 12027)
-			.saturating_add(Weight::from_parts(148_236_209, 0).saturating_mul(f.into()))
+		Weight::from_parts(253_687_201, 12027)
+			.saturating_add(Weight::from_parts(138_014_566, 0).saturating_mul(f.into()))
 			.saturating_add(ParityDbWeight::get().reads(22_u64))
 			.saturating_add(ParityDbWeight::get().reads((11_u64).saturating_mul(f.into())))
 			.saturating_add(ParityDbWeight::get().writes(10_u64))
-			.saturating_add(ParityDbWeight::get().writes((10_u64).saturating_mul(f.into())))
+			.saturating_add(ParityDbWeight::get().writes((9_u64).saturating_mul(f.into())))
+			.saturating_add(Weight::from_parts(0, 11037).saturating_mul(f.into()))
+	}
+	fn place_order_unrested(f: u32, ) -> Weight {
+		Weight::from_parts(94_381_000, 12027)
+			.saturating_add(Weight::from_parts(150_527_807, 0).saturating_mul(f.into()))
+			.saturating_add(ParityDbWeight::get().reads(18_u64))
+			.saturating_add(ParityDbWeight::get().reads((11_u64).saturating_mul(f.into())))
+			.saturating_add(ParityDbWeight::get().writes(6_u64))
+			.saturating_add(ParityDbWeight::get().writes((9_u64).saturating_mul(f.into())))
 			.saturating_add(Weight::from_parts(0, 11037).saturating_mul(f.into()))
 	}
 	fn place_order_one_maker(f: u32, ) -> Weight {
-		Weight::from_parts(328_928_756, 23064)
-			.saturating_add(Weight::from_parts(65_499_933, 0).saturating_mul(f.into()))
+		Weight::from_parts(421_088_172, 23064)
+			.saturating_add(Weight::from_parts(50_640_796, 0).saturating_mul(f.into()))
 			.saturating_add(ParityDbWeight::get().reads(32_u64))
 			.saturating_add(ParityDbWeight::get().reads((1_u64).saturating_mul(f.into())))
 			.saturating_add(ParityDbWeight::get().writes(20_u64))
 			.saturating_add(ParityDbWeight::get().writes((1_u64).saturating_mul(f.into())))
 			.saturating_add(Weight::from_parts(0, 2605).saturating_mul(f.into()))
 	}
-	fn place_order_unrested(f: u32, ) -> Weight {
-		Self::place_order(f)
-	}
 	fn cancel_order() -> Weight {
-		Weight::from_parts(101_271_000, 12027)
+		Weight::from_parts(103_775_000, 12027)
 			.saturating_add(ParityDbWeight::get().reads(9_u64))
 			.saturating_add(ParityDbWeight::get().writes(6_u64))
 	}
 	fn cancel_all(n: u32, ) -> Weight {
-		Weight::from_parts(136_917_457, 12027)
-			.saturating_add(Weight::from_parts(28_435_404, 0).saturating_mul(n.into()))
+		Weight::from_parts(143_739_372, 12027)
+			.saturating_add(Weight::from_parts(28_013_151, 0).saturating_mul(n.into()))
 			.saturating_add(ParityDbWeight::get().reads(13_u64))
 			.saturating_add(ParityDbWeight::get().reads((2_u64).saturating_mul(n.into())))
 			.saturating_add(ParityDbWeight::get().writes(6_u64))
@@ -453,8 +515,8 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 2937).saturating_mul(n.into()))
 	}
 	fn place_orders(n: u32, ) -> Weight {
-		Weight::from_parts(99_670_764, 12027)
-			.saturating_add(Weight::from_parts(96_022_381, 0).saturating_mul(n.into()))
+		Weight::from_parts(111_009_922, 12027)
+			.saturating_add(Weight::from_parts(96_573_563, 0).saturating_mul(n.into()))
 			.saturating_add(ParityDbWeight::get().reads(19_u64))
 			.saturating_add(ParityDbWeight::get().reads((1_u64).saturating_mul(n.into())))
 			.saturating_add(ParityDbWeight::get().writes(6_u64))
@@ -462,8 +524,8 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 2937).saturating_mul(n.into()))
 	}
 	fn cancel_orders(n: u32, ) -> Weight {
-		Weight::from_parts(136_253_653, 12027)
-			.saturating_add(Weight::from_parts(33_503_779, 0).saturating_mul(n.into()))
+		Weight::from_parts(144_193_106, 12027)
+			.saturating_add(Weight::from_parts(32_858_011, 0).saturating_mul(n.into()))
 			.saturating_add(ParityDbWeight::get().reads(13_u64))
 			.saturating_add(ParityDbWeight::get().reads((2_u64).saturating_mul(n.into())))
 			.saturating_add(ParityDbWeight::get().writes(6_u64))
@@ -471,8 +533,8 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 2937).saturating_mul(n.into()))
 	}
 	fn replace_orders(n: u32, ) -> Weight {
-		Weight::from_parts(468_911_982, 12027)
-			.saturating_add(Weight::from_parts(84_145_429, 0).saturating_mul(n.into()))
+		Weight::from_parts(147_397_256, 12027)
+			.saturating_add(Weight::from_parts(79_998_270, 0).saturating_mul(n.into()))
 			.saturating_add(ParityDbWeight::get().reads(19_u64))
 			.saturating_add(ParityDbWeight::get().reads((2_u64).saturating_mul(n.into())))
 			.saturating_add(ParityDbWeight::get().writes(7_u64))
@@ -480,7 +542,7 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 2937).saturating_mul(n.into()))
 	}
 	fn set_order_deposit() -> Weight {
-		Weight::from_parts(5_538_000, 0)
+		Weight::from_parts(5_398_000, 0)
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 }

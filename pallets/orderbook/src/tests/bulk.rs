@@ -219,7 +219,7 @@ fn bulk_orders_are_charged_per_order() {
 		// Refunded to what ran: a resting quote (the benchmark's per-quote figure), and a fill
 		// with the reads of both accounts' reduce-only orders; Charlie's order was placed in
 		// this block, so neither its item nor his holds and account (its deposit) reached the
-		// database.
+		// database; the crossing order filled in full and never rested.
 		let db = <<Test as frame_system::Config>::DbWeight as frame_support::traits::Get<
 			frame_support::weights::RuntimeDbWeight,
 		>>::get();
@@ -230,6 +230,7 @@ fn bulk_orders_are_charged_per_order() {
 					+ Book::bulk_quote_weight()
 					+ <() as WeightInfo>::place_order(1)
 					+ db.reads(2) - db.reads_writes(3, 3)
+					- Book::unrested_saving()
 			)
 		);
 		// Priced per order: the quote's share is the benchmark's difference of one order.
