@@ -13,8 +13,9 @@
 //!   within a level, from the oldest order first, at the resting order's price. At most
 //!   [`Config::MaxFillsPerOrder`] resting orders are touched per call (fills and the
 //!   cancellations below both count), which bounds the call's weight. Matching also stops
-//!   before a fill whose margin-check surcharges ([`Clearing::margin_check_surcharge`])
-//!   would take the call past its budget of three of the largest, as at the fill bound.
+//!   before a fill whose taker margin-check surcharges ([`Clearing::margin_check_surcharge`])
+//!   would take the taker past its budget (see What an order is charged), as at the fill
+//!   bound.
 //! - **What is left** rests on the book (good-til-cancelled), is dropped
 //!   (immediate-or-cancel), or, for a post-only order that would have matched on arrival,
 //!   the call fails with [`Error::PostOnlyWouldCross`]. When the fill limit is reached while
@@ -107,7 +108,13 @@
 //! - **A working set per call.** Each order call runs in the clearing house's working set
 //!   ([`Clearing::with_working_set`]): what every fill's margin checks read again and again and
 //!   cannot change during the call (market parameters, guarded prices, the clock, option
-//!   marks) is read once. Positions, balances and market states are always read afresh.
+//!   marks, each account's collateral balances and margin mode) is read once. Positions,
+//!   settlement balances and market states are always read afresh.
+//! - **One step per fill.** A fill releases what the maker's order committed and settles in
+//!   one storage layer ([`Clearing::settle_fill`]), the maker's positions read and written
+//!   once; the maker's book records the fill and forgets a filled order in one write; a
+//!   filled order's deposit stays with its owner as spare while the owner rests other orders
+//!   (no balance moves; see Order deposit above).
 //! - **A block pays once for what it loads and writes.** The storage overlay holds every item
 //!   a block has written until the block ends, when the database sees one write per item.
 //!   The `place_order` benchmark charges each fill for a maker and a level of its own: their
@@ -122,7 +129,11 @@
 //!   bounded by the benchmark's charge for that fill (a runtime test).
 //! - **A margin-check surcharge is priced once per account and call** (clearing's working
 //!   set): it counts the traded market's position whether the trade opens it or not, so no
-//!   trade in the call changes it.
+//!   trade in the call changes it. A call is refunded the pricing, and the read of the
+//!   maker's reduce-only orders, for each maker filled earlier in the block.
+//! - **An order that does not rest** (immediate-or-cancel, filled in full, stopped at its
+//!   fill bound) is refunded what resting costs: the `place_order_unrested` benchmark in
+//!   place of `place_order`'s, whose order rests its remainder.
 //! - **Honest up-front charges and bulk quotes** (above), so that the block author admits
 //!   orders while the block has room for what they can really do.
 //!
@@ -478,13 +489,14 @@ pub mod pallet {
 		/// (immediate-or-cancel) or, for a post-only order that would match, the call fails.
 		/// A reduce-only order never takes the position past zero. The weight charged is for
 		/// the resting orders actually touched, plus what the clearing house's margin checks
-		/// of portfolio-margined accounts cost beyond the benchmarked ones (see
-		/// [`Clearing::margin_check_surcharge`]). Those surcharges share a budget of three
-		/// of the largest: matching stops (as at the fill bound) before a fill whose checks,
-		/// and the check of resting the rest, would exceed it, so an order between
-		/// portfolio-margined accounts fills at least once and costs at most that. Book work
-		/// beyond the benchmark (evicting a full side's worst level, cutting reduce-only orders
-		/// to positions) is charged as it happens, within [`Pallet::book_work_budget`].
+		/// of accounts holding more positions, or portfolio-margined, cost beyond the
+		/// benchmarked ones (see [`Clearing::margin_check_surcharge`]): each reached maker's
+		/// is charged up front from the book; the taker's own share a budget of two of the
+		/// largest, and matching stops (as at the fill bound) before a fill whose checks, and
+		/// the check of resting the rest, would exceed it, so a portfolio-margined taker fills
+		/// at least once. Book work beyond the benchmark (evicting a full side's worst level,
+		/// cutting reduce-only orders to positions) is charged where it can happen (see
+		/// [`Pallet::order_charge`]).
 		#[pallet::call_index(0)]
 		#[pallet::weight(Pallet::<T>::order_charge(
 			*market,
