@@ -6,7 +6,8 @@
 //
 // Each quoter rests `levels` one-lot quotes a side, one per price level from one tick off
 // 60,000 outward, every quoter at the same prices (a level holds 50 orders, so 50 quoters
-// fill each one), under client order ids 0..2 x levels - 1. Every block, each quoter whose
+// fill each one; more quoters form groups of 50 on interleaved ticks), under client order
+// ids 0..2 x levels - 1. The ladders rest before the takers start. Every block, each quoter whose
 // last call is in sends one `replaceOrders`. With `requote: 'all'` it cancels its whole
 // ladder by client id (the quotes already filled are reported `OrderNotFound`) and places it
 // again; with `requote: 'taken'` it reads its book (`orderbook.accountOrders`, one query for
@@ -59,23 +60,40 @@ export async function marketMakers({ quoters, takers, levels, fills, requote = '
     if (!(await tracker.included(depositHashes, 300_000))) throw new Error('the deposits were not all included');
     log(`market makers: ${quoters} quoters x ${2 * levels} quotes, ${takers} takers of ${fills} lots`);
 
-    const ladder = [];
-    for (let k = 0; k < levels; k += 1) {
-      const offset = BigInt(k + 1) * TICK;
-      for (const [side, price, id] of [['Sell', usd(START) + offset, 2 * k], ['Buy', usd(START) - offset, 2 * k + 1]]) {
-        ladder.push({ side, price, size: LOT, timeInForce: 'PostOnly', reduceOnly: false, clientOrderId: id });
+    // A level holds `perLevel` orders: quoters beyond that many form groups whose ladders
+    // interleave (group g quotes ticks g + 1, g + 1 + groups, ...), so every level fills.
+    const perLevel = api.consts.orderbook.maxOrdersPerLevel.toNumber();
+    const groups = Math.ceil(quoters / perLevel);
+    const ladderOf = (group) => {
+      const ladder = [];
+      for (let k = 0; k < levels; k += 1) {
+        const offset = BigInt(k * groups + group + 1) * TICK;
+        for (const [side, price, id] of [['Sell', usd(START) + offset, 2 * k], ['Buy', usd(START) - offset, 2 * k + 1]]) {
+          ladder.push({ side, price, size: LOT, timeInForce: 'PostOnly', reduceOnly: false, clientOrderId: id });
+        }
       }
-    }
-    const everyQuote = ladder.map((quote) => ({ Client: quote.clientOrderId }));
+      return ladder;
+    };
+    const ladders = Array.from({ length: groups }, (_, group) => ladderOf(group));
+    figures.groups = groups;
+    const everyQuote = ladders[0].map((quote) => ({ Client: quote.clientOrderId }));
     const quoterPairs = accounts.slice(0, quoters);
     const takerPairs = accounts.slice(quoters);
     // Through the whole ladder: buys above the highest ask, sells below the lowest bid.
-    const reach = BigInt(levels + 1) * TICK;
+    const reach = BigInt(levels * groups + 1) * TICK;
+
+    // The ladders rest before the takers come, so the first sweep meets every quote.
+    const opening = [];
+    for (const [index, pair] of quoterPairs.entries()) {
+      opening.push(await sign(api.tx.orderbook.replaceOrders(BTC_PERP, [], ladders[Math.floor(index / perLevel)]), pair));
+    }
+    const openingHashes = await tracker.submit(opening, { window: 32 });
+    if (!(await tracker.included(openingHashes, 120_000))) throw new Error('the ladders were not all placed');
 
     const from = tracker.best() + 1;
     const deadline = Date.now() + durationS * 1000;
     const hashes = { quotes: [], takes: [] };
-    let round = 0;
+    let round = 1;
     while (Date.now() < deadline) {
       const best = tracker.best();
       // Whose last transaction is in: they may send the next.
@@ -85,6 +103,7 @@ export async function marketMakers({ quoters, takers, levels, fills, requote = '
       const books = requote === 'taken' ? await api.query.orderbook.accountOrders.multi(quoterPairs.map((pair) => pair.address)) : null;
       for (const [index, pair] of quoterPairs.entries()) {
         if (inFlight.has(pair.address)) continue;
+        const ladder = ladders[Math.floor(index / perLevel)];
         let tx;
         if (books) {
           const resting = new Set(books[index].orders.map((entry) => (entry.clientOrderId.isSome ? entry.clientOrderId.unwrap().toNumber() : -1)));
@@ -92,7 +111,7 @@ export async function marketMakers({ quoters, takers, levels, fills, requote = '
           if (missing.length === 0) continue;
           tx = api.tx.orderbook.replaceOrders(BTC_PERP, [], missing);
         } else {
-          tx = api.tx.orderbook.replaceOrders(BTC_PERP, round === 0 ? [] : everyQuote, ladder);
+          tx = api.tx.orderbook.replaceOrders(BTC_PERP, everyQuote, ladder);
         }
         batch.push(['quotes', pair, await sign(tx, pair)]);
       }
@@ -168,8 +187,11 @@ export function renderMarketMakers(figures) {
   const how = figures.requote === 'taken'
     ? 'refill the quotes taken with one `replaceOrders` a block (cancelling nothing)'
     : 'move them with one `replaceOrders` a block (the whole ladder cancelled and placed again)';
-  out(`${figures.quoters} quoters each keep ${2 * figures.levels} one-lot quotes (${figures.levels} levels a side, every quoter at the`);
-  out(`same prices) and ${how}; ${figures.takers} takers send immediate-or-cancel`);
+  const where = (figures.groups ?? 1) > 1
+    ? `in ${figures.groups} groups of at most 50 quoters on interleaved ticks, a level's 50 orders from one group`
+    : 'every quoter at the same prices';
+  out(`${figures.quoters} quoters each keep ${2 * figures.levels} one-lot quotes (${figures.levels} levels a side, ${where})`);
+  out(`and ${how}; ${figures.takers} takers send immediate-or-cancel`);
   out(`orders of ${figures.fills} lots through the ladder (so each fills up to ${Math.min(figures.fills, limits.maxFillsPerOrder)} quotes). Every account keeps at most one`);
   out('transaction in flight. The scenario is in the header of `scripts/load/market-makers.mjs`.');
   out();

@@ -432,11 +432,11 @@ async function main() {
       accounts: { type: 'string', default: '100,1000,10000' },
       duration: { type: 'string', default: '30' },
       scenario: { type: 'string', default: 'all' },
-      quoters: { type: 'string', default: '50' },
-      takers: { type: 'string', default: '125' },
+      // Market-maker runs, each `requote:quoters` (see market-makers.mjs).
+      runs: { type: 'string', default: 'all:50,taken:50,taken:100' },
+      takers: { type: 'string', default: '150' },
       levels: { type: 'string', default: '25' },
       fills: { type: 'string', default: '50' },
-      requote: { type: 'string', default: 'all,taken' },
       out: { type: 'string' },
       json: { type: 'string' },
     },
@@ -447,10 +447,11 @@ async function main() {
   const makers = [];
   if (values.scenario === 'all' || values.scenario === 'market-makers') {
     const alice = new Keyring({ type: 'sr25519', ss58Format: 42 }).addFromUri('//Alice');
-    // One run, on its own node, per way of requoting.
-    for (const requote of values.requote.split(',')) {
+    // One run, on its own node, per way of requoting and number of quoters.
+    for (const run of values.runs.split(',')) {
+      const [requote, quoters] = run.split(':');
       makers.push(await marketMakers({
-        quoters: Number(values.quoters),
+        quoters: Number(quoters),
         takers: Number(values.takers),
         levels: Number(values.levels),
         fills: Number(values.fills),
