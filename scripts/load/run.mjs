@@ -313,7 +313,7 @@ export function render(results, command, { makers = null, baseline = null } = {}
   out('## Throughput and latency');
   out();
   out('Per phase: transactions included of those submitted, the blocks they spanned, the busiest block\'s');
-  out('signed transactions, the most fills in one block, the busiest block\'s weight (of the 2 s block) and');
+  out('signed transactions, the most fills in one block, the busiest block\'s weight (of the block's 1 s) and');
   out('length (of the normal class\'s limit), and the median / p99 latency from submission to the block that');
   out('included it (as the harness saw its header) and to its finality. *What bound the busiest block*:');
   out('*block weight* when the normal class (75% of the block) had less left than one more transaction\'s');
