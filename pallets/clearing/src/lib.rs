@@ -97,12 +97,14 @@
 //! - [`Clearing`] for venues; [`PriceProvider`] is what this pallet needs from an oracle.
 //!
 //! ## The working set of a call
-//! A venue's order call, a liquidation and the worker's scan each run in a working set
-//! (`working_set.rs`, [`Pallet::with_working_set`]): market parameters, collateral listings,
-//! guarded prices, the maximum price age, the clock and option marks are read once per call,
-//! since nothing in the call can change them (writers forget what they change). Positions,
-//! balances, margin modes and market states are never cached: every fill's checks see the
-//! state the fills before it left.
+//! A venue's order call, a liquidation, the worker's scan and every call that checks an
+//! account's margin (withdrawals, isolated margin, margin modes, expiry settlement) each run
+//! in a working set (`working_set.rs`, [`Pallet::with_working_set`]): market parameters,
+//! collateral listings, guarded prices, the maximum price age, the clock and option marks are
+//! read once per call, since nothing in the call can change them (writers forget what they
+//! change). Positions, settlement balances and market states are never cached: every fill's
+//! checks see the state the fills before it left. A venue's call also keeps each account's
+//! collateral balances and margin mode, which nothing it reaches writes.
 //!
 //! ## Assumptions
 //! - Prices are USD per whole unit, 18 decimals; the settlement asset is taken at par.
@@ -679,7 +681,7 @@ pub mod pallet {
 		#[pallet::weight(T::WeightInfo::set_margin_mode(T::MaxPositionsPerAccount::get()))]
 		pub fn set_margin_mode(origin: OriginFor<T>, mode: MarginMode) -> DispatchResult {
 			let who = ensure_signed(origin)?;
-			Self::do_set_margin_mode(&who, mode)
+			Self::with_working_set(|| Self::do_set_margin_mode(&who, mode))
 		}
 
 		/// Settles `who`'s positions in expired option series in cash at the series'
@@ -692,7 +694,7 @@ pub mod pallet {
 			if ensure_none(origin.clone()).is_err() {
 				ensure_signed(origin)?;
 			}
-			let settled = Self::do_settle_expired(&who)?;
+			let settled = Self::with_working_set(|| Self::do_settle_expired(&who))?;
 			ensure!(settled > 0, Error::<T>::NothingToSettle);
 			Ok(())
 		}
@@ -771,7 +773,7 @@ pub mod pallet {
 			amount: u128,
 		) -> DispatchResultWithPostInfo {
 			let who = ensure_signed(origin)?;
-			let settled = Self::do_withdraw(&who, asset, amount)?;
+			let settled = Self::with_working_set(|| Self::do_withdraw(&who, asset, amount))?;
 			Ok(Some(Self::withdraw_weight(MarginModes::<T>::get(&who), settled > 0)).into())
 		}
 
@@ -786,7 +788,7 @@ pub mod pallet {
 			amount: u128,
 		) -> DispatchResult {
 			let who = ensure_signed(origin)?;
-			Self::do_add_isolated_margin(who, market, amount)
+			Self::with_working_set(|| Self::do_add_isolated_margin(who, market, amount))
 		}
 
 		/// Moves `amount` settlement units from the margin of the caller's isolated position
@@ -800,7 +802,7 @@ pub mod pallet {
 			amount: u128,
 		) -> DispatchResult {
 			let who = ensure_signed(origin)?;
-			Self::do_remove_isolated_margin(who, market, amount)
+			Self::with_working_set(|| Self::do_remove_isolated_margin(who, market, amount))
 		}
 	}
 

@@ -132,6 +132,8 @@ impl<T: Config> Pallet<T> {
 		let tick = params.tick_size.into_inner();
 		let price = FixedU128::from_inner(index.into_inner() / tick * tick);
 		SettlementPrices::<T>::insert(market, price);
+		// A mark worked out before the price was fixed would be the payoff at the index.
+		Self::forget_market(market);
 		Self::deposit_event(Event::OptionExpired {
 			market,
 			settlement_price: price,
