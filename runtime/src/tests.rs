@@ -345,7 +345,7 @@ mod clearing {
 		// and a settlement with the fund; the fund's book is read once. The benchmark of the
 		// old call was measured with none of that (it priced ~0.2 ms per account).
 		let per_position =
-			Weights::set_margin_mode(positions).saturating_add(Weights::settle_trade(positions));
+			Weights::portfolio_check(positions).saturating_add(Weights::settle_trade(positions));
 		for reduced in [1, 4, MAX_ADL_COUNTERPARTIES] {
 			let charged = Clearing::auto_deleverage_weight(reduced);
 			assert!(

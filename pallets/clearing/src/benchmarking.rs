@@ -537,6 +537,27 @@ mod benchmarks {
 		assert_eq!(MarginModes::<T>::get(&who), MarginMode::Portfolio);
 	}
 
+	/// One portfolio margin check of an account holding `p` short option positions on one
+	/// underlying, worked out from storage in a working set: every series' mark, the scan's
+	/// revaluation of every series in every scenario, the requirements. Calls that check an
+	/// account in portfolio margin add it (`Pallet::check_surcharge` and the weights of
+	/// withdrawals and liquidations).
+	#[benchmark]
+	fn portfolio_check(p: Linear<1, { T::MaxPositionsPerAccount::get() }>) {
+		setup::<T>(0);
+		list_option_series::<T>(0, p);
+		let who = trader::<T>("taker", 0, 1_000_000);
+		let counterparty = trader::<T>("maker", 0, 1_000_000);
+		sell_options::<T>(&who, &counterparty, 0, p);
+		MarginModes::<T>::insert(&who, MarginMode::Portfolio);
+		let mut figures = None;
+		#[block]
+		{
+			figures = Some(Pallet::<T>::with_working_set(|| Pallet::<T>::cross_figures(&who)));
+		}
+		assert!(figures.is_some_and(|f| f.is_ok_and(|f| f.mode == MarginMode::Portfolio)));
+	}
+
 	/// Settling `p` positions in `p` expired series, each fixing its settlement price.
 	#[benchmark]
 	fn settle_expired(p: Linear<1, { T::MaxPositionsPerAccount::get() }>) {

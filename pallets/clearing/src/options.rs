@@ -40,7 +40,7 @@
 
 use frame_support::pallet_prelude::*;
 use risk_engine::{
-	options::{black76, Black76},
+	options::{black76_price, Black76},
 	Price,
 };
 use sp_arithmetic::{
@@ -93,7 +93,8 @@ impl<T: Config> Pallet<T> {
 				let price = SettlementPrices::<T>::get(market).unwrap_or(index);
 				return Some(Self::option_payoff(instrument, price));
 			}
-			let valuation = black76(&Black76 {
+			// The premium alone: a mark needs no greeks.
+			let price = black76_price(&Black76 {
 				kind: *kind,
 				forward: Self::signed_price(index).ok()?,
 				strike: Self::signed_price(*strike).ok()?,
@@ -102,7 +103,7 @@ impl<T: Config> Pallet<T> {
 				rate: FixedI128::zero(),
 			})
 			.ok()?;
-			Some(FixedU128::from_inner(u128::try_from(valuation.price.into_inner().max(0)).ok()?))
+			Some(FixedU128::from_inner(u128::try_from(price.into_inner().max(0)).ok()?))
 		})
 	}
 
@@ -112,7 +113,7 @@ impl<T: Config> Pallet<T> {
 		who != &T::InsuranceAccount::get()
 			&& Positions::<T>::get(who).iter().any(|(market, record)| {
 				!record.position.is_flat()
-					&& Markets::<T>::get(market).is_some_and(|params| Self::is_expired(&params))
+					&& Self::market_params(*market).is_some_and(|params| Self::is_expired(&params))
 			})
 	}
 
@@ -154,7 +155,7 @@ impl<T: Config> Pallet<T> {
 			if record.position.is_flat() {
 				continue;
 			}
-			let Some(params) = Markets::<T>::get(market) else { continue };
+			let Some(params) = Self::market_params(market) else { continue };
 			if !Self::is_expired(&params) {
 				continue;
 			}

@@ -10,12 +10,12 @@ use crate::{pallet::*, weights::WeightInfo, MarginMode, MarketId, MAX_MARKETS};
 impl<T: Config> Pallet<T> {
 	/// What `withdraw` costs at most for an account in `mode`, with or without settling
 	/// expired options: the benchmarked withdrawal, plus one portfolio check (priced by
-	/// the `set_margin_mode` benchmark) under portfolio margin, plus the settlement.
+	/// the `portfolio_check` benchmark) under portfolio margin, plus the settlement.
 	pub fn withdraw_weight(mode: MarginMode, settles: bool) -> Weight {
 		let positions = T::MaxPositionsPerAccount::get();
 		let mut weight = T::WeightInfo::withdraw(positions);
 		if mode == MarginMode::Portfolio {
-			weight = weight.saturating_add(T::WeightInfo::set_margin_mode(positions));
+			weight = weight.saturating_add(T::WeightInfo::portfolio_check(positions));
 		}
 		if settles {
 			weight = weight.saturating_add(T::WeightInfo::settle_expired(positions));
@@ -33,7 +33,7 @@ impl<T: Config> Pallet<T> {
 		let positions = T::MaxPositionsPerAccount::get();
 		let fund_book = MAX_MARKETS.div_ceil(positions.max(1)) as u64;
 		let composed = T::WeightInfo::withdraw(positions).saturating_mul(fund_book).saturating_add(
-			T::WeightInfo::set_margin_mode(positions)
+			T::WeightInfo::portfolio_check(positions)
 				.saturating_add(T::WeightInfo::settle_trade(positions))
 				.saturating_mul(u64::from(reduced.max(1))),
 		);
@@ -48,7 +48,7 @@ impl<T: Config> Pallet<T> {
 		match mode {
 			MarginMode::Cross => weight,
 			MarginMode::Portfolio => {
-				weight.saturating_add(T::WeightInfo::set_margin_mode(positions).saturating_mul(3))
+				weight.saturating_add(T::WeightInfo::portfolio_check(positions).saturating_mul(3))
 			},
 		}
 	}
@@ -87,7 +87,7 @@ impl<T: Config> Pallet<T> {
 	///   one more when it holds none in `market`, which the trade may open): one side's share
 	///   of what the clearing house's `settle_trade` benchmark costs at that many positions
 	///   beyond one;
-	/// - under portfolio margin, the scan (`set_margin_mode`, benchmarked at one portfolio
+	/// - under portfolio margin, the scan (the `portfolio_check` benchmark: one portfolio
 	///   check of that many option positions).
 	///
 	/// Reading the mode and the positions is part of it, the first time a venue call (its
@@ -116,7 +116,7 @@ impl<T: Config> Pallet<T> {
 		match mode {
 			MarginMode::Cross => checks,
 			MarginMode::Portfolio => {
-				checks.saturating_add(T::WeightInfo::set_margin_mode(positions))
+				checks.saturating_add(T::WeightInfo::portfolio_check(positions))
 			},
 		}
 	}
@@ -135,6 +135,6 @@ impl<T: Config> Pallet<T> {
 		let positions = T::MaxPositionsPerAccount::get();
 		Self::surcharge_pricing_reads()
 			.saturating_add(Self::more_positions_weight(positions))
-			.saturating_add(T::WeightInfo::set_margin_mode(positions))
+			.saturating_add(T::WeightInfo::portfolio_check(positions))
 	}
 }

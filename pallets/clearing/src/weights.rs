@@ -62,6 +62,7 @@ pub trait WeightInfo {
 	fn auto_deleverage(n: u32, ) -> Weight;
 	fn liquidate(p: u32, ) -> Weight;
 	fn set_margin_mode(p: u32, ) -> Weight;
+	fn portfolio_check(p: u32, ) -> Weight;
 	fn settle_expired(p: u32, ) -> Weight;
 	fn liquidate_isolated() -> Weight;
 }
@@ -563,6 +564,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Clearing::DeleverageQueue` (r:0 w:16)
 	/// Proof: `Clearing::DeleverageQueue` (`max_values`: None, `max_size`: Some(85), added: 2560, mode: `MaxEncodedLen`)
 	/// The range of component `p` is `[1, 16]`.
+	fn portfolio_check(p: u32, ) -> Weight {
+		Self::set_margin_mode(p)
+	}
 	fn settle_expired(p: u32, ) -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `821 + p * (407 ±0)`
@@ -720,6 +724,9 @@ impl WeightInfo for () {
 			.saturating_add(ParityDbWeight::get().reads((3_u64).saturating_mul(p.into())))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 			.saturating_add(Weight::from_parts(0, 2830).saturating_mul(p.into()))
+	}
+	fn portfolio_check(p: u32, ) -> Weight {
+		Self::set_margin_mode(p)
 	}
 	fn settle_expired(p: u32, ) -> Weight {
 		Weight::from_parts(23_612_024, 23064)

@@ -175,6 +175,22 @@ pub fn black76(option: &Black76) -> Result<Valuation, RiskError> {
 	})
 }
 
+/// [`black76`]'s premium alone, to the same bits, without the greeks (no density, no vega or
+/// gamma): what a mark needs. With a rate it discounts as [`black76`] does. The same errors.
+pub fn black76_price(option: &Black76) -> Result<FixedI128, RiskError> {
+	let zero = FixedI128::zero();
+	let Black76 { kind, forward, strike, years, volatility, rate } = *option;
+	if forward <= zero || strike <= zero || years < zero || volatility < zero {
+		return Err(RiskError::OutOfDomain);
+	}
+	let discount = exp(-mul(rate, years)?)?;
+	let sigma_root_t = mul(volatility, sqrt(years)?)?;
+	// With no volatility left the premium is the intrinsic value, which needs no logarithm.
+	let log_moneyness = if sigma_root_t.is_zero() { zero } else { ln(div(forward, strike)?)? };
+	let premium = black76_premium(kind, forward, strike, log_moneyness, sigma_root_t)?;
+	Ok(mul(discount, premium)?.max(zero))
+}
+
 /// The undiscounted Black-76 premium alone, from `ln(F/K)` and `s sqrt(T)` worked out by
 /// the caller: what a scenario scan needs, which revalues one option at many forwards and
 /// volatilities and shares those pieces between them. The same formula as [`black76`] with

@@ -2,7 +2,9 @@
 //! its identities.
 
 use risk_engine::fixed_math::{ln, sqrt};
-use risk_engine::options::{black76, black76_premium, Black76, OptionKind, Valuation};
+use risk_engine::options::{
+	black76, black76_premium, black76_price, Black76, OptionKind, Valuation,
+};
 use risk_engine::options::{
 	DELTA_MAX_ERROR, GAMMA_MAX_RELATIVE_ERROR, PRICE_MAX_ERROR_PER_USD, VEGA_MAX_ERROR_PER_USD,
 };
@@ -216,4 +218,36 @@ fn the_fast_scan_premium_is_within_its_documented_deviation_of_the_exact_one() {
 		}
 	}
 	println!("largest deviation: {worst} thousandths of a unit per USD");
+}
+
+/// The mark's premium without the greeks is Black-76's premium to the bit: on every reference
+/// option, with a rate, at expiry and without volatility, and on a grid of forwards, strikes,
+/// times and volatilities; and it refuses what `black76` refuses.
+#[test]
+fn the_price_alone_is_black76s_price_to_the_bit() {
+	let mut options: Vec<Black76> = table().into_iter().map(|row| row.option).collect();
+	for kind in [OptionKind::Call, OptionKind::Put] {
+		for forward in [1, 900, 30_000, 60_000, 61_234] {
+			for strike in [1, 1_000, 55_000, 60_000, 90_000] {
+				for (years, volatility) in [(0, 60), (1, 0), (19, 60), (250, 5), (1_000, 150)] {
+					for rate in [0, 5] {
+						options.push(Black76 {
+							kind,
+							forward: fixed(forward * ONE),
+							strike: fixed(strike * ONE),
+							years: fixed(years * ONE / 1_000),
+							volatility: fixed(volatility * ONE / 100),
+							rate: fixed(rate * ONE / 100),
+						});
+					}
+				}
+			}
+		}
+	}
+	for option in &options {
+		assert_eq!(black76_price(option), black76(option).map(|v| v.price), "{option:?}");
+	}
+	let bad = Black76 { forward: fixed(0), ..options[0] };
+	assert!(black76_price(&bad).is_err());
+	assert!(black76_price(&Black76 { volatility: fixed(-1), ..options[0] }).is_err());
 }
