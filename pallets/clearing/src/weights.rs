@@ -541,31 +541,54 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 			.saturating_add(Weight::from_parts(0, 2830).saturating_mul(p.into()))
 	}
-	/// Storage: `Clearing::Positions` (r:2 w:2)
-	/// Proof: `Clearing::Positions` (`max_values`: None, `max_size`: Some(8562), added: 11037, mode: `MaxEncodedLen`)
-	/// Storage: `Clearing::Markets` (r:16 w:0)
-	/// Proof: `Clearing::Markets` (`max_values`: None, `max_size`: Some(355), added: 2830, mode: `MaxEncodedLen`)
-	/// Storage: `Timestamp::Now` (r:1 w:0)
-	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
-	/// Storage: `Clearing::SettlementPrices` (r:16 w:16)
-	/// Proof: `Clearing::SettlementPrices` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
+	/// Measured in a separate run of the same command restricted to `portfolio_check` (the
+	/// benchmark was added after the run above).
+	/// Storage: `Clearing::CollateralBalances` (r:1 w:0)
+	/// Proof: `Clearing::CollateralBalances` (`max_values`: None, `max_size`: Some(209), added: 2684, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::CollateralAssets` (r:1 w:0)
+	/// Proof: `Clearing::CollateralAssets` (`max_values`: None, `max_size`: Some(48), added: 2523, mode: `MaxEncodedLen`)
 	/// Storage: `Clearing::MaxPriceAge` (r:1 w:0)
 	/// Proof: `Clearing::MaxPriceAge` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
-	/// Storage: `Clearing::PriceGuards` (r:1 w:0)
+	/// Storage: `Clearing::PriceGuards` (r:2 w:0)
 	/// Proof: `Clearing::PriceGuards` (`max_values`: None, `max_size`: Some(71), added: 2546, mode: `MaxEncodedLen`)
-	/// Storage: `Oracle::Values` (r:1 w:0)
+	/// Storage: `Oracle::Values` (r:2 w:0)
 	/// Proof: `Oracle::Values` (`max_values`: None, `max_size`: Some(34), added: 2509, mode: `MaxEncodedLen`)
 	/// Storage: `Clearing::JumpBreakerParams` (r:1 w:0)
 	/// Proof: `Clearing::JumpBreakerParams` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
-	/// Storage: `Clearing::MarketStates` (r:16 w:16)
+	/// Storage: `Timestamp::Now` (r:1 w:0)
+	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::Positions` (r:1 w:0)
+	/// Proof: `Clearing::Positions` (`max_values`: None, `max_size`: Some(8562), added: 11037, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::Markets` (r:16 w:0)
+	/// Proof: `Clearing::Markets` (`max_values`: None, `max_size`: Some(355), added: 2830, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::MarketStates` (r:16 w:0)
 	/// Proof: `Clearing::MarketStates` (`max_values`: None, `max_size`: Some(135), added: 2610, mode: `MaxEncodedLen`)
-	/// Storage: `Clearing::SettlementBalances` (r:2 w:2)
+	/// Storage: `Clearing::SettlementBalances` (r:1 w:0)
 	/// Proof: `Clearing::SettlementBalances` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
-	/// Storage: `Clearing::DeleverageQueue` (r:0 w:16)
-	/// Proof: `Clearing::DeleverageQueue` (`max_values`: None, `max_size`: Some(85), added: 2560, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::LiabilityFactor` (r:1 w:0)
+	/// Proof: `Clearing::LiabilityFactor` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::MarginModes` (r:1 w:0)
+	/// Proof: `Clearing::MarginModes` (`max_values`: None, `max_size`: Some(49), added: 2524, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::SettlementPrices` (r:16 w:0)
+	/// Proof: `Clearing::SettlementPrices` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::PortfolioGridParams` (r:1 w:0)
+	/// Proof: `Clearing::PortfolioGridParams` (`max_values`: Some(1), `max_size`: Some(40), added: 535, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::AdaptiveScanScales` (r:1 w:0)
+	/// Proof: `Clearing::AdaptiveScanScales` (`max_values`: None, `max_size`: Some(34), added: 2509, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::PortfolioMinimumEquity` (r:1 w:0)
+	/// Proof: `Clearing::PortfolioMinimumEquity` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
 	/// The range of component `p` is `[1, 16]`.
 	fn portfolio_check(p: u32, ) -> Weight {
-		Self::set_margin_mode(p)
+		// Proof Size summary in bytes:
+		//  Measured:  `1120 + p * (407 ±0)`
+		//  Estimated: `12027 + p * (2830 ±0)`
+		// Minimum execution time: 181_240_000 picoseconds.
+		Weight::from_parts(180_688_469, 12027)
+			// Standard Error: 1_694_564
+			.saturating_add(Weight::from_parts(72_457_147, 0).saturating_mul(p.into()))
+			.saturating_add(T::DbWeight::get().reads(16_u64))
+			.saturating_add(T::DbWeight::get().reads((3_u64).saturating_mul(p.into())))
+			.saturating_add(Weight::from_parts(0, 2830).saturating_mul(p.into()))
 	}
 	fn settle_expired(p: u32, ) -> Weight {
 		// Proof Size summary in bytes:
@@ -725,8 +748,14 @@ impl WeightInfo for () {
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 			.saturating_add(Weight::from_parts(0, 2830).saturating_mul(p.into()))
 	}
+	/// Measured in a separate run of the same command restricted to `portfolio_check` (the
+	/// benchmark was added after the run above).
 	fn portfolio_check(p: u32, ) -> Weight {
-		Self::set_margin_mode(p)
+		Weight::from_parts(180_688_469, 12027)
+			.saturating_add(Weight::from_parts(72_457_147, 0).saturating_mul(p.into()))
+			.saturating_add(ParityDbWeight::get().reads(16_u64))
+			.saturating_add(ParityDbWeight::get().reads((3_u64).saturating_mul(p.into())))
+			.saturating_add(Weight::from_parts(0, 2830).saturating_mul(p.into()))
 	}
 	fn settle_expired(p: u32, ) -> Weight {
 		Weight::from_parts(23_612_024, 23064)
