@@ -259,14 +259,18 @@ fn a_working_set_changes_no_outcome_of_a_venue_call() {
 
 /// Settling a fill releases what the maker's order committed for it and settles the trade,
 /// exactly as `release_order` and then `settle_trade` in one storage layer do: the same
-/// result, events and state, whether the fill settles or fails (then nothing changes: here
-/// the taker, an account without collateral, cannot take the position).
+/// result, events and state, whether the fill takes part of the order or all of it (the
+/// maker's record, flat with nothing committed, is then recreated by the trade), and when it
+/// fails (then nothing changes: here the taker, an account without collateral, cannot take
+/// the position).
 #[test]
 fn a_fill_settles_as_a_release_then_a_trade() {
 	use sp_runtime::StateVersion;
 	const NOBODY: u64 = 77;
 	let (bid, committed) = (usd(59_990), ONE_BTC / 10);
-	for (taker, settles) in [(CHARLIE, true), (NOBODY, false)] {
+	for (taker, sold, settles) in
+		[(CHARLIE, committed / 2, true), (CHARLIE, committed, true), (NOBODY, committed / 2, false)]
+	{
 		let run = |together: bool| {
 			new_test_ext().execute_with(|| {
 				super::options_and_portfolio::delta_hedged_book();
@@ -278,7 +282,7 @@ fn a_fill_settles_as_a_release_then_a_trade() {
 					bid
 				));
 				System::reset_events();
-				let (sold, size) = (committed / 2, -((committed / 2) as i128));
+				let size = -(sold as i128);
 				let result = if together {
 					ClearingPallet::settle_fill(&BOB, &taker, BTC_PERP, size, bid, true)
 				} else {
@@ -298,7 +302,7 @@ fn a_fill_settles_as_a_release_then_a_trade() {
 		};
 		let (apart, together) = (run(false), run(true));
 		assert_eq!(apart.0.starts_with("Ok"), settles, "{}", apart.0);
-		assert_eq!(apart.1, if settles { committed / 2 } else { committed });
+		assert_eq!(apart.1, if settles { committed - sold } else { committed });
 		assert_eq!(apart, together);
 	}
 }
