@@ -404,9 +404,7 @@ impl<T: Config> Clearing<T::AccountId, MarketId> for Pallet<T> {
 		size: i128,
 		price: Price,
 	) -> Result<TradeReceipt, SettleError> {
-		frame_support::storage::with_storage_layer(|| {
-			Self::do_settle_trade(maker, taker, market, size, price, false)
-		})
+		Self::settle_fill(maker, taker, market, size, price, false)
 	}
 
 	fn settle_fill(

@@ -93,6 +93,22 @@ fn fill_bids<T: Config>(setup: &Setup, first_tick: u32, count: u32) {
 	}
 }
 
+/// The book `place_order` sweeps: `f` makers' asks, each alone at its level from one tick
+/// above the mid, and a bid side holding all but one of its levels; with the funded taker
+/// and the limit that reaches the `f` asks.
+fn sweep<T: Config>(f: u32) -> (Setup, T::AccountId, Price) {
+	let setup = setup::<T>();
+	let taker: T::AccountId = whitelisted_caller();
+	T::BenchmarkHelper::fund_trader(&taker);
+	for i in 0..f {
+		let maker = trader::<T>("maker", i);
+		rest::<T>(&maker, &setup, OrderSide::Sell, price_at(&setup, OrderSide::Sell, i + 1));
+	}
+	fill_bids::<T>(&setup, 1, T::MaxPriceLevels::get() - 1);
+	let limit = price_at(&setup, OrderSide::Sell, f);
+	(setup, taker, limit)
+}
+
 /// `count` post-only bids with client order ids `0..count`, the first `first_tick` ticks
 /// below the mid and each one tick further.
 fn quotes<T: Config>(
@@ -120,15 +136,7 @@ mod benchmarks {
 
 	#[benchmark]
 	fn place_order(f: Linear<0, { T::MaxFillsPerOrder::get() }>) {
-		let setup = setup::<T>();
-		let taker: T::AccountId = whitelisted_caller();
-		T::BenchmarkHelper::fund_trader(&taker);
-		for i in 0..f {
-			let maker = trader::<T>("maker", i);
-			rest::<T>(&maker, &setup, OrderSide::Sell, price_at(&setup, OrderSide::Sell, i + 1));
-		}
-		fill_bids::<T>(&setup, 1, T::MaxPriceLevels::get() - 1);
-		let limit = price_at(&setup, OrderSide::Sell, f);
+		let (setup, taker, limit) = sweep::<T>(f);
 		#[extrinsic_call]
 		_(
 			RawOrigin::Signed(taker.clone()),
@@ -148,15 +156,7 @@ mod benchmarks {
 	/// `place_order` is refunded to an order that does not rest.
 	#[benchmark]
 	fn place_order_unrested(f: Linear<0, { T::MaxFillsPerOrder::get() }>) {
-		let setup = setup::<T>();
-		let taker: T::AccountId = whitelisted_caller();
-		T::BenchmarkHelper::fund_trader(&taker);
-		for i in 0..f {
-			let maker = trader::<T>("maker", i);
-			rest::<T>(&maker, &setup, OrderSide::Sell, price_at(&setup, OrderSide::Sell, i + 1));
-		}
-		fill_bids::<T>(&setup, 1, T::MaxPriceLevels::get() - 1);
-		let limit = price_at(&setup, OrderSide::Sell, f);
+		let (setup, taker, limit) = sweep::<T>(f);
 		#[extrinsic_call]
 		place_order(
 			RawOrigin::Signed(taker.clone()),

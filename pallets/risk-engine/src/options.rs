@@ -120,12 +120,8 @@ pub struct Valuation {
 pub fn black76(option: &Black76) -> Result<Valuation, RiskError> {
 	let zero = FixedI128::zero();
 	let one = FixedI128::one();
-	let Black76 { kind, forward, strike, years, volatility, rate } = *option;
-	if forward <= zero || strike <= zero || years < zero || volatility < zero {
-		return Err(RiskError::OutOfDomain);
-	}
-	let discount = exp(-mul(rate, years)?)?;
-	let sigma_root_t = mul(volatility, sqrt(years)?)?;
+	let Black76 { kind, forward, strike, years, .. } = *option;
+	let (discount, sigma_root_t) = discount_and_spread(option)?;
 	if sigma_root_t.is_zero() {
 		// Expired, or no volatility: the discounted intrinsic value.
 		let (intrinsic, moneyness) = match kind {
@@ -175,16 +171,23 @@ pub fn black76(option: &Black76) -> Result<Valuation, RiskError> {
 	})
 }
 
+/// The discount factor `e^(-rT)` and `s sqrt(T)` of `option`, after checking its domain
+/// (see [`black76`]).
+fn discount_and_spread(option: &Black76) -> Result<(FixedI128, FixedI128), RiskError> {
+	let zero = FixedI128::zero();
+	let Black76 { forward, strike, years, volatility, rate, .. } = *option;
+	if forward <= zero || strike <= zero || years < zero || volatility < zero {
+		return Err(RiskError::OutOfDomain);
+	}
+	Ok((exp(-mul(rate, years)?)?, mul(volatility, sqrt(years)?)?))
+}
+
 /// [`black76`]'s premium alone, to the same bits, without the greeks (no density, no vega or
 /// gamma): what a mark needs. With a rate it discounts as [`black76`] does. The same errors.
 pub fn black76_price(option: &Black76) -> Result<FixedI128, RiskError> {
 	let zero = FixedI128::zero();
-	let Black76 { kind, forward, strike, years, volatility, rate } = *option;
-	if forward <= zero || strike <= zero || years < zero || volatility < zero {
-		return Err(RiskError::OutOfDomain);
-	}
-	let discount = exp(-mul(rate, years)?)?;
-	let sigma_root_t = mul(volatility, sqrt(years)?)?;
+	let Black76 { kind, forward, strike, .. } = *option;
+	let (discount, sigma_root_t) = discount_and_spread(option)?;
 	// With no volatility left the premium is the intrinsic value, which needs no logarithm.
 	let log_moneyness = if sigma_root_t.is_zero() { zero } else { ln(div(forward, strike)?)? };
 	let premium = black76_premium(kind, forward, strike, log_moneyness, sigma_root_t)?;
