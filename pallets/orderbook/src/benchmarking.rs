@@ -109,6 +109,26 @@ fn sweep<T: Config>(f: u32) -> (Setup, T::AccountId, Price) {
 	(setup, taker, limit)
 }
 
+/// The caller's `n` quotes resting at the front of a full bid side (each alone at its
+/// level), and their names by client order id: what `cancel_orders` and `replace_orders`
+/// cancel.
+fn named_quotes<T: Config>(
+	n: u32,
+) -> (Setup, T::AccountId, BoundedVec<OrderRef, T::MaxOrdersPerCall>) {
+	let setup = setup::<T>();
+	let caller: T::AccountId = whitelisted_caller();
+	T::BenchmarkHelper::fund_trader(&caller);
+	fill_bids::<T>(&setup, n + 1, T::MaxPriceLevels::get() - n);
+	Pallet::<T>::place_orders(
+		RawOrigin::Signed(caller.clone()).into(),
+		setup.market,
+		quotes::<T>(&setup, 1, n),
+	)
+	.expect("benchmark quotes rest");
+	let named = BoundedVec::truncate_from((0..n).map(|i| OrderRef::Client(i.into())).collect());
+	(setup, caller, named)
+}
+
 /// `count` post-only bids with client order ids `0..count`, the first `first_tick` ticks
 /// below the mid and each one tick further.
 fn quotes<T: Config>(
@@ -265,18 +285,7 @@ mod benchmarks {
 	fn cancel_orders(
 		n: Linear<1, { T::MaxOrdersPerCall::get().min(T::MaxOpenOrdersPerAccount::get()) }>,
 	) {
-		let setup = setup::<T>();
-		let caller: T::AccountId = whitelisted_caller();
-		T::BenchmarkHelper::fund_trader(&caller);
-		fill_bids::<T>(&setup, n + 1, T::MaxPriceLevels::get() - n);
-		Pallet::<T>::place_orders(
-			RawOrigin::Signed(caller.clone()).into(),
-			setup.market,
-			quotes::<T>(&setup, 1, n),
-		)
-		.expect("benchmark quotes rest");
-		let named: BoundedVec<OrderRef, T::MaxOrdersPerCall> =
-			BoundedVec::truncate_from((0..n).map(|i| OrderRef::Client(i.into())).collect());
+		let (setup, caller, named) = named_quotes::<T>(n);
 		#[extrinsic_call]
 		cancel_orders(RawOrigin::Signed(caller.clone()), setup.market, named);
 		assert!(AccountOrders::<T>::get(&caller).orders.is_empty());
@@ -286,18 +295,7 @@ mod benchmarks {
 	fn replace_orders(
 		n: Linear<1, { T::MaxOrdersPerCall::get().min(T::MaxOpenOrdersPerAccount::get()) }>,
 	) {
-		let setup = setup::<T>();
-		let caller: T::AccountId = whitelisted_caller();
-		T::BenchmarkHelper::fund_trader(&caller);
-		fill_bids::<T>(&setup, n + 1, T::MaxPriceLevels::get() - n);
-		Pallet::<T>::place_orders(
-			RawOrigin::Signed(caller.clone()).into(),
-			setup.market,
-			quotes::<T>(&setup, 1, n),
-		)
-		.expect("benchmark quotes rest");
-		let named: BoundedVec<OrderRef, T::MaxOrdersPerCall> =
-			BoundedVec::truncate_from((0..n).map(|i| OrderRef::Client(i.into())).collect());
+		let (setup, caller, named) = named_quotes::<T>(n);
 		// The same ladder one tick higher, under the freed client ids.
 		let moved = quotes::<T>(&setup, 0, n);
 		#[extrinsic_call]

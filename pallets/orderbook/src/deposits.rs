@@ -52,9 +52,7 @@ impl<T: Config> Pallet<T> {
 		}
 		let spare = SpareDeposits::<T>::get(who);
 		let from_spare = spare.min(amount);
-		if !from_spare.is_zero() {
-			Self::set_spare(who, spare.saturating_sub(from_spare));
-		}
+		Self::set_spare(who, spare, spare.saturating_sub(from_spare));
 		let more = amount.saturating_sub(from_spare);
 		if !more.is_zero() {
 			T::Currency::hold(&HoldReason::OrderDeposit.into(), who, more)
@@ -72,9 +70,9 @@ impl<T: Config> Pallet<T> {
 		}
 		let spare = SpareDeposits::<T>::get(owner);
 		if AccountOrders::<T>::contains_key(owner) || Self::is_depositor(owner) {
-			Self::set_spare(owner, spare.saturating_add(amount));
+			Self::set_spare(owner, spare, spare.saturating_add(amount));
 		} else {
-			Self::set_spare(owner, Zero::zero());
+			Self::set_spare(owner, spare, Zero::zero());
 			Self::release_deposit(owner, spare.saturating_add(amount));
 		}
 	}
@@ -85,18 +83,20 @@ impl<T: Config> Pallet<T> {
 			return;
 		}
 		let spare = SpareDeposits::<T>::get(who);
-		Self::set_spare(who, Zero::zero());
+		Self::set_spare(who, spare, Zero::zero());
 		Self::release_deposit(who, spare);
 	}
 
-	/// Writes `who`'s spare; an absent one stays absent (no write).
-	fn set_spare(who: &T::AccountId, spare: BalanceOf<T>) {
-		if spare.is_zero() {
-			if SpareDeposits::<T>::contains_key(who) {
-				SpareDeposits::<T>::remove(who);
-			}
+	/// Moves `who`'s spare from `before` (as read) to `after`, writing only a change; a zero
+	/// spare is stored as none.
+	fn set_spare(who: &T::AccountId, before: BalanceOf<T>, after: BalanceOf<T>) {
+		if after == before {
+			return;
+		}
+		if after.is_zero() {
+			SpareDeposits::<T>::remove(who);
 		} else {
-			SpareDeposits::<T>::insert(who, spare);
+			SpareDeposits::<T>::insert(who, after);
 		}
 	}
 
