@@ -550,12 +550,68 @@ mod benchmarks {
 		let counterparty = trader::<T>("maker", 0, 1_000_000);
 		sell_options::<T>(&who, &counterparty, 0, p);
 		MarginModes::<T>::insert(&who, MarginMode::Portfolio);
+		// Assigned in the measured block, read after it.
+		#[allow(unused_assignments)]
 		let mut figures = None;
 		#[block]
 		{
 			figures = Some(Pallet::<T>::with_working_set(|| Pallet::<T>::cross_figures(&who)));
 		}
 		assert!(figures.is_some_and(|f| f.is_ok_and(|f| f.mode == MarginMode::Portfolio)));
+	}
+
+	/// Liquidating a portfolio-margined account of `p` short option series (0.1 BTC each)
+	/// pro rata after a rally took it just below maintenance: the same share of every series
+	/// closes into the fund and the account is above maintenance again. The call's three
+	/// portfolio checks are inside: the marks the first works out serve the others (the
+	/// working set). A liquidation that closes the whole book is charged the worst cross
+	/// liquidation and three checks instead (`Pallet::liquidate_weight`).
+	#[benchmark]
+	fn liquidate_portfolio(p: Linear<1, { T::MaxPositionsPerAccount::get() }>) {
+		setup::<T>(0);
+		list_option_series::<T>(0, p);
+		PortfolioMinimumEquity::<T>::put(0);
+		let settlement = T::SettlementAsset::get();
+		let victim: T::AccountId = account("victim", 0, 0);
+		T::BenchmarkHelper::fund(settlement, &victim, 1_000_000 * USDC_UNIT);
+		assert!(Pallet::<T>::deposit(
+			RawOrigin::Signed(victim.clone()).into(),
+			settlement,
+			1_000_000 * USDC_UNIT
+		)
+		.is_ok());
+		let counterparty = trader::<T>("maker", 0, 1_000_000);
+		for market in 0..p {
+			let state = MarketStates::<T>::get(market);
+			let params = Markets::<T>::get(market).expect("listed");
+			let mark = Pallet::<T>::market_prices(market, &params, &state).expect("priced").mark;
+			let tick = params.tick_size.into_inner();
+			let price = FixedU128::from_inner(mark.into_inner() / tick * tick);
+			// Ten lots, so that a share of the series can close.
+			let sold = Pallet::<T>::settle_trade(&victim, &counterparty, market, 10_000_000, price);
+			assert!(sold.is_ok());
+		}
+		MarginModes::<T>::insert(&victim, MarginMode::Portfolio);
+		// Down to the scan's initial requirement...
+		let free = Pallet::<T>::cross_figures(&victim).expect("priced").margin.free_collateral;
+		assert!(Pallet::<T>::withdraw(
+			RawOrigin::Signed(victim.clone()).into(),
+			settlement,
+			u128::try_from(free).expect("free collateral")
+		)
+		.is_ok());
+		// ...then the underlying rallies half a percent at a time until the short calls have
+		// lost it the margin above maintenance.
+		let mut index = 60_000;
+		while !Pallet::<T>::cross_liquidatable(&victim) {
+			index += 300;
+			assert!(index < 90_000, "the book never became liquidatable");
+			T::BenchmarkHelper::set_price(T::BenchmarkHelper::market_oracle_key(), usd(index));
+		}
+		#[extrinsic_call]
+		liquidate(RawOrigin::None, victim.clone());
+		assert_eq!(Positions::<T>::get(&victim).len() as u32, p, "a share of every series");
+		assert!(!Pallet::<T>::cross_liquidatable(&victim));
 	}
 
 	/// Settling `p` positions in `p` expired series, each fixing its settlement price.

@@ -149,6 +149,7 @@ mod weight_math;
 pub mod weights;
 mod working_set;
 
+pub use liquidation::LiquidationReach;
 pub use pallet::*;
 pub use parameters::{
 	RiskChangeOf, MAX_MARKETS, MAX_MARK_PRICE_BAND, MAX_PENDING_RISK_CHANGES,
@@ -705,21 +706,23 @@ pub mod pallet {
 		/// Unsigned: submitted by validators' off-chain workers, checked by
 		/// `validate_unsigned`.
 		///
-		/// A portfolio-margined account is liquidated pro rata (see [`liquidation`]); its
-		/// weight adds three portfolio checks. It is charged for the most positions an account
-		/// holds, and refunded down to the positions this one held and its mode.
+		/// A portfolio-margined account is liquidated pro rata (see [`liquidation`]); closing
+		/// its whole book adds three portfolio checks to the worst cross liquidation. It is
+		/// charged for that with the most positions an account holds, and refunded down to
+		/// the positions this one held, its mode and how far the liquidation went.
 		#[pallet::call_index(9)]
 		#[pallet::weight(Pallet::<T>::liquidate_weight(
 			MarginMode::Portfolio,
-			T::MaxPositionsPerAccount::get()
+			T::MaxPositionsPerAccount::get(),
+			LiquidationReach::Full
 		))]
 		pub fn liquidate(origin: OriginFor<T>, who: T::AccountId) -> DispatchResultWithPostInfo {
 			ensure_none(origin)?;
 			let mode = MarginModes::<T>::get(&who);
-			// The benchmark closes every position; an account with fewer costs less.
+			// The benchmarks close a share of, or every, position; fewer cost less.
 			let positions = (Positions::<T>::get(&who).len() as u32).max(1);
-			Self::with_working_set(|| Self::do_liquidate(&who))?;
-			Ok(Some(Self::liquidate_weight(mode, positions)).into())
+			let reach = Self::with_working_set(|| Self::do_liquidate(&who))?;
+			Ok(Some(Self::liquidate_weight(mode, positions, reach)).into())
 		}
 
 		/// Liquidates `who`'s isolated position in `market` against its own margin.

@@ -42,6 +42,16 @@ use crate::{
 /// deleveraged market at a time.
 pub(crate) type UnsignedTag<AccountId> = (&'static str, (AccountId, Option<MarketId>));
 
+/// How far a cross liquidation went, which its weight follows.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum LiquidationReach {
+	/// Part of the book closed and the account is above maintenance again: under
+	/// portfolio margin, the first pro rata share.
+	Partial,
+	/// The whole book closed, or the bankruptcy path ran.
+	Full,
+}
+
 impl<T: Config> Pallet<T> {
 	/// The cheap checks of an unsigned call (see `validate_unsigned`): stale unless it
 	/// would do something now.
@@ -82,7 +92,7 @@ impl<T: Config> Pallet<T> {
 	pub(crate) fn unsigned_dispatch_succeeds(call: &Call<T>) -> bool {
 		frame_support::storage::with_transaction(|| {
 			let outcome = match call {
-				Call::liquidate { who } => Self::do_liquidate(who),
+				Call::liquidate { who } => Self::do_liquidate(who).map(|_| ()),
 				Call::liquidate_isolated { who, market } => {
 					Self::do_liquidate_isolated(who, *market)
 				},
@@ -126,8 +136,8 @@ impl<T: Config> Pallet<T> {
 			.is_ok_and(|figures| figures.health < 0)
 	}
 
-	/// Liquidates `who`'s cross account (see the module docs).
-	pub(crate) fn do_liquidate(who: &T::AccountId) -> DispatchResult {
+	/// Liquidates `who`'s cross account (see the module docs); says how far it went.
+	pub(crate) fn do_liquidate(who: &T::AccountId) -> Result<LiquidationReach, DispatchError> {
 		ensure!(who != &T::InsuranceAccount::get(), Error::<T>::NotLiquidatable);
 		// Funding owed up to now counts before the liquidation is sized, so that the close
 		// restores the target after it, not before.
@@ -174,10 +184,11 @@ impl<T: Config> Pallet<T> {
 			let restores = Self::close_part(who, market, &context, None)?;
 			margin = Self::cross_figures(who)?.margin;
 			if restores && margin.health >= 0 {
-				return Ok(());
+				return Ok(LiquidationReach::Partial);
 			}
 		}
-		Self::settle_bankruptcy(who, margin.health)
+		Self::settle_bankruptcy(who, margin.health)?;
+		Ok(LiquidationReach::Full)
 	}
 
 	/// When `health` is still negative with every cross position closed: the account's
@@ -199,7 +210,10 @@ impl<T: Config> Pallet<T> {
 	/// whole lots. Should rounding or the options' curvature leave the account short of
 	/// maintenance, the rest of the book closes too; then the bankruptcy path as under cross
 	/// margin.
-	fn liquidate_portfolio(who: &T::AccountId, context: &LiquidationContext) -> DispatchResult {
+	fn liquidate_portfolio(
+		who: &T::AccountId,
+		context: &LiquidationContext,
+	) -> Result<LiquidationReach, DispatchError> {
 		let mut book = Vec::new();
 		let mut book_value: u128 = 0;
 		for (market, record) in Positions::<T>::get(who) {
@@ -242,13 +256,18 @@ impl<T: Config> Pallet<T> {
 			}
 			let figures = Self::cross_figures(who)?;
 			if figures.margin.health >= 0 {
-				return Ok(());
+				return Ok(if numerator == denominator {
+					LiquidationReach::Full
+				} else {
+					LiquidationReach::Partial
+				});
 			}
 			if numerator == denominator {
-				return Self::settle_bankruptcy(who, figures.margin.health);
+				Self::settle_bankruptcy(who, figures.margin.health)?;
+				return Ok(LiquidationReach::Full);
 			}
 		}
-		Ok(())
+		Ok(LiquidationReach::Full)
 	}
 
 	/// Liquidates `who`'s isolated position in `market`.

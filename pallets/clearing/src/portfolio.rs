@@ -45,6 +45,18 @@ pub(crate) struct Underlying<OracleKey> {
 	legs: Vec<Leg>,
 }
 
+impl<OracleKey> Underlying<OracleKey> {
+	/// The underlying's net greeks, for reports (no requirement needs them).
+	pub(crate) fn greeks(&self) -> Result<risk_engine::portfolio::Greeks, risk_engine::RiskError> {
+		portfolio::greeks(&UnderlyingBook {
+			index: self.price,
+			volatility: self.volatility,
+			legs: &self.legs,
+			price_range: None,
+		})
+	}
+}
+
 /// A portfolio scan and the underlyings it covered, in the same order.
 pub(crate) struct Scan<OracleKey> {
 	pub(crate) margin: PortfolioMargin,
@@ -87,12 +99,17 @@ impl<T: Config> Pallet<T> {
 					(Leg::Perpetual { size, mark: Some(Self::signed_price(prices.mark)?) }, None)
 				},
 				Instrument::Option { kind, strike, expiry_ms, volatility_key } => {
-					if SettlementPrices::<T>::contains_key(loaded.market) {
+					// Only an expired series can have its settlement price.
+					if Self::is_expired(&loaded.params)
+						&& SettlementPrices::<T>::contains_key(loaded.market)
+					{
 						continue;
 					}
 					let years = Self::years_to_expiry(expiry_ms);
-					let leg =
-						Leg::Option { kind, strike: Self::signed_price(strike)?, years, size };
+					// Scenarios are measured from the mark the account's equity counts.
+					let mark = Some(Self::signed_price(prices.mark)?);
+					let strike = Self::signed_price(strike)?;
+					let leg = Leg::Option { kind, strike, years, size, mark };
 					let max_age = Self::market_max_price_age(&loaded.params);
 					let volatility = Self::oracle_price_within(&volatility_key, max_age)
 						.map(|(volatility, _)| Self::signed_price(volatility))

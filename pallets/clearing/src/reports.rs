@@ -248,16 +248,19 @@ impl<T: Config> Pallet<T> {
 			.underlyings
 			.iter()
 			.zip(&scan.margin.underlyings)
-			.map(|(u, risk)| UnderlyingExposure {
-				oracle_key: u.key,
-				price: FixedU128::from_inner(u.price.into_inner().max(0) as u128),
-				delta: risk.delta,
-				gamma: risk.gamma,
-				vega: risk.vega,
-				worst_loss: risk.worst_loss,
-				worst_move: risk.worst_move,
+			.map(|(u, risk)| {
+				let greeks = u.greeks().map_err(Error::<T>::from)?;
+				Ok(UnderlyingExposure {
+					oracle_key: u.key,
+					price: FixedU128::from_inner(u.price.into_inner().max(0) as u128),
+					delta: greeks.delta,
+					gamma: greeks.gamma,
+					vega: greeks.vega,
+					worst_loss: risk.worst_loss,
+					worst_move: risk.worst_move,
+				})
 			})
-			.collect();
+			.collect::<Result<_, DispatchError>>()?;
 		Ok(MarginReport {
 			mode: figures.mode,
 			gross_notional,

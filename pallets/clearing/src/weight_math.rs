@@ -5,7 +5,10 @@
 
 use frame_support::{pallet_prelude::*, weights::Weight};
 
-use crate::{pallet::*, weights::WeightInfo, MarginMode, MarketId, MAX_MARKETS};
+use crate::{
+	liquidation::LiquidationReach, pallet::*, weights::WeightInfo, MarginMode, MarketId,
+	MAX_MARKETS,
+};
 
 impl<T: Config> Pallet<T> {
 	/// What `withdraw` costs at most for an account in `mode`, with or without settling
@@ -41,15 +44,24 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// What `liquidate` costs at most for an account in `mode` holding `positions`
-	/// positions: the benchmarked cross liquidation, plus three portfolio checks under
-	/// portfolio margin (before, and after each of the at most two rounds of closes).
-	pub fn liquidate_weight(mode: MarginMode, positions: u32) -> Weight {
+	/// positions that it liquidates as far as `reach`:
+	/// - under cross margin, the benchmarked cross liquidation (every position closed, the
+	///   collateral seized, bad debt paid), however far it went;
+	/// - under portfolio margin, when the first pro rata share restored the account, the
+	///   `liquidate_portfolio` benchmark (its three portfolio checks inside, sharing the
+	///   marks);
+	/// - under portfolio margin when the whole book closed, the cross liquidation plus three
+	///   cold portfolio checks (before, and after each of the at most two rounds of closes).
+	pub fn liquidate_weight(mode: MarginMode, positions: u32, reach: LiquidationReach) -> Weight {
 		let weight = T::WeightInfo::liquidate(positions);
-		match mode {
-			MarginMode::Cross => weight,
-			MarginMode::Portfolio => {
-				weight.saturating_add(T::WeightInfo::portfolio_check(positions).saturating_mul(3))
+		match (mode, reach) {
+			(MarginMode::Cross, _) => weight,
+			(MarginMode::Portfolio, LiquidationReach::Partial) => {
+				T::WeightInfo::liquidate_portfolio(positions)
 			},
+			(MarginMode::Portfolio, LiquidationReach::Full) => weight
+				.saturating_add(T::WeightInfo::portfolio_check(positions).saturating_mul(3))
+				.max(T::WeightInfo::liquidate_portfolio(positions)),
 		}
 	}
 

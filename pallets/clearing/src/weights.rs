@@ -61,6 +61,7 @@ pub trait WeightInfo {
 	fn step_adaptive_margin() -> Weight;
 	fn auto_deleverage(n: u32, ) -> Weight;
 	fn liquidate(p: u32, ) -> Weight;
+	fn liquidate_portfolio(p: u32, ) -> Weight;
 	fn set_margin_mode(p: u32, ) -> Weight;
 	fn portfolio_check(p: u32, ) -> Weight;
 	fn settle_expired(p: u32, ) -> Weight;
@@ -493,6 +494,20 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 			.saturating_add(T::DbWeight::get().writes((2_u64).saturating_mul(p.into())))
 			.saturating_add(Weight::from_parts(0, 2830).saturating_mul(p.into()))
 	}
+	fn liquidate_portfolio(p: u32, ) -> Weight {
+		// Proof Size summary in bytes:
+		//  Measured:  `1044 + p * (404 ±0)`
+		//  Estimated: `23064 + p * (2830 ±0)`
+		// Minimum execution time: 158_887_000 picoseconds.
+		Weight::from_parts(160_960_000, 23064)
+			// Standard Error: 1_023_634
+			.saturating_add(Weight::from_parts(78_178_307, 0).saturating_mul(p.into()))
+			.saturating_add(T::DbWeight::get().reads(17_u64))
+			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(p.into())))
+			.saturating_add(T::DbWeight::get().writes(7_u64))
+			.saturating_add(T::DbWeight::get().writes((2_u64).saturating_mul(p.into())))
+			.saturating_add(Weight::from_parts(0, 2830).saturating_mul(p.into()))
+	}
 	/// Storage: `Clearing::MarginModes` (r:1 w:1)
 	/// Proof: `Clearing::MarginModes` (`max_values`: None, `max_size`: Some(49), added: 2524, mode: `MaxEncodedLen`)
 	/// Storage: `Clearing::Positions` (r:1 w:0)
@@ -732,6 +747,15 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 11037).saturating_mul(n.into()))
 	}
 	fn liquidate(p: u32, ) -> Weight {
+		Weight::from_parts(160_960_000, 23064)
+			.saturating_add(Weight::from_parts(78_178_307, 0).saturating_mul(p.into()))
+			.saturating_add(ParityDbWeight::get().reads(17_u64))
+			.saturating_add(ParityDbWeight::get().reads((2_u64).saturating_mul(p.into())))
+			.saturating_add(ParityDbWeight::get().writes(7_u64))
+			.saturating_add(ParityDbWeight::get().writes((2_u64).saturating_mul(p.into())))
+			.saturating_add(Weight::from_parts(0, 2830).saturating_mul(p.into()))
+	}
+	fn liquidate_portfolio(p: u32, ) -> Weight {
 		Weight::from_parts(160_960_000, 23064)
 			.saturating_add(Weight::from_parts(78_178_307, 0).saturating_mul(p.into()))
 			.saturating_add(ParityDbWeight::get().reads(17_u64))

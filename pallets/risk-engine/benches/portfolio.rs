@@ -34,6 +34,7 @@ fn option(i: usize) -> Leg {
 		strike: FixedI128::from_inner(strike * ONE),
 		years: FixedI128::from_inner(days * ONE / 365),
 		size: FixedI128::from_inner(whole_units * ONE / 10),
+		mark: None,
 	}
 }
 

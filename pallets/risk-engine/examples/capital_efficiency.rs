@@ -14,7 +14,7 @@
 
 use risk_engine::{
 	options::{black76, Black76, OptionKind, Valuation},
-	portfolio::{portfolio_margin, Leg, PortfolioMargin, ScenarioGrid, UnderlyingBook},
+	portfolio::{greeks, portfolio_margin, Leg, PortfolioMargin, ScenarioGrid, UnderlyingBook},
 	portfolio_close_share, size_requirement, LiquidationContext, MarginLevel, MarginTier,
 	OptionTerms, PerpExposure, Position, UnitScale,
 };
@@ -243,6 +243,24 @@ fn cross_requirements(market: &Market, book: &[Holding]) -> (u128, u128) {
 	(initial, maintenance)
 }
 
+/// The scan's legs of `book` on `underlying`: options priced by the scan itself (exact
+/// Black-76 at the index, as a mark is within its documented error).
+fn legs_on(market: &Market, book: &[Holding], underlying: Underlying) -> Vec<Leg> {
+	book.iter()
+		.filter(|h| h.underlying == underlying && h.size != 0)
+		.map(|h| match h.option {
+			None => Leg::Perpetual { size: whole(h.size), mark: None },
+			Some((kind, strike, days)) => Leg::Option {
+				kind,
+				strike: FixedI128::from_u32(strike),
+				years: market.years_left(days),
+				size: whole(h.size),
+				mark: None,
+			},
+		})
+		.collect()
+}
+
 /// The portfolio scan of `book` on the standard grid, BTC and ETH correlated at
 /// `correlation`.
 fn portfolio(market: &Market, book: &[Holding], correlation: FixedI128) -> PortfolioMargin {
@@ -256,20 +274,7 @@ fn portfolio_on(
 	book: &[Holding],
 	correlation: FixedI128,
 ) -> PortfolioMargin {
-	let legs_of = |underlying: Underlying| -> Vec<Leg> {
-		book.iter()
-			.filter(|h| h.underlying == underlying && h.size != 0)
-			.map(|h| match h.option {
-				None => Leg::Perpetual { size: whole(h.size), mark: None },
-				Some((kind, strike, days)) => Leg::Option {
-					kind,
-					strike: FixedI128::from_u32(strike),
-					years: market.years_left(days),
-					size: whole(h.size),
-				},
-			})
-			.collect()
-	};
+	let legs_of = |underlying: Underlying| legs_on(market, book, underlying);
 	let (btc_legs, eth_legs) = (legs_of(Underlying::Btc), legs_of(Underlying::Eth));
 	let mut books = Vec::new();
 	if !btc_legs.is_empty() {
@@ -392,15 +397,20 @@ pub fn portfolios() -> Vec<Book> {
 /// The net delta of `holdings` on each underlying they hold, whole units, as the portfolio
 /// scan reports it at the start (what `clearingApi.marginReport` shows a trader).
 pub fn net_deltas(holdings: &[Holding]) -> Vec<(Underlying, FixedI128)> {
-	// One underlying a scan, so the correlation plays no part.
-	let correlation = FixedI128::one();
+	let market = Market::start();
 	[Underlying::Btc, Underlying::Eth]
 		.into_iter()
 		.filter_map(|underlying| {
-			let on: Vec<Holding> =
-				holdings.iter().copied().filter(|h| h.underlying == underlying).collect();
-			let scan = portfolio(&Market::start(), &on, correlation);
-			scan.underlyings.first().map(|risk| (underlying, risk.delta))
+			let legs = legs_on(&market, holdings, underlying);
+			if legs.is_empty() {
+				return None;
+			}
+			let (index, volatility) = match underlying {
+				Underlying::Btc => (market.btc, market.btc_volatility),
+				Underlying::Eth => (market.eth, market.eth_volatility),
+			};
+			let book = UnderlyingBook { index, volatility, legs: &legs, price_range: None };
+			Some((underlying, greeks(&book).expect("a valid book").delta))
 		})
 		.collect()
 }

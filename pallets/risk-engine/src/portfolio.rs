@@ -57,10 +57,12 @@
 //!    leg and one per series for the truncation of each product (netting sums the sizes
 //!    before multiplying). Summed over series at the highest scenario forward (the extreme
 //!    up move), rounded up, this *allowance* is added to every scenario's loss (before an
-//!    extreme loss is scaled by its fraction). A loss is `now - value`; `now` is the exact
-//!    Black-76 of every leg, as the marks have it, so each fast loss is at least the exact
-//!    one, and so is the worst. Perpetuals are revalued exactly: a book without options
-//!    has no allowance and the same requirement to the unit.
+//!    extreme loss is scaled by its fraction). A loss is `now - value`; `now` is every leg's
+//!    mark (an option leg's own `mark`, see [`Leg::Option`], or exact Black-76 at the index
+//!    when it has none), the same in both computations, so each fast loss is at least the
+//!    one the exact distribution function gives from the same marks, and so is the worst.
+//!    Perpetuals are revalued exactly: a book without options has no allowance and the
+//!    same requirement to the unit.
 //!
 //! The allowance is tiny: 3 x 10^5 units (3 x 10^-13 USD) per whole unit of a 60,000
 //! option, far below the settlement unit (10^-6 USD), so requirements in settlement
@@ -78,12 +80,16 @@
 //! `1.42 x 10^9 n` units; [`COMBINATION_ROUNDING_PER_UNDERLYING`] rounds that up to
 //! `3 x 10^9` per underlying for the two), when any underlying has options.
 //!
-//! The benchmark `benches/portfolio.rs` measures one check of 1, 16 and 50 legs: natively,
-//! from 0.77, 3.5 and 11.3 ms to about 0.02, 0.19 and 0.6 ms. Compiled to wasm the same
-//! check takes about four times as long as natively (128-bit multiplication and division
-//! are library calls there): about 0.7 to 1 ms for 16 legs and 2.4 to 3 ms for 50, against
-//! 18 and 60 ms before. About half of that is the exact Black-76 of each series for `now`
-//! and the greeks.
+//! **The marks and the greeks.** The scan measures its losses from the marks the caller
+//! gives (an option leg's `mark`, see [`Leg::Option`]): the account's equity counts them,
+//! and the caller has already worked them out, so the scan prices nothing exactly. The net
+//! greeks a report shows (exact Black-76, once per series) are a separate function,
+//! [`greeks`], which no requirement needs.
+//!
+//! The benchmark `benches/portfolio.rs` measures one scan of 1, 16 and 50 legs: natively,
+//! from 0.77, 3.5 and 11.3 ms to about 0.02, 0.19 and 0.6 ms (with the greeks and the
+//! exact `now` it then still did). Compiled to wasm the same scan takes about four times
+//! as long as natively (128-bit multiplication and division are library calls there).
 //!
 //! Figures are [`FixedI128`] USD per whole unit inside; the requirements are settlement
 //! units, rounded up.
@@ -101,7 +107,7 @@ use crate::{
 		checked_add as add, checked_div as div, checked_mul as mul, checked_sub as sub, ln, sqrt,
 	},
 	options::{
-		black76, half_variance, scan_premium, Black76, OptionKind, Valuation,
+		black76, black76_price, half_variance, scan_premium, Black76, OptionKind, Valuation,
 		FAST_PREMIUM_MAX_DEVIATION_PER_USD, FAST_PREMIUM_MAX_DEVIATION_ROUNDING,
 	},
 	RiskError,
@@ -215,6 +221,10 @@ pub enum Leg {
 		years: FixedI128,
 		/// Whole units of the underlying the position covers, signed.
 		size: FixedI128,
+		/// Its premium per whole unit now, USD, as the account is marked: every scenario's
+		/// loss is measured from it. `None` to have the scan price it by Black-76 at the
+		/// index and the book's volatility.
+		mark: Option<FixedI128>,
 	},
 }
 
@@ -243,6 +253,12 @@ pub struct UnderlyingRisk {
 	pub short_option_minimum: FixedI128,
 	/// `worst_loss + short_option_minimum`, USD.
 	pub requirement: FixedI128,
+}
+
+/// One underlying's net greeks ([`greeks`]): what a report shows, which no requirement
+/// needs.
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Default)]
+pub struct Greeks {
 	/// Net delta (whole units of the underlying).
 	pub delta: FixedI128,
 	/// Net gamma (whole units per USD).
@@ -326,6 +342,35 @@ fn vol_up_shock(grid: &ScenarioGrid, years: FixedI128) -> Result<FixedI128, Risk
 	mul(shock, scale)
 }
 
+/// An underlying's net greeks: perpetuals count their size in delta, options their exact
+/// Black-76 greeks at the index and the book's volatility (once per series), so that they
+/// are the marks' to the unit when the marks use the book's volatility.
+pub fn greeks(book: &UnderlyingBook) -> Result<Greeks, RiskError> {
+	let mut greeks = Greeks::default();
+	let mut valued: Vec<((OptionKind, FixedI128, FixedI128), Valuation)> = Vec::new();
+	for leg in book.legs {
+		match *leg {
+			Leg::Perpetual { size, .. } => greeks.delta = add(greeks.delta, size)?,
+			Leg::Option { kind, strike, years, size, .. } => {
+				let series = (kind, strike, years);
+				let valuation = match valued.iter().find(|(s, _)| *s == series) {
+					Some((_, valuation)) => *valuation,
+					None => {
+						let valuation =
+							value_option(kind, strike, years, book.index, book.volatility)?;
+						valued.push((series, valuation));
+						valuation
+					},
+				};
+				greeks.delta = add(greeks.delta, mul(size, valuation.delta)?)?;
+				greeks.gamma = add(greeks.gamma, mul(size, valuation.gamma)?)?;
+				greeks.vega = add(greeks.vega, mul(size, valuation.vega)?)?;
+			},
+		}
+	}
+	Ok(greeks)
+}
+
 /// The price moves of the regular scan, as signed shares of the index.
 fn price_moves(grid: &ScenarioGrid) -> Result<Vec<FixedI128>, RiskError> {
 	let range = share(grid.price_range);
@@ -339,7 +384,7 @@ fn price_moves(grid: &ScenarioGrid) -> Result<Vec<FixedI128>, RiskError> {
 		.collect()
 }
 
-/// One underlying's worst loss, its move and its greeks.
+/// One underlying's worst loss, its move and its requirement.
 pub fn underlying_risk(
 	grid: &ScenarioGrid,
 	book: &UnderlyingBook,
@@ -396,7 +441,7 @@ fn scan_underlying(
 				exposures.push(perpetual_exposure(size, mark, book.index)?);
 				series_of_leg.push(None);
 			},
-			Leg::Option { kind, strike, years, size } => {
+			Leg::Option { kind, strike, years, size, .. } => {
 				let same =
 					|s: &ScanSeries| s.kind == kind && s.strike == strike && s.years == years;
 				if let Some(index) = series.iter().position(same) {
@@ -452,35 +497,35 @@ fn scan_underlying(
 		Ok::<_, RiskError>(total)
 	};
 
-	// The book now, its greeks and its short-option minimum, in one pass: exact Black-76,
-	// once per series, applied to each leg as before netting, so these figures are the
-	// marks' and reports' to the unit.
+	// The book now, measured from the marks (an option leg without one is priced by exact
+	// Black-76, once per series), and its short-option minimum.
 	let mut now = FixedI128::zero();
-	let (mut delta, mut gamma, mut vega) =
-		(FixedI128::zero(), FixedI128::zero(), FixedI128::zero());
 	let mut minimum = FixedI128::zero();
 	let minimum_per_short_unit = mul(book.index, share(grid.short_option_minimum))?;
-	let mut valuations: Vec<Option<Valuation>> = alloc::vec![None; series.len()];
+	let mut premiums: Vec<Option<FixedI128>> = alloc::vec![None; series.len()];
 	for (leg, series_index) in book.legs.iter().zip(series_of_leg) {
 		match (*leg, series_index) {
 			(Leg::Perpetual { size, mark }, _) => {
 				now = add(now, mul(perpetual_exposure(size, mark, book.index)?, book.index)?)?;
-				delta = add(delta, size)?;
 			},
-			(Leg::Option { kind, strike, years, size }, Some(index)) => {
-				let valuation = match valuations[index] {
-					Some(valuation) => valuation,
-					None => {
-						let valuation =
-							value_option(kind, strike, years, book.index, book.volatility)?;
-						valuations[index] = Some(valuation);
-						valuation
+			(Leg::Option { kind, strike, years, size, mark }, Some(index)) => {
+				let premium = match (mark, premiums[index]) {
+					(Some(mark), _) => mark,
+					(None, Some(premium)) => premium,
+					(None, None) => {
+						let premium = black76_price(&Black76 {
+							kind,
+							forward: book.index,
+							strike,
+							years,
+							volatility: book.volatility,
+							rate: FixedI128::zero(),
+						})?;
+						premiums[index] = Some(premium);
+						premium
 					},
 				};
-				now = add(now, mul(size, valuation.price)?)?;
-				delta = add(delta, mul(size, valuation.delta)?)?;
-				gamma = add(gamma, mul(size, valuation.gamma)?)?;
-				vega = add(vega, mul(size, valuation.vega)?)?;
+				now = add(now, mul(size, premium)?)?;
 				if size < FixedI128::zero() {
 					minimum = add(minimum, mul(-size, minimum_per_short_unit)?)?;
 				}
@@ -547,9 +592,6 @@ fn scan_underlying(
 			worst_move: worst.1,
 			short_option_minimum: minimum,
 			requirement: add(worst.0, minimum)?,
-			delta,
-			gamma,
-			vega,
 		},
 		excess,
 	))

@@ -9,7 +9,7 @@ use proptest::prelude::*;
 use risk_engine::{
 	fixed_math::{ln, sqrt},
 	options::{black76, black76_premium, Black76, OptionKind},
-	portfolio::{portfolio_margin, underlying_risk, Leg, ScenarioGrid, UnderlyingBook},
+	portfolio::{greeks, portfolio_margin, underlying_risk, Leg, ScenarioGrid, UnderlyingBook},
 };
 use sp_arithmetic::{
 	traits::{One, Zero},
@@ -54,7 +54,7 @@ fn exact_worst_loss(grid: &ScenarioGrid, book: &UnderlyingBook) -> FixedI128 {
 			total = total
 				+ match *leg {
 					Leg::Perpetual { size, mark } => exposure(size, mark) * price,
-					Leg::Option { kind, strike, years, size } => {
+					Leg::Option { kind, strike, years, size, .. } => {
 						let root_t = sqrt(years).unwrap();
 						let up = book.volatility * (one + vol_up_shock(years));
 						let sigma = [up * root_t, book.volatility * root_t, vol_down * root_t][vol];
@@ -70,7 +70,7 @@ fn exact_worst_loss(grid: &ScenarioGrid, book: &UnderlyingBook) -> FixedI128 {
 		now = now
 			+ match *leg {
 				Leg::Perpetual { size, mark } => exposure(size, mark) * book.index,
-				Leg::Option { kind, strike, years, size } => {
+				Leg::Option { kind, strike, years, size, .. } => {
 					let option = Black76 {
 						kind,
 						forward: book.index,
@@ -116,6 +116,7 @@ fn option_leg() -> impl Strategy<Value = Leg> {
 			strike: FixedI128::from_inner(strike * ONE),
 			years: FixedI128::from_inner(days * ONE / 365),
 			size: FixedI128::from_inner(tenths * ONE / 10),
+			mark: None,
 		})
 }
 
@@ -189,6 +190,7 @@ fn netted_legs_are_revalued_as_one_and_need_what_the_legs_need() {
 		strike: FixedI128::from_inner(55_000 * ONE),
 		years: FixedI128::from_inner(30 * ONE / 365),
 		size: FixedI128::from_inner(size * ONE / 10),
+		mark: None,
 	};
 	// Three legs of one series (a short of 0.3 in three pieces) and one of 0.3.
 	let split = [leg(-1), leg(-1), leg(-1)];
@@ -199,6 +201,43 @@ fn netted_legs_are_revalued_as_one_and_need_what_the_legs_need() {
 	// The same series: the same scenarios, a unit of allowance per extra leg apart.
 	let gap = (split_risk.worst_loss.into_inner() - whole_risk.worst_loss.into_inner()).abs();
 	assert!(gap <= 10, "{split_risk:?} vs {whole_risk:?}");
-	assert_eq!(split_risk.delta, whole_risk.delta);
+	assert_eq!(greeks(&book(&split, 60)).unwrap().delta, greeks(&book(&whole, 60)).unwrap().delta);
 	assert_eq!(split_risk.short_option_minimum, whole_risk.short_option_minimum);
+}
+
+/// Every scenario's loss is measured from the legs' marks: a mark equal to the exact premium
+/// asks what no mark does, and a short marked 100 USD higher loses 100 USD less per unit in
+/// every scenario, its worst included.
+#[test]
+fn losses_are_measured_from_the_marks() {
+	let grid = ScenarioGrid::STANDARD;
+	let (strike, years) =
+		(FixedI128::from_inner(62_000 * ONE), FixedI128::from_inner(30 * ONE / 365));
+	let leg = |mark| Leg::Option {
+		kind: OptionKind::Call,
+		strike,
+		years,
+		size: FixedI128::from_inner(-2 * ONE),
+		mark,
+	};
+	let unmarked = [leg(None)];
+	let exact = black76(&Black76 {
+		kind: OptionKind::Call,
+		forward: FixedI128::from_inner(60_000 * ONE),
+		strike,
+		years,
+		volatility: FixedI128::from_inner(ONE * 6 / 10),
+		rate: FixedI128::zero(),
+	})
+	.unwrap()
+	.price;
+	let at_exact = [leg(Some(exact))];
+	let above = [leg(Some(exact + FixedI128::from_inner(100 * ONE)))];
+	let risk = |legs: &[Leg]| underlying_risk(&grid, &book(legs, 60)).unwrap();
+	assert_eq!(risk(&unmarked), risk(&at_exact));
+	let (base, marked_up) = (risk(&unmarked), risk(&above));
+	assert!(base.worst_loss > FixedI128::from_inner(200 * ONE), "{base:?}");
+	assert_eq!(marked_up.worst_loss, base.worst_loss - FixedI128::from_inner(200 * ONE));
+	assert_eq!(marked_up.worst_move, base.worst_move);
+	assert_eq!(marked_up.short_option_minimum, base.short_option_minimum);
 }

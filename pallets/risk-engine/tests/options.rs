@@ -3,7 +3,7 @@
 
 use risk_engine::fixed_math::{ln, sqrt};
 use risk_engine::options::{
-	black76, black76_premium, black76_price, Black76, OptionKind, Valuation,
+	black76, black76_premium, black76_price, black76_price_fast, Black76, OptionKind, Valuation,
 };
 use risk_engine::options::{
 	DELTA_MAX_ERROR, GAMMA_MAX_RELATIVE_ERROR, PRICE_MAX_ERROR_PER_USD, VEGA_MAX_ERROR_PER_USD,
@@ -220,11 +220,48 @@ fn the_fast_scan_premium_is_within_its_documented_deviation_of_the_exact_one() {
 	println!("largest deviation: {worst} thousandths of a unit per USD");
 }
 
-/// The mark's premium without the greeks is Black-76's premium to the bit: on every reference
-/// option, with a rate, at expiry and without volatility, and on a grid of forwards, strikes,
-/// times and volatilities; and it refuses what `black76` refuses.
+/// The fast price (a series' mark) meets the reference table within the exact price's
+/// documented error.
 #[test]
-fn the_price_alone_is_black76s_price_to_the_bit() {
+fn the_fast_price_matches_the_reference_table_within_the_same_error() {
+	let mut worst = 0;
+	for row in table() {
+		let price = black76_price_fast(&row.option).unwrap();
+		let usd = (row.option.forward.into_inner() + row.option.strike.into_inner()) / ONE;
+		let error = (price.into_inner() - row.expected[0]).abs();
+		assert!(error <= PRICE_MAX_ERROR_PER_USD * usd, "{:?}: off by {error}", row.option);
+		worst = worst.max(error * 1_000 / usd.max(1));
+	}
+	println!("largest error: {worst} thousandths of a unit per USD");
+}
+
+/// The fast price is within its documented deviation of the exact one on every reference
+/// option and a grid with rates, expiries and no volatility, and refuses what `black76`
+/// refuses.
+#[test]
+fn the_fast_price_is_within_its_documented_deviation_of_the_exact_price() {
+	use risk_engine::options::{
+		FAST_PREMIUM_MAX_DEVIATION_PER_USD, FAST_PREMIUM_MAX_DEVIATION_ROUNDING,
+	};
+	for option in grid_options() {
+		let usd = (option.forward.into_inner() + option.strike.into_inner() + ONE - 1) / ONE;
+		let allowed =
+			FAST_PREMIUM_MAX_DEVIATION_PER_USD * usd + FAST_PREMIUM_MAX_DEVIATION_ROUNDING + 1;
+		let exact = black76_price(&option).unwrap();
+		let fast = black76_price_fast(&option).unwrap();
+		let deviation = (fast.into_inner() - exact.into_inner()).abs();
+		assert!(deviation <= allowed, "{option:?}: {fast:?} vs {exact:?}");
+		assert!(fast >= fixed(0));
+	}
+	let options = grid_options();
+	assert!(black76_price_fast(&Black76 { forward: fixed(0), ..options[0] }).is_err());
+	assert!(black76_price_fast(&Black76 { volatility: fixed(-1), ..options[0] }).is_err());
+	assert!(black76_price_fast(&Black76 { years: fixed(-1), ..options[0] }).is_err());
+}
+
+/// The reference options and a grid of forwards, strikes, times (expiry included),
+/// volatilities (none included) and rates.
+fn grid_options() -> Vec<Black76> {
 	let mut options: Vec<Black76> = table().into_iter().map(|row| row.option).collect();
 	for kind in [OptionKind::Call, OptionKind::Put] {
 		for forward in [1, 900, 30_000, 60_000, 61_234] {
@@ -244,6 +281,15 @@ fn the_price_alone_is_black76s_price_to_the_bit() {
 			}
 		}
 	}
+	options
+}
+
+/// The mark's premium without the greeks is Black-76's premium to the bit: on every reference
+/// option, with a rate, at expiry and without volatility, and on a grid of forwards, strikes,
+/// times and volatilities; and it refuses what `black76` refuses.
+#[test]
+fn the_price_alone_is_black76s_price_to_the_bit() {
+	let options = grid_options();
 	for option in &options {
 		assert_eq!(black76_price(option), black76(option).map(|v| v.price), "{option:?}");
 	}

@@ -1,8 +1,11 @@
 //! Option series and portfolio margin.
 
 use super::*;
-use crate::{Instrument, MarginMode};
-use risk_engine::options::{black76, Black76, OptionKind};
+use crate::{Instrument, LiquidationReach, MarginMode};
+use risk_engine::options::{
+	black76, black76_price_fast, Black76, OptionKind, FAST_PREMIUM_MAX_DEVIATION_PER_USD,
+	FAST_PREMIUM_MAX_DEVIATION_ROUNDING,
+};
 
 /// BTC's implied volatility.
 const BTC_IV: u32 = 12;
@@ -62,16 +65,21 @@ fn a_series_is_listed_with_valid_terms_and_marked_by_black_76() {
 	new_test_ext().execute_with(|| {
 		list_call();
 		let report = ClearingPallet::market_report(BTC_CALL).unwrap();
-		let expected = black76(&Black76 {
+		let option = Black76 {
 			kind: OptionKind::Call,
 			forward: FixedI128::from_u32(60_000),
 			strike: FixedI128::from_u32(60_000),
 			years: FixedI128::from_rational(30, 365),
 			volatility: FixedI128::from_rational(6, 10),
 			rate: FixedI128::from_u32(0),
-		})
-		.unwrap();
-		assert_eq!(fixed(report.mark_price.unwrap()), expected.price);
+		};
+		let mark = fixed(report.mark_price.unwrap());
+		assert_eq!(mark, black76_price_fast(&option).unwrap());
+		// Within the fast price's documented deviation of the exact Black-76 price.
+		let exact = black76(&option).unwrap().price;
+		let allowed =
+			FAST_PREMIUM_MAX_DEVIATION_PER_USD * 120_000 + FAST_PREMIUM_MAX_DEVIATION_ROUNDING + 1;
+		assert!((mark.into_inner() - exact.into_inner()).abs() <= allowed, "{mark:?} vs {exact:?}");
 		assert!(report.index_fresh && !report.expired);
 		assert_eq!(report.implied_volatility, Some(FixedU128::from_rational(6, 10)));
 		assert!(GuardedKeys::<Test>::get().contains(&BTC_IV), "the breaker watches the IV");
@@ -312,7 +320,11 @@ fn a_portfolio_account_is_liquidated_pro_rata_and_partially() {
 		let before = ClearingPallet::cross_figures(&ALICE).unwrap().margin;
 		assert!(before.health < 0, "health {}", before.health);
 		let fund_before = SettlementBalances::<Test>::get(INSURANCE);
-		assert_ok!(liquidate(ALICE));
+		let info = ClearingPallet::liquidate(RuntimeOrigin::none(), ALICE).unwrap();
+		// Refunded to the pro rata benchmark: the first share restored it.
+		let partial =
+			ClearingPallet::liquidate_weight(MarginMode::Portfolio, 2, LiquidationReach::Partial);
+		assert_eq!(info.actual_weight, Some(partial));
 
 		let closed: Vec<(MarketId, i128, u128)> = events()
 			.into_iter()
@@ -478,13 +490,21 @@ fn withdrawals_and_liquidations_pay_for_the_portfolio_check_only_when_it_runs() 
 		let portfolio = ClearingPallet::withdraw_weight(MarginMode::Portfolio, false);
 		assert!(cross.ref_time() < portfolio.ref_time());
 		assert_eq!(withdraw(), Some(portfolio));
+		let liquidation = |mode, positions, reach| {
+			ClearingPallet::liquidate_weight(mode, positions, reach).ref_time()
+		};
+		let (partial, full) = (LiquidationReach::Partial, LiquidationReach::Full);
 		assert!(
-			ClearingPallet::liquidate_weight(MarginMode::Cross, 16).ref_time()
-				< ClearingPallet::liquidate_weight(MarginMode::Portfolio, 16).ref_time()
+			liquidation(MarginMode::Cross, 16, full) < liquidation(MarginMode::Portfolio, 16, full)
+		);
+		assert!(liquidation(MarginMode::Cross, 1, full) < liquidation(MarginMode::Cross, 16, full));
+		assert_eq!(
+			liquidation(MarginMode::Cross, 16, partial),
+			liquidation(MarginMode::Cross, 16, full)
 		);
 		assert!(
-			ClearingPallet::liquidate_weight(MarginMode::Cross, 1).ref_time()
-				< ClearingPallet::liquidate_weight(MarginMode::Cross, 16).ref_time()
+			liquidation(MarginMode::Portfolio, 16, partial)
+				< liquidation(MarginMode::Portfolio, 16, full)
 		);
 	});
 }
