@@ -47,7 +47,13 @@ pub(crate) type UnsignedTag<AccountId> = (&'static str, (AccountId, Option<Marke
 pub enum LiquidationReach {
 	/// Part of the book closed and the account is above maintenance again: under
 	/// portfolio margin, the first pro rata share.
-	Partial,
+	Partial {
+		/// Markets whose state the liquidation changed, counted under portfolio margin:
+		/// funding accrued before it was sized, open interest moved by a close (not when
+		/// the fund simply takes the account's side over). The cross weight charges a
+		/// write for every market, so the cross path leaves it zero.
+		market_states_written: u32,
+	},
 	/// The whole book closed, or the bankruptcy path ran.
 	Full,
 }
@@ -139,6 +145,11 @@ impl<T: Config> Pallet<T> {
 	/// Liquidates `who`'s cross account (see the module docs); says how far it went.
 	pub(crate) fn do_liquidate(who: &T::AccountId) -> Result<LiquidationReach, DispatchError> {
 		ensure!(who != &T::InsuranceAccount::get(), Error::<T>::NotLiquidatable);
+		// What each market's state was, to count the ones a pro rata liquidation changes.
+		let states_before: Vec<(MarketId, crate::MarketState)> = Positions::<T>::get(who)
+			.keys()
+			.map(|market| (*market, MarketStates::<T>::get(market)))
+			.collect();
 		// Funding owed up to now counts before the liquidation is sized, so that the close
 		// restores the target after it, not before.
 		for market in Positions::<T>::get(who).keys() {
@@ -158,7 +169,16 @@ impl<T: Config> Pallet<T> {
 				penalty,
 				buffer,
 			};
-			return Self::liquidate_portfolio(who, &context);
+			return match Self::liquidate_portfolio(who, &context)? {
+				LiquidationReach::Partial { .. } => {
+					let market_states_written = states_before
+						.iter()
+						.filter(|(market, before)| MarketStates::<T>::get(market) != *before)
+						.count() as u32;
+					Ok(LiquidationReach::Partial { market_states_written })
+				},
+				LiquidationReach::Full => Ok(LiquidationReach::Full),
+			};
 		}
 
 		// Largest maintenance requirement first: it frees the most per lot closed.
@@ -184,7 +204,7 @@ impl<T: Config> Pallet<T> {
 			let restores = Self::close_part(who, market, &context, None)?;
 			margin = Self::cross_figures(who)?.margin;
 			if restores && margin.health >= 0 {
-				return Ok(LiquidationReach::Partial);
+				return Ok(LiquidationReach::Partial { market_states_written: 0 });
 			}
 		}
 		Self::settle_bankruptcy(who, margin.health)?;
@@ -259,7 +279,7 @@ impl<T: Config> Pallet<T> {
 				return Ok(if numerator == denominator {
 					LiquidationReach::Full
 				} else {
-					LiquidationReach::Partial
+					LiquidationReach::Partial { market_states_written: 0 }
 				});
 			}
 			if numerator == denominator {
@@ -339,7 +359,9 @@ impl<T: Config> Pallet<T> {
 
 	/// Closes `units` of `who`'s position in `market` into the insurance fund at the mark
 	/// (fresh prices required) and charges `penalty` of the closed value to the account
-	/// (`isolated`: to that position's margin), paid to the fund.
+	/// (`isolated`: to that position's margin), paid to the fund. The market's state is
+	/// written only when the close changed it: when the fund simply takes the account's
+	/// side over, open interest stays where it was.
 	fn close_units(
 		who: &T::AccountId,
 		market: MarketId,
@@ -361,8 +383,12 @@ impl<T: Config> Pallet<T> {
 		let signed_units = i128::try_from(units).map_err(|_| Error::<T>::Overflow)?;
 		// The account's side of the close: the opposite of its position.
 		let closed = if record.position.size > 0 { -signed_units } else { signed_units };
+		// Storage holds the accrued state already.
+		let accrued = state;
 		Self::trade_with_fund(who, market, &mut state, &scale, closed, prices.mark)?;
-		MarketStates::<T>::insert(market, state);
+		if state != accrued {
+			MarketStates::<T>::insert(market, state);
+		}
 
 		let signed_penalty = i128::try_from(penalty_paid).map_err(|_| Error::<T>::Overflow)?;
 		match isolated {

@@ -48,16 +48,18 @@ impl<T: Config> Pallet<T> {
 	/// - under cross margin, the benchmarked cross liquidation (every position closed, the
 	///   collateral seized, bad debt paid), however far it went;
 	/// - under portfolio margin, when the first pro rata share restored the account, the
-	///   `liquidate_portfolio` benchmark (its three portfolio checks inside, sharing the
-	///   marks);
+	///   `liquidate_portfolio` benchmark (its portfolio checks inside, sharing the marks;
+	///   the fund takes the account's side over, which leaves open interest and so every
+	///   market's state as it was) and a write for each market state the closes did change;
 	/// - under portfolio margin when the whole book closed, the cross liquidation plus three
 	///   cold portfolio checks (before, and after each of the at most two rounds of closes).
 	pub fn liquidate_weight(mode: MarginMode, positions: u32, reach: LiquidationReach) -> Weight {
 		let weight = T::WeightInfo::liquidate(positions);
 		match (mode, reach) {
 			(MarginMode::Cross, _) => weight,
-			(MarginMode::Portfolio, LiquidationReach::Partial) => {
+			(MarginMode::Portfolio, LiquidationReach::Partial { market_states_written }) => {
 				T::WeightInfo::liquidate_portfolio(positions)
+					.saturating_add(T::DbWeight::get().writes(u64::from(market_states_written)))
 			},
 			(MarginMode::Portfolio, LiquidationReach::Full) => weight
 				.saturating_add(T::WeightInfo::portfolio_check(positions).saturating_mul(3))

@@ -320,10 +320,21 @@ fn a_portfolio_account_is_liquidated_pro_rata_and_partially() {
 		let before = ClearingPallet::cross_figures(&ALICE).unwrap().margin;
 		assert!(before.health < 0, "health {}", before.health);
 		let fund_before = SettlementBalances::<Test>::get(INSURANCE);
+		let states_before = [BTC_CALL, BTC_PERP].map(MarketStates::<Test>::get);
 		let info = ClearingPallet::liquidate(RuntimeOrigin::none(), ALICE).unwrap();
-		// Refunded to the pro rata benchmark: the first share restored it.
-		let partial =
-			ClearingPallet::liquidate_weight(MarginMode::Portfolio, 2, LiquidationReach::Partial);
+		// Refunded to the pro rata benchmark and the market states it wrote: the first
+		// share restored the account.
+		let market_states_written = [BTC_CALL, BTC_PERP]
+			.map(MarketStates::<Test>::get)
+			.iter()
+			.zip(&states_before)
+			.filter(|(after, before)| after != before)
+			.count() as u32;
+		let partial = ClearingPallet::liquidate_weight(
+			MarginMode::Portfolio,
+			2,
+			LiquidationReach::Partial { market_states_written },
+		);
 		assert_eq!(info.actual_weight, Some(partial));
 
 		let closed: Vec<(MarketId, i128, u128)> = events()
@@ -493,7 +504,8 @@ fn withdrawals_and_liquidations_pay_for_the_portfolio_check_only_when_it_runs() 
 		let liquidation = |mode, positions, reach| {
 			ClearingPallet::liquidate_weight(mode, positions, reach).ref_time()
 		};
-		let (partial, full) = (LiquidationReach::Partial, LiquidationReach::Full);
+		let (partial, full) =
+			(LiquidationReach::Partial { market_states_written: 0 }, LiquidationReach::Full);
 		assert!(
 			liquidation(MarginMode::Cross, 16, full) < liquidation(MarginMode::Portfolio, 16, full)
 		);
