@@ -150,9 +150,11 @@ impl<T: Config> Pallet<T> {
 			.collect();
 		let keys: Vec<T::OracleKey> = underlyings.iter().map(|u| u.key).collect();
 		let correlations = Self::correlation_matrix(&keys);
-		let margin =
-			portfolio::portfolio_margin(&grid, &books, &correlations, T::SettlementDecimals::get())
-				.map_err(Error::<T>::from)?;
+		let decimals = T::SettlementDecimals::get();
+		let margin = Self::with_scan_memo(|memo| {
+			portfolio::portfolio_margin_with(&grid, &books, &correlations, decimals, memo)
+		})
+		.map_err(Error::<T>::from)?;
 		Ok(Scan { margin, underlyings })
 	}
 

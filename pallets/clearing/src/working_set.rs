@@ -56,6 +56,9 @@ pub(crate) struct WorkingSet<T: Config> {
 	collateral_balances: Vec<(T::AccountId, CollateralBalancesOf<T>)>,
 	/// Accounts' margin modes read so far (a venue's call only).
 	margin_modes: Vec<(T::AccountId, MarginMode)>,
+	/// Option series' scenario premiums from the portfolio scans so far, keyed by everything
+	/// they depend on (index, volatility, grid, terms, time left).
+	scan_memo: risk_engine::portfolio::ScanMemo,
 }
 
 impl<T: Config> Default for WorkingSet<T> {
@@ -72,6 +75,7 @@ impl<T: Config> Default for WorkingSet<T> {
 			keeps_accounts: false,
 			collateral_balances: Vec::new(),
 			margin_modes: Vec::new(),
+			scan_memo: Default::default(),
 		}
 	}
 }
@@ -265,6 +269,18 @@ impl<T: Config> Pallet<T> {
 		let weight = price();
 		Self::in_working_set(|set| set.surcharges.push(((who.clone(), market), weight)));
 		Err(weight)
+	}
+
+	/// `scan` with the working set's memo of scenario premiums (taken out for the scan and
+	/// put back after it), or with an empty one outside a working set.
+	pub(crate) fn with_scan_memo<R>(
+		scan: impl FnOnce(&mut risk_engine::portfolio::ScanMemo) -> R,
+	) -> R {
+		let mut memo =
+			Self::in_working_set(|set| core::mem::take(&mut set.scan_memo)).unwrap_or_default();
+		let result = scan(&mut memo);
+		Self::in_working_set(|set| set.scan_memo = memo);
+		result
 	}
 
 	/// Forgets `market`'s cached parameters and marks after they changed (should a call in

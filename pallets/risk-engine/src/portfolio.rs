@@ -295,8 +295,8 @@ fn value_option(
 }
 
 /// An option series as the scan revalues it: the book's legs of one kind, strike and
-/// expiry, netted, with what its scenarios share, so that each series is revalued once per
-/// scenario however many legs it has.
+/// expiry, netted, so that each series is revalued once per scenario however many legs it
+/// has.
 #[derive(Clone, Copy)]
 struct ScanSeries {
 	kind: OptionKind,
@@ -306,12 +306,6 @@ struct ScanSeries {
 	size: FixedI128,
 	/// How many legs it nets (each can add a unit of rounding, see [`scan_allowance`]).
 	legs: i128,
-	/// `ln(index / strike)`.
-	log_moneyness: FixedI128,
-	/// `s sqrt(T)` with vol up, unchanged and down.
-	sigma_root_t: [FixedI128; 3],
-	/// `s^2 T / 2` with vol up, unchanged and down.
-	half_variance: [FixedI128; 3],
 }
 
 /// A perpetual's size in index terms, `size x mark / index`: what moves its value by
@@ -389,7 +383,7 @@ pub fn underlying_risk(
 	grid: &ScenarioGrid,
 	book: &UnderlyingBook,
 ) -> Result<UnderlyingRisk, RiskError> {
-	scan_underlying(grid, book).map(|(risk, _)| risk)
+	scan_underlying(grid, book, &mut ScanMemo::default()).map(|(risk, _)| risk)
 }
 
 /// The most the fast scan's premiums, netted and summed, differ from the exact ones at a
@@ -422,15 +416,11 @@ fn scan_allowance(series: &[ScanSeries], top_forward: FixedI128) -> Result<Fixed
 fn scan_underlying(
 	grid: &ScenarioGrid,
 	book: &UnderlyingBook,
+	memo: &mut ScanMemo,
 ) -> Result<(UnderlyingRisk, FixedI128), RiskError> {
 	let grid = &ScenarioGrid { price_range: book.price_range.unwrap_or(grid.price_range), ..*grid };
 	let one = FixedI128::one();
-	// What each series' revaluation shares between scenarios, worked out once: its
-	// `s sqrt(T)` and `s^2 T / 2` in the vol-up, unchanged and vol-down scenarios (the
-	// vol-up shock depends on its expiry, not on the price) and `ln(index / strike)`; a
-	// scenario's forward only adds `ln(1 + move)`, the same for every series. Legs of the
-	// same series net into one size, so the scan revalues each series once.
-	let vol_down = mul(book.volatility, sub(one, share(grid.vol_down))?)?;
+	// Legs of the same series net into one size, so the scan revalues each series once.
 	let mut exposures = Vec::new();
 	let mut series: Vec<ScanSeries> = Vec::new();
 	// Per leg, its series (None for a perpetual).
@@ -451,51 +441,11 @@ fn scan_underlying(
 					series_of_leg.push(Some(index));
 					continue;
 				}
-				let root_t = sqrt(years)?;
-				let up = mul(book.volatility, add(one, vol_up_shock(grid, years)?)?)?;
-				let log_moneyness = ln(div(book.index, strike)?)?;
-				let sigma_root_t =
-					[mul(up, root_t)?, mul(book.volatility, root_t)?, mul(vol_down, root_t)?];
-				let half_variance = [
-					half_variance(sigma_root_t[0])?,
-					half_variance(sigma_root_t[1])?,
-					half_variance(sigma_root_t[2])?,
-				];
 				series_of_leg.push(Some(series.len()));
-				series.push(ScanSeries {
-					kind,
-					strike,
-					years,
-					size,
-					legs: 1,
-					log_moneyness,
-					sigma_root_t,
-					half_variance,
-				});
+				series.push(ScanSeries { kind, strike, years, size, legs: 1 });
 			},
 		}
 	}
-	const VOL_UNCHANGED: usize = 1;
-	// The book's value at `price`, `log_move = ln(price / index)`, in a volatility scenario,
-	// with the fast premium.
-	let value_at = |price: FixedI128, log_move: FixedI128, vol_scenario: usize| {
-		let mut total = FixedI128::zero();
-		for &exposure in &exposures {
-			total = add(total, mul(exposure, price)?)?;
-		}
-		for series in &series {
-			let premium = scan_premium(
-				series.kind,
-				price,
-				series.strike,
-				add(series.log_moneyness, log_move)?,
-				series.sigma_root_t[vol_scenario],
-				series.half_variance[vol_scenario],
-			)?;
-			total = add(total, mul(series.size, premium)?)?;
-		}
-		Ok::<_, RiskError>(total)
-	};
 
 	// The book now, measured from the marks (an option leg without one is priced by exact
 	// Black-76, once per series), and its short-option minimum.
@@ -535,22 +485,13 @@ fn scan_underlying(
 		}
 	}
 
-	// `ln(1 + move)`, needed only to revalue options.
-	let log_move = |price: FixedI128| -> Result<FixedI128, RiskError> {
-		if series.is_empty() {
-			Ok(FixedI128::zero())
-		} else {
-			ln(div(price, book.index)?)
-		}
-	};
-	// The scenarios: (move, price, ln(price / index), volatility scenario or None for an
-	// extreme move, which counts at a fraction and keeps the volatility).
+	// The scenarios: (move, price, volatility scenario or None for an extreme move, which
+	// counts at a fraction and keeps the volatility).
 	let mut scenarios = Vec::with_capacity(grid.price_points as usize * 3 + 2);
 	for moved in price_moves(grid)? {
 		let price = mul(book.index, add(one, moved)?)?;
-		let log_moved = log_move(price)?;
 		for vol_scenario in 0..3 {
-			scenarios.push((moved, price, log_moved, Some(vol_scenario)));
+			scenarios.push((moved, price, Some(vol_scenario)));
 		}
 	}
 	let extreme =
@@ -558,8 +499,36 @@ fn scan_underlying(
 	for moved in [extreme, -extreme] {
 		// A move of 100% or more takes the price to zero at most.
 		let price = mul(book.index, add(one, moved)?)?.max(FixedI128::from_inner(1));
-		scenarios.push((moved, price, log_move(price)?, None));
+		scenarios.push((moved, price, None));
 	}
+
+	// Each series' fast premium in every scenario, in the scenarios' order: from the memo
+	// when an earlier scan in the same call revalued it on this grid at this index and
+	// volatility, otherwise worked out (and remembered).
+	let mut series_premiums: Vec<Vec<FixedI128>> = Vec::with_capacity(series.len());
+	let mut shared: Option<ScenarioShared> = None;
+	for item in &series {
+		let context = SeriesContext {
+			kind: item.kind,
+			strike: item.strike,
+			years: item.years,
+			index: book.index,
+			volatility: book.volatility,
+			grid: *grid,
+		};
+		if let Some(known) = memo.find(&context) {
+			series_premiums.push(known.to_vec());
+			continue;
+		}
+		let shared = match shared.as_ref() {
+			Some(shared) => shared,
+			None => shared.insert(ScenarioShared::new(grid, book, &scenarios)?),
+		};
+		let worked_out = revalue_series(grid, book, shared, &scenarios, item)?;
+		memo.keep(context, worked_out.clone());
+		series_premiums.push(worked_out);
+	}
+
 	// Every loss counts the fast premiums' largest possible shortfall against the exact
 	// ones at the highest forward, so that no scenario loses less than the exact
 	// distribution function would make it lose (zero without options: perpetuals are exact).
@@ -567,8 +536,15 @@ fn scan_underlying(
 	let allowance = scan_allowance(&series, top_forward)?;
 
 	let mut worst = (FixedI128::zero(), FixedI128::zero());
-	for (moved, price, log_moved, vol_scenario) in scenarios {
-		let value = value_at(price, log_moved, vol_scenario.unwrap_or(VOL_UNCHANGED))?;
+	for (at, (moved, price, vol_scenario)) in scenarios.into_iter().enumerate() {
+		let mut value = FixedI128::zero();
+		for &exposure in &exposures {
+			value = add(value, mul(exposure, price)?)?;
+		}
+		for (item, premiums) in series.iter().zip(&series_premiums) {
+			let premium = *premiums.get(at).ok_or(RiskError::Overflow)?;
+			value = add(value, mul(item.size, premium)?)?;
+		}
 		let loss = add(sub(now, value)?, allowance)?;
 		let loss = match vol_scenario {
 			Some(_) => loss,
@@ -595,6 +571,110 @@ fn scan_underlying(
 		},
 		excess,
 	))
+}
+
+/// What every series' revaluation shares in a scan: the vol-down volatility and each
+/// scenario's `ln(price / index)` (a series' `ln(F / K)` there is its own `ln(index / K)`
+/// plus that).
+struct ScenarioShared {
+	vol_down: FixedI128,
+	log_moves: Vec<FixedI128>,
+}
+
+impl ScenarioShared {
+	fn new(
+		grid: &ScenarioGrid,
+		book: &UnderlyingBook,
+		scenarios: &[(FixedI128, FixedI128, Option<usize>)],
+	) -> Result<Self, RiskError> {
+		let vol_down = mul(book.volatility, sub(FixedI128::one(), share(grid.vol_down))?)?;
+		let log_moves = scenarios
+			.iter()
+			.map(|(_, price, _)| ln(div(*price, book.index)?))
+			.collect::<Result<Vec<_>, _>>()?;
+		Ok(Self { vol_down, log_moves })
+	}
+}
+
+/// One series' fast premium in every scenario: its `s sqrt(T)` and `s^2 T / 2` in the
+/// vol-up, unchanged and vol-down scenarios (the vol-up shock depends on its expiry, not
+/// on the price) and `ln(index / strike)`, worked out once.
+fn revalue_series(
+	grid: &ScenarioGrid,
+	book: &UnderlyingBook,
+	shared: &ScenarioShared,
+	scenarios: &[(FixedI128, FixedI128, Option<usize>)],
+	series: &ScanSeries,
+) -> Result<Vec<FixedI128>, RiskError> {
+	const VOL_UNCHANGED: usize = 1;
+	let one = FixedI128::one();
+	let root_t = sqrt(series.years)?;
+	let up = mul(book.volatility, add(one, vol_up_shock(grid, series.years)?)?)?;
+	let log_moneyness = ln(div(book.index, series.strike)?)?;
+	let sigma_root_t =
+		[mul(up, root_t)?, mul(book.volatility, root_t)?, mul(shared.vol_down, root_t)?];
+	let half_variance = [
+		half_variance(sigma_root_t[0])?,
+		half_variance(sigma_root_t[1])?,
+		half_variance(sigma_root_t[2])?,
+	];
+	scenarios
+		.iter()
+		.zip(&shared.log_moves)
+		.map(|((_, price, vol_scenario), log_move)| {
+			let vol = vol_scenario.unwrap_or(VOL_UNCHANGED);
+			scan_premium(
+				series.kind,
+				*price,
+				series.strike,
+				add(log_moneyness, *log_move)?,
+				sigma_root_t[vol],
+				half_variance[vol],
+			)
+		})
+		.collect()
+}
+
+/// What a series' scenario premiums depend on besides its own terms: the index, the
+/// volatility and the grid (its price range the underlying's).
+#[derive(Clone, Copy, PartialEq, Eq)]
+struct SeriesContext {
+	kind: OptionKind,
+	strike: FixedI128,
+	years: FixedI128,
+	index: FixedI128,
+	volatility: FixedI128,
+	grid: ScenarioGrid,
+}
+
+/// Scenario premiums worked out by earlier scans, for later ones over the same series at
+/// the same index, volatility and grid ([`portfolio_margin_with`]): a call that checks an
+/// account more than once (a liquidation before and after its closes, a taker after each
+/// fill) revalues each series once. Keyed by everything the premiums depend on, so a
+/// stale entry can never be found: a scan at another index or volatility misses.
+#[derive(Default)]
+pub struct ScanMemo {
+	entries: Vec<(SeriesContext, Vec<FixedI128>)>,
+}
+
+impl ScanMemo {
+	fn find(&self, context: &SeriesContext) -> Option<&[FixedI128]> {
+		self.entries.iter().find(|(key, _)| key == context).map(|(_, premiums)| &premiums[..])
+	}
+
+	fn keep(&mut self, context: SeriesContext, premiums: Vec<FixedI128>) {
+		self.entries.push((context, premiums));
+	}
+
+	/// How many series' premiums it holds.
+	pub fn len(&self) -> usize {
+		self.entries.len()
+	}
+
+	/// Whether it holds none.
+	pub fn is_empty(&self) -> bool {
+		self.entries.is_empty()
+	}
 }
 
 /// Checks a correlation matrix for `n` underlyings (row-major): ones on the diagonal,
@@ -628,11 +708,24 @@ pub fn portfolio_margin(
 	correlations: &[FixedI128],
 	quote_decimals: u8,
 ) -> Result<PortfolioMargin, RiskError> {
+	portfolio_margin_with(grid, books, correlations, quote_decimals, &mut ScanMemo::default())
+}
+
+/// [`portfolio_margin`], taking series' scenario premiums from `memo` where an earlier scan
+/// worked them out at the same index, volatility and grid, and keeping the ones it works
+/// out: the same result to the unit, with each series revalued once per memo.
+pub fn portfolio_margin_with(
+	grid: &ScenarioGrid,
+	books: &[UnderlyingBook],
+	correlations: &[FixedI128],
+	quote_decimals: u8,
+	memo: &mut ScanMemo,
+) -> Result<PortfolioMargin, RiskError> {
 	grid.validate()?;
 	validate_correlations(correlations, books.len())?;
 	let (underlyings, excesses): (Vec<_>, Vec<_>) = books
 		.iter()
-		.map(|book| scan_underlying(grid, book))
+		.map(|book| scan_underlying(grid, book, memo))
 		.collect::<Result<Vec<_>, _>>()?
 		.into_iter()
 		.unzip();

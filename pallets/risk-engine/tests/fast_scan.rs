@@ -9,7 +9,10 @@ use proptest::prelude::*;
 use risk_engine::{
 	fixed_math::{ln, sqrt},
 	options::{black76, black76_premium, Black76, OptionKind},
-	portfolio::{greeks, portfolio_margin, underlying_risk, Leg, ScenarioGrid, UnderlyingBook},
+	portfolio::{
+		greeks, portfolio_margin, portfolio_margin_with, underlying_risk, Leg, ScanMemo,
+		ScenarioGrid, UnderlyingBook,
+	},
 };
 use sp_arithmetic::{
 	traits::{One, Zero},
@@ -240,4 +243,39 @@ fn losses_are_measured_from_the_marks() {
 	assert_eq!(marked_up.worst_loss, base.worst_loss - FixedI128::from_inner(200 * ONE));
 	assert_eq!(marked_up.worst_move, base.worst_move);
 	assert_eq!(marked_up.short_option_minimum, base.short_option_minimum);
+}
+
+proptest! {
+	#![proptest_config(config())]
+
+	/// A memo of scenario premiums changes no result: a book, then part of it with its first
+	/// leg resized (every series found in the memo), then the book at another volatility
+	/// (none found), each to the unit what a scan without a memo finds.
+	#[test]
+	fn a_memo_of_scenario_premiums_changes_no_result(
+		legs in book_legs(),
+		kept in 1usize..=13,
+		volatility in 30i128..=120,
+	) {
+		let grid = ScenarioGrid::STANDARD;
+		let one = [FixedI128::one()];
+		let fresh = |legs: &[Leg], volatility| {
+			portfolio_margin(&grid, &[book(legs, volatility)], &one, 6).unwrap()
+		};
+		let with_memo = |legs: &[Leg], volatility, memo: &mut ScanMemo| {
+			portfolio_margin_with(&grid, &[book(legs, volatility)], &one, 6, memo).unwrap()
+		};
+		let mut memo = ScanMemo::default();
+		prop_assert_eq!(with_memo(&legs, volatility, &mut memo), fresh(&legs, volatility));
+		let series = memo.len();
+		prop_assert!(series >= 1);
+		let mut part = legs[..kept.min(legs.len())].to_vec();
+		if let Some(Leg::Option { size, .. } | Leg::Perpetual { size, .. }) = part.first_mut() {
+			*size = *size + FixedI128::from_inner(ONE / 10);
+		}
+		prop_assert_eq!(with_memo(&part, volatility, &mut memo), fresh(&part, volatility));
+		prop_assert_eq!(memo.len(), series, "every series of the part was found");
+		prop_assert_eq!(with_memo(&legs, volatility + 5, &mut memo), fresh(&legs, volatility + 5));
+		prop_assert_eq!(memo.len(), 2 * series, "none at another volatility");
+	}
 }
