@@ -149,7 +149,7 @@ mod weight_math;
 pub mod weights;
 mod working_set;
 
-pub use liquidation::LiquidationReach;
+pub use liquidation::{LiquidationOutcome, LiquidationReach};
 pub use pallet::*;
 pub use parameters::{
 	RiskChangeOf, MAX_MARKETS, MAX_MARK_PRICE_BAND, MAX_PENDING_RISK_CHANGES,
@@ -708,27 +708,27 @@ pub mod pallet {
 		///
 		/// A portfolio-margined account is liquidated pro rata (see [`liquidation`]); closing
 		/// its whole book adds three portfolio checks to the worst cross liquidation. It is
-		/// charged for that with the most positions an account holds, and refunded down to
-		/// the positions this one held, its mode and how far the liquidation went.
+		/// charged for that with the most positions an account holds and every market's
+		/// state written, and refunded down to the positions this one held, its mode, how
+		/// far the liquidation went and the market states it wrote
+		/// ([`Pallet::liquidate_weight`]).
 		#[pallet::call_index(9)]
-		#[pallet::weight(Pallet::<T>::liquidate_weight(
-			MarginMode::Portfolio,
-			T::MaxPositionsPerAccount::get(),
-			LiquidationReach::Full
-		))]
+		#[pallet::weight(Pallet::<T>::max_liquidate_weight())]
 		pub fn liquidate(origin: OriginFor<T>, who: T::AccountId) -> DispatchResultWithPostInfo {
 			ensure_none(origin)?;
 			let mode = MarginModes::<T>::get(&who);
 			// The benchmarks close a share of, or every, position; fewer cost less.
 			let positions = (Positions::<T>::get(&who).len() as u32).max(1);
-			let reach = Self::with_working_set(|| Self::do_liquidate(&who))?;
-			Ok(Some(Self::liquidate_weight(mode, positions, reach)).into())
+			let outcome = Self::with_working_set(|| Self::do_liquidate(&who))?;
+			Ok(Some(Self::liquidate_weight(mode, positions, outcome)).into())
 		}
 
 		/// Liquidates `who`'s isolated position in `market` against its own margin.
-		/// Unsigned, like [`Pallet::liquidate`].
+		/// Unsigned, like [`Pallet::liquidate`]. Its benchmark closes into a fund that takes the
+		/// position over, which leaves the market's state as it was; the write of a state that
+		/// did change (funding accrued, open interest moved) is charged on top.
 		#[pallet::call_index(10)]
-		#[pallet::weight(T::WeightInfo::liquidate_isolated())]
+		#[pallet::weight(T::WeightInfo::liquidate_isolated().saturating_add(T::DbWeight::get().writes(1)))]
 		pub fn liquidate_isolated(
 			origin: OriginFor<T>,
 			who: T::AccountId,

@@ -47,15 +47,21 @@ pub(crate) type UnsignedTag<AccountId> = (&'static str, (AccountId, Option<Marke
 pub enum LiquidationReach {
 	/// Part of the book closed and the account is above maintenance again: under
 	/// portfolio margin, the first pro rata share.
-	Partial {
-		/// Markets whose state the liquidation changed, counted under portfolio margin:
-		/// funding accrued before it was sized, open interest moved by a close (not when
-		/// the fund simply takes the account's side over). The cross weight charges a
-		/// write for every market, so the cross path leaves it zero.
-		market_states_written: u32,
-	},
+	Partial,
 	/// The whole book closed, or the bankruptcy path ran.
 	Full,
+}
+
+/// What a cross liquidation did, which its weight follows.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub struct LiquidationOutcome {
+	/// How far it went.
+	pub reach: LiquidationReach,
+	/// Markets whose state it changed (and wrote): funding accrued before it was sized, open
+	/// interest moved by a close. The benchmarks close into a fund that simply takes the
+	/// account's side over, which leaves open interest as it was, so these writes are
+	/// charged on top.
+	pub market_states_written: u32,
 }
 
 impl<T: Config> Pallet<T> {
@@ -142,14 +148,24 @@ impl<T: Config> Pallet<T> {
 			.is_ok_and(|figures| figures.health < 0)
 	}
 
-	/// Liquidates `who`'s cross account (see the module docs); says how far it went.
-	pub(crate) fn do_liquidate(who: &T::AccountId) -> Result<LiquidationReach, DispatchError> {
-		ensure!(who != &T::InsuranceAccount::get(), Error::<T>::NotLiquidatable);
-		// What each market's state was, to count the ones a pro rata liquidation changes.
+	/// Liquidates `who`'s cross account (see the module docs); says how far it went and
+	/// how many market states it wrote.
+	pub(crate) fn do_liquidate(who: &T::AccountId) -> Result<LiquidationOutcome, DispatchError> {
 		let states_before: Vec<(MarketId, crate::MarketState)> = Positions::<T>::get(who)
 			.keys()
 			.map(|market| (*market, MarketStates::<T>::get(market)))
 			.collect();
+		let reach = Self::liquidate_book(who)?;
+		let market_states_written = states_before
+			.iter()
+			.filter(|(market, before)| MarketStates::<T>::get(market) != *before)
+			.count() as u32;
+		Ok(LiquidationOutcome { reach, market_states_written })
+	}
+
+	/// [`Self::do_liquidate`] without the count of market states written.
+	fn liquidate_book(who: &T::AccountId) -> Result<LiquidationReach, DispatchError> {
+		ensure!(who != &T::InsuranceAccount::get(), Error::<T>::NotLiquidatable);
 		// Funding owed up to now counts before the liquidation is sized, so that the close
 		// restores the target after it, not before.
 		for market in Positions::<T>::get(who).keys() {
@@ -169,16 +185,7 @@ impl<T: Config> Pallet<T> {
 				penalty,
 				buffer,
 			};
-			return match Self::liquidate_portfolio(who, &context)? {
-				LiquidationReach::Partial { .. } => {
-					let market_states_written = states_before
-						.iter()
-						.filter(|(market, before)| MarketStates::<T>::get(market) != *before)
-						.count() as u32;
-					Ok(LiquidationReach::Partial { market_states_written })
-				},
-				LiquidationReach::Full => Ok(LiquidationReach::Full),
-			};
+			return Self::liquidate_portfolio(who, &context);
 		}
 
 		// Largest maintenance requirement first: it frees the most per lot closed.
@@ -204,7 +211,7 @@ impl<T: Config> Pallet<T> {
 			let restores = Self::close_part(who, market, &context, None)?;
 			margin = Self::cross_figures(who)?.margin;
 			if restores && margin.health >= 0 {
-				return Ok(LiquidationReach::Partial { market_states_written: 0 });
+				return Ok(LiquidationReach::Partial);
 			}
 		}
 		Self::settle_bankruptcy(who, margin.health)?;
@@ -279,7 +286,7 @@ impl<T: Config> Pallet<T> {
 				return Ok(if numerator == denominator {
 					LiquidationReach::Full
 				} else {
-					LiquidationReach::Partial { market_states_written: 0 }
+					LiquidationReach::Partial
 				});
 			}
 			if numerator == denominator {

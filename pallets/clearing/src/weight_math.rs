@@ -6,8 +6,10 @@
 use frame_support::{pallet_prelude::*, weights::Weight};
 
 use crate::{
-	liquidation::LiquidationReach, pallet::*, weights::WeightInfo, MarginMode, MarketId,
-	MAX_MARKETS,
+	liquidation::{LiquidationOutcome, LiquidationReach},
+	pallet::*,
+	weights::WeightInfo,
+	MarginMode, MarketId, MAX_MARKETS,
 };
 
 impl<T: Config> Pallet<T> {
@@ -43,28 +45,44 @@ impl<T: Config> Pallet<T> {
 		composed.max(T::WeightInfo::auto_deleverage(reduced.max(1)))
 	}
 
-	/// What `liquidate` costs at most for an account in `mode` holding `positions`
-	/// positions that it liquidates as far as `reach`:
+	/// What `liquidate` costs for an account in `mode` holding `positions` positions that
+	/// it liquidated as `outcome` says:
 	/// - under cross margin, the benchmarked cross liquidation (every position closed, the
 	///   collateral seized, bad debt paid), however far it went;
 	/// - under portfolio margin, when the first pro rata share restored the account, the
-	///   `liquidate_portfolio` benchmark (its portfolio checks inside, sharing the marks;
-	///   the fund takes the account's side over, which leaves open interest and so every
-	///   market's state as it was) and a write for each market state the closes did change;
+	///   `liquidate_portfolio` benchmark (its portfolio checks inside, sharing the marks and
+	///   the scan's premiums);
 	/// - under portfolio margin when the whole book closed, the cross liquidation plus three
-	///   cold portfolio checks (before, and after each of the at most two rounds of closes).
-	pub fn liquidate_weight(mode: MarginMode, positions: u32, reach: LiquidationReach) -> Weight {
-		let weight = T::WeightInfo::liquidate(positions);
-		match (mode, reach) {
-			(MarginMode::Cross, _) => weight,
-			(MarginMode::Portfolio, LiquidationReach::Partial { market_states_written }) => {
+	///   cold portfolio checks (before, and after each of the at most two rounds of closes);
+	///
+	/// and in every case a write per market state it changed (the benchmarks' closes leave
+	/// open interest as it was, see [`LiquidationOutcome`]).
+	pub fn liquidate_weight(
+		mode: MarginMode,
+		positions: u32,
+		outcome: LiquidationOutcome,
+	) -> Weight {
+		let cross = T::WeightInfo::liquidate(positions);
+		let liquidation = match (mode, outcome.reach) {
+			(MarginMode::Cross, _) => cross,
+			(MarginMode::Portfolio, LiquidationReach::Partial) => {
 				T::WeightInfo::liquidate_portfolio(positions)
-					.saturating_add(T::DbWeight::get().writes(u64::from(market_states_written)))
 			},
-			(MarginMode::Portfolio, LiquidationReach::Full) => weight
+			(MarginMode::Portfolio, LiquidationReach::Full) => cross
 				.saturating_add(T::WeightInfo::portfolio_check(positions).saturating_mul(3))
 				.max(T::WeightInfo::liquidate_portfolio(positions)),
-		}
+		};
+		liquidation
+			.saturating_add(T::DbWeight::get().writes(u64::from(outcome.market_states_written)))
+	}
+
+	/// The most `liquidate` can cost: a portfolio account of the most positions whose whole
+	/// book closes, every market's state written.
+	pub fn max_liquidate_weight() -> Weight {
+		let positions = T::MaxPositionsPerAccount::get();
+		let outcome =
+			LiquidationOutcome { reach: LiquidationReach::Full, market_states_written: positions };
+		Self::liquidate_weight(MarginMode::Portfolio, positions, outcome)
 	}
 
 	/// What `on_initialize` costs once it has applied `applied` scheduled risk changes: the

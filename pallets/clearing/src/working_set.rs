@@ -18,6 +18,12 @@
 //! checks see the state after the fills before it, as without a working set. Outside a
 //! working set every read goes to storage, as before.
 //!
+//! Portfolio checks keep each option series' premiums in every scenario of the scan
+//! ([`risk_engine::portfolio::ScanMemo`]), keyed by everything they depend on (the series'
+//! terms, the time left, the index, the volatility, the grid), so a later check in the
+//! same call, of any account holding the series, revalues nothing: a liquidation checks
+//! the account again after its closes, a taker is checked after every fill.
+//!
 //! A venue's call ([`Clearing::with_working_set`](crate::Clearing::with_working_set)) also
 //! keeps each account's collateral balances and margin mode once read: only deposits,
 //! withdrawals, liquidations and `set_margin_mode` write them, none of which a venue call

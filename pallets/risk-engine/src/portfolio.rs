@@ -42,7 +42,11 @@
 //! 1. **Shared work.** Legs of one kind, strike and expiry net into one *series*,
 //!    revalued once per scenario. Per series, `ln(index / strike)`, `s sqrt(T)` and
 //!    `s^2 T / 2` for the three volatilities are worked out once; per scenario,
-//!    `ln(price / index)` once, so each series' `ln(F / K)` is an addition.
+//!    `ln(price / index)` once, so each series' `ln(F / K)` is an addition. A caller that
+//!    scans more than once at the same prices (the runtime, within one call) passes a
+//!    [`ScanMemo`] to [`portfolio_margin_with`]: each series' premiums in every scenario,
+//!    keyed by everything they depend on, so a later scan of the same series only
+//!    multiplies them by its sizes, to the same result.
 //! 2. **The fast distribution function.** Premiums use
 //!    [`black76_premium_fast`](crate::options::black76_premium_fast): the formula of
 //!    [`black76_premium`](crate::options::black76_premium), `d1` and `d2` to the same bits,

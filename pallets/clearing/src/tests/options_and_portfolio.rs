@@ -1,7 +1,7 @@
 //! Option series and portfolio margin.
 
 use super::*;
-use crate::{Instrument, LiquidationReach, MarginMode};
+use crate::{Instrument, LiquidationOutcome, LiquidationReach, MarginMode};
 use risk_engine::options::{
 	black76, black76_price_fast, Black76, OptionKind, FAST_PREMIUM_MAX_DEVIATION_PER_USD,
 	FAST_PREMIUM_MAX_DEVIATION_ROUNDING,
@@ -330,11 +330,9 @@ fn a_portfolio_account_is_liquidated_pro_rata_and_partially() {
 			.zip(&states_before)
 			.filter(|(after, before)| after != before)
 			.count() as u32;
-		let partial = ClearingPallet::liquidate_weight(
-			MarginMode::Portfolio,
-			2,
-			LiquidationReach::Partial { market_states_written },
-		);
+		let outcome =
+			LiquidationOutcome { reach: LiquidationReach::Partial, market_states_written };
+		let partial = ClearingPallet::liquidate_weight(MarginMode::Portfolio, 2, outcome);
 		assert_eq!(info.actual_weight, Some(partial));
 
 		let closed: Vec<(MarketId, i128, u128)> = events()
@@ -502,10 +500,10 @@ fn withdrawals_and_liquidations_pay_for_the_portfolio_check_only_when_it_runs() 
 		assert!(cross.ref_time() < portfolio.ref_time());
 		assert_eq!(withdraw(), Some(portfolio));
 		let liquidation = |mode, positions, reach| {
-			ClearingPallet::liquidate_weight(mode, positions, reach).ref_time()
+			let outcome = LiquidationOutcome { reach, market_states_written: 0 };
+			ClearingPallet::liquidate_weight(mode, positions, outcome).ref_time()
 		};
-		let (partial, full) =
-			(LiquidationReach::Partial { market_states_written: 0 }, LiquidationReach::Full);
+		let (partial, full) = (LiquidationReach::Partial, LiquidationReach::Full);
 		assert!(
 			liquidation(MarginMode::Cross, 16, full) < liquidation(MarginMode::Portfolio, 16, full)
 		);
