@@ -508,30 +508,30 @@ fn scan_underlying(
 
 	// Each series' fast premium in every scenario, in the scenarios' order: from the memo
 	// when an earlier scan in the same call revalued it on this grid at this index and
-	// volatility, otherwise worked out (and remembered).
-	let mut series_premiums: Vec<Vec<FixedI128>> = Vec::with_capacity(series.len());
+	// volatility, otherwise worked out into it.
+	let context = |item: &ScanSeries| SeriesContext {
+		kind: item.kind,
+		strike: item.strike,
+		years: item.years,
+		index: book.index,
+		volatility: book.volatility,
+		grid: *grid,
+	};
 	let mut shared: Option<ScenarioShared> = None;
 	for item in &series {
-		let context = SeriesContext {
-			kind: item.kind,
-			strike: item.strike,
-			years: item.years,
-			index: book.index,
-			volatility: book.volatility,
-			grid: *grid,
-		};
-		if let Some(known) = memo.find(&context) {
-			series_premiums.push(known.to_vec());
+		if memo.find(&context(item)).is_some() {
 			continue;
 		}
 		let shared = match shared.as_ref() {
 			Some(shared) => shared,
 			None => shared.insert(ScenarioShared::new(grid, book, &scenarios)?),
 		};
-		let worked_out = revalue_series(grid, book, shared, &scenarios, item)?;
-		memo.keep(context, worked_out.clone());
-		series_premiums.push(worked_out);
+		memo.keep(context(item), revalue_series(grid, book, shared, &scenarios, item)?);
 	}
+	let series_premiums = series
+		.iter()
+		.map(|item| memo.find(&context(item)).ok_or(RiskError::Overflow))
+		.collect::<Result<Vec<_>, _>>()?;
 
 	// Every loss counts the fast premiums' largest possible shortfall against the exact
 	// ones at the highest forward, so that no scenario loses less than the exact
@@ -592,10 +592,17 @@ impl ScenarioShared {
 		scenarios: &[(FixedI128, FixedI128, Option<usize>)],
 	) -> Result<Self, RiskError> {
 		let vol_down = mul(book.volatility, sub(FixedI128::one(), share(grid.vol_down))?)?;
-		let log_moves = scenarios
-			.iter()
-			.map(|(_, price, _)| ln(div(*price, book.index)?))
-			.collect::<Result<Vec<_>, _>>()?;
+		// A price's three volatility scenarios follow each other: one logarithm for them.
+		let mut log_moves: Vec<FixedI128> = Vec::with_capacity(scenarios.len());
+		let mut last: Option<(FixedI128, FixedI128)> = None;
+		for (_, price, _) in scenarios {
+			let log_move = match last {
+				Some((last_price, log_move)) if last_price == *price => log_move,
+				_ => ln(div(*price, book.index)?)?,
+			};
+			last = Some((*price, log_move));
+			log_moves.push(log_move);
+		}
 		Ok(Self { vol_down, log_moves })
 	}
 }
