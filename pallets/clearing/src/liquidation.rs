@@ -24,6 +24,16 @@
 //! An isolated position is liquidated the same way against its own margin
 //! ([`Pallet::liquidate_isolated`]); its bad debt is covered from the fund likewise.
 //!
+//! ## What a liquidation costs
+//! A close writes its market's state only when the close changed it: when the insurance
+//! fund simply takes the account's side over, open interest stays where it was. The
+//! benchmarks close into such a fund; every market state a liquidation did change (funding
+//! accrued before it was sized, open interest moved) is counted ([`LiquidationOutcome`])
+//! and charged a write on top ([`Pallet::liquidate_weight`]). A portfolio account whose
+//! first pro rata share restored it is charged the `liquidate_portfolio` benchmark, its
+//! checks inside: the second check reuses the first's marks and the scan's premiums (the
+//! working set).
+//!
 //! Liquidations arrive as unsigned transactions from validators' off-chain workers
 //! ([`crate::offchain`]); `validate_unsigned` re-checks the account at the chain's prices, so
 //! only a real liquidation passes, at most one per account (or isolated position) per block.
