@@ -185,13 +185,7 @@ fn discount_and_spread(option: &Black76) -> Result<(FixedI128, FixedI128), RiskE
 /// [`black76`]'s premium alone, to the same bits, without the greeks (no density, no vega or
 /// gamma): what a mark needs. With a rate it discounts as [`black76`] does. The same errors.
 pub fn black76_price(option: &Black76) -> Result<FixedI128, RiskError> {
-	let zero = FixedI128::zero();
-	let Black76 { kind, forward, strike, .. } = *option;
-	let (discount, sigma_root_t) = discount_and_spread(option)?;
-	// With no volatility left the premium is the intrinsic value, which needs no logarithm.
-	let log_moneyness = if sigma_root_t.is_zero() { zero } else { ln(div(forward, strike)?)? };
-	let premium = black76_premium(kind, forward, strike, log_moneyness, sigma_root_t)?;
-	Ok(mul(discount, premium)?.max(zero))
+	discounted_premium(option, black76_premium)
 }
 
 /// [`black76_price`] with the fast distribution function ([`norm_cdf_fast`], within one
@@ -203,11 +197,27 @@ pub fn black76_price(option: &Black76) -> Result<FixedI128, RiskError> {
 /// product, of [`black76_price`]; against the reference table it meets the same
 /// [`PRICE_MAX_ERROR_PER_USD`]. The same errors as [`black76`].
 pub fn black76_price_fast(option: &Black76) -> Result<FixedI128, RiskError> {
+	discounted_premium(option, black76_premium_fast)
+}
+
+/// `option`'s premium by `premium` (exact or fast), discounted: what [`black76_price`] and
+/// [`black76_price_fast`] share.
+fn discounted_premium(
+	option: &Black76,
+	premium: fn(
+		OptionKind,
+		FixedI128,
+		FixedI128,
+		FixedI128,
+		FixedI128,
+	) -> Result<FixedI128, RiskError>,
+) -> Result<FixedI128, RiskError> {
 	let zero = FixedI128::zero();
 	let Black76 { kind, forward, strike, .. } = *option;
 	let (discount, sigma_root_t) = discount_and_spread(option)?;
+	// With no volatility left the premium is the intrinsic value, which needs no logarithm.
 	let log_moneyness = if sigma_root_t.is_zero() { zero } else { ln(div(forward, strike)?)? };
-	let premium = black76_premium_fast(kind, forward, strike, log_moneyness, sigma_root_t)?;
+	let premium = premium(kind, forward, strike, log_moneyness, sigma_root_t)?;
 	Ok(mul(discount, premium)?.max(zero))
 }
 
