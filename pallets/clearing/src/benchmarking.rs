@@ -176,12 +176,14 @@ fn list_option_series<T: Config>(first: u32, count: u32) {
 	}
 }
 
-/// `who` sells 0.01 of each of `count` series from market `first` to `counterparty`.
+/// `who` sells `units` (1,000,000 is one lot, 0.01) of each of `count` series from market
+/// `first` to `counterparty`, at its mark rounded down to the tick.
 fn sell_options<T: Config>(
 	who: &T::AccountId,
 	counterparty: &T::AccountId,
 	first: u32,
 	count: u32,
+	units: i128,
 ) {
 	for market in first..first + count {
 		let state = MarketStates::<T>::get(market);
@@ -189,7 +191,7 @@ fn sell_options<T: Config>(
 		let mark = Pallet::<T>::market_prices(market, &params, &state).expect("priced").mark;
 		let tick = params.tick_size.into_inner();
 		let price = FixedU128::from_inner(mark.into_inner() / tick * tick);
-		assert!(Pallet::<T>::settle_trade(who, counterparty, market, 1_000_000, price).is_ok());
+		assert!(Pallet::<T>::settle_trade(who, counterparty, market, units, price).is_ok());
 	}
 }
 
@@ -531,7 +533,7 @@ mod benchmarks {
 		list_option_series::<T>(0, p);
 		let who = trader::<T>("taker", 0, 1_000_000);
 		let counterparty = trader::<T>("maker", 0, 1_000_000);
-		sell_options::<T>(&who, &counterparty, 0, p);
+		sell_options::<T>(&who, &counterparty, 0, p, 1_000_000);
 		#[extrinsic_call]
 		_(RawOrigin::Signed(who.clone()), MarginMode::Portfolio);
 		assert_eq!(MarginModes::<T>::get(&who), MarginMode::Portfolio);
@@ -548,7 +550,7 @@ mod benchmarks {
 		list_option_series::<T>(0, p);
 		let who = trader::<T>("taker", 0, 1_000_000);
 		let counterparty = trader::<T>("maker", 0, 1_000_000);
-		sell_options::<T>(&who, &counterparty, 0, p);
+		sell_options::<T>(&who, &counterparty, 0, p, 1_000_000);
 		MarginModes::<T>::insert(&who, MarginMode::Portfolio);
 		// Assigned in the measured block, read after it.
 		#[allow(unused_assignments)]
@@ -562,9 +564,9 @@ mod benchmarks {
 
 	/// Liquidating a portfolio-margined account of `p` short option series (0.1 BTC each)
 	/// pro rata after a rally took it just below maintenance: the same share of every series
-	/// closes into the fund and the account is above maintenance again. The call's three
-	/// portfolio checks are inside: the marks the first works out serve the others (the
-	/// working set). A liquidation that closes the whole book is charged the worst cross
+	/// closes into the fund and the account is above maintenance again. The call's two
+	/// portfolio checks are inside (before and after the closes): the marks and scenario
+	/// premiums the first works out serve the second (the working set). A liquidation that closes the whole book is charged the worst cross
 	/// liquidation and three checks instead (`Pallet::liquidate_weight`).
 	#[benchmark]
 	fn liquidate_portfolio(p: Linear<1, { T::MaxPositionsPerAccount::get() }>) {
@@ -581,16 +583,8 @@ mod benchmarks {
 		)
 		.is_ok());
 		let counterparty = trader::<T>("maker", 0, 1_000_000);
-		for market in 0..p {
-			let state = MarketStates::<T>::get(market);
-			let params = Markets::<T>::get(market).expect("listed");
-			let mark = Pallet::<T>::market_prices(market, &params, &state).expect("priced").mark;
-			let tick = params.tick_size.into_inner();
-			let price = FixedU128::from_inner(mark.into_inner() / tick * tick);
-			// Ten lots, so that a share of the series can close.
-			let sold = Pallet::<T>::settle_trade(&victim, &counterparty, market, 10_000_000, price);
-			assert!(sold.is_ok());
-		}
+		// Ten lots of each, so that a share of every series can close.
+		sell_options::<T>(&victim, &counterparty, 0, p, 10_000_000);
 		MarginModes::<T>::insert(&victim, MarginMode::Portfolio);
 		// Down to the scan's initial requirement...
 		let free = Pallet::<T>::cross_figures(&victim).expect("priced").margin.free_collateral;
@@ -621,7 +615,7 @@ mod benchmarks {
 		list_option_series::<T>(0, p);
 		let who = trader::<T>("taker", 0, 1_000_000);
 		let counterparty = trader::<T>("maker", 0, 1_000_000);
-		sell_options::<T>(&who, &counterparty, 0, p);
+		sell_options::<T>(&who, &counterparty, 0, p, 1_000_000);
 		T::BenchmarkHelper::set_now(OPTION_BENCH_START_MS + THIRTY_DAYS_MS);
 		let (_, collateral_key) = T::BenchmarkHelper::collateral_asset();
 		T::BenchmarkHelper::set_price(collateral_key, usd(61_000));
