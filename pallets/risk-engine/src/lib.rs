@@ -23,6 +23,8 @@
 //! - [`portfolio`]: portfolio margin: scenario revaluation per underlying, extreme moves,
 //!   short-option minimums, correlation across underlyings; the fast scan and the bound
 //!   that keeps it conservative.
+//! - [`bands`]: safety bands: how far each price an account depends on may move before
+//!   its health can reach zero (the liquidation index's bound).
 //! - [`adaptive`]: an EWMA volatility estimate per underlying, the margin fractions it
 //!   implies (with open-interest scaling), the ramp that moves the fractions in force
 //!   towards them a step a block, and the schedule shifted to them; the clearing pallet
@@ -54,6 +56,7 @@
 extern crate alloc;
 
 pub mod adaptive;
+pub mod bands;
 pub mod collateral;
 pub mod fixed_math;
 pub mod liquidation;
