@@ -84,6 +84,7 @@ impl<T: Config> Pallet<T> {
 			}
 			Ok(())
 		})?;
+		Self::note_touched(&who);
 		Self::add_to_settlement_balance(&who, -signed_amount)?;
 		Self::ensure_cross_initial_margin(&who, Error::<T>::BelowInitialMargin)?;
 		Self::deposit_event(Event::IsolatedMarginAdded { who, market, amount });
@@ -115,6 +116,7 @@ impl<T: Config> Pallet<T> {
 				Ok(updated)
 			},
 		)?;
+		Self::note_touched(&who);
 		if !record.position.is_flat() {
 			let figures = Self::isolated_figures(market, &params, &record, true)?;
 			ensure!(figures.free_margin >= 0, Error::<T>::IsolatedMarginInsufficient);
@@ -131,11 +133,15 @@ impl<T: Config> Pallet<T> {
 	) -> DispatchResult {
 		Self::validate_collateral(asset, &config)?;
 		match CollateralAssets::<T>::get(asset) {
-			Some(existing) => ensure!(
-				existing.oracle_key == config.oracle_key
-					&& existing.params.decimals == config.params.decimals,
-				Error::<T>::CollateralIdentityFixed
-			),
+			Some(existing) => {
+				ensure!(
+					existing.oracle_key == config.oracle_key
+						&& existing.params.decimals == config.params.decimals,
+					Error::<T>::CollateralIdentityFixed
+				);
+				// New haircuts may change what bands allow for.
+				Self::start_band_rebuild();
+			},
 			None if asset != T::SettlementAsset::get() => {
 				let listed = CollateralAssets::<T>::iter_keys()
 					.filter(|listed| *listed != T::SettlementAsset::get())
@@ -172,7 +178,9 @@ impl<T: Config> Pallet<T> {
 		SettlementBalances::<T>::try_mutate(who, |balance| -> DispatchResult {
 			*balance = balance.checked_add(delta).ok_or(Error::<T>::Overflow)?;
 			Ok(())
-		})
+		})?;
+		Self::note_touched(who);
+		Ok(())
 	}
 
 	/// Adds `amount` of `asset` to `who`'s pool (ledger only).
@@ -189,7 +197,9 @@ impl<T: Config> Pallet<T> {
 					.try_insert(asset, updated)
 					.map_err(|_| Error::<T>::TooManyCollateralAssets)?;
 				Ok(())
-			})
+			})?;
+			Self::note_touched(who);
+			Ok(())
 		}
 	}
 
@@ -202,7 +212,7 @@ impl<T: Config> Pallet<T> {
 				ensure!(*balance >= signed, Error::<T>::InsufficientCollateral);
 				*balance -= signed;
 				Ok(())
-			})
+			})?;
 		} else {
 			Self::forget_account(who);
 			CollateralBalances::<T>::try_mutate(who, |balances| -> DispatchResult {
@@ -216,7 +226,9 @@ impl<T: Config> Pallet<T> {
 						.map_err(|_| Error::<T>::TooManyCollateralAssets)?;
 				}
 				Ok(())
-			})
+			})?;
 		}
+		Self::note_touched(who);
+		Ok(())
 	}
 }

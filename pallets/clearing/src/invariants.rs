@@ -23,6 +23,13 @@
 //! 6. **The deleveraging queue is the open positions.** Every trader's open position is in
 //!    its market's [`DeleverageQueue`] once, on its side, at its entry price's key; the queue
 //!    holds nothing else (and never the insurance fund).
+//! 7. **The liquidation index hides no unsafe book.** Every scope that can be liquidated (a
+//!    cross book with an open position or a settlement debt, an open isolated position) has
+//!    a [`Bands`] record, and no other scope has one; the index holds exactly the records'
+//!    entries (each band's floors, ceilings and horizon, each unbanded scope once); and no
+//!    scope whose band is not flagged is below maintenance (see [`crate::bands`]). While
+//!    bands are rebuilt after a parameter change, only the index's agreement with the
+//!    records is checked: the rebuild is what restores the rest.
 //!
 //! The order book checks the rest (its levels and totals, an uncrossed book, and that each
 //! account's committed orders here equal its resting orders there).
@@ -40,6 +47,7 @@ impl<T: Config> Pallet<T> {
 		Self::check_settlement_solvency()?;
 		Self::check_positions()?;
 		Self::check_deleverage_queue()?;
+		Self::check_liquidation_index()?;
 		Ok(())
 	}
 
@@ -169,6 +177,119 @@ impl<T: Config> Pallet<T> {
 			DeleverageQueue::<T>::iter_keys().count() == expected,
 			"the deleveraging queue holds more than the open positions",
 		)
+	}
+
+	/// Invariant 7.
+	fn check_liquidation_index() -> Result<(), TryRuntimeError> {
+		use crate::BandScope;
+		let mut floors = 0usize;
+		let mut ceilings = 0usize;
+		let mut expiries = 0usize;
+		let mut unbanded = 0usize;
+		for (who, scope, record) in Bands::<T>::iter() {
+			let owner = (who.clone(), scope);
+			if record.valid_until_ms == 0 {
+				ensure_invariant(record.edges.is_empty(), "an unbanded scope has edges")?;
+				ensure_invariant(
+					UnbandedScopes::<T>::contains_key(&owner),
+					"an unbanded scope is not in the unbanded index",
+				)?;
+				unbanded += 1;
+				continue;
+			}
+			for edge in &record.edges {
+				ensure_invariant(
+					BandFloors::<T>::contains_key((
+						edge.key,
+						(u128::MAX - edge.floor.into_inner()).to_be_bytes(),
+						owner.clone(),
+					)),
+					"a band's floor is not in the index",
+				)?;
+				ensure_invariant(
+					BandCeilings::<T>::contains_key((
+						edge.key,
+						edge.ceiling.into_inner().to_be_bytes(),
+						owner.clone(),
+					)),
+					"a band's ceiling is not in the index",
+				)?;
+			}
+			floors += record.edges.len();
+			ceilings += record.edges.len();
+			ensure_invariant(
+				BandExpiries::<T>::contains_key((record.valid_until_ms.to_be_bytes(), owner)),
+				"a band's horizon is not in the index",
+			)?;
+			expiries += 1;
+		}
+		ensure_invariant(
+			BandFloors::<T>::iter_keys().count() == floors,
+			"stray floors in the index",
+		)?;
+		ensure_invariant(
+			BandCeilings::<T>::iter_keys().count() == ceilings,
+			"stray ceilings in the index",
+		)?;
+		ensure_invariant(
+			BandExpiries::<T>::iter_keys().count() == expiries,
+			"stray horizons in the index",
+		)?;
+		ensure_invariant(
+			UnbandedScopes::<T>::iter_keys().count() == unbanded
+				&& UnbandedScopes::<T>::count() as usize == unbanded,
+			"stray unbanded scopes in the index",
+		)?;
+		if Self::band_rebuild_running() {
+			return Ok(());
+		}
+
+		// Every account that holds a position or owes settlement, and every banded one.
+		let mut accounts: alloc::collections::btree_set::BTreeSet<T::AccountId> =
+			Positions::<T>::iter_keys().collect();
+		accounts.extend(
+			SettlementBalances::<T>::iter().filter(|(_, balance)| *balance < 0).map(|(who, _)| who),
+		);
+		accounts.extend(Bands::<T>::iter_keys().map(|(who, _)| who));
+		for who in accounts {
+			let (wanted, _) = Self::account_bands(&who);
+			let mut wanted: alloc::vec::Vec<BandScope> =
+				wanted.into_iter().map(|(scope, _)| scope).collect();
+			let mut stored: alloc::vec::Vec<BandScope> =
+				Bands::<T>::iter_prefix(&who).map(|(scope, _)| scope).collect();
+			wanted.sort();
+			stored.sort();
+			ensure_invariant(
+				wanted == stored,
+				"a scope that can be liquidated has no band, or one that cannot has one",
+			)?;
+			for (scope, record) in Bands::<T>::iter_prefix(&who) {
+				if Self::band_flagged(&record) {
+					continue;
+				}
+				let liquidatable = match scope {
+					None => {
+						Self::cross_figures(&who).is_ok_and(|figures| figures.margin.health < 0)
+					},
+					Some(market) => {
+						let record = Positions::<T>::get(&who).get(&market).copied();
+						let params = Self::market_params(market);
+						match (record, params) {
+							(Some(record), Some(params)) => {
+								Self::isolated_figures(market, &params, &record, false)
+									.is_ok_and(|figures| figures.health < 0)
+							},
+							_ => false,
+						}
+					},
+				};
+				ensure_invariant(
+					!liquidatable,
+					"a scope below maintenance is not flagged by the liquidation index",
+				)?;
+			}
+		}
+		Ok(())
 	}
 }
 

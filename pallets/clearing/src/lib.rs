@@ -118,6 +118,7 @@
 extern crate alloc;
 
 pub mod adaptive;
+pub mod bands;
 #[cfg(feature = "runtime-benchmarks")]
 pub mod benchmarking;
 mod collateral;
@@ -258,6 +259,18 @@ pub mod pallet {
 		#[pallet::constant]
 		type MaxAccountsScannedPerBlock: Get<u32>;
 
+		/// How long a safety band holds (ms): it allows for funding at its cap and option
+		/// time over this horizon, and is renewed before it ends (see [`crate::bands`]).
+		/// Longer horizons hold back more health for funding; shorter ones renew more
+		/// bands a block.
+		#[pallet::constant]
+		type BandHorizonMs: Get<u64>;
+
+		/// The most flagged scopes the liquidation worker checks after one block, beside
+		/// its sweep (see [`crate::offchain`]).
+		#[pallet::constant]
+		type MaxFlaggedChecksPerBlock: Get<u32>;
+
 		/// The transaction-pool priority of unsigned liquidations.
 		#[pallet::constant]
 		type LiquidationPriority: Get<TransactionPriority>;
@@ -325,6 +338,12 @@ pub mod pallet {
 			Self::on_initialize_weight(applied)
 		}
 
+		/// Renews flagged safety bands, and carries a rebuild of every band on, with the
+		/// weight the block has left (see [`crate::bands`]).
+		fn on_idle(_block: BlockNumberFor<T>, remaining_weight: Weight) -> Weight {
+			Self::with_working_set(|| Self::refresh_bands(remaining_weight))
+		}
+
 		/// Accrues funding in every perpetual at the rate that held over the block, runs each
 		/// guarded key's newest oracle observation through the jump breaker and remembers the
 		/// outcome (see [`risk_engine::price_guard`]), folds newly observed
@@ -349,7 +368,8 @@ pub mod pallet {
 				if !report.cross.is_empty() || !report.isolated.is_empty() {
 					log::info!(
 						target: "clearing",
-						"liquidation scan: {} accounts checked, {} cross and {} isolated liquidations submitted",
+						"liquidation scan: {} flagged and {} swept accounts checked, {} cross and {} isolated liquidations submitted",
+						report.flagged,
 						report.scanned,
 						report.cross.len(),
 						report.isolated.len(),
@@ -751,7 +771,7 @@ pub mod pallet {
 			market: MarketId,
 		) -> DispatchResultWithPostInfo {
 			ensure_none(origin)?;
-			let reduced = Self::do_auto_deleverage(market)?;
+			let reduced = Self::with_working_set(|| Self::do_auto_deleverage(market))?;
 			Ok(Some(Self::auto_deleverage_weight(reduced)).into())
 		}
 
@@ -760,7 +780,7 @@ pub mod pallet {
 		#[pallet::weight(T::WeightInfo::deposit())]
 		pub fn deposit(origin: OriginFor<T>, asset: T::AssetId, amount: u128) -> DispatchResult {
 			let who = ensure_signed(origin)?;
-			Self::do_deposit(who, asset, amount)
+			Self::with_working_set(|| Self::do_deposit(who, asset, amount))
 		}
 
 		/// Moves `amount` of `asset` from the caller's pool back to them. The account must stay

@@ -460,6 +460,7 @@ impl<T: Config> Pallet<T> {
 		let quote_decimals = T::SettlementDecimals::get();
 		Self::forget_account(who);
 		Self::forget_account(&insurance);
+		Self::note_touched(who);
 		for (asset, amount) in CollateralBalances::<T>::take(who) {
 			let config = CollateralAssets::<T>::get(asset).ok_or(Error::<T>::UnknownCollateral)?;
 			let key = config.oracle_key.ok_or(Error::<T>::InvalidOracleKey)?;
@@ -516,7 +517,9 @@ impl<T: Config> Pallet<T> {
 				positions.remove(&market);
 			}
 			Ok(())
-		})
+		})?;
+		Self::note_touched(who);
+		Ok(())
 	}
 
 	/// Checks up to `limit` accounts that hold positions, after `start_after` (from the

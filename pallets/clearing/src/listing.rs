@@ -19,14 +19,18 @@ impl<T: Config> Pallet<T> {
 		match Markets::<T>::get(market) {
 			// Open positions and resting orders are sized in the market's units, priced
 			// by its key and placed on its tick.
-			Some(existing) => ensure!(
-				existing.size_decimals == params.size_decimals
-					&& existing.oracle_key == params.oracle_key
-					&& existing.instrument == params.instrument
-					&& existing.tick_size == params.tick_size
-					&& existing.lot_size == params.lot_size,
-				Error::<T>::MarketIdentityFixed
-			),
+			Some(existing) => {
+				ensure!(
+					existing.size_decimals == params.size_decimals
+						&& existing.oracle_key == params.oracle_key
+						&& existing.instrument == params.instrument
+						&& existing.tick_size == params.tick_size
+						&& existing.lot_size == params.lot_size,
+					Error::<T>::MarketIdentityFixed
+				);
+				// Its schedule, mark band or funding cap may change what bands allow for.
+				Self::start_band_rebuild();
+			},
 			None => {
 				ensure!(Self::listed_markets() < MAX_MARKETS, Error::<T>::TooManyMarkets);
 				if let Some(expiry_ms) = params.instrument.expiry_ms() {

@@ -177,6 +177,8 @@ impl pallet_clearing::Config for Test {
 	type FeeAccount = FeeAccount;
 	type InsuranceAccount = InsuranceAccount;
 	type MaxAccountsScannedPerBlock = ConstU32<2>;
+	type BandHorizonMs = ConstU64<3_600_000>;
+	type MaxFlaggedChecksPerBlock = ConstU32<1_000>;
 	type LiquidationPriority = ConstU64<1_000>;
 	type LiquidationLongevity = ConstU64<5>;
 	type MaxCollateralAssets = ConstU32<4>;

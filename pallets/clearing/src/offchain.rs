@@ -1,16 +1,24 @@
 //! The liquidation off-chain worker.
 //!
-//! On validators, after each block is imported, the worker checks a bounded slice of the
-//! accounts that hold positions, with the same functions the runtime uses, and submits an
+//! On validators, after each block is imported, the worker checks the books that block can
+//! have put below maintenance, with the same functions the runtime uses, and submits an
 //! unsigned [`liquidate`](crate::Pallet::liquidate) (or
-//! [`liquidate_isolated`](crate::Pallet::liquidate_isolated)) for each account below
+//! [`liquidate_isolated`](crate::Pallet::liquidate_isolated)) for each one below
 //! maintenance. The chain re-checks each one in `validate_unsigned`.
 //!
-//! - **Bounded work.** At most [`Pallet::liquidation_scan_limit`] accounts per run (a risk
-//!   parameter, capped by [`Config::MaxAccountsScannedPerBlock`]). A cursor in persistent
-//!   off-chain storage (the last account checked) carries the scan on from there in the next
-//!   block and wraps around at the end, so every account is checked once every
-//!   `accounts / limit` blocks.
+//! - **Targeted checks.** The liquidation index ([`crate::bands`]) says which scopes an
+//!   update can have made unsafe: those whose band an oracle price has reached, those past
+//!   their band's horizon, and the unbanded. The worker checks those first, at most
+//!   [`Config::MaxFlaggedChecksPerBlock`] of them, whatever the number of accounts: a book
+//!   below maintenance is submitted after the block that put it there.
+//! - **The sweep, a backstop.** Then at most [`Pallet::liquidation_scan_limit`] accounts
+//!   (a risk parameter, capped by [`Config::MaxAccountsScannedPerBlock`]) from a cursor in
+//!   persistent off-chain storage (the last account checked), wrapping around at the end,
+//!   so every account is also checked once every `accounts / limit` blocks. An account the
+//!   sweep finds below maintenance that the index did not flag is a *miss*: it is logged as
+//!   an error and counted (the tests require none). While bands are rebuilt after a
+//!   parameter change, stored bands may be too wide, so misses are expected and not
+//!   counted.
 //! - **One run at a time.** A `StorageLock` keeps two workers (for two quickly imported
 //!   blocks) from scanning the same slice at once; the second skips its turn. Its deadline
 //!   is extended as the scan goes, so the lock covers the whole run however long it takes.
@@ -49,8 +57,13 @@ const LOCK_EXTEND_EVERY: u32 = 100;
 /// What one run of the worker did.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ScanReport<AccountId> {
-	/// Accounts checked.
+	/// Scopes the liquidation index flagged, all checked.
+	pub flagged: u32,
+	/// Accounts the sweep checked.
 	pub scanned: u32,
+	/// Scopes the sweep found below maintenance that the index had not flagged (outside a
+	/// rebuild, none).
+	pub missed: Vec<(AccountId, Option<MarketId>)>,
 	/// Cross liquidations submitted.
 	pub cross: Vec<AccountId>,
 	/// Isolated liquidations submitted.
@@ -81,6 +94,8 @@ impl<T: Config> Pallet<T> {
 		};
 		let limit = Self::liquidation_scan_limit();
 		let mut report = ScanReport {
+			flagged: 0,
+			missed: Vec::new(),
 			scanned: 0,
 			cross: Vec::new(),
 			isolated: Vec::new(),
@@ -88,6 +103,38 @@ impl<T: Config> Pallet<T> {
 			wrapped: false,
 			deleveraged: Vec::new(),
 		};
+		let flagged = Self::flagged_scopes(T::MaxFlaggedChecksPerBlock::get(), true);
+		for (checked, (who, scope)) in flagged.iter().enumerate() {
+			if (checked as u32 + 1) % LOCK_EXTEND_EVERY == 0 {
+				let _ = guard.extend_lock();
+			}
+			match scope {
+				None => {
+					if Self::cross_liquidatable(who)
+						&& Self::submit(Call::liquidate { who: who.clone() })
+					{
+						report.cross.push(who.clone());
+					}
+				},
+				Some(market) => {
+					if Self::isolated_liquidatable(who, *market)
+						&& Self::submit(Call::liquidate_isolated {
+							who: who.clone(),
+							market: *market,
+						}) {
+						report.isolated.push((who.clone(), *market));
+					}
+				},
+			}
+		}
+		report.flagged = flagged.len() as u32;
+		let rebuilding = Self::band_rebuild_running();
+		let was_flagged = |who: &T::AccountId, scope: Option<MarketId>| {
+			flagged
+				.iter()
+				.any(|(flagged_who, flagged_scope)| flagged_who == who && *flagged_scope == scope)
+		};
+
 		let mut last_key = None;
 		while report.scanned < limit {
 			let Some((who, positions)) = accounts.next() else {
@@ -100,9 +147,13 @@ impl<T: Config> Pallet<T> {
 				let _ = guard.extend_lock();
 			}
 			last_key = Some(Positions::<T>::hashed_key_for(&who));
-			if Self::cross_liquidatable(&who) && Self::submit(Call::liquidate { who: who.clone() })
-			{
-				report.cross.push(who.clone());
+			if Self::cross_liquidatable(&who) && !was_flagged(&who, None) {
+				if !rebuilding {
+					report.missed.push((who.clone(), None));
+				}
+				if Self::submit(Call::liquidate { who: who.clone() }) {
+					report.cross.push(who.clone());
+				}
 			}
 			if Self::has_expired_positions(&who)
 				&& Self::submit(Call::settle_expired { who: who.clone() })
@@ -112,11 +163,25 @@ impl<T: Config> Pallet<T> {
 			for (market, record) in positions.iter() {
 				if record.isolated_margin.is_some()
 					&& Self::isolated_liquidatable(&who, *market)
-					&& Self::submit(Call::liquidate_isolated { who: who.clone(), market: *market })
+					&& !was_flagged(&who, Some(*market))
 				{
-					report.isolated.push((who.clone(), *market));
+					if !rebuilding {
+						report.missed.push((who.clone(), Some(*market)));
+					}
+					if Self::submit(Call::liquidate_isolated { who: who.clone(), market: *market })
+					{
+						report.isolated.push((who.clone(), *market));
+					}
 				}
 			}
+		}
+		for (who, market) in &report.missed {
+			log::error!(
+				target: "clearing",
+				"the liquidation index missed {:?} (scope {:?}): below maintenance, not flagged",
+				who,
+				market,
+			);
 		}
 		report.deleveraged = Self::submit_deleveraging();
 		match (report.wrapped, last_key) {

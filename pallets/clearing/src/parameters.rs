@@ -105,6 +105,19 @@ impl<T: Config> Pallet<T> {
 			Self::apply_risk_change(change);
 			Self::deposit_event(Event::RiskParameterChanged { change: change.clone() });
 		}
+		// Safety bands are worked out from margin schedules, haircuts, adaptive caps and
+		// funding caps: a change of one can make stored bands too wide.
+		if pending.iter().any(|change| {
+			matches!(
+				change,
+				RiskChange::MarketMarginTiers { .. }
+					| RiskChange::MarketFundingCap { .. }
+					| RiskChange::CollateralHaircuts { .. }
+					| RiskChange::MarketAdaptiveMargin { .. }
+			)
+		}) {
+			Self::start_band_rebuild();
+		}
 		pending.len() as u32
 	}
 

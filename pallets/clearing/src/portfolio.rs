@@ -190,6 +190,7 @@ impl<T: Config> Pallet<T> {
 			MarginMode::Portfolio => MarginModes::<T>::insert(who, mode),
 		}
 		Self::forget_account(who);
+		Self::note_touched(who);
 		let figures = Self::cross_figures(who)?;
 		ensure!(!figures.stale, Error::<T>::StalePrice);
 		figures.ensure_may_add_risk(Error::<T>::BelowInitialMargin)?;

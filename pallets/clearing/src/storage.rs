@@ -47,6 +47,75 @@ mod storage {
 	pub type Positions<T: Config> =
 		StorageMap<_, Blake2_128Concat, T::AccountId, PositionsOf, ValueQuery>;
 
+	/// Each account's safety bands, by scope (its cross book, or an isolated position): how
+	/// far each price it depends on may move before it can reach maintenance (see
+	/// [`crate::bands`]). Kept whenever the account's positions or collateral change; a scope
+	/// that can be liquidated is here or in [`UnbandedScopes`].
+	#[pallet::storage]
+	pub type Bands<T: Config> = StorageDoubleMap<
+		_,
+		Blake2_128Concat,
+		T::AccountId,
+		Twox64Concat,
+		BandScope,
+		BandRecord<T::OracleKey>,
+		OptionQuery,
+	>;
+
+	/// Every band's floor on every key, highest floor first (the key is the floor's
+	/// complement, big-endian): after an update to `P`, the scopes to check on that key are
+	/// the entries from the first up to the last floor at or above `P`.
+	#[pallet::storage]
+	pub type BandFloors<T: Config> = StorageNMap<
+		_,
+		(
+			NMapKey<Twox64Concat, T::OracleKey>,
+			NMapKey<Identity, [u8; 16]>,
+			NMapKey<Blake2_128Concat, (T::AccountId, BandScope)>,
+		),
+		(),
+		OptionQuery,
+	>;
+
+	/// Every band's ceiling on every key, lowest ceiling first (big-endian): after an update
+	/// to `P`, the scopes to check are the entries up to the last ceiling at or below `P`.
+	#[pallet::storage]
+	pub type BandCeilings<T: Config> = StorageNMap<
+		_,
+		(
+			NMapKey<Twox64Concat, T::OracleKey>,
+			NMapKey<Identity, [u8; 16]>,
+			NMapKey<Blake2_128Concat, (T::AccountId, BandScope)>,
+		),
+		(),
+		OptionQuery,
+	>;
+
+	/// Every band by the end of its horizon (ms, big-endian), soonest first: a band past its
+	/// horizon no longer holds, so its scope needs a check (and a new band).
+	#[pallet::storage]
+	pub type BandExpiries<T: Config> = StorageNMap<
+		_,
+		(NMapKey<Identity, [u8; 8]>, NMapKey<Blake2_128Concat, (T::AccountId, BandScope)>),
+		(),
+		OptionQuery,
+	>;
+
+	/// Scopes that can be liquidated but have no band, so need a check at every update:
+	/// health does not cover the band's reserve (a mark sliding within its band could take
+	/// them below maintenance), they are portfolio-margined, or a price they need is
+	/// missing.
+	#[pallet::storage]
+	pub type UnbandedScopes<T: Config> =
+		CountedStorageMap<_, Blake2_128Concat, (T::AccountId, BandScope), (), OptionQuery>;
+
+	/// While bands are rebuilt after a change of the parameters they were worked out from
+	/// (see [`crate::bands`]): the raw [`Positions`] key of the last account rebuilt, empty
+	/// before the first. Until the rebuild ends, the worker also sweeps every account.
+	#[pallet::storage]
+	pub type BandRebuild<T: Config> =
+		StorageValue<_, BoundedVec<u8, ConstU32<{ crate::bands::MAX_RAW_KEY_LEN }>>, OptionQuery>;
+
 	/// Every trader's open position, by market and side, in deleveraging order: longs from
 	/// the lowest entry price, shorts from the highest (see [`crate::deleverage`]). Kept by
 	/// every trade; the insurance fund is never in it.

@@ -247,58 +247,65 @@ impl<T: Config> Pallet<T> {
 		fee_rate: Perbill,
 		released: Option<(OrderSide, u128, u128)>,
 	) -> Result<SideOutcome, DispatchError> {
-		Positions::<T>::try_mutate(who, |positions| {
-			if let Some((side, size, value)) = released {
-				if let Some(record) = positions.get_mut(&market) {
-					record.open_orders.remove(side, size, value);
+		let outcome =
+			Positions::<T>::try_mutate(who, |positions| -> Result<SideOutcome, DispatchError> {
+				if let Some((side, size, value)) = released {
+					if let Some(record) = positions.get_mut(&market) {
+						record.open_orders.remove(side, size, value);
+					}
 				}
-			}
-			let before = positions.get(&market).copied();
-			let mut record = before.unwrap_or(PositionRecord {
-				position: Position::flat(state.funding_index),
-				isolated_margin: None,
-				open_orders: Default::default(),
-			});
-			let long_before = record.position.size.max(0);
-			let (settled, funding_paid) =
-				risk_engine::settle_funding(&record.position, state.funding_index, scale)
-					.map_err(Error::<T>::from)?;
-			let outcome = risk_engine::apply_trade(&settled, side_size, price, scale)
-				.map_err(Error::<T>::from)?;
-			let fee = risk_engine::trade_fee(outcome.notional, fee_rate);
-			let cash = outcome
-				.realized_pnl
-				.checked_sub(funding_paid)
-				.and_then(|c| c.checked_sub(i128::try_from(fee).ok()?))
-				.ok_or(Error::<T>::Overflow)?;
-			record.position = outcome.position;
-			match record.isolated_margin.as_mut() {
-				Some(margin) => *margin = margin.checked_add(cash).ok_or(Error::<T>::Overflow)?,
-				None => Self::add_to_settlement_balance(who, cash)?,
-			}
-			if funding_paid != 0 {
-				Self::deposit_event(Event::FundingSettled {
-					who: who.clone(),
-					market,
-					paid: funding_paid,
+				let before = positions.get(&market).copied();
+				let mut record = before.unwrap_or(PositionRecord {
+					position: Position::flat(state.funding_index),
+					isolated_margin: None,
+					open_orders: Default::default(),
 				});
-			}
-			if record.is_empty() {
-				positions.remove(&market);
-			} else {
-				Self::ensure_position_room(who, positions, market)?;
-				positions.try_insert(market, record).map_err(|_| Error::<T>::TooManyPositions)?;
-			}
-			Self::requeue(who, market, scale, before.as_ref(), Some(&record));
-			let long_delta = outcome.position.size.max(0) - long_before;
-			Ok(SideOutcome {
-				fee,
-				realized_pnl: outcome.realized_pnl,
-				added_risk: !outcome.reduces_only,
-				long_delta,
-				record: (!record.is_empty()).then_some(record),
-			})
-		})
+				let long_before = record.position.size.max(0);
+				let (settled, funding_paid) =
+					risk_engine::settle_funding(&record.position, state.funding_index, scale)
+						.map_err(Error::<T>::from)?;
+				let outcome = risk_engine::apply_trade(&settled, side_size, price, scale)
+					.map_err(Error::<T>::from)?;
+				let fee = risk_engine::trade_fee(outcome.notional, fee_rate);
+				let cash = outcome
+					.realized_pnl
+					.checked_sub(funding_paid)
+					.and_then(|c| c.checked_sub(i128::try_from(fee).ok()?))
+					.ok_or(Error::<T>::Overflow)?;
+				record.position = outcome.position;
+				match record.isolated_margin.as_mut() {
+					Some(margin) => {
+						*margin = margin.checked_add(cash).ok_or(Error::<T>::Overflow)?
+					},
+					None => Self::add_to_settlement_balance(who, cash)?,
+				}
+				if funding_paid != 0 {
+					Self::deposit_event(Event::FundingSettled {
+						who: who.clone(),
+						market,
+						paid: funding_paid,
+					});
+				}
+				if record.is_empty() {
+					positions.remove(&market);
+				} else {
+					Self::ensure_position_room(who, positions, market)?;
+					positions
+						.try_insert(market, record)
+						.map_err(|_| Error::<T>::TooManyPositions)?;
+				}
+				Self::requeue(who, market, scale, before.as_ref(), Some(&record));
+				let long_delta = outcome.position.size.max(0) - long_before;
+				Ok(SideOutcome {
+					fee,
+					realized_pnl: outcome.realized_pnl,
+					added_risk: !outcome.reduces_only,
+					long_delta,
+					record: (!record.is_empty()).then_some(record),
+				})
+			})?;
+		Self::note_touched(who);
+		Ok(outcome)
 	}
 
 	/// Commits a resting order (see [`crate::Clearing::commit_order`]); callers wrap it in a

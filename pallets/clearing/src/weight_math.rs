@@ -28,6 +28,16 @@ impl<T: Config> Pallet<T> {
 		weight
 	}
 
+	/// What rebanding an account costs (see [`crate::bands`]): its book read and valued
+	/// as a withdrawal's margin check does (the benchmarked withdrawal of `positions`
+	/// positions), its `records` stored bands read, and `writes` records and index entries
+	/// written or removed. (The composition stands until a `reband` benchmark measures it.)
+	pub fn reband_weight(positions: u32, records: u32, writes: u32) -> Weight {
+		T::WeightInfo::withdraw(positions.max(1)).saturating_add(
+			T::DbWeight::get().reads_writes(u64::from(records) + 1, u64::from(writes)),
+		)
+	}
+
 	/// What `auto_deleverage` costs when it reduces `reduced` positions: reading the
 	/// fund's whole book (its value per market, up to [`MAX_MARKETS`] positions: four
 	/// benchmarked withdrawals' margin checks of the most positions a trader holds), and

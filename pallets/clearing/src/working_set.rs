@@ -65,6 +65,9 @@ pub(crate) struct WorkingSet<T: Config> {
 	/// Option series' scenario premiums from the portfolio scans so far, keyed by everything
 	/// they depend on (index, volatility, grid, terms, time left).
 	scan_memo: risk_engine::portfolio::ScanMemo,
+	/// Accounts whose positions or collateral the call changed, rebanded once when it ends
+	/// (see [`crate::bands`]).
+	touched: Vec<T::AccountId>,
 }
 
 impl<T: Config> Default for WorkingSet<T> {
@@ -82,6 +85,7 @@ impl<T: Config> Default for WorkingSet<T> {
 			collateral_balances: Vec::new(),
 			margin_modes: Vec::new(),
 			scan_memo: Default::default(),
+			touched: Vec::new(),
 		}
 	}
 }
@@ -104,7 +108,26 @@ impl<T: Config> Pallet<T> {
 		}
 		let mut set: Box<dyn Any> =
 			Box::new(WorkingSet::<T> { keeps_accounts, ..WorkingSet::default() });
-		working_set::using(&mut set, call)
+		working_set::using(&mut set, || {
+			let result = call();
+			// Every account the call changed gets its bands from its final state, once, in
+			// the call's own storage layer (a failed call rolls them back with the rest).
+			let touched = Self::in_working_set(|set| core::mem::take(&mut set.touched));
+			for who in touched.unwrap_or_default() {
+				Self::reband(&who);
+			}
+			result
+		})
+	}
+
+	/// Notes `who` for a reband when the working set's call ends; `false` outside one.
+	pub(crate) fn note_touched_in_working_set(who: &T::AccountId) -> bool {
+		Self::in_working_set(|set| {
+			if !set.touched.contains(who) {
+				set.touched.push(who.clone());
+			}
+		})
+		.is_some()
 	}
 
 	/// `use_set` on the working set, if a call runs in one.
@@ -299,8 +322,13 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// Forgets everything cached, after a change the set cannot follow item by item
-	/// (governance's parameters, a collateral listing, new guards).
+	/// (governance's parameters, a collateral listing, new guards). The accounts still to
+	/// reband are no cache: they stay.
 	pub(crate) fn forget_working_set() {
-		Self::in_working_set(|set| *set = WorkingSet::default());
+		Self::in_working_set(|set| {
+			let touched = core::mem::take(&mut set.touched);
+			let keeps_accounts = set.keeps_accounts;
+			*set = WorkingSet { touched, keeps_accounts, ..WorkingSet::default() };
+		});
 	}
 }

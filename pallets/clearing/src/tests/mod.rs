@@ -84,6 +84,7 @@ mod hardening;
 mod isolated_margin;
 mod jump_breaker;
 mod liquidation;
+mod liquidation_index;
 mod listing;
 mod migrations;
 mod options_and_portfolio;

@@ -20,7 +20,11 @@ pub(super) fn set_volatility(percent: u128) {
 }
 
 /// A series on BTC: lots of 0.01 BTC, tick 0.1 USD, 15% / 7.5% standard margin.
-fn series(kind: OptionKind, strike: u128, expiry_ms: u64) -> crate::MarketParamsOf<Test> {
+pub(super) fn series(
+	kind: OptionKind,
+	strike: u128,
+	expiry_ms: u64,
+) -> crate::MarketParamsOf<Test> {
 	let mut params = btc_perp();
 	params.symbol = frame_support::BoundedVec::truncate_from(b"BTC-30D-60000-C".to_vec());
 	params.lot_size = OPTION_LOT;

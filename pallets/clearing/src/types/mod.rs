@@ -274,6 +274,61 @@ pub type PositionsOf = frame_support::BoundedBTreeMap<
 	frame_support::traits::ConstU32<{ crate::MAX_MARKETS }>,
 >;
 
+/// The most oracle keys one scope's band bounds: two per position (an option series'
+/// underlying and implied volatility) and one per collateral asset, with room to spare. A
+/// scope that depends on more is checked at every update instead.
+pub const MAX_BAND_KEYS: u32 = 40;
+
+/// One key's edges in a scope's safety band (see [`crate::bands`]): the scope needs a check
+/// once the key's price in force is at or below `floor`, or at or above `ceiling`.
+#[derive(
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	RuntimeDebug,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	TypeInfo,
+	MaxEncodedLen,
+)]
+pub struct BandEdge<OracleKey> {
+	/// The oracle key.
+	pub key: OracleKey,
+	/// USD per whole unit (or the volatility, for an implied-volatility key): at or below
+	/// it, the scope needs a check.
+	pub floor: Price,
+	/// At or above it, the scope needs a check.
+	pub ceiling: Price,
+}
+
+/// A scope's safety band as stored (see [`crate::bands`]): while every key's price in force
+/// is strictly between its edges and the time is before `valid_until_ms`, the scope cannot
+/// be below maintenance.
+#[derive(
+	Clone,
+	PartialEq,
+	Eq,
+	RuntimeDebug,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	TypeInfo,
+	MaxEncodedLen,
+)]
+pub struct BandRecord<OracleKey> {
+	/// Each key the scope depends on, with its edges.
+	pub edges: BoundedVec<BandEdge<OracleKey>, frame_support::traits::ConstU32<MAX_BAND_KEYS>>,
+	/// The band's horizon (ms since the epoch): funding and option time it allowed for end
+	/// there.
+	pub valid_until_ms: u64,
+}
+
+/// Which of an account's books a band covers: its cross book (`None`) or its isolated
+/// position in a market.
+pub type BandScope = Option<MarketId>;
+
 /// One change of a risk parameter, as the risk origin (Root or a `risk_parameters`
 /// referendum) schedules it and as [`crate::Pallet::preview_risk_change`] previews it. Each
 /// names one parameter of one market, one collateral asset, or the pallet as a whole;
