@@ -202,6 +202,7 @@ pub type SignedPayload = generic::SignedPayload<RuntimeCall, TxExtension>;
 type Migrations = (
 	pallet_clearing::migrations::v1::MigrateToV1<Runtime>,
 	pallet_clearing::migrations::v2::MigrateToV2<Runtime>,
+	pallet_clearing::migrations::v3::MigrateToV3<Runtime>,
 	pallet_orderbook::migrations::v1::MigrateToV1<Runtime>,
 	pallet_orderbook::migrations::v2::MigrateToV2<Runtime>,
 );

@@ -312,7 +312,7 @@ pub mod pallet {
 	}
 
 	/// The storage layout's version (see [`crate::migrations`]).
-	const STORAGE_VERSION: StorageVersion = StorageVersion::new(2);
+	const STORAGE_VERSION: StorageVersion = StorageVersion::new(3);
 
 	#[pallet::pallet]
 	#[pallet::storage_version(STORAGE_VERSION)]

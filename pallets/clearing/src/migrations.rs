@@ -4,6 +4,10 @@
 //!   series existed are perpetuals ([`v1::MigrateToV1`]).
 //! - **v2** drops the jump breaker's time-based hold: time alone no longer confirms a jump,
 //!   so [`JumpBreakerParams`] keeps only its bound ([`v2::MigrateToV2`]).
+//! - **v3** starts the liquidation index ([`crate::bands`]): every account that holds a
+//!   position gets its bands. On a large chain that is more than one block's work, so the
+//!   migration only starts a rebuild ([`BandRebuild`]) that `on_idle` carries through, a
+//!   slice a block, while the worker sweeps every account as before ([`v3::MigrateToV3`]).
 
 use crate::{pallet::*, Instrument, MarketParams};
 
@@ -304,6 +308,34 @@ pub mod v2 {
 		1,
 		2,
 		UncheckedMigrateToV2<T>,
+		crate::pallet::Pallet<T>,
+		<T as frame_system::Config>::DbWeight,
+	>;
+}
+
+/// Version 2 to 3: the liquidation index starts as a rebuild of every band.
+pub mod v3 {
+	use super::*;
+	use frame_support::{
+		migrations::VersionedMigration, pallet_prelude::*, traits::UncheckedOnRuntimeUpgrade,
+	};
+
+	/// Starts a rebuild of every account's bands (see the module docs).
+	pub struct UncheckedMigrateToV3<T>(core::marker::PhantomData<T>);
+
+	impl<T: Config> UncheckedOnRuntimeUpgrade for UncheckedMigrateToV3<T> {
+		fn on_runtime_upgrade() -> Weight {
+			Pallet::<T>::start_band_rebuild();
+			T::DbWeight::get().writes(1)
+		}
+	}
+
+	/// [`UncheckedMigrateToV3`], run only while the pallet's storage is at version 2, which
+	/// it then sets to 3.
+	pub type MigrateToV3<T> = VersionedMigration<
+		2,
+		3,
+		UncheckedMigrateToV3<T>,
 		crate::pallet::Pallet<T>,
 		<T as frame_system::Config>::DbWeight,
 	>;

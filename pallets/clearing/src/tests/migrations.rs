@@ -83,3 +83,60 @@ fn the_jump_breaker_migrates_to_its_bound_alone() {
 		assert_eq!(ClearingPallet::on_chain_storage_version(), StorageVersion::new(2));
 	});
 }
+
+#[test]
+fn the_liquidation_index_starts_as_a_rebuild_carried_through_at_the_ends_of_blocks() {
+	use crate::migrations::v3::MigrateToV3;
+	use frame_support::{
+		traits::{Get, GetStorageVersion, Hooks, OnRuntimeUpgrade, StorageVersion},
+		weights::Weight,
+	};
+	new_test_ext().execute_with(|| {
+		open_one_btc();
+		// A chain at version 2: positions, no index.
+		for who in [ALICE, BOB] {
+			let (_, record) = Bands::<Test>::iter_prefix(who).next().unwrap();
+			Bands::<Test>::remove(who, None::<MarketId>);
+			for edge in &record.edges {
+				BandFloors::<Test>::remove((
+					edge.key,
+					(u128::MAX - edge.floor.into_inner()).to_be_bytes(),
+					(who, None::<MarketId>),
+				));
+				BandCeilings::<Test>::remove((
+					edge.key,
+					edge.ceiling.into_inner().to_be_bytes(),
+					(who, None::<MarketId>),
+				));
+			}
+			BandExpiries::<Test>::remove((
+				record.valid_until_ms.to_be_bytes(),
+				(who, None::<MarketId>),
+			));
+		}
+		StorageVersion::new(2).put::<ClearingPallet>();
+		MigrateToV3::<Test>::on_runtime_upgrade();
+		assert_eq!(ClearingPallet::on_chain_storage_version(), 3);
+		assert!(ClearingPallet::band_rebuild_running());
+		// A second run does nothing: the version moved on.
+		BandRebuild::<Test>::kill();
+		MigrateToV3::<Test>::on_runtime_upgrade();
+		assert!(!ClearingPallet::band_rebuild_running());
+		ClearingPallet::start_band_rebuild();
+		// The end of a block with room for one account rebands one; the next, the rest.
+		let one = ClearingPallet::reband_weight(16, 17, 17 * (crate::MAX_BAND_KEYS * 4 + 4))
+			.saturating_add(
+				<<Test as frame_system::Config>::DbWeight as Get<
+					frame_support::weights::RuntimeDbWeight,
+				>>::get()
+				.reads_writes(70, 1),
+			);
+		ClearingPallet::on_idle(1, one);
+		assert_eq!(Bands::<Test>::iter().count(), 1);
+		assert!(ClearingPallet::band_rebuild_running());
+		ClearingPallet::on_idle(1, Weight::MAX);
+		assert!(!ClearingPallet::band_rebuild_running());
+		assert!(Bands::<Test>::get(ALICE, None::<MarketId>).is_some());
+		assert!(Bands::<Test>::get(BOB, None::<MarketId>).is_some());
+	});
+}
