@@ -220,6 +220,7 @@ fn testnet_genesis(
 			collateral: collateral_assets(),
 			markets: perpetual_markets(),
 			max_price_age_ms: Some(max_price_age_ms),
+			seeded: None,
 		},
 	})
 }

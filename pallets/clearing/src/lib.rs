@@ -125,6 +125,7 @@ mod collateral;
 pub mod deleverage;
 mod errors;
 mod events;
+pub mod genesis;
 #[cfg(any(feature = "std", feature = "try-runtime"))]
 pub mod invariants;
 pub mod liquidation;

@@ -311,6 +311,11 @@ impl core::ops::DerefMut for CheckedExternalities {
 /// Genesis: USDC and BTC registered and minted to Alice, Bob and Charlie (1M USDC, 10 BTC
 /// each), BTC-PERP listed, BTC at 60,000 USD.
 pub fn new_test_ext() -> CheckedExternalities {
+	new_test_ext_seeded(None)
+}
+
+/// [`new_test_ext`] with a seeded book in the clearing genesis (see [`crate::genesis`]).
+pub fn new_test_ext_seeded(seeded: Option<crate::SeededBook<u64>>) -> CheckedExternalities {
 	PRICES.with(|p| p.borrow_mut().clear());
 	NOW.with(|n| *n.borrow_mut() = START_MS);
 	let mut storage = frame_system::GenesisConfig::<Test>::default().build_storage().unwrap();
@@ -336,6 +341,7 @@ pub fn new_test_ext() -> CheckedExternalities {
 		collateral: vec![(USDC, usdc_config()), (BTC, btc_config())],
 		markets: vec![(BTC_PERP, btc_perp())],
 		max_price_age_ms: Some(60_000),
+		seeded,
 	}
 	.assimilate_storage(&mut storage)
 	.unwrap();

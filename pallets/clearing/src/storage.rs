@@ -359,6 +359,9 @@ mod storage {
 		pub markets: alloc::vec::Vec<(MarketId, MarketParamsOf<T>)>,
 		/// Maximum price age (ms); the default when `None`.
 		pub max_price_age_ms: Option<u64>,
+		/// Accounts to start with, for load tests (see [`crate::genesis`]).
+		#[serde(default)]
+		pub seeded: Option<SeededBook<T::AccountId>>,
 	}
 
 	#[pallet::genesis_build]
@@ -380,6 +383,9 @@ mod storage {
 			}
 			if let Some(age) = self.max_price_age_ms {
 				MaxPriceAge::<T>::put(age);
+			}
+			if let Some(book) = &self.seeded {
+				Pallet::<T>::seed_book(book).expect("the seeded book must be valid");
 			}
 		}
 	}

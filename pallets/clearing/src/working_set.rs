@@ -106,8 +106,31 @@ impl<T: Config> Pallet<T> {
 		if working_set::with(|_| ()).is_some() {
 			return call();
 		}
-		let mut set: Box<dyn Any> =
-			Box::new(WorkingSet::<T> { keeps_accounts, ..WorkingSet::default() });
+		Self::run_in_set(WorkingSet::<T> { keeps_accounts, ..WorkingSet::default() }, call)
+	}
+
+	/// Runs `call` in a working set that takes the time to be `now_ms` and each key's price
+	/// in force to be the one given, observed then: for genesis, which has neither a clock
+	/// nor an oracle yet.
+	pub(crate) fn with_assumed_prices<R>(
+		now_ms: u64,
+		prices: &[(T::OracleKey, Price)],
+		call: impl FnOnce() -> R,
+	) -> R {
+		let guarded = prices
+			.iter()
+			.map(|(key, price)| {
+				(*key, Some(GuardedPrice { accepted: *price, observed_at: now_ms, held: None }))
+			})
+			.collect();
+		Self::run_in_set(
+			WorkingSet::<T> { now: Some(now_ms), guarded, ..WorkingSet::default() },
+			call,
+		)
+	}
+
+	fn run_in_set<R>(set: WorkingSet<T>, call: impl FnOnce() -> R) -> R {
+		let mut set: Box<dyn Any> = Box::new(set);
 		working_set::using(&mut set, || {
 			let result = call();
 			// Every account the call changed gets its bands from its final state, once, in

@@ -252,6 +252,42 @@ fn option_books_are_banded_on_the_underlying_and_the_volatility() {
 	});
 }
 
+#[test]
+fn a_seeded_book_starts_banded_and_a_shock_flags_those_it_puts_under() {
+	const HOUSE: u64 = 50;
+	let book = crate::SeededBook {
+		accounts: 100,
+		market: BTC_PERP,
+		size: ONE_BTC / 100,
+		entry: usd(60_000),
+		margin_min: 30 * ONE_USDC,
+		margin_step: ONE_USDC,
+		house: HOUSE,
+		house_margin: 100_000 * ONE_USDC,
+		bands_from_ms: START_MS,
+	};
+	new_test_ext_seeded(Some(book)).execute_with(|| {
+		let seeded: Vec<u64> = (0..100).map(ClearingPallet::seeded_account).collect();
+		assert_eq!(MarketStates::<Test>::get(BTC_PERP).open_interest, ONE_BTC);
+		assert_eq!(Positions::<Test>::get(HOUSE)[&BTC_PERP].position.size, -(ONE_BTC as i128));
+		assert!(seeded.iter().all(|who| band(*who, None).is_some()));
+		assert!(band(HOUSE, None).is_some());
+		// At the entry price nothing is below maintenance; only the thinnest are flagged
+		// (unbanded: their health does not cover the band's reserve).
+		assert!(below_maintenance(&seeded).is_empty());
+		let quiet = flagged().len();
+		assert!(quiet < 20, "{quiet} flagged at the entry price");
+		// 57,000 puts the accounts with less than about 47.1 USDC under: the first 18.
+		set_price(BTC_PRICE, 57_000);
+		let below = below_maintenance(&seeded);
+		assert_eq!(below, seeded[..18].iter().map(|who| (*who, None)).collect::<Vec<_>>());
+		let flagged = flagged();
+		assert!(below.iter().all(|scope| flagged.contains(scope)));
+		assert!(flagged.len() < 40, "{} flagged for 18 below maintenance", flagged.len());
+		ClearingPallet::do_try_state().unwrap();
+	});
+}
+
 const TRADERS: [u64; 6] = [ALICE, BOB, CHARLIE, 4, 5, 6];
 const BTC_PUT: MarketId = 11;
 

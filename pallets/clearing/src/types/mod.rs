@@ -274,6 +274,45 @@ pub type PositionsOf = frame_support::BoundedBTreeMap<
 	frame_support::traits::ConstU32<{ crate::MAX_MARKETS }>,
 >;
 
+/// Accounts a load-test chain starts with, generated at genesis instead of listed (see
+/// [`crate::genesis`]): account `i` (of [`crate::Pallet::seeded_account`]) holds
+/// `margin_min + i x margin_step` settlement units and is long `size` in `market`, opened at
+/// `entry`; `house` holds the opposite side. Their liquidation prices thus spread evenly,
+/// so a load test picks the share of accounts a price shock puts below maintenance.
+#[derive(
+	Clone,
+	PartialEq,
+	Eq,
+	RuntimeDebug,
+	Encode,
+	Decode,
+	TypeInfo,
+	serde::Serialize,
+	serde::Deserialize,
+)]
+#[serde(rename_all = "camelCase")]
+pub struct SeededBook<AccountId> {
+	/// How many accounts.
+	pub accounts: u32,
+	/// The perpetual every account is long in.
+	pub market: MarketId,
+	/// Each account's long size, in the market's size units.
+	pub size: u128,
+	/// The price every position was opened at, and the index the bands are worked out at.
+	pub entry: Price,
+	/// The first account's settlement balance (settlement units).
+	pub margin_min: u128,
+	/// How much more each next account holds (settlement units).
+	pub margin_step: u128,
+	/// Who holds the short side of every seeded position.
+	pub house: AccountId,
+	/// The house's settlement balance (settlement units).
+	pub house_margin: u128,
+	/// The chain time (ms since the epoch) the bands start from, such as the load test's
+	/// start: they hold for the band horizon after it.
+	pub bands_from_ms: u64,
+}
+
 /// The most oracle keys one scope's band bounds: two per position (an option series'
 /// underlying and implied volatility) and one per collateral asset, with room to spare. A
 /// scope that depends on more is checked at every update instead.
