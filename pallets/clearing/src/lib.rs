@@ -392,22 +392,39 @@ pub mod pallet {
 		/// would refuse is never taken, nor included and charged again in every block
 		/// ([`INVALID_DISPATCH_WOULD_FAIL`]). One transaction per account (per isolated
 		/// position, per deleveraged market) at a time in the pool.
+		///
+		/// A batched liquidation ([`Pallet::liquidate_many`]) is taken only while every
+		/// target, each named once, can be liquidated; it provides one tag per target, so
+		/// it never shares a target with another liquidation in the pool. It skips what
+		/// no longer applies when it runs, so it is not run at validation.
 		fn validate_unsigned(source: TransactionSource, call: &Self::Call) -> TransactionValidity {
-			let (prefix, tag) = Self::check_unsigned(call)?;
-			if source != TransactionSource::InBlock && !Self::unsigned_dispatch_succeeds(call) {
+			let (prefix, tags) = Self::check_unsigned(call)?;
+			let batched = matches!(call, Call::liquidate_many { .. });
+			if source != TransactionSource::InBlock
+				&& !batched && !Self::unsigned_dispatch_succeeds(call)
+			{
 				return InvalidTransaction::Custom(INVALID_DISPATCH_WOULD_FAIL).into();
 			}
-			ValidTransaction::with_tag_prefix(prefix)
+			let mut transaction = ValidTransaction::with_tag_prefix(prefix)
 				.priority(T::LiquidationPriority::get())
-				.and_provides(tag)
 				.longevity(T::LiquidationLongevity::get())
-				.propagate(true)
-				.build()
+				.propagate(true);
+			for tag in tags {
+				transaction = transaction.and_provides(tag);
+			}
+			transaction.build()
 		}
 
 		/// In a block only the cheap checks run again: the pool already ran the call, and
-		/// the block charges its weight whatever the outcome.
+		/// the block charges its weight whatever the outcome. A batch needs one target that
+		/// still applies: it skips the others.
 		fn pre_dispatch(call: &Self::Call) -> Result<(), TransactionValidityError> {
+			if let Call::liquidate_many { targets } = call {
+				return match targets.iter().any(Self::target_applies) {
+					true => Ok(()),
+					false => Err(InvalidTransaction::Stale.into()),
+				};
+			}
 			Self::check_unsigned(call).map(|_| ())
 		}
 	}
@@ -749,7 +766,7 @@ pub mod pallet {
 		/// position over, which leaves the market's state as it was; the write of a state that
 		/// did change (funding accrued, open interest moved) is charged on top.
 		#[pallet::call_index(10)]
-		#[pallet::weight(T::WeightInfo::liquidate_isolated().saturating_add(T::DbWeight::get().writes(1)))]
+		#[pallet::weight(Pallet::<T>::liquidate_isolated_weight())]
 		pub fn liquidate_isolated(
 			origin: OriginFor<T>,
 			who: T::AccountId,
@@ -757,6 +774,29 @@ pub mod pallet {
 		) -> DispatchResult {
 			ensure_none(origin)?;
 			Self::with_working_set(|| Self::do_liquidate_isolated(&who, market))
+		}
+
+		/// Liquidates every target below maintenance: cross books as
+		/// [`Pallet::liquidate`] does, isolated positions as
+		/// [`Pallet::liquidate_isolated`] does, each in its own storage layer. Unsigned,
+		/// from validators' off-chain workers, up to [`MAX_LIQUIDATION_BATCH`] targets at
+		/// once: a crash that puts a thousand accounts under fits a few transactions.
+		///
+		/// A target that no longer applies when the batch runs (healthy again, liquidated
+		/// earlier in the block, holding more positions than its witness, portfolio-margined
+		/// without the witness saying so) is skipped, and a failed liquidation changes
+		/// nothing; the others go on. The batch is charged every target at its witness
+		/// ([`Pallet::liquidate_many_weight`]: the check, and the whole book closed in the
+		/// mode it may be in) and refunded to the checks it ran and the liquidations it did.
+		#[pallet::call_index(29)]
+		#[pallet::weight(Pallet::<T>::liquidate_many_weight(targets))]
+		pub fn liquidate_many(
+			origin: OriginFor<T>,
+			targets: BoundedVec<LiquidationTarget<T::AccountId>, ConstU32<MAX_LIQUIDATION_BATCH>>,
+		) -> DispatchResultWithPostInfo {
+			ensure_none(origin)?;
+			let used = Self::with_working_set(|| Self::do_liquidate_many(&targets));
+			Ok(Some(used).into())
 		}
 
 		/// Reduces the most profitable positions opposite the insurance fund's in `market`

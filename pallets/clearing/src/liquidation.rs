@@ -48,9 +48,9 @@ use crate::{
 	pallet::*, InsuranceFundReport, LiquidatableAccount, LiquidatablePage, MarginMode, MarketId,
 };
 
-/// The tag prefix and tag of a valid unsigned call: one per account, isolated position or
-/// deleveraged market at a time.
-pub(crate) type UnsignedTag<AccountId> = (&'static str, (AccountId, Option<MarketId>));
+/// The tag prefix and tags of a valid unsigned call: one per account, isolated position or
+/// deleveraged market at a time (a batched liquidation provides one per target).
+pub(crate) type UnsignedTag<AccountId> = (&'static str, Vec<(AccountId, Option<MarketId>)>);
 
 /// How far a cross liquidation went, which its weight follows.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -87,7 +87,7 @@ impl<T: Config> Pallet<T> {
 					Self::cross_liquidatable(who) && !Self::liquidated_this_block(who, None),
 					stale()
 				);
-				Ok(("ClearingLiquidation", (who.clone(), None)))
+				Ok(("ClearingLiquidation", vec![(who.clone(), None)]))
 			},
 			Call::liquidate_isolated { who, market } => {
 				ensure!(
@@ -95,15 +95,26 @@ impl<T: Config> Pallet<T> {
 						&& !Self::liquidated_this_block(who, Some(*market)),
 					stale()
 				);
-				Ok(("ClearingLiquidation", (who.clone(), Some(*market))))
+				Ok(("ClearingLiquidation", vec![(who.clone(), Some(*market))]))
+			},
+			Call::liquidate_many { targets } => {
+				let mut tags: Vec<(T::AccountId, Option<MarketId>)> = Vec::new();
+				for target in targets.iter() {
+					let tag = (target.who.clone(), target.market);
+					// Each scope once; and every one below maintenance now.
+					ensure!(!tags.contains(&tag) && Self::target_applies(target), stale());
+					tags.push(tag);
+				}
+				ensure!(!tags.is_empty(), stale());
+				Ok(("ClearingLiquidation", tags))
 			},
 			Call::auto_deleverage { market } => {
 				ensure!(Self::deleverage_applies(*market), stale());
-				Ok(("ClearingLiquidation", (T::InsuranceAccount::get(), Some(*market))))
+				Ok(("ClearingLiquidation", vec![(T::InsuranceAccount::get(), Some(*market))]))
 			},
 			Call::settle_expired { who } => {
 				ensure!(Self::has_expired_positions(who), stale());
-				Ok(("ClearingExpirySettlement", (who.clone(), None)))
+				Ok(("ClearingExpirySettlement", vec![(who.clone(), None)]))
 			},
 			_ => Err(TransactionValidityError::Invalid(InvalidTransaction::Call)),
 		}
@@ -128,6 +139,64 @@ impl<T: Config> Pallet<T> {
 			sp_runtime::TransactionOutcome::Rollback(Ok::<bool, DispatchError>(outcome.is_ok()))
 		})
 		.unwrap_or(false)
+	}
+
+	/// Whether a batched liquidation's target can be liquidated now: below maintenance at
+	/// fresh prices, not liquidated in this block, and within its witness.
+	pub(crate) fn target_applies(target: &crate::LiquidationTarget<T::AccountId>) -> bool {
+		if Self::liquidated_this_block(&target.who, target.market) {
+			return false;
+		}
+		match target.market {
+			Some(market) => Self::isolated_liquidatable(&target.who, market),
+			None => {
+				let within_witness = (Positions::<T>::decode_len(&target.who).unwrap_or(0) as u32)
+					<= target.positions
+					&& (target.portfolio
+						|| MarginModes::<T>::get(&target.who) != MarginMode::Portfolio);
+				within_witness && Self::cross_liquidatable(&target.who)
+			},
+		}
+	}
+
+	/// Liquidates every target of a batch that can be liquidated now, each in its own
+	/// storage layer: one that cannot (no longer below maintenance, already liquidated in
+	/// this block, beyond its witness) or whose liquidation fails is skipped and changes
+	/// nothing. Returns the weight it used.
+	pub(crate) fn do_liquidate_many(
+		targets: &[crate::LiquidationTarget<T::AccountId>],
+	) -> frame_support::weights::Weight {
+		let mut used = frame_support::weights::Weight::zero();
+		for target in targets {
+			used = used.saturating_add(Self::target_check_weight(target));
+			if !Self::target_applies(target) {
+				continue;
+			}
+			let mode = MarginModes::<T>::get(&target.who);
+			let positions = (Positions::<T>::decode_len(&target.who).unwrap_or(0) as u32).max(1);
+			let outcome = frame_support::storage::with_transaction(|| {
+				let outcome = match target.market {
+					Some(market) => Self::do_liquidate_isolated(&target.who, market).map(|()| None),
+					None => Self::do_liquidate(&target.who).map(Some),
+				};
+				match outcome {
+					Ok(outcome) => sp_runtime::TransactionOutcome::Commit(Ok(outcome)),
+					Err(error) => sp_runtime::TransactionOutcome::Rollback(Err(error)),
+				}
+			});
+			match outcome {
+				Ok(Some(outcome)) => {
+					used = used.saturating_add(Self::liquidate_weight(mode, positions, outcome));
+				},
+				Ok(None) => used = used.saturating_add(Self::liquidate_isolated_weight()),
+				Err(error) => {
+					log::warn!(target: "clearing", "a batched liquidation of {:?} failed: {:?}", target.who, error);
+					// What it did before it failed is rolled back, not free.
+					used = used.saturating_add(Self::target_weight(target));
+				},
+			}
+		}
+		used
 	}
 
 	/// Whether `who`'s cross account is below maintenance at fresh prices.

@@ -1,10 +1,10 @@
 //! The liquidation off-chain worker.
 //!
 //! On validators, after each block is imported, the worker checks the books that block can
-//! have put below maintenance, with the same functions the runtime uses, and submits an
-//! unsigned [`liquidate`](crate::Pallet::liquidate) (or
-//! [`liquidate_isolated`](crate::Pallet::liquidate_isolated)) for each one below
-//! maintenance. The chain re-checks each one in `validate_unsigned`.
+//! have put below maintenance, with the same functions the runtime uses, and submits the
+//! ones below maintenance in unsigned [`liquidate_many`](crate::Pallet::liquidate_many)
+//! batches of up to [`MAX_LIQUIDATION_BATCH`], each sent as soon as it is full. The chain
+//! re-checks every target in `validate_unsigned` and again when the batch runs.
 //!
 //! - **Targeted checks.** The liquidation index ([`crate::bands`]) says which scopes an
 //!   update can have made unsafe: those whose band an oracle price has reached, those past
@@ -42,7 +42,8 @@ use sp_runtime::offchain::{
 	Duration,
 };
 
-use crate::{pallet::*, MarketId};
+use crate::{pallet::*, LiquidationTarget, MarketId, MAX_LIQUIDATION_BATCH};
+use frame_support::BoundedVec;
 
 /// Where the scan's cursor (the raw storage key of the last account checked) lives.
 pub const CURSOR_KEY: &[u8] = b"clearing::liquidation-scan::cursor";
@@ -64,9 +65,10 @@ pub struct ScanReport<AccountId> {
 	/// Scopes the sweep found below maintenance that the index had not flagged (outside a
 	/// rebuild, none).
 	pub missed: Vec<(AccountId, Option<MarketId>)>,
-	/// Cross liquidations submitted.
+	/// Cross books whose liquidation was submitted (in batches of
+	/// [`crate::Pallet::liquidate_many`]).
 	pub cross: Vec<AccountId>,
-	/// Isolated liquidations submitted.
+	/// Isolated positions whose liquidation was submitted.
 	pub isolated: Vec<(AccountId, MarketId)>,
 	/// Expiry settlements submitted.
 	pub settled: Vec<AccountId>,
@@ -104,27 +106,17 @@ impl<T: Config> Pallet<T> {
 			deleveraged: Vec::new(),
 		};
 		let flagged = Self::flagged_scopes(T::MaxFlaggedChecksPerBlock::get(), true);
+		let mut batch = Vec::new();
 		for (checked, (who, scope)) in flagged.iter().enumerate() {
 			if (checked as u32 + 1) % LOCK_EXTEND_EVERY == 0 {
 				let _ = guard.extend_lock();
 			}
-			match scope {
-				None => {
-					if Self::cross_liquidatable(who)
-						&& Self::submit(Call::liquidate { who: who.clone() })
-					{
-						report.cross.push(who.clone());
-					}
-				},
-				Some(market) => {
-					if Self::isolated_liquidatable(who, *market)
-						&& Self::submit(Call::liquidate_isolated {
-							who: who.clone(),
-							market: *market,
-						}) {
-						report.isolated.push((who.clone(), *market));
-					}
-				},
+			let below = match scope {
+				None => Self::cross_liquidatable(who),
+				Some(market) => Self::isolated_liquidatable(who, *market),
+			};
+			if below {
+				Self::add_to_batch(&mut batch, who, *scope, &mut report);
 			}
 		}
 		report.flagged = flagged.len() as u32;
@@ -151,9 +143,7 @@ impl<T: Config> Pallet<T> {
 				if !rebuilding {
 					report.missed.push((who.clone(), None));
 				}
-				if Self::submit(Call::liquidate { who: who.clone() }) {
-					report.cross.push(who.clone());
-				}
+				Self::add_to_batch(&mut batch, &who, None, &mut report);
 			}
 			if Self::has_expired_positions(&who)
 				&& Self::submit(Call::settle_expired { who: who.clone() })
@@ -168,13 +158,11 @@ impl<T: Config> Pallet<T> {
 					if !rebuilding {
 						report.missed.push((who.clone(), Some(*market)));
 					}
-					if Self::submit(Call::liquidate_isolated { who: who.clone(), market: *market })
-					{
-						report.isolated.push((who.clone(), *market));
-					}
+					Self::add_to_batch(&mut batch, &who, Some(*market), &mut report);
 				}
 			}
 		}
+		Self::submit_batch(&mut batch, &mut report);
 		for (who, market) in &report.missed {
 			log::error!(
 				target: "clearing",
@@ -192,6 +180,47 @@ impl<T: Config> Pallet<T> {
 			},
 		}
 		Some(report)
+	}
+
+	/// Adds a scope below maintenance to the batch being filled, with its witness, and
+	/// submits the batch once it is full: the first batches reach the pool while the worker
+	/// still checks the rest.
+	fn add_to_batch(
+		batch: &mut Vec<LiquidationTarget<T::AccountId>>,
+		who: &T::AccountId,
+		market: Option<MarketId>,
+		report: &mut ScanReport<T::AccountId>,
+	) {
+		batch.push(LiquidationTarget {
+			who: who.clone(),
+			market,
+			positions: Positions::<T>::decode_len(who).unwrap_or(0) as u32,
+			portfolio: MarginModes::<T>::get(who) == crate::MarginMode::Portfolio,
+		});
+		if batch.len() as u32 >= MAX_LIQUIDATION_BATCH {
+			Self::submit_batch(batch, report);
+		}
+	}
+
+	/// Submits the batch as one unsigned `liquidate_many` and empties it; the report lists
+	/// its targets if the pool took it.
+	fn submit_batch(
+		batch: &mut Vec<LiquidationTarget<T::AccountId>>,
+		report: &mut ScanReport<T::AccountId>,
+	) {
+		if batch.is_empty() {
+			return;
+		}
+		let targets = core::mem::take(batch);
+		let call = Call::liquidate_many { targets: BoundedVec::truncate_from(targets.clone()) };
+		if Self::submit(call) {
+			for target in targets {
+				match target.market {
+					None => report.cross.push(target.who),
+					Some(market) => report.isolated.push((target.who, market)),
+				}
+			}
+		}
 	}
 
 	/// When the insurance fund is in deficit, submits one auto-deleveraging per market where

@@ -28,6 +28,45 @@ impl<T: Config> Pallet<T> {
 		weight
 	}
 
+	/// What `liquidate_isolated` costs: its benchmark, and the market state it may write.
+	pub fn liquidate_isolated_weight() -> Weight {
+		T::WeightInfo::liquidate_isolated().saturating_add(T::DbWeight::get().writes(1))
+	}
+
+	/// What checking a batched liquidation's target costs: the account's book read and
+	/// valued once (composed from the benchmarked withdrawal's margin check until a
+	/// benchmark of the check stands alone), its witness read.
+	pub fn target_check_weight(target: &crate::LiquidationTarget<T::AccountId>) -> Weight {
+		T::WeightInfo::withdraw(target.positions.clamp(1, T::MaxPositionsPerAccount::get()))
+			.saturating_add(T::DbWeight::get().reads(2))
+	}
+
+	/// The most one target of a batched liquidation costs, from its witness: the check,
+	/// and a cross liquidation of every position it may hold (the whole book closed, every
+	/// market's state written) in the mode it may be in, or an isolated one.
+	pub fn target_weight(target: &crate::LiquidationTarget<T::AccountId>) -> Weight {
+		let liquidation = match target.market {
+			Some(_) => Self::liquidate_isolated_weight(),
+			None => {
+				let positions = target.positions.clamp(1, T::MaxPositionsPerAccount::get());
+				let mode = if target.portfolio { MarginMode::Portfolio } else { MarginMode::Cross };
+				let outcome = LiquidationOutcome {
+					reach: LiquidationReach::Full,
+					market_states_written: positions,
+				};
+				Self::liquidate_weight(mode, positions, outcome)
+			},
+		};
+		Self::target_check_weight(target).saturating_add(liquidation)
+	}
+
+	/// What `liquidate_many` is charged up front: every target at its witness.
+	pub fn liquidate_many_weight(targets: &[crate::LiquidationTarget<T::AccountId>]) -> Weight {
+		targets
+			.iter()
+			.fold(Weight::zero(), |total, target| total.saturating_add(Self::target_weight(target)))
+	}
+
 	/// What rebanding an account costs (see [`crate::bands`]): its book read and valued
 	/// as a withdrawal's margin check does (the benchmarked withdrawal of `positions`
 	/// positions), its `records` stored bands read, and `writes` records and index entries

@@ -288,6 +288,89 @@ fn a_seeded_book_starts_banded_and_a_shock_flags_those_it_puts_under() {
 	});
 }
 
+fn target(who: u64, positions: u32) -> crate::LiquidationTarget<u64> {
+	crate::LiquidationTarget { who, market: None, positions, portfolio: false }
+}
+
+fn batch(targets: Vec<crate::LiquidationTarget<u64>>) -> Call<Test> {
+	Call::liquidate_many { targets: frame_support::BoundedVec::truncate_from(targets) }
+}
+
+/// Alice and Charlie long 1 BTC each on 10,000 USDC; Bob short on plenty.
+fn two_longs() {
+	open_one_btc();
+	deposit(CHARLIE, USDC, 10_000 * ONE_USDC);
+	deposit(BOB, USDC, 100_000 * ONE_USDC);
+	assert_ok!(settle(&BOB, &CHARLIE, BTC_PERP, ONE_BTC as i128, usd(60_000)));
+}
+
+#[test]
+fn a_batch_liquidates_every_target_below_maintenance_and_skips_the_rest() {
+	use frame_support::dispatch::GetDispatchInfo;
+	new_test_ext().execute_with(|| {
+		two_longs();
+		set_price(BTC_PRICE, 51_000);
+		let call = batch(vec![target(ALICE, 1), target(CHARLIE, 1), target(BOB, 1)]);
+		// Bob is healthy: the pool does not take the batch as it is.
+		assert_eq!(validate(call.clone()), stale());
+		// In a block, a batch skips what no longer applies and goes on.
+		let charged = call.get_dispatch_info().call_weight;
+		let result = ClearingPallet::liquidate_many(
+			RuntimeOrigin::none(),
+			frame_support::BoundedVec::truncate_from(vec![
+				target(ALICE, 1),
+				target(BOB, 1),
+				target(CHARLIE, 1),
+			]),
+		)
+		.unwrap();
+		let liquidated: Vec<u64> = events()
+			.into_iter()
+			.filter_map(|event| match event {
+				Event::Liquidated { who, .. } => Some(who),
+				_ => None,
+			})
+			.collect();
+		assert_eq!(liquidated, vec![ALICE, CHARLIE]);
+		assert!(result.actual_weight.unwrap().all_lt(charged));
+		// Liquidated in this block: a second batch of them is stale, in the pool and in a
+		// block.
+		let again = batch(vec![target(ALICE, 1), target(CHARLIE, 1)]);
+		assert_eq!(validate(again.clone()), stale());
+		use sp_runtime::traits::ValidateUnsigned;
+		assert!(ClearingPallet::pre_dispatch(&again).is_err());
+	});
+}
+
+#[test]
+fn a_batch_is_unsigned_names_each_scope_once_and_keeps_to_its_witness() {
+	new_test_ext().execute_with(|| {
+		two_longs();
+		set_price(BTC_PRICE, 51_000);
+		assert_noop!(
+			ClearingPallet::liquidate_many(
+				RuntimeOrigin::signed(BOB),
+				frame_support::BoundedVec::truncate_from(vec![target(ALICE, 1)]),
+			),
+			DispatchError::BadOrigin
+		);
+		assert_eq!(validate(batch(vec![target(ALICE, 1), target(ALICE, 1)])), stale());
+		assert_eq!(validate(batch(vec![])), stale());
+		// A witness of fewer positions than Alice holds: not taken, and skipped in a block.
+		assert_eq!(validate(batch(vec![target(ALICE, 0)])), stale());
+		assert_ok!(ClearingPallet::liquidate_many(
+			RuntimeOrigin::none(),
+			frame_support::BoundedVec::truncate_from(vec![target(ALICE, 0)]),
+		));
+		assert!(!events().iter().any(|event| matches!(event, Event::Liquidated { .. })));
+		// The batch provides a tag per target: it conflicts with a single liquidation.
+		let both = validate(batch(vec![target(ALICE, 1), target(CHARLIE, 1)])).unwrap();
+		let single = validate(Call::liquidate { who: ALICE }).unwrap();
+		assert_eq!(both.provides.len(), 2);
+		assert!(both.provides.contains(&single.provides[0]));
+	});
+}
+
 const TRADERS: [u64; 6] = [ALICE, BOB, CHARLIE, 4, 5, 6];
 const BTC_PUT: MarketId = 11;
 

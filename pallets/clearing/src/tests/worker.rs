@@ -65,19 +65,22 @@ fn the_worker_submits_liquidations_for_a_bounded_slice_and_moves_its_cursor() {
 		// their tags); the sweep found nothing the index had not.
 		assert_eq!((first.flagged, second.flagged), (2, 2));
 		assert!(first.missed.is_empty() && second.missed.is_empty());
-		submitted.sort_by_key(|call| format!("{call:?}"));
-		submitted.dedup();
-		assert_eq!(
-			submitted,
-			vec![
-				RuntimeCall::Clearing(Call::liquidate { who: ALICE }),
-				RuntimeCall::Clearing(Call::liquidate { who: CHARLIE }),
-			]
-		);
+		// One batch a run, naming both, each with its witness.
+		let batch = Call::liquidate_many {
+			targets: frame_support::BoundedVec::truncate_from(
+				[ALICE, CHARLIE]
+					.map(|who| crate::LiquidationTarget {
+						who,
+						market: None,
+						positions: 1,
+						portfolio: false,
+					})
+					.to_vec(),
+			),
+		};
+		assert_eq!(submitted, vec![RuntimeCall::Clearing(batch.clone()); 2]);
 		// What the worker submitted passes the chain's own check.
-		for call in [Call::liquidate { who: ALICE }, Call::liquidate { who: CHARLIE }] {
-			assert!(validate(call).is_ok());
-		}
+		assert!(validate(batch).is_ok());
 		// A third run starts over from the first account.
 		let third = ClearingPallet::scan_for_liquidations().unwrap();
 		assert_eq!(third.scanned, 2);

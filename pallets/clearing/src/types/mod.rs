@@ -274,6 +274,34 @@ pub type PositionsOf = frame_support::BoundedBTreeMap<
 	frame_support::traits::ConstU32<{ crate::MAX_MARKETS }>,
 >;
 
+/// The most scopes one [`crate::Pallet::liquidate_many`] liquidates.
+pub const MAX_LIQUIDATION_BATCH: u32 = 64;
+
+/// One scope a batched liquidation names, with the witness its weight is charged from.
+#[derive(
+	Clone,
+	PartialEq,
+	Eq,
+	RuntimeDebug,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	TypeInfo,
+	MaxEncodedLen,
+)]
+pub struct LiquidationTarget<AccountId> {
+	/// The account.
+	pub who: AccountId,
+	/// Its cross book (`None`) or its isolated position in a market.
+	pub market: Option<MarketId>,
+	/// Witness: how many positions the account holds at most. A cross target holding more
+	/// when the call runs is skipped: its liquidation would cost more than was charged.
+	pub positions: u32,
+	/// Witness: whether the account may be portfolio-margined. A portfolio account named
+	/// without it is skipped.
+	pub portfolio: bool,
+}
+
 /// Accounts a load-test chain starts with, generated at genesis instead of listed (see
 /// [`crate::genesis`]): account `i` (of [`crate::Pallet::seeded_account`]) holds
 /// `margin_min + i x margin_step` settlement units and is long `size` in `market`, opened at
