@@ -1,7 +1,7 @@
 // The load harness's chain: N trading accounts, a development chain spec that funds them in
 // genesis, and the node started on it.
 import { execFile } from 'node:child_process';
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -10,7 +10,7 @@ import { blake2AsU8a } from '@polkadot/util-crypto';
 import { startDevNode } from '../e2e/lib/dev-node.mjs';
 import { USDC } from '../lib/chain-ids.mjs';
 import { nodeBinary } from '../lib/clearing-node.mjs';
-import { ONE_CLR, ONE_USDC } from '../lib/units.mjs';
+import { FIXED, ONE_CLR, ONE_USDC } from '../lib/units.mjs';
 
 /**
  * `n` sr25519 accounts from seeds `blake2("clearing-load-<i>")`: the same accounts on every
@@ -43,6 +43,37 @@ export async function fundedChainSpec(funding) {
   spec = splice(spec, '"balances": [', balanceEntries);
   JSON.parse(spec); // still well-formed
   const file = path.join(os.tmpdir(), `clearing-load-${funding.length}-${process.pid}.json`);
+  await writeFile(file, spec);
+  return file;
+}
+
+/**
+ * Writes the development chain spec with a seeded book (see the clearing pallet's
+ * `genesis.rs`): `accounts` keyless accounts each long `size` satoshi of BTC-PERP opened at
+ * `entry` USD, account i holding `marginMin + i * marginStep` USDC (whole dollars may be
+ * fractional: the values are in USDC's smallest units), `house` short the total on
+ * `houseMargin` USDC; bands built at `entry`, from now. Also funds `funding` as
+ * `fundedChainSpec` does. Returns the spec's path.
+ */
+export async function seededChainSpec({ accounts, size, entry, marginMin, marginStep, house, houseMargin, funding = [] }) {
+  const base = await fundedChainSpec(funding);
+  const text = await readFile(base, 'utf8');
+  const seeded = {
+    accounts,
+    market: 0,
+    size: Number(size),
+    entry: (BigInt(entry) * FIXED).toString(),
+    marginMin: Number(marginMin),
+    marginStep: Number(marginStep),
+    house,
+    houseMargin: Number(houseMargin),
+    bandsFromMs: Date.now(),
+  };
+  const marker = '"seeded": null';
+  if (!text.includes(marker)) throw new Error('the dev chain spec has no "seeded": null to fill');
+  const spec = text.replace(marker, `"seeded": ${JSON.stringify(seeded)}`);
+  JSON.parse(spec); // still well-formed
+  const file = path.join(os.tmpdir(), `clearing-seeded-${accounts}-${process.pid}.json`);
   await writeFile(file, spec);
   return file;
 }

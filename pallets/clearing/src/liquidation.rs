@@ -38,7 +38,7 @@
 //! ([`crate::offchain`]); `validate_unsigned` re-checks the account at the chain's prices, so
 //! only a real liquidation passes, at most one per account (or isolated position) per block.
 
-use alloc::vec::Vec;
+use alloc::{vec, vec::Vec};
 use frame_support::pallet_prelude::*;
 use risk_engine::{LiquidationContext, Price};
 use sp_arithmetic::traits::Zero;
