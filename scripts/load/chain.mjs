@@ -34,6 +34,7 @@ export async function fundedChainSpec(funding) {
   const assetEntries = funding.map(([address, usdc]) => `[${USDC}, "${address}", ${usdc * ONE_USDC}]`);
   const balanceEntries = funding.map(([address]) => `["${address}", ${100n * ONE_CLR}]`);
   const splice = (text, marker, entries) => {
+    if (entries.length === 0) return text;
     const at = text.indexOf(marker);
     if (at < 0) throw new Error(`the dev chain spec has no ${marker}`);
     const end = at + marker.length;

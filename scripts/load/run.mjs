@@ -30,6 +30,7 @@ import { cryptoWaitReady } from '@polkadot/util-crypto';
 import { Keyring } from '@polkadot/keyring';
 import { fundedChainSpec, loadAccounts, startLoadNode } from './chain.mjs';
 import { marketMakers, renderMarketMakers } from './market-makers.mjs';
+import { renderSeeded, seededScenario } from './seeded.mjs';
 import { quantile, Tracker } from './tracker.mjs';
 import { BTC_PERP, USDC } from '../lib/chain-ids.mjs';
 import { submitAndFinalize } from '../lib/tx.mjs';
@@ -293,7 +294,7 @@ function maxima(figures) {
   return rows;
 }
 
-export function render(results, command, { makers = null, baseline = null } = {}) {
+export function render(results, command, { makers = null, baseline = null, seeded = null } = {}) {
   const lines = [];
   const out = (line = '') => lines.push(line);
   out('# Performance: traders, trades and liquidations on a real node');
@@ -309,11 +310,14 @@ export function render(results, command, { makers = null, baseline = null } = {}
     for (const line of renderMarketMakers(run)) out(line);
     out();
   }
+  if (seeded) {
+    for (const line of seeded.split('\n')) out(line);
+  }
   if (results.length === 0) return `${lines.join('\n')}\n`;
   out('## Throughput and latency');
   out();
   out('Per phase: transactions included of those submitted, the blocks they spanned, the busiest block\'s');
-  out('signed transactions, the most fills in one block, the busiest block\'s weight (of the block's 1 s) and');
+  out('signed transactions, the most fills in one block, the busiest block\'s weight (of the block\'s 1 s) and');
   out('length (of the normal class\'s limit), and the median / p99 latency from submission to the block that');
   out('included it (as the harness saw its header) and to its finality. *What bound the busiest block*:');
   out('*block weight* when the normal class (75% of the block) had less left than one more transaction\'s');
@@ -432,6 +436,8 @@ async function main() {
       accounts: { type: 'string', default: '100,1000,10000' },
       duration: { type: 'string', default: '30' },
       scenario: { type: 'string', default: 'all' },
+      // Liquidation at scale: accounts seeded in genesis (see seeded.mjs).
+      seeded: { type: 'string', default: '10000,100000' },
       // Market-maker runs, each `requote:quoters` (see market-makers.mjs).
       runs: { type: 'string', default: 'all:50,taken:50,taken:100' },
       takers: { type: 'string', default: '150' },
@@ -468,12 +474,19 @@ async function main() {
       results.push(await scenario(n, Number(values.duration)));
     }
   }
+  const seeded = [];
+  if (values.scenario === 'all' || values.scenario === 'seeded') {
+    for (const n of values.seeded.split(',').map(Number)) {
+      log(`liquidation at scale: ${n} seeded accounts`);
+      seeded.push(await seededScenario({ n, log }));
+    }
+  }
   const baselineFile = new URL('../../docs/performance-baseline.md', import.meta.url);
   const baseline = await readFile(baselineFile, 'utf8').catch(() => null);
   const command = process.env.LOAD_COMMAND ?? `node scripts/load/run.mjs --accounts ${values.accounts} --duration ${values.duration}${values.out ? ` --out ${values.out}` : ''}`;
-  const markdown = render(results, command, { makers, baseline });
+  const markdown = render(results, command, { makers, baseline, seeded: seeded.length ? renderSeeded(seeded) : null });
   if (values.json) {
-    await writeFile(values.json, JSON.stringify({ results, makers }, (_, v) => (typeof v === 'bigint' ? v.toString() : v), 1));
+    await writeFile(values.json, JSON.stringify({ results, makers, seeded }, (_, v) => (typeof v === 'bigint' ? v.toString() : v), 1));
   }
   if (values.out) await writeFile(values.out, markdown);
   else process.stdout.write(markdown);

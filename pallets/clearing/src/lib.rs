@@ -365,15 +365,18 @@ pub mod pallet {
 		/// Scans a slice of accounts for liquidations (see [`crate::offchain`]).
 		fn offchain_worker(_block: BlockNumberFor<T>) {
 			// One worker run reads one block's state: its prices and markets, once.
+			let started = sp_io::offchain::timestamp();
 			if let Some(report) = Self::with_working_set(Self::scan_for_liquidations) {
-				if !report.cross.is_empty() || !report.isolated.is_empty() {
+				let took = sp_io::offchain::timestamp().diff(&started).millis();
+				if report.flagged > 0 || !report.cross.is_empty() || !report.isolated.is_empty() {
 					log::info!(
 						target: "clearing",
-						"liquidation scan: {} flagged and {} swept accounts checked, {} cross and {} isolated liquidations submitted",
+						"liquidation scan: {} flagged and {} swept accounts checked, {} cross and {} isolated liquidations submitted in {} ms",
 						report.flagged,
 						report.scanned,
 						report.cross.len(),
 						report.isolated.len(),
+						took,
 					);
 				}
 			}
@@ -786,10 +789,14 @@ pub mod pallet {
 		/// earlier in the block, holding more positions than its witness, portfolio-margined
 		/// without the witness saying so) is skipped, and a failed liquidation changes
 		/// nothing; the others go on. The batch is charged every target at its witness
-		/// ([`Pallet::liquidate_many_weight`]: the check, and the whole book closed in the
-		/// mode it may be in) and refunded to the checks it ran and the liquidations it did.
+		/// ([`Pallet::liquidate_many_weight`]: the whole book closed in the mode it may be
+		/// in) and refunded to the checks it ran and the liquidations it did.
+		///
+		/// An operational call: liquidations are what keeps the clearing house solvent, so
+		/// they may use the whole block, not only the share normal transactions (orders)
+		/// may fill; a crash's liquidations never wait behind trading.
 		#[pallet::call_index(29)]
-		#[pallet::weight(Pallet::<T>::liquidate_many_weight(targets))]
+		#[pallet::weight((Pallet::<T>::liquidate_many_weight(targets), DispatchClass::Operational))]
 		pub fn liquidate_many(
 			origin: OriginFor<T>,
 			targets: BoundedVec<LiquidationTarget<T::AccountId>, ConstU32<MAX_LIQUIDATION_BATCH>>,

@@ -33,17 +33,18 @@ impl<T: Config> Pallet<T> {
 		T::WeightInfo::liquidate_isolated().saturating_add(T::DbWeight::get().writes(1))
 	}
 
-	/// What checking a batched liquidation's target costs: the account's book read and
-	/// valued once (composed from the benchmarked withdrawal's margin check until a
-	/// benchmark of the check stands alone), its witness read.
+	/// What a batched liquidation's target that turns out not to be below maintenance costs:
+	/// its funding accrued and its book read and valued once, then rolled back (composed
+	/// from the benchmarked withdrawal's margin check until a benchmark of the check stands
+	/// alone). Less than its liquidation, which runs the same check first.
 	pub fn target_check_weight(target: &crate::LiquidationTarget<T::AccountId>) -> Weight {
 		T::WeightInfo::withdraw(target.positions.clamp(1, T::MaxPositionsPerAccount::get()))
-			.saturating_add(T::DbWeight::get().reads(2))
 	}
 
-	/// The most one target of a batched liquidation costs, from its witness: the check,
-	/// and a cross liquidation of every position it may hold (the whole book closed, every
-	/// market's state written) in the mode it may be in, or an isolated one.
+	/// The most one target of a batched liquidation costs, from its witness: the cheap
+	/// checks, and a cross liquidation of every position it may hold (the whole book
+	/// closed, every market's state written) in the mode it may be in, or an isolated one;
+	/// or, when it is no longer below maintenance, the check that finds it.
 	pub fn target_weight(target: &crate::LiquidationTarget<T::AccountId>) -> Weight {
 		let liquidation = match target.market {
 			Some(_) => Self::liquidate_isolated_weight(),
@@ -57,7 +58,9 @@ impl<T: Config> Pallet<T> {
 				Self::liquidate_weight(mode, positions, outcome)
 			},
 		};
-		Self::target_check_weight(target).saturating_add(liquidation)
+		T::DbWeight::get()
+			.reads(crate::liquidation::TARGET_WITNESS_READS)
+			.saturating_add(liquidation.max(Self::target_check_weight(target)))
 	}
 
 	/// What `liquidate_many` is charged up front: every target at its witness.
