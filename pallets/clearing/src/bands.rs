@@ -135,8 +135,9 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// Whether a stored band may stay in place of a new one: both are bands over the same
-	/// keys, every stored edge is at least as strict, and the stored horizon is at least
-	/// half a horizon away. The stored box then lies inside the new one, so it holds too.
+	/// keys, every stored edge is at least as strict, the stored horizon is at least half a
+	/// horizon away, and the stored band is not flagged now. The stored box then lies inside
+	/// the new one, so it holds too, and it flags nothing the new one would not.
 	fn still_holds(
 		old: &BandRecord<T::OracleKey>,
 		new: &BandRecord<T::OracleKey>,
@@ -146,7 +147,8 @@ impl<T: Config> Pallet<T> {
 			return old == new;
 		}
 		let half_horizon = T::BandHorizonMs::get() / 2;
-		old.valid_until_ms >= now.saturating_add(half_horizon)
+		!Self::band_flagged(old)
+			&& old.valid_until_ms >= now.saturating_add(half_horizon)
 			&& old.valid_until_ms <= new.valid_until_ms
 			&& old.edges.len() == new.edges.len()
 			&& old.edges.iter().zip(new.edges.iter()).all(|(old, new)| {
@@ -427,14 +429,13 @@ impl<T: Config> Pallet<T> {
 	/// rebanded around the prices now (an account below maintenance becomes unbanded, for
 	/// the worker), then a slice of a running rebuild. Returns the weight used.
 	pub(crate) fn refresh_bands(budget: Weight) -> Weight {
-		// The most one account's reband can cost: every position, every record and every
-		// index entry of its scopes rewritten.
+		// The most one account's reband can cost: every position, and every record and
+		// index entry of its scopes removed and written again (the cross book's keys, two
+		// per isolated position; a record and a horizon per scope).
 		let positions = T::MaxPositionsPerAccount::get();
-		let worst = Self::reband_weight(
-			positions,
-			positions + 1,
-			(positions + 1) * (MAX_BAND_KEYS * 4 + 4),
-		);
+		let scopes = positions + 1;
+		let edges = MAX_BAND_KEYS + 2 * positions;
+		let worst = Self::reband_weight(positions, scopes, 4 * edges + 4 * scopes);
 		// Walking the index: the guarded keys, their prices, and a read per entry.
 		let mut used = T::DbWeight::get().reads(2 + 2 * MAX_GUARDED_KEYS as u64);
 		let room = |used: Weight| budget.checked_sub(&used).is_some_and(|left| left.all_gte(worst));

@@ -7,7 +7,7 @@
 use super::*;
 use crate::pallet::{Config, Pallet};
 use crate::{RiskChange, MAX_MARKETS, MAX_PENDING_RISK_CHANGES};
-use alloc::vec;
+use alloc::{vec, vec::Vec};
 use frame_benchmarking::v2::*;
 use frame_support::{
 	traits::{EnsureOrigin, Get},
@@ -137,6 +137,29 @@ fn trader<T: Config>(name: &'static str, index: u32, usdc: u128) -> T::AccountId
 fn open_positions<T: Config>(maker: &T::AccountId, taker: &T::AccountId, first: u32, count: u32) {
 	for market in first..first + count {
 		assert!(Pallet::<T>::settle_trade(maker, taker, market, 1_000_000, usd(60_000)).is_ok());
+	}
+}
+
+/// Removes `who`'s bands and their index entries, as if none had ever been written.
+fn forget_bands<T: Config>(who: &T::AccountId) {
+	let stored: Vec<_> = Bands::<T>::iter_prefix(who).collect();
+	for (scope, record) in stored {
+		let owner = (who.clone(), scope);
+		for edge in &record.edges {
+			BandFloors::<T>::remove((
+				edge.key,
+				(u128::MAX - edge.floor.into_inner()).to_be_bytes(),
+				owner.clone(),
+			));
+			BandCeilings::<T>::remove((
+				edge.key,
+				edge.ceiling.into_inner().to_be_bytes(),
+				owner.clone(),
+			));
+		}
+		BandExpiries::<T>::remove((record.valid_until_ms.to_be_bytes(), owner.clone()));
+		UnbandedScopes::<T>::remove(&owner);
+		Bands::<T>::remove(who, scope);
 	}
 }
 
@@ -647,6 +670,87 @@ mod benchmarks {
 		#[extrinsic_call]
 		_(RawOrigin::None, victim.clone(), 0);
 		assert!(!Pallet::<T>::isolated_liquidatable(&victim, 0));
+	}
+
+	/// Working out an account's safety bands with `p` cross positions and a collateral
+	/// holding, when none is stored: the worst a touch does (every record and index entry
+	/// written). Trades, deposits and withdrawals run it when their call ends, so their own
+	/// benchmarks include it; this is its price alone, and what `on_idle` pays to renew one.
+	#[benchmark]
+	fn reband(p: Linear<1, { T::MaxPositionsPerAccount::get() }>) {
+		setup::<T>(p);
+		let who = trader::<T>("taker", 0, 1_000_000);
+		let counterparty = trader::<T>("maker", 0, 1_000_000);
+		open_positions::<T>(&counterparty, &who, 0, p);
+		forget_bands::<T>(&who);
+		#[block]
+		{
+			Pallet::<T>::reband(&who);
+		}
+		assert!(Bands::<T>::get(&who, None::<crate::MarketId>).is_some());
+	}
+
+	/// The worker's check of one account with `p` cross positions: is it below maintenance
+	/// at fresh prices (it is not: every position is read and valued).
+	#[benchmark]
+	fn check_account(p: Linear<1, { T::MaxPositionsPerAccount::get() }>) {
+		setup::<T>(p);
+		let who = trader::<T>("taker", 0, 1_000_000);
+		let counterparty = trader::<T>("maker", 0, 1_000_000);
+		open_positions::<T>(&counterparty, &who, 0, p);
+		let below;
+		#[block]
+		{
+			below = Pallet::<T>::cross_liquidatable(&who);
+		}
+		assert!(!below);
+	}
+
+	/// A batch of `n` one-position accounts, each taken through the whole path (its
+	/// position closed, its collateral seized, its bad debt paid by the fund).
+	#[benchmark]
+	fn liquidate_many(n: Linear<1, { crate::MAX_LIQUIDATION_BATCH }>) {
+		setup::<T>(1);
+		let settlement = T::SettlementAsset::get();
+		let (asset, key) = T::BenchmarkHelper::collateral_asset();
+		let counterparty = trader::<T>("maker", 0, 10_000_000);
+		let insurance = T::InsuranceAccount::get();
+		T::BenchmarkHelper::fund(settlement, &insurance, 2_000_000 * USDC_UNIT);
+		assert!(Pallet::<T>::deposit(
+			RawOrigin::Signed(insurance.clone()).into(),
+			settlement,
+			1_000_000 * USDC_UNIT
+		)
+		.is_ok());
+		let mut targets = Vec::new();
+		for index in 0..n {
+			// As in `liquidate`: 100 USDC and 0.001 BTC behind 0.02 BTC.
+			let victim: T::AccountId = account("victim", index, 0);
+			T::BenchmarkHelper::fund(settlement, &victim, 100 * USDC_UNIT);
+			T::BenchmarkHelper::fund(asset, &victim, 100_000);
+			assert!(Pallet::<T>::deposit(
+				RawOrigin::Signed(victim.clone()).into(),
+				settlement,
+				100 * USDC_UNIT
+			)
+			.is_ok());
+			assert!(Pallet::<T>::deposit(RawOrigin::Signed(victim.clone()).into(), asset, 100_000)
+				.is_ok());
+			assert!(Pallet::<T>::settle_trade(&counterparty, &victim, 0, 2_000_000, usd(60_000))
+				.is_ok());
+			targets.push(crate::LiquidationTarget {
+				who: victim,
+				market: None,
+				positions: 1,
+				portfolio: false,
+			});
+		}
+		T::BenchmarkHelper::set_price(T::BenchmarkHelper::market_oracle_key(), usd(30_000));
+		T::BenchmarkHelper::set_price(key, usd(30_000));
+		let first = targets[0].who.clone();
+		#[extrinsic_call]
+		_(RawOrigin::None, BoundedVec::truncate_from(targets));
+		assert!(Positions::<T>::get(&first).is_empty());
 	}
 
 	impl_benchmark_test_suite!(Pallet, crate::mock::new_test_ext(), crate::mock::Test);

@@ -239,9 +239,9 @@ pub fn holding_sensitivity(
 
 /// The band's width: `(health - reserve) / sum of the keys' rates`, rounded down, at most
 /// `max_width`; `max_width` when no key's move costs anything. `None` when health does not
-/// cover the reserve: a mark sliding within its band, or funding, could then take the
-/// scope below maintenance with no oracle update at all, so it needs a check at every
-/// update.
+/// cover the reserve (a mark sliding within its band, or funding, could then take the
+/// scope below maintenance with no oracle update at all) or the width rounds to zero: the
+/// scope needs a check at every update.
 pub fn band_width(
 	health: i128,
 	reserve: u128,
@@ -261,6 +261,10 @@ pub fn band_width(
 		return Ok(Some(max_width));
 	}
 	let parts = mul_div(spare, Perbill::ACCURACY as u128, total_rate, Rounding::Down)?;
+	// A width that rounds to nothing flags the scope at every update: no band at all.
+	if parts == 0 {
+		return Ok(None);
+	}
 	Ok(Some(Perbill::from_parts(parts.min(max_width.deconstruct() as u128) as u32)))
 }
 
