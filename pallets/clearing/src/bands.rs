@@ -41,8 +41,10 @@
 //!   set the account is rebanded once when the call ends, from its final state; outside
 //!   one, at once.
 //! - **Hysteresis.** A new band that contains the stored one (every stored edge at least as
-//!   strict, the same keys, at least half the horizon left) writes nothing: the stored band
-//!   still holds. So deposits and risk-reducing trades usually cost one read.
+//!   strict, the same keys, at least half the horizon left, the stored one not flagged)
+//!   writes nothing: the stored band still holds. A band is stored a quarter narrower than
+//!   worked out ([`BAND_SLACK`]), so that deposits, risk-reducing trades and trades that add
+//!   up to about a quarter more risk cost no write.
 //! - **Refresh.** At the end of each block (`on_idle`, with the weight left), flagged
 //!   scopes that are still above maintenance get a new band around the prices now, and
 //!   bands past their horizon are renewed, soonest first.
@@ -73,6 +75,25 @@ pub const MAX_RAW_KEY_LEN: u32 = 256;
 /// The widest a band may be: a price moving this far from where the band was built gets
 /// the scope checked, whatever its health.
 pub const BAND_MAX_WIDTH: Perbill = Perbill::from_percent(25);
+
+/// The share of its width a band is stored at: the rest is slack, so that a later touch
+/// that takes up to a quarter more risk finds the stored band still inside its own, and
+/// writes nothing. The price: bands a quarter narrower, flagged a little sooner.
+pub const BAND_SLACK: Perbill = Perbill::from_percent(75);
+
+/// A scope's band as worked out now (`full`), and as it is stored when it must be written
+/// (`stored`, narrower by the slack); the same record for an unbanded scope.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub(crate) struct WantedBand<K> {
+	pub(crate) full: BandRecord<K>,
+	pub(crate) stored: BandRecord<K>,
+}
+
+impl<K: Clone> WantedBand<K> {
+	fn same(record: BandRecord<K>) -> Self {
+		Self { full: record.clone(), stored: record }
+	}
+}
 
 /// A scope with its record's index entries' owner.
 type ScopeOf<T> = (<T as frame_system::Config>::AccountId, BandScope);
@@ -120,16 +141,16 @@ impl<T: Config> Pallet<T> {
 			}
 		}
 		let now = Self::now();
-		for (scope, record) in wanted {
+		for (scope, band) in wanted {
 			let old = stored.iter().find(|(stored_scope, _)| *stored_scope == scope);
 			if let Some((_, old)) = old {
-				if Self::still_holds(old, &record, now) {
+				if Self::still_holds(old, &band.full, now) {
 					continue;
 				}
 				writes += Self::unindex(who, scope, old);
 			}
-			writes += Self::index(who, scope, &record) + 1;
-			Bands::<T>::insert(who, scope, record);
+			writes += Self::index(who, scope, &band.stored) + 1;
+			Bands::<T>::insert(who, scope, band.stored);
 		}
 		Self::reband_weight(positions, stored.len() as u32, writes)
 	}
@@ -191,7 +212,7 @@ impl<T: Config> Pallet<T> {
 	/// with how many positions the account holds.
 	pub(crate) fn account_bands(
 		who: &T::AccountId,
-	) -> (Vec<(BandScope, BandRecord<T::OracleKey>)>, u32) {
+	) -> (Vec<(BandScope, WantedBand<T::OracleKey>)>, u32) {
 		if who == &T::InsuranceAccount::get() || who == &T::FeeAccount::get() {
 			return (Vec::new(), 0);
 		}
@@ -207,11 +228,12 @@ impl<T: Config> Pallet<T> {
 			} else {
 				Self::cross_band(&inputs)
 			};
-			bands.push((None, band.unwrap_or_else(Self::unbanded)));
+			bands.push((None, band.unwrap_or_else(|| WantedBand::same(Self::unbanded()))));
 		}
 		for position in &inputs.positions {
 			if position.record.isolated_margin.is_some() && !position.record.position.is_flat() {
-				let band = Self::isolated_band(position).unwrap_or_else(Self::unbanded);
+				let band = Self::isolated_band(position)
+					.unwrap_or_else(|| WantedBand::same(Self::unbanded()));
 				bands.push((Some(position.market), band));
 			}
 		}
@@ -288,7 +310,7 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// The band of an account's cross book; `None` when it must be unbanded.
-	fn cross_band(inputs: &CrossInputs<T>) -> Option<BandRecord<T::OracleKey>> {
+	fn cross_band(inputs: &CrossInputs<T>) -> Option<WantedBand<T::OracleKey>> {
 		let mut keys: Vec<(T::OracleKey, Sensitivity)> = Vec::new();
 		let mut reserve: u128 = 0;
 		let mut tiers = Vec::new();
@@ -324,7 +346,7 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// The band of an isolated position; `None` when it must be unbanded.
-	fn isolated_band(position: &LoadedPosition<T>) -> Option<BandRecord<T::OracleKey>> {
+	fn isolated_band(position: &LoadedPosition<T>) -> Option<WantedBand<T::OracleKey>> {
 		let tiers = Self::band_tiers(position);
 		let mut exposure = position.exposure()?;
 		exposure.tiers = &tiers;
@@ -348,19 +370,21 @@ impl<T: Config> Pallet<T> {
 		health: i128,
 		reserve: u128,
 		keys: &[(T::OracleKey, Sensitivity)],
-	) -> Option<BandRecord<T::OracleKey>> {
+	) -> Option<WantedBand<T::OracleKey>> {
 		let width = band_width(health, reserve, keys.iter().map(|(_, rate)| *rate), BAND_MAX_WIDTH)
 			.ok()??;
-		let mut edges = BoundedVec::new();
+		let stored_width = BAND_SLACK * width;
+		let valid_until_ms = Self::now().saturating_add(T::BandHorizonMs::get()).max(1);
+		let mut full = BandRecord { edges: BoundedVec::new(), valid_until_ms };
+		let mut stored = full.clone();
 		for (key, sensitivity) in keys.iter().filter(|(_, rate)| !rate.is_zero()) {
 			let (price, _) = Self::oracle_price(key)?;
 			let (floor, ceiling) = band_edges(price, *sensitivity, width, BAND_MAX_WIDTH);
-			edges.try_push(BandEdge { key: *key, floor, ceiling }).ok()?;
+			full.edges.try_push(BandEdge { key: *key, floor, ceiling }).ok()?;
+			let (floor, ceiling) = band_edges(price, *sensitivity, stored_width, BAND_MAX_WIDTH);
+			stored.edges.try_push(BandEdge { key: *key, floor, ceiling }).ok()?;
 		}
-		Some(BandRecord {
-			edges,
-			valid_until_ms: Self::now().saturating_add(T::BandHorizonMs::get()).max(1),
-		})
+		Some(WantedBand { full, stored })
 	}
 
 	/// Whether a scope's record says it needs a check now (see the module docs).
@@ -429,13 +453,7 @@ impl<T: Config> Pallet<T> {
 	/// rebanded around the prices now (an account below maintenance becomes unbanded, for
 	/// the worker), then a slice of a running rebuild. Returns the weight used.
 	pub(crate) fn refresh_bands(budget: Weight) -> Weight {
-		// The most one account's reband can cost: every position, and every record and
-		// index entry of its scopes removed and written again (the cross book's keys, two
-		// per isolated position; a record and a horizon per scope).
-		let positions = T::MaxPositionsPerAccount::get();
-		let scopes = positions + 1;
-		let edges = MAX_BAND_KEYS + 2 * positions;
-		let worst = Self::reband_weight(positions, scopes, 4 * edges + 4 * scopes);
+		let worst = Self::worst_reband_weight();
 		// Walking the index: the guarded keys, their prices, and a read per entry.
 		let mut used = T::DbWeight::get().reads(2 + 2 * MAX_GUARDED_KEYS as u64);
 		let room = |used: Weight| budget.checked_sub(&used).is_some_and(|left| left.all_gte(worst));
@@ -476,6 +494,16 @@ impl<T: Config> Pallet<T> {
 			BandRebuild::<T>::put(BoundedVec::truncate_from(Positions::<T>::hashed_key_for(&who)));
 		}
 		used
+	}
+
+	/// The most one account's reband can cost: every position, and every record and index
+	/// entry of its scopes removed and written again (the cross book's keys, two per
+	/// isolated position; a record and a horizon per scope).
+	pub(crate) fn worst_reband_weight() -> Weight {
+		let positions = T::MaxPositionsPerAccount::get();
+		let scopes = positions + 1;
+		let edges = MAX_BAND_KEYS + 2 * positions;
+		Self::reband_weight(positions, scopes, 4 * edges + 4 * scopes)
 	}
 
 	/// Starts (or restarts) a rebuild of every band: the parameters they were worked out

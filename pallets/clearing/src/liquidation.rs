@@ -193,6 +193,10 @@ impl<T: Config> Pallet<T> {
 				}
 			});
 			match outcome {
+				// A one-position cross book: its share of the benchmarked batch.
+				Ok(Some(_)) if positions <= 1 && mode != MarginMode::Portfolio => {
+					used = used.saturating_add(Self::target_weight(target));
+				},
 				Ok(Some(outcome)) => {
 					used = used.saturating_add(Self::liquidate_weight(mode, positions, outcome));
 				},

@@ -422,8 +422,13 @@ impl<T: Config> Clearing<T::AccountId, MarketId> for Pallet<T> {
 		price: Price,
 		maker_committed: bool,
 	) -> Result<TradeReceipt, SettleError> {
+		// In a venue's working set already (the order book's), this adds nothing; called
+		// alone, both accounts are rebanded once, when the fill is settled, inside the
+		// storage layer that a failed fill rolls back.
 		frame_support::storage::with_storage_layer(|| {
-			Self::do_settle_trade(maker, taker, market, size, price, maker_committed)
+			Self::with_venue_working_set(|| {
+				Self::do_settle_trade(maker, taker, market, size, price, maker_committed)
+			})
 		})
 	}
 

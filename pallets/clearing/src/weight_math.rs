@@ -34,11 +34,13 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// What a batched liquidation's target that turns out not to be below maintenance costs:
-	/// its funding accrued and its book read and valued once, then rolled back (composed
-	/// from the benchmarked withdrawal's margin check until a benchmark of the check stands
-	/// alone). Less than its liquidation, which runs the same check first.
+	/// its book read and valued once (the `check_account` benchmark, the worker's own check)
+	/// and each market's funding accrued, then rolled back. Less than its liquidation, which
+	/// runs the same check first.
 	pub fn target_check_weight(target: &crate::LiquidationTarget<T::AccountId>) -> Weight {
-		T::WeightInfo::withdraw(target.positions.clamp(1, T::MaxPositionsPerAccount::get()))
+		let positions = target.positions.clamp(1, T::MaxPositionsPerAccount::get());
+		T::WeightInfo::check_account(positions)
+			.saturating_add(T::DbWeight::get().writes(u64::from(positions)))
 	}
 
 	/// The most one target of a batched liquidation costs, from its witness: the cheap
@@ -48,6 +50,14 @@ impl<T: Config> Pallet<T> {
 	pub fn target_weight(target: &crate::LiquidationTarget<T::AccountId>) -> Weight {
 		let liquidation = match target.market {
 			Some(_) => Self::liquidate_isolated_weight(),
+			// The common case, measured in a batch: `liquidate_many`'s cost per target, each
+			// taken through the whole path (closed, collateral seized, bad debt paid).
+			None if target.positions <= 1 && !target.portfolio => {
+				return T::WeightInfo::liquidate_many(2)
+					.saturating_sub(T::WeightInfo::liquidate_many(1))
+					.max(Self::target_check_weight(target))
+					.saturating_add(T::DbWeight::get().writes(1));
+			},
 			None => {
 				let positions = target.positions.clamp(1, T::MaxPositionsPerAccount::get());
 				let mode = if target.portfolio { MarginMode::Portfolio } else { MarginMode::Cross };
@@ -63,19 +73,21 @@ impl<T: Config> Pallet<T> {
 			.saturating_add(liquidation.max(Self::target_check_weight(target)))
 	}
 
-	/// What `liquidate_many` is charged up front: every target at its witness.
+	/// What `liquidate_many` is charged up front: what a batch costs whatever its targets
+	/// (the benchmark's part that does not grow with them), and every target at its witness.
 	pub fn liquidate_many_weight(targets: &[crate::LiquidationTarget<T::AccountId>]) -> Weight {
-		targets
-			.iter()
-			.fold(Weight::zero(), |total, target| total.saturating_add(Self::target_weight(target)))
+		let per_target =
+			T::WeightInfo::liquidate_many(2).saturating_sub(T::WeightInfo::liquidate_many(1));
+		let base = T::WeightInfo::liquidate_many(1).saturating_sub(per_target);
+		targets.iter().fold(base, |total, target| total.saturating_add(Self::target_weight(target)))
 	}
 
-	/// What rebanding an account costs (see [`crate::bands`]): its book read and valued
-	/// as a withdrawal's margin check does (the benchmarked withdrawal of `positions`
-	/// positions), its `records` stored bands read, and `writes` records and index entries
-	/// written or removed. (The composition stands until a `reband` benchmark measures it.)
+	/// What rebanding an account costs (see [`crate::bands`]): the `reband` benchmark of
+	/// an account with `positions` positions (its book read and valued, its band worked out
+	/// and written), and on top its `records` stored bands read and the `writes` records and
+	/// index entries it wrote or removed.
 	pub fn reband_weight(positions: u32, records: u32, writes: u32) -> Weight {
-		T::WeightInfo::withdraw(positions.max(1)).saturating_add(
+		T::WeightInfo::reband(positions.max(1)).saturating_add(
 			T::DbWeight::get().reads_writes(u64::from(records) + 1, u64::from(writes)),
 		)
 	}

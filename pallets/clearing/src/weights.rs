@@ -33,7 +33,7 @@
 //! --template
 //! scripts/benchmark/pallet-weight-template.hbs
 //! --output
-//! pallets/clearing/src/weights.rs
+//! /var/tmp/weights-clearing-20a.rs
 
 #![cfg_attr(rustfmt, rustfmt_skip)]
 #![allow(unused_parens)]
@@ -61,11 +61,14 @@ pub trait WeightInfo {
 	fn step_adaptive_margin() -> Weight;
 	fn auto_deleverage(n: u32, ) -> Weight;
 	fn liquidate(p: u32, ) -> Weight;
-	fn liquidate_portfolio(p: u32, ) -> Weight;
 	fn set_margin_mode(p: u32, ) -> Weight;
 	fn portfolio_check(p: u32, ) -> Weight;
+	fn liquidate_portfolio(p: u32, ) -> Weight;
 	fn settle_expired(p: u32, ) -> Weight;
 	fn liquidate_isolated() -> Weight;
+	fn reband(p: u32, ) -> Weight;
+	fn check_account(p: u32, ) -> Weight;
+	fn liquidate_many(n: u32, ) -> Weight;
 }
 
 /// Weights for `pallet_clearing` using the runtime's database costs.
@@ -75,14 +78,16 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Clearing::CollateralAssets` (`max_values`: None, `max_size`: Some(48), added: 2523, mode: `MaxEncodedLen`)
 	/// Storage: `Clearing::GuardedKeys` (r:1 w:1)
 	/// Proof: `Clearing::GuardedKeys` (`max_values`: Some(1), `max_size`: Some(65), added: 560, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::BandRebuild` (r:0 w:1)
+	/// Proof: `Clearing::BandRebuild` (`max_values`: Some(1), `max_size`: Some(258), added: 753, mode: `MaxEncodedLen`)
 	fn register_collateral() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `270`
 		//  Estimated: `3513`
-		// Minimum execution time: 30_937_000 picoseconds.
-		Weight::from_parts(32_449_000, 3513)
+		// Minimum execution time: 16_765_000 picoseconds.
+		Weight::from_parts(18_467_000, 3513)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
-			.saturating_add(T::DbWeight::get().writes(2_u64))
+			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
 	/// Storage: `Clearing::PendingRiskChanges` (r:1 w:0)
 	/// Proof: `Clearing::PendingRiskChanges` (`max_values`: Some(1), `max_size`: Some(3169), added: 3664, mode: `MaxEncodedLen`)
@@ -110,8 +115,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `281`
 		//  Estimated: `4654`
-		// Minimum execution time: 32_068_000 picoseconds.
-		Weight::from_parts(33_980_000, 4654)
+		// Minimum execution time: 32_408_000 picoseconds.
+		Weight::from_parts(34_251_000, 4654)
 			.saturating_add(T::DbWeight::get().reads(11_u64))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
 	}
@@ -127,8 +132,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `1229`
 		//  Estimated: `4654`
-		// Minimum execution time: 25_218_000 picoseconds.
-		Weight::from_parts(26_911_000, 4654)
+		// Minimum execution time: 25_749_000 picoseconds.
+		Weight::from_parts(27_061_000, 4654)
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -140,8 +145,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `1104`
 		//  Estimated: `4654`
-		// Minimum execution time: 17_486_000 picoseconds.
-		Weight::from_parts(18_057_000, 4654)
+		// Minimum execution time: 18_277_000 picoseconds.
+		Weight::from_parts(18_948_000, 4654)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -151,8 +156,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `994`
 		//  Estimated: `4654`
-		// Minimum execution time: 9_094_000 picoseconds.
-		Weight::from_parts(9_574_000, 4654)
+		// Minimum execution time: 9_104_000 picoseconds.
+		Weight::from_parts(9_515_000, 4654)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -166,8 +171,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `12461`
 		//  Estimated: `184940`
-		// Minimum execution time: 404_133_000 picoseconds.
-		Weight::from_parts(417_492_000, 184940)
+		// Minimum execution time: 410_320_000 picoseconds.
+		Weight::from_parts(419_534_000, 184940)
 			.saturating_add(T::DbWeight::get().reads(130_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -177,14 +182,16 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Clearing::Markets` (`max_values`: None, `max_size`: Some(355), added: 2830, mode: `MaxEncodedLen`)
 	/// Storage: `Clearing::AdaptiveMargins` (r:1 w:1)
 	/// Proof: `Clearing::AdaptiveMargins` (`max_values`: None, `max_size`: Some(317), added: 2792, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::BandRebuild` (r:0 w:1)
+	/// Proof: `Clearing::BandRebuild` (`max_values`: Some(1), `max_size`: Some(258), added: 753, mode: `MaxEncodedLen`)
 	fn apply_risk_change() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `472`
 		//  Estimated: `4654`
-		// Minimum execution time: 17_607_000 picoseconds.
-		Weight::from_parts(18_668_000, 4654)
+		// Minimum execution time: 18_538_000 picoseconds.
+		Weight::from_parts(19_619_000, 4654)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
-			.saturating_add(T::DbWeight::get().writes(3_u64))
+			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
 	/// Storage: `Clearing::CollateralAssets` (r:1 w:0)
 	/// Proof: `Clearing::CollateralAssets` (`max_values`: None, `max_size`: Some(48), added: 2523, mode: `MaxEncodedLen`)
@@ -198,13 +205,29 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Assets::Account` (`max_values`: None, `max_size`: Some(134), added: 2609, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::MaxPriceAge` (r:1 w:0)
+	/// Proof: `Clearing::MaxPriceAge` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::PriceGuards` (r:1 w:0)
+	/// Proof: `Clearing::PriceGuards` (`max_values`: None, `max_size`: Some(71), added: 2546, mode: `MaxEncodedLen`)
+	/// Storage: `Oracle::Values` (r:1 w:0)
+	/// Proof: `Oracle::Values` (`max_values`: None, `max_size`: Some(34), added: 2509, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::JumpBreakerParams` (r:1 w:0)
+	/// Proof: `Clearing::JumpBreakerParams` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `Timestamp::Now` (r:1 w:0)
+	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::Positions` (r:1 w:0)
+	/// Proof: `Clearing::Positions` (`max_values`: None, `max_size`: Some(8562), added: 11037, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::SettlementBalances` (r:1 w:0)
+	/// Proof: `Clearing::SettlementBalances` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::Bands` (r:1 w:0)
+	/// Proof: `Clearing::Bands` (`max_values`: None, `max_size`: Some(1430), added: 3905, mode: `MaxEncodedLen`)
 	fn deposit() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1004`
-		//  Estimated: `6208`
-		// Minimum execution time: 67_250_000 picoseconds.
-		Weight::from_parts(68_752_000, 6208)
-			.saturating_add(T::DbWeight::get().reads(7_u64))
+		//  Measured:  `1129`
+		//  Estimated: `12027`
+		// Minimum execution time: 101_782_000 picoseconds.
+		Weight::from_parts(103_324_000, 12027)
+			.saturating_add(T::DbWeight::get().reads(15_u64))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
 	}
 	/// Storage: `Clearing::CollateralAssets` (r:2 w:0)
@@ -239,17 +262,21 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Assets::Asset` (`max_values`: None, `max_size`: Some(210), added: 2685, mode: `MaxEncodedLen`)
 	/// Storage: `Assets::Account` (r:2 w:2)
 	/// Proof: `Assets::Account` (`max_values`: None, `max_size`: Some(134), added: 2609, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::AdaptiveMargins` (r:16 w:0)
+	/// Proof: `Clearing::AdaptiveMargins` (`max_values`: None, `max_size`: Some(317), added: 2792, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::Bands` (r:2 w:0)
+	/// Proof: `Clearing::Bands` (`max_values`: None, `max_size`: Some(1430), added: 3905, mode: `MaxEncodedLen`)
 	/// The range of component `p` is `[1, 16]`.
 	fn withdraw(p: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1906 + p * (404 ±0)`
+		//  Measured:  `2301 + p * (404 ±0)`
 		//  Estimated: `12027 + p * (2830 ±0)`
-		// Minimum execution time: 134_381_000 picoseconds.
-		Weight::from_parts(122_073_875, 12027)
-			// Standard Error: 138_297
-			.saturating_add(Weight::from_parts(17_096_326, 0).saturating_mul(p.into()))
-			.saturating_add(T::DbWeight::get().reads(16_u64))
-			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(p.into())))
+		// Minimum execution time: 167_559_000 picoseconds.
+		Weight::from_parts(149_690_842, 12027)
+			// Standard Error: 307_909
+			.saturating_add(Weight::from_parts(19_373_934, 0).saturating_mul(p.into()))
+			.saturating_add(T::DbWeight::get().reads(18_u64))
+			.saturating_add(T::DbWeight::get().reads((3_u64).saturating_mul(p.into())))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 			.saturating_add(Weight::from_parts(0, 2830).saturating_mul(p.into()))
 	}
@@ -279,17 +306,21 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Clearing::LiabilityFactor` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
 	/// Storage: `Clearing::MarginModes` (r:1 w:0)
 	/// Proof: `Clearing::MarginModes` (`max_values`: None, `max_size`: Some(49), added: 2524, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::AdaptiveMargins` (r:15 w:0)
+	/// Proof: `Clearing::AdaptiveMargins` (`max_values`: None, `max_size`: Some(317), added: 2792, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::Bands` (r:2 w:0)
+	/// Proof: `Clearing::Bands` (`max_values`: None, `max_size`: Some(1430), added: 3905, mode: `MaxEncodedLen`)
 	/// The range of component `p` is `[1, 16]`.
 	fn add_isolated_margin(p: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `739 + p * (405 ±0)`
-		//  Estimated: `12027 + p * (2830 ±0)`
-		// Minimum execution time: 32_108_000 picoseconds.
-		Weight::from_parts(49_430_573, 12027)
-			// Standard Error: 282_591
-			.saturating_add(Weight::from_parts(16_958_918, 0).saturating_mul(p.into()))
-			.saturating_add(T::DbWeight::get().reads(8_u64))
-			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(p.into())))
+		//  Measured:  `1134 + p * (405 ±0)`
+		//  Estimated: `12027 + p * (2830 ±24)`
+		// Minimum execution time: 74_010_000 picoseconds.
+		Weight::from_parts(79_251_609, 12027)
+			// Standard Error: 189_659
+			.saturating_add(Weight::from_parts(19_341_816, 0).saturating_mul(p.into()))
+			.saturating_add(T::DbWeight::get().reads(11_u64))
+			.saturating_add(T::DbWeight::get().reads((3_u64).saturating_mul(p.into())))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 			.saturating_add(Weight::from_parts(0, 2830).saturating_mul(p.into()))
 	}
@@ -311,13 +342,21 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `Clearing::SettlementBalances` (r:1 w:1)
 	/// Proof: `Clearing::SettlementBalances` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::CollateralBalances` (r:1 w:0)
+	/// Proof: `Clearing::CollateralBalances` (`max_values`: None, `max_size`: Some(209), added: 2684, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::CollateralAssets` (r:1 w:0)
+	/// Proof: `Clearing::CollateralAssets` (`max_values`: None, `max_size`: Some(48), added: 2523, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::AdaptiveMargins` (r:1 w:0)
+	/// Proof: `Clearing::AdaptiveMargins` (`max_values`: None, `max_size`: Some(317), added: 2792, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::Bands` (r:2 w:0)
+	/// Proof: `Clearing::Bands` (`max_values`: None, `max_size`: Some(1430), added: 3905, mode: `MaxEncodedLen`)
 	fn remove_isolated_margin() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1197`
+		//  Measured:  `1765`
 		//  Estimated: `12027`
-		// Minimum execution time: 53_199_000 picoseconds.
-		Weight::from_parts(55_282_000, 12027)
-			.saturating_add(T::DbWeight::get().reads(9_u64))
+		// Minimum execution time: 92_888_000 picoseconds.
+		Weight::from_parts(95_762_000, 12027)
+			.saturating_add(T::DbWeight::get().reads(14_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
 	/// Storage: `Clearing::Markets` (r:16 w:0)
@@ -342,21 +381,25 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Clearing::CollateralBalances` (`max_values`: None, `max_size`: Some(209), added: 2684, mode: `MaxEncodedLen`)
 	/// Storage: `Clearing::CollateralAssets` (r:1 w:0)
 	/// Proof: `Clearing::CollateralAssets` (`max_values`: None, `max_size`: Some(48), added: 2523, mode: `MaxEncodedLen`)
-	/// Storage: `Clearing::LiabilityFactor` (r:1 w:0)
-	/// Proof: `Clearing::LiabilityFactor` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
 	/// Storage: `Clearing::MarginModes` (r:2 w:0)
 	/// Proof: `Clearing::MarginModes` (`max_values`: None, `max_size`: Some(49), added: 2524, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::AdaptiveMargins` (r:16 w:0)
+	/// Proof: `Clearing::AdaptiveMargins` (`max_values`: None, `max_size`: Some(317), added: 2792, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::LiabilityFactor` (r:1 w:0)
+	/// Proof: `Clearing::LiabilityFactor` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::Bands` (r:4 w:0)
+	/// Proof: `Clearing::Bands` (`max_values`: None, `max_size`: Some(1430), added: 3905, mode: `MaxEncodedLen`)
 	/// The range of component `p` is `[1, 16]`.
 	fn settle_trade(p: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1113 + p * (521 ±0)`
+		//  Measured:  `1529 + p * (521 ±0)`
 		//  Estimated: `23064 + p * (2830 ±0)`
-		// Minimum execution time: 130_645_000 picoseconds.
-		Weight::from_parts(105_057_439, 23064)
-			// Standard Error: 421_837
-			.saturating_add(Weight::from_parts(25_943_241, 0).saturating_mul(p.into()))
-			.saturating_add(T::DbWeight::get().reads(16_u64))
-			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(p.into())))
+		// Minimum execution time: 330_892_000 picoseconds.
+		Weight::from_parts(242_735_940, 23064)
+			// Standard Error: 1_853_902
+			.saturating_add(Weight::from_parts(82_099_223, 0).saturating_mul(p.into()))
+			.saturating_add(T::DbWeight::get().reads(20_u64))
+			.saturating_add(T::DbWeight::get().reads((3_u64).saturating_mul(p.into())))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
 			.saturating_add(Weight::from_parts(0, 2830).saturating_mul(p.into()))
 	}
@@ -376,8 +419,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `465`
 		//  Estimated: `3536`
-		// Minimum execution time: 29_674_000 picoseconds.
-		Weight::from_parts(30_606_000, 3536)
+		// Minimum execution time: 30_436_000 picoseconds.
+		Weight::from_parts(31_317_000, 3536)
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -397,8 +440,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `723`
 		//  Estimated: `6574`
-		// Minimum execution time: 37_967_000 picoseconds.
-		Weight::from_parts(39_128_000, 6574)
+		// Minimum execution time: 37_466_000 picoseconds.
+		Weight::from_parts(38_967_000, 6574)
 			.saturating_add(T::DbWeight::get().reads(7_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -430,24 +473,29 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Clearing::LiabilityFactor` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
 	/// Storage: `Clearing::MarginModes` (r:16 w:0)
 	/// Proof: `Clearing::MarginModes` (`max_values`: None, `max_size`: Some(49), added: 2524, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::Bands` (r:32 w:16)
+	/// Proof: `Clearing::Bands` (`max_values`: None, `max_size`: Some(1430), added: 3905, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::BandCeilings` (r:8 w:16)
+	/// Proof: `Clearing::BandCeilings` (`max_values`: None, `max_size`: Some(79), added: 2554, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::BandFloors` (r:0 w:16)
+	/// Proof: `Clearing::BandFloors` (`max_values`: None, `max_size`: Some(79), added: 2554, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::BandExpiries` (r:0 w:16)
+	/// Proof: `Clearing::BandExpiries` (`max_values`: None, `max_size`: Some(61), added: 2536, mode: `MaxEncodedLen`)
 	/// The range of component `n` is `[1, 16]`.
 	fn auto_deleverage(n: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1239 + n * (375 ±0)`
-		//  Estimated: `12027 + n * (11037 ±10)`
-		// Minimum execution time: 164_085_000 picoseconds.
-		Weight::from_parts(110_641_250, 12027)
-			// Standard Error: 242_730
-			.saturating_add(Weight::from_parts(56_431_669, 0).saturating_mul(n.into()))
+		//  Measured:  `1373 + n * (521 ±0)`
+		//  Estimated: `12027 + n * (11037 ±0)`
+		// Minimum execution time: 169_412_000 picoseconds.
+		Weight::from_parts(93_511_281, 12027)
+			// Standard Error: 2_821_790
+			.saturating_add(Weight::from_parts(77_479_745, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(13_u64))
-			.saturating_add(T::DbWeight::get().reads((5_u64).saturating_mul(n.into())))
+			.saturating_add(T::DbWeight::get().reads((8_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
-			.saturating_add(T::DbWeight::get().writes((3_u64).saturating_mul(n.into())))
+			.saturating_add(T::DbWeight::get().writes((7_u64).saturating_mul(n.into())))
 			.saturating_add(Weight::from_parts(0, 11037).saturating_mul(n.into()))
 	}
-	/// Measured in a separate run of the same command with 20 steps and 10 repeats
-	/// (2026-12-02, for issue 19), the quietest of three: the unchanged `settle_trade` and
-	/// `settle_expired` measured within 4% of their figures here.
 	/// Storage: `Clearing::MarginModes` (r:1 w:0)
 	/// Proof: `Clearing::MarginModes` (`max_values`: None, `max_size`: Some(49), added: 2524, mode: `MaxEncodedLen`)
 	/// Storage: `Clearing::Positions` (r:2 w:2)
@@ -480,26 +528,134 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Clearing::LiquidationPenalty` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `Clearing::LiquidationBuffer` (r:1 w:0)
 	/// Proof: `Clearing::LiquidationBuffer` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::Bands` (r:2 w:1)
+	/// Proof: `Clearing::Bands` (`max_values`: None, `max_size`: Some(1430), added: 3905, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::BandFloors` (r:0 w:1)
+	/// Proof: `Clearing::BandFloors` (`max_values`: None, `max_size`: Some(79), added: 2554, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::BandCeilings` (r:0 w:1)
+	/// Proof: `Clearing::BandCeilings` (`max_values`: None, `max_size`: Some(79), added: 2554, mode: `MaxEncodedLen`)
 	/// Storage: `Clearing::DeleverageQueue` (r:0 w:16)
 	/// Proof: `Clearing::DeleverageQueue` (`max_values`: None, `max_size`: Some(85), added: 2560, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::BandExpiries` (r:0 w:1)
+	/// Proof: `Clearing::BandExpiries` (`max_values`: None, `max_size`: Some(61), added: 2536, mode: `MaxEncodedLen`)
 	/// The range of component `p` is `[1, 16]`.
 	fn liquidate(p: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1044 + p * (404 ±0)`
+		//  Measured:  `1489 + p * (404 ±0)`
 		//  Estimated: `23064 + p * (2830 ±0)`
-		// Minimum execution time: 162_462_000 picoseconds.
-		Weight::from_parts(165_967_000, 23064)
-			// Standard Error: 1_234_171
-			.saturating_add(Weight::from_parts(84_605_212, 0).saturating_mul(p.into()))
-			.saturating_add(T::DbWeight::get().reads(17_u64))
+		// Minimum execution time: 199_427_000 picoseconds.
+		Weight::from_parts(34_656_953, 23064)
+			// Standard Error: 1_142_624
+			.saturating_add(Weight::from_parts(97_071_428, 0).saturating_mul(p.into()))
+			.saturating_add(T::DbWeight::get().reads(19_u64))
 			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(p.into())))
-			.saturating_add(T::DbWeight::get().writes(7_u64))
+			.saturating_add(T::DbWeight::get().writes(11_u64))
 			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(p.into())))
 			.saturating_add(Weight::from_parts(0, 2830).saturating_mul(p.into()))
 	}
-	/// Measured in a separate run of the same command with 20 steps and 10 repeats
-	/// (2026-12-02, for issue 19), the quietest of three: the unchanged `settle_trade` and
-	/// `settle_expired` measured within 4% of their figures here.
+	/// Storage: `Clearing::MarginModes` (r:1 w:1)
+	/// Proof: `Clearing::MarginModes` (`max_values`: None, `max_size`: Some(49), added: 2524, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::Positions` (r:1 w:0)
+	/// Proof: `Clearing::Positions` (`max_values`: None, `max_size`: Some(8562), added: 11037, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::Markets` (r:16 w:0)
+	/// Proof: `Clearing::Markets` (`max_values`: None, `max_size`: Some(355), added: 2830, mode: `MaxEncodedLen`)
+	/// Storage: `Timestamp::Now` (r:1 w:0)
+	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::CollateralBalances` (r:1 w:0)
+	/// Proof: `Clearing::CollateralBalances` (`max_values`: None, `max_size`: Some(209), added: 2684, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::CollateralAssets` (r:1 w:0)
+	/// Proof: `Clearing::CollateralAssets` (`max_values`: None, `max_size`: Some(48), added: 2523, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::MaxPriceAge` (r:1 w:0)
+	/// Proof: `Clearing::MaxPriceAge` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::PriceGuards` (r:2 w:0)
+	/// Proof: `Clearing::PriceGuards` (`max_values`: None, `max_size`: Some(71), added: 2546, mode: `MaxEncodedLen`)
+	/// Storage: `Oracle::Values` (r:2 w:0)
+	/// Proof: `Oracle::Values` (`max_values`: None, `max_size`: Some(34), added: 2509, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::JumpBreakerParams` (r:1 w:0)
+	/// Proof: `Clearing::JumpBreakerParams` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::MarketStates` (r:16 w:0)
+	/// Proof: `Clearing::MarketStates` (`max_values`: None, `max_size`: Some(135), added: 2610, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::SettlementBalances` (r:1 w:0)
+	/// Proof: `Clearing::SettlementBalances` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::LiabilityFactor` (r:1 w:0)
+	/// Proof: `Clearing::LiabilityFactor` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::PortfolioGridParams` (r:1 w:0)
+	/// Proof: `Clearing::PortfolioGridParams` (`max_values`: Some(1), `max_size`: Some(40), added: 535, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::AdaptiveScanScales` (r:1 w:0)
+	/// Proof: `Clearing::AdaptiveScanScales` (`max_values`: None, `max_size`: Some(34), added: 2509, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::PortfolioMinimumEquity` (r:1 w:0)
+	/// Proof: `Clearing::PortfolioMinimumEquity` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::Bands` (r:2 w:1)
+	/// Proof: `Clearing::Bands` (`max_values`: None, `max_size`: Some(1430), added: 3905, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::UnbandedScopes` (r:1 w:1)
+	/// Proof: `Clearing::UnbandedScopes` (`max_values`: None, `max_size`: Some(53), added: 2528, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::CounterForUnbandedScopes` (r:1 w:1)
+	/// Proof: `Clearing::CounterForUnbandedScopes` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::BandFloors` (r:0 w:2)
+	/// Proof: `Clearing::BandFloors` (`max_values`: None, `max_size`: Some(79), added: 2554, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::BandCeilings` (r:0 w:2)
+	/// Proof: `Clearing::BandCeilings` (`max_values`: None, `max_size`: Some(79), added: 2554, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::BandExpiries` (r:0 w:1)
+	/// Proof: `Clearing::BandExpiries` (`max_values`: None, `max_size`: Some(61), added: 2536, mode: `MaxEncodedLen`)
+	/// The range of component `p` is `[1, 16]`.
+	fn set_margin_mode(p: u32, ) -> Weight {
+		// Proof Size summary in bytes:
+		//  Measured:  `1464 + p * (407 ±0)`
+		//  Estimated: `12027 + p * (2830 ±0)`
+		// Minimum execution time: 221_599_000 picoseconds.
+		Weight::from_parts(170_183_985, 12027)
+			// Standard Error: 560_284
+			.saturating_add(Weight::from_parts(55_425_208, 0).saturating_mul(p.into()))
+			.saturating_add(T::DbWeight::get().reads(20_u64))
+			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(p.into())))
+			.saturating_add(T::DbWeight::get().writes(9_u64))
+			.saturating_add(Weight::from_parts(0, 2830).saturating_mul(p.into()))
+	}
+	/// Storage: `Clearing::CollateralBalances` (r:1 w:0)
+	/// Proof: `Clearing::CollateralBalances` (`max_values`: None, `max_size`: Some(209), added: 2684, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::CollateralAssets` (r:1 w:0)
+	/// Proof: `Clearing::CollateralAssets` (`max_values`: None, `max_size`: Some(48), added: 2523, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::MaxPriceAge` (r:1 w:0)
+	/// Proof: `Clearing::MaxPriceAge` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::PriceGuards` (r:2 w:0)
+	/// Proof: `Clearing::PriceGuards` (`max_values`: None, `max_size`: Some(71), added: 2546, mode: `MaxEncodedLen`)
+	/// Storage: `Oracle::Values` (r:2 w:0)
+	/// Proof: `Oracle::Values` (`max_values`: None, `max_size`: Some(34), added: 2509, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::JumpBreakerParams` (r:1 w:0)
+	/// Proof: `Clearing::JumpBreakerParams` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `Timestamp::Now` (r:1 w:0)
+	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::Positions` (r:1 w:0)
+	/// Proof: `Clearing::Positions` (`max_values`: None, `max_size`: Some(8562), added: 11037, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::Markets` (r:16 w:0)
+	/// Proof: `Clearing::Markets` (`max_values`: None, `max_size`: Some(355), added: 2830, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::MarketStates` (r:16 w:0)
+	/// Proof: `Clearing::MarketStates` (`max_values`: None, `max_size`: Some(135), added: 2610, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::SettlementBalances` (r:1 w:0)
+	/// Proof: `Clearing::SettlementBalances` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::LiabilityFactor` (r:1 w:0)
+	/// Proof: `Clearing::LiabilityFactor` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::MarginModes` (r:1 w:0)
+	/// Proof: `Clearing::MarginModes` (`max_values`: None, `max_size`: Some(49), added: 2524, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::PortfolioGridParams` (r:1 w:0)
+	/// Proof: `Clearing::PortfolioGridParams` (`max_values`: Some(1), `max_size`: Some(40), added: 535, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::AdaptiveScanScales` (r:1 w:0)
+	/// Proof: `Clearing::AdaptiveScanScales` (`max_values`: None, `max_size`: Some(34), added: 2509, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::PortfolioMinimumEquity` (r:1 w:0)
+	/// Proof: `Clearing::PortfolioMinimumEquity` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
+	/// The range of component `p` is `[1, 16]`.
+	fn portfolio_check(p: u32, ) -> Weight {
+		// Proof Size summary in bytes:
+		//  Measured:  `1311 + p * (407 ±0)`
+		//  Estimated: `12027 + p * (2830 ±0)`
+		// Minimum execution time: 155_241_000 picoseconds.
+		Weight::from_parts(80_836_201, 12027)
+			// Standard Error: 1_313_641
+			.saturating_add(Weight::from_parts(55_547_616, 0).saturating_mul(p.into()))
+			.saturating_add(T::DbWeight::get().reads(16_u64))
+			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(p.into())))
+			.saturating_add(Weight::from_parts(0, 2830).saturating_mul(p.into()))
+	}
 	/// Storage: `Clearing::MarginModes` (r:1 w:0)
 	/// Proof: `Clearing::MarginModes` (`max_values`: None, `max_size`: Some(49), added: 2524, mode: `MaxEncodedLen`)
 	/// Storage: `Clearing::Positions` (r:2 w:2)
@@ -536,134 +692,71 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Clearing::LiquidationPenalty` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `Clearing::LiquidationBuffer` (r:1 w:0)
 	/// Proof: `Clearing::LiquidationBuffer` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::Bands` (r:2 w:0)
+	/// Proof: `Clearing::Bands` (`max_values`: None, `max_size`: Some(1430), added: 3905, mode: `MaxEncodedLen`)
 	/// The range of component `p` is `[1, 16]`.
 	fn liquidate_portfolio(p: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1046 + p * (407 ±0)`
+		//  Measured:  `1428 + p * (407 ±0)`
 		//  Estimated: `23064 + p * (2830 ±0)`
-		// Minimum execution time: 234_299_000 picoseconds.
-		Weight::from_parts(233_384_732, 23064)
-			// Standard Error: 2_317_507
-			.saturating_add(Weight::from_parts(98_489_226, 0).saturating_mul(p.into()))
-			.saturating_add(T::DbWeight::get().reads(20_u64))
+		// Minimum execution time: 263_311_000 picoseconds.
+		Weight::from_parts(126_641_061, 23064)
+			// Standard Error: 568_921
+			.saturating_add(Weight::from_parts(107_987_637, 0).saturating_mul(p.into()))
+			.saturating_add(T::DbWeight::get().reads(22_u64))
 			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(p.into())))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 			.saturating_add(Weight::from_parts(0, 2830).saturating_mul(p.into()))
 	}
-	/// Measured in a separate run of the same command with 20 steps and 10 repeats
-	/// (2026-12-02, for issue 19), the quietest of three: the unchanged `settle_trade` and
-	/// `settle_expired` measured within 4% of their figures here.
-	/// Storage: `Clearing::MarginModes` (r:1 w:1)
-	/// Proof: `Clearing::MarginModes` (`max_values`: None, `max_size`: Some(49), added: 2524, mode: `MaxEncodedLen`)
-	/// Storage: `Clearing::Positions` (r:1 w:0)
+	/// Storage: `Clearing::Positions` (r:2 w:2)
 	/// Proof: `Clearing::Positions` (`max_values`: None, `max_size`: Some(8562), added: 11037, mode: `MaxEncodedLen`)
 	/// Storage: `Clearing::Markets` (r:16 w:0)
 	/// Proof: `Clearing::Markets` (`max_values`: None, `max_size`: Some(355), added: 2830, mode: `MaxEncodedLen`)
 	/// Storage: `Timestamp::Now` (r:1 w:0)
 	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::SettlementPrices` (r:16 w:16)
+	/// Proof: `Clearing::SettlementPrices` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::MaxPriceAge` (r:1 w:0)
+	/// Proof: `Clearing::MaxPriceAge` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::PriceGuards` (r:1 w:0)
+	/// Proof: `Clearing::PriceGuards` (`max_values`: None, `max_size`: Some(71), added: 2546, mode: `MaxEncodedLen`)
+	/// Storage: `Oracle::Values` (r:1 w:0)
+	/// Proof: `Oracle::Values` (`max_values`: None, `max_size`: Some(34), added: 2509, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::JumpBreakerParams` (r:1 w:0)
+	/// Proof: `Clearing::JumpBreakerParams` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::MarketStates` (r:16 w:16)
+	/// Proof: `Clearing::MarketStates` (`max_values`: None, `max_size`: Some(135), added: 2610, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::SettlementBalances` (r:2 w:2)
+	/// Proof: `Clearing::SettlementBalances` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	/// Storage: `Clearing::CollateralBalances` (r:1 w:0)
 	/// Proof: `Clearing::CollateralBalances` (`max_values`: None, `max_size`: Some(209), added: 2684, mode: `MaxEncodedLen`)
 	/// Storage: `Clearing::CollateralAssets` (r:1 w:0)
 	/// Proof: `Clearing::CollateralAssets` (`max_values`: None, `max_size`: Some(48), added: 2523, mode: `MaxEncodedLen`)
-	/// Storage: `Clearing::MaxPriceAge` (r:1 w:0)
-	/// Proof: `Clearing::MaxPriceAge` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
-	/// Storage: `Clearing::PriceGuards` (r:2 w:0)
-	/// Proof: `Clearing::PriceGuards` (`max_values`: None, `max_size`: Some(71), added: 2546, mode: `MaxEncodedLen`)
-	/// Storage: `Oracle::Values` (r:2 w:0)
-	/// Proof: `Oracle::Values` (`max_values`: None, `max_size`: Some(34), added: 2509, mode: `MaxEncodedLen`)
-	/// Storage: `Clearing::JumpBreakerParams` (r:1 w:0)
-	/// Proof: `Clearing::JumpBreakerParams` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
-	/// Storage: `Clearing::MarketStates` (r:16 w:0)
-	/// Proof: `Clearing::MarketStates` (`max_values`: None, `max_size`: Some(135), added: 2610, mode: `MaxEncodedLen`)
-	/// Storage: `Clearing::SettlementBalances` (r:1 w:0)
-	/// Proof: `Clearing::SettlementBalances` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
-	/// Storage: `Clearing::LiabilityFactor` (r:1 w:0)
-	/// Proof: `Clearing::LiabilityFactor` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
-	/// Storage: `Clearing::PortfolioGridParams` (r:1 w:0)
-	/// Proof: `Clearing::PortfolioGridParams` (`max_values`: Some(1), `max_size`: Some(40), added: 535, mode: `MaxEncodedLen`)
-	/// Storage: `Clearing::AdaptiveScanScales` (r:1 w:0)
-	/// Proof: `Clearing::AdaptiveScanScales` (`max_values`: None, `max_size`: Some(34), added: 2509, mode: `MaxEncodedLen`)
-	/// Storage: `Clearing::PortfolioMinimumEquity` (r:1 w:0)
-	/// Proof: `Clearing::PortfolioMinimumEquity` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::Bands` (r:2 w:1)
+	/// Proof: `Clearing::Bands` (`max_values`: None, `max_size`: Some(1430), added: 3905, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::BandFloors` (r:0 w:2)
+	/// Proof: `Clearing::BandFloors` (`max_values`: None, `max_size`: Some(79), added: 2554, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::BandCeilings` (r:0 w:2)
+	/// Proof: `Clearing::BandCeilings` (`max_values`: None, `max_size`: Some(79), added: 2554, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::DeleverageQueue` (r:0 w:16)
+	/// Proof: `Clearing::DeleverageQueue` (`max_values`: None, `max_size`: Some(85), added: 2560, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::BandExpiries` (r:0 w:1)
+	/// Proof: `Clearing::BandExpiries` (`max_values`: None, `max_size`: Some(61), added: 2536, mode: `MaxEncodedLen`)
 	/// The range of component `p` is `[1, 16]`.
-	fn set_margin_mode(p: u32, ) -> Weight {
-		// Proof Size summary in bytes:
-		//  Measured:  `1049 + p * (407 ±0)`
-		//  Estimated: `12027 + p * (2830 ±0)`
-		// Minimum execution time: 167_169_000 picoseconds.
-		Weight::from_parts(109_273_593, 12027)
-			// Standard Error: 615_297
-			.saturating_add(Weight::from_parts(55_898_111, 0).saturating_mul(p.into()))
-			.saturating_add(T::DbWeight::get().reads(16_u64))
-			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(p.into())))
-			.saturating_add(T::DbWeight::get().writes(1_u64))
-			.saturating_add(Weight::from_parts(0, 2830).saturating_mul(p.into()))
-	}
-	/// Measured in a separate run of the same command with 20 steps and 10 repeats
-	/// (2026-12-02, for issue 19), the quietest of three: the unchanged `settle_trade` and
-	/// `settle_expired` measured within 4% of their figures here.
-	/// Storage: `Clearing::CollateralBalances` (r:1 w:0)
-	/// Proof: `Clearing::CollateralBalances` (`max_values`: None, `max_size`: Some(209), added: 2684, mode: `MaxEncodedLen`)
-	/// Storage: `Clearing::CollateralAssets` (r:1 w:0)
-	/// Proof: `Clearing::CollateralAssets` (`max_values`: None, `max_size`: Some(48), added: 2523, mode: `MaxEncodedLen`)
-	/// Storage: `Clearing::MaxPriceAge` (r:1 w:0)
-	/// Proof: `Clearing::MaxPriceAge` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
-	/// Storage: `Clearing::PriceGuards` (r:2 w:0)
-	/// Proof: `Clearing::PriceGuards` (`max_values`: None, `max_size`: Some(71), added: 2546, mode: `MaxEncodedLen`)
-	/// Storage: `Oracle::Values` (r:2 w:0)
-	/// Proof: `Oracle::Values` (`max_values`: None, `max_size`: Some(34), added: 2509, mode: `MaxEncodedLen`)
-	/// Storage: `Clearing::JumpBreakerParams` (r:1 w:0)
-	/// Proof: `Clearing::JumpBreakerParams` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
-	/// Storage: `Timestamp::Now` (r:1 w:0)
-	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
-	/// Storage: `Clearing::Positions` (r:1 w:0)
-	/// Proof: `Clearing::Positions` (`max_values`: None, `max_size`: Some(8562), added: 11037, mode: `MaxEncodedLen`)
-	/// Storage: `Clearing::Markets` (r:16 w:0)
-	/// Proof: `Clearing::Markets` (`max_values`: None, `max_size`: Some(355), added: 2830, mode: `MaxEncodedLen`)
-	/// Storage: `Clearing::MarketStates` (r:16 w:0)
-	/// Proof: `Clearing::MarketStates` (`max_values`: None, `max_size`: Some(135), added: 2610, mode: `MaxEncodedLen`)
-	/// Storage: `Clearing::SettlementBalances` (r:1 w:0)
-	/// Proof: `Clearing::SettlementBalances` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
-	/// Storage: `Clearing::LiabilityFactor` (r:1 w:0)
-	/// Proof: `Clearing::LiabilityFactor` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
-	/// Storage: `Clearing::MarginModes` (r:1 w:0)
-	/// Proof: `Clearing::MarginModes` (`max_values`: None, `max_size`: Some(49), added: 2524, mode: `MaxEncodedLen`)
-	/// Storage: `Clearing::PortfolioGridParams` (r:1 w:0)
-	/// Proof: `Clearing::PortfolioGridParams` (`max_values`: Some(1), `max_size`: Some(40), added: 535, mode: `MaxEncodedLen`)
-	/// Storage: `Clearing::AdaptiveScanScales` (r:1 w:0)
-	/// Proof: `Clearing::AdaptiveScanScales` (`max_values`: None, `max_size`: Some(34), added: 2509, mode: `MaxEncodedLen`)
-	/// Storage: `Clearing::PortfolioMinimumEquity` (r:1 w:0)
-	/// Proof: `Clearing::PortfolioMinimumEquity` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
-	/// The range of component `p` is `[1, 16]`.
-	fn portfolio_check(p: u32, ) -> Weight {
-		// Proof Size summary in bytes:
-		//  Measured:  `1120 + p * (407 ±0)`
-		//  Estimated: `12027 + p * (2830 ±0)`
-		// Minimum execution time: 151_666_000 picoseconds.
-		Weight::from_parts(115_445_872, 12027)
-			// Standard Error: 857_952
-			.saturating_add(Weight::from_parts(50_352_546, 0).saturating_mul(p.into()))
-			.saturating_add(T::DbWeight::get().reads(16_u64))
-			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(p.into())))
-			.saturating_add(Weight::from_parts(0, 2830).saturating_mul(p.into()))
-	}
 	fn settle_expired(p: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `821 + p * (407 ±0)`
+		//  Measured:  `1379 + p * (407 ±0)`
 		//  Estimated: `23064 + p * (2830 ±0)`
-		// Minimum execution time: 77_385_000 picoseconds.
-		Weight::from_parts(23_612_024, 23064)
-			// Standard Error: 293_018
-			.saturating_add(Weight::from_parts(44_185_586, 0).saturating_mul(p.into()))
-			.saturating_add(T::DbWeight::get().reads(9_u64))
+		// Minimum execution time: 129_993_000 picoseconds.
+		Weight::from_parts(90_538_587, 23064)
+			// Standard Error: 506_666
+			.saturating_add(Weight::from_parts(40_120_541, 0).saturating_mul(p.into()))
+			.saturating_add(T::DbWeight::get().reads(13_u64))
 			.saturating_add(T::DbWeight::get().reads((3_u64).saturating_mul(p.into())))
-			.saturating_add(T::DbWeight::get().writes(4_u64))
+			.saturating_add(T::DbWeight::get().writes(10_u64))
 			.saturating_add(T::DbWeight::get().writes((3_u64).saturating_mul(p.into())))
 			.saturating_add(Weight::from_parts(0, 2830).saturating_mul(p.into()))
 	}
-	/// Measured in a separate run of the same command with 20 steps and 10 repeats
-	/// (2026-12-02, for issue 19), the quietest of three: the unchanged `settle_trade` and
-	/// `settle_expired` measured within 4% of their figures here.
 	/// Storage: `Clearing::Markets` (r:1 w:0)
 	/// Proof: `Clearing::Markets` (`max_values`: None, `max_size`: Some(355), added: 2830, mode: `MaxEncodedLen`)
 	/// Storage: `Clearing::Positions` (r:2 w:2)
@@ -686,155 +779,335 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Clearing::LiquidationPenalty` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `Clearing::LiquidationBuffer` (r:1 w:0)
 	/// Proof: `Clearing::LiquidationBuffer` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
-	/// Storage: `Clearing::SettlementBalances` (r:1 w:1)
+	/// Storage: `Clearing::SettlementBalances` (r:2 w:1)
 	/// Proof: `Clearing::SettlementBalances` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::CollateralBalances` (r:1 w:0)
+	/// Proof: `Clearing::CollateralBalances` (`max_values`: None, `max_size`: Some(209), added: 2684, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::CollateralAssets` (r:1 w:0)
+	/// Proof: `Clearing::CollateralAssets` (`max_values`: None, `max_size`: Some(48), added: 2523, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::Bands` (r:2 w:1)
+	/// Proof: `Clearing::Bands` (`max_values`: None, `max_size`: Some(1430), added: 3905, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::UnbandedScopes` (r:1 w:1)
+	/// Proof: `Clearing::UnbandedScopes` (`max_values`: None, `max_size`: Some(53), added: 2528, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::CounterForUnbandedScopes` (r:1 w:1)
+	/// Proof: `Clearing::CounterForUnbandedScopes` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `Clearing::DeleverageQueue` (r:0 w:1)
 	/// Proof: `Clearing::DeleverageQueue` (`max_values`: None, `max_size`: Some(85), added: 2560, mode: `MaxEncodedLen`)
 	fn liquidate_isolated() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1215`
+		//  Measured:  `1868`
 		//  Estimated: `23064`
-		// Minimum execution time: 102_633_000 picoseconds.
-		Weight::from_parts(134_300_000, 23064)
-			.saturating_add(T::DbWeight::get().reads(13_u64))
-			.saturating_add(T::DbWeight::get().writes(5_u64))
+		// Minimum execution time: 149_222_000 picoseconds.
+		Weight::from_parts(150_905_000, 23064)
+			.saturating_add(T::DbWeight::get().reads(20_u64))
+			.saturating_add(T::DbWeight::get().writes(8_u64))
+	}
+	/// Storage: `Clearing::CollateralBalances` (r:1 w:0)
+	/// Proof: `Clearing::CollateralBalances` (`max_values`: None, `max_size`: Some(209), added: 2684, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::CollateralAssets` (r:1 w:0)
+	/// Proof: `Clearing::CollateralAssets` (`max_values`: None, `max_size`: Some(48), added: 2523, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::MaxPriceAge` (r:1 w:0)
+	/// Proof: `Clearing::MaxPriceAge` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::PriceGuards` (r:1 w:0)
+	/// Proof: `Clearing::PriceGuards` (`max_values`: None, `max_size`: Some(71), added: 2546, mode: `MaxEncodedLen`)
+	/// Storage: `Oracle::Values` (r:1 w:0)
+	/// Proof: `Oracle::Values` (`max_values`: None, `max_size`: Some(34), added: 2509, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::JumpBreakerParams` (r:1 w:0)
+	/// Proof: `Clearing::JumpBreakerParams` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `Timestamp::Now` (r:1 w:0)
+	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::Positions` (r:1 w:0)
+	/// Proof: `Clearing::Positions` (`max_values`: None, `max_size`: Some(8562), added: 11037, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::Markets` (r:16 w:0)
+	/// Proof: `Clearing::Markets` (`max_values`: None, `max_size`: Some(355), added: 2830, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::MarketStates` (r:16 w:0)
+	/// Proof: `Clearing::MarketStates` (`max_values`: None, `max_size`: Some(135), added: 2610, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::SettlementBalances` (r:1 w:0)
+	/// Proof: `Clearing::SettlementBalances` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::MarginModes` (r:1 w:0)
+	/// Proof: `Clearing::MarginModes` (`max_values`: None, `max_size`: Some(49), added: 2524, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::AdaptiveMargins` (r:16 w:0)
+	/// Proof: `Clearing::AdaptiveMargins` (`max_values`: None, `max_size`: Some(317), added: 2792, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::LiabilityFactor` (r:1 w:0)
+	/// Proof: `Clearing::LiabilityFactor` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::Bands` (r:1 w:1)
+	/// Proof: `Clearing::Bands` (`max_values`: None, `max_size`: Some(1430), added: 3905, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::BandFloors` (r:0 w:1)
+	/// Proof: `Clearing::BandFloors` (`max_values`: None, `max_size`: Some(79), added: 2554, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::BandCeilings` (r:0 w:1)
+	/// Proof: `Clearing::BandCeilings` (`max_values`: None, `max_size`: Some(79), added: 2554, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::BandExpiries` (r:0 w:1)
+	/// Proof: `Clearing::BandExpiries` (`max_values`: None, `max_size`: Some(61), added: 2536, mode: `MaxEncodedLen`)
+	/// The range of component `p` is `[1, 16]`.
+	fn reband(p: u32, ) -> Weight {
+		// Proof Size summary in bytes:
+		//  Measured:  `1226 + p * (404 ±0)`
+		//  Estimated: `12027 + p * (2830 ±0)`
+		// Minimum execution time: 96_924_000 picoseconds.
+		Weight::from_parts(78_537_791, 12027)
+			// Standard Error: 87_825
+			.saturating_add(Weight::from_parts(17_598_294, 0).saturating_mul(p.into()))
+			.saturating_add(T::DbWeight::get().reads(12_u64))
+			.saturating_add(T::DbWeight::get().reads((3_u64).saturating_mul(p.into())))
+			.saturating_add(T::DbWeight::get().writes(4_u64))
+			.saturating_add(Weight::from_parts(0, 2830).saturating_mul(p.into()))
+	}
+	/// Storage: `Clearing::Positions` (r:1 w:0)
+	/// Proof: `Clearing::Positions` (`max_values`: None, `max_size`: Some(8562), added: 11037, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::CollateralBalances` (r:1 w:0)
+	/// Proof: `Clearing::CollateralBalances` (`max_values`: None, `max_size`: Some(209), added: 2684, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::CollateralAssets` (r:1 w:0)
+	/// Proof: `Clearing::CollateralAssets` (`max_values`: None, `max_size`: Some(48), added: 2523, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::MaxPriceAge` (r:1 w:0)
+	/// Proof: `Clearing::MaxPriceAge` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::PriceGuards` (r:1 w:0)
+	/// Proof: `Clearing::PriceGuards` (`max_values`: None, `max_size`: Some(71), added: 2546, mode: `MaxEncodedLen`)
+	/// Storage: `Oracle::Values` (r:1 w:0)
+	/// Proof: `Oracle::Values` (`max_values`: None, `max_size`: Some(34), added: 2509, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::JumpBreakerParams` (r:1 w:0)
+	/// Proof: `Clearing::JumpBreakerParams` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `Timestamp::Now` (r:1 w:0)
+	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::Markets` (r:16 w:0)
+	/// Proof: `Clearing::Markets` (`max_values`: None, `max_size`: Some(355), added: 2830, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::MarketStates` (r:16 w:0)
+	/// Proof: `Clearing::MarketStates` (`max_values`: None, `max_size`: Some(135), added: 2610, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::SettlementBalances` (r:1 w:0)
+	/// Proof: `Clearing::SettlementBalances` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::LiabilityFactor` (r:1 w:0)
+	/// Proof: `Clearing::LiabilityFactor` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::MarginModes` (r:1 w:0)
+	/// Proof: `Clearing::MarginModes` (`max_values`: None, `max_size`: Some(49), added: 2524, mode: `MaxEncodedLen`)
+	/// The range of component `p` is `[1, 16]`.
+	fn check_account(p: u32, ) -> Weight {
+		// Proof Size summary in bytes:
+		//  Measured:  `1167 + p * (404 ±0)`
+		//  Estimated: `12027 + p * (2830 ±0)`
+		// Minimum execution time: 66_669_000 picoseconds.
+		Weight::from_parts(53_826_230, 12027)
+			// Standard Error: 84_341
+			.saturating_add(Weight::from_parts(14_433_065, 0).saturating_mul(p.into()))
+			.saturating_add(T::DbWeight::get().reads(11_u64))
+			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(p.into())))
+			.saturating_add(Weight::from_parts(0, 2830).saturating_mul(p.into()))
+	}
+	/// Storage: `Clearing::LastLiquidation` (r:64 w:64)
+	/// Proof: `Clearing::LastLiquidation` (`max_values`: None, `max_size`: Some(65), added: 2540, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::Positions` (r:65 w:65)
+	/// Proof: `Clearing::Positions` (`max_values`: None, `max_size`: Some(8562), added: 11037, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::MarginModes` (r:64 w:0)
+	/// Proof: `Clearing::MarginModes` (`max_values`: None, `max_size`: Some(49), added: 2524, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::MarketStates` (r:1 w:0)
+	/// Proof: `Clearing::MarketStates` (`max_values`: None, `max_size`: Some(135), added: 2610, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::Markets` (r:1 w:0)
+	/// Proof: `Clearing::Markets` (`max_values`: None, `max_size`: Some(355), added: 2830, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::MaxPriceAge` (r:1 w:0)
+	/// Proof: `Clearing::MaxPriceAge` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::PriceGuards` (r:1 w:0)
+	/// Proof: `Clearing::PriceGuards` (`max_values`: None, `max_size`: Some(71), added: 2546, mode: `MaxEncodedLen`)
+	/// Storage: `Oracle::Values` (r:1 w:0)
+	/// Proof: `Oracle::Values` (`max_values`: None, `max_size`: Some(34), added: 2509, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::JumpBreakerParams` (r:1 w:0)
+	/// Proof: `Clearing::JumpBreakerParams` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `Timestamp::Now` (r:1 w:0)
+	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::CollateralBalances` (r:65 w:65)
+	/// Proof: `Clearing::CollateralBalances` (`max_values`: None, `max_size`: Some(209), added: 2684, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::CollateralAssets` (r:1 w:0)
+	/// Proof: `Clearing::CollateralAssets` (`max_values`: None, `max_size`: Some(48), added: 2523, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::SettlementBalances` (r:65 w:65)
+	/// Proof: `Clearing::SettlementBalances` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::LiabilityFactor` (r:1 w:0)
+	/// Proof: `Clearing::LiabilityFactor` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::LiquidationPenalty` (r:1 w:0)
+	/// Proof: `Clearing::LiquidationPenalty` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::LiquidationBuffer` (r:1 w:0)
+	/// Proof: `Clearing::LiquidationBuffer` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::Bands` (r:128 w:64)
+	/// Proof: `Clearing::Bands` (`max_values`: None, `max_size`: Some(1430), added: 3905, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::BandFloors` (r:0 w:64)
+	/// Proof: `Clearing::BandFloors` (`max_values`: None, `max_size`: Some(79), added: 2554, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::BandCeilings` (r:0 w:64)
+	/// Proof: `Clearing::BandCeilings` (`max_values`: None, `max_size`: Some(79), added: 2554, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::DeleverageQueue` (r:0 w:64)
+	/// Proof: `Clearing::DeleverageQueue` (`max_values`: None, `max_size`: Some(85), added: 2560, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::BandExpiries` (r:0 w:64)
+	/// Proof: `Clearing::BandExpiries` (`max_values`: None, `max_size`: Some(61), added: 2536, mode: `MaxEncodedLen`)
+	/// The range of component `n` is `[1, 64]`.
+	fn liquidate_many(n: u32, ) -> Weight {
+		// Proof Size summary in bytes:
+		//  Measured:  `1793 + n * (445 ±0)`
+		//  Estimated: `12027 + n * (11037 ±0)`
+		// Minimum execution time: 209_011_000 picoseconds.
+		Weight::from_parts(12_364_469, 12027)
+			// Standard Error: 870_847
+			.saturating_add(Weight::from_parts(153_992_625, 0).saturating_mul(n.into()))
+			.saturating_add(T::DbWeight::get().reads(15_u64))
+			.saturating_add(T::DbWeight::get().reads((7_u64).saturating_mul(n.into())))
+			.saturating_add(T::DbWeight::get().writes(3_u64))
+			.saturating_add(T::DbWeight::get().writes((9_u64).saturating_mul(n.into())))
+			.saturating_add(Weight::from_parts(0, 11037).saturating_mul(n.into()))
 	}
 }
 
 /// The same figures with ParityDb database costs, for tests and mocks.
 impl WeightInfo for () {
 	fn register_collateral() -> Weight {
-		Weight::from_parts(32_449_000, 3513)
+		Weight::from_parts(18_467_000, 3513)
 			.saturating_add(ParityDbWeight::get().reads(2_u64))
-			.saturating_add(ParityDbWeight::get().writes(2_u64))
+			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
 	fn register_market() -> Weight {
-		Weight::from_parts(33_980_000, 4654)
+		Weight::from_parts(34_251_000, 4654)
 			.saturating_add(ParityDbWeight::get().reads(11_u64))
 			.saturating_add(ParityDbWeight::get().writes(6_u64))
 	}
 	fn set_market_parameter() -> Weight {
-		Weight::from_parts(26_911_000, 4654)
+		Weight::from_parts(27_061_000, 4654)
 			.saturating_add(ParityDbWeight::get().reads(4_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn set_collateral_parameter() -> Weight {
-		Weight::from_parts(18_057_000, 4654)
+		Weight::from_parts(18_948_000, 4654)
 			.saturating_add(ParityDbWeight::get().reads(2_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn set_global_parameter() -> Weight {
-		Weight::from_parts(9_574_000, 4654)
+		Weight::from_parts(9_515_000, 4654)
 			.saturating_add(ParityDbWeight::get().reads(1_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn set_liquidation_parameters() -> Weight {
-		Weight::from_parts(417_492_000, 184940)
+		Weight::from_parts(419_534_000, 184940)
 			.saturating_add(ParityDbWeight::get().reads(130_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn apply_risk_change() -> Weight {
-		Weight::from_parts(18_668_000, 4654)
+		Weight::from_parts(19_619_000, 4654)
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
-			.saturating_add(ParityDbWeight::get().writes(3_u64))
+			.saturating_add(ParityDbWeight::get().writes(4_u64))
 	}
 	fn deposit() -> Weight {
-		Weight::from_parts(68_752_000, 6208)
-			.saturating_add(ParityDbWeight::get().reads(7_u64))
+		Weight::from_parts(103_324_000, 12027)
+			.saturating_add(ParityDbWeight::get().reads(15_u64))
 			.saturating_add(ParityDbWeight::get().writes(6_u64))
 	}
 	fn withdraw(p: u32, ) -> Weight {
-		Weight::from_parts(122_073_875, 12027)
-			.saturating_add(Weight::from_parts(17_096_326, 0).saturating_mul(p.into()))
-			.saturating_add(ParityDbWeight::get().reads(16_u64))
-			.saturating_add(ParityDbWeight::get().reads((2_u64).saturating_mul(p.into())))
+		Weight::from_parts(149_690_842, 12027)
+			.saturating_add(Weight::from_parts(19_373_934, 0).saturating_mul(p.into()))
+			.saturating_add(ParityDbWeight::get().reads(18_u64))
+			.saturating_add(ParityDbWeight::get().reads((3_u64).saturating_mul(p.into())))
 			.saturating_add(ParityDbWeight::get().writes(5_u64))
 			.saturating_add(Weight::from_parts(0, 2830).saturating_mul(p.into()))
 	}
 	fn add_isolated_margin(p: u32, ) -> Weight {
-		Weight::from_parts(49_430_573, 12027)
-			.saturating_add(Weight::from_parts(16_958_918, 0).saturating_mul(p.into()))
-			.saturating_add(ParityDbWeight::get().reads(8_u64))
-			.saturating_add(ParityDbWeight::get().reads((2_u64).saturating_mul(p.into())))
+		Weight::from_parts(79_251_609, 12027)
+			.saturating_add(Weight::from_parts(19_341_816, 0).saturating_mul(p.into()))
+			.saturating_add(ParityDbWeight::get().reads(11_u64))
+			.saturating_add(ParityDbWeight::get().reads((3_u64).saturating_mul(p.into())))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 			.saturating_add(Weight::from_parts(0, 2830).saturating_mul(p.into()))
 	}
 	fn remove_isolated_margin() -> Weight {
-		Weight::from_parts(55_282_000, 12027)
-			.saturating_add(ParityDbWeight::get().reads(9_u64))
+		Weight::from_parts(95_762_000, 12027)
+			.saturating_add(ParityDbWeight::get().reads(14_u64))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
 	fn settle_trade(p: u32, ) -> Weight {
-		Weight::from_parts(105_057_439, 23064)
-			.saturating_add(Weight::from_parts(25_943_241, 0).saturating_mul(p.into()))
-			.saturating_add(ParityDbWeight::get().reads(16_u64))
-			.saturating_add(ParityDbWeight::get().reads((2_u64).saturating_mul(p.into())))
+		Weight::from_parts(242_735_940, 23064)
+			.saturating_add(Weight::from_parts(82_099_223, 0).saturating_mul(p.into()))
+			.saturating_add(ParityDbWeight::get().reads(20_u64))
+			.saturating_add(ParityDbWeight::get().reads((3_u64).saturating_mul(p.into())))
 			.saturating_add(ParityDbWeight::get().writes(6_u64))
 			.saturating_add(Weight::from_parts(0, 2830).saturating_mul(p.into()))
 	}
 	fn update_price_guard() -> Weight {
-		Weight::from_parts(30_606_000, 3536)
+		Weight::from_parts(31_317_000, 3536)
 			.saturating_add(ParityDbWeight::get().reads(6_u64))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
 	fn step_adaptive_margin() -> Weight {
-		Weight::from_parts(39_128_000, 6574)
+		Weight::from_parts(38_967_000, 6574)
 			.saturating_add(ParityDbWeight::get().reads(7_u64))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
 	fn auto_deleverage(n: u32, ) -> Weight {
-		Weight::from_parts(110_641_250, 12027)
-			.saturating_add(Weight::from_parts(56_431_669, 0).saturating_mul(n.into()))
+		Weight::from_parts(93_511_281, 12027)
+			.saturating_add(Weight::from_parts(77_479_745, 0).saturating_mul(n.into()))
 			.saturating_add(ParityDbWeight::get().reads(13_u64))
-			.saturating_add(ParityDbWeight::get().reads((5_u64).saturating_mul(n.into())))
+			.saturating_add(ParityDbWeight::get().reads((8_u64).saturating_mul(n.into())))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
-			.saturating_add(ParityDbWeight::get().writes((3_u64).saturating_mul(n.into())))
+			.saturating_add(ParityDbWeight::get().writes((7_u64).saturating_mul(n.into())))
 			.saturating_add(Weight::from_parts(0, 11037).saturating_mul(n.into()))
 	}
 	fn liquidate(p: u32, ) -> Weight {
-		Weight::from_parts(165_967_000, 23064)
-			.saturating_add(Weight::from_parts(84_605_212, 0).saturating_mul(p.into()))
-			.saturating_add(ParityDbWeight::get().reads(17_u64))
+		Weight::from_parts(34_656_953, 23064)
+			.saturating_add(Weight::from_parts(97_071_428, 0).saturating_mul(p.into()))
+			.saturating_add(ParityDbWeight::get().reads(19_u64))
 			.saturating_add(ParityDbWeight::get().reads((2_u64).saturating_mul(p.into())))
-			.saturating_add(ParityDbWeight::get().writes(7_u64))
+			.saturating_add(ParityDbWeight::get().writes(11_u64))
 			.saturating_add(ParityDbWeight::get().writes((1_u64).saturating_mul(p.into())))
 			.saturating_add(Weight::from_parts(0, 2830).saturating_mul(p.into()))
 	}
-	fn liquidate_portfolio(p: u32, ) -> Weight {
-		Weight::from_parts(233_384_732, 23064)
-			.saturating_add(Weight::from_parts(98_489_226, 0).saturating_mul(p.into()))
+	fn set_margin_mode(p: u32, ) -> Weight {
+		Weight::from_parts(170_183_985, 12027)
+			.saturating_add(Weight::from_parts(55_425_208, 0).saturating_mul(p.into()))
 			.saturating_add(ParityDbWeight::get().reads(20_u64))
+			.saturating_add(ParityDbWeight::get().reads((2_u64).saturating_mul(p.into())))
+			.saturating_add(ParityDbWeight::get().writes(9_u64))
+			.saturating_add(Weight::from_parts(0, 2830).saturating_mul(p.into()))
+	}
+	fn portfolio_check(p: u32, ) -> Weight {
+		Weight::from_parts(80_836_201, 12027)
+			.saturating_add(Weight::from_parts(55_547_616, 0).saturating_mul(p.into()))
+			.saturating_add(ParityDbWeight::get().reads(16_u64))
+			.saturating_add(ParityDbWeight::get().reads((2_u64).saturating_mul(p.into())))
+			.saturating_add(Weight::from_parts(0, 2830).saturating_mul(p.into()))
+	}
+	fn liquidate_portfolio(p: u32, ) -> Weight {
+		Weight::from_parts(126_641_061, 23064)
+			.saturating_add(Weight::from_parts(107_987_637, 0).saturating_mul(p.into()))
+			.saturating_add(ParityDbWeight::get().reads(22_u64))
 			.saturating_add(ParityDbWeight::get().reads((2_u64).saturating_mul(p.into())))
 			.saturating_add(ParityDbWeight::get().writes(5_u64))
 			.saturating_add(Weight::from_parts(0, 2830).saturating_mul(p.into()))
 	}
-	fn set_margin_mode(p: u32, ) -> Weight {
-		Weight::from_parts(109_273_593, 12027)
-			.saturating_add(Weight::from_parts(55_898_111, 0).saturating_mul(p.into()))
-			.saturating_add(ParityDbWeight::get().reads(16_u64))
-			.saturating_add(ParityDbWeight::get().reads((2_u64).saturating_mul(p.into())))
-			.saturating_add(ParityDbWeight::get().writes(1_u64))
-			.saturating_add(Weight::from_parts(0, 2830).saturating_mul(p.into()))
-	}
-	fn portfolio_check(p: u32, ) -> Weight {
-		Weight::from_parts(115_445_872, 12027)
-			.saturating_add(Weight::from_parts(50_352_546, 0).saturating_mul(p.into()))
-			.saturating_add(ParityDbWeight::get().reads(16_u64))
-			.saturating_add(ParityDbWeight::get().reads((2_u64).saturating_mul(p.into())))
-			.saturating_add(Weight::from_parts(0, 2830).saturating_mul(p.into()))
-	}
 	fn settle_expired(p: u32, ) -> Weight {
-		Weight::from_parts(23_612_024, 23064)
-			.saturating_add(Weight::from_parts(44_185_586, 0).saturating_mul(p.into()))
-			.saturating_add(ParityDbWeight::get().reads(9_u64))
+		Weight::from_parts(90_538_587, 23064)
+			.saturating_add(Weight::from_parts(40_120_541, 0).saturating_mul(p.into()))
+			.saturating_add(ParityDbWeight::get().reads(13_u64))
 			.saturating_add(ParityDbWeight::get().reads((3_u64).saturating_mul(p.into())))
-			.saturating_add(ParityDbWeight::get().writes(4_u64))
+			.saturating_add(ParityDbWeight::get().writes(10_u64))
 			.saturating_add(ParityDbWeight::get().writes((3_u64).saturating_mul(p.into())))
 			.saturating_add(Weight::from_parts(0, 2830).saturating_mul(p.into()))
 	}
 	fn liquidate_isolated() -> Weight {
-		Weight::from_parts(134_300_000, 23064)
-			.saturating_add(ParityDbWeight::get().reads(13_u64))
-			.saturating_add(ParityDbWeight::get().writes(5_u64))
+		Weight::from_parts(150_905_000, 23064)
+			.saturating_add(ParityDbWeight::get().reads(20_u64))
+			.saturating_add(ParityDbWeight::get().writes(8_u64))
+	}
+	fn reband(p: u32, ) -> Weight {
+		Weight::from_parts(78_537_791, 12027)
+			.saturating_add(Weight::from_parts(17_598_294, 0).saturating_mul(p.into()))
+			.saturating_add(ParityDbWeight::get().reads(12_u64))
+			.saturating_add(ParityDbWeight::get().reads((3_u64).saturating_mul(p.into())))
+			.saturating_add(ParityDbWeight::get().writes(4_u64))
+			.saturating_add(Weight::from_parts(0, 2830).saturating_mul(p.into()))
+	}
+	fn check_account(p: u32, ) -> Weight {
+		Weight::from_parts(53_826_230, 12027)
+			.saturating_add(Weight::from_parts(14_433_065, 0).saturating_mul(p.into()))
+			.saturating_add(ParityDbWeight::get().reads(11_u64))
+			.saturating_add(ParityDbWeight::get().reads((2_u64).saturating_mul(p.into())))
+			.saturating_add(Weight::from_parts(0, 2830).saturating_mul(p.into()))
+	}
+	fn liquidate_many(n: u32, ) -> Weight {
+		Weight::from_parts(12_364_469, 12027)
+			.saturating_add(Weight::from_parts(153_992_625, 0).saturating_mul(n.into()))
+			.saturating_add(ParityDbWeight::get().reads(15_u64))
+			.saturating_add(ParityDbWeight::get().reads((7_u64).saturating_mul(n.into())))
+			.saturating_add(ParityDbWeight::get().writes(3_u64))
+			.saturating_add(ParityDbWeight::get().writes((9_u64).saturating_mul(n.into())))
+			.saturating_add(Weight::from_parts(0, 11037).saturating_mul(n.into()))
 	}
 }

@@ -283,7 +283,8 @@ fn a_seeded_book_starts_banded_and_a_shock_flags_those_it_puts_under() {
 		assert_eq!(below, seeded[..18].iter().map(|who| (*who, None)).collect::<Vec<_>>());
 		let flagged = flagged();
 		assert!(below.iter().all(|scope| flagged.contains(scope)));
-		assert!(flagged.len() < 40, "{} flagged for 18 below maintenance", flagged.len());
+		// Bands are stored a quarter narrower than worked out (the slack): a few more.
+		assert!(flagged.len() < 60, "{} flagged for 18 below maintenance", flagged.len());
 		ClearingPallet::do_try_state().unwrap();
 	});
 }
