@@ -31,7 +31,7 @@ import { Keyring } from '@polkadot/keyring';
 import { fundedChainSpec, loadAccounts, startLoadNode } from './chain.mjs';
 import { marketMakers, renderMarketMakers } from './market-makers.mjs';
 import { renderSeeded, seededScenario } from './seeded.mjs';
-import { quantile, Tracker } from './tracker.mjs';
+import { awaitLiquidations, quantile, Tracker, unsafeAt } from './tracker.mjs';
 import { BTC_PERP, USDC } from '../lib/chain-ids.mjs';
 import { submitAndFinalize } from '../lib/tx.mjs';
 import { FIXED, ONE_BTC, ONE_USDC, usd } from '../lib/units.mjs';
@@ -176,30 +176,8 @@ async function scenario(n, durationS) {
       const feed = await submitAndFinalize(api, api.tx.oracle.feedValues([[{ Price: 'BTC' }, usd(shock.price)]]), alice);
       const fedAt = (await api.rpc.chain.getHeader(feed.blockHash)).number.toNumber();
       // Who is below maintenance right after the update, as the chain sees it.
-      const unsafe = new Set();
-      let cursor = null;
-      const atFeed = await api.at(feed.blockHash);
-      do {
-        const page = await atFeed.call.clearingApi.liquidatableAccounts(cursor, 1_000);
-        for (const entry of page.accounts) unsafe.add((entry.who ?? entry[0] ?? entry).toString());
-        cursor = page.lastChecked.isSome ? page.lastChecked.unwrap() : null;
-      } while (cursor !== null);
-      const waitUntil = Date.now() + 180_000;
-      let lastLiquidation = fedAt;
-      const liquidatedOnce = new Set();
-      while (Date.now() < waitUntil) {
-        await tracker.queue;
-        for (const block of tracker.range(fedAt, tracker.best())) {
-          for (const who of block.liquidated) {
-            if (unsafe.has(who) && !liquidatedOnce.has(who)) {
-              liquidatedOnce.add(who);
-              lastLiquidation = Math.max(lastLiquidation, block.number);
-            }
-          }
-        }
-        if (liquidatedOnce.size === unsafe.size) break;
-        await new Promise((resolve) => setTimeout(resolve, 500));
-      }
+      const unsafe = await unsafeAt(api, feed.blockHash);
+      const { liquidated: liquidatedOnce, lastLiquidation } = await awaitLiquidations(tracker, fedAt, unsafe, 180_000);
       const blocks = tracker.range(fedAt + 1, lastLiquidation);
       figures.shocks.push({
         name: shock.name,

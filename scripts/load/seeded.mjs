@@ -16,7 +16,7 @@
 import { readFile } from 'node:fs/promises';
 import { Keyring } from '@polkadot/keyring';
 import { seededChainSpec, startLoadNode } from './chain.mjs';
-import { Tracker } from './tracker.mjs';
+import { awaitLiquidations, Tracker, unsafeAt } from './tracker.mjs';
 import { submitAndFinalize } from '../lib/tx.mjs';
 import { ONE_USDC, usd } from '../lib/units.mjs';
 
@@ -78,29 +78,8 @@ export async function seededScenario({ n, log }) {
       const feed = await submitAndFinalize(api, api.tx.oracle.feedValues([[{ Price: 'BTC' }, usd(price)]]), alice);
       if (feed.error) throw new Error(`${name}: ${feed.error}`);
       const fedAt = (await api.rpc.chain.getHeader(feed.blockHash)).number.toNumber();
-      const atFeed = await api.at(feed.blockHash);
-      const unsafe = new Set();
-      let cursor = null;
-      do {
-        const page = await atFeed.call.clearingApi.liquidatableAccounts(cursor, 1_000);
-        for (const entry of page.accounts) unsafe.add(entry.who.toString());
-        cursor = page.lastChecked.isSome ? page.lastChecked.unwrap() : null;
-      } while (cursor !== null);
-      const waitUntil = Date.now() + 300_000;
-      let lastLiquidation = fedAt;
-      const liquidated = new Set();
-      while (Date.now() < waitUntil && liquidated.size < unsafe.size) {
-        await tracker.queue;
-        for (const block of tracker.range(fedAt, tracker.best())) {
-          for (const who of block.liquidated) {
-            if (unsafe.has(who) && !liquidated.has(who)) {
-              liquidated.add(who);
-              lastLiquidation = Math.max(lastLiquidation, block.number);
-            }
-          }
-        }
-        await new Promise((resolve) => setTimeout(resolve, 500));
-      }
+      const unsafe = await unsafeAt(api, feed.blockHash);
+      const { liquidated, lastLiquidation } = await awaitLiquidations(tracker, fedAt, unsafe, 300_000);
       const blocks = tracker.range(fedAt + 1, lastLiquidation);
       const runs = workerRuns((await readFile(node.logFile, 'utf8')).slice(logBefore));
       figures.shocks.push({

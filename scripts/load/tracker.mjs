@@ -183,3 +183,40 @@ export class Tracker {
     return out;
   }
 }
+
+/** The accounts below maintenance at `blockHash`, as `clearingApi.liquidatableAccounts` pages them. */
+export async function unsafeAt(api, blockHash) {
+  const unsafe = new Set();
+  const at = await api.at(blockHash);
+  let cursor = null;
+  do {
+    const page = await at.call.clearingApi.liquidatableAccounts(cursor, 1_000);
+    for (const entry of page.accounts) unsafe.add((entry.who ?? entry[0] ?? entry).toString());
+    cursor = page.lastChecked.isSome ? page.lastChecked.unwrap() : null;
+  } while (cursor !== null);
+  return unsafe;
+}
+
+/**
+ * Waits (at most `timeoutMs`) until every account of `unsafe` has a `Liquidated` event in a
+ * block after `fedAt`; returns those liquidated and the block of the last.
+ */
+export async function awaitLiquidations(tracker, fedAt, unsafe, timeoutMs) {
+  const waitUntil = Date.now() + timeoutMs;
+  let lastLiquidation = fedAt;
+  const liquidated = new Set();
+  while (Date.now() < waitUntil) {
+    await tracker.queue;
+    for (const block of tracker.range(fedAt, tracker.best())) {
+      for (const who of block.liquidated) {
+        if (unsafe.has(who) && !liquidated.has(who)) {
+          liquidated.add(who);
+          lastLiquidation = Math.max(lastLiquidation, block.number);
+        }
+      }
+    }
+    if (liquidated.size === unsafe.size) break;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+  return { liquidated, lastLiquidation };
+}

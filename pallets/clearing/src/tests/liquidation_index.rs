@@ -286,6 +286,12 @@ fn a_seeded_book_starts_banded_and_a_shock_flags_those_it_puts_under() {
 		// Bands are stored a quarter narrower than worked out (the slack): a few more.
 		assert!(flagged.len() < 60, "{} flagged for 18 below maintenance", flagged.len());
 		ClearingPallet::do_try_state().unwrap();
+		// The end of the block gives the safe ones new bands around the price: what stays
+		// flagged is unbanded (below maintenance, or within the band's reserve of it).
+		idle();
+		let left = ClearingPallet::flagged_scopes(u32::MAX, true);
+		assert!(left.len() < flagged.len() && below.iter().all(|scope| left.contains(scope)));
+		assert_eq!(left.len() as u32, UnbandedScopes::<Test>::count());
 	});
 }
 
