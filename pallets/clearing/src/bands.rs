@@ -51,7 +51,9 @@
 //! - **Rebuild.** A change of the parameters bands are worked out from (margin schedules,
 //!   haircuts, adaptive margin, mark bands, funding caps, listings) can make stored bands
 //!   wrong, so it starts a rebuild ([`BandRebuild`]): `on_idle` rebands every account, a
-//!   slice a block; until it ends the worker also sweeps every account as before.
+//!   slice a block. Until it ends the next-block promise does not hold: the worker's sweep
+//!   (a slice of every account a block, as before the index) is the backstop, and what it
+//!   finds is not counted as a miss.
 
 use alloc::{collections::btree_set::BTreeSet, vec::Vec};
 use frame_support::{pallet_prelude::*, weights::Weight};

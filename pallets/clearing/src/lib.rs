@@ -41,13 +41,16 @@
 //!   API reports with.
 //! - **Liquidation.** Accounts below maintenance are liquidated partially, into the insurance
 //!   fund, by unsigned transactions that validators' off-chain workers submit (see
-//!   [`liquidation`] for the rule and [`offchain`] for the worker). When the fund is in
+//!   [`liquidation`] for the rule and [`offchain`] for the worker), in batches
+//!   ([`liquidate_many`](Pallet::liquidate_many)). The liquidation index ([`bands`]) keeps a
+//!   safety band for every book that can be liquidated, so that after an oracle update the
+//!   worker checks only the books the update can have put below maintenance. When the fund is in
 //!   deficit, the opposite positions are deleveraged from the front of the chain's queue,
 //!   ordered by entry price (at one mark, the most profit per unit first), each capped at
 //!   what it has won (see [`deleverage`]).
 //! - **Invariants.** What must always hold (tokens cover the ledger, positions net to zero,
-//!   open interest is the longs) is code, checked after every test and by `try_state` (see
-//!   [`invariants`]).
+//!   open interest is the longs, the liquidation index hides no book below maintenance) is
+//!   code, checked after every test and by `try_state` (see [`invariants`]).
 //! - **Risk parameters.** The risk origin (Root, or a referendum on the runtime's
 //!   `risk_parameters` track) changes one parameter per call within fixed bounds; a change
 //!   applies from the next block, and [`Pallet::preview_risk_change`] tells voters which
@@ -90,8 +93,8 @@
 //!   origin: bounded, applied from the next block, see [`parameters`]);
 //! - `deposit`, `withdraw`, `add_isolated_margin`, `remove_isolated_margin`,
 //!   `set_margin_mode` (traders);
-//! - `liquidate`, `liquidate_isolated`, `auto_deleverage` (unsigned, from the off-chain
-//!   worker); `settle_expired` (anyone, or unsigned from the worker).
+//! - `liquidate_many`, `liquidate`, `liquidate_isolated`, `auto_deleverage` (unsigned, from
+//!   the off-chain worker); `settle_expired` (anyone, or unsigned from the worker).
 //!
 //! ### Other pallets
 //! - [`Clearing`] for venues; [`PriceProvider`] is what this pallet needs from an oracle.

@@ -111,7 +111,8 @@ mod storage {
 
 	/// While bands are rebuilt after a change of the parameters they were worked out from
 	/// (see [`crate::bands`]): the raw [`Positions`] key of the last account rebuilt, empty
-	/// before the first. Until the rebuild ends, the worker also sweeps every account.
+	/// before the first. Until the rebuild ends, stored bands may be too wide: the worker's
+	/// sweep is the backstop.
 	#[pallet::storage]
 	pub type BandRebuild<T: Config> =
 		StorageValue<_, BoundedVec<u8, ConstU32<{ crate::bands::MAX_RAW_KEY_LEN }>>, OptionQuery>;
