@@ -101,7 +101,7 @@ impl<K: Clone> WantedBand<K> {
 type ScopeOf<T> = (<T as frame_system::Config>::AccountId, BandScope);
 
 /// A floor's index key: its complement, big-endian, so that the highest floor comes first.
-fn floor_key(floor: Price) -> [u8; 16] {
+pub(crate) fn floor_key(floor: Price) -> [u8; 16] {
 	(u128::MAX - floor.into_inner()).to_be_bytes()
 }
 
@@ -111,7 +111,7 @@ fn floor_of(key: [u8; 16]) -> Price {
 }
 
 /// A ceiling's index key: big-endian, lowest first.
-fn ceiling_key(ceiling: Price) -> [u8; 16] {
+pub(crate) fn ceiling_key(ceiling: Price) -> [u8; 16] {
 	ceiling.into_inner().to_be_bytes()
 }
 
@@ -155,6 +155,17 @@ impl<T: Config> Pallet<T> {
 			Bands::<T>::insert(who, scope, band.stored);
 		}
 		Self::reband_weight(positions, stored.len() as u32, writes)
+	}
+
+	/// Removes every band of `who` and its index entries, as if none had been written (for
+	/// benchmarks and tests that start from an account without bands).
+	pub(crate) fn remove_bands(who: &T::AccountId) {
+		let stored: Vec<(BandScope, BandRecord<T::OracleKey>)> =
+			Bands::<T>::iter_prefix(who).collect();
+		for (scope, record) in stored {
+			Self::unindex(who, scope, &record);
+			Bands::<T>::remove(who, scope);
+		}
 	}
 
 	/// Whether a stored band may stay in place of a new one: both are bands over the same

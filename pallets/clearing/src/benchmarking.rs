@@ -140,29 +140,6 @@ fn open_positions<T: Config>(maker: &T::AccountId, taker: &T::AccountId, first: 
 	}
 }
 
-/// Removes `who`'s bands and their index entries, as if none had ever been written.
-fn forget_bands<T: Config>(who: &T::AccountId) {
-	let stored: Vec<_> = Bands::<T>::iter_prefix(who).collect();
-	for (scope, record) in stored {
-		let owner = (who.clone(), scope);
-		for edge in &record.edges {
-			BandFloors::<T>::remove((
-				edge.key,
-				(u128::MAX - edge.floor.into_inner()).to_be_bytes(),
-				owner.clone(),
-			));
-			BandCeilings::<T>::remove((
-				edge.key,
-				edge.ceiling.into_inner().to_be_bytes(),
-				owner.clone(),
-			));
-		}
-		BandExpiries::<T>::remove((record.valid_until_ms.to_be_bytes(), owner.clone()));
-		UnbandedScopes::<T>::remove(&owner);
-		Bands::<T>::remove(who, scope);
-	}
-}
-
 /// The clock the option benchmarks start at (ms).
 const OPTION_BENCH_START_MS: u64 = 1_700_000_000_000;
 /// Thirty days (ms).
@@ -682,7 +659,7 @@ mod benchmarks {
 		let who = trader::<T>("taker", 0, 1_000_000);
 		let counterparty = trader::<T>("maker", 0, 1_000_000);
 		open_positions::<T>(&counterparty, &who, 0, p);
-		forget_bands::<T>(&who);
+		Pallet::<T>::remove_bands(&who);
 		#[block]
 		{
 			Pallet::<T>::reband(&who);

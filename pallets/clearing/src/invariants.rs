@@ -201,7 +201,7 @@ impl<T: Config> Pallet<T> {
 				ensure_invariant(
 					BandFloors::<T>::contains_key((
 						edge.key,
-						(u128::MAX - edge.floor.into_inner()).to_be_bytes(),
+						crate::bands::floor_key(edge.floor),
 						owner.clone(),
 					)),
 					"a band's floor is not in the index",
@@ -209,7 +209,7 @@ impl<T: Config> Pallet<T> {
 				ensure_invariant(
 					BandCeilings::<T>::contains_key((
 						edge.key,
-						edge.ceiling.into_inner().to_be_bytes(),
+						crate::bands::ceiling_key(edge.ceiling),
 						owner.clone(),
 					)),
 					"a band's ceiling is not in the index",

@@ -95,24 +95,7 @@ fn the_liquidation_index_starts_as_a_rebuild_carried_through_at_the_ends_of_bloc
 		open_one_btc();
 		// A chain at version 2: positions, no index.
 		for who in [ALICE, BOB] {
-			let (_, record) = Bands::<Test>::iter_prefix(who).next().unwrap();
-			Bands::<Test>::remove(who, None::<MarketId>);
-			for edge in &record.edges {
-				BandFloors::<Test>::remove((
-					edge.key,
-					(u128::MAX - edge.floor.into_inner()).to_be_bytes(),
-					(who, None::<MarketId>),
-				));
-				BandCeilings::<Test>::remove((
-					edge.key,
-					edge.ceiling.into_inner().to_be_bytes(),
-					(who, None::<MarketId>),
-				));
-			}
-			BandExpiries::<Test>::remove((
-				record.valid_until_ms.to_be_bytes(),
-				(who, None::<MarketId>),
-			));
+			ClearingPallet::remove_bands(&who);
 		}
 		StorageVersion::new(2).put::<ClearingPallet>();
 		MigrateToV3::<Test>::on_runtime_upgrade();
