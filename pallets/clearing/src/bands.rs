@@ -51,7 +51,8 @@
 //! - **Rebuild.** A change of the parameters bands are worked out from (margin schedules,
 //!   haircuts, adaptive margin, mark bands, funding caps, listings) can make stored bands
 //!   wrong, so it starts a rebuild ([`BandRebuild`]): `on_idle` rebands every account, a
-//!   slice a block. Until it ends the next-block promise does not hold: the worker's sweep
+//!   slice a block: the holders of positions, then the debtors without positions, banded
+//!   on their collateral alone. Until it ends the next-block promise does not hold: the worker's sweep
 //!   (a slice of every account a block, as before the index) is the backstop, and what it
 //!   finds is not counted as a miss.
 
@@ -486,25 +487,25 @@ impl<T: Config> Pallet<T> {
 			}
 		}
 		let Some(cursor) = BandRebuild::<T>::get() else { return used };
-		let mut accounts = if cursor.is_empty() {
-			Positions::<T>::iter_keys()
-		} else {
-			Positions::<T>::iter_keys_from(cursor.to_vec())
-		};
+		// Holders of positions, then debtors without any (banded on their collateral alone).
+		let mut accounts = Self::accounts_at_risk_from(&cursor);
 		// The cursor is written once, at the end of the slice.
 		used = used.saturating_add(T::DbWeight::get().reads_writes(1, 1));
 		let mut last = None;
 		while room(used) {
-			used = used.saturating_add(T::DbWeight::get().reads(1));
-			let Some(who) = accounts.next() else {
+			// The entry, and for a debtor whether it also holds positions.
+			used = used.saturating_add(T::DbWeight::get().reads(2));
+			let Some(step) = accounts.next() else {
 				BandRebuild::<T>::kill();
 				return used;
 			};
-			used = used.saturating_add(Self::reband(&who));
-			last = Some(who);
+			if step.at_risk {
+				used = used.saturating_add(Self::reband(&step.who));
+			}
+			last = Some(step.raw_key);
 		}
-		if let Some(who) = last {
-			BandRebuild::<T>::put(BoundedVec::truncate_from(Positions::<T>::hashed_key_for(&who)));
+		if let Some(raw_key) = last {
+			BandRebuild::<T>::put(BoundedVec::truncate_from(raw_key));
 		}
 		used
 	}

@@ -39,7 +39,7 @@
 //! only a real liquidation passes, at most one per account (or isolated position) per block.
 
 use alloc::{vec, vec::Vec};
-use frame_support::pallet_prelude::*;
+use frame_support::{pallet_prelude::*, StoragePrefixedMap};
 use risk_engine::{LiquidationContext, Price};
 use sp_arithmetic::traits::Zero;
 use sp_runtime::transaction_validity::{InvalidTransaction, TransactionValidityError};
@@ -78,7 +78,51 @@ pub struct LiquidationOutcome {
 	pub market_states_written: u32,
 }
 
+/// One step of [`Pallet::accounts_at_risk_from`]: an entry read, and whether it is an
+/// account liquidation may concern.
+pub(crate) struct AccountWalkStep<AccountId> {
+	/// The account of the entry read.
+	pub who: AccountId,
+	/// The entry's raw storage key: the cursor to resume after it.
+	pub raw_key: Vec<u8>,
+	/// Whether the account holds positions, or owes settlement asset without holding any
+	/// (a debtor already seen as a holder is not visited twice).
+	pub at_risk: bool,
+}
+
 impl<T: Config> Pallet<T> {
+	/// Walks every account liquidation may concern, resumably: the holders of positions
+	/// ([`Positions`]), then the accounts that owe settlement asset without holding a
+	/// position ([`SettlementBalances`] below zero). Such a debtor is margined on its
+	/// collateral alone, and a fall in that collateral's price can put it below
+	/// maintenance. `cursor` is the raw key of the last entry visited (empty: from the
+	/// start); its prefix says which of the two maps the walk is in. Every entry of the
+	/// second map is read and yielded, `at_risk` or not, so the caller charges each read.
+	pub(crate) fn accounts_at_risk_from(
+		cursor: &[u8],
+	) -> impl Iterator<Item = AccountWalkStep<T::AccountId>> {
+		let debts_prefix = SettlementBalances::<T>::final_prefix();
+		let in_debts = cursor.starts_with(&debts_prefix);
+		let holders = match (in_debts, cursor.is_empty()) {
+			(true, _) => None,
+			(false, true) => Some(Positions::<T>::iter_keys()),
+			(false, false) => Some(Positions::<T>::iter_keys_from(cursor.to_vec())),
+		};
+		let holders = holders.into_iter().flatten().map(|who| AccountWalkStep {
+			raw_key: Positions::<T>::hashed_key_for(&who),
+			who,
+			at_risk: true,
+		});
+		let debts_from = if in_debts { cursor.to_vec() } else { debts_prefix.to_vec() };
+		let debtors =
+			SettlementBalances::<T>::iter_from(debts_from).map(|(who, balance)| AccountWalkStep {
+				raw_key: SettlementBalances::<T>::hashed_key_for(&who),
+				at_risk: balance < 0 && !Positions::<T>::contains_key(&who),
+				who,
+			});
+		holders.chain(debtors)
+	}
+
 	/// The cheap checks of an unsigned call (see `validate_unsigned`): stale unless it
 	/// would do something now.
 	pub(crate) fn check_unsigned(

@@ -13,8 +13,10 @@
 //!   below maintenance is submitted after the block that put it there.
 //! - **The sweep, a backstop.** Then at most [`Pallet::liquidation_scan_limit`] accounts
 //!   (a risk parameter, capped by [`Config::MaxAccountsScannedPerBlock`]) from a cursor in
-//!   persistent off-chain storage (the last account checked), wrapping around at the end,
-//!   so every account is also checked once every `accounts / limit` blocks. An account the
+//!   persistent off-chain storage (the last entry read), wrapping around at the end: the
+//!   holders of positions, then the accounts that owe settlement asset without holding a
+//!   position (read among all settlement balances). So every account is also checked once
+//!   every `(holders + settlement balances) / limit` blocks. An account the
 //!   sweep finds below maintenance that the index did not flag is a *miss*: it is logged as
 //!   an error and counted (the tests require none). While bands are rebuilt after a
 //!   parameter change, stored bands may be too wide, so misses are expected and not
@@ -60,7 +62,8 @@ const LOCK_EXTEND_EVERY: u32 = 100;
 pub struct ScanReport<AccountId> {
 	/// Scopes the liquidation index flagged, all checked.
 	pub flagged: u32,
-	/// Accounts the sweep checked.
+	/// Entries the sweep read: holders of positions, then settlement balances (of which
+	/// the debtors without positions are checked).
 	pub scanned: u32,
 	/// Scopes the sweep found below maintenance that the index had not flagged (outside a
 	/// rebuild, none).
@@ -90,10 +93,7 @@ impl<T: Config> Pallet<T> {
 
 		let cursor_ref = StorageValueRef::persistent(CURSOR_KEY);
 		let cursor: Option<Vec<u8>> = cursor_ref.get().ok().flatten();
-		let mut accounts = match cursor {
-			Some(raw_key) => Positions::<T>::iter_from(raw_key),
-			None => Positions::<T>::iter(),
-		};
+		let mut accounts = Self::accounts_at_risk_from(cursor.as_deref().unwrap_or_default());
 		let limit = Self::liquidation_scan_limit();
 		let mut report = ScanReport {
 			flagged: 0,
@@ -129,7 +129,7 @@ impl<T: Config> Pallet<T> {
 
 		let mut last_key = None;
 		while report.scanned < limit {
-			let Some((who, positions)) = accounts.next() else {
+			let Some(step) = accounts.next() else {
 				report.wrapped = true;
 				break;
 			};
@@ -138,7 +138,12 @@ impl<T: Config> Pallet<T> {
 				// Still running: keep the next block's worker out of this slice.
 				let _ = guard.extend_lock();
 			}
-			last_key = Some(Positions::<T>::hashed_key_for(&who));
+			last_key = Some(step.raw_key);
+			if !step.at_risk {
+				continue;
+			}
+			let who = step.who;
+			let positions = Positions::<T>::get(&who);
 			if Self::cross_liquidatable(&who) && !was_flagged(&who, None) {
 				if !rebuilding {
 					report.missed.push((who.clone(), None));

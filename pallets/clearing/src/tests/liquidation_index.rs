@@ -202,6 +202,13 @@ fn a_debt_without_positions_is_banded_on_the_collateral_behind_it() {
 		let (floor, ceiling) = btc_edges(ALICE, None);
 		assert!(floor < usd(50_000));
 		assert_eq!(ceiling, usd(62_500));
+		// A rebuild reaches her too, though she holds no position: after the holders of
+		// positions, it walks the debtors.
+		ClearingPallet::remove_bands(&ALICE);
+		ClearingPallet::start_band_rebuild();
+		idle();
+		assert!(!ClearingPallet::band_rebuild_running());
+		assert_eq!(btc_edges(ALICE, None), (floor, ceiling));
 	});
 }
 

@@ -39,18 +39,21 @@ fn the_worker_submits_liquidations_for_a_bounded_slice_and_moves_its_cursor() {
 		// Both longs are under water; Bob (short) is fine.
 		set_price(BTC_PRICE, 51_000);
 		let mut submitted = Vec::new();
-		let mut scanned = 0;
-		// Three accounts hold positions, two are checked per run.
+		// Three accounts hold positions, and each has a settlement balance (none owes): the
+		// sweep reads the holders, then the balances, two entries a run.
+		let entries = 3 + SettlementBalances::<Test>::iter().count() as u32;
 		let first = ClearingPallet::scan_for_liquidations().expect("a validator runs it");
 		assert_eq!(first.scanned, 2);
 		assert!(!first.wrapped);
 		let cursor = offchain_state.read().persistent_storage.get(crate::offchain::CURSOR_KEY);
 		assert!(cursor.is_some(), "the cursor was stored");
-		scanned += first.scanned;
-		let second = ClearingPallet::scan_for_liquidations().unwrap();
-		scanned += second.scanned;
-		assert_eq!(scanned, 3, "the second run carries on where the first stopped");
-		assert!(second.wrapped);
+		let mut runs = vec![first];
+		while !runs.last().unwrap().wrapped {
+			runs.push(ClearingPallet::scan_for_liquidations().unwrap());
+		}
+		let scanned: u32 = runs.iter().map(|run| run.scanned).sum();
+		assert_eq!(scanned, entries, "each run carries on where the last stopped");
+		assert_eq!(runs.len() as u32, entries / 2 + 1);
 		assert!(offchain_state
 			.read()
 			.persistent_storage
@@ -63,8 +66,7 @@ fn the_worker_submits_liquidations_for_a_bounded_slice_and_moves_its_cursor() {
 		}
 		// The liquidation index flagged both on each run (the pool drops the repeats by
 		// their tags); the sweep found nothing the index had not.
-		assert_eq!((first.flagged, second.flagged), (2, 2));
-		assert!(first.missed.is_empty() && second.missed.is_empty());
+		assert!(runs.iter().all(|run| run.flagged == 2 && run.missed.is_empty()));
 		// One batch a run, naming both, each with its witness.
 		let batch = Call::liquidate_many {
 			targets: frame_support::BoundedVec::truncate_from(
@@ -78,12 +80,63 @@ fn the_worker_submits_liquidations_for_a_bounded_slice_and_moves_its_cursor() {
 					.to_vec(),
 			),
 		};
-		assert_eq!(submitted, vec![RuntimeCall::Clearing(batch.clone()); 2]);
+		assert_eq!(submitted, vec![RuntimeCall::Clearing(batch.clone()); runs.len()]);
 		// What the worker submitted passes the chain's own check.
 		assert!(validate(batch).is_ok());
-		// A third run starts over from the first account.
-		let third = ClearingPallet::scan_for_liquidations().unwrap();
-		assert_eq!(third.scanned, 2);
+		// The next run starts over from the first account.
+		let again = ClearingPallet::scan_for_liquidations().unwrap();
+		assert_eq!(again.scanned, 2);
+	});
+}
+
+#[test]
+fn the_sweep_reaches_a_debtor_without_positions() {
+	let (mut ext, _, pool_state) = worker_ext!();
+	ext.execute_with(|| {
+		// Alice closes a long at a loss larger than her USDC: she owes USDC, holds no
+		// position, and her 0.2 BTC stands behind the debt.
+		deposit(ALICE, USDC, 5_000 * ONE_USDC);
+		deposit(ALICE, BTC, ONE_BTC / 5);
+		deposit(BOB, USDC, 100_000 * ONE_USDC);
+		assert_ok!(settle(&BOB, &ALICE, BTC_PERP, ONE_BTC as i128, usd(60_000)));
+		set_price(BTC_PRICE, 52_000);
+		assert_ok!(settle(&BOB, &ALICE, BTC_PERP, -(ONE_BTC as i128), usd(52_000)));
+		assert!(Positions::<Test>::get(ALICE).is_empty());
+		assert!(SettlementBalances::<Test>::get(ALICE) < 0);
+		// The index loses her (as a rebuild could); BTC then falls below what covers the debt.
+		ClearingPallet::remove_bands(&ALICE);
+		set_price(BTC_PRICE, 15_000);
+		assert!(ClearingPallet::cross_liquidatable(&ALICE));
+		assert!(ClearingPallet::flagged_scopes(u32::MAX, true).is_empty());
+		// The sweep reads the holders of positions, then the settlement balances, and finds
+		// her among the latter: a miss, reported, and a liquidation submitted.
+		let mut missed = Vec::new();
+		loop {
+			let report = ClearingPallet::scan_for_liquidations().unwrap();
+			missed.extend(report.missed);
+			if report.wrapped {
+				break;
+			}
+		}
+		assert_eq!(missed, vec![(ALICE, None)]);
+		let batch = Call::liquidate_many {
+			targets: frame_support::BoundedVec::truncate_from(vec![crate::LiquidationTarget {
+				who: ALICE,
+				market: None,
+				positions: 0,
+				portfolio: false,
+			}]),
+		};
+		let submitted: Vec<_> = pool_state
+			.read()
+			.transactions
+			.iter()
+			.map(|raw| Extrinsic::decode(&mut &raw[..]).unwrap().function)
+			.collect();
+		assert_eq!(submitted, vec![RuntimeCall::Clearing(batch.clone())]);
+		assert!(validate(batch).is_ok());
+		// The block's end gives the index back its view of her: unbanded, below maintenance.
+		ClearingPallet::reband(&ALICE);
 	});
 }
 
