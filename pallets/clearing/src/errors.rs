@@ -155,6 +155,18 @@ mod errors {
 		/// logarithm of a number that is not positive, the square root of a negative one): a
 		/// forward, strike or price that is not positive, or a negative volatility.
 		OutOfDomain,
+		/// A lending rate curve is invalid: more than four segments, segment starts not
+		/// strictly rising, a kink outside 1%..=99%, or a borrow rate at 100% utilisation
+		/// above 500% a year.
+		InvalidRateCurve,
+		/// A lending reserve factor above 50%.
+		InvalidReserveFactor,
+		/// A lending utilisation cap outside 10%..=99%.
+		InvalidUtilisationCap,
+		/// The borrow or withdrawal would take the asset's utilisation (borrowed over
+		/// lendable supply) above its cap: wait for repayments, which the rate above the
+		/// kink draws.
+		UtilisationCapExceeded,
 	}
 }
 
@@ -176,6 +188,11 @@ impl<T> From<risk_engine::RiskError> for Error<T> {
 			InvalidScenarioGrid => Error::InvalidScenarioGrid,
 			InvalidCorrelations => Error::InvalidCorrelation,
 			InvalidAdaptiveParams => Error::InvalidAdaptiveMargin,
+			InvalidRateCurve => Error::InvalidRateCurve,
+			InvalidReserveFactor => Error::InvalidReserveFactor,
+			InvalidUtilisationCap => Error::InvalidUtilisationCap,
+			UtilisationAboveCap => Error::UtilisationCapExceeded,
+			InsufficientBalance => Error::InsufficientCollateral,
 			Overflow => Error::Overflow,
 		}
 	}

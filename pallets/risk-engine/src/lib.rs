@@ -25,6 +25,11 @@
 //!   that keeps it conservative.
 //! - [`bands`]: safety bands: how far each price an account depends on may move before
 //!   its health can reach zero (the liquidation index's bound).
+//! - [`money_market`]: the lending market inside the collateral pool: scaled supply and
+//!   borrow balances against cumulative indices, the kinked borrow-rate curve, accrual that
+//!   splits borrowers' interest between suppliers and the reserve to the unit, and the
+//!   conversions (repay before supply, spend supply before borrowing) rounded against the
+//!   account.
 //! - [`adaptive`]: an EWMA volatility estimate per underlying, the margin fractions it
 //!   implies (with open-interest scaling), the ramp that moves the fractions in force
 //!   towards them a step a block, and the schedule shifted to them; the clearing pallet
@@ -61,6 +66,7 @@ pub mod collateral;
 pub mod fixed_math;
 pub mod liquidation;
 pub mod margin;
+pub mod money_market;
 pub mod options;
 pub mod orders;
 pub mod perpetual;

@@ -80,6 +80,18 @@ pub enum RiskError {
 	/// horizon, a negative multiplier, a floor above its cap, maintenance bounds not below
 	/// the initial ones, or open-interest bounds out of order.
 	InvalidAdaptiveParams,
+	/// A lending rate curve is invalid: more than the most segments, segment starts not
+	/// strictly rising, a kink outside 1%..=99%, or a rate at 100% utilisation above the
+	/// highest borrow rate.
+	InvalidRateCurve,
+	/// A lending reserve factor above the highest (50%).
+	InvalidReserveFactor,
+	/// A lending utilisation cap outside 10%..=99%.
+	InvalidUtilisationCap,
+	/// A borrow or withdrawal would take a lending market's utilisation above its cap.
+	UtilisationAboveCap,
+	/// A debit larger than the balance, where borrowing is not allowed.
+	InsufficientBalance,
 }
 
 /// Converts between an amount of something (an asset, or a market's size units) and its value
