@@ -167,6 +167,8 @@ mod errors {
 		/// lendable supply) above its cap: wait for repayments, which the rate above the
 		/// kink draws.
 		UtilisationCapExceeded,
+		/// Liability weights must satisfy `1 < maintenance <= initial <= 2`.
+		InvalidLiabilityWeights,
 	}
 }
 
@@ -193,6 +195,7 @@ impl<T> From<risk_engine::RiskError> for Error<T> {
 			InvalidUtilisationCap => Error::InvalidUtilisationCap,
 			UtilisationAboveCap => Error::UtilisationCapExceeded,
 			InsufficientBalance => Error::InsufficientCollateral,
+			InvalidLiabilityWeights => Error::InvalidLiabilityWeights,
 			Overflow => Error::Overflow,
 		}
 	}

@@ -140,9 +140,10 @@ impl<T: Config> Pallet<T> {
 	) -> CrossAccount<'a> {
 		CrossAccount {
 			settlement_balance: inputs.settlement_balance,
-			liability_factor: Self::liability_factor(),
+			settlement_weights: risk_engine::LiabilityWeights::uniform(Self::liability_factor()),
 			quote_decimals: T::SettlementDecimals::get(),
 			collateral: holdings,
+			liabilities: &[],
 			positions: exposures,
 		}
 	}

@@ -28,17 +28,22 @@ impl<T: Config> Pallet<T> {
 	pub fn account_report(who: &T::AccountId) -> Result<AccountReport<T::AssetId>, DispatchError> {
 		let inputs = Self::load_cross_inputs(who);
 		let quote_decimals = T::SettlementDecimals::get();
-		let settlement_value = risk_engine::settlement_margin_value(
-			inputs.settlement_balance,
-			LiabilityFactor::<T>::get(),
-		)
-		.ok();
+		let settlement_weights =
+			risk_engine::LiabilityWeights::uniform(LiabilityFactor::<T>::get());
+		let settlement_value = |level| {
+			risk_engine::settlement_margin_value(
+				inputs.settlement_balance,
+				&settlement_weights,
+				level,
+			)
+			.ok()
+		};
 		let mut collateral = alloc::vec![CollateralReport {
 			asset: T::SettlementAsset::get(),
 			balance: inputs.settlement_balance,
 			value: Some(inputs.settlement_balance),
-			initial_value: settlement_value,
-			maintenance_value: settlement_value,
+			initial_value: settlement_value(risk_engine::MarginLevel::Initial),
+			maintenance_value: settlement_value(risk_engine::MarginLevel::Maintenance),
 		}];
 		for (asset, amount, holding) in &inputs.collateral {
 			let value_at = |level| {

@@ -81,9 +81,10 @@ fn health_check(c: &mut Criterion) {
 		let exposures: Vec<PerpExposure> = (0..positions).map(|i| exposure(&tiers, i)).collect();
 		let account = CrossAccount {
 			settlement_balance: 25_000 * USDC,
-			liability_factor: FixedU128::from_rational(105, 100),
+			settlement_weights: LiabilityWeights::uniform(FixedU128::from_rational(105, 100)),
 			quote_decimals: 6,
 			collateral: &collateral,
+			liabilities: &[],
 			positions: &exposures,
 		};
 		group.bench_with_input(BenchmarkId::from_parameter(positions), &account, |b, account| {

@@ -6,7 +6,8 @@
 //!
 //! ## Overview
 //! - [`collateral`]: what a multi-asset collateral pool is worth for margin (per-asset
-//!   haircuts for initial and maintenance; a negative settlement balance as a weighted debt).
+//!   haircuts for initial and maintenance; borrows and a negative settlement balance as
+//!   weighted debts).
 //! - [`perpetual`]: perpetual positions: entry accounting, realized and unrealized PnL,
 //!   trade fees, funding from a cumulative index, the funding rate of an interval.
 //! - [`margin`]: tiered margin requirements; cross margin (one pool behind every position)
@@ -75,8 +76,9 @@ pub mod price_guard;
 pub mod types;
 
 pub use collateral::{
-	collateral_value, holding_margin_value, holding_market_value, settlement_margin_value,
-	CollateralHolding, CollateralParams, MarginLevel,
+	collateral_value, holding_margin_value, holding_market_value, liability_margin_value,
+	liability_market_value, settlement_margin_value, CollateralHolding, CollateralParams,
+	LiabilityHolding, LiabilityWeights, MarginLevel,
 };
 pub use liquidation::{
 	close_outcome, partial_liquidation_size, portfolio_close_share, reaches_target,

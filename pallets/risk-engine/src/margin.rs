@@ -43,10 +43,12 @@
 
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
 use scale_info::TypeInfo;
-use sp_arithmetic::{traits::Saturating, FixedU128, PerThing, Perbill, Rounding};
+use sp_arithmetic::{traits::Saturating, PerThing, Perbill, Rounding};
 
 use crate::{
-	collateral::{collateral_value, CollateralHolding, MarginLevel},
+	collateral::{
+		collateral_value, CollateralHolding, LiabilityHolding, LiabilityWeights, MarginLevel,
+	},
 	options::OptionKind,
 	orders::{open_order_margin, OpenOrders},
 	perpetual::{funding_owed, notional, unrealized_pnl, Position},
@@ -256,12 +258,14 @@ pub fn position_margin(exposure: &PerpExposure) -> Result<PositionMargin, RiskEr
 pub struct CrossAccount<'a> {
 	/// Settlement-asset balance (may be negative: a debt).
 	pub settlement_balance: QuoteAmount,
-	/// Weight of a negative settlement balance (>= 1).
-	pub liability_factor: FixedU128,
+	/// Weights of a negative settlement balance (>= 1).
+	pub settlement_weights: LiabilityWeights,
 	/// Decimals of the settlement asset.
 	pub quote_decimals: u8,
 	/// Other collateral assets.
 	pub collateral: &'a [CollateralHolding],
+	/// Borrows of other assets.
+	pub liabilities: &'a [LiabilityHolding],
 	/// Cross positions.
 	pub positions: &'a [PerpExposure<'a>],
 }
@@ -307,15 +311,17 @@ pub fn cross_margin(account: &CrossAccount) -> Result<CrossMargin, RiskError> {
 	let mut figures = CrossMargin {
 		collateral_initial: collateral_value(
 			account.settlement_balance,
-			account.liability_factor,
+			&account.settlement_weights,
 			account.collateral,
+			account.liabilities,
 			account.quote_decimals,
 			MarginLevel::Initial,
 		)?,
 		collateral_maintenance: collateral_value(
 			account.settlement_balance,
-			account.liability_factor,
+			&account.settlement_weights,
 			account.collateral,
+			account.liabilities,
 			account.quote_decimals,
 			MarginLevel::Maintenance,
 		)?,

@@ -92,6 +92,8 @@ pub enum RiskError {
 	UtilisationAboveCap,
 	/// A debit larger than the balance, where borrowing is not allowed.
 	InsufficientBalance,
+	/// Liability weights must satisfy `1 < maintenance <= initial <= 2`.
+	InvalidLiabilityWeights,
 }
 
 /// Converts between an amount of something (an asset, or a market's size units) and its value

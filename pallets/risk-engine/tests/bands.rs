@@ -293,9 +293,10 @@ fn health_in(
 		.collect();
 	cross_margin(&CrossAccount {
 		settlement_balance,
-		liability_factor: FixedU128::from_rational(11, 10),
+		settlement_weights: LiabilityWeights::uniform(FixedU128::from_rational(11, 10)),
 		quote_decimals: QUOTE_DECIMALS,
 		collateral: &holdings,
+		liabilities: &[],
 		positions: &exposures,
 	})
 	.unwrap()

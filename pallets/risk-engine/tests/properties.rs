@@ -148,7 +148,7 @@ proptest! {
 	}
 
 	/// Depositing more (settlement balance or any collateral asset) never lowers health or
-	/// free collateral.
+	/// free collateral, and borrowing more never raises them.
 	#[test]
 	fn adding_collateral_never_lowers_health(
 		settlement in -1_000_000_000_000i128..=1_000_000_000_000,
@@ -162,7 +162,13 @@ proptest! {
 		mark in price(),
 		tiers in tiers(),
 		liability_factor in 1_000_000_000_000_000_000u128..=2_000_000_000_000_000_000,
+		borrowed in 0u128..=1_000_000_000_000_000_000_000,
+		borrow_price in price(),
+		borrow_weight in 1_000_000_000_000_000_001u128..=2_000_000_000_000_000_000,
 	) {
+		let weights = LiabilityWeights::uniform(FixedU128::from_inner(liability_factor));
+		let borrow_weights = LiabilityWeights::uniform(FixedU128::from_inner(borrow_weight));
+		let liabilities = [LiabilityHolding { amount: borrowed, price: borrow_price, decimals: 18, weights: borrow_weights }];
 		let holdings: Vec<CollateralHolding> = amounts
 			.iter()
 			.enumerate()
@@ -179,9 +185,10 @@ proptest! {
 		}];
 		let account = CrossAccount {
 			settlement_balance: settlement,
-			liability_factor: FixedU128::from_inner(liability_factor),
+			settlement_weights: weights,
 			quote_decimals: 6,
 			collateral: &holdings,
+			liabilities: &liabilities,
 			positions: &positions,
 		};
 		let mut richer_holdings = holdings.clone();
@@ -195,6 +202,12 @@ proptest! {
 		if let (Ok(before), Ok(after)) = (cross_margin(&account), cross_margin(&richer)) {
 			prop_assert!(after.health >= before.health);
 			prop_assert!(after.free_collateral >= before.free_collateral);
+		}
+		let more_borrowed = [LiabilityHolding { amount: borrowed + added, ..liabilities[0] }];
+		let poorer = CrossAccount { liabilities: &more_borrowed, ..account };
+		if let (Ok(before), Ok(after)) = (cross_margin(&account), cross_margin(&poorer)) {
+			prop_assert!(after.health <= before.health);
+			prop_assert!(after.free_collateral <= before.free_collateral);
 		}
 	}
 
@@ -256,8 +269,12 @@ proptest! {
 		let _ = params.validate();
 		let _ = holding_market_value(&holding, d2);
 		let _ = holding_margin_value(&holding, d2, MarginLevel::Initial);
-		let _ = settlement_margin_value(a, FixedU128::from_inner(q));
-		let _ = collateral_value(a, FixedU128::from_inner(q), &[holding], d2, MarginLevel::Maintenance);
+		let weights = LiabilityWeights { initial: FixedU128::from_inner(q), maintenance: FixedU128::from_inner(u) };
+		let liability = LiabilityHolding { amount: u, price, decimals: d1, weights };
+		let _ = weights.validate();
+		let _ = settlement_margin_value(a, &weights, MarginLevel::Initial);
+		let _ = liability_margin_value(&liability, d2, MarginLevel::Maintenance);
+		let _ = collateral_value(a, &weights, &[holding], &[liability], d2, MarginLevel::Maintenance);
 		let _ = apply_trade(&position, b, price, &scale);
 		let _ = trade_value(a, price, &scale);
 		let _ = trade_fee(u, Perbill::from_parts(f1));
@@ -279,9 +296,10 @@ proptest! {
 		let positions = [exposure];
 		let account = CrossAccount {
 			settlement_balance: b,
-			liability_factor: FixedU128::from_inner(q),
+			settlement_weights: LiabilityWeights::uniform(FixedU128::from_inner(q)),
 			quote_decimals: d2,
 			collateral: &holdings,
+			liabilities: &[LiabilityHolding { amount: u, price, decimals: d1, weights: LiabilityWeights { initial: FixedU128::from_inner(q), maintenance: FixedU128::from_inner(a.unsigned_abs()) } }],
 			positions: &positions,
 		};
 		let _ = cross_margin(&account);

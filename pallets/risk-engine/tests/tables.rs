@@ -20,6 +20,11 @@ fn usd(dollars: u128) -> Price {
 	FixedU128::from_u32(dollars as u32)
 }
 
+/// Liability weights of one: a debt at its value.
+fn par() -> LiabilityWeights {
+	LiabilityWeights::uniform(FixedU128::one())
+}
+
 fn percent(p: u32) -> Perbill {
 	Perbill::from_percent(p)
 }
@@ -93,16 +98,35 @@ fn signed_rounding_directions() {
 
 #[test]
 fn settlement_balance_counts_at_par_or_as_weighted_debt() {
-	let factor = FixedU128::from_rational(11, 10);
-	assert_eq!(settlement_margin_value(1_000 * USDC, factor), Ok(1_000 * USDC));
-	// -100 USDC x 1.1 = -110 USDC.
-	assert_eq!(settlement_margin_value(-100 * USDC, factor), Ok(-110 * USDC));
-	// -3 units x 1.5 = -4.5, rounded up as a debt to -5.
-	assert_eq!(settlement_margin_value(-3, FixedU128::from_rational(3, 2)), Ok(-5));
+	let weights = LiabilityWeights {
+		initial: FixedU128::from_rational(11, 10),
+		maintenance: FixedU128::from_rational(105, 100),
+	};
+	let initial = MarginLevel::Initial;
+	assert_eq!(settlement_margin_value(1_000 * USDC, &weights, initial), Ok(1_000 * USDC));
+	// -100 USDC x 1.1 = -110 USDC; at maintenance x 1.05 = -105.
+	assert_eq!(settlement_margin_value(-100 * USDC, &weights, initial), Ok(-110 * USDC));
 	assert_eq!(
-		settlement_margin_value(-1, FixedU128::from_rational(99, 100)),
+		settlement_margin_value(-100 * USDC, &weights, MarginLevel::Maintenance),
+		Ok(-105 * USDC)
+	);
+	// -3 units x 1.5 = -4.5, rounded up as a debt to -5.
+	let one_and_a_half = LiabilityWeights::uniform(FixedU128::from_rational(3, 2));
+	assert_eq!(settlement_margin_value(-3, &one_and_a_half, initial), Ok(-5));
+	let below_one = LiabilityWeights::uniform(FixedU128::from_rational(99, 100));
+	assert_eq!(
+		settlement_margin_value(-1, &below_one, initial),
 		Err(RiskError::LiabilityFactorBelowOne)
 	);
+	// Governed weights: 1 < maintenance <= initial <= 2.
+	assert_eq!(weights.validate(), Ok(()));
+	for (initial, maintenance) in [(105, 100), (100, 105), (201, 150)] {
+		let weights = LiabilityWeights {
+			initial: FixedU128::from_rational(initial, 100),
+			maintenance: FixedU128::from_rational(maintenance, 100),
+		};
+		assert_eq!(weights.validate(), Err(RiskError::InvalidLiabilityWeights));
+	}
 }
 
 #[test]
@@ -126,20 +150,42 @@ fn holdings_count_at_price_times_haircut() {
 	assert_eq!(holding_margin_value(&eth, 6, MarginLevel::Initial), Ok(4_800_800_000));
 	// The pool: 1,000 USDC + 27,000 + 4,800.8 at initial haircuts.
 	assert_eq!(
-		collateral_value(1_000 * USDC, FixedU128::one(), &[btc, eth], 6, MarginLevel::Initial),
+		collateral_value(1_000 * USDC, &par(), &[btc, eth], &[], 6, MarginLevel::Initial),
 		Ok(1_000 * USDC + 27_000 * USDC + 4_800_800_000)
 	);
 	// A debt of 500 USDC at 1.02 lowers the pool by 510.
 	assert_eq!(
 		collateral_value(
 			-500 * USDC,
-			FixedU128::from_rational(102, 100),
+			&LiabilityWeights::uniform(FixedU128::from_rational(102, 100)),
 			&[btc],
+			&[],
 			6,
 			MarginLevel::Maintenance
 		),
 		Ok(28_500 * USDC - 510 * USDC)
 	);
+	// A borrow of 0.1 ETH at 3,000.5 (300.05 USDC, rounded up) at 1.15 initially, 1.10 at
+	// maintenance: it takes 345.0575 and 330.055 from the pool, each rounded up.
+	let borrow = LiabilityHolding {
+		amount: ETH / 10,
+		price: FixedU128::from_rational(30_005, 10),
+		decimals: 18,
+		weights: LiabilityWeights {
+			initial: FixedU128::from_rational(115, 100),
+			maintenance: FixedU128::from_rational(110, 100),
+		},
+	};
+	assert_eq!(liability_market_value(&borrow, 6), Ok(300_050_000));
+	assert_eq!(liability_margin_value(&borrow, 6, MarginLevel::Initial), Ok(345_057_500));
+	assert_eq!(liability_margin_value(&borrow, 6, MarginLevel::Maintenance), Ok(330_055_000));
+	assert_eq!(
+		collateral_value(0, &par(), &[btc], &[borrow], 6, MarginLevel::Maintenance),
+		Ok(28_500 * USDC - 330_055_000)
+	);
+	// One unit of a token worth less than a unit still owes a whole unit.
+	let dust = LiabilityHolding { amount: 1, ..borrow };
+	assert_eq!(liability_market_value(&dust, 6), Ok(1));
 }
 
 #[test]
@@ -349,9 +395,10 @@ fn cross_margin_figures() {
 	let (holdings, positions) = cross_example(&tiers);
 	let account = CrossAccount {
 		settlement_balance: 10_000 * USDC,
-		liability_factor: FixedU128::one(),
+		settlement_weights: par(),
 		quote_decimals: 6,
 		collateral: &holdings,
+		liabilities: &[],
 		positions: &positions,
 	};
 	let figures = cross_margin(&account).unwrap();
@@ -379,9 +426,10 @@ fn cross_liquidation_price_of_a_long() {
 	let (holdings, positions) = cross_example(&tiers);
 	let account = CrossAccount {
 		settlement_balance: 10_000 * USDC,
-		liability_factor: FixedU128::one(),
+		settlement_weights: par(),
 		quote_decimals: 6,
 		collateral: &holdings,
+		liabilities: &[],
 		positions: &positions,
 	};
 	// Health 41,690 USDC is lost at 0.97 per dollar of notional (PnL minus the 3% requirement
@@ -502,9 +550,10 @@ fn a_short_underwater_at_every_price_reports_zero() {
 	let positions = [exposure];
 	let account = CrossAccount {
 		settlement_balance: -70_000 * USDC,
-		liability_factor: FixedU128::one(),
+		settlement_weights: par(),
 		quote_decimals: 6,
 		collateral: &holdings,
+		liabilities: &[],
 		positions: &positions,
 	};
 	assert_eq!(cross_liquidation_price(&account, 0), Ok(Some(FixedU128::zero())));
@@ -613,9 +662,10 @@ fn open_order_margin_counts_in_cross_initial_but_not_maintenance() {
 	let positions = vec![open_order_exposure(&tiers, BTC, orders)];
 	let account = CrossAccount {
 		settlement_balance: 40_000 * USDC,
-		liability_factor: FixedU128::one(),
+		settlement_weights: par(),
 		quote_decimals: 6,
 		collateral: &[],
+		liabilities: &[],
 		positions: &positions,
 	};
 	let figures = cross_margin(&account).unwrap();
