@@ -29,8 +29,8 @@ use crate::{
 	RuntimeGenesisConfig, SudoConfig, CLR,
 };
 use pallet_clearing::{
-	risk_engine::{CollateralParams, MarginTier},
-	CollateralConfig, MarketId, MarketParams, MarketParamsOf, MarketStatus,
+	risk_engine::{money_market::RateSegment, CollateralParams, LiabilityWeights, MarginTier},
+	CollateralConfig, LendingConfig, MarketId, MarketParams, MarketParamsOf, MarketStatus,
 };
 use sp_runtime::{FixedU128, Perbill};
 
@@ -67,6 +67,51 @@ pub fn collateral_assets() -> Vec<(u32, CollateralConfig<OracleKey>)> {
 		collateral(tokens::USDC, None, 100, 100, 1_000_000_000),
 		collateral(tokens::BTC, Some(OracleKey::Price(PricedAsset::BTC)), 90, 95, 10_000),
 		collateral(tokens::ETH, Some(OracleKey::Price(PricedAsset::ETH)), 85, 90, 100_000),
+	]
+}
+
+/// The money markets of the listed assets (see `pallet_clearing::lending`):
+/// - USDC: 5% a year at the 80% kink, 65% at full utilisation; a tenth of interest to the
+///   insurance fund; up to 50M USDC borrowed; a debt weighed 1.05 (initial and maintenance).
+/// - BTC and ETH: 3.5% a year at the 70% kink, 63.5% at full utilisation; 15% to the fund;
+///   up to 100 BTC or 2,000 ETH borrowed; a borrow weighed 1.10/1.05 (BTC) and
+///   1.15/1.10 (ETH) for initial/maintenance margin.
+///
+/// All at most 90% utilised.
+pub fn lending_markets() -> Vec<(u32, LendingConfig)> {
+	// Slopes in basis points of annual rate per unit of utilisation.
+	let segment = |from_percent: u32, slope_bps: u128| RateSegment {
+		from: Perbill::from_percent(from_percent),
+		slope: FixedU128::from_rational(slope_bps, 10_000),
+	};
+	let weights = |initial_percent: u128, maintenance_percent: u128| LiabilityWeights {
+		initial: FixedU128::from_rational(initial_percent, 100),
+		maintenance: FixedU128::from_rational(maintenance_percent, 100),
+	};
+	let market = |segments: Vec<RateSegment>,
+	              reserve_percent: u32,
+	              borrow_cap: u128,
+	              liability_weights: LiabilityWeights| LendingConfig {
+		base_rate: FixedU128::from_u32(0),
+		rate_segments: BoundedVec::truncate_from(segments),
+		reserve_factor: Perbill::from_percent(reserve_percent),
+		borrow_cap,
+		utilisation_cap: Perbill::from_percent(90),
+		liability_weights,
+	};
+	let volatile = || vec![segment(0, 500), segment(70, 20_000)];
+	vec![
+		(
+			tokens::USDC.id,
+			market(
+				vec![segment(0, 625), segment(80, 30_000)],
+				10,
+				50_000_000 * tokens::USDC.one(),
+				weights(105, 105),
+			),
+		),
+		(tokens::BTC.id, market(volatile(), 15, 100 * tokens::BTC.one(), weights(110, 105))),
+		(tokens::ETH.id, market(volatile(), 15, 2_000 * tokens::ETH.one(), weights(115, 110))),
 	]
 }
 
@@ -221,6 +266,7 @@ fn testnet_genesis(
 			markets: perpetual_markets(),
 			max_price_age_ms: Some(max_price_age_ms),
 			seeded: None,
+			lending: lending_markets(),
 		},
 	})
 }

@@ -160,6 +160,7 @@ impl<T: Config> Pallet<T> {
 
 	/// Removes every band of `who` and its index entries, as if none had been written (for
 	/// benchmarks and tests that start from an account without bands).
+	#[cfg(any(test, feature = "runtime-benchmarks"))]
 	pub(crate) fn remove_bands(who: &T::AccountId) {
 		let stored: Vec<(BandScope, BandRecord<T::OracleKey>)> =
 			Bands::<T>::iter_prefix(who).collect();
@@ -222,7 +223,7 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// The record every scope of `who` that can be liquidated should have now: its cross
-	/// book if it holds a cross position or owes settlement, and each isolated position;
+	/// book if it holds a cross position or owes anything, and each isolated position;
 	/// with how many positions the account holds.
 	pub(crate) fn account_bands(
 		who: &T::AccountId,
@@ -236,7 +237,7 @@ impl<T: Config> Pallet<T> {
 			.positions
 			.iter()
 			.any(|p| p.record.isolated_margin.is_none() && !p.record.position.is_flat());
-		if holds_cross || inputs.settlement_balance < 0 {
+		if holds_cross || inputs.settlement_balance < 0 || !inputs.liabilities.is_empty() {
 			let band = if Self::margin_mode(who) == MarginMode::Portfolio {
 				None
 			} else {
@@ -354,9 +355,47 @@ impl<T: Config> Pallet<T> {
 			let sensitivity = holding_sensitivity(&holding, T::SettlementDecimals::get()).ok()?;
 			add_sensitivity(&mut keys, key, sensitivity);
 		}
+		// A borrow of a priced asset moves with that price; until its rows are in the band,
+		// such a book is unbanded (checked at every update).
+		if !inputs.liabilities.is_empty() {
+			return None;
+		}
+		// A settlement debt grows with interest: at most the curve's top rate over the
+		// horizon and the time since the last accrual (charged at the next one).
+		let debt = inputs.settlement_balance.min(0).unsigned_abs();
+		if debt > 0 {
+			reserve = reserve.saturating_add(Self::debt_interest_reserve(debt)?);
+		}
 		let holdings = inputs.holdings();
 		let health = Self::cross_margin_of(inputs, &holdings, &exposures).ok()?.health;
 		Self::band_record(health, reserve, &keys)
+	}
+
+	/// How much health a settlement debt can lose to interest before a band ends: the
+	/// debt, weighed at maintenance, grown at the settlement market's top rate over the
+	/// horizon and the time since its last accrual.
+	fn debt_interest_reserve(debt: u128) -> Option<u128> {
+		let settlement = T::SettlementAsset::get();
+		let (config, indices) = Self::lending_view(settlement)?;
+		let top_rate = risk_engine::money_market::borrow_rate(
+			config.base_rate,
+			&config.rate_segments,
+			Perbill::one(),
+		)
+		.ok()?;
+		// A market's first accrual only starts its clock: nothing before it is charged.
+		let unaccrued = match indices.last_accrual_ms {
+			0 => 0,
+			last => Self::now().saturating_sub(last),
+		};
+		let span = T::BandHorizonMs::get().saturating_add(unaccrued);
+		let share = risk_engine::money_market::interest_share(top_rate, span);
+		risk_engine::money_market::debt_interest_reserve(
+			debt,
+			config.liability_weights.maintenance,
+			share,
+		)
+		.ok()
 	}
 
 	/// The band of an isolated position; `None` when it must be unbanded.

@@ -20,7 +20,7 @@ impl<T: Config> Pallet<T> {
 			TotalDeposits::<T>::get(asset).checked_add(amount).ok_or(Error::<T>::Overflow)?;
 		ensure!(total <= config.deposit_cap, Error::<T>::DepositCapExceeded);
 
-		Self::credit_collateral(&who, asset, amount)?;
+		Self::credit(&who, asset, amount)?;
 		TotalDeposits::<T>::insert(asset, total);
 		T::Assets::transfer(asset, &who, &Self::account_id(), amount, Preservation::Expendable)?;
 		Self::deposit_event(Event::Deposited { who, asset, amount });
@@ -38,7 +38,7 @@ impl<T: Config> Pallet<T> {
 		ensure!(CollateralAssets::<T>::contains_key(asset), Error::<T>::UnknownCollateral);
 
 		let settled = Self::do_settle_expired(who)?;
-		Self::debit_collateral(who, asset, amount)?;
+		Self::debit(who, asset, amount, false)?;
 		Self::ensure_cross_initial_margin(who, Error::<T>::BelowInitialMargin)?;
 		TotalDeposits::<T>::mutate(asset, |total| *total = total.saturating_sub(amount));
 		T::Assets::transfer(asset, &Self::account_id(), who, amount, Preservation::Expendable)?;
@@ -157,6 +157,8 @@ impl<T: Config> Pallet<T> {
 			Self::guard_key(key)?;
 		}
 		CollateralAssets::<T>::insert(asset, &config);
+		// A first listing opens the asset's money market (borrowing off until governed).
+		Self::open_lending_market(asset, None)?;
 		Self::forget_working_set();
 		Self::deposit_event(Event::CollateralRegistered { asset, config });
 		Ok(())
@@ -170,65 +172,6 @@ impl<T: Config> Pallet<T> {
 		let is_settlement = asset == T::SettlementAsset::get();
 		ensure!(config.oracle_key.is_none() == is_settlement, Error::<T>::InvalidOracleKey);
 		config.params.validate()?;
-		Ok(())
-	}
-
-	/// Adds `delta` (negative: takes it) to `who`'s settlement ledger balance.
-	pub(crate) fn add_to_settlement_balance(who: &T::AccountId, delta: i128) -> DispatchResult {
-		SettlementBalances::<T>::try_mutate(who, |balance| -> DispatchResult {
-			*balance = balance.checked_add(delta).ok_or(Error::<T>::Overflow)?;
-			Ok(())
-		})?;
-		Self::note_touched(who);
-		Ok(())
-	}
-
-	/// Adds `amount` of `asset` to `who`'s pool (ledger only).
-	fn credit_collateral(who: &T::AccountId, asset: T::AssetId, amount: u128) -> DispatchResult {
-		if asset == T::SettlementAsset::get() {
-			let signed = i128::try_from(amount).map_err(|_| Error::<T>::Overflow)?;
-			Self::add_to_settlement_balance(who, signed)
-		} else {
-			Self::forget_account(who);
-			CollateralBalances::<T>::try_mutate(who, |balances| -> DispatchResult {
-				let current = balances.get(&asset).copied().unwrap_or(0);
-				let updated = current.checked_add(amount).ok_or(Error::<T>::Overflow)?;
-				balances
-					.try_insert(asset, updated)
-					.map_err(|_| Error::<T>::TooManyCollateralAssets)?;
-				Ok(())
-			})?;
-			Self::note_touched(who);
-			Ok(())
-		}
-	}
-
-	/// Takes `amount` of `asset` from `who`'s pool (ledger only); the settlement balance
-	/// cannot be withdrawn below zero.
-	fn debit_collateral(who: &T::AccountId, asset: T::AssetId, amount: u128) -> DispatchResult {
-		if asset == T::SettlementAsset::get() {
-			let signed = i128::try_from(amount).map_err(|_| Error::<T>::Overflow)?;
-			SettlementBalances::<T>::try_mutate(who, |balance| -> DispatchResult {
-				ensure!(*balance >= signed, Error::<T>::InsufficientCollateral);
-				*balance -= signed;
-				Ok(())
-			})?;
-		} else {
-			Self::forget_account(who);
-			CollateralBalances::<T>::try_mutate(who, |balances| -> DispatchResult {
-				let current = balances.get(&asset).copied().unwrap_or(0);
-				ensure!(current >= amount, Error::<T>::InsufficientCollateral);
-				if current == amount {
-					balances.remove(&asset);
-				} else {
-					balances
-						.try_insert(asset, current - amount)
-						.map_err(|_| Error::<T>::TooManyCollateralAssets)?;
-				}
-				Ok(())
-			})?;
-		}
-		Self::note_touched(who);
 		Ok(())
 	}
 }

@@ -116,16 +116,18 @@ mod events {
 			/// Whether the position was isolated (its own margin paid).
 			isolated: bool,
 		},
-		/// A bankrupt account's collateral went to the insurance fund at its market value,
-		/// credited to the account's settlement balance.
+		/// A bankrupt account's balance of an asset went to the insurance fund at its market
+		/// value, settled in the settlement asset: a supply credited to the account, a borrow
+		/// charged to it.
 		CollateralSeized {
 			/// The bankrupt account.
 			who: T::AccountId,
 			/// The asset taken.
 			asset: T::AssetId,
-			/// Token units taken.
-			amount: u128,
-			/// Their market value credited to the account, settlement units.
+			/// Token units taken (negative: a borrow the fund took over).
+			amount: i128,
+			/// Their market value credited to the account (negative: charged), settlement
+			/// units.
 			value: i128,
 		},
 		/// The insurance fund paid an account's (or isolated position's) bad debt.
@@ -223,6 +225,26 @@ mod events {
 			rate: sp_arithmetic::FixedI128,
 			/// The cumulative funding index after it (USD per whole unit, 18 decimals).
 			funding_index: sp_arithmetic::FixedI128,
+		},
+		/// An asset's money market accrued interest at the end of a block (see
+		/// [`crate::lending`]). `interest == supplier_interest + reserve`.
+		InterestAccrued {
+			/// The asset.
+			asset: T::AssetId,
+			/// What borrowers paid since the last accrual, in the asset's smallest units.
+			interest: u128,
+			/// Of it, what suppliers earned.
+			supplier_interest: u128,
+			/// Of it, what the reserve took (credited to the insurance fund as supply).
+			reserve: u128,
+			/// Tokens one scaled unit of supply is now worth (18 decimals).
+			supply_index: sp_arithmetic::FixedU128,
+			/// Tokens one scaled unit of borrow now owes (18 decimals).
+			borrow_index: sp_arithmetic::FixedU128,
+			/// Borrowed over lendable supply after the block's transactions.
+			utilisation: sp_arithmetic::Perbill,
+			/// The annual borrow rate set for the next block (`0.05` is 5% a year).
+			borrow_rate: sp_arithmetic::FixedU128,
 		},
 	}
 }

@@ -89,8 +89,7 @@ impl<T: Config> Pallet<T> {
 		record: PositionRecord,
 		margin: u128,
 	) -> DispatchResult {
-		let margin = i128::try_from(margin).map_err(|_| Error::<T>::Overflow)?;
-		SettlementBalances::<T>::mutate(who, |balance| *balance = balance.saturating_add(margin));
+		Self::credit(who, T::SettlementAsset::get(), margin)?;
 		Positions::<T>::try_mutate(who, |positions| {
 			positions
 				.try_insert(market, record)

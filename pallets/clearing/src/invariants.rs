@@ -3,15 +3,20 @@
 //! campaign, and from the `try_state` hook under the `try-runtime` feature.
 //!
 //! ## The invariants
-//! 1. **Tokens cover the ledger, asset by asset.** For every collateral asset other than the
-//!    settlement asset, the pallet's token balance is at least [`TotalDeposits`], which
-//!    equals what the ledger books for all accounts together ([`CollateralBalances`], the
-//!    insurance fund's included).
-//! 2. **The settlement asset is solvent.** [`TotalDeposits`] of the settlement asset (what
-//!    was deposited less what was withdrawn) is at most the pallet's token balance, and at
-//!    least every claim on it: ledger balances (fees and the fund included) and isolated
-//!    margins, less the cost of open positions (which realized PnL will pay out or take
-//!    in), less the funding they owe and have not settled. Funding rounds in the pallet's
+//! 1. **Tokens cover the ledger, asset by asset.** For every collateral asset, the pallet's
+//!    token balance is at least its cash ([`TotalDeposits`]); each money market's scaled
+//!    totals ([`LendingTotals`]) are the sums of the supplies and borrows booked
+//!    ([`CollateralBalances`], [`SettlementBalances`], the insurance fund's included), and
+//!    its interest counters add up (`interest = supplier interest + reserve`); for every
+//!    asset other than the settlement asset, cash plus what borrowers owe covers what
+//!    suppliers are owed (`cash + ceil(borrow x index) >= floor(supply x index)`);
+//!    [`Borrowers`] is exactly the accounts that owe something (the fund aside), with how
+//!    many assets each owes; no zero balance is stored.
+//! 2. **The settlement asset is solvent.** Its cash (what was deposited less what was
+//!    withdrawn) is at least every claim on it: what suppliers are owed less what
+//!    borrowers owe (fees and the fund included), plus isolated margins, less the cost of
+//!    open positions (which realized PnL will pay out or take in), less the funding they
+//!    owe and have not settled. Conversions, interest and funding round in the pallet's
 //!    favour, so the claims may fall short by rounding, never exceed.
 //! 3. **Positions net to zero.** In every market the sizes of all positions sum to zero,
 //!    and the market's open interest equals the sum of the longs.
@@ -24,7 +29,7 @@
 //!    its market's [`DeleverageQueue`] once, on its side, at its entry price's key; the queue
 //!    holds nothing else (and never the insurance fund).
 //! 7. **The liquidation index hides no unsafe book.** Every scope that can be liquidated (a
-//!    cross book with an open position or a settlement debt, an open isolated position) has
+//!    cross book with an open position or a debt, an open isolated position) has
 //!    a [`Bands`] record, and no other scope has one; the index holds exactly the records'
 //!    entries (each band's floors, ceilings and horizon, each unbanded scope once); and no
 //!    scope whose band is not flagged is below maintenance (see [`crate::bands`]). While
@@ -54,43 +59,90 @@ impl<T: Config> Pallet<T> {
 	/// Invariant 1.
 	fn check_collateral_ledger() -> Result<(), TryRuntimeError> {
 		let settlement = T::SettlementAsset::get();
-		let mut booked: BTreeMap<T::AssetId, u128> = BTreeMap::new();
-		for (_, balances) in CollateralBalances::<T>::iter() {
-			for (asset, amount) in balances {
+		let fund = T::InsuranceAccount::get();
+		// Per asset: the scaled supplies and borrows booked.
+		let mut booked: BTreeMap<T::AssetId, (u128, u128)> = BTreeMap::new();
+		// Per account: how many assets it owes.
+		let mut owing: BTreeMap<T::AccountId, u32> = BTreeMap::new();
+		let mut book = |who: &T::AccountId, asset: T::AssetId, scaled: i128| {
+			let (supply, borrow) = booked.entry(asset).or_default();
+			if scaled >= 0 {
+				*supply = supply.checked_add(scaled.unsigned_abs()).ok_or("supply overflows")?;
+			} else {
+				*borrow = borrow.checked_add(scaled.unsigned_abs()).ok_or("borrow overflows")?;
+				if *who != fund {
+					*owing.entry(who.clone()).or_default() += 1;
+				}
+			}
+			Ok::<(), TryRuntimeError>(())
+		};
+		for (who, balances) in CollateralBalances::<T>::iter() {
+			for (asset, scaled) in balances {
 				ensure_invariant(
 					asset != settlement,
 					"the settlement asset is booked as collateral",
 				)?;
-				let total = booked.entry(asset).or_default();
-				*total = total.checked_add(amount).ok_or("collateral bookings overflow")?;
+				ensure_invariant(scaled != 0, "a zero balance is stored")?;
+				book(&who, asset, scaled)?;
 			}
 		}
-		for asset in CollateralAssets::<T>::iter_keys().filter(|asset| *asset != settlement) {
-			let total = TotalDeposits::<T>::get(asset);
+		for (who, scaled) in SettlementBalances::<T>::iter() {
+			book(&who, settlement, scaled)?;
+		}
+		for asset in CollateralAssets::<T>::iter_keys() {
+			let (supply, borrow) = booked.remove(&asset).unwrap_or_default();
+			let totals = LendingTotals::<T>::get(asset);
 			ensure_invariant(
-				booked.remove(&asset).unwrap_or(0) == total,
-				"an asset's total deposits differ from what the ledger books",
+				(totals.scaled_supply, totals.scaled_borrow) == (supply, borrow),
+				"a money market's totals differ from the balances booked",
 			)?;
 			ensure_invariant(
-				T::Assets::balance(asset, &Self::account_id()) >= total,
-				"the pallet holds fewer tokens of an asset than it booked",
+				totals.interest == totals.supplier_interest.saturating_add(totals.reserve)
+					|| totals.interest == u128::MAX,
+				"interest paid differs from interest earned plus the reserve",
+			)?;
+			let cash = TotalDeposits::<T>::get(asset);
+			ensure_invariant(
+				T::Assets::balance(asset, &Self::account_id()) >= cash,
+				"the pallet holds fewer tokens of an asset than its ledger's cash",
+			)?;
+			if asset == settlement {
+				// Checked with the settlement asset's other claims (invariant 2).
+				continue;
+			}
+			let indices = LendingIndices::<T>::get(asset);
+			let supplied = risk_engine::money_market::supply_value(supply, &indices)
+				.map_err(|_| "supply value overflows")?;
+			let borrowed = risk_engine::money_market::borrow_value(borrow, &indices)
+				.map_err(|_| "borrow value overflows")?;
+			ensure_invariant(
+				cash.checked_add(borrowed).is_none_or(|covered| covered >= supplied),
+				"an asset's cash and loans do not cover its supply",
 			)?;
 		}
-		ensure_invariant(booked.is_empty(), "collateral is booked in an unlisted asset")
+		ensure_invariant(booked.is_empty(), "a balance is booked in an unlisted asset")?;
+		let borrowers: BTreeMap<T::AccountId, u32> = Borrowers::<T>::iter().collect();
+		ensure_invariant(
+			borrowers == owing && Borrowers::<T>::count() as usize == owing.len(),
+			"the borrowers' index differs from the accounts that owe",
+		)
 	}
 
 	/// Invariant 2.
 	fn check_settlement_solvency() -> Result<(), TryRuntimeError> {
 		let settlement = T::SettlementAsset::get();
-		let deposited = TotalDeposits::<T>::get(settlement);
-		ensure_invariant(
-			T::Assets::balance(settlement, &Self::account_id()) >= deposited,
-			"the pallet holds fewer settlement tokens than were deposited",
-		)?;
-		let mut claims: i128 = 0;
-		for (_, balance) in SettlementBalances::<T>::iter() {
-			claims = claims.checked_add(balance).ok_or("settlement claims overflow")?;
-		}
+		let cash = TotalDeposits::<T>::get(settlement);
+		let totals = LendingTotals::<T>::get(settlement);
+		let indices = LendingIndices::<T>::get(settlement);
+		let supplied = risk_engine::money_market::supply_value(totals.scaled_supply, &indices)
+			.map_err(|_| "supply value overflows")?;
+		let borrowed = risk_engine::money_market::borrow_value(totals.scaled_borrow, &indices)
+			.map_err(|_| "borrow value overflows")?;
+		let mut claims = i128::try_from(supplied)
+			.ok()
+			.zip(i128::try_from(borrowed).ok())
+			.and_then(|(supplied, borrowed)| supplied.checked_sub(borrowed))
+			.ok_or("settlement claims overflow")?;
 		for (_, positions) in Positions::<T>::iter() {
 			for (market, record) in positions {
 				let Some(params) = Markets::<T>::get(market) else { continue };
@@ -108,8 +160,8 @@ impl<T: Config> Pallet<T> {
 					.ok_or("settlement claims overflow")?;
 			}
 		}
-		let deposited = i128::try_from(deposited).map_err(|_| "settlement deposits overflow")?;
-		ensure_invariant(claims <= deposited, "the settlement ledger owes more than was deposited")
+		let cash = i128::try_from(cash).map_err(|_| "settlement cash overflows")?;
+		ensure_invariant(claims <= cash, "the settlement ledger owes more than the pallet holds")
 	}
 
 	/// Invariants 3 to 5.
@@ -247,9 +299,7 @@ impl<T: Config> Pallet<T> {
 		// Every account that holds a position or owes settlement, and every banded one.
 		let mut accounts: alloc::collections::btree_set::BTreeSet<T::AccountId> =
 			Positions::<T>::iter_keys().collect();
-		accounts.extend(
-			SettlementBalances::<T>::iter().filter(|(_, balance)| *balance < 0).map(|(who, _)| who),
-		);
+		accounts.extend(Borrowers::<T>::iter_keys());
 		accounts.extend(Bands::<T>::iter_keys().map(|(who, _)| who));
 		for who in accounts {
 			let (wanted, _) = Self::account_bands(&who);

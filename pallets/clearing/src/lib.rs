@@ -131,6 +131,8 @@ mod events;
 pub mod genesis;
 #[cfg(any(feature = "std", feature = "try-runtime"))]
 pub mod invariants;
+mod ledger;
+pub mod lending;
 pub mod liquidation;
 mod listing;
 mod margin;
@@ -348,12 +350,14 @@ pub mod pallet {
 			Self::with_working_set(|| Self::refresh_bands(remaining_weight))
 		}
 
-		/// Accrues funding in every perpetual at the rate that held over the block, runs each
+		/// Accrues interest in every money market (see [`crate::lending`]) and funding in
+		/// every perpetual at the rates that held over the block, runs each
 		/// guarded key's newest oracle observation through the jump breaker and remembers the
 		/// outcome (see [`risk_engine::price_guard`]), folds newly observed
 		/// prices into their volatility estimates, and moves every adaptive market one block
 		/// along its ramp (see [`crate::adaptive`]).
 		fn on_finalize(_block: BlockNumberFor<T>) {
+			Self::accrue_all_lending();
 			Self::accrue_all_funding();
 			Self::update_price_guards();
 			Self::step_adaptive_margins();

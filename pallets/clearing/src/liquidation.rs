@@ -585,31 +585,28 @@ impl<T: Config> Pallet<T> {
 		Ok(account_side.realized_pnl)
 	}
 
-	/// Moves every non-settlement collateral asset of `who` to the insurance fund's pool at
-	/// its market value (no haircut), crediting the account's settlement balance.
+	/// Moves every non-settlement balance of `who` to the insurance fund at its market value
+	/// (no haircut), settled in the settlement asset between them: a supply is credited to
+	/// the account's settlement balance, a borrow charged to it.
 	fn seize_collateral(who: &T::AccountId) -> DispatchResult {
 		let insurance = T::InsuranceAccount::get();
 		let quote_decimals = T::SettlementDecimals::get();
 		Self::forget_account(who);
 		Self::forget_account(&insurance);
 		Self::note_touched(who);
-		for (asset, amount) in CollateralBalances::<T>::take(who) {
+		for (asset, scaled) in CollateralBalances::<T>::get(who) {
 			let config = CollateralAssets::<T>::get(asset).ok_or(Error::<T>::UnknownCollateral)?;
 			let key = config.oracle_key.ok_or(Error::<T>::InvalidOracleKey)?;
 			let (price, fresh): (Price, bool) =
 				Self::oracle_price(&key).ok_or(Error::<T>::StalePrice)?;
 			ensure!(fresh, Error::<T>::StalePrice);
-			let holding = risk_engine::CollateralHolding { amount, price, params: config.params };
-			let value = risk_engine::holding_market_value(&holding, quote_decimals)
+			let amount = Self::nominal_of(asset, scaled);
+			let scale = risk_engine::UnitScale::new(config.params.decimals, quote_decimals);
+			// Down in the signed sense: what the account holds counts less, what it owes more.
+			let value = scale
+				.signed_value(amount, price, risk_engine::SignedRounding::Floor)
 				.map_err(Error::<T>::from)?;
-			let value = i128::try_from(value).map_err(|_| Error::<T>::Overflow)?;
-			CollateralBalances::<T>::try_mutate(&insurance, |balances| -> DispatchResult {
-				let held = balances.get(&asset).copied().unwrap_or(0);
-				balances
-					.try_insert(asset, held.checked_add(amount).ok_or(Error::<T>::Overflow)?)
-					.map_err(|_| Error::<T>::TooManyCollateralAssets)?;
-				Ok(())
-			})?;
+			Self::move_balance(who, &insurance, asset)?;
 			Self::add_to_settlement_balance(who, value)?;
 			Self::add_to_settlement_balance(&insurance, -value)?;
 			Self::deposit_event(Event::CollateralSeized { who: who.clone(), asset, amount, value });
@@ -698,7 +695,10 @@ impl<T: Config> Pallet<T> {
 		let account = T::InsuranceAccount::get();
 		InsuranceFundReport {
 			settlement_balance: SettlementBalances::<T>::get(&account),
-			collateral: CollateralBalances::<T>::get(&account).into_iter().collect(),
+			collateral: CollateralBalances::<T>::get(&account)
+				.into_iter()
+				.map(|(asset, scaled)| (asset, Self::nominal_of(asset, scaled)))
+				.collect(),
 			positions: Positions::<T>::get(&account)
 				.into_iter()
 				.map(|(market, record)| (market, record.position.size))
@@ -708,9 +708,10 @@ impl<T: Config> Pallet<T> {
 		}
 	}
 
-	/// What `who` would hold after closing everything at the mark and selling its collateral
-	/// at the oracle price: settlement balance, collateral at market value (no haircut, no
-	/// debt weighting), unrealized PnL less funding owed. Unpriced items count as zero.
+	/// What `who` would hold after closing everything at the mark, selling its collateral
+	/// and buying back what it borrowed at the oracle price: settlement balance, supplies
+	/// less borrows at market value (no haircut, no debt weighting), unrealized PnL less
+	/// funding owed. Unpriced items count as zero.
 	/// Worked out directly from the account's inputs (no report, no liquidation prices), so
 	/// that it costs one pass over the positions: the insurance fund's may hold every market.
 	pub fn net_value(who: &T::AccountId) -> i128 {
@@ -724,6 +725,16 @@ impl<T: Config> Pallet<T> {
 				i128::try_from(value.ok()?).ok()
 			})
 			.fold(inputs.settlement_balance, |sum, value| sum.saturating_add(value));
+		let borrowed: i128 = inputs
+			.liabilities
+			.iter()
+			.filter_map(|(_, _, liability)| {
+				let value =
+					risk_engine::liability_market_value(liability.as_ref()?, quote_decimals);
+				i128::try_from(value.ok()?).ok()
+			})
+			.fold(0, |sum: i128, value| sum.saturating_add(value));
+		let collateral = collateral.saturating_sub(borrowed);
 		inputs.positions.iter().fold(collateral, |sum, loaded| {
 			let Some(prices) = loaded.prices else { return sum };
 			let scale = Self::market_scale(&loaded.params);

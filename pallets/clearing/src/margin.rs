@@ -5,7 +5,8 @@
 use alloc::vec::Vec;
 use frame_support::pallet_prelude::*;
 use risk_engine::{
-	CollateralHolding, CrossAccount, CrossMargin, IsolatedMargin, IsolatedPosition, PerpExposure,
+	CollateralHolding, CrossAccount, CrossMargin, IsolatedMargin, IsolatedPosition,
+	LiabilityHolding, PerpExposure,
 };
 
 use crate::{
@@ -14,9 +15,16 @@ use crate::{
 
 /// What cross margin reads from storage for one account.
 pub(crate) struct CrossInputs<T: Config> {
+	/// The settlement balance's worth (negative: a debt), settlement units.
 	pub(crate) settlement_balance: i128,
-	/// Each non-settlement asset with its amount and, when priced, the engine's holding.
+	/// Each non-settlement asset supplied, with its worth in tokens and, when priced, the
+	/// engine's holding.
 	pub(crate) collateral: Vec<(T::AssetId, u128, Option<CollateralHolding>)>,
+	/// Each non-settlement asset borrowed, with what it owes in tokens and, when priced,
+	/// the engine's liability.
+	pub(crate) liabilities: Vec<(T::AssetId, u128, Option<LiabilityHolding>)>,
+	/// The priced liabilities, as the engine takes them.
+	pub(crate) liability_holdings: Vec<LiabilityHolding>,
 	/// Every position, cross and isolated.
 	pub(crate) positions: Vec<LoadedPosition<T>>,
 	/// Whether a price the cross figures need is missing or stale.
@@ -67,34 +75,49 @@ impl<T: Config> Pallet<T> {
 	/// Everything cross margin needs from storage, read once.
 	pub(crate) fn load_cross_inputs(who: &T::AccountId) -> CrossInputs<T> {
 		let mut stale = false;
-		let collateral = Self::collateral_balances(who)
-			.into_iter()
-			.map(|(asset, amount)| {
-				let config = Self::collateral_config(asset);
-				let price = config
-					.as_ref()
-					.and_then(|c| c.oracle_key.as_ref())
-					.and_then(Self::oracle_price);
-				let holding = match (price, config) {
-					(Some((price, fresh)), Some(config)) => {
-						stale |= !fresh;
-						Some(CollateralHolding { amount, price, params: config.params })
-					},
-					_ => {
-						stale = true;
-						None
-					},
-				};
-				(asset, amount, holding)
-			})
-			.collect();
+		let mut collateral = Vec::new();
+		let mut liabilities = Vec::new();
+		for (asset, scaled) in Self::collateral_balances(who) {
+			let config = Self::collateral_config(asset);
+			let price =
+				config.as_ref().and_then(|c| c.oracle_key.as_ref()).and_then(Self::oracle_price);
+			let price = match price {
+				Some((price, fresh)) => {
+					stale |= !fresh;
+					Some(price)
+				},
+				None => {
+					stale = true;
+					None
+				},
+			};
+			let amount = Self::nominal_of(asset, scaled).unsigned_abs();
+			if scaled >= 0 {
+				let holding = price.zip(config).map(|(price, config)| CollateralHolding {
+					amount,
+					price,
+					params: config.params,
+				});
+				collateral.push((asset, amount, holding));
+			} else {
+				let weights = Self::lending_config(asset).map(|lending| lending.liability_weights);
+				let liability = price.zip(config).zip(weights).map(|((price, config), weights)| {
+					LiabilityHolding { amount, price, decimals: config.params.decimals, weights }
+				});
+				stale |= liability.is_none();
+				liabilities.push((asset, amount, liability));
+			}
+		}
+		let liability_holdings = liabilities.iter().filter_map(|(_, _, l)| *l).collect();
 		let positions = Self::load_positions(who);
 		for position in positions.iter().filter(|p| p.record.isolated_margin.is_none()) {
 			stale |= !position.prices.is_some_and(|prices| prices.fresh);
 		}
 		CrossInputs {
-			settlement_balance: SettlementBalances::<T>::get(who),
+			settlement_balance: Self::settlement_balance(who),
 			collateral,
+			liabilities,
+			liability_holdings,
 			positions,
 			stale,
 		}
@@ -134,16 +157,16 @@ impl<T: Config> Pallet<T> {
 
 	/// The engine's view of an account, from loaded inputs.
 	pub(crate) fn cross_account<'a>(
-		inputs: &CrossInputs<T>,
+		inputs: &'a CrossInputs<T>,
 		holdings: &'a [CollateralHolding],
 		exposures: &'a [PerpExposure<'a>],
 	) -> CrossAccount<'a> {
 		CrossAccount {
 			settlement_balance: inputs.settlement_balance,
-			settlement_weights: risk_engine::LiabilityWeights::uniform(Self::liability_factor()),
+			settlement_weights: Self::settlement_weights(),
 			quote_decimals: T::SettlementDecimals::get(),
 			collateral: holdings,
-			liabilities: &[],
+			liabilities: &inputs.liability_holdings,
 			positions: exposures,
 		}
 	}

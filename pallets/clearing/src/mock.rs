@@ -342,6 +342,7 @@ pub fn new_test_ext_seeded(seeded: Option<crate::SeededBook<u64>>) -> CheckedExt
 		markets: vec![(BTC_PERP, btc_perp())],
 		max_price_age_ms: Some(60_000),
 		seeded,
+		lending: vec![],
 	}
 	.assimilate_storage(&mut storage)
 	.unwrap();

@@ -28,8 +28,7 @@ impl<T: Config> Pallet<T> {
 	pub fn account_report(who: &T::AccountId) -> Result<AccountReport<T::AssetId>, DispatchError> {
 		let inputs = Self::load_cross_inputs(who);
 		let quote_decimals = T::SettlementDecimals::get();
-		let settlement_weights =
-			risk_engine::LiabilityWeights::uniform(LiabilityFactor::<T>::get());
+		let settlement_weights = Self::settlement_weights();
 		let settlement_value = |level| {
 			risk_engine::settlement_margin_value(
 				inputs.settlement_balance,

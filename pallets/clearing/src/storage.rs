@@ -11,25 +11,53 @@ mod storage {
 	pub type CollateralAssets<T: Config> =
 		StorageMap<_, Blake2_128Concat, T::AssetId, CollateralConfig<T::OracleKey>, OptionQuery>;
 
-	/// The total of each collateral asset the pallet holds for all accounts.
+	/// The tokens of each collateral asset the pallet holds for all accounts (its cash):
+	/// deposits and repayments in, withdrawals and borrows out.
 	#[pallet::storage]
 	pub type TotalDeposits<T: Config> =
 		StorageMap<_, Blake2_128Concat, T::AssetId, u128, ValueQuery>;
 
-	/// Each account's settlement-asset ledger balance (may be negative: a debt).
+	/// Each account's settlement-asset balance, in scaled units of its money market:
+	/// positive is a supply, negative a borrow (a debt). Worth
+	/// [`Pallet::settlement_balance`] tokens.
 	#[pallet::storage]
 	pub type SettlementBalances<T: Config> =
 		StorageMap<_, Blake2_128Concat, T::AccountId, i128, ValueQuery>;
 
-	/// An account's non-settlement collateral as stored: amounts (the asset's own units) by
-	/// asset.
+	/// An account's non-settlement balances as stored, by asset: scaled units of each
+	/// asset's money market, positive a supply, negative a borrow.
 	pub type CollateralBalancesOf<T> =
-		BoundedBTreeMap<<T as Config>::AssetId, u128, <T as Config>::MaxCollateralAssets>;
+		BoundedBTreeMap<<T as Config>::AssetId, i128, <T as Config>::MaxCollateralAssets>;
 
-	/// Each account's non-settlement collateral, by asset.
+	/// Each account's non-settlement balances, by asset.
 	#[pallet::storage]
 	pub type CollateralBalances<T: Config> =
 		StorageMap<_, Blake2_128Concat, T::AccountId, CollateralBalancesOf<T>, ValueQuery>;
+
+	/// Each collateral asset's money market: its rate curve, reserve factor, caps and
+	/// liability weights (see [`crate::lending`]). Every listed asset has one.
+	#[pallet::storage]
+	pub type LendingMarkets<T: Config> =
+		StorageMap<_, Blake2_128Concat, T::AssetId, LendingConfig, OptionQuery>;
+
+	/// Each money market's supply and borrow indices and the borrow rate in force: what
+	/// every conversion between tokens and scaled balances in a block uses. Written only by
+	/// the end-of-block accrual.
+	#[pallet::storage]
+	pub type LendingIndices<T: Config> =
+		StorageMap<_, Blake2_128Concat, T::AssetId, risk_engine::money_market::Indices, ValueQuery>;
+
+	/// Each money market's scaled totals and cumulative interest counters.
+	#[pallet::storage]
+	pub type LendingTotals<T: Config> =
+		StorageMap<_, Blake2_128Concat, T::AssetId, PoolTotals, ValueQuery>;
+
+	/// Accounts that owe something (a negative balance of any asset, the settlement asset
+	/// included), with how many assets they owe: what the liquidation walks visit besides
+	/// the holders of positions. The insurance fund is never in it.
+	#[pallet::storage]
+	pub type Borrowers<T: Config> =
+		CountedStorageMap<_, Blake2_128Concat, T::AccountId, u32, OptionQuery>;
 
 	/// Markets by id (at most [`MAX_MARKETS`]).
 	#[pallet::storage]
@@ -152,17 +180,6 @@ mod storage {
 	#[pallet::type_value]
 	pub fn DefaultMaxPriceAge() -> u64 {
 		60_000
-	}
-
-	/// The weight of a negative settlement balance (a debt) in margin: at least one.
-	#[pallet::storage]
-	pub type LiabilityFactor<T: Config> =
-		StorageValue<_, sp_arithmetic::FixedU128, ValueQuery, DefaultLiabilityFactor>;
-
-	/// The default liability factor: 1.05.
-	#[pallet::type_value]
-	pub fn DefaultLiabilityFactor() -> sp_arithmetic::FixedU128 {
-		sp_arithmetic::FixedU128::from_rational(105, 100)
 	}
 
 	/// The share of a liquidated position's value paid to the insurance fund. A risk
@@ -363,6 +380,11 @@ mod storage {
 		/// Accounts to start with, for load tests (see [`crate::genesis`]).
 		#[serde(default)]
 		pub seeded: Option<SeededBook<T::AccountId>>,
+		/// Money markets of listed assets; an asset not named starts with
+		/// [`LendingConfig::listing_default`] ([`LendingConfig::settlement_default`] for
+		/// the settlement asset).
+		#[serde(default)]
+		pub lending: alloc::vec::Vec<(T::AssetId, LendingConfig)>,
 	}
 
 	#[pallet::genesis_build]
@@ -375,6 +397,19 @@ mod storage {
 				if let Some(key) = config.oracle_key {
 					Pallet::<T>::guard_key(key).expect("genesis keys fit the guard list");
 				}
+				let lending = self
+					.lending
+					.iter()
+					.find(|(listed, _)| listed == asset)
+					.map(|(_, lending)| lending.clone());
+				Pallet::<T>::open_lending_market(*asset, lending)
+					.expect("genesis money markets must be valid");
+			}
+			for (asset, _) in &self.lending {
+				assert!(
+					CollateralAssets::<T>::contains_key(asset),
+					"a genesis money market's asset must be listed"
+				);
 			}
 			for (id, params) in &self.markets {
 				Pallet::<T>::validate_market(params).expect("genesis market must be valid");

@@ -174,6 +174,18 @@ impl<T: Config> Pallet<T> {
 				T::WeightInfo::step_adaptive_margin()
 					.saturating_mul(AdaptiveMargins::<T>::count() as u64),
 			)
+			// Every listed asset (at most the bound, the settlement asset besides) accrues.
+			.saturating_add(
+				Self::accrue_lending_weight()
+					.saturating_mul(u64::from(T::MaxCollateralAssets::get()).saturating_add(1)),
+			)
+	}
+
+	/// One money market's end-of-block accrual: its market, indices and totals read, the
+	/// insurance fund's balance read and written (its reserve), the indices and totals
+	/// written; the arithmetic is charged as a price guard update, a comparable pass.
+	pub(crate) fn accrue_lending_weight() -> Weight {
+		T::DbWeight::get().reads_writes(4, 4).saturating_add(T::WeightInfo::update_price_guard())
 	}
 
 	/// The weight a venue adds to a fill for `who`'s margin check beyond the one its own

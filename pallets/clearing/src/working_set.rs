@@ -39,7 +39,7 @@ use core::any::Any;
 
 use risk_engine::{GuardedPrice, Price};
 
-use crate::{pallet::*, CollateralConfig, MarginMode, MarketId};
+use crate::{pallet::*, CollateralConfig, LendingConfig, MarginMode, MarketId};
 
 environmental::environmental!(working_set: Box<dyn Any>);
 
@@ -48,7 +48,7 @@ environmental::environmental!(working_set: Box<dyn Any>);
 pub(crate) struct WorkingSet<T: Config> {
 	now: Option<u64>,
 	max_price_age: Option<u64>,
-	liability_factor: Option<sp_arithmetic::FixedU128>,
+	lending: Vec<(T::AssetId, Option<(LendingConfig, risk_engine::money_market::Indices)>)>,
 	guarded: Vec<(T::OracleKey, Option<GuardedPrice>)>,
 	markets: Vec<(MarketId, Option<MarketParamsOf<T>>)>,
 	collateral: Vec<(T::AssetId, Option<CollateralConfig<T::OracleKey>>)>,
@@ -75,7 +75,7 @@ impl<T: Config> Default for WorkingSet<T> {
 		Self {
 			now: None,
 			max_price_age: None,
-			liability_factor: None,
+			lending: Vec::new(),
 			guarded: Vec::new(),
 			markets: Vec::new(),
 			collateral: Vec::new(),
@@ -243,12 +243,19 @@ impl<T: Config> Pallet<T> {
 		});
 	}
 
-	/// The factor by which settlement debt counts against equity, read once per working set.
-	pub(crate) fn liability_factor() -> sp_arithmetic::FixedU128 {
+	/// `asset`'s money market and the indices its conversions use in this block, read once
+	/// per working set: the indices move only at the end of a block, the market only by
+	/// governance at its start.
+	pub(crate) fn lending_view(
+		asset: T::AssetId,
+	) -> Option<(LendingConfig, risk_engine::money_market::Indices)> {
 		Self::cached(
-			|set| set.liability_factor,
-			|set, factor| set.liability_factor = Some(factor),
-			LiabilityFactor::<T>::get,
+			|set| set.lending.iter().find(|(id, _)| *id == asset).map(|(_, view)| view.clone()),
+			|set, view| set.lending.push((asset, view)),
+			|| {
+				LendingMarkets::<T>::get(asset)
+					.map(|config| (config, LendingIndices::<T>::get(asset)))
+			},
 		)
 	}
 

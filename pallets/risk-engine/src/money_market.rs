@@ -201,6 +201,39 @@ pub fn annual_yield(rate: FixedU128) -> Result<FixedU128, RiskError> {
 	Ok(FixedU128::from_inner(yield_ as u128))
 }
 
+/// An upper bound on the share by which a debt can grow over `span_ms` at rates of at most
+/// `max_rate`: `x + x^2` for `x = max_rate x span / year`, which is at least `e^x - 1` while
+/// `x <= 1`, rounded up and capped at 100% (for the liquidation index's reserve over a
+/// band's horizon, where `x` is far below one).
+pub fn interest_share(max_rate: FixedU128, span_ms: u64) -> Perbill {
+	let Ok(x) = mul_div(max_rate.into_inner(), span_ms as u128, MS_PER_YEAR as u128, Rounding::Up)
+	else {
+		return Perbill::one();
+	};
+	if x >= ONE {
+		return Perbill::one();
+	}
+	let Ok(squared) = mul_div(x, x, ONE, Rounding::Up) else { return Perbill::one() };
+	let share = x.saturating_add(squared);
+	let parts = share.div_ceil(ONE / Perbill::ACCURACY as u128);
+	if parts >= Perbill::ACCURACY as u128 {
+		Perbill::one()
+	} else {
+		Perbill::from_parts(parts as u32)
+	}
+}
+
+/// How much health a debt of `debt` settlement units, weighed `weight` against margin,
+/// can lose to interest growing it by at most `share`: `ceil(ceil(debt x weight) x share)`.
+pub fn debt_interest_reserve(
+	debt: Balance,
+	weight: FixedU128,
+	share: Perbill,
+) -> Result<Balance, RiskError> {
+	let weighted = mul_div(debt, weight.into_inner(), ONE, Rounding::Up)?;
+	Ok(share.mul_ceil(weighted))
+}
+
 /// Checks the utilisation cap: `borrowed <= cap x supplied`, the cap's share rounded down.
 pub fn check_utilisation(
 	borrowed: Balance,

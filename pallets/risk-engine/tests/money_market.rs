@@ -143,6 +143,19 @@ fn the_caps_hold_at_their_edges() {
 }
 
 #[test]
+fn the_interest_share_bounds_growth_over_a_span() {
+	// 500% a year over an hour: x = 5 / 8,760 = 0.000570776..., x + x^2 = 0.000571102...
+	let hour = interest_share(FixedU128::from_u32(5), 3_600_000);
+	assert_eq!(hour, Perbill::from_parts(571_103));
+	// It bounds e^x - 1 (the compounded growth) from above.
+	assert!(hour.deconstruct() as f64 / 1e9 >= (5.0f64 / 8_760.0).exp() - 1.0);
+	assert_eq!(interest_share(FixedU128::zero(), 3_600_000), Perbill::zero());
+	assert_eq!(interest_share(FixedU128::from_u32(5), 365 * DAY_MS), Perbill::one());
+	// A 1,000 USDC debt at 1.05 loses at most 0.599659 USDC of health in that hour.
+	assert_eq!(debt_interest_reserve(1_000_000_000, rate(1_050), hour), Ok(599_659));
+}
+
+#[test]
 fn a_year_at_ten_percent_by_hand() {
 	// 1,000 USDC borrowed, 2,000 supplied, 10% a year, a tenth to the reserve.
 	let start = Indices { last_accrual_ms: 1, borrow_rate: rate(100), ..Indices::new() };

@@ -375,15 +375,9 @@ impl World {
 			},
 			Op::Withdraw { who, asset, per_mille } => {
 				let token = ASSETS[asset];
-				let booked = if asset == 0 {
-					pallet_clearing::SettlementBalances::<Runtime>::get(&self.accounts[who]).max(0)
-						as u128
-				} else {
-					pallet_clearing::CollateralBalances::<Runtime>::get(&self.accounts[who])
-						.get(&token.id)
-						.copied()
-						.unwrap_or(0)
-				};
+				let booked =
+					pallet_clearing::Pallet::<Runtime>::balance_of(&self.accounts[who], token.id)
+						.max(0) as u128;
 				let amount = (booked / 1_000 * per_mille as u128).max(1);
 				dispatch(
 					RuntimeCall::Clearing(pallet_clearing::Call::withdraw {

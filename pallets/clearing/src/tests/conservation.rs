@@ -224,7 +224,7 @@ proptest! {
 				let (claims, open_positions) = settlement_claims();
 				let surplus = held - claims;
 				prop_assert!(surplus >= 0 && surplus <= open_positions + 2, "surplus {} after {}", surplus, step);
-				let booked_btc: u128 = [ALICE, BOB, CHARLIE, INSURANCE].iter().map(|who| CollateralBalances::<Test>::get(who).get(&BTC).copied().unwrap_or(0)).sum();
+				let booked_btc: u128 = [ALICE, BOB, CHARLIE, INSURANCE].iter().map(|who| ClearingPallet::balance_of(who, BTC)).sum::<i128>() as u128;
 				prop_assert_eq!(<Assets as Inspect<u64>>::balance(BTC, &ClearingPallet::account_id()), booked_btc);
 				Ok(())
 			};
@@ -281,7 +281,7 @@ proptest! {
 					surplus >= 0 && surplus <= funding_settlements + open_positions,
 					"surplus {} after {:?}", surplus, op
 				);
-				let booked_btc: u128 = TRADERS.iter().chain([INSURANCE].iter()).map(|who| CollateralBalances::<Test>::get(who).get(&BTC).copied().unwrap_or(0)).sum();
+				let booked_btc: u128 = TRADERS.iter().chain([INSURANCE].iter()).map(|who| ClearingPallet::balance_of(who, BTC)).sum::<i128>() as u128;
 				prop_assert_eq!(<Assets as Inspect<u64>>::balance(BTC, &pallet), booked_btc);
 				prop_assert_eq!(TotalDeposits::<Test>::get(BTC), booked_btc);
 			}

@@ -9,13 +9,13 @@ fn the_healthy_unhealthy_boundary_is_exact() {
 		set_price(BTC_PRICE, 55_000);
 		// Move Alice's balance so that her health is exactly zero: not liquidatable.
 		let health = ClearingPallet::account_report(&ALICE).unwrap().health;
-		SettlementBalances::<Test>::mutate(ALICE, |balance| *balance -= health);
+		assert_ok!(ClearingPallet::add_to_settlement_balance(&ALICE, -health));
 		assert_eq!(ClearingPallet::account_report(&ALICE).unwrap().health, 0);
 		assert!(!ClearingPallet::cross_liquidatable(&ALICE));
 		assert_noop!(liquidate(ALICE), Error::<Test>::NotLiquidatable);
 		assert_eq!(validate(Call::liquidate { who: ALICE }), stale());
 		// One settlement unit less: liquidatable.
-		SettlementBalances::<Test>::mutate(ALICE, |balance| *balance -= 1);
+		assert_ok!(ClearingPallet::add_to_settlement_balance(&ALICE, -1));
 		assert!(ClearingPallet::cross_liquidatable(&ALICE));
 		assert!(validate(Call::liquidate { who: ALICE }).is_ok());
 		assert_ok!(liquidate(ALICE));
@@ -150,11 +150,14 @@ fn a_bankrupt_account_loses_its_collateral_and_the_fund_pays_the_bad_debt() {
 		// Everything closed at the mark into the fund; the BTC went to the fund at 5,000.
 		assert!(Positions::<Test>::get(ALICE).is_empty());
 		assert!(CollateralBalances::<Test>::get(ALICE).is_empty());
-		assert_eq!(CollateralBalances::<Test>::get(INSURANCE).get(&BTC), Some(&(ONE_BTC / 10)));
+		assert_eq!(
+			CollateralBalances::<Test>::get(INSURANCE).get(&BTC),
+			Some(&(ONE_BTC as i128 / 10))
+		);
 		assert!(events().contains(&Event::CollateralSeized {
 			who: ALICE,
 			asset: BTC,
-			amount: ONE_BTC / 10,
+			amount: ONE_BTC as i128 / 10,
 			value: 5_000 * ONE_USDC as i128,
 		}));
 		// Debt: 970 - 9,500 - 505 (penalty) + 5,000 = -4,035. The fund pays it all, though

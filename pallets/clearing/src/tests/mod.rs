@@ -83,6 +83,7 @@ mod funding;
 mod hardening;
 mod isolated_margin;
 mod jump_breaker;
+mod lending;
 mod liquidation;
 mod liquidation_index;
 mod listing;

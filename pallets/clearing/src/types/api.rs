@@ -181,8 +181,9 @@ pub struct InsuranceFundReport<AccountId, AssetId> {
 	pub account: AccountId,
 	/// Its settlement balance: what it can pay bad debt from.
 	pub settlement_balance: i128,
-	/// Collateral it took over from bankrupt accounts.
-	pub collateral: alloc::vec::Vec<(AssetId, u128)>,
+	/// Collateral it took over from bankrupt accounts and reserves it earned, by asset:
+	/// what each balance is worth in tokens (negative: a borrow it took over).
+	pub collateral: alloc::vec::Vec<(AssetId, i128)>,
 	/// Positions it took over from liquidations, by market (signed size).
 	pub positions: alloc::vec::Vec<(MarketId, i128)>,
 	/// Its net value: settlement balance, collateral at market value and positions at the

@@ -3,14 +3,16 @@
 
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
 use frame_support::{
-	traits::Get, BoundedVec, CloneNoBound, EqNoBound, PartialEqNoBound, RuntimeDebugNoBound,
+	traits::{ConstU32, Get},
+	BoundedVec, CloneNoBound, EqNoBound, PartialEqNoBound, RuntimeDebugNoBound,
 };
 use risk_engine::{
 	adaptive::{AdaptiveParams, EffectiveFractions, VolatilityParams},
+	money_market::{RateSegment, MAX_RATE_SEGMENTS},
 	options::OptionKind,
 	portfolio::ScenarioGrid,
-	CollateralParams, FundingIndex, JumpBreaker, MarginTier, OpenOrders, Position, Price,
-	QuoteAmount,
+	CollateralParams, FundingIndex, JumpBreaker, LiabilityWeights, MarginTier, OpenOrders,
+	Position, Price, QuoteAmount,
 };
 use scale_info::TypeInfo;
 use sp_arithmetic::Perbill;
@@ -44,6 +46,113 @@ pub struct CollateralConfig<OracleKey> {
 	pub params: CollateralParams,
 	/// The most of this asset the pallet holds for all accounts together.
 	pub deposit_cap: u128,
+}
+
+/// How an asset's money market runs: its borrow-rate curve, the reserve's share, caps and
+/// the weights a borrow of it counts with (see [`crate::lending`]). Governed on the risk
+/// track; every listed collateral asset has one.
+#[derive(
+	Clone,
+	PartialEq,
+	Eq,
+	RuntimeDebug,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	TypeInfo,
+	MaxEncodedLen,
+	serde::Serialize,
+	serde::Deserialize,
+)]
+#[serde(rename_all = "camelCase")]
+pub struct LendingConfig {
+	/// The annual borrow rate at zero utilisation (`0.02` is 2% a year).
+	pub base_rate: sp_arithmetic::FixedU128,
+	/// The curve's segments: from each segment's start, its slope per unit of utilisation
+	/// (see [`risk_engine::money_market`]).
+	pub rate_segments: BoundedVec<RateSegment, ConstU32<{ MAX_RATE_SEGMENTS }>>,
+	/// The share of interest the insurance fund takes (at most 50%).
+	pub reserve_factor: Perbill,
+	/// The most of the asset that may be borrowed from the pool, in its smallest units
+	/// (0: borrowing disabled). Settlement debts from losses, fees and funding are borrows
+	/// that no cap refuses.
+	pub borrow_cap: u128,
+	/// The highest utilisation (borrowed over lendable supply) a borrow or a withdrawal
+	/// may leave, 10% to 99%.
+	pub utilisation_cap: Perbill,
+	/// How a borrow of the asset counts against margin (for the settlement asset: a
+	/// negative balance).
+	pub liability_weights: LiabilityWeights,
+}
+
+impl LendingConfig {
+	/// The curve and shares' checks, and the weights'.
+	pub fn validate(&self) -> Result<(), risk_engine::RiskError> {
+		risk_engine::money_market::validate_rate_curve(self.base_rate, &self.rate_segments)?;
+		risk_engine::money_market::validate_lending_shares(
+			self.reserve_factor,
+			self.utilisation_cap,
+		)?;
+		self.liability_weights.validate()
+	}
+
+	/// The settlement asset's market when listed without one: as
+	/// [`Self::listing_default`], its debt weighed at 1.05 at both levels (the weight a
+	/// settlement debt always had).
+	pub fn settlement_default() -> Self {
+		Self {
+			liability_weights: LiabilityWeights::uniform(sp_arithmetic::FixedU128::from_rational(
+				105, 100,
+			)),
+			..Self::listing_default()
+		}
+	}
+
+	/// The market an asset starts with when listed without one: no interest, no
+	/// borrowing, a tenth of interest to the reserve, a 90% utilisation cap, and a borrow
+	/// weighed at 1.10 initially and 1.05 at maintenance.
+	pub fn listing_default() -> Self {
+		Self {
+			base_rate: Default::default(),
+			rate_segments: Default::default(),
+			reserve_factor: Perbill::from_percent(10),
+			borrow_cap: 0,
+			utilisation_cap: Perbill::from_percent(90),
+			liability_weights: LiabilityWeights {
+				initial: sp_arithmetic::FixedU128::from_rational(110, 100),
+				maintenance: sp_arithmetic::FixedU128::from_rational(105, 100),
+			},
+		}
+	}
+}
+
+/// An asset's money market as it stands: scaled totals and cumulative counters. Every
+/// balance change writes it; so does the end-of-block accrual.
+#[derive(
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	RuntimeDebug,
+	Default,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	TypeInfo,
+	MaxEncodedLen,
+)]
+pub struct PoolTotals {
+	/// Every account's supply of the asset, in scaled units (the insurance fund's reserve
+	/// included).
+	pub scaled_supply: u128,
+	/// Every account's borrow of the asset, in scaled units.
+	pub scaled_borrow: u128,
+	/// Interest borrowers have paid since the market opened, in the asset's smallest units.
+	pub interest: u128,
+	/// Of it, what suppliers earned.
+	pub supplier_interest: u128,
+	/// Of it, what the reserve (the insurance fund) took.
+	pub reserve: u128,
 }
 
 /// What a market trades.

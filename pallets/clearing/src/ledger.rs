@@ -1,0 +1,176 @@
+//! The ledger: every account's balance of every collateral asset, kept as a scaled amount of
+//! that asset's money market (see [`crate::lending`]).
+//!
+//! - A positive balance is a **supply**: it earns the supply rate, and is worth
+//!   `floor(scaled x supply index)` tokens.
+//! - A negative balance is a **borrow**: it pays the borrow rate, and owes
+//!   `ceil(scaled x borrow index)` tokens. A settlement debt from losses, fees or funding
+//!   is a borrow of the settlement asset like any other.
+//!
+//! Every change goes through here ([`Pallet::credit`], [`Pallet::debit`],
+//! [`Pallet::add_to_settlement_balance`]), in tokens, at the indices the last end of block
+//! left: a credit repays a borrow before it supplies, a debit spends a supply before it
+//! borrows, and each conversion rounds against the account (the pool keeps the fraction).
+//! The same write keeps the market's scaled totals ([`LendingTotals`]) equal to the sum of
+//! the balances, and [`Borrowers`] equal to the accounts that owe something; it forgets the
+//! account's balances kept in a working set and marks it for a new band.
+
+use frame_support::pallet_prelude::*;
+use risk_engine::money_market::{self, BalanceChange};
+
+use crate::pallet::*;
+
+impl<T: Config> Pallet<T> {
+	/// `who`'s scaled balance of `asset` as stored (positive: supply; negative: borrow).
+	pub(crate) fn scaled_balance(who: &T::AccountId, asset: T::AssetId) -> i128 {
+		if asset == T::SettlementAsset::get() {
+			SettlementBalances::<T>::get(who)
+		} else {
+			CollateralBalances::<T>::get(who).get(&asset).copied().unwrap_or(0)
+		}
+	}
+
+	/// What `who`'s balance of `asset` is worth in tokens now, signed: a supply rounded
+	/// down, a borrow rounded up (more negative).
+	pub fn balance_of(who: &T::AccountId, asset: T::AssetId) -> i128 {
+		Self::nominal_of(asset, Self::scaled_balance(who, asset))
+	}
+
+	/// What `who`'s settlement balance is worth in settlement units now (negative: a debt).
+	pub fn settlement_balance(who: &T::AccountId) -> i128 {
+		Self::nominal_of(T::SettlementAsset::get(), SettlementBalances::<T>::get(who))
+	}
+
+	/// The tokens a scaled balance of `asset` is worth at the indices in force; a value
+	/// beyond `i128` saturates (no listed asset comes near).
+	pub(crate) fn nominal_of(asset: T::AssetId, scaled: i128) -> i128 {
+		let indices = Self::lending_indices(asset);
+		money_market::nominal(scaled, &indices).unwrap_or(if scaled < 0 {
+			i128::MIN
+		} else {
+			i128::MAX
+		})
+	}
+
+	/// Credits `amount` tokens of `asset` to `who`: repays a borrow first, then supplies.
+	pub(crate) fn credit(
+		who: &T::AccountId,
+		asset: T::AssetId,
+		amount: u128,
+	) -> Result<BalanceChange, DispatchError> {
+		let old = Self::scaled_balance(who, asset);
+		let change = money_market::credit(old, amount, &Self::lending_indices(asset))
+			.map_err(Error::<T>::from)?;
+		Self::set_scaled_balance(who, asset, old, change.balance)?;
+		Ok(change)
+	}
+
+	/// Debits `amount` tokens of `asset` from `who`: spends a supply first, then borrows the
+	/// rest when `allow_borrow` (else [`Error::InsufficientCollateral`]).
+	pub(crate) fn debit(
+		who: &T::AccountId,
+		asset: T::AssetId,
+		amount: u128,
+		allow_borrow: bool,
+	) -> Result<BalanceChange, DispatchError> {
+		let old = Self::scaled_balance(who, asset);
+		let change = money_market::debit(old, amount, &Self::lending_indices(asset), allow_borrow)
+			.map_err(Error::<T>::from)?;
+		Self::set_scaled_balance(who, asset, old, change.balance)?;
+		Ok(change)
+	}
+
+	/// Adds `delta` settlement units to `who`'s settlement balance (negative: takes them,
+	/// borrowing what the balance does not hold: PnL, fees, funding and penalties are never
+	/// refused for want of a balance).
+	pub(crate) fn add_to_settlement_balance(who: &T::AccountId, delta: i128) -> DispatchResult {
+		let asset = T::SettlementAsset::get();
+		if delta >= 0 {
+			Self::credit(who, asset, delta.unsigned_abs())?;
+		} else {
+			Self::debit(who, asset, delta.unsigned_abs(), true)?;
+		}
+		Ok(())
+	}
+
+	/// Moves `who`'s whole balance of `asset` to `to` as it stands, scaled units for scaled
+	/// units when both are of one sign (the totals do not move); against a balance of the
+	/// other sign, it nets at the indices in force (the fraction to the pool). Returns the
+	/// scaled balance moved.
+	pub(crate) fn move_balance(
+		who: &T::AccountId,
+		to: &T::AccountId,
+		asset: T::AssetId,
+	) -> Result<i128, DispatchError> {
+		let moved = Self::scaled_balance(who, asset);
+		if moved == 0 {
+			return Ok(0);
+		}
+		Self::set_scaled_balance(who, asset, moved, 0)?;
+		let held = Self::scaled_balance(to, asset);
+		if held == 0 || (held > 0) == (moved > 0) {
+			let sum = held.checked_add(moved).ok_or(Error::<T>::Overflow)?;
+			Self::set_scaled_balance(to, asset, held, sum)?;
+		} else {
+			let value = Self::nominal_of(asset, moved);
+			if value >= 0 {
+				Self::credit(to, asset, value.unsigned_abs())?;
+			} else {
+				Self::debit(to, asset, value.unsigned_abs(), true)?;
+			}
+		}
+		Ok(moved)
+	}
+
+	/// Writes `who`'s scaled balance of `asset` from `old` to `new`, with the market's totals
+	/// and the borrowers' index.
+	pub(crate) fn set_scaled_balance(
+		who: &T::AccountId,
+		asset: T::AssetId,
+		old: i128,
+		new: i128,
+	) -> DispatchResult {
+		if old == new {
+			return Ok(());
+		}
+		if asset == T::SettlementAsset::get() {
+			SettlementBalances::<T>::insert(who, new);
+		} else {
+			Self::forget_account(who);
+			CollateralBalances::<T>::try_mutate(who, |balances| -> DispatchResult {
+				if new == 0 {
+					balances.remove(&asset);
+				} else {
+					balances
+						.try_insert(asset, new)
+						.map_err(|_| Error::<T>::TooManyCollateralAssets)?;
+				}
+				Ok(())
+			})?;
+		}
+		let supply = |balance: i128| balance.max(0).unsigned_abs();
+		let borrow = |balance: i128| balance.min(0).unsigned_abs();
+		LendingTotals::<T>::try_mutate(asset, |totals| -> DispatchResult {
+			totals.scaled_supply = totals
+				.scaled_supply
+				.checked_sub(supply(old))
+				.and_then(|total| total.checked_add(supply(new)))
+				.ok_or(Error::<T>::Overflow)?;
+			totals.scaled_borrow = totals
+				.scaled_borrow
+				.checked_sub(borrow(old))
+				.and_then(|total| total.checked_add(borrow(new)))
+				.ok_or(Error::<T>::Overflow)?;
+			Ok(())
+		})?;
+		if (old < 0) != (new < 0) && *who != T::InsuranceAccount::get() {
+			Borrowers::<T>::mutate_exists(who, |owed| {
+				let count = owed.unwrap_or(0);
+				let count = if new < 0 { count.saturating_add(1) } else { count.saturating_sub(1) };
+				*owed = (count > 0).then_some(count);
+			});
+		}
+		Self::note_touched(who);
+		Ok(())
+	}
+}

@@ -1,0 +1,156 @@
+//! The money market inside the collateral pool: collateral that earns while it margins.
+//!
+//! Every listed collateral asset is also a lending market ([`LendingMarkets`]). An account's
+//! balance of an asset (see [`crate::ledger`]) is a scaled supply, which earns, or a scaled
+//! borrow, which pays; the pool lends what suppliers deposited to borrowers, and a supply
+//! still counts as margin at its haircut while it is lent out.
+//!
+//! ## Interest
+//! - **Rates.** The borrow rate follows utilisation (borrowed over lendable supply) along
+//!   the market's kinked curve ([`risk_engine::money_market::borrow_rate`]); suppliers earn
+//!   what borrowers pay less the reserve factor's share, which goes to the insurance fund.
+//! - **When it accrues: once a block, for every market, at the end of the block**
+//!   (`on_finalize`), never lazily on touch. The time since the last accrual is charged at
+//!   the rate set then, the rate that held over it; then the next rate is set from the
+//!   utilisation the block's transactions left. So every transaction of a block converts
+//!   at the same indices, those the off-chain worker and transaction validation also used,
+//!   and no call pays an index write. A borrow taken in a block pays from that block's
+//!   end; a repayment in a block skips it: the same for everyone, and value is conserved.
+//! - **Exactness.** Interest is the growth of the borrowers' exact debt, counted in whole
+//!   units (the fraction carried to the next accrual); `interest = supplier interest +
+//!   reserve` to the unit at every accrual ([`Event::InterestAccrued`]); the reserve is
+//!   credited to the insurance fund as supply, its fraction carried too. The counters in
+//!   [`LendingTotals`] keep the sums since the market opened.
+//!
+//! The settlement asset is a market like the others: a negative settlement balance (a
+//! loss, a fee, funding) is a borrow of it at its rate, and winners' balances are its
+//! supply.
+
+use frame_support::pallet_prelude::*;
+use risk_engine::money_market::{self, Indices};
+
+use crate::{pallet::*, LendingConfig};
+
+impl<T: Config> Pallet<T> {
+	/// Opens `asset`'s money market when it is listed: `config`, else (on a first listing)
+	/// the default, and fresh indices. A re-listing keeps the market as it is unless a
+	/// config is given.
+	pub(crate) fn open_lending_market(
+		asset: T::AssetId,
+		config: Option<LendingConfig>,
+	) -> DispatchResult {
+		let config = match config {
+			Some(config) => config,
+			None if LendingMarkets::<T>::contains_key(asset) => return Ok(()),
+			None if asset == T::SettlementAsset::get() => LendingConfig::settlement_default(),
+			None => LendingConfig::listing_default(),
+		};
+		config.validate().map_err(Error::<T>::from)?;
+		LendingMarkets::<T>::insert(asset, config);
+		if !LendingIndices::<T>::contains_key(asset) {
+			LendingIndices::<T>::insert(asset, Indices::new());
+		}
+		Self::forget_working_set();
+		Ok(())
+	}
+
+	/// Accrues every money market over the time since its last accrual, credits each
+	/// reserve to the insurance fund and sets each next rate (see the module docs). A market
+	/// whose accrual overflows is left as it was, and logged.
+	pub(crate) fn accrue_all_lending() {
+		let now = Self::now();
+		for (asset, config) in LendingMarkets::<T>::iter() {
+			if let Err(error) = Self::accrue_lending(asset, &config, now) {
+				log::error!(
+					target: "clearing",
+					"interest accrual of asset {:?} failed and is skipped: {:?}",
+					asset,
+					error,
+				);
+			}
+		}
+	}
+
+	/// One market's accrual, in a storage layer: all of it or nothing.
+	fn accrue_lending(asset: T::AssetId, config: &LendingConfig, now: u64) -> DispatchResult {
+		frame_support::storage::with_storage_layer(|| {
+			let indices = LendingIndices::<T>::get(asset);
+			let totals = LendingTotals::<T>::get(asset);
+			let accrual = money_market::accrue(
+				&indices,
+				totals.scaled_supply,
+				totals.scaled_borrow,
+				now,
+				config.reserve_factor,
+			)
+			.map_err(Error::<T>::from)?;
+			let mut next = accrual.indices;
+			LendingIndices::<T>::insert(asset, next);
+			if accrual.reserve_scaled > 0 {
+				Self::credit_reserve(asset, accrual.reserve_scaled, &next)?;
+			}
+			let mut totals = LendingTotals::<T>::get(asset);
+			totals.interest = totals.interest.saturating_add(accrual.interest);
+			totals.supplier_interest =
+				totals.supplier_interest.saturating_add(accrual.supplier_interest);
+			totals.reserve = totals.reserve.saturating_add(accrual.reserve);
+			LendingTotals::<T>::insert(asset, totals);
+			let supplied = money_market::supply_value(totals.scaled_supply, &next)
+				.map_err(Error::<T>::from)?;
+			let borrowed = money_market::borrow_value(totals.scaled_borrow, &next)
+				.map_err(Error::<T>::from)?;
+			let utilisation = money_market::utilisation(borrowed, supplied);
+			next.borrow_rate =
+				money_market::borrow_rate(config.base_rate, &config.rate_segments, utilisation)
+					.map_err(Error::<T>::from)?;
+			LendingIndices::<T>::insert(asset, next);
+			if accrual.interest > 0 {
+				Self::deposit_event(Event::InterestAccrued {
+					asset,
+					interest: accrual.interest,
+					supplier_interest: accrual.supplier_interest,
+					reserve: accrual.reserve,
+					supply_index: next.supply,
+					borrow_index: next.borrow,
+					utilisation,
+					borrow_rate: next.borrow_rate,
+				});
+			}
+			Ok(())
+		})
+	}
+
+	/// Credits the reserve's scaled supply to the insurance fund: scaled units onto a supply
+	/// (exact), or, should the fund owe the asset, their worth against the borrow.
+	fn credit_reserve(asset: T::AssetId, scaled: u128, indices: &Indices) -> DispatchResult {
+		let fund = T::InsuranceAccount::get();
+		let held = Self::scaled_balance(&fund, asset);
+		if held >= 0 {
+			let scaled = i128::try_from(scaled).map_err(|_| Error::<T>::Overflow)?;
+			let sum = held.checked_add(scaled).ok_or(Error::<T>::Overflow)?;
+			// Through the ledger's write, so the totals and the fund's bands follow.
+			Self::set_scaled_balance(&fund, asset, held, sum)
+		} else {
+			let value = money_market::supply_value(scaled, indices).map_err(Error::<T>::from)?;
+			Self::credit(&fund, asset, value).map(|_| ())
+		}
+	}
+
+	/// The indices `asset`'s conversions use in this block, read once per working set.
+	pub(crate) fn lending_indices(asset: T::AssetId) -> Indices {
+		Self::lending_view(asset).map(|(_, indices)| indices).unwrap_or_default()
+	}
+
+	/// `asset`'s money market, read once per working set.
+	pub(crate) fn lending_config(asset: T::AssetId) -> Option<LendingConfig> {
+		Self::lending_view(asset).map(|(config, _)| config)
+	}
+
+	/// How a negative settlement balance counts against margin: the settlement asset's
+	/// liability weights.
+	pub(crate) fn settlement_weights() -> risk_engine::LiabilityWeights {
+		Self::lending_config(T::SettlementAsset::get())
+			.map(|config| config.liability_weights)
+			.unwrap_or_else(|| LendingConfig::settlement_default().liability_weights)
+	}
+}

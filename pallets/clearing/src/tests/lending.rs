@@ -1,0 +1,287 @@
+//! The money market inside the pool (`crate::lending`, `crate::ledger`): balances kept
+//! scaled, interest accrued at the end of every block and split between suppliers and the
+//! reserve to the unit, the totals and the borrowers' index kept by every write.
+
+use super::*;
+use crate::{LendingConfig, PoolTotals};
+use frame_support::traits::Hooks;
+use proptest::prelude::*;
+use risk_engine::money_market::{borrow_rate, utilisation, RateSegment};
+use sp_arithmetic::traits::{One, Zero};
+
+const YEAR_MS: u64 = 31_536_000_000;
+
+/// Sets USDC's curve (applied from the next end of block, as a governed change would be).
+fn set_usdc_curve(base_permille: u128, segments: Vec<RateSegment>, reserve_percent: u32) {
+	LendingMarkets::<Test>::mutate(USDC, |market| {
+		let market = market.as_mut().expect("USDC's market is open");
+		market.base_rate = FixedU128::from_rational(base_permille, 1_000);
+		market.rate_segments = frame_support::BoundedVec::truncate_from(segments);
+		market.reserve_factor = Perbill::from_percent(reserve_percent);
+	});
+}
+
+/// The end of the current block: interest (and funding) accrue.
+fn end_block() {
+	ClearingPallet::on_finalize(System::block_number());
+	start_next_block();
+}
+
+/// Alice closes a long at a loss larger than her USDC: she owes about 5,060 USDC against
+/// 1 BTC; Bob (100,000 USDC) won it, the fee account took the fees.
+fn alice_owes_usdc() {
+	deposit(ALICE, USDC, 5_000 * ONE_USDC);
+	deposit(ALICE, BTC, ONE_BTC);
+	deposit(BOB, USDC, 100_000 * ONE_USDC);
+	assert_ok!(settle(&BOB, &ALICE, BTC_PERP, ONE_BTC as i128, usd(60_000)));
+	set_price(BTC_PRICE, 50_000);
+	assert_ok!(settle(&BOB, &ALICE, BTC_PERP, -(ONE_BTC as i128), usd(50_000)));
+	assert!(ClearingPallet::settlement_balance(&ALICE) < 0);
+}
+
+fn totals() -> PoolTotals {
+	LendingTotals::<Test>::get(USDC)
+}
+
+#[test]
+fn listing_opens_a_money_market_with_borrowing_off() {
+	new_test_ext().execute_with(|| {
+		// Genesis opened both listed assets' markets; USDC's debt weighs 1.05 at both levels.
+		assert_eq!(LendingMarkets::<Test>::get(USDC), Some(LendingConfig::settlement_default()));
+		assert_eq!(LendingMarkets::<Test>::get(BTC), Some(LendingConfig::listing_default()));
+		assert_eq!(LendingMarkets::<Test>::get(BTC).unwrap().borrow_cap, 0);
+		let indices = LendingIndices::<Test>::get(BTC);
+		assert_eq!((indices.supply, indices.borrow), (FixedU128::one(), FixedU128::one()));
+		// A re-listing keeps the market as governance left it.
+		LendingMarkets::<Test>::mutate(BTC, |market| market.as_mut().unwrap().borrow_cap = 7);
+		assert_ok!(ClearingPallet::register_collateral(RuntimeOrigin::root(), BTC, btc_config()));
+		assert_eq!(LendingMarkets::<Test>::get(BTC).unwrap().borrow_cap, 7);
+	});
+}
+
+#[test]
+fn a_settlement_debt_pays_interest_that_suppliers_and_the_reserve_share_to_the_unit() {
+	new_test_ext().execute_with(|| {
+		alice_owes_usdc();
+		set_usdc_curve(100, vec![], 10);
+		// The first end of block starts the clock and sets the rate from the curve.
+		end_block();
+		assert_eq!(LendingIndices::<Test>::get(USDC).borrow_rate, FixedU128::from_rational(1, 10));
+		let accounts = [ALICE, BOB, FEES, INSURANCE];
+		let before: Vec<i128> =
+			accounts.iter().map(|who| ClearingPallet::settlement_balance(who)).collect();
+		let health_before = ClearingPallet::cross_figures(&ALICE).unwrap().margin.health;
+		// A year at 10%, charged at the next end of block.
+		advance(YEAR_MS);
+		set_price(BTC_PRICE, 50_000);
+		end_block();
+		let after: Vec<i128> =
+			accounts.iter().map(|who| ClearingPallet::settlement_balance(who)).collect();
+		let changes: Vec<i128> = after.iter().zip(&before).map(|(a, b)| a - b).collect();
+		let totals = totals();
+		let interest = totals.interest as i128;
+		// Alice's debt grew by a tenth (to the unit, rounded against her).
+		assert!((changes[0] + before[0].abs() / 10).abs() <= 1, "{changes:?} {before:?}");
+		assert!((changes[0] + interest).abs() <= 1);
+		assert_eq!(totals.interest, totals.supplier_interest + totals.reserve);
+		assert!(totals.reserve >= totals.interest / 10);
+		// Bob and the fee account earned the suppliers' share, the fund the reserve: what
+		// Alice paid, within a unit per balance.
+		assert!((changes[1] + changes[2] - totals.supplier_interest as i128).abs() <= 2);
+		// The fund's reserve: less the carry (below a scaled unit) and its own rounding.
+		assert!((changes[3] - totals.reserve as i128).abs() <= 2, "{changes:?} {totals:?}");
+		assert!((changes[1] + changes[2] + changes[3] + changes[0]).abs() <= 4);
+		// Her health fell by her debt's growth, weighed at 1.05.
+		let health_after = ClearingPallet::cross_figures(&ALICE).unwrap().margin.health;
+		assert!(health_before - health_after >= -changes[0]);
+		// One event, with the utilisation the block left and the next rate.
+		let accrued = events()
+			.into_iter()
+			.filter_map(|event| match event {
+				Event::InterestAccrued { asset, interest, supplier_interest, reserve, .. } => {
+					Some((asset, interest, supplier_interest, reserve))
+				},
+				_ => None,
+			})
+			.collect::<Vec<_>>();
+		assert_eq!(
+			accrued,
+			vec![(USDC, totals.interest, totals.supplier_interest, totals.reserve)]
+		);
+	});
+}
+
+#[test]
+fn the_rate_follows_utilisation_along_the_curve() {
+	new_test_ext().execute_with(|| {
+		alice_owes_usdc();
+		// 5% at the 80% kink, 65% at full utilisation.
+		let curve = vec![
+			RateSegment { from: Perbill::zero(), slope: FixedU128::from_rational(625, 10_000) },
+			RateSegment { from: Perbill::from_percent(80), slope: FixedU128::from_u32(3) },
+		];
+		set_usdc_curve(0, curve.clone(), 10);
+		end_block();
+		let indices = LendingIndices::<Test>::get(USDC);
+		let used = utilisation(
+			risk_engine::money_market::borrow_value(totals().scaled_borrow, &indices).unwrap(),
+			risk_engine::money_market::supply_value(totals().scaled_supply, &indices).unwrap(),
+		);
+		// About 5,060 owed against about 110,000 supplied: below the kink.
+		assert!(used > Perbill::from_percent(4) && used < Perbill::from_percent(5));
+		assert_eq!(indices.borrow_rate, borrow_rate(FixedU128::zero(), &curve, used).unwrap());
+		// Bob withdraws all but 5,500 USDC: utilisation passes the kink and the rate jumps.
+		let keep = 5_500 * ONE_USDC;
+		let bob = ClearingPallet::settlement_balance(&BOB) as u128;
+		assert_ok!(ClearingPallet::withdraw(RuntimeOrigin::signed(BOB), USDC, bob - keep));
+		end_block();
+		let steep = LendingIndices::<Test>::get(USDC).borrow_rate;
+		assert!(steep > FixedU128::from_rational(5, 100), "{steep:?}");
+	});
+}
+
+#[test]
+fn conversions_follow_the_indices_and_a_full_withdrawal_leaves_nothing() {
+	new_test_ext().execute_with(|| {
+		alice_owes_usdc();
+		set_usdc_curve(500, vec![], 0);
+		end_block();
+		advance(YEAR_MS / 12);
+		set_price(BTC_PRICE, 50_000);
+		end_block();
+		let indices = LendingIndices::<Test>::get(USDC);
+		assert!(indices.supply > FixedU128::one() && indices.borrow > indices.supply);
+		// Charlie's 1,000 USDC are fewer scaled units, worth the 1,000 less a rounding unit.
+		deposit(CHARLIE, USDC, 1_000 * ONE_USDC);
+		assert!(SettlementBalances::<Test>::get(CHARLIE) < (1_000 * ONE_USDC) as i128);
+		let worth = ClearingPallet::settlement_balance(&CHARLIE);
+		assert!(worth <= (1_000 * ONE_USDC) as i128 && worth >= (1_000 * ONE_USDC) as i128 - 1);
+		// Withdrawing what it is worth takes every scaled unit.
+		assert_ok!(ClearingPallet::withdraw(RuntimeOrigin::signed(CHARLIE), USDC, worth as u128));
+		assert_eq!(SettlementBalances::<Test>::get(CHARLIE), 0);
+		// One unit more than the balance is refused: a withdrawal never borrows.
+		deposit(CHARLIE, USDC, 10 * ONE_USDC);
+		let worth = ClearingPallet::settlement_balance(&CHARLIE) as u128;
+		assert_noop!(
+			ClearingPallet::withdraw(RuntimeOrigin::signed(CHARLIE), USDC, worth + 1),
+			Error::<Test>::InsufficientCollateral
+		);
+	});
+}
+
+#[test]
+fn the_borrowers_index_follows_debts() {
+	new_test_ext().execute_with(|| {
+		alice_owes_usdc();
+		assert_eq!(Borrowers::<Test>::get(ALICE), Some(1));
+		assert_eq!(Borrowers::<Test>::count(), 1);
+		// She repays by depositing: out of the index.
+		deposit(ALICE, USDC, 10_000 * ONE_USDC);
+		assert_eq!(Borrowers::<Test>::get(ALICE), None);
+		assert_eq!(Borrowers::<Test>::count(), 0);
+	});
+}
+
+/// One step of the interest campaign.
+#[derive(Clone, Debug)]
+enum Step {
+	/// An account deposits USDC (whole dollars).
+	Deposit(usize, u32),
+	/// An account withdraws a share (per mille) of what it holds.
+	Withdraw(usize, u16),
+	/// Two accounts trade BTC-PERP (thousandths of a BTC) at the index.
+	Trade(usize, usize, i16),
+	/// The index moves (per mille up or down).
+	Move(i16),
+	/// The end of a block after this many seconds.
+	EndBlock(u32),
+}
+
+fn step() -> impl Strategy<Value = Step> {
+	prop_oneof![
+		1 => (0usize..3, 1u32..=5_000).prop_map(|(who, usd)| Step::Deposit(who, usd)),
+		1 => (0usize..3, 1u16..=1_000).prop_map(|(who, share)| Step::Withdraw(who, share)),
+		3 => (0usize..3, 0usize..3, -400i16..=400).prop_map(|(a, b, size)| Step::Trade(a, b, size)),
+		3 => (-100i16..=100).prop_map(Step::Move),
+		3 => (1u32..=86_400).prop_map(Step::EndBlock),
+	]
+}
+
+proptest! {
+	#![proptest_config(ProptestConfig::with_cases(
+		std::env::var("PROPTEST_CASES").ok().and_then(|c| c.parse().ok()).unwrap_or(1_000)
+	))]
+
+	/// Random deposits, withdrawals, trades, price moves and ends of blocks, USDC lending at
+	/// a kinked curve: at every end of block what the debtors paid equals what the
+	/// suppliers earned plus the reserve, within a unit per account; the invariants
+	/// (totals, solvency, the borrowers' index, the liquidation index) hold after every step.
+	#[test]
+	fn interest_is_conserved_across_accounts(steps in prop::collection::vec(step(), 1..40)) {
+		new_test_ext().execute_with(|| {
+			let traders = [ALICE, BOB, CHARLIE];
+			// A little USDC and a BTC each: losses past the USDC become debts the BTC backs.
+			for who in traders {
+				deposit(who, USDC, 500 * ONE_USDC);
+				deposit(who, BTC, ONE_BTC);
+			}
+			set_usdc_curve(20, vec![
+				RateSegment { from: Perbill::zero(), slope: FixedU128::from_rational(1, 10) },
+				RateSegment { from: Perbill::from_percent(80), slope: FixedU128::from_u32(3) },
+			], 15);
+			let mut price: u128 = 60_000;
+			let everyone = [ALICE, BOB, CHARLIE, FEES, INSURANCE];
+			for step in steps {
+				match step {
+					Step::Deposit(who, usd) => {
+						let _ = ClearingPallet::deposit(RuntimeOrigin::signed(traders[who]), USDC, usd as u128 * ONE_USDC);
+					},
+					Step::Withdraw(who, share) => {
+						let held = ClearingPallet::settlement_balance(&traders[who]).max(0) as u128;
+						let amount = held * share as u128 / 1_000;
+						if amount > 0 {
+							let _ = ClearingPallet::withdraw(RuntimeOrigin::signed(traders[who]), USDC, amount);
+						}
+					},
+					Step::Trade(a, b, size) => {
+						if a != b && size != 0 {
+							let units = size as i128 * ONE_BTC as i128 / 1_000;
+							let _ = frame_support::storage::with_storage_layer(|| {
+								settle(&traders[a], &traders[b], BTC_PERP, units, usd(price))
+							});
+						}
+					},
+					Step::Move(per_mille) => {
+						price = (price as i128 * (1_000 + per_mille as i128) / 1_000) as u128;
+						set_price(BTC_PRICE, price);
+					},
+					Step::EndBlock(seconds) => {
+						advance(seconds as u64 * 1_000);
+						set_price(BTC_PRICE, price);
+						let before: Vec<i128> = everyone.iter().map(|who| ClearingPallet::settlement_balance(who)).collect();
+						let counted = totals();
+						end_block();
+						let after: Vec<i128> = everyone.iter().map(|who| ClearingPallet::settlement_balance(who)).collect();
+						let now = totals();
+						let interest = (now.interest - counted.interest) as i128;
+						let reserve = (now.reserve - counted.reserve) as i128;
+						prop_assert_eq!(now.interest - counted.interest, (now.supplier_interest - counted.supplier_interest) + (now.reserve - counted.reserve));
+						let changes: Vec<i128> = after.iter().zip(&before).map(|(a, b)| a - b).collect();
+						// Nothing made or lost: what debtors paid, suppliers and the fund
+						// gained, within a unit per balance and the carries.
+						let net: i128 = changes.iter().sum();
+						prop_assert!(net.abs() <= everyone.len() as i128 + 1, "net {} of {:?}", net, changes);
+						// While the fund owes nothing, the debtors paid the interest counted.
+						if before[4] >= 0 {
+							let paid: i128 = changes.iter().filter(|c| **c < 0).map(|c| -c).sum();
+							prop_assert!((paid - interest).abs() <= everyone.len() as i128, "paid {} interest {} reserve {}", paid, interest, reserve);
+						}
+					},
+				}
+				let checked = ClearingPallet::do_try_state();
+				prop_assert!(checked.is_ok(), "{:?}", checked);
+			}
+			Ok(())
+		})?;
+	}
+}
