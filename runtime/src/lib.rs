@@ -197,12 +197,24 @@ pub type UncheckedExtrinsic =
 /// The payload being signed in transactions.
 pub type SignedPayload = generic::SignedPayload<RuntimeCall, TxExtension>;
 
+/// The money markets an upgrade to storage version 4 opens: the genesis presets' (see
+/// [`genesis_config_presets::lending_markets`]).
+pub struct LendingMarketsAtUpgrade;
+impl frame_support::traits::Get<Vec<(AssetId, pallet_clearing::LendingConfig)>>
+	for LendingMarketsAtUpgrade
+{
+	fn get() -> Vec<(AssetId, pallet_clearing::LendingConfig)> {
+		genesis_config_presets::lending_markets()
+	}
+}
+
 /// Migrations to run on the next runtime upgrade, besides the pallets' own.
 #[allow(unused_parens)]
 type Migrations = (
 	pallet_clearing::migrations::v1::MigrateToV1<Runtime>,
 	pallet_clearing::migrations::v2::MigrateToV2<Runtime>,
 	pallet_clearing::migrations::v3::MigrateToV3<Runtime>,
+	pallet_clearing::migrations::v4::MigrateToV4<Runtime, LendingMarketsAtUpgrade>,
 	pallet_orderbook::migrations::v1::MigrateToV1<Runtime>,
 	pallet_orderbook::migrations::v2::MigrateToV2<Runtime>,
 );

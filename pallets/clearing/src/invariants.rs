@@ -89,11 +89,14 @@ impl<T: Config> Pallet<T> {
 		for (who, scaled) in SettlementBalances::<T>::iter() {
 			book(&who, settlement, scaled)?;
 		}
+		// While the settlement market is set up, its totals and the index are still counted.
+		let setting_up = Self::lending_setup_running();
 		for asset in CollateralAssets::<T>::iter_keys() {
 			let (supply, borrow) = booked.remove(&asset).unwrap_or_default();
 			let totals = LendingTotals::<T>::get(asset);
 			ensure_invariant(
-				(totals.scaled_supply, totals.scaled_borrow) == (supply, borrow),
+				(totals.scaled_supply, totals.scaled_borrow) == (supply, borrow)
+					|| (setting_up && asset == settlement),
 				"a money market's totals differ from the balances booked",
 			)?;
 			ensure_invariant(
@@ -123,13 +126,16 @@ impl<T: Config> Pallet<T> {
 		ensure_invariant(booked.is_empty(), "a balance is booked in an unlisted asset")?;
 		let borrowers: BTreeMap<T::AccountId, u32> = Borrowers::<T>::iter().collect();
 		ensure_invariant(
-			borrowers == owing && Borrowers::<T>::count() as usize == owing.len(),
+			setting_up || (borrowers == owing && Borrowers::<T>::count() as usize == owing.len()),
 			"the borrowers' index differs from the accounts that owe",
 		)
 	}
 
 	/// Invariant 2.
 	fn check_settlement_solvency() -> Result<(), TryRuntimeError> {
+		if Self::lending_setup_running() {
+			return Ok(());
+		}
 		let settlement = T::SettlementAsset::get();
 		let cash = TotalDeposits::<T>::get(settlement);
 		let totals = LendingTotals::<T>::get(settlement);

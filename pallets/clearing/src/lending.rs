@@ -26,7 +26,7 @@
 //! loss, a fee, funding) is a borrow of it at its rate, and winners' balances are its
 //! supply.
 
-use frame_support::pallet_prelude::*;
+use frame_support::{pallet_prelude::*, BoundedVec};
 use risk_engine::money_market::{self, Indices};
 
 use crate::{pallet::*, LendingConfig};
@@ -59,7 +59,12 @@ impl<T: Config> Pallet<T> {
 	/// whose accrual overflows is left as it was, and logged.
 	pub(crate) fn accrue_all_lending() {
 		let now = Self::now();
+		let setting_up = LendingSetup::<T>::exists();
 		for (asset, config) in LendingMarkets::<T>::iter() {
+			if setting_up && asset == T::SettlementAsset::get() {
+				// Its totals are still being counted: nothing to charge interest on yet.
+				continue;
+			}
 			if let Err(error) = Self::accrue_lending(asset, &config, now) {
 				log::error!(
 					target: "clearing",
@@ -134,6 +139,81 @@ impl<T: Config> Pallet<T> {
 			let value = money_market::supply_value(scaled, indices).map_err(Error::<T>::from)?;
 			Self::credit(&fund, asset, value).map(|_| ())
 		}
+	}
+
+	/// Carries the settlement market's set-up pass on with at most `budget` of weight
+	/// (see [`crate::migrations::v4`]). Returns the weight used.
+	pub(crate) fn continue_lending_setup(budget: Weight) -> Weight {
+		if !LendingSetup::<T>::exists() {
+			return Weight::zero();
+		}
+		let db = T::DbWeight::get();
+		// The cursor and the totals, read and written once.
+		let fixed = db.reads_writes(2, 2);
+		// A balance read, the account's other balances read, its borrower entry written.
+		let per_balance = db.reads_writes(2, 1);
+		let Some(room) = budget.checked_sub(&fixed) else { return Weight::zero() };
+		let limit = match per_balance.ref_time() {
+			0 => u32::MAX,
+			each => (room.ref_time() / each).min(u64::from(u32::MAX)) as u32,
+		};
+		if limit == 0 {
+			return Weight::zero();
+		}
+		let counted = Self::lending_setup_slice(limit);
+		fixed.saturating_add(per_balance.saturating_mul(u64::from(counted)))
+	}
+
+	/// Counts up to `limit` settlement balances after the pass's cursor into the settlement
+	/// market's totals, and works each one's account's entry in [`Borrowers`] out afresh;
+	/// ends the pass after the last. Returns how many it counted.
+	pub(crate) fn lending_setup_slice(limit: u32) -> u32 {
+		let Some(cursor) = LendingSetup::<T>::get() else { return 0 };
+		let settlement = T::SettlementAsset::get();
+		let fund = T::InsuranceAccount::get();
+		let mut totals = LendingTotals::<T>::get(settlement);
+		let mut balances = if cursor.is_empty() {
+			SettlementBalances::<T>::iter()
+		} else {
+			SettlementBalances::<T>::iter_from(cursor.to_vec())
+		};
+		let mut counted = 0;
+		let mut last = None;
+		let mut finished = false;
+		while counted < limit {
+			let Some((who, scaled)) = balances.next() else {
+				finished = true;
+				break;
+			};
+			counted += 1;
+			if scaled >= 0 {
+				totals.scaled_supply = totals.scaled_supply.saturating_add(scaled.unsigned_abs());
+			} else {
+				totals.scaled_borrow = totals.scaled_borrow.saturating_add(scaled.unsigned_abs());
+			}
+			if who != fund {
+				let owed = u32::from(scaled < 0)
+					+ CollateralBalances::<T>::get(&who).values().filter(|b| **b < 0).count()
+						as u32;
+				match owed {
+					0 => Borrowers::<T>::remove(&who),
+					owed => Borrowers::<T>::insert(&who, owed),
+				}
+			}
+			last = Some(SettlementBalances::<T>::hashed_key_for(&who));
+		}
+		LendingTotals::<T>::insert(settlement, totals);
+		match (finished, last) {
+			(true, _) => LendingSetup::<T>::kill(),
+			(false, Some(key)) => LendingSetup::<T>::put(BoundedVec::truncate_from(key)),
+			(false, None) => {},
+		}
+		counted
+	}
+
+	/// Whether the settlement market's set-up pass is still running.
+	pub fn lending_setup_running() -> bool {
+		LendingSetup::<T>::exists()
 	}
 
 	/// The indices `asset`'s conversions use in this block, read once per working set.

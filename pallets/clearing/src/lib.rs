@@ -318,7 +318,7 @@ pub mod pallet {
 	}
 
 	/// The storage layout's version (see [`crate::migrations`]).
-	const STORAGE_VERSION: StorageVersion = StorageVersion::new(3);
+	const STORAGE_VERSION: StorageVersion = StorageVersion::new(4);
 
 	#[pallet::pallet]
 	#[pallet::storage_version(STORAGE_VERSION)]
@@ -344,10 +344,14 @@ pub mod pallet {
 			Self::on_initialize_weight(applied)
 		}
 
-		/// Renews flagged safety bands, and carries a rebuild of every band on, with the
-		/// weight the block has left (see [`crate::bands`]).
+		/// Carries the settlement money market's set-up pass on (see
+		/// [`crate::migrations::v4`]), then renews flagged safety bands and carries a
+		/// rebuild of every band on, with the weight the block has left (see
+		/// [`crate::bands`]).
 		fn on_idle(_block: BlockNumberFor<T>, remaining_weight: Weight) -> Weight {
-			Self::with_working_set(|| Self::refresh_bands(remaining_weight))
+			let setup = Self::continue_lending_setup(remaining_weight);
+			let left = remaining_weight.saturating_sub(setup);
+			setup.saturating_add(Self::with_working_set(|| Self::refresh_bands(left)))
 		}
 
 		/// Accrues interest in every money market (see [`crate::lending`]) and funding in

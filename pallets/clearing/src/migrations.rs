@@ -8,6 +8,16 @@
 //!   position gets its bands. On a large chain that is more than one block's work, so the
 //!   migration only starts a rebuild ([`BandRebuild`]) that `on_idle` carries through, a
 //!   slice a block, while the worker sweeps every account as before ([`v3::MigrateToV3`]).
+//! - **v4** opens a money market in every listed asset ([`crate::lending`]): balances become
+//!   scaled amounts at indices of one, so no balance is rewritten (a `u128` collateral
+//!   balance and an `i128` one below `2^127` encode alike). The markets are opened with
+//!   the runtime's configs, the settlement debt keeping the liability factor it had; each
+//!   non-settlement asset's totals are its deposits (every balance was a supply). The
+//!   settlement asset's totals and the borrowers' index need every settlement balance: a
+//!   pass ([`LendingSetup`]) that `on_idle` carries through a slice a block, during which
+//!   the settlement market accrues nothing and a write to a balance the pass has not
+//!   reached leaves the totals to the pass. Bands are rebuilt: a debt now reserves for its
+//!   interest ([`v4::MigrateToV4`]).
 
 use crate::{pallet::*, Instrument, MarketParams};
 
@@ -336,6 +346,123 @@ pub mod v3 {
 		2,
 		3,
 		UncheckedMigrateToV3<T>,
+		crate::pallet::Pallet<T>,
+		<T as frame_system::Config>::DbWeight,
+	>;
+}
+
+/// Version 3 to 4: the money markets (see the module docs).
+pub mod v4 {
+	use super::*;
+	use crate::{LendingConfig, PoolTotals};
+	use frame_support::{
+		migrations::VersionedMigration, pallet_prelude::*, traits::UncheckedOnRuntimeUpgrade,
+		BoundedVec,
+	};
+
+	/// The raw key of version 3's `LiabilityFactor`: `twox128(pallet) ++
+	/// twox128("LiabilityFactor")`.
+	pub fn liability_factor_key<T: Config>() -> [u8; 32] {
+		frame_support::storage::storage_prefix(
+			<Pallet<T> as frame_support::traits::PalletInfoAccess>::name().as_bytes(),
+			b"LiabilityFactor",
+		)
+	}
+
+	/// Opens the money markets; `Configs` names each listed asset's (an asset not named
+	/// gets the listing default).
+	pub struct UncheckedMigrateToV4<T, Configs>(core::marker::PhantomData<(T, Configs)>);
+
+	impl<T: Config, Configs: Get<alloc::vec::Vec<(T::AssetId, LendingConfig)>>>
+		UncheckedOnRuntimeUpgrade for UncheckedMigrateToV4<T, Configs>
+	{
+		fn on_runtime_upgrade() -> Weight {
+			let settlement = T::SettlementAsset::get();
+			let key = liability_factor_key::<T>();
+			let factor: Option<sp_arithmetic::FixedU128> =
+				frame_support::storage::unhashed::get(&key);
+			frame_support::storage::unhashed::kill(&key);
+			let configs = Configs::get();
+			let assets: alloc::vec::Vec<T::AssetId> = CollateralAssets::<T>::iter_keys().collect();
+			let mut writes: u64 = 3;
+			for asset in &assets {
+				let mut config = configs
+					.iter()
+					.find(|(listed, _)| listed == asset)
+					.map(|(_, config)| config.clone())
+					.unwrap_or_else(|| match *asset == settlement {
+						true => LendingConfig::settlement_default(),
+						false => LendingConfig::listing_default(),
+					});
+				if *asset == settlement {
+					// Healths do not move: the debt keeps the weight it had.
+					if let Some(factor) = factor {
+						config.liability_weights = risk_engine::LiabilityWeights::uniform(factor);
+					}
+				}
+				if let Err(error) = Pallet::<T>::open_lending_market(*asset, Some(config.clone())) {
+					log::error!(
+						target: "clearing",
+						"v4: asset {:?}'s money market is invalid ({:?}); opened with the default",
+						asset,
+						error,
+					);
+					let _ = Pallet::<T>::open_lending_market(
+						*asset,
+						Some(match *asset == settlement {
+							true => LendingConfig::settlement_default(),
+							false => LendingConfig::listing_default(),
+						}),
+					);
+				}
+				if *asset != settlement {
+					LendingTotals::<T>::insert(
+						asset,
+						PoolTotals {
+							scaled_supply: TotalDeposits::<T>::get(asset),
+							..Default::default()
+						},
+					);
+				}
+				writes += 3;
+			}
+			LendingTotals::<T>::insert(settlement, PoolTotals::default());
+			LendingSetup::<T>::put(BoundedVec::new());
+			Pallet::<T>::start_band_rebuild();
+			T::DbWeight::get().reads_writes(2 + 2 * assets.len() as u64, writes)
+		}
+
+		#[cfg(feature = "try-runtime")]
+		fn pre_upgrade() -> Result<alloc::vec::Vec<u8>, sp_runtime::TryRuntimeError> {
+			// Every collateral balance must read the same as an `i128`.
+			for (_, balances) in CollateralBalances::<T>::iter() {
+				frame_support::ensure!(
+					balances.values().all(|balance| *balance >= 0),
+					"a version-3 collateral balance is at or above 2^127"
+				);
+			}
+			Ok(alloc::vec::Vec::new())
+		}
+
+		#[cfg(feature = "try-runtime")]
+		fn post_upgrade(_: alloc::vec::Vec<u8>) -> Result<(), sp_runtime::TryRuntimeError> {
+			for asset in CollateralAssets::<T>::iter_keys() {
+				frame_support::ensure!(
+					LendingMarkets::<T>::contains_key(asset),
+					"a listed asset has no money market"
+				);
+			}
+			frame_support::ensure!(LendingSetup::<T>::exists(), "the set-up pass did not start");
+			Ok(())
+		}
+	}
+
+	/// [`UncheckedMigrateToV4`], run only while the pallet's storage is at version 3, which
+	/// it then sets to 4.
+	pub type MigrateToV4<T, Configs> = VersionedMigration<
+		3,
+		4,
+		UncheckedMigrateToV4<T, Configs>,
 		crate::pallet::Pallet<T>,
 		<T as frame_system::Config>::DbWeight,
 	>;

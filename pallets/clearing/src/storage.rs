@@ -59,6 +59,14 @@ mod storage {
 	pub type Borrowers<T: Config> =
 		CountedStorageMap<_, Blake2_128Concat, T::AccountId, u32, OptionQuery>;
 
+	/// While the settlement asset's money market is set up after the upgrade that opened
+	/// the money markets ([`crate::migrations::v4`]): the raw [`SettlementBalances`] key of
+	/// the last balance counted into its totals, empty before the first. Until the pass
+	/// ends, the settlement market accrues nothing.
+	#[pallet::storage]
+	pub type LendingSetup<T: Config> =
+		StorageValue<_, BoundedVec<u8, ConstU32<{ crate::bands::MAX_RAW_KEY_LEN }>>, OptionQuery>;
+
 	/// Markets by id (at most [`MAX_MARKETS`]).
 	#[pallet::storage]
 	pub type Markets<T: Config> =
