@@ -111,13 +111,15 @@ describe('clearing on a dev node', () => {
 
   it('refuses a withdrawal beyond free collateral once the pool carries a USDC debt', async () => {
     // Alice holds 6,000 USDC, 0.5 BTC and 2 ETH. Moving 20,000 USDC into an isolated
-    // BTC-PERP margin leaves a 14,000 USDC debt, weighted by the 1.05 liability factor.
-    const { error } = await submitAndFinalize(api, api.tx.clearing.addIsolatedMargin(0, 20_000n * ONE[USDC]), alice);
+    // BTC-PERP margin leaves a 14,000 USDC debt (a USDC borrow), weighted by USDC's 1.05
+    // liability weight. It pays interest from the end of the next block on, so the block
+    // that booked it shows it whole.
+    const { error, blockHash } = await submitAndFinalize(api, api.tx.clearing.addIsolatedMargin(0, 20_000n * ONE[USDC]), alice);
     assert.equal(error, null);
     const debt = 14_000n * ONE[USDC] * 105n / 100n;
     const btcInitial = usdcValue(BTC, ONE[BTC] / 2n) * 90n / 100n;
     const ethInitial = usdcValue(ETH, 2n * ONE[ETH]) * 85n / 100n;
-    const report = (await api.call.clearingApi.accountReport(alice.address)).asOk;
+    const report = (await (await api.at(blockHash)).call.clearingApi.accountReport(alice.address)).asOk;
     assert.equal(report.collateral[0].balance.toBigInt(), -14_000n * ONE[USDC]);
     assert.equal(report.collateral[0].initialValue.unwrap().toBigInt(), -debt);
     assert.equal(report.freeCollateral.toBigInt(), btcInitial + ethInitial - debt);
@@ -130,8 +132,11 @@ describe('clearing on a dev node', () => {
     // Taking the ETH out leaves BTC's 27,000 against it: paid out.
     const paid = await submitAndFinalize(api, api.tx.clearing.withdraw(ETH, 2n * ONE[ETH]), alice);
     assert.equal(paid.error, null);
-    const after = (await api.call.clearingApi.accountReport(alice.address)).asOk;
-    assert.equal(after.freeCollateral.toBigInt(), btcInitial - debt);
+    const after = (await (await api.at(paid.blockHash)).call.clearingApi.accountReport(alice.address)).asOk;
+    // By then the debt has grown by its interest, weighed like the rest of it.
+    const owed = -after.collateral[0].balance.toBigInt();
+    assert.ok(owed >= 14_000n * ONE[USDC]);
+    assert.equal(after.freeCollateral.toBigInt(), btcInitial - (owed * 105n + 99n) / 100n);
   });
 
   it('keeps each trader pool separate', async () => {
@@ -139,7 +144,10 @@ describe('clearing on a dev node', () => {
     assert.equal(error, null);
     const report = (await api.call.clearingApi.accountReport(bob.address)).asOk;
     assert.equal(report.collateral.length, 1);
-    assert.equal(report.freeCollateral.toBigInt(), 2_500n * ONE[USDC]);
+    // His USDC is lent to Alice's debt from the block it arrived: it earns.
+    const held = report.collateral[0].balance.toBigInt();
+    assert.ok(held >= 2_500n * ONE[USDC]);
+    assert.equal(report.freeCollateral.toBigInt(), held);
     const refused = await submitAndFinalize(api, api.tx.clearing.deposit(USDC, 0n), bob);
     assert.equal(refused.error, 'clearing.ZeroAmount');
   });

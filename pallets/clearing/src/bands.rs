@@ -51,8 +51,8 @@
 //! - **Rebuild.** A change of the parameters bands are worked out from (margin schedules,
 //!   haircuts, adaptive margin, mark bands, funding caps, listings) can make stored bands
 //!   wrong, so it starts a rebuild ([`BandRebuild`]): `on_idle` rebands every account, a
-//!   slice a block: the holders of positions, then the debtors without positions, banded
-//!   on their collateral alone. Until it ends the next-block promise does not hold: the worker's sweep
+//!   slice a block: the holders of positions, then the borrowers without positions,
+//!   banded on their collateral alone. Until it ends the next-block promise does not hold: the worker's sweep
 //!   (a slice of every account a block, as before the index) is the backstop, and what it
 //!   finds is not counted as a miss.
 

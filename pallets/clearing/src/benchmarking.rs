@@ -720,6 +720,7 @@ mod benchmarks {
 				market: None,
 				positions: 1,
 				portfolio: false,
+				borrows: 0,
 			});
 		}
 		T::BenchmarkHelper::set_price(T::BenchmarkHelper::market_oracle_key(), usd(30_000));

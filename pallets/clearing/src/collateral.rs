@@ -20,9 +20,12 @@ impl<T: Config> Pallet<T> {
 			TotalDeposits::<T>::get(asset).checked_add(amount).ok_or(Error::<T>::Overflow)?;
 		ensure!(total <= config.deposit_cap, Error::<T>::DepositCapExceeded);
 
-		Self::credit(&who, asset, amount)?;
+		let change = Self::credit(&who, asset, amount)?;
 		TotalDeposits::<T>::insert(asset, total);
 		T::Assets::transfer(asset, &who, &Self::account_id(), amount, Preservation::Expendable)?;
+		if change.netted > 0 {
+			Self::deposit_event(Event::Repaid { who: who.clone(), asset, amount: change.netted });
+		}
 		Self::deposit_event(Event::Deposited { who, asset, amount });
 		Ok(())
 	}
@@ -39,6 +42,7 @@ impl<T: Config> Pallet<T> {
 
 		let settled = Self::do_settle_expired(who)?;
 		Self::debit(who, asset, amount, false)?;
+		Self::ensure_pool_can_pay(asset, amount, false)?;
 		Self::ensure_cross_initial_margin(who, Error::<T>::BelowInitialMargin)?;
 		TotalDeposits::<T>::mutate(asset, |total| *total = total.saturating_sub(amount));
 		T::Assets::transfer(asset, &Self::account_id(), who, amount, Preservation::Expendable)?;

@@ -169,6 +169,18 @@ mod errors {
 		UtilisationCapExceeded,
 		/// Liability weights must satisfy `1 < maintenance <= initial <= 2`.
 		InvalidLiabilityWeights,
+		/// The asset cannot be borrowed: its borrow cap is zero.
+		BorrowingDisabled,
+		/// The borrow would take what is borrowed of the asset above its borrow cap.
+		BorrowCapExceeded,
+		/// The pool holds fewer free tokens of the asset than asked: they are lent out.
+		/// Wait for repayments, which the rate above the kink draws.
+		InsufficientLiquidity,
+		/// The account owes nothing of the asset.
+		NothingToRepay,
+		/// The settlement asset's money market is still being set up after an upgrade: it
+		/// cannot be borrowed until the set-up pass ends.
+		LendingNotReady,
 	}
 }
 

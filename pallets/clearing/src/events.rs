@@ -226,6 +226,46 @@ mod events {
 			/// The cumulative funding index after it (USD per whole unit, 18 decimals).
 			funding_index: sp_arithmetic::FixedI128,
 		},
+		/// A liquidation moved part of an account's borrow, with collateral for it at oracle
+		/// prices less the penalty, to the insurance fund (see
+		/// [`crate::borrow_liquidation`]).
+		BorrowLiquidated {
+			/// The liquidated account.
+			who: T::AccountId,
+			/// The asset borrowed.
+			asset: T::AssetId,
+			/// Token units of the borrow the fund took over.
+			amount: u128,
+			/// The collateral asset the fund took for it.
+			collateral_asset: T::AssetId,
+			/// Token units of collateral taken.
+			collateral_amount: u128,
+			/// The borrow's value taken over, settlement units.
+			value: u128,
+			/// The penalty: the collateral's value taken beyond the borrow's, settlement
+			/// units.
+			penalty: u128,
+		},
+		/// An account borrowed tokens from the pool (a debit past its supply) and took them.
+		Borrowed {
+			/// The account.
+			who: T::AccountId,
+			/// The asset.
+			asset: T::AssetId,
+			/// Token units moved out to the account.
+			amount: u128,
+			/// Of them, the part newly borrowed (the rest came out of its supply).
+			borrowed: u128,
+		},
+		/// An account repaid (part of) what it owes of an asset.
+		Repaid {
+			/// The account.
+			who: T::AccountId,
+			/// The asset.
+			asset: T::AssetId,
+			/// Token units repaid.
+			amount: u128,
+		},
 		/// An asset's money market accrued interest at the end of a block (see
 		/// [`crate::lending`]). `interest == supplier_interest + reserve`.
 		InterestAccrued {

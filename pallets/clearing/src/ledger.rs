@@ -30,6 +30,13 @@ impl<T: Config> Pallet<T> {
 		}
 	}
 
+	/// Whether `who` may owe something: it is among the [`Borrowers`], or its settlement
+	/// balance is negative (which the borrowers' index may not know yet while the v4
+	/// set-up pass runs).
+	pub(crate) fn may_owe(who: &T::AccountId) -> bool {
+		Borrowers::<T>::contains_key(who) || SettlementBalances::<T>::get(who) < 0
+	}
+
 	/// What `who`'s balance of `asset` is worth in tokens now, signed: a supply rounded
 	/// down, a borrow rounded up (more negative).
 	pub fn balance_of(who: &T::AccountId, asset: T::AssetId) -> i128 {

@@ -26,7 +26,11 @@
 //! loss, a fee, funding) is a borrow of it at its rate, and winners' balances are its
 //! supply.
 
-use frame_support::{pallet_prelude::*, BoundedVec};
+use frame_support::{
+	pallet_prelude::*,
+	traits::{fungibles::Mutate, tokens::Preservation},
+	BoundedVec,
+};
 use risk_engine::money_market::{self, Indices};
 
 use crate::{pallet::*, LendingConfig};
@@ -51,6 +55,90 @@ impl<T: Config> Pallet<T> {
 			LendingIndices::<T>::insert(asset, Indices::new());
 		}
 		Self::forget_working_set();
+		Ok(())
+	}
+
+	/// Borrows `amount` of `asset` for `who` and pays it out (see [`Pallet::borrow`]):
+	/// a debit past the account's supply, within the asset's caps and the pool's free
+	/// tokens, leaving the account at or above initial margin at fresh prices. Returns
+	/// how many expired option positions settled first.
+	pub(crate) fn do_borrow(
+		who: &T::AccountId,
+		asset: T::AssetId,
+		amount: u128,
+	) -> Result<u32, DispatchError> {
+		ensure!(amount > 0, Error::<T>::ZeroAmount);
+		ensure!(CollateralAssets::<T>::contains_key(asset), Error::<T>::UnknownCollateral);
+		let config = Self::lending_config(asset).ok_or(Error::<T>::UnknownCollateral)?;
+		ensure!(config.borrow_cap > 0, Error::<T>::BorrowingDisabled);
+		ensure!(
+			asset != T::SettlementAsset::get() || !Self::lending_setup_running(),
+			Error::<T>::LendingNotReady
+		);
+		let settled = Self::do_settle_expired(who)?;
+		let change = Self::debit(who, asset, amount, true)?;
+		Self::ensure_pool_can_pay(asset, amount, change.opened > 0)?;
+		Self::ensure_cross_initial_margin(who, Error::<T>::BelowInitialMargin)?;
+		TotalDeposits::<T>::mutate(asset, |cash| *cash = cash.saturating_sub(amount));
+		T::Assets::transfer(asset, &Self::account_id(), who, amount, Preservation::Expendable)?;
+		Self::deposit_event(Event::Borrowed {
+			who: who.clone(),
+			asset,
+			amount,
+			borrowed: change.opened,
+		});
+		Ok(settled)
+	}
+
+	/// Repays up to `amount` of what `who` owes of `asset` from its own tokens (see
+	/// [`Pallet::repay`]); returns what was repaid.
+	pub(crate) fn do_repay(
+		who: &T::AccountId,
+		asset: T::AssetId,
+		amount: u128,
+	) -> Result<u128, DispatchError> {
+		ensure!(amount > 0, Error::<T>::ZeroAmount);
+		ensure!(CollateralAssets::<T>::contains_key(asset), Error::<T>::UnknownCollateral);
+		let owed = Self::balance_of(who, asset).min(0).unsigned_abs();
+		ensure!(owed > 0, Error::<T>::NothingToRepay);
+		let repaid = amount.min(owed);
+		Self::credit(who, asset, repaid)?;
+		TotalDeposits::<T>::try_mutate(asset, |cash| -> DispatchResult {
+			*cash = cash.checked_add(repaid).ok_or(Error::<T>::Overflow)?;
+			Ok(())
+		})?;
+		T::Assets::transfer(asset, who, &Self::account_id(), repaid, Preservation::Expendable)?;
+		Self::deposit_event(Event::Repaid { who: who.clone(), asset, amount: repaid });
+		Ok(repaid)
+	}
+
+	/// Checks that `amount` tokens of `asset` may leave the pool after the debit that
+	/// frees them: what is borrowed stays within the borrow cap (when `borrows`) and the
+	/// utilisation cap, and the pool holds the tokens. While the settlement market is set
+	/// up, its totals are incomplete and only its tokens are checked.
+	pub(crate) fn ensure_pool_can_pay(
+		asset: T::AssetId,
+		amount: u128,
+		borrows: bool,
+	) -> DispatchResult {
+		ensure!(TotalDeposits::<T>::get(asset) >= amount, Error::<T>::InsufficientLiquidity);
+		if asset == T::SettlementAsset::get() && Self::lending_setup_running() {
+			return Ok(());
+		}
+		let Some(config) = Self::lending_config(asset) else { return Ok(()) };
+		let indices = Self::lending_indices(asset);
+		let totals = LendingTotals::<T>::get(asset);
+		let borrowed =
+			money_market::borrow_value(totals.scaled_borrow, &indices).map_err(Error::<T>::from)?;
+		if borrows {
+			ensure!(borrowed <= config.borrow_cap, Error::<T>::BorrowCapExceeded);
+		}
+		if borrowed > 0 {
+			let supplied = money_market::supply_value(totals.scaled_supply, &indices)
+				.map_err(Error::<T>::from)?;
+			money_market::check_utilisation(borrowed, supplied, config.utilisation_cap)
+				.map_err(Error::<T>::from)?;
+		}
 		Ok(())
 	}
 

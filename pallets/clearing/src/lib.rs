@@ -11,7 +11,16 @@
 //!   between the trader and the pallet's account by `fungibles` transfers; the pallet never
 //!   mints or burns a trader's tokens. The settlement asset (USDC) is the numeraire: PnL,
 //!   fees and funding are booked to its ledger balance, which may go negative (a debt,
-//!   weighted up by the liability factor).
+//!   weighted up by its liability weight).
+//! - **Collateral that earns.** Every listed asset is also a money market ([`lending`]):
+//!   a balance is a scaled supply, which earns while it margins, or a scaled borrow, which
+//!   pays; interest accrues at the end of every block along each asset's kinked rate
+//!   curve, a reserve share going to the insurance fund. Traders
+//!   [`borrow`](Pallet::borrow) against their margin within each asset's borrow and
+//!   utilisation caps, and [`repay`](Pallet::repay); a borrow counts against margin at its
+//!   oracle price times a liability weight, and is liquidated by moving it, with
+//!   collateral for it, to the insurance fund ([`borrow_liquidation`]), which needs no
+//!   liquidity.
 //! - **Markets.** Root (the listing origin) registers markets: symbol, oracle key, tick and
 //!   lot size, minimum size, a tiered margin schedule, fees, funding interval and cap, a mark
 //!   price band, a price band, an open-interest cap, a status and the instrument: a
@@ -91,8 +100,8 @@
 //!   `set_portfolio_grid`, `set_correlation`, `set_portfolio_minimum_equity`,
 //!   `set_volatility_model`, `set_market_adaptive_margin`, `set_margin_ramp_step` (risk
 //!   origin: bounded, applied from the next block, see [`parameters`]);
-//! - `deposit`, `withdraw`, `add_isolated_margin`, `remove_isolated_margin`,
-//!   `set_margin_mode` (traders);
+//! - `deposit`, `withdraw`, `borrow`, `repay`, `add_isolated_margin`,
+//!   `remove_isolated_margin`, `set_margin_mode` (traders);
 //! - `liquidate_many`, `liquidate`, `liquidate_isolated`, `auto_deleverage` (unsigned, from
 //!   the off-chain worker); `settle_expired` (anyone, or unsigned from the worker).
 //!
@@ -124,6 +133,7 @@ pub mod adaptive;
 pub mod bands;
 #[cfg(feature = "runtime-benchmarks")]
 pub mod benchmarking;
+pub mod borrow_liquidation;
 mod collateral;
 pub mod deleverage;
 mod errors;
@@ -762,7 +772,7 @@ pub mod pallet {
 		/// its whole book adds three portfolio checks to the worst cross liquidation. It is
 		/// charged for that with the most positions an account holds and every market's
 		/// state written, and refunded down to the positions this one held, its mode, how
-		/// far the liquidation went and the market states it wrote
+		/// far the liquidation went, the market states it wrote and the borrow moves it made
 		/// ([`Pallet::liquidate_weight`]).
 		#[pallet::call_index(9)]
 		#[pallet::weight(Pallet::<T>::max_liquidate_weight())]
@@ -771,7 +781,9 @@ pub mod pallet {
 			let mode = MarginModes::<T>::get(&who);
 			// The benchmarks close a share of, or every, position; fewer cost less.
 			let positions = (Positions::<T>::get(&who).len() as u32).max(1);
-			let outcome = Self::with_working_set(|| Self::do_liquidate(&who))?;
+			let outcome = Self::with_working_set(|| {
+				Self::do_liquidate(&who, crate::borrow_liquidation::MAX_BORROW_MOVES)
+			})?;
 			Ok(Some(Self::liquidate_weight(mode, positions, outcome)).into())
 		}
 
@@ -857,6 +869,34 @@ pub mod pallet {
 			let who = ensure_signed(origin)?;
 			let settled = Self::with_working_set(|| Self::do_withdraw(&who, asset, amount))?;
 			Ok(Some(Self::withdraw_weight(MarginModes::<T>::get(&who), settled > 0)).into())
+		}
+
+		/// Borrows `amount` of `asset` from the pool and pays it to the caller (see
+		/// [`crate::lending`]). What the caller supplies of the asset goes first; the rest
+		/// is borrowed, at the asset's borrow rate, and counts against margin at the asset's
+		/// oracle price times its liability weight. The asset's borrow cap must be above
+		/// zero and hold after the borrow, as must its utilisation cap; the pool must hold
+		/// the tokens; and the account must stay at or above its initial margin
+		/// requirement at fresh prices. Expired option positions settle first.
+		#[pallet::call_index(30)]
+		#[pallet::weight(Pallet::<T>::borrow_weight())]
+		pub fn borrow(
+			origin: OriginFor<T>,
+			asset: T::AssetId,
+			amount: u128,
+		) -> DispatchResultWithPostInfo {
+			let who = ensure_signed(origin)?;
+			let settled = Self::with_working_set(|| Self::do_borrow(&who, asset, amount))?;
+			Ok(Some(Self::withdraw_weight(MarginModes::<T>::get(&who), settled > 0)).into())
+		}
+
+		/// Repays up to `amount` of what the caller owes of `asset` from the tokens it holds
+		/// (`u128::MAX`: all of it). A deposit also repays first; this call never supplies.
+		#[pallet::call_index(31)]
+		#[pallet::weight(T::WeightInfo::deposit())]
+		pub fn repay(origin: OriginFor<T>, asset: T::AssetId, amount: u128) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::with_working_set(|| Self::do_repay(&who, asset, amount)).map(|_| ())
 		}
 
 		/// Moves `amount` settlement units from the caller's pool into the margin of their

@@ -39,7 +39,7 @@
 //! only a real liquidation passes, at most one per account (or isolated position) per block.
 
 use alloc::{vec, vec::Vec};
-use frame_support::{pallet_prelude::*, StoragePrefixedMap};
+use frame_support::pallet_prelude::*;
 use risk_engine::{LiquidationContext, Price};
 use sp_arithmetic::traits::Zero;
 use sp_runtime::transaction_validity::{InvalidTransaction, TransactionValidityError};
@@ -54,7 +54,7 @@ pub(crate) type UnsignedTag<AccountId> = (&'static str, Vec<(AccountId, Option<M
 
 /// Reads a batched liquidation's cheap checks of a target take: the block of its last
 /// liquidation, its positions' count and its margin mode.
-pub(crate) const TARGET_WITNESS_READS: u64 = 3;
+pub(crate) const TARGET_WITNESS_READS: u64 = 4;
 
 /// How far a cross liquidation went, which its weight follows.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -76,6 +76,8 @@ pub struct LiquidationOutcome {
 	/// account's side over, which leaves open interest as it was, so these writes are
 	/// charged on top.
 	pub market_states_written: u32,
+	/// Borrow moves it made (see [`crate::borrow_liquidation`]), each charged on top.
+	pub borrow_moves: u32,
 }
 
 /// One step of [`Pallet::accounts_at_risk_from`]: an entry read, and whether it is an
@@ -85,23 +87,23 @@ pub(crate) struct AccountWalkStep<AccountId> {
 	pub who: AccountId,
 	/// The entry's raw storage key: the cursor to resume after it.
 	pub raw_key: Vec<u8>,
-	/// Whether the account holds positions, or owes settlement asset without holding any
-	/// (a debtor already seen as a holder is not visited twice).
+	/// Whether the account holds positions, or owes something without holding any (a
+	/// borrower already seen as a holder is not visited twice).
 	pub at_risk: bool,
 }
 
 impl<T: Config> Pallet<T> {
 	/// Walks every account liquidation may concern, resumably: the holders of positions
-	/// ([`Positions`]), then the accounts that owe settlement asset without holding a
-	/// position ([`SettlementBalances`] below zero). Such a debtor is margined on its
-	/// collateral alone, and a fall in that collateral's price can put it below
-	/// maintenance. `cursor` is the raw key of the last entry visited (empty: from the
-	/// start); its prefix says which of the two maps the walk is in. Every entry of the
-	/// second map is read and yielded, `at_risk` or not, so the caller charges each read.
+	/// ([`Positions`]), then the accounts that owe something ([`Borrowers`]) without
+	/// holding a position. Such a borrower is margined on its collateral alone, and a move
+	/// in a price can put it below maintenance. `cursor` is the raw key of the last entry
+	/// visited (empty: from the start); its prefix says which of the two maps the walk is
+	/// in. Every entry of the second map is read and yielded, `at_risk` or not, so the
+	/// caller charges each read.
 	pub(crate) fn accounts_at_risk_from(
 		cursor: &[u8],
 	) -> impl Iterator<Item = AccountWalkStep<T::AccountId>> {
-		let debts_prefix = SettlementBalances::<T>::final_prefix();
+		let debts_prefix = Borrowers::<T>::map_storage_final_prefix();
 		let in_debts = cursor.starts_with(&debts_prefix);
 		let holders = match (in_debts, cursor.is_empty()) {
 			(true, _) => None,
@@ -114,12 +116,11 @@ impl<T: Config> Pallet<T> {
 			at_risk: true,
 		});
 		let debts_from = if in_debts { cursor.to_vec() } else { debts_prefix.to_vec() };
-		let debtors =
-			SettlementBalances::<T>::iter_from(debts_from).map(|(who, balance)| AccountWalkStep {
-				raw_key: SettlementBalances::<T>::hashed_key_for(&who),
-				at_risk: balance < 0 && !Positions::<T>::contains_key(&who),
-				who,
-			});
+		let debtors = Borrowers::<T>::iter_from(debts_from).map(|(who, _)| AccountWalkStep {
+			raw_key: Borrowers::<T>::hashed_key_for(&who),
+			at_risk: !Positions::<T>::contains_key(&who),
+			who,
+		});
 		holders.chain(debtors)
 	}
 
@@ -173,7 +174,9 @@ impl<T: Config> Pallet<T> {
 	pub(crate) fn unsigned_dispatch_succeeds(call: &Call<T>) -> bool {
 		frame_support::storage::with_transaction(|| {
 			let outcome = match call {
-				Call::liquidate { who } => Self::do_liquidate(who).map(|_| ()),
+				Call::liquidate { who } => {
+					Self::do_liquidate(who, crate::borrow_liquidation::MAX_BORROW_MOVES).map(|_| ())
+				},
 				Call::liquidate_isolated { who, market } => {
 					Self::do_liquidate_isolated(who, *market)
 				},
@@ -208,7 +211,17 @@ impl<T: Config> Pallet<T> {
 		target.market.is_some()
 			|| ((Positions::<T>::decode_len(&target.who).unwrap_or(0) as u32) <= target.positions
 				&& (target.portfolio
-					|| MarginModes::<T>::get(&target.who) != MarginMode::Portfolio))
+					|| MarginModes::<T>::get(&target.who) != MarginMode::Portfolio)
+				&& Borrowers::<T>::get(&target.who).unwrap_or(0) <= target.borrows)
+	}
+
+	/// The borrow moves a batched target was charged for: none without borrows, the most
+	/// with (see [`crate::borrow_liquidation`]).
+	pub(crate) fn borrow_moves_witnessed(target: &crate::LiquidationTarget<T::AccountId>) -> u32 {
+		match target.borrows {
+			0 => 0,
+			_ => crate::borrow_liquidation::MAX_BORROW_MOVES,
+		}
 	}
 
 	/// Liquidates every target of a batch that can be liquidated now, each in its own
@@ -229,7 +242,8 @@ impl<T: Config> Pallet<T> {
 			let outcome = frame_support::storage::with_transaction(|| {
 				let outcome = match target.market {
 					Some(market) => Self::do_liquidate_isolated(&target.who, market).map(|()| None),
-					None => Self::do_liquidate(&target.who).map(Some),
+					None => Self::do_liquidate(&target.who, Self::borrow_moves_witnessed(target))
+						.map(Some),
 				};
 				match outcome {
 					Ok(outcome) => sp_runtime::TransactionOutcome::Commit(Ok(outcome)),
@@ -270,7 +284,7 @@ impl<T: Config> Pallet<T> {
 		let has_cross_positions = Positions::<T>::get(who)
 			.values()
 			.any(|record| record.isolated_margin.is_none() && !record.position.is_flat());
-		if !has_cross_positions && SettlementBalances::<T>::get(who) >= 0 {
+		if !has_cross_positions && !Self::may_owe(who) {
 			return false;
 		}
 		Self::cross_figures(who).is_ok_and(|figures| !figures.stale && figures.margin.health < 0)
@@ -292,21 +306,29 @@ impl<T: Config> Pallet<T> {
 
 	/// Liquidates `who`'s cross account (see the module docs); says how far it went and
 	/// how many market states it wrote.
-	pub(crate) fn do_liquidate(who: &T::AccountId) -> Result<LiquidationOutcome, DispatchError> {
+	/// At most `max_borrow_moves` borrow moves are made.
+	pub(crate) fn do_liquidate(
+		who: &T::AccountId,
+		max_borrow_moves: u32,
+	) -> Result<LiquidationOutcome, DispatchError> {
 		let states_before: Vec<(MarketId, crate::MarketState)> = Positions::<T>::get(who)
 			.keys()
 			.map(|market| (*market, MarketStates::<T>::get(market)))
 			.collect();
-		let reach = Self::liquidate_book(who)?;
+		let (reach, borrow_moves) = Self::liquidate_book(who, max_borrow_moves)?;
 		let market_states_written = states_before
 			.iter()
 			.filter(|(market, before)| MarketStates::<T>::get(market) != *before)
 			.count() as u32;
-		Ok(LiquidationOutcome { reach, market_states_written })
+		Ok(LiquidationOutcome { reach, market_states_written, borrow_moves })
 	}
 
-	/// [`Self::do_liquidate`] without the count of market states written.
-	fn liquidate_book(who: &T::AccountId) -> Result<LiquidationReach, DispatchError> {
+	/// [`Self::do_liquidate`] without the count of market states written; with the borrow
+	/// moves made.
+	fn liquidate_book(
+		who: &T::AccountId,
+		max_borrow_moves: u32,
+	) -> Result<(LiquidationReach, u32), DispatchError> {
 		ensure!(who != &T::InsuranceAccount::get(), Error::<T>::NotLiquidatable);
 		// Funding owed up to now counts before the liquidation is sized, so that the close
 		// restores the target after it, not before.
@@ -327,7 +349,7 @@ impl<T: Config> Pallet<T> {
 				penalty,
 				buffer,
 			};
-			return Self::liquidate_portfolio(who, &context);
+			return Self::liquidate_portfolio(who, &context, max_borrow_moves);
 		}
 
 		// Largest maintenance requirement first: it frees the most per lot closed.
@@ -352,12 +374,33 @@ impl<T: Config> Pallet<T> {
 			};
 			let restores = Self::close_part(who, market, &context, None)?;
 			margin = Self::cross_figures(who)?.margin;
-			if restores && margin.health >= 0 {
-				return Ok(LiquidationReach::Partial);
+			if restores && margin.health >= 0 && !Self::may_owe(who) {
+				return Ok((LiquidationReach::Partial, 0));
 			}
 		}
-		Self::settle_bankruptcy(who, margin.health)?;
-		Ok(LiquidationReach::Full)
+		Self::after_closes(who, penalty, buffer, max_borrow_moves)
+	}
+
+	/// What follows the closes: the borrows' liquidation while the account is solvent (its
+	/// net value at market positive: there is something to keep), then bankruptcy if it is
+	/// still below maintenance.
+	fn after_closes(
+		who: &T::AccountId,
+		penalty: sp_arithmetic::Perbill,
+		buffer: sp_arithmetic::Perbill,
+		max_borrow_moves: u32,
+	) -> Result<(LiquidationReach, u32), DispatchError> {
+		let mut moves = 0;
+		if Self::may_owe(who) && max_borrow_moves > 0 && Self::net_value(who) > 0 {
+			let (restored, made) = Self::liquidate_borrows(who, penalty, buffer, max_borrow_moves)?;
+			moves = made;
+			if restored {
+				return Ok((LiquidationReach::Partial, moves));
+			}
+		}
+		let health = Self::cross_figures(who)?.margin.health;
+		Self::settle_bankruptcy(who, health)?;
+		Ok((LiquidationReach::Full, moves))
 	}
 
 	/// When `health` is still negative with every cross position closed: the account's
@@ -365,7 +408,7 @@ impl<T: Config> Pallet<T> {
 	fn settle_bankruptcy(who: &T::AccountId, health: i128) -> DispatchResult {
 		if health < 0 {
 			Self::seize_collateral(who)?;
-			let balance = SettlementBalances::<T>::get(who);
+			let balance = Self::settlement_balance(who);
 			if balance < 0 {
 				let paid = Self::cover_bad_debt(balance.unsigned_abs(), who, None)?;
 				Self::add_to_settlement_balance(who, paid)?;
@@ -382,7 +425,8 @@ impl<T: Config> Pallet<T> {
 	fn liquidate_portfolio(
 		who: &T::AccountId,
 		context: &LiquidationContext,
-	) -> Result<LiquidationReach, DispatchError> {
+		max_borrow_moves: u32,
+	) -> Result<(LiquidationReach, u32), DispatchError> {
 		let mut book = Vec::new();
 		let mut book_value: u128 = 0;
 		for (market, record) in Positions::<T>::get(who) {
@@ -424,19 +468,21 @@ impl<T: Config> Pallet<T> {
 				}
 			}
 			let figures = Self::cross_figures(who)?;
-			if figures.margin.health >= 0 {
-				return Ok(if numerator == denominator {
-					LiquidationReach::Full
-				} else {
-					LiquidationReach::Partial
-				});
+			if figures.margin.health >= 0 && !Self::may_owe(who) {
+				return Ok((
+					if numerator == denominator {
+						LiquidationReach::Full
+					} else {
+						LiquidationReach::Partial
+					},
+					0,
+				));
 			}
 			if numerator == denominator {
-				Self::settle_bankruptcy(who, figures.margin.health)?;
-				return Ok(LiquidationReach::Full);
+				return Self::after_closes(who, context.penalty, context.buffer, max_borrow_moves);
 			}
 		}
-		Ok(LiquidationReach::Full)
+		Ok((LiquidationReach::Full, 0))
 	}
 
 	/// Liquidates `who`'s isolated position in `market`.
@@ -624,7 +670,7 @@ impl<T: Config> Pallet<T> {
 		market: Option<MarketId>,
 	) -> Result<i128, DispatchError> {
 		let insurance = T::InsuranceAccount::get();
-		let available = SettlementBalances::<T>::get(&insurance).max(0).unsigned_abs();
+		let available = Self::settlement_balance(&insurance).max(0).unsigned_abs();
 		let paid = i128::try_from(debt).map_err(|_| Error::<T>::Overflow)?;
 		Self::add_to_settlement_balance(&insurance, -paid)?;
 		Self::deposit_event(Event::BadDebtCovered {
@@ -694,7 +740,7 @@ impl<T: Config> Pallet<T> {
 	pub fn insurance_fund() -> InsuranceFundReport<T::AccountId, T::AssetId> {
 		let account = T::InsuranceAccount::get();
 		InsuranceFundReport {
-			settlement_balance: SettlementBalances::<T>::get(&account),
+			settlement_balance: Self::settlement_balance(&account),
 			collateral: CollateralBalances::<T>::get(&account)
 				.into_iter()
 				.map(|(asset, scaled)| (asset, Self::nominal_of(asset, scaled)))

@@ -183,11 +183,11 @@ impl<T: Config> Pallet<T> {
 
 	/// Fails with `error` unless the account is at or above its cross initial requirement
 	/// at fresh prices (with [`Error::StalePrice`] when a price it needs is stale). An
-	/// account with no cross positions and no settlement debt needs no price at all.
+	/// account with no cross positions that owes nothing needs no price at all.
 	pub fn ensure_cross_initial_margin(who: &T::AccountId, error: Error<T>) -> DispatchResult {
 		let has_cross_positions =
 			Positions::<T>::get(who).values().any(|record| record.isolated_margin.is_none());
-		if !has_cross_positions && SettlementBalances::<T>::get(who) >= 0 {
+		if !has_cross_positions && !Self::may_owe(who) {
 			return Ok(());
 		}
 		let figures = Self::cross_figures(who)?;

@@ -14,9 +14,8 @@
 //! - **The sweep, a backstop.** Then at most [`Pallet::liquidation_scan_limit`] accounts
 //!   (a risk parameter, capped by [`Config::MaxAccountsScannedPerBlock`]) from a cursor in
 //!   persistent off-chain storage (the last entry read), wrapping around at the end: the
-//!   holders of positions, then the accounts that owe settlement asset without holding a
-//!   position (read among all settlement balances). So every account is also checked once
-//!   every `(holders + settlement balances) / limit` blocks. An account the
+//!   holders of positions, then the borrowers ([`Borrowers`]) that hold none. So every
+//!   account is also checked once every `(holders + borrowers) / limit` blocks. An account the
 //!   sweep finds below maintenance that the index did not flag is a *miss*: it is logged as
 //!   an error and counted (the tests require none). While bands are rebuilt after a
 //!   parameter change, stored bands may be too wide, so misses are expected and not
@@ -62,8 +61,8 @@ const LOCK_EXTEND_EVERY: u32 = 100;
 pub struct ScanReport<AccountId> {
 	/// Scopes the liquidation index flagged, all checked.
 	pub flagged: u32,
-	/// Entries the sweep read: holders of positions, then settlement balances (of which
-	/// the debtors without positions are checked).
+	/// Entries the sweep read: holders of positions, then borrowers (of which those
+	/// without positions are checked).
 	pub scanned: u32,
 	/// Scopes the sweep found below maintenance that the index had not flagged (outside a
 	/// rebuild, none).
@@ -201,6 +200,7 @@ impl<T: Config> Pallet<T> {
 			market,
 			positions: Positions::<T>::decode_len(who).unwrap_or(0) as u32,
 			portfolio: MarginModes::<T>::get(who) == crate::MarginMode::Portfolio,
+			borrows: Borrowers::<T>::get(who).unwrap_or(0),
 		});
 		if batch.len() as u32 >= MAX_LIQUIDATION_BATCH {
 			Self::submit_batch(batch, report);

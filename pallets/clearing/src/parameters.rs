@@ -457,7 +457,7 @@ impl<T: Config> Pallet<T> {
 						record.isolated_margin.is_none() && !record.position.is_flat()
 					});
 					standing.equity = figures.margin.equity_maintenance;
-					if has_cross || SettlementBalances::<T>::get(&who) < 0 {
+					if has_cross || Self::may_owe(&who) {
 						standing.below_maintenance |= figures.margin.health < 0;
 					}
 					standing.below_initial |= figures.margin.free_collateral < 0;

@@ -60,6 +60,26 @@ impl<T: Config> Pallet<T> {
 				maintenance_value: value_at(risk_engine::MarginLevel::Maintenance),
 			});
 		}
+		for (asset, owed, liability) in &inputs.liabilities {
+			let owed_at = |level| {
+				liability
+					.and_then(|l| {
+						risk_engine::liability_margin_value(&l, quote_decimals, level).ok()
+					})
+					.and_then(|v| i128::try_from(v).ok())
+					.map(|v| -v)
+			};
+			collateral.push(CollateralReport {
+				asset: *asset,
+				balance: i128::try_from(*owed).map(|owed| -owed).unwrap_or(i128::MIN),
+				value: liability
+					.and_then(|l| risk_engine::liability_market_value(&l, quote_decimals).ok())
+					.and_then(|v| i128::try_from(v).ok())
+					.map(|v| -v),
+				initial_value: owed_at(risk_engine::MarginLevel::Initial),
+				maintenance_value: owed_at(risk_engine::MarginLevel::Maintenance),
+			});
+		}
 
 		let holdings = inputs.holdings();
 		let cross_exposures = inputs.cross_exposures();

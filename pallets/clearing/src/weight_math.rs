@@ -18,7 +18,8 @@ impl<T: Config> Pallet<T> {
 	/// the `portfolio_check` benchmark) under portfolio margin, plus the settlement.
 	pub fn withdraw_weight(mode: MarginMode, settles: bool) -> Weight {
 		let positions = T::MaxPositionsPerAccount::get();
-		let mut weight = T::WeightInfo::withdraw(positions);
+		let mut weight =
+			T::WeightInfo::withdraw(positions).saturating_add(Self::lending_check_weight());
 		if mode == MarginMode::Portfolio {
 			weight = weight.saturating_add(T::WeightInfo::portfolio_check(positions));
 		}
@@ -56,7 +57,11 @@ impl<T: Config> Pallet<T> {
 				return T::WeightInfo::liquidate_many(2)
 					.saturating_sub(T::WeightInfo::liquidate_many(1))
 					.max(Self::target_check_weight(target))
-					.saturating_add(T::DbWeight::get().writes(1));
+					.saturating_add(T::DbWeight::get().writes(1))
+					.saturating_add(
+						Self::borrow_move_weight()
+							.saturating_mul(u64::from(Self::borrow_moves_witnessed(target))),
+					);
 			},
 			None => {
 				let positions = target.positions.clamp(1, T::MaxPositionsPerAccount::get());
@@ -64,6 +69,7 @@ impl<T: Config> Pallet<T> {
 				let outcome = LiquidationOutcome {
 					reach: LiquidationReach::Full,
 					market_states_written: positions,
+					borrow_moves: Self::borrow_moves_witnessed(target),
 				};
 				Self::liquidate_weight(mode, positions, outcome)
 			},
@@ -138,14 +144,20 @@ impl<T: Config> Pallet<T> {
 		};
 		liquidation
 			.saturating_add(T::DbWeight::get().writes(u64::from(outcome.market_states_written)))
+			.saturating_add(
+				Self::borrow_move_weight().saturating_mul(u64::from(outcome.borrow_moves)),
+			)
 	}
 
 	/// The most `liquidate` can cost: a portfolio account of the most positions whose whole
 	/// book closes, every market's state written.
 	pub fn max_liquidate_weight() -> Weight {
 		let positions = T::MaxPositionsPerAccount::get();
-		let outcome =
-			LiquidationOutcome { reach: LiquidationReach::Full, market_states_written: positions };
+		let outcome = LiquidationOutcome {
+			reach: LiquidationReach::Full,
+			market_states_written: positions,
+			borrow_moves: crate::borrow_liquidation::MAX_BORROW_MOVES,
+		};
 		Self::liquidate_weight(MarginMode::Portfolio, positions, outcome)
 	}
 
@@ -179,6 +191,19 @@ impl<T: Config> Pallet<T> {
 				Self::accrue_lending_weight()
 					.saturating_mul(u64::from(T::MaxCollateralAssets::get()).saturating_add(1)),
 			)
+	}
+
+	/// What a borrow costs: a withdrawal with its worst margin check and expiry
+	/// settlement, the money market's checks included.
+	pub fn borrow_weight() -> Weight {
+		Self::withdraw_weight(MarginMode::Portfolio, true)
+	}
+
+	/// The money market's checks a withdrawal or borrow adds to the benchmarked withdrawal:
+	/// its market and indices read, its totals read and written, the borrowers' index read
+	/// and written.
+	pub fn lending_check_weight() -> Weight {
+		T::DbWeight::get().reads_writes(4, 2)
 	}
 
 	/// One money market's end-of-block accrual: its market, indices and totals read, the

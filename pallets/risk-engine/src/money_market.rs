@@ -533,3 +533,68 @@ pub fn debit(
 	}
 	Ok(change)
 }
+
+/// A borrow liquidation's inputs: the insurance fund takes over part of a borrow and, for
+/// it, collateral worth that part over `1 - penalty` (at oracle prices: the collateral goes
+/// at its price less the penalty). All values in settlement units.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub struct BorrowLiquidation {
+	/// How far the account's health is below its target (positive).
+	pub shortfall: Balance,
+	/// The market value of the borrow (what it owes, at its price).
+	pub borrow_value: Balance,
+	/// The borrow's maintenance liability weight.
+	pub borrow_weight: FixedU128,
+	/// The market value of the collateral it would give up.
+	pub collateral_value: Balance,
+	/// The collateral's maintenance haircut (the share of its value health counts).
+	pub collateral_haircut: Perbill,
+	/// The liquidation penalty.
+	pub penalty: Perbill,
+}
+
+/// What a borrow liquidation moves, in settlement units.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub struct BorrowLiquidationSize {
+	/// The borrow value the fund takes over.
+	pub borrow_value: Balance,
+	/// The collateral value the fund takes for it (`borrow_value / (1 - penalty)`, rounded
+	/// up, at most the collateral).
+	pub collateral_value: Balance,
+}
+
+/// Sizes a borrow liquidation: moving borrow value `d` and collateral value `d / (1 - p)`
+/// raises health by `d x (w - h / (1 - p))` (the borrow's weighted value gone, the
+/// collateral's counted value gone), so the fewest `d` that covers the shortfall, capped by
+/// the borrow and by what the collateral can pay. `None` when the pair cannot raise health
+/// (`w <= h / (1 - p)`: the collateral counts for more than the borrow weighs) or nothing
+/// would move.
+pub fn borrow_liquidation_size(
+	c: &BorrowLiquidation,
+) -> Result<Option<BorrowLiquidationSize>, RiskError> {
+	let keep = c.penalty.left_from_one();
+	if keep.is_zero() || c.borrow_value == 0 || c.collateral_value == 0 {
+		return Ok(None);
+	}
+	// h / (1 - p), rounded up: the gain is never overstated.
+	let given_up = mul_div(
+		c.collateral_haircut.deconstruct() as u128,
+		ONE,
+		keep.deconstruct() as u128,
+		Rounding::Up,
+	)?;
+	let Some(gain) = c.borrow_weight.into_inner().checked_sub(given_up).filter(|g| *g > 0) else {
+		return Ok(None);
+	};
+	let mut borrow = mul_div(c.shortfall, ONE, gain, Rounding::Up)?.min(c.borrow_value);
+	let mut collateral =
+		mul_div(borrow, Perbill::ACCURACY as u128, keep.deconstruct() as u128, Rounding::Up)?;
+	if collateral > c.collateral_value {
+		collateral = c.collateral_value;
+		borrow = keep.mul_floor(collateral);
+	}
+	if borrow == 0 {
+		return Ok(None);
+	}
+	Ok(Some(BorrowLiquidationSize { borrow_value: borrow, collateral_value: collateral }))
+}

@@ -13,7 +13,7 @@ use proptest::prelude::*;
 use risk_engine::{money_market::*, RiskError};
 use sp_arithmetic::{
 	traits::{One, Zero},
-	FixedU128, Perbill,
+	FixedU128, PerThing, Perbill,
 };
 
 fn config() -> ProptestConfig {
@@ -235,6 +235,80 @@ fn credits_repay_before_they_supply_and_debits_spend_before_they_borrow() {
 	assert_eq!(debit(supply as i128, worth, &indices, false).unwrap().balance, 0);
 	assert_eq!(nominal(7, &indices), Ok(8));
 	assert_eq!(nominal(-7, &indices), Ok(-11));
+}
+
+#[test]
+fn a_borrow_liquidation_takes_the_fewest_units_that_restore_health() {
+	// 1,000 short of target; a USDC debt weighed 1.05 against BTC counted at 95%, a 1%
+	// penalty: each unit of debt moved gains 1.05 - 0.95 / 0.99 = 0.090404... of health.
+	let case = BorrowLiquidation {
+		shortfall: 1_000_000_000,
+		borrow_value: 50_000_000_000,
+		borrow_weight: rate(1_050),
+		collateral_value: 60_000_000_000,
+		collateral_haircut: Perbill::from_percent(95),
+		penalty: Perbill::from_percent(1),
+	};
+	let size = borrow_liquidation_size(&case).unwrap().unwrap();
+	// 1,000 / 0.090404... = 11,061.452514 USDC of debt, and that over 0.99 of BTC.
+	assert_eq!(size.borrow_value, 11_061_452_514);
+	assert_eq!(size.collateral_value, 11_173_184_358);
+	// Capped by what the collateral can pay, at its price less the penalty.
+	let thin = BorrowLiquidation { collateral_value: 5_000_000_000, ..case };
+	let size = borrow_liquidation_size(&thin).unwrap().unwrap();
+	assert_eq!((size.borrow_value, size.collateral_value), (4_950_000_000, 5_000_000_000));
+	// Collateral that counts (after the penalty) for more than the borrow weighs cannot
+	// help: 1.00 / 0.99 > 1.01.
+	let heavy = BorrowLiquidation {
+		collateral_haircut: Perbill::from_percent(100),
+		borrow_weight: rate(1_010),
+		..case
+	};
+	assert_eq!(borrow_liquidation_size(&heavy), Ok(None));
+}
+
+proptest! {
+	#![proptest_config(config())]
+
+	/// The size restores the shortfall, or moves all the borrow or all the collateral it
+	/// can; one unit less would not restore it; the fund never pays more for the collateral
+	/// than its value less the penalty.
+	#[test]
+	fn borrow_liquidation_sizing_is_minimal_and_never_overpays(
+		shortfall in 1u128..=1_000_000_000_000,
+		borrow_value in 1u128..=1_000_000_000_000,
+		weight in 1_000_000_001u128..=2_000_000_000,
+		collateral_value in 1u128..=1_000_000_000_000,
+		haircut in 1u32..=1_000_000_000,
+		penalty in 0u32..=100_000_000,
+	) {
+		let case = BorrowLiquidation {
+			shortfall,
+			borrow_value,
+			borrow_weight: FixedU128::from_rational(weight, 1_000_000_000),
+			collateral_value,
+			collateral_haircut: Perbill::from_parts(haircut),
+			penalty: Perbill::from_parts(penalty),
+		};
+		let gain = |borrow: u128, collateral: u128| -> i128 {
+			// Health gained, rounded against the account as the pallet's figures are.
+			let weighed = (borrow * weight).div_ceil(1_000_000_000) as i128;
+			let counted = Perbill::from_parts(haircut).mul_floor(collateral) as i128;
+			weighed - counted
+		};
+		if let Some(size) = borrow_liquidation_size(&case).unwrap() {
+			prop_assert!(size.borrow_value <= borrow_value && size.collateral_value <= collateral_value);
+			prop_assert!(Perbill::from_parts(penalty).left_from_one().mul_floor(size.collateral_value) >= size.borrow_value);
+			let restored = gain(size.borrow_value, size.collateral_value) >= shortfall as i128 - 2;
+			prop_assert!(restored || size.borrow_value == borrow_value || size.collateral_value == collateral_value);
+			if size.borrow_value > 1 && size.borrow_value < borrow_value && size.collateral_value < collateral_value {
+				let less = size.borrow_value - 1;
+				let keep = Perbill::from_parts(penalty).left_from_one();
+				let less_collateral = (less as u128 * 1_000_000_000).div_ceil(keep.deconstruct() as u128);
+				prop_assert!(gain(less, less_collateral) < shortfall as i128 + 2);
+			}
+		}
+	}
 }
 
 /// An accrual step: milliseconds and the rate in force (per mille a year).

@@ -130,8 +130,9 @@ fn the_rate_follows_utilisation_along_the_curve() {
 		// About 5,060 owed against about 110,000 supplied: below the kink.
 		assert!(used > Perbill::from_percent(4) && used < Perbill::from_percent(5));
 		assert_eq!(indices.borrow_rate, borrow_rate(FixedU128::zero(), &curve, used).unwrap());
-		// Bob withdraws all but 5,500 USDC: utilisation passes the kink and the rate jumps.
-		let keep = 5_500 * ONE_USDC;
+		// Bob withdraws all but 5,700 USDC: utilisation passes the kink (not the 90% cap)
+		// and the rate jumps.
+		let keep = 5_700 * ONE_USDC;
 		let bob = ClearingPallet::settlement_balance(&BOB) as u128;
 		assert_ok!(ClearingPallet::withdraw(RuntimeOrigin::signed(BOB), USDC, bob - keep));
 		end_block();
@@ -179,6 +180,133 @@ fn the_borrowers_index_follows_debts() {
 		deposit(ALICE, USDC, 10_000 * ONE_USDC);
 		assert_eq!(Borrowers::<Test>::get(ALICE), None);
 		assert_eq!(Borrowers::<Test>::count(), 0);
+	});
+}
+
+/// Lets USDC be borrowed, up to `cap` whole USDC.
+fn usdc_borrowable(cap: u128) {
+	LendingMarkets::<Test>::mutate(USDC, |market| {
+		market.as_mut().unwrap().borrow_cap = cap * ONE_USDC;
+	});
+}
+
+fn borrow(who: u64, asset: u32, amount: u128) -> DispatchResult {
+	ClearingPallet::borrow(RuntimeOrigin::signed(who), asset, amount)
+		.map(|_| ())
+		.map_err(|error| error.error)
+}
+
+#[test]
+fn borrowing_is_off_until_governed_and_stays_within_margin_and_caps() {
+	new_test_ext().execute_with(|| {
+		deposit(ALICE, BTC, ONE_BTC);
+		deposit(BOB, USDC, 100_000 * ONE_USDC);
+		assert_noop!(borrow(ALICE, USDC, ONE_USDC), Error::<Test>::BorrowingDisabled);
+		assert_noop!(borrow(ALICE, BTC, 1), Error::<Test>::BorrowingDisabled);
+		usdc_borrowable(40_000);
+		// 1 BTC at 60,000 counts 54,000 initially; 30,000 owed weighs 31,500.
+		let tokens = usdc_tokens(ALICE);
+		assert_ok!(borrow(ALICE, USDC, 30_000 * ONE_USDC));
+		assert_eq!(usdc_tokens(ALICE), tokens + 30_000 * ONE_USDC);
+		assert_eq!(ClearingPallet::settlement_balance(&ALICE), -30_000 * ONE_USDC as i128);
+		assert_eq!(Borrowers::<Test>::get(ALICE), Some(1));
+		assert_eq!(TotalDeposits::<Test>::get(USDC), 70_000 * ONE_USDC);
+		assert!(events().contains(&Event::Borrowed {
+			who: ALICE,
+			asset: USDC,
+			amount: 30_000 * ONE_USDC,
+			borrowed: 30_000 * ONE_USDC,
+		}));
+		// 41,000 borrowed in all would pass the cap.
+		assert_noop!(borrow(ALICE, USDC, 11_000 * ONE_USDC), Error::<Test>::BorrowCapExceeded);
+		// 55,000 owed would weigh 57,750: above what her BTC counts for.
+		usdc_borrowable(1_000_000);
+		assert_noop!(borrow(ALICE, USDC, 25_000 * ONE_USDC), Error::<Test>::BelowInitialMargin);
+		// Charlie, rich in BTC, could borrow more than 90% of the supply: the utilisation
+		// cap stops him.
+		deposit(CHARLIE, BTC, 5 * ONE_BTC);
+		assert_noop!(
+			borrow(CHARLIE, USDC, 61_000 * ONE_USDC),
+			Error::<Test>::UtilisationCapExceeded
+		);
+		assert_ok!(borrow(CHARLIE, USDC, 50_000 * ONE_USDC));
+		// Bob's withdrawals are held to the same cap: 80,000 of his 100,000 are lent.
+		let bob = ClearingPallet::settlement_balance(&BOB) as u128;
+		assert_noop!(
+			ClearingPallet::withdraw(RuntimeOrigin::signed(BOB), USDC, bob),
+			Error::<Test>::InsufficientLiquidity
+		);
+		assert_noop!(
+			ClearingPallet::withdraw(RuntimeOrigin::signed(BOB), USDC, 15_000 * ONE_USDC),
+			Error::<Test>::UtilisationCapExceeded
+		);
+		// At most 1 - 80% / 90% of the supply can leave: 11,111 USDC.
+		assert_ok!(ClearingPallet::withdraw(RuntimeOrigin::signed(BOB), USDC, 11_000 * ONE_USDC));
+	});
+}
+
+#[test]
+fn repaying_clears_the_borrow_and_never_supplies() {
+	new_test_ext().execute_with(|| {
+		deposit(ALICE, BTC, ONE_BTC);
+		deposit(BOB, USDC, 100_000 * ONE_USDC);
+		usdc_borrowable(1_000_000);
+		assert_ok!(borrow(ALICE, USDC, 10_000 * ONE_USDC));
+		assert_ok!(ClearingPallet::repay(RuntimeOrigin::signed(ALICE), USDC, 4_000 * ONE_USDC));
+		assert_eq!(ClearingPallet::settlement_balance(&ALICE), -6_000 * ONE_USDC as i128);
+		let tokens = usdc_tokens(ALICE);
+		assert_ok!(ClearingPallet::repay(RuntimeOrigin::signed(ALICE), USDC, u128::MAX));
+		assert_eq!(usdc_tokens(ALICE), tokens - 6_000 * ONE_USDC);
+		assert_eq!(SettlementBalances::<Test>::get(ALICE), 0);
+		assert_eq!(Borrowers::<Test>::get(ALICE), None);
+		assert_noop!(
+			ClearingPallet::repay(RuntimeOrigin::signed(ALICE), USDC, 1),
+			Error::<Test>::NothingToRepay
+		);
+		// Her BTC is hers to take again.
+		assert_ok!(ClearingPallet::withdraw(RuntimeOrigin::signed(ALICE), BTC, ONE_BTC));
+	});
+}
+
+#[test]
+fn a_borrow_only_account_is_liquidated_by_moving_its_borrow_and_collateral_to_the_fund() {
+	new_test_ext().execute_with(|| {
+		deposit(ALICE, BTC, ONE_BTC);
+		deposit(BOB, USDC, 100_000 * ONE_USDC);
+		usdc_borrowable(1_000_000);
+		assert_ok!(borrow(ALICE, USDC, 50_000 * ONE_USDC));
+		assert!(!ClearingPallet::cross_liquidatable(&ALICE));
+		// BTC at 55,000 counts 52,250 at maintenance; the debt weighs 52,500.
+		set_price(BTC_PRICE, 55_000);
+		assert!(ClearingPallet::cross_liquidatable(&ALICE));
+		assert_ok!(ClearingPallet::liquidate(RuntimeOrigin::none(), ALICE));
+		let moved = events()
+			.into_iter()
+			.filter_map(|event| match event {
+				Event::BorrowLiquidated { amount, collateral_amount, value, penalty, .. } => {
+					Some((amount, collateral_amount, value, penalty))
+				},
+				_ => None,
+			})
+			.collect::<Vec<_>>();
+		assert_eq!(moved.len(), 1, "{moved:?}");
+		let (debt_taken, btc_taken, value, penalty) = moved[0];
+		// Part of it: she keeps most of her BTC and the rest of her debt, above target.
+		assert!(debt_taken < 50_000 * ONE_USDC && btc_taken < ONE_BTC);
+		assert_eq!(ClearingPallet::balance_of(&ALICE, BTC), (ONE_BTC - btc_taken) as i128);
+		assert_eq!(
+			ClearingPallet::settlement_balance(&ALICE),
+			-((50_000 * ONE_USDC - debt_taken) as i128)
+		);
+		let figures = ClearingPallet::cross_figures(&ALICE).unwrap().margin;
+		assert!(figures.health > 0);
+		// The fund took the debt and BTC worth it over 1 - 1%: the 1% is its penalty.
+		assert_eq!(ClearingPallet::settlement_balance(&INSURANCE), -(debt_taken as i128));
+		assert_eq!(ClearingPallet::balance_of(&INSURANCE, BTC), btc_taken as i128);
+		assert_eq!(value, debt_taken);
+		assert_eq!(value + penalty, (value * 100).div_ceil(99));
+		// Nothing left the pool: Bob's supply is whole.
+		assert_eq!(ClearingPallet::settlement_balance(&BOB), (100_000 * ONE_USDC) as i128);
 	});
 }
 

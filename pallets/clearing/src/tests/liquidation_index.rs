@@ -303,7 +303,7 @@ fn a_seeded_book_starts_banded_and_a_shock_flags_those_it_puts_under() {
 }
 
 fn target(who: u64, positions: u32) -> crate::LiquidationTarget<u64> {
-	crate::LiquidationTarget { who, market: None, positions, portfolio: false }
+	crate::LiquidationTarget { who, market: None, positions, portfolio: false, borrows: 0 }
 }
 
 fn batch(targets: Vec<crate::LiquidationTarget<u64>>) -> Call<Test> {

@@ -39,9 +39,9 @@ fn the_worker_submits_liquidations_for_a_bounded_slice_and_moves_its_cursor() {
 		// Both longs are under water; Bob (short) is fine.
 		set_price(BTC_PRICE, 51_000);
 		let mut submitted = Vec::new();
-		// Three accounts hold positions, and each has a settlement balance (none owes): the
-		// sweep reads the holders, then the balances, two entries a run.
-		let entries = 3 + SettlementBalances::<Test>::iter().count() as u32;
+		// Three accounts hold positions, and none owes: the sweep reads the holders (then the
+		// borrowers, none), two entries a run.
+		let entries = 3 + Borrowers::<Test>::count();
 		let first = ClearingPallet::scan_for_liquidations().expect("a validator runs it");
 		assert_eq!(first.scanned, 2);
 		assert!(!first.wrapped);
@@ -76,6 +76,7 @@ fn the_worker_submits_liquidations_for_a_bounded_slice_and_moves_its_cursor() {
 						market: None,
 						positions: 1,
 						portfolio: false,
+						borrows: 0,
 					})
 					.to_vec(),
 			),
@@ -108,8 +109,8 @@ fn the_sweep_reaches_a_debtor_without_positions() {
 		set_price(BTC_PRICE, 15_000);
 		assert!(ClearingPallet::cross_liquidatable(&ALICE));
 		assert!(ClearingPallet::flagged_scopes(u32::MAX, true).is_empty());
-		// The sweep reads the holders of positions, then the settlement balances, and finds
-		// her among the latter: a miss, reported, and a liquidation submitted.
+		// The sweep reads the holders of positions, then the borrowers, and finds her among
+		// the latter: a miss, reported, and a liquidation submitted.
 		let mut missed = Vec::new();
 		loop {
 			let report = ClearingPallet::scan_for_liquidations().unwrap();
@@ -125,6 +126,7 @@ fn the_sweep_reaches_a_debtor_without_positions() {
 				market: None,
 				positions: 0,
 				portfolio: false,
+				borrows: 1,
 			}]),
 		};
 		let submitted: Vec<_> = pool_state

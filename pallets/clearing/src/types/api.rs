@@ -15,13 +15,15 @@ use super::*;
 pub struct CollateralReport<AssetId> {
 	/// The asset.
 	pub asset: AssetId,
-	/// The balance held for the account (negative only for a settlement-asset debt).
+	/// What the account's balance is worth in the asset's units, interest included
+	/// (negative: a borrow, what it owes).
 	pub balance: i128,
-	/// Its market value in settlement units (no haircut), if priced.
+	/// Its market value in settlement units (no haircut, no weight), if priced.
 	pub value: Option<i128>,
-	/// Its value at initial haircuts.
+	/// What it counts for initial margin: a supply at its initial haircut, a borrow at its
+	/// initial liability weight (negative).
 	pub initial_value: Option<i128>,
-	/// Its value at maintenance haircuts.
+	/// What it counts for maintenance margin, likewise.
 	pub maintenance_value: Option<i128>,
 }
 

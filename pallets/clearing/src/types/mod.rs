@@ -409,6 +409,10 @@ pub struct LiquidationTarget<AccountId> {
 	/// Witness: whether the account may be portfolio-margined. A portfolio account named
 	/// without it is skipped.
 	pub portfolio: bool,
+	/// Witness: how many assets the account owes at most (its [`crate::Borrowers`]
+	/// entry). A target that owes more is skipped; one that owes any is charged the
+	/// borrow moves its liquidation may make (see [`crate::borrow_liquidation`]).
+	pub borrows: u32,
 }
 
 /// Accounts a load-test chain starts with, generated at genesis instead of listed (see
