@@ -100,7 +100,9 @@ describe('collateral that earns on a dev node', () => {
       assert.ok(paid - interest <= 2n && interest - paid <= 2n, `paid ${paid}, counted ${interest}`);
       // The reserve went to the insurance fund; the suppliers got the rest: nothing made
       // or lost beyond a unit per balance and the reserve's carry.
-      assert.ok(reserve > 0n && fundEarned >= reserve - 2n, `reserve ${reserve}, fund earned ${fundEarned}`);
+      // (The fund also earns on the reserve it already holds; the counters follow the exact
+      // gains within a unit, its balance within one more.)
+      assert.ok(reserve > 0n && fundEarned >= reserve - 3n, `reserve ${reserve}, fund earned ${fundEarned}`);
       const earned = bobEarned + feesEarned + fundEarned;
       assert.ok(earned - paid <= 4n && paid - earned <= 4n, `earned ${earned}, paid ${paid}`);
       assert.ok(bobEarned > 0n, `Bob earned on asset ${asset}`);

@@ -290,6 +290,10 @@ pub struct Indices {
 	/// The reserve's share not yet credited, in 10^-18 tokens (below one scaled unit of
 	/// supply's worth): credited at the next accrual.
 	pub reserve_carry: u128,
+	/// The fraction of a token the suppliers earned beyond what was counted as their
+	/// interest, in 10^-18 tokens (below one token): counted at the next accrual, so the
+	/// counters follow the suppliers' and the reserve's exact gains over any span.
+	pub supplier_carry: u128,
 }
 
 impl Indices {
@@ -302,6 +306,7 @@ impl Indices {
 			last_accrual_ms: 0,
 			interest_carry: 0,
 			reserve_carry: 0,
+			supplier_carry: 0,
 		}
 	}
 }
@@ -387,9 +392,18 @@ pub fn accrue(
 	next.supply = FixedU128::from_inner(
 		indices.supply.into_inner().checked_add(step).ok_or(RiskError::Overflow)?,
 	);
-	// The suppliers' exact gain `scaled_supply x step / ONE` is at most `for_suppliers`.
-	let supplier_interest = mul_div(scaled_supply, step, ONE, Rounding::Down)?;
-	let reserve = interest - supplier_interest;
+	// The suppliers' exact gain `scaled_supply x step / ONE` is at most `for_suppliers`;
+	// counted in whole units with its fraction carried (or rounded down, past `u128`).
+	let supplier_interest = match scaled_supply.checked_mul(step) {
+		Some(exact) => {
+			let (whole, carry) = split_wad(exact, 1, indices.supplier_carry)?;
+			next.supplier_carry = carry;
+			whole
+		},
+		None => mul_div(scaled_supply, step, ONE, Rounding::Down)?,
+	};
+	let reserve = interest.saturating_sub(supplier_interest);
+	let supplier_interest = interest - reserve;
 	let supply_index = next.supply.into_inner();
 	let exact_reserve = interest
 		.checked_mul(ONE)

@@ -3,7 +3,8 @@
 //! - an accrual splits interest exactly (`interest = supplier + reserve`, the reserve at
 //!   least its factor's share) and its carries stay below a unit;
 //! - counted interest is the borrowers' exact debt growth, rounded down once over any
-//!   number of accruals; the suppliers' and the reserve's claims grow by exactly that;
+//!   number of accruals, and the suppliers' counter likewise their exact gain; the
+//!   suppliers' and the reserve's claims grow by exactly the interest;
 //! - many accounts, random credits, debits and accruals: the pool always holds at least
 //!   what every account could take out, and at most a few units per operation more;
 //! - a loop of credits and debits at one set of indices never gains the account anything;
@@ -343,6 +344,7 @@ proptest! {
 			last_accrual_ms: 1,
 			interest_carry,
 			reserve_carry: supply_index.into_inner() * reserve_carry_share / 1_000,
+			supplier_carry: interest_carry / 3,
 		};
 		let factor = Perbill::from_parts(reserve_factor);
 		let accrual = accrue(&indices, supply, borrow, 1 + elapsed, factor).unwrap();
@@ -351,6 +353,7 @@ proptest! {
 		prop_assert!(accrual.indices.borrow >= indices.borrow);
 		prop_assert!(accrual.indices.supply >= indices.supply);
 		prop_assert!(accrual.indices.interest_carry < ONE);
+		prop_assert!(accrual.indices.supplier_carry < ONE);
 		prop_assert!(accrual.indices.reserve_carry < accrual.indices.supply.into_inner());
 		prop_assert_eq!(accrual.indices.last_accrual_ms, 1 + elapsed);
 	}
@@ -367,6 +370,7 @@ proptest! {
 		let mut supply_total = supply;
 		let mut counted = 0u128;
 		let mut claims_growth = 0u128;
+		let (mut supplier_exact, mut supplier_counted) = (0u128, 0u128);
 		let mut now = 1;
 		for (elapsed, per_mille) in steps {
 			indices.borrow_rate = rate(per_mille);
@@ -377,14 +381,19 @@ proptest! {
 			counted += accrual.interest;
 			// In 10^-18 tokens: the suppliers' step over their scaled supply, and the
 			// reserve's new supply at the new index.
-			claims_growth += supply_total * (indices.supply.into_inner() - before.supply.into_inner())
-				+ accrual.reserve_scaled * indices.supply.into_inner();
+			let supplier_wad = supply_total * (indices.supply.into_inner() - before.supply.into_inner());
+			supplier_exact += supplier_wad;
+			supplier_counted += accrual.supplier_interest;
+			claims_growth += supplier_wad + accrual.reserve_scaled * indices.supply.into_inner();
 			supply_total += accrual.reserve_scaled;
 		}
 		let exact_debt_growth = borrow * (indices.borrow.into_inner() - ONE);
 		prop_assert_eq!(counted, exact_debt_growth / ONE);
 		prop_assert_eq!(indices.interest_carry, exact_debt_growth % ONE);
 		prop_assert_eq!(claims_growth + indices.reserve_carry, counted * ONE);
+		// The suppliers' counter is their exact gain, rounded down once over the span.
+		prop_assert_eq!(supplier_counted, supplier_exact / ONE);
+		prop_assert_eq!(indices.supplier_carry, supplier_exact % ONE);
 	}
 
 	#[test]
