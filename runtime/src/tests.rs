@@ -899,7 +899,8 @@ fn fills_per_block_by_benchmarked_weight() {
 	}
 	// The claims of the README: at least this many fills a block by benchmarked weight.
 	// Issue 19 reached 5,300 and 2,400; the liquidation index (issue 20) charges every fill
-	// the band its maker's new book writes (the benchmarks fill a new maker each time).
-	assert!(fills_at[&(false, 100)] >= 4_000, "{printed:?}");
+	// the band its maker's new book writes (the benchmarks fill a new maker each time), and
+	// settlement through the money market's ledger (issue 21) its totals and conversions.
+	assert!(fills_at[&(false, 100)] >= 3_800, "{printed:?}");
 	assert!(fills_at[&(true, 100)] >= 1_800, "{printed:?}");
 }

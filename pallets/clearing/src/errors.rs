@@ -181,6 +181,10 @@ mod errors {
 		/// The settlement asset's money market is still being set up after an upgrade: it
 		/// cannot be borrowed until the set-up pass ends.
 		LendingNotReady,
+		/// The liquidation penalty must stay below `1 - 1 / weight` for every asset's
+		/// maintenance liability weight, so that moving a borrow and collateral for it to
+		/// the insurance fund always raises the account's health.
+		PenaltyAboveLiabilityWeight,
 	}
 }
 

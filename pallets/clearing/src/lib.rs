@@ -98,8 +98,9 @@
 //!   `set_collateral_haircuts`, `set_collateral_deposit_cap`, `set_max_price_age`,
 //!   `set_jump_breaker`, `set_liquidation_parameters`, `set_liquidation_scan_limit`,
 //!   `set_portfolio_grid`, `set_correlation`, `set_portfolio_minimum_equity`,
-//!   `set_volatility_model`, `set_market_adaptive_margin`, `set_margin_ramp_step` (risk
-//!   origin: bounded, applied from the next block, see [`parameters`]);
+//!   `set_volatility_model`, `set_market_adaptive_margin`, `set_margin_ramp_step`,
+//!   `set_lending_market` (risk origin: bounded, applied from the next block, see
+//!   [`parameters`]);
 //! - `deposit`, `withdraw`, `borrow`, `repay`, `add_isolated_margin`,
 //!   `remove_isolated_margin`, `set_margin_mode` (traders);
 //! - `liquidate_many`, `liquidate`, `liquidate_isolated`, `auto_deleverage` (unsigned, from
@@ -869,6 +870,23 @@ pub mod pallet {
 			let who = ensure_signed(origin)?;
 			let settled = Self::with_working_set(|| Self::do_withdraw(&who, asset, amount))?;
 			Ok(Some(Self::withdraw_weight(MarginModes::<T>::get(&who), settled > 0)).into())
+		}
+
+		/// Sets a collateral asset's money market, from the next block (risk origin): its
+		/// borrow-rate curve (at most four segments, kinks within 1%..=99%, at most 500% a
+		/// year at full utilisation), reserve factor (at most 50%), borrow cap (0: no
+		/// borrowing), utilisation cap (10%..=99%) and liability weights
+		/// (`1 < maintenance <= initial <= 2`, the liquidation penalty below
+		/// `1 - 1 / maintenance`). Bands are rebuilt: the weights and the top rate bound them.
+		#[pallet::call_index(32)]
+		#[pallet::weight(T::WeightInfo::set_collateral_parameter())]
+		pub fn set_lending_market(
+			origin: OriginFor<T>,
+			asset: T::AssetId,
+			config: LendingConfig,
+		) -> DispatchResult {
+			T::RiskOrigin::ensure_origin(origin)?;
+			Self::schedule_risk_change(RiskChange::LendingMarket { asset, config })
 		}
 
 		/// Borrows `amount` of `asset` from the pool and pays it to the caller (see

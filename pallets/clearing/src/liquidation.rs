@@ -378,14 +378,16 @@ impl<T: Config> Pallet<T> {
 				return Ok((LiquidationReach::Partial, 0));
 			}
 		}
-		Self::after_closes(who, penalty, buffer, max_borrow_moves)
+		Self::after_closes(who, margin.health, penalty, buffer, max_borrow_moves)
 	}
 
 	/// What follows the closes: the borrows' liquidation while the account is solvent (its
 	/// net value at market positive: there is something to keep), then bankruptcy if it is
 	/// still below maintenance.
+	/// `health` is the account's health after the closes.
 	fn after_closes(
 		who: &T::AccountId,
+		mut health: i128,
 		penalty: sp_arithmetic::Perbill,
 		buffer: sp_arithmetic::Perbill,
 		max_borrow_moves: u32,
@@ -397,8 +399,8 @@ impl<T: Config> Pallet<T> {
 			if restored {
 				return Ok((LiquidationReach::Partial, moves));
 			}
+			health = Self::cross_figures(who)?.margin.health;
 		}
-		let health = Self::cross_figures(who)?.margin.health;
 		Self::settle_bankruptcy(who, health)?;
 		Ok((LiquidationReach::Full, moves))
 	}
@@ -479,7 +481,13 @@ impl<T: Config> Pallet<T> {
 				));
 			}
 			if numerator == denominator {
-				return Self::after_closes(who, context.penalty, context.buffer, max_borrow_moves);
+				return Self::after_closes(
+					who,
+					figures.margin.health,
+					context.penalty,
+					context.buffer,
+					max_borrow_moves,
+				);
 			}
 		}
 		Ok((LiquidationReach::Full, 0))

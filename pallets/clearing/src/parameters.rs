@@ -40,7 +40,7 @@
 
 use alloc::vec::Vec;
 use frame_support::{pallet_prelude::*, storage::with_transaction};
-use sp_arithmetic::Perbill;
+use sp_arithmetic::{PerThing, Perbill};
 use sp_runtime::TransactionOutcome;
 
 use crate::{pallet::*, CollateralConfig, MarginCensus, MarketId, RiskChange, RiskChangePreview};
@@ -114,6 +114,7 @@ impl<T: Config> Pallet<T> {
 					| RiskChange::MarketFundingCap { .. }
 					| RiskChange::CollateralHaircuts { .. }
 					| RiskChange::MarketAdaptiveMargin { .. }
+					| RiskChange::LendingMarket { .. }
 			)
 		}) {
 			Self::start_band_rebuild();
@@ -174,6 +175,11 @@ impl<T: Config> Pallet<T> {
 						Error::<T>::InvalidLiquidationParameters
 					);
 				}
+				for asset in LendingMarkets::<T>::iter_keys() {
+					if let Some(config) = Self::effective_lending(&pending, asset) {
+						Self::ensure_penalty_below_weight(*penalty, &config)?;
+					}
+				}
 				Ok(())
 			},
 			LiquidationScanLimit { accounts_per_block } => {
@@ -217,7 +223,43 @@ impl<T: Config> Pallet<T> {
 				ensure!(!step.is_zero(), Error::<T>::InvalidRampStep);
 				Ok(())
 			},
+			LendingMarket { asset, config } => {
+				ensure!(LendingMarkets::<T>::contains_key(asset), Error::<T>::UnknownCollateral);
+				config.validate()?;
+				let (penalty, _) = Self::effective_liquidation_parameters();
+				Self::ensure_penalty_below_weight(penalty, config)
+			},
 		}
+	}
+
+	/// Fails unless `penalty < 1 - 1 / maintenance weight` of `config`: a borrow moved with
+	/// collateral worth it over `1 - penalty` then always raises health.
+	pub(crate) fn ensure_penalty_below_weight(
+		penalty: Perbill,
+		config: &crate::LendingConfig,
+	) -> Result<(), Error<T>> {
+		// penalty < 1 - 1/w  <=>  (1 - penalty) x w > 1.
+		let kept = penalty.left_from_one();
+		let weight = config.liability_weights.maintenance;
+		ensure!(
+			weight.into_inner().saturating_mul(u128::from(kept.deconstruct()))
+				> 1_000_000_000_000_000_000u128.saturating_mul(1_000_000_000),
+			Error::<T>::PenaltyAboveLiabilityWeight
+		);
+		Ok(())
+	}
+
+	/// An asset's money market once the scheduled changes among `pending` apply.
+	pub(crate) fn effective_lending(
+		pending: &[RiskChangeOf<T>],
+		asset: T::AssetId,
+	) -> Option<crate::LendingConfig> {
+		pending.iter().fold(LendingMarkets::<T>::get(asset), |in_force, change| match change {
+			RiskChange::LendingMarket { asset: target, config } if *target == asset => {
+				Some(config.clone())
+			},
+			_ => in_force,
+		})
 	}
 
 	/// Writes `change` to storage. It was checked when scheduled.
@@ -268,6 +310,7 @@ impl<T: Config> Pallet<T> {
 				Self::apply_adaptive_margin(*market, *params)
 			},
 			MarginRampStep { step } => crate::MarginRampStep::<T>::put(step),
+			LendingMarket { asset, config } => LendingMarkets::<T>::insert(asset, config),
 		}
 	}
 
@@ -446,10 +489,14 @@ impl<T: Config> Pallet<T> {
 		})
 	}
 
-	/// Every account holding positions or resting orders, in storage order, with where it
-	/// stands against its requirements.
+	/// Every account holding positions or resting orders, then every borrower holding
+	/// neither, in storage order, with where it stands against its requirements.
 	pub(crate) fn margin_standing_of_all() -> Vec<(T::AccountId, MarginStanding)> {
+		let borrowers_only = Borrowers::<T>::iter_keys()
+			.filter(|who| !Positions::<T>::contains_key(who))
+			.map(|who| (who, Default::default()));
 		Positions::<T>::iter()
+			.chain(borrowers_only)
 			.map(|(who, positions)| {
 				let mut standing = MarginStanding::default();
 				if let Ok(figures) = Self::cross_figures(&who) {

@@ -8,6 +8,9 @@
 //! `SubstrateWeight<T>` is what the runtime uses (database costs from `T::DbWeight`);
 //! `()` carries the same figures with ParityDb costs, for tests and mocks.
 //!
+//! Issue 21 (settlement through the money market's ledger): two runs on a noisy machine,
+//! each function from the run that measured it least (noise only adds time).
+//!
 //! Regenerate with `scripts/benchmark/run.sh pallet_orderbook`, which ran:
 //! /var/tmp/clearing-chain-target/release/clearing-node
 //! benchmark
@@ -89,10 +92,16 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Orderbook::Orders` (`max_values`: None, `max_size`: Some(130), added: 2605, mode: `MaxEncodedLen`)
 	/// Storage: `Clearing::SettlementBalances` (r:52 w:52)
 	/// Proof: `Clearing::SettlementBalances` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::LendingMarkets` (r:1 w:0)
+	/// Proof: `Clearing::LendingMarkets` (`max_values`: None, `max_size`: Some(173), added: 2648, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::LendingIndices` (r:1 w:0)
+	/// Proof: `Clearing::LendingIndices` (`max_values`: None, `max_size`: Some(124), added: 2599, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::LendingSetup` (r:1 w:0)
+	/// Proof: `Clearing::LendingSetup` (`max_values`: Some(1), `max_size`: Some(258), added: 753, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::LendingTotals` (r:1 w:1)
+	/// Proof: `Clearing::LendingTotals` (`max_values`: None, `max_size`: Some(100), added: 2575, mode: `MaxEncodedLen`)
 	/// Storage: `Clearing::CollateralBalances` (r:51 w:0)
 	/// Proof: `Clearing::CollateralBalances` (`max_values`: None, `max_size`: Some(209), added: 2684, mode: `MaxEncodedLen`)
-	/// Storage: `Clearing::LiabilityFactor` (r:1 w:0)
-	/// Proof: `Clearing::LiabilityFactor` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
 	/// Storage: `Orderbook::SpareDeposits` (r:51 w:0)
 	/// Proof: `Orderbook::SpareDeposits` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:50 w:50)
@@ -118,15 +127,15 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `f` is `[0, 50]`.
 	fn place_order(f: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `5002 + f * (757 ±0)`
+		//  Measured:  `5554 + f * (757 ±0)`
 		//  Estimated: `12027 + f * (11037 ±0)`
-		// Minimum execution time: 202_050_000 picoseconds.
-		Weight::from_parts(146_076_649, 12027)
-			// Standard Error: 4_067_200
-			.saturating_add(Weight::from_parts(199_346_474, 0).saturating_mul(f.into()))
-			.saturating_add(T::DbWeight::get().reads(23_u64))
+		// Minimum execution time: 197_734_000 picoseconds.
+		Weight::from_parts(223_982_709, 12027)
+			// Standard Error: 7_122_873
+			.saturating_add(Weight::from_parts(243_118_331, 0).saturating_mul(f.into()))
+			.saturating_add(T::DbWeight::get().reads(26_u64))
 			.saturating_add(T::DbWeight::get().reads((12_u64).saturating_mul(f.into())))
-			.saturating_add(T::DbWeight::get().writes(14_u64))
+			.saturating_add(T::DbWeight::get().writes(15_u64))
 			.saturating_add(T::DbWeight::get().writes((13_u64).saturating_mul(f.into())))
 			.saturating_add(Weight::from_parts(0, 11037).saturating_mul(f.into()))
 	}
@@ -160,10 +169,16 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Orderbook::Orders` (`max_values`: None, `max_size`: Some(130), added: 2605, mode: `MaxEncodedLen`)
 	/// Storage: `Clearing::SettlementBalances` (r:52 w:52)
 	/// Proof: `Clearing::SettlementBalances` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::LendingMarkets` (r:1 w:0)
+	/// Proof: `Clearing::LendingMarkets` (`max_values`: None, `max_size`: Some(173), added: 2648, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::LendingIndices` (r:1 w:0)
+	/// Proof: `Clearing::LendingIndices` (`max_values`: None, `max_size`: Some(124), added: 2599, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::LendingSetup` (r:1 w:0)
+	/// Proof: `Clearing::LendingSetup` (`max_values`: Some(1), `max_size`: Some(258), added: 753, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::LendingTotals` (r:1 w:1)
+	/// Proof: `Clearing::LendingTotals` (`max_values`: None, `max_size`: Some(100), added: 2575, mode: `MaxEncodedLen`)
 	/// Storage: `Clearing::CollateralBalances` (r:51 w:0)
 	/// Proof: `Clearing::CollateralBalances` (`max_values`: None, `max_size`: Some(209), added: 2684, mode: `MaxEncodedLen`)
-	/// Storage: `Clearing::LiabilityFactor` (r:1 w:0)
-	/// Proof: `Clearing::LiabilityFactor` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
 	/// Storage: `Orderbook::SpareDeposits` (r:51 w:0)
 	/// Proof: `Orderbook::SpareDeposits` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:50 w:50)
@@ -187,15 +202,15 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `f` is `[0, 50]`.
 	fn place_order_unrested(f: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `4354 + f * (755 ±0)`
+		//  Measured:  `4906 + f * (755 ±0)`
 		//  Estimated: `12027 + f * (11037 ±0)`
-		// Minimum execution time: 100_069_000 picoseconds.
-		Weight::from_parts(87_834_248, 12027)
-			// Standard Error: 9_753_339
-			.saturating_add(Weight::from_parts(218_916_758, 0).saturating_mul(f.into()))
-			.saturating_add(T::DbWeight::get().reads(20_u64))
+		// Minimum execution time: 103_414_000 picoseconds.
+		Weight::from_parts(115_071_000, 12027)
+			// Standard Error: 4_951_002
+			.saturating_add(Weight::from_parts(288_101_946, 0).saturating_mul(f.into()))
+			.saturating_add(T::DbWeight::get().reads(22_u64))
 			.saturating_add(T::DbWeight::get().reads((12_u64).saturating_mul(f.into())))
-			.saturating_add(T::DbWeight::get().writes(9_u64))
+			.saturating_add(T::DbWeight::get().writes(10_u64))
 			.saturating_add(T::DbWeight::get().writes((13_u64).saturating_mul(f.into())))
 			.saturating_add(Weight::from_parts(0, 11037).saturating_mul(f.into()))
 	}
@@ -229,10 +244,16 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Orderbook::Orders` (`max_values`: None, `max_size`: Some(130), added: 2605, mode: `MaxEncodedLen`)
 	/// Storage: `Clearing::SettlementBalances` (r:3 w:3)
 	/// Proof: `Clearing::SettlementBalances` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::LendingMarkets` (r:1 w:0)
+	/// Proof: `Clearing::LendingMarkets` (`max_values`: None, `max_size`: Some(173), added: 2648, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::LendingIndices` (r:1 w:0)
+	/// Proof: `Clearing::LendingIndices` (`max_values`: None, `max_size`: Some(124), added: 2599, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::LendingSetup` (r:1 w:0)
+	/// Proof: `Clearing::LendingSetup` (`max_values`: Some(1), `max_size`: Some(258), added: 753, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::LendingTotals` (r:1 w:1)
+	/// Proof: `Clearing::LendingTotals` (`max_values`: None, `max_size`: Some(100), added: 2575, mode: `MaxEncodedLen`)
 	/// Storage: `Clearing::CollateralBalances` (r:2 w:0)
 	/// Proof: `Clearing::CollateralBalances` (`max_values`: None, `max_size`: Some(209), added: 2684, mode: `MaxEncodedLen`)
-	/// Storage: `Clearing::LiabilityFactor` (r:1 w:0)
-	/// Proof: `Clearing::LiabilityFactor` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
 	/// Storage: `Orderbook::SpareDeposits` (r:2 w:1)
 	/// Proof: `Orderbook::SpareDeposits` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:1 w:1)
@@ -258,15 +279,15 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `f` is `[1, 50]`.
 	fn place_order_one_maker(f: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `5783 + f * (174 ±0)`
+		//  Measured:  `6335 + f * (174 ±0)`
 		//  Estimated: `23064 + f * (2605 ±0)`
-		// Minimum execution time: 457_420_000 picoseconds.
-		Weight::from_parts(401_189_725, 23064)
-			// Standard Error: 3_981_904
-			.saturating_add(Weight::from_parts(75_811_167, 0).saturating_mul(f.into()))
-			.saturating_add(T::DbWeight::get().reads(35_u64))
+		// Minimum execution time: 507_034_000 picoseconds.
+		Weight::from_parts(534_484_832, 23064)
+			// Standard Error: 3_596_011
+			.saturating_add(Weight::from_parts(80_973_264, 0).saturating_mul(f.into()))
+			.saturating_add(T::DbWeight::get().reads(38_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(f.into())))
-			.saturating_add(T::DbWeight::get().writes(28_u64))
+			.saturating_add(T::DbWeight::get().writes(29_u64))
 			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(f.into())))
 			.saturating_add(Weight::from_parts(0, 2605).saturating_mul(f.into()))
 	}
@@ -288,10 +309,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Clearing::MarketStates` (`max_values`: None, `max_size`: Some(135), added: 2610, mode: `MaxEncodedLen`)
 	fn cancel_order() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `4872`
+		//  Measured:  `4972`
 		//  Estimated: `12027`
-		// Minimum execution time: 106_739_000 picoseconds.
-		Weight::from_parts(111_616_000, 12027)
+		// Minimum execution time: 101_611_000 picoseconds.
+		Weight::from_parts(113_128_000, 12027)
 			.saturating_add(T::DbWeight::get().reads(9_u64))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
 	}
@@ -326,12 +347,12 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `n` is `[1, 50]`.
 	fn cancel_all(n: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `6026 + n * (218 ±0)`
+		//  Measured:  `6126 + n * (218 ±0)`
 		//  Estimated: `12027 + n * (2937 ±0)`
-		// Minimum execution time: 160_759_000 picoseconds.
-		Weight::from_parts(81_648_613, 12027)
-			// Standard Error: 1_569_801
-			.saturating_add(Weight::from_parts(44_477_554, 0).saturating_mul(n.into()))
+		// Minimum execution time: 173_188_000 picoseconds.
+		Weight::from_parts(122_964_288, 12027)
+			// Standard Error: 1_405_153
+			.saturating_add(Weight::from_parts(42_544_312, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(13_u64))
 			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
@@ -368,8 +389,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Clearing::CollateralBalances` (`max_values`: None, `max_size`: Some(209), added: 2684, mode: `MaxEncodedLen`)
 	/// Storage: `Clearing::SettlementBalances` (r:1 w:0)
 	/// Proof: `Clearing::SettlementBalances` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
-	/// Storage: `Clearing::LiabilityFactor` (r:1 w:0)
-	/// Proof: `Clearing::LiabilityFactor` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::LendingMarkets` (r:1 w:0)
+	/// Proof: `Clearing::LendingMarkets` (`max_values`: None, `max_size`: Some(173), added: 2648, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::LendingIndices` (r:1 w:0)
+	/// Proof: `Clearing::LendingIndices` (`max_values`: None, `max_size`: Some(124), added: 2599, mode: `MaxEncodedLen`)
 	/// Storage: `Orderbook::SpareDeposits` (r:1 w:0)
 	/// Proof: `Orderbook::SpareDeposits` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
@@ -381,13 +404,13 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `n` is `[1, 50]`.
 	fn place_orders(n: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `4179 + n * (4 ±0)`
+		//  Measured:  `4680 + n * (4 ±0)`
 		//  Estimated: `12027 + n * (2937 ±0)`
-		// Minimum execution time: 202_151_000 picoseconds.
-		Weight::from_parts(62_946_393, 12027)
-			// Standard Error: 4_811_082
-			.saturating_add(Weight::from_parts(130_724_832, 0).saturating_mul(n.into()))
-			.saturating_add(T::DbWeight::get().reads(19_u64))
+		// Minimum execution time: 204_665_000 picoseconds.
+		Weight::from_parts(161_621_250, 12027)
+			// Standard Error: 2_275_713
+			.saturating_add(Weight::from_parts(97_893_341, 0).saturating_mul(n.into()))
+			.saturating_add(T::DbWeight::get().reads(20_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
 			.saturating_add(T::DbWeight::get().writes((2_u64).saturating_mul(n.into())))
@@ -424,12 +447,12 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `n` is `[1, 50]`.
 	fn cancel_orders(n: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `5971 + n * (223 ±0)`
+		//  Measured:  `6071 + n * (223 ±0)`
 		//  Estimated: `12027 + n * (2937 ±0)`
-		// Minimum execution time: 222_180_000 picoseconds.
-		Weight::from_parts(190_507_794, 12027)
-			// Standard Error: 1_702_475
-			.saturating_add(Weight::from_parts(42_550_322, 0).saturating_mul(n.into()))
+		// Minimum execution time: 167_349_000 picoseconds.
+		Weight::from_parts(105_476_489, 12027)
+			// Standard Error: 1_703_502
+			.saturating_add(Weight::from_parts(49_895_699, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(13_u64))
 			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
@@ -472,18 +495,20 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Clearing::CollateralBalances` (`max_values`: None, `max_size`: Some(209), added: 2684, mode: `MaxEncodedLen`)
 	/// Storage: `Clearing::SettlementBalances` (r:1 w:0)
 	/// Proof: `Clearing::SettlementBalances` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
-	/// Storage: `Clearing::LiabilityFactor` (r:1 w:0)
-	/// Proof: `Clearing::LiabilityFactor` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::LendingMarkets` (r:1 w:0)
+	/// Proof: `Clearing::LendingMarkets` (`max_values`: None, `max_size`: Some(173), added: 2648, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::LendingIndices` (r:1 w:0)
+	/// Proof: `Clearing::LendingIndices` (`max_values`: None, `max_size`: Some(124), added: 2599, mode: `MaxEncodedLen`)
 	/// The range of component `n` is `[1, 50]`.
 	fn replace_orders(n: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `6369 + n * (213 ±0)`
+		//  Measured:  `6870 + n * (213 ±0)`
 		//  Estimated: `12027 + n * (2937 ±0)`
-		// Minimum execution time: 217_163_000 picoseconds.
-		Weight::from_parts(29_098_831, 12027)
-			// Standard Error: 4_219_765
-			.saturating_add(Weight::from_parts(126_718_662, 0).saturating_mul(n.into()))
-			.saturating_add(T::DbWeight::get().reads(19_u64))
+		// Minimum execution time: 284_834_000 picoseconds.
+		Weight::from_parts(290_042_000, 12027)
+			// Standard Error: 1_743_380
+			.saturating_add(Weight::from_parts(105_852_050, 0).saturating_mul(n.into()))
+			.saturating_add(T::DbWeight::get().reads(20_u64))
 			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(7_u64))
 			.saturating_add(T::DbWeight::get().writes((3_u64).saturating_mul(n.into())))
@@ -495,8 +520,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 7_261_000 picoseconds.
-		Weight::from_parts(7_711_000, 0)
+		// Minimum execution time: 4_978_000 picoseconds.
+		Weight::from_parts(5_208_000, 0)
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 }
@@ -504,40 +529,40 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 /// The same figures with ParityDb database costs, for tests and mocks.
 impl WeightInfo for () {
 	fn place_order(f: u32, ) -> Weight {
-		Weight::from_parts(146_076_649, 12027)
-			.saturating_add(Weight::from_parts(199_346_474, 0).saturating_mul(f.into()))
-			.saturating_add(ParityDbWeight::get().reads(23_u64))
+		Weight::from_parts(223_982_709, 12027)
+			.saturating_add(Weight::from_parts(243_118_331, 0).saturating_mul(f.into()))
+			.saturating_add(ParityDbWeight::get().reads(26_u64))
 			.saturating_add(ParityDbWeight::get().reads((12_u64).saturating_mul(f.into())))
-			.saturating_add(ParityDbWeight::get().writes(14_u64))
+			.saturating_add(ParityDbWeight::get().writes(15_u64))
 			.saturating_add(ParityDbWeight::get().writes((13_u64).saturating_mul(f.into())))
 			.saturating_add(Weight::from_parts(0, 11037).saturating_mul(f.into()))
 	}
 	fn place_order_unrested(f: u32, ) -> Weight {
-		Weight::from_parts(87_834_248, 12027)
-			.saturating_add(Weight::from_parts(218_916_758, 0).saturating_mul(f.into()))
-			.saturating_add(ParityDbWeight::get().reads(20_u64))
+		Weight::from_parts(115_071_000, 12027)
+			.saturating_add(Weight::from_parts(288_101_946, 0).saturating_mul(f.into()))
+			.saturating_add(ParityDbWeight::get().reads(22_u64))
 			.saturating_add(ParityDbWeight::get().reads((12_u64).saturating_mul(f.into())))
-			.saturating_add(ParityDbWeight::get().writes(9_u64))
+			.saturating_add(ParityDbWeight::get().writes(10_u64))
 			.saturating_add(ParityDbWeight::get().writes((13_u64).saturating_mul(f.into())))
 			.saturating_add(Weight::from_parts(0, 11037).saturating_mul(f.into()))
 	}
 	fn place_order_one_maker(f: u32, ) -> Weight {
-		Weight::from_parts(401_189_725, 23064)
-			.saturating_add(Weight::from_parts(75_811_167, 0).saturating_mul(f.into()))
-			.saturating_add(ParityDbWeight::get().reads(35_u64))
+		Weight::from_parts(534_484_832, 23064)
+			.saturating_add(Weight::from_parts(80_973_264, 0).saturating_mul(f.into()))
+			.saturating_add(ParityDbWeight::get().reads(38_u64))
 			.saturating_add(ParityDbWeight::get().reads((1_u64).saturating_mul(f.into())))
-			.saturating_add(ParityDbWeight::get().writes(28_u64))
+			.saturating_add(ParityDbWeight::get().writes(29_u64))
 			.saturating_add(ParityDbWeight::get().writes((1_u64).saturating_mul(f.into())))
 			.saturating_add(Weight::from_parts(0, 2605).saturating_mul(f.into()))
 	}
 	fn cancel_order() -> Weight {
-		Weight::from_parts(111_616_000, 12027)
+		Weight::from_parts(113_128_000, 12027)
 			.saturating_add(ParityDbWeight::get().reads(9_u64))
 			.saturating_add(ParityDbWeight::get().writes(6_u64))
 	}
 	fn cancel_all(n: u32, ) -> Weight {
-		Weight::from_parts(81_648_613, 12027)
-			.saturating_add(Weight::from_parts(44_477_554, 0).saturating_mul(n.into()))
+		Weight::from_parts(122_964_288, 12027)
+			.saturating_add(Weight::from_parts(42_544_312, 0).saturating_mul(n.into()))
 			.saturating_add(ParityDbWeight::get().reads(13_u64))
 			.saturating_add(ParityDbWeight::get().reads((2_u64).saturating_mul(n.into())))
 			.saturating_add(ParityDbWeight::get().writes(6_u64))
@@ -545,17 +570,17 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 2937).saturating_mul(n.into()))
 	}
 	fn place_orders(n: u32, ) -> Weight {
-		Weight::from_parts(62_946_393, 12027)
-			.saturating_add(Weight::from_parts(130_724_832, 0).saturating_mul(n.into()))
-			.saturating_add(ParityDbWeight::get().reads(19_u64))
+		Weight::from_parts(161_621_250, 12027)
+			.saturating_add(Weight::from_parts(97_893_341, 0).saturating_mul(n.into()))
+			.saturating_add(ParityDbWeight::get().reads(20_u64))
 			.saturating_add(ParityDbWeight::get().reads((1_u64).saturating_mul(n.into())))
 			.saturating_add(ParityDbWeight::get().writes(6_u64))
 			.saturating_add(ParityDbWeight::get().writes((2_u64).saturating_mul(n.into())))
 			.saturating_add(Weight::from_parts(0, 2937).saturating_mul(n.into()))
 	}
 	fn cancel_orders(n: u32, ) -> Weight {
-		Weight::from_parts(190_507_794, 12027)
-			.saturating_add(Weight::from_parts(42_550_322, 0).saturating_mul(n.into()))
+		Weight::from_parts(105_476_489, 12027)
+			.saturating_add(Weight::from_parts(49_895_699, 0).saturating_mul(n.into()))
 			.saturating_add(ParityDbWeight::get().reads(13_u64))
 			.saturating_add(ParityDbWeight::get().reads((2_u64).saturating_mul(n.into())))
 			.saturating_add(ParityDbWeight::get().writes(6_u64))
@@ -563,16 +588,16 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 2937).saturating_mul(n.into()))
 	}
 	fn replace_orders(n: u32, ) -> Weight {
-		Weight::from_parts(29_098_831, 12027)
-			.saturating_add(Weight::from_parts(126_718_662, 0).saturating_mul(n.into()))
-			.saturating_add(ParityDbWeight::get().reads(19_u64))
+		Weight::from_parts(290_042_000, 12027)
+			.saturating_add(Weight::from_parts(105_852_050, 0).saturating_mul(n.into()))
+			.saturating_add(ParityDbWeight::get().reads(20_u64))
 			.saturating_add(ParityDbWeight::get().reads((2_u64).saturating_mul(n.into())))
 			.saturating_add(ParityDbWeight::get().writes(7_u64))
 			.saturating_add(ParityDbWeight::get().writes((3_u64).saturating_mul(n.into())))
 			.saturating_add(Weight::from_parts(0, 2937).saturating_mul(n.into()))
 	}
 	fn set_order_deposit() -> Weight {
-		Weight::from_parts(7_711_000, 0)
+		Weight::from_parts(5_208_000, 0)
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 }

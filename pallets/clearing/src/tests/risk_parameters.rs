@@ -73,6 +73,33 @@ fn call_setter(origin: RuntimeOrigin, change: RiskChangeOf<Test>) -> DispatchRes
 		RiskChange::MarketPriceBand { market, price_band } => {
 			ClearingPallet::set_market_price_band(origin, market, price_band)
 		},
+		RiskChange::LendingMarket { asset, config } => {
+			ClearingPallet::set_lending_market(origin, asset, config)
+		},
+	}
+}
+
+/// A money market for USDC within every bound: 2% a year at rest, 6% at the 80% kink.
+fn lending_market() -> crate::LendingConfig {
+	crate::LendingConfig {
+		base_rate: FixedU128::from_rational(2, 100),
+		rate_segments: BoundedVec::truncate_from(vec![
+			risk_engine::money_market::RateSegment {
+				from: Perbill::zero(),
+				slope: FixedU128::from_rational(5, 100),
+			},
+			risk_engine::money_market::RateSegment {
+				from: Perbill::from_percent(80),
+				slope: FixedU128::from_u32(2),
+			},
+		]),
+		reserve_factor: Perbill::from_percent(20),
+		borrow_cap: 1_000_000 * ONE_USDC,
+		utilisation_cap: Perbill::from_percent(85),
+		liability_weights: risk_engine::LiabilityWeights {
+			initial: FixedU128::from_rational(110, 100),
+			maintenance: FixedU128::from_rational(106, 100),
+		},
 	}
 }
 
@@ -145,6 +172,10 @@ fn in_force(change: &RiskChangeOf<Test>) -> RiskChangeOf<Test> {
 		RiskChange::MarketPriceBand { .. } => {
 			RiskChange::MarketPriceBand { market: BTC_PERP, price_band: market.price_band }
 		},
+		RiskChange::LendingMarket { asset, .. } => RiskChange::LendingMarket {
+			asset: *asset,
+			config: LendingMarkets::<Test>::get(asset).unwrap(),
+		},
 	}
 }
 
@@ -200,6 +231,7 @@ fn valid_changes() -> Vec<RiskChangeOf<Test>> {
 		},
 		RiskChange::MarginRampStep { step: Perbill::from_percent(1) },
 		RiskChange::MarketPriceBand { market: BTC_PERP, price_band: Perbill::from_percent(5) },
+		RiskChange::LendingMarket { asset: USDC, config: lending_market() },
 		// Last: the penalty is 2% by now, below the 2.5% maintenance floor.
 		RiskChange::MarketAdaptiveMargin {
 			market: BTC_PERP,
@@ -408,7 +440,124 @@ fn invalid_changes() -> Vec<(RiskChangeOf<Test>, Error<Test>)> {
 			RiskChange::PortfolioMinimumEquity { minimum: 100_000_001 * ONE_USDC },
 			Error::<Test>::InvalidPortfolioMinimum,
 		),
+		// A kink at 99.5%; more than 500% a year at full use; a reserve of 51%; a
+		// utilisation cap of 99.5%; a maintenance weight of one; weights out of order.
+		(
+			RiskChange::LendingMarket {
+				asset: USDC,
+				config: crate::LendingConfig {
+					rate_segments: BoundedVec::truncate_from(vec![
+						risk_engine::money_market::RateSegment {
+							from: Perbill::from_parts(995_000_000),
+							slope: FixedU128::from_u32(1),
+						},
+					]),
+					..lending_market()
+				},
+			},
+			Error::<Test>::InvalidRateCurve,
+		),
+		(
+			RiskChange::LendingMarket {
+				asset: USDC,
+				config: crate::LendingConfig {
+					base_rate: FixedU128::from_rational(501, 100),
+					rate_segments: BoundedVec::truncate_from(vec![]),
+					..lending_market()
+				},
+			},
+			Error::<Test>::InvalidRateCurve,
+		),
+		(
+			RiskChange::LendingMarket {
+				asset: USDC,
+				config: crate::LendingConfig {
+					reserve_factor: Perbill::from_percent(51),
+					..lending_market()
+				},
+			},
+			Error::<Test>::InvalidReserveFactor,
+		),
+		(
+			RiskChange::LendingMarket {
+				asset: USDC,
+				config: crate::LendingConfig {
+					utilisation_cap: Perbill::from_parts(995_000_000),
+					..lending_market()
+				},
+			},
+			Error::<Test>::InvalidUtilisationCap,
+		),
+		(
+			RiskChange::LendingMarket {
+				asset: USDC,
+				config: crate::LendingConfig {
+					liability_weights: risk_engine::LiabilityWeights::uniform(FixedU128::from_u32(
+						1,
+					)),
+					..lending_market()
+				},
+			},
+			Error::<Test>::InvalidLiabilityWeights,
+		),
+		(
+			RiskChange::LendingMarket {
+				asset: USDC,
+				config: crate::LendingConfig {
+					liability_weights: risk_engine::LiabilityWeights {
+						initial: FixedU128::from_rational(105, 100),
+						maintenance: FixedU128::from_rational(110, 100),
+					},
+					..lending_market()
+				},
+			},
+			Error::<Test>::InvalidLiabilityWeights,
+		),
+		// A maintenance weight of 1.005 with the 1% penalty: 1 - 1 / 1.005 < 1%.
+		(
+			RiskChange::LendingMarket {
+				asset: USDC,
+				config: crate::LendingConfig {
+					liability_weights: risk_engine::LiabilityWeights::uniform(
+						FixedU128::from_rational(1_005, 1_000),
+					),
+					..lending_market()
+				},
+			},
+			Error::<Test>::PenaltyAboveLiabilityWeight,
+		),
+		(
+			RiskChange::LendingMarket { asset: 77, config: lending_market() },
+			Error::<Test>::UnknownCollateral,
+		),
 	]
+}
+
+#[test]
+fn the_liquidation_penalty_stays_below_what_every_borrow_weight_allows() {
+	new_test_ext().execute_with(|| {
+		// USDC's debt weighed 1.02 at maintenance: a penalty must stay below 1 - 1 / 1.02,
+		// 1.96%, or moving a borrow with collateral for it could lower health.
+		LendingMarkets::<Test>::mutate(USDC, |market| {
+			market.as_mut().unwrap().liability_weights =
+				risk_engine::LiabilityWeights::uniform(FixedU128::from_rational(102, 100));
+		});
+		let change = RiskChange::LiquidationParameters {
+			penalty: Perbill::from_parts(25_000_000),
+			buffer: Perbill::from_percent(10),
+		};
+		assert_noop!(
+			call_setter(RuntimeOrigin::root(), change),
+			Error::<Test>::PenaltyAboveLiabilityWeight
+		);
+		assert_ok!(call_setter(
+			RuntimeOrigin::root(),
+			RiskChange::LiquidationParameters {
+				penalty: Perbill::from_parts(19_000_000),
+				buffer: Perbill::from_percent(10),
+			}
+		));
+	});
 }
 
 #[test]

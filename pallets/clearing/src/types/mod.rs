@@ -651,6 +651,14 @@ pub enum RiskChange<
 		/// The new band, a share of the index.
 		price_band: Perbill,
 	},
+	/// A collateral asset's money market: its rate curve, reserve factor, borrow and
+	/// utilisation caps and liability weights (see [`crate::lending`]).
+	LendingMarket {
+		/// The asset.
+		asset: AssetId,
+		/// The new market.
+		config: LendingConfig,
+	},
 }
 
 /// How the chain estimates the volatility of each price it guards (a pallet-wide risk
