@@ -56,7 +56,6 @@ impl<T: Config> Pallet<T> {
 		max_moves: u32,
 	) -> Result<(bool, u32), DispatchError> {
 		let quote_decimals = T::SettlementDecimals::get();
-		let settlement = T::SettlementAsset::get();
 		let settlement_weight = Self::settlement_weights().maintenance;
 		let mut moves = 0;
 		loop {
@@ -82,13 +81,7 @@ impl<T: Config> Pallet<T> {
 				.collect();
 			let debt = inputs.settlement_balance.min(0).unsigned_abs();
 			if debt > 0 {
-				let leg = Leg {
-					asset: settlement,
-					value: debt,
-					price: Price::from_u32(1),
-					decimals: quote_decimals,
-				};
-				borrows.push((leg, settlement_weight));
+				borrows.push((Self::settlement_leg(debt), settlement_weight));
 			}
 			let weighted = |(leg, weight): &(Leg<T::AssetId>, sp_arithmetic::FixedU128)| {
 				weight.saturating_mul_int(leg.value)
@@ -125,13 +118,7 @@ impl<T: Config> Pallet<T> {
 				.collect();
 			let cash = inputs.settlement_balance.max(0).unsigned_abs();
 			if cash > 0 {
-				let leg = Leg {
-					asset: settlement,
-					value: cash,
-					price: Price::from_u32(1),
-					decimals: quote_decimals,
-				};
-				collateral.push((leg, Perbill::one()));
+				collateral.push((Self::settlement_leg(cash), Perbill::one()));
 			}
 			let Some(borrow) = borrows.iter().max_by_key(|borrow| weighted(borrow)) else {
 				return Ok((false, moves));
@@ -179,6 +166,16 @@ impl<T: Config> Pallet<T> {
 				value: size.borrow_value,
 				penalty: size.collateral_value.saturating_sub(size.borrow_value),
 			});
+		}
+	}
+
+	/// A settlement balance's worth as a leg: at par.
+	fn settlement_leg(value: u128) -> Leg<T::AssetId> {
+		Leg {
+			asset: T::SettlementAsset::get(),
+			value,
+			price: Price::from_u32(1),
+			decimals: T::SettlementDecimals::get(),
 		}
 	}
 

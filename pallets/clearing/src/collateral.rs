@@ -39,15 +39,28 @@ impl<T: Config> Pallet<T> {
 	) -> Result<u32, DispatchError> {
 		ensure!(amount > 0, Error::<T>::ZeroAmount);
 		ensure!(CollateralAssets::<T>::contains_key(asset), Error::<T>::UnknownCollateral);
-
-		let settled = Self::do_settle_expired(who)?;
-		Self::debit(who, asset, amount, false)?;
-		Self::ensure_pool_can_pay(asset, amount, false)?;
-		Self::ensure_cross_initial_margin(who, Error::<T>::BelowInitialMargin)?;
-		TotalDeposits::<T>::mutate(asset, |total| *total = total.saturating_sub(amount));
-		T::Assets::transfer(asset, &Self::account_id(), who, amount, Preservation::Expendable)?;
+		let (settled, _) = Self::pay_out(who, asset, amount, false)?;
 		Self::deposit_event(Event::Withdrawn { who: who.clone(), asset, amount });
 		Ok(settled)
+	}
+
+	/// Pays `amount` of `asset` out of `who`'s pool to its wallet, for a withdrawal or (with
+	/// `allow_borrow`) a borrow: expired option positions settle first, the ledger is
+	/// debited, the pool must be able to pay (caps, cash), and the account must stay at or
+	/// above initial margin at fresh prices. Returns the settlements and the debit.
+	pub(crate) fn pay_out(
+		who: &T::AccountId,
+		asset: T::AssetId,
+		amount: u128,
+		allow_borrow: bool,
+	) -> Result<(u32, risk_engine::money_market::BalanceChange), DispatchError> {
+		let settled = Self::do_settle_expired(who)?;
+		let change = Self::debit(who, asset, amount, allow_borrow)?;
+		Self::ensure_pool_can_pay(asset, amount, change.opened > 0)?;
+		Self::ensure_cross_initial_margin(who, Error::<T>::BelowInitialMargin)?;
+		TotalDeposits::<T>::mutate(asset, |cash| *cash = cash.saturating_sub(amount));
+		T::Assets::transfer(asset, &Self::account_id(), who, amount, Preservation::Expendable)?;
+		Ok((settled, change))
 	}
 
 	/// Moves `amount` settlement units from `who`'s pool into the margin of their isolated

@@ -75,12 +75,7 @@ impl<T: Config> Pallet<T> {
 			asset != T::SettlementAsset::get() || !Self::lending_setup_running(),
 			Error::<T>::LendingNotReady
 		);
-		let settled = Self::do_settle_expired(who)?;
-		let change = Self::debit(who, asset, amount, true)?;
-		Self::ensure_pool_can_pay(asset, amount, change.opened > 0)?;
-		Self::ensure_cross_initial_margin(who, Error::<T>::BelowInitialMargin)?;
-		TotalDeposits::<T>::mutate(asset, |cash| *cash = cash.saturating_sub(amount));
-		T::Assets::transfer(asset, &Self::account_id(), who, amount, Preservation::Expendable)?;
+		let (settled, change) = Self::pay_out(who, asset, amount, true)?;
 		Self::deposit_event(Event::Borrowed {
 			who: who.clone(),
 			asset,

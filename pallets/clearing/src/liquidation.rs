@@ -374,8 +374,12 @@ impl<T: Config> Pallet<T> {
 			};
 			let restores = Self::close_part(who, market, &context, None)?;
 			margin = Self::cross_figures(who)?.margin;
-			if restores && margin.health >= 0 && !Self::may_owe(who) {
-				return Ok((LiquidationReach::Partial, 0));
+			if restores && margin.health >= 0 {
+				if !Self::may_owe(who) {
+					return Ok((LiquidationReach::Partial, 0));
+				}
+				// Back above maintenance: what it owes decides the rest, not more closes.
+				break;
 			}
 		}
 		Self::after_closes(who, margin.health, penalty, buffer, max_borrow_moves)
@@ -470,7 +474,8 @@ impl<T: Config> Pallet<T> {
 				}
 			}
 			let figures = Self::cross_figures(who)?;
-			if figures.margin.health >= 0 && !Self::may_owe(who) {
+			let restored = figures.margin.health >= 0;
+			if restored && !Self::may_owe(who) {
 				return Ok((
 					if numerator == denominator {
 						LiquidationReach::Full
@@ -480,7 +485,8 @@ impl<T: Config> Pallet<T> {
 					0,
 				));
 			}
-			if numerator == denominator {
+			// Back above maintenance, what it owes decides the rest, not more closes.
+			if restored || numerator == denominator {
 				return Self::after_closes(
 					who,
 					figures.margin.health,

@@ -310,6 +310,37 @@ fn a_borrow_only_account_is_liquidated_by_moving_its_borrow_and_collateral_to_th
 	});
 }
 
+#[test]
+fn a_position_and_a_borrow_are_liquidated_together_and_only_as_far_as_needed() {
+	new_test_ext().execute_with(|| {
+		deposit(ALICE, BTC, ONE_BTC);
+		deposit(BOB, USDC, 100_000 * ONE_USDC);
+		usdc_borrowable(1_000_000);
+		// 1 BTC counts 54,000 initially; 35,000 borrowed weighs 36,750; a long of 1 BTC-PERP
+		// needs a few thousand more.
+		assert_ok!(borrow(ALICE, USDC, 35_000 * ONE_USDC));
+		assert_ok!(settle(&BOB, &ALICE, BTC_PERP, ONE_BTC as i128, usd(60_000)));
+		// At 50,000 her BTC counts 47,500, the long has lost 10,000: below maintenance.
+		set_price(BTC_PRICE, 50_000);
+		assert!(ClearingPallet::cross_liquidatable(&ALICE));
+		assert_ok!(ClearingPallet::liquidate(RuntimeOrigin::none(), ALICE));
+		let closes = events()
+			.into_iter()
+			.filter(|event| matches!(event, Event::Liquidated { who: ALICE, .. }))
+			.count();
+		let moves = events()
+			.into_iter()
+			.filter(|event| matches!(event, Event::BorrowLiquidated { who: ALICE, .. }))
+			.count();
+		assert_eq!(closes, 1);
+		assert!(moves <= 1);
+		// Part of the position is left, and she is above maintenance again.
+		let left = position(ALICE).expect("part of the long is left").position.size;
+		assert!(left > 0 && left < ONE_BTC as i128);
+		assert!(ClearingPallet::cross_figures(&ALICE).unwrap().margin.health >= 0);
+	});
+}
+
 /// One step of the interest campaign.
 #[derive(Clone, Debug)]
 enum Step {
