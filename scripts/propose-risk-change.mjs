@@ -24,8 +24,9 @@
 // MarketStatus, CollateralHaircuts, CollateralDepositCap, MaxPriceAge, JumpBreaker,
 // LiquidationParameters, LiquidationScanLimit, PortfolioGrid, PortfolioMinimumEquity
 // (settlement units), Correlation (FixedI128 in units of 10^-18), VolatilityModel,
-// MarketAdaptiveMargin (params null turns it off), MarginRampStep, MarketPriceBand. Needs `npm ci` in
-// scripts/.
+// MarketAdaptiveMargin (params null turns it off), MarginRampStep, MarketPriceBand,
+// LendingMarket (an asset's money market: rate curve, reserve factor, caps, liability
+// weights; rates and weights FixedU128 in units of 10^-18). Needs `npm ci` in scripts/.
 import { realpathSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -71,6 +72,7 @@ export const SETTERS = {
   MarketAdaptiveMargin: ['setMarketAdaptiveMargin', (v) => [v.market, v.params]],
   MarginRampStep: ['setMarginRampStep', (v) => [v.step]],
   MarketPriceBand: ['setMarketPriceBand', (v) => [v.market, v.priceBand]],
+  LendingMarket: ['setLendingMarket', (v) => [v.asset, v.config]],
 };
 
 /** The clearing call that makes `change` (a registry `RiskChange`). */

@@ -220,6 +220,7 @@ impl_runtime_apis! {
 		}
 	}
 
+	#[api_version(2)]
 	impl clearing_runtime_api::ClearingApi<
 		Block,
 		AccountId,
@@ -285,6 +286,10 @@ impl_runtime_apis! {
 
 		fn adaptive_margin_warnings() -> Vec<pallet_clearing::RampWarning<AccountId>> {
 			Clearing::adaptive_margin_warnings()
+		}
+
+		fn money_market() -> Vec<pallet_clearing::MoneyMarketReport<AssetId>> {
+			Clearing::money_market()
 		}
 	}
 

@@ -75,6 +75,21 @@ describe('collateral that earns on a dev node', () => {
     assert.ok(report.freeCollateral.toBigInt() > 0n);
   });
 
+  it('the runtime API reports each market: what is lent, its rates and yields', async () => {
+    const markets = await api.call.clearingApi.moneyMarket();
+    const usdc = markets.find((market) => market.asset.toNumber() === USDC);
+    const eth = markets.find((market) => market.asset.toNumber() === ETH);
+    assert.ok(usdc && eth, 'every listed asset has a market');
+    assert.ok(usdc.borrowed.toBigInt() >= 40_000n * ONE_USDC);
+    assert.ok(usdc.supplied.toBigInt() >= 100_000n * ONE_USDC);
+    assert.equal(usdc.cash.toBigInt(), (await api.query.clearing.totalDeposits(USDC)).toBigInt());
+    assert.ok(usdc.utilisation.toNumber() > 0);
+    const rate = usdc.borrowRate.toBigInt();
+    assert.ok(rate > 0n && usdc.supplyRate.toBigInt() < rate, 'suppliers earn less than borrowers pay');
+    assert.ok(usdc.borrowApy.toBigInt() >= rate, 'compounding adds to the rate');
+    assert.equal(eth.config.borrowCap.toBigInt(), 2_000n * ONE_ETH);
+  });
+
   it('blocks pass: Bob\'s supply grows by what the borrowers pay, less the reserve', async () => {
     const start = await api.rpc.chain.getFinalizedHead();
     const startNumber = (await api.rpc.chain.getHeader(start)).number.toNumber();

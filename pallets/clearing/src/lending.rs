@@ -299,6 +299,45 @@ impl<T: Config> Pallet<T> {
 		LendingSetup::<T>::exists()
 	}
 
+	/// Every asset's money market as it stands (see [`crate::MoneyMarketReport`]).
+	pub fn money_market() -> alloc::vec::Vec<crate::MoneyMarketReport<T::AssetId>> {
+		LendingMarkets::<T>::iter()
+			.map(|(asset, config)| {
+				let indices = LendingIndices::<T>::get(asset);
+				let totals = LendingTotals::<T>::get(asset);
+				let supplied =
+					money_market::supply_value(totals.scaled_supply, &indices).unwrap_or(u128::MAX);
+				let borrowed =
+					money_market::borrow_value(totals.scaled_borrow, &indices).unwrap_or(u128::MAX);
+				let utilisation = money_market::utilisation(borrowed, supplied);
+				let supply_rate = money_market::supply_rate(
+					indices.borrow_rate,
+					utilisation,
+					config.reserve_factor,
+				)
+				.unwrap_or_default();
+				crate::MoneyMarketReport {
+					asset,
+					supplied,
+					borrowed,
+					cash: TotalDeposits::<T>::get(asset),
+					utilisation,
+					borrow_rate: indices.borrow_rate,
+					supply_rate,
+					borrow_apy: money_market::annual_yield(indices.borrow_rate).unwrap_or_default(),
+					supply_apy: money_market::annual_yield(supply_rate).unwrap_or_default(),
+					supply_index: indices.supply,
+					borrow_index: indices.borrow,
+					config,
+					interest: totals.interest,
+					supplier_interest: totals.supplier_interest,
+					reserve: totals.reserve,
+					last_accrual_ms: indices.last_accrual_ms,
+				}
+			})
+			.collect()
+	}
+
 	/// The indices `asset`'s conversions use in this block, read once per working set.
 	pub(crate) fn lending_indices(asset: T::AssetId) -> Indices {
 		Self::lending_view(asset).map(|(_, indices)| indices).unwrap_or_default()

@@ -711,23 +711,32 @@ impl<T: Config> Pallet<T> {
 		Ok(())
 	}
 
-	/// Checks up to `limit` accounts that hold positions, after `start_after` (from the
-	/// first when `None`), and lists those below maintenance.
+	/// Checks up to `limit` accounts that hold positions or owe something, after
+	/// `start_after` (from the first when `None`), and lists those below maintenance.
 	pub fn liquidatable_accounts(
 		start_after: Option<T::AccountId>,
 		limit: u32,
 	) -> LiquidatablePage<T::AccountId> {
-		let mut accounts = match start_after {
-			Some(who) => Positions::<T>::iter_from(Positions::<T>::hashed_key_for(&who)),
-			None => Positions::<T>::iter(),
+		// The holders of positions, then the borrowers holding none (the walk the worker's
+		// sweep takes): a page that ended among the borrowers resumes there.
+		let cursor = match start_after {
+			Some(who) if Positions::<T>::contains_key(&who) => Positions::<T>::hashed_key_for(&who),
+			Some(who) => Borrowers::<T>::hashed_key_for(&who),
+			None => Vec::new(),
 		};
+		let mut accounts = Self::accounts_at_risk_from(&cursor);
 		let mut page = LiquidatablePage { accounts: Vec::new(), last_checked: None };
 		for _ in 0..limit {
-			let Some((who, positions)) = accounts.next() else {
+			let Some(step) = accounts.next() else {
 				page.last_checked = None;
 				return page;
 			};
+			let who = step.who;
 			page.last_checked = Some(who.clone());
+			if !step.at_risk {
+				continue;
+			}
+			let positions = Positions::<T>::get(&who);
 			let cross = Self::cross_liquidatable(&who);
 			let isolated_markets: Vec<MarketId> = positions
 				.iter()

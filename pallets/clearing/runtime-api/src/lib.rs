@@ -12,7 +12,8 @@ extern crate alloc;
 use alloc::vec::Vec;
 pub use pallet_clearing::{
 	AccountReport, AdaptiveMarginReport, ChainEfficiency, InsuranceFundReport, LiquidatablePage,
-	MarginReport, MarketId, MarketReport, Price, RampWarning, RiskChangePreview, SimulatedTrade,
+	MarginReport, MarketId, MarketReport, MoneyMarketReport, Price, RampWarning, RiskChangePreview,
+	SimulatedTrade,
 };
 use sp_runtime::DispatchError;
 
@@ -21,6 +22,9 @@ sp_api::decl_runtime_apis! {
 	///
 	/// `RiskChange` is the pallet's `RiskChange` with the runtime's types: the argument of
 	/// every risk setter, and of the preview.
+	///
+	/// Version 2 adds [`money_market`](ClearingApi::money_market).
+	#[api_version(2)]
 	pub trait ClearingApi<AccountId, AssetId, OracleKey, RiskChange>
 	where
 		AccountId: codec::Codec,
@@ -37,9 +41,10 @@ sp_api::decl_runtime_apis! {
 		/// not exist.
 		fn market(id: MarketId) -> Option<MarketReport<OracleKey>>;
 
-		/// Up to `limit` accounts holding positions, after `start_after` (from the first when
-		/// `None`), checked at the chain's prices; those below maintenance are listed, and
-		/// `last_checked` is where the next page starts (`None` at the end).
+		/// Up to `limit` accounts holding positions, then owing something without holding any,
+		/// after `start_after` (from the first when `None`), checked at the chain's prices;
+		/// those below maintenance are listed, and `last_checked` is where the next page
+		/// starts (`None` at the end).
 		fn liquidatable_accounts(start_after: Option<AccountId>, limit: u32) -> LiquidatablePage<AccountId>;
 
 		/// Each position of `who` with its liquidation price (isolated: the position's own;
@@ -81,5 +86,11 @@ sp_api::decl_runtime_apis! {
 		/// market's ramp reaches its target, with their requirements now and at the target
 		/// and the blocks left to act. Nothing is written.
 		fn adaptive_margin_warnings() -> Vec<RampWarning<AccountId>>;
+
+		/// Every collateral asset's money market: supplied, borrowed and cash, utilisation,
+		/// borrow and supply rates and yields, indices, the governed curve, caps and weights,
+		/// and the interest paid, earned and reserved since it opened.
+		#[api_version(2)]
+		fn money_market() -> Vec<MoneyMarketReport<AssetId>>;
 	}
 }

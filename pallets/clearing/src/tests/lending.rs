@@ -279,6 +279,9 @@ fn a_borrow_only_account_is_liquidated_by_moving_its_borrow_and_collateral_to_th
 		// BTC at 55,000 counts 52,250 at maintenance; the debt weighs 52,500.
 		set_price(BTC_PRICE, 55_000);
 		assert!(ClearingPallet::cross_liquidatable(&ALICE));
+		// The API's pages reach a borrower that holds no position.
+		let page = ClearingPallet::liquidatable_accounts(None, 10);
+		assert_eq!(page.accounts.iter().map(|a| a.who).collect::<Vec<_>>(), vec![ALICE]);
 		assert_ok!(ClearingPallet::liquidate(RuntimeOrigin::none(), ALICE));
 		let moved = events()
 			.into_iter()

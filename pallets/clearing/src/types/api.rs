@@ -364,3 +364,42 @@ pub struct SimulatedTrade {
 	/// The price; `None` for the market's mark.
 	pub price: Option<Price>,
 }
+
+/// One asset's money market, as `ClearingApi::money_market` returns it (see
+/// [`crate::lending`]). Token amounts are in the asset's smallest units; rates and yields
+/// are annual, 18-decimal fractions (`0.05` is 5% a year).
+#[derive(Clone, PartialEq, Eq, RuntimeDebug, Encode, Decode, TypeInfo)]
+pub struct MoneyMarketReport<AssetId> {
+	/// The asset.
+	pub asset: AssetId,
+	/// What suppliers are owed, interest included.
+	pub supplied: u128,
+	/// What borrowers owe, interest included (settlement debts among them).
+	pub borrowed: u128,
+	/// The tokens the pool holds for the asset (its cash): what can leave now.
+	pub cash: u128,
+	/// Borrowed over supplied.
+	pub utilisation: Perbill,
+	/// The borrow rate in force until the end of this block.
+	pub borrow_rate: sp_arithmetic::FixedU128,
+	/// What suppliers earn at this utilisation, after the reserve.
+	pub supply_rate: sp_arithmetic::FixedU128,
+	/// The borrow rate compounded every block over a year.
+	pub borrow_apy: sp_arithmetic::FixedU128,
+	/// The supply rate compounded every block over a year.
+	pub supply_apy: sp_arithmetic::FixedU128,
+	/// Tokens one scaled unit of supply is worth.
+	pub supply_index: sp_arithmetic::FixedU128,
+	/// Tokens one scaled unit of borrow owes.
+	pub borrow_index: sp_arithmetic::FixedU128,
+	/// The market as governed: curve, reserve factor, caps, liability weights.
+	pub config: LendingConfig,
+	/// Interest borrowers have paid since the market opened.
+	pub interest: u128,
+	/// Of it, what suppliers earned.
+	pub supplier_interest: u128,
+	/// Of it, what the reserve (the insurance fund) took.
+	pub reserve: u128,
+	/// When the market last accrued (ms).
+	pub last_accrual_ms: u64,
+}
