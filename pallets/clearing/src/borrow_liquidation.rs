@@ -192,9 +192,12 @@ impl<T: Config> Pallet<T> {
 			.map_err(Error::<T>::from)?)
 	}
 
-	/// What one borrow move costs: the account's margin checked (its book read and valued)
-	/// and four balances moved, each with its market's totals and the borrowers' index.
+	/// What one borrow move costs: the account's book read and valued twice (its balances
+	/// and prices for the legs, then its figures), and four balances moved, each with its
+	/// market's totals and the borrowers' index.
 	pub fn borrow_move_weight() -> Weight {
-		T::WeightInfo::check_account(1).saturating_add(T::DbWeight::get().reads_writes(12, 12))
+		T::WeightInfo::check_account(1)
+			.saturating_mul(2)
+			.saturating_add(T::DbWeight::get().reads_writes(12, 12))
 	}
 }
