@@ -60,7 +60,7 @@ impl<T: Config> Pallet<T> {
 		let mut moves = 0;
 		loop {
 			let inputs = Self::load_cross_inputs(who);
-			let figures = Self::cross_figures(who)?;
+			let (figures, _) = Self::cross_figures_from(who, &inputs)?;
 			ensure!(!figures.stale, Error::<T>::StalePrice);
 			// The borrows: each priced asset owed, and a settlement debt at par.
 			let mut borrows: Vec<(Leg<T::AssetId>, sp_arithmetic::FixedU128)> = inputs
@@ -192,12 +192,10 @@ impl<T: Config> Pallet<T> {
 			.map_err(Error::<T>::from)?)
 	}
 
-	/// What one borrow move costs: the account's book read and valued twice (its balances
-	/// and prices for the legs, then its figures), and four balances moved, each with its
+	/// What one borrow move costs: the account's book read and valued once (the legs and
+	/// the figures come from the same inputs), and four balances moved, each with its
 	/// market's totals and the borrowers' index.
 	pub fn borrow_move_weight() -> Weight {
-		T::WeightInfo::check_account(1)
-			.saturating_mul(2)
-			.saturating_add(T::DbWeight::get().reads_writes(12, 12))
+		T::WeightInfo::check_account(1).saturating_add(T::DbWeight::get().reads_writes(12, 12))
 	}
 }

@@ -136,9 +136,19 @@ impl<T: Config> Pallet<T> {
 	) -> Result<(CrossFigures, Vec<LoadedPosition<T>>, Option<Scan<T::OracleKey>>), DispatchError>
 	{
 		let inputs = Self::load_cross_inputs(who);
+		let (figures, scan) = Self::cross_figures_from(who, &inputs)?;
+		Ok((figures, inputs.positions, scan))
+	}
+
+	/// [`Self::cross_figures`] from inputs already loaded, with the portfolio scan (under
+	/// portfolio margin).
+	pub(crate) fn cross_figures_from(
+		who: &T::AccountId,
+		inputs: &CrossInputs<T>,
+	) -> Result<(CrossFigures, Option<Scan<T::OracleKey>>), DispatchError> {
 		let holdings = inputs.holdings();
 		let exposures = inputs.cross_exposures();
-		let mut margin = Self::cross_margin_of(&inputs, &holdings, &exposures)?;
+		let mut margin = Self::cross_margin_of(inputs, &holdings, &exposures)?;
 		let mode = Self::margin_mode(who);
 		let mut below_portfolio_minimum = false;
 		let mut scan = None;
@@ -152,7 +162,7 @@ impl<T: Config> Pallet<T> {
 			scan = Some(portfolio);
 		}
 		let figures = CrossFigures { margin, stale: inputs.stale, mode, below_portfolio_minimum };
-		Ok((figures, inputs.positions, scan))
+		Ok((figures, scan))
 	}
 
 	/// The engine's view of an account, from loaded inputs.
