@@ -263,18 +263,18 @@ impl_runtime_apis! {
 
 		fn margin_report(
 			who: AccountId,
-		) -> Result<pallet_clearing::MarginReport<OracleKey>, sp_runtime::DispatchError> {
+		) -> Result<pallet_clearing::MarginReport<OracleKey, AssetId>, sp_runtime::DispatchError> {
 			Clearing::margin_report(&who)
 		}
 
-		fn capital_efficiency() -> pallet_clearing::ChainEfficiency {
+		fn capital_efficiency() -> pallet_clearing::ChainEfficiency<AssetId> {
 			Clearing::capital_efficiency()
 		}
 
 		fn simulate(
 			who: AccountId,
 			trades: Vec<pallet_clearing::SimulatedTrade>,
-		) -> Result<pallet_clearing::MarginReport<OracleKey>, sp_runtime::DispatchError> {
+		) -> Result<pallet_clearing::MarginReport<OracleKey, AssetId>, sp_runtime::DispatchError> {
 			Clearing::simulate(&who, &trades)
 		}
 

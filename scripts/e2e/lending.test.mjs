@@ -2,7 +2,8 @@
 // borrows USDC and ETH against it and opens a perpetual; blocks pass and Bob's supply grows
 // by what the borrowers pay less the insurance fund's reserve; a BTC drop liquidates
 // Alice's position and borrow in one block, with no token leaving the pool; Bob withdraws
-// his supply with interest.
+// his supply with interest. Charlie keeps his BTC segregated: it margins his short, earns
+// nothing and is never lent.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { clearingAccounts } from '../lib/accounts.mjs';
@@ -73,6 +74,32 @@ describe('collateral that earns on a dev node', () => {
     assert.ok(eth.balance.toBigInt() <= -2n * ONE_ETH, 'she owes the ETH she borrowed');
     assert.ok(eth.initialValue.unwrap().toBigInt() < 0n, 'a borrow counts against her margin');
     assert.ok(report.freeCollateral.toBigInt() > 0n);
+  });
+
+  it('Charlie segregates his BTC: held apart, never lent, still his margin', async () => {
+    const { events } = await ok(api, api.tx.clearing.setSegregated(BTC, true), charlie);
+    const set = events.find(({ event }) => api.events.clearing.SegregationSet.is(event));
+    assert.ok(set, 'a SegregationSet event');
+    assert.equal(set.event.data.amount.toBigInt(), ONE_BTC, 'his whole supply moved to the holding');
+    const report = (await api.call.clearingApi.accountReport(charlie.address)).asOk;
+    const btc = report.lending.find((line) => line.asset.toNumber() === BTC);
+    assert.equal(btc.segregated.toBigInt(), ONE_BTC);
+    assert.equal(btc.supplied.toBigInt(), 0n);
+    assert.equal(btc.interestPerDay.toBigInt(), 0n, 'a segregated holding earns nothing');
+    assert.ok(report.freeCollateral.toBigInt() > 0n, 'it still margins his short');
+    const market = (await api.call.clearingApi.moneyMarket()).find((m) => m.asset.toNumber() === BTC);
+    assert.ok(market.segregated.toBigInt() >= ONE_BTC);
+    // Alice's supply of USDC-backed borrowing shows in her lines: what she owes and pays.
+    const alices = (await api.call.clearingApi.marginReport(alice.address)).asOk;
+    const usdc = alices.lending.find((line) => line.asset.toNumber() === USDC);
+    assert.ok(usdc.borrowed.toBigInt() >= 40_000n * ONE_USDC);
+    assert.ok(usdc.interestPerDay.toBigInt() < 0n, 'she pays interest every day');
+    // Chain-wide, part of the collateral is lent out and earning.
+    const chain = await api.call.clearingApi.capitalEfficiency();
+    const usdcYield = chain.collateral.find((line) => line.asset.toNumber() === USDC);
+    assert.ok(usdcYield.productiveShare.toNumber() > 0);
+    assert.ok(chain.productiveShare.unwrap().toNumber() > 0);
+    assert.ok(chain.averageYield.unwrap().toBigInt() > 0n);
   });
 
   it('the runtime API reports each market: what is lent, its rates and yields', async () => {
@@ -170,5 +197,19 @@ describe('collateral that earns on a dev node', () => {
     await ok(api, api.tx.clearing.withdraw(USDC, free), bob);
     const after = (await api.query.assets.account(USDC, bob.address)).unwrap().balance.toBigInt();
     assert.equal(after - tokens, free);
+  });
+
+  it('Charlie\'s segregated BTC earned nothing and leaves without waiting on the market', async () => {
+    const head = await api.rpc.chain.getFinalizedHead();
+    const [btc] = await balances(api, head, [charlie.address], BTC);
+    assert.equal(btc, ONE_BTC, 'exactly what he deposited');
+    // Half of it leaves at once (his short needs far less); the pool never lent it.
+    const tokens = (await api.query.assets.account(BTC, charlie.address)).unwrap().balance.toBigInt();
+    await ok(api, api.tx.clearing.withdraw(BTC, ONE_BTC / 2n), charlie);
+    const after = (await api.query.assets.account(BTC, charlie.address)).unwrap().balance.toBigInt();
+    assert.equal(after - tokens, ONE_BTC / 2n);
+    const holdings = await api.query.clearing.segregatedBalances(charlie.address);
+    const held = [...holdings.entries()].find(([asset]) => asset.toNumber() === BTC)[1].toBigInt();
+    assert.equal(held, ONE_BTC / 2n, 'the rest is still held apart');
   });
 });

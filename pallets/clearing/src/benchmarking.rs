@@ -132,6 +132,32 @@ fn trader<T: Config>(name: &'static str, index: u32, usdc: u128) -> T::AccountId
 	who
 }
 
+/// Opens `asset`'s money market for borrowing: the listing default's curve, a cap no
+/// benchmark reaches.
+fn lend<T: Config>(asset: T::AssetId) {
+	let mut config = crate::LendingConfig::listing_default();
+	config.borrow_cap = u128::MAX / 4;
+	LendingMarkets::<T>::insert(asset, config);
+	if !LendingIndices::<T>::contains_key(asset) {
+		LendingIndices::<T>::insert(asset, risk_engine::money_market::Indices::new());
+	}
+}
+
+/// A market in `asset` that lends: a supplier's unit of it, and a borrower that spent its
+/// own unit and borrowed half a unit more.
+fn lending_market<T: Config>(asset: T::AssetId) -> T::AccountId {
+	lend::<T>(asset);
+	trader::<T>("supplier", 0, 1_000);
+	let borrower = trader::<T>("borrower", 0, 1_000_000);
+	assert!(
+		Pallet::<T>::borrow(RawOrigin::Signed(borrower.clone()).into(), asset, 150_000_000).is_ok()
+	);
+	borrower
+}
+
+/// The clock the lending benchmarks run at (ms).
+const LENDING_BENCH_START_MS: u64 = 1_700_000_000_000;
+
 /// Opens a 0.01 BTC-sized position between `maker` and `taker` in each of markets
 /// `first..first + count`.
 fn open_positions<T: Config>(maker: &T::AccountId, taker: &T::AccountId, first: u32, count: u32) {
@@ -327,6 +353,63 @@ mod benchmarks {
 		#[extrinsic_call]
 		_(RawOrigin::Signed(who.clone()), settlement, USDC_UNIT);
 		assert!(SettlementBalances::<T>::get(&who) < (1_000_000 * USDC_UNIT) as i128);
+	}
+
+	/// Borrowing the second collateral asset for an account with `p` cross positions: its
+	/// own supply spent, the rest borrowed, the market's caps and the margin checked.
+	#[benchmark]
+	fn borrow(p: Linear<1, { T::MaxPositionsPerAccount::get() }>) {
+		setup::<T>(p);
+		let (asset, _) = T::BenchmarkHelper::collateral_asset();
+		lending_market::<T>(asset);
+		let who = trader::<T>("taker", 0, 1_000_000);
+		let counterparty = trader::<T>("maker", 0, 1_000_000);
+		open_positions::<T>(&counterparty, &who, 0, p);
+		#[extrinsic_call]
+		_(RawOrigin::Signed(who.clone()), asset, 110_000_000);
+		assert!(Pallet::<T>::balance_of(&who, asset) < 0);
+	}
+
+	/// Repaying all of a borrow from the wallet.
+	#[benchmark]
+	fn repay() {
+		setup::<T>(0);
+		let (asset, _) = T::BenchmarkHelper::collateral_asset();
+		let who = lending_market::<T>(asset);
+		#[extrinsic_call]
+		_(RawOrigin::Signed(who.clone()), asset, u128::MAX);
+		assert_eq!(Pallet::<T>::balance_of(&who, asset), 0);
+	}
+
+	/// Opting a supply out of lending in a market that lends (its caps checked).
+	#[benchmark]
+	fn set_segregated() {
+		setup::<T>(0);
+		let (asset, _) = T::BenchmarkHelper::collateral_asset();
+		lending_market::<T>(asset);
+		let who = trader::<T>("taker", 0, 1_000);
+		#[extrinsic_call]
+		_(RawOrigin::Signed(who.clone()), asset, true);
+		assert_eq!(Pallet::<T>::segregated_of(&who, asset), Some(100_000_000));
+	}
+
+	/// One money market's end-of-block accrual a day after the last: interest on its
+	/// borrows, the reserve credited to the insurance fund, the next rate set.
+	#[benchmark]
+	fn accrue_lending() {
+		T::BenchmarkHelper::set_now(LENDING_BENCH_START_MS);
+		setup::<T>(0);
+		let (asset, _) = T::BenchmarkHelper::collateral_asset();
+		lending_market::<T>(asset);
+		// The first accrual starts the market's clock and sets its rate.
+		Pallet::<T>::accrue_all_lending();
+		T::BenchmarkHelper::set_now(LENDING_BENCH_START_MS + 86_400_000);
+		let config = LendingMarkets::<T>::get(asset).expect("the market is open");
+		#[block]
+		{
+			assert!(Pallet::<T>::accrue_lending(asset, &config, Pallet::<T>::now()).is_ok());
+		}
+		assert!(LendingTotals::<T>::get(asset).interest > 0);
 	}
 
 	/// Moving margin into a new isolated position while `p - 1` cross positions are open.

@@ -55,8 +55,14 @@ impl<T: Config> Pallet<T> {
 		allow_borrow: bool,
 	) -> Result<(u32, risk_engine::money_market::BalanceChange), DispatchError> {
 		let settled = Self::do_settle_expired(who)?;
+		let held = Self::segregated_of(who, asset);
 		let change = Self::debit(who, asset, amount, allow_borrow)?;
-		Self::ensure_pool_can_pay(asset, amount, change.opened > 0)?;
+		// What a segregated holding paid leaves no market: it needs no lending headroom.
+		let from_market = match held {
+			Some(_) => amount.saturating_sub(change.netted),
+			None => amount,
+		};
+		Self::ensure_pool_can_pay(asset, amount, from_market, change.opened > 0)?;
 		Self::ensure_cross_initial_margin(who, Error::<T>::BelowInitialMargin)?;
 		TotalDeposits::<T>::mutate(asset, |cash| *cash = cash.saturating_sub(amount));
 		T::Assets::transfer(asset, &Self::account_id(), who, amount, Preservation::Expendable)?;

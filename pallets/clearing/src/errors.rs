@@ -185,6 +185,13 @@ mod errors {
 		/// maintenance liability weight, so that moving a borrow and collateral for it to
 		/// the insurance fund always raises the account's health.
 		PenaltyAboveLiabilityWeight,
+		/// The settlement asset cannot be segregated: the settlement balance is the running
+		/// account every fill, fee and funding payment settles in, so it stays in its money
+		/// market. Segregate other collateral assets.
+		SettlementNotSegregable,
+		/// The asset is already segregated (opting out) or already in the money market
+		/// (opting back in).
+		SegregationUnchanged,
 	}
 }
 

@@ -257,6 +257,20 @@ mod events {
 			/// Of them, the part newly borrowed (the rest came out of its supply).
 			borrowed: u128,
 		},
+		/// An account opted an asset out of lending (segregated) or back in.
+		SegregationSet {
+			/// The account.
+			who: T::AccountId,
+			/// The asset.
+			asset: T::AssetId,
+			/// `true`: its tokens of the asset are now held apart, never lent and earning
+			/// nothing; `false`: they are supplied to the money market again.
+			segregated: bool,
+			/// Token units that moved between the account's supply and its segregated
+			/// holding (opting out: its supply's value, rounded down; opting in: the
+			/// holding).
+			amount: u128,
+		},
 		/// An account repaid (part of) what it owes of an asset.
 		Repaid {
 			/// The account.

@@ -9,7 +9,11 @@
 //!    ([`CollateralBalances`], [`SettlementBalances`], the insurance fund's included), and
 //!    its interest counters add up (`interest = supplier interest + reserve`); for every
 //!    asset other than the settlement asset, cash plus what borrowers owe covers what
-//!    suppliers are owed (`cash + ceil(borrow x index) >= floor(supply x index)`);
+//!    suppliers are owed and every segregated holding
+//!    (`cash + ceil(borrow x index) >= floor(supply x index) + segregated`), and cash alone
+//!    covers the segregated holdings; [`SegregatedTotals`] is the sum of the holdings
+//!    ([`SegregatedBalances`]), which are never of the settlement asset, nor beside a supply,
+//!    nor (when not empty) beside a borrow;
 //!    [`Borrowers`] is exactly the accounts that owe something (the fund aside), with how
 //!    many assets each owes; no zero balance is stored.
 //! 2. **The settlement asset is solvent.** Its cash (what was deposited less what was
@@ -89,6 +93,31 @@ impl<T: Config> Pallet<T> {
 		for (who, scaled) in SettlementBalances::<T>::iter() {
 			book(&who, settlement, scaled)?;
 		}
+		// Per asset: the tokens held segregated.
+		let mut segregated: BTreeMap<T::AssetId, u128> = BTreeMap::new();
+		for (who, holdings) in SegregatedBalances::<T>::iter() {
+			ensure_invariant(!holdings.is_empty(), "an empty segregation record is stored")?;
+			for (asset, held) in holdings {
+				ensure_invariant(asset != settlement, "the settlement asset is segregated")?;
+				let beside = CollateralBalances::<T>::get(&who).get(&asset).copied().unwrap_or(0);
+				ensure_invariant(
+					beside <= 0 && (held == 0 || beside == 0),
+					"a segregated holding is beside a supply, or beside a borrow while not empty",
+				)?;
+				let total = segregated.entry(asset).or_default();
+				*total = total.checked_add(held).ok_or("segregated holdings overflow")?;
+			}
+		}
+		for (asset, total) in SegregatedTotals::<T>::iter() {
+			ensure_invariant(
+				segregated.remove(&asset).unwrap_or(0) == total,
+				"an asset's segregated total differs from its holdings",
+			)?;
+		}
+		ensure_invariant(
+			segregated.values().all(|held| *held == 0),
+			"segregated holdings are not in their total",
+		)?;
 		// While the settlement market is set up, its totals and the index are still counted.
 		let setting_up = Self::lending_setup_running();
 		for asset in CollateralAssets::<T>::iter_keys() {
@@ -109,6 +138,11 @@ impl<T: Config> Pallet<T> {
 				T::Assets::balance(asset, &Self::account_id()) >= cash,
 				"the pallet holds fewer tokens of an asset than its ledger's cash",
 			)?;
+			let held_apart = SegregatedTotals::<T>::get(asset);
+			ensure_invariant(
+				cash >= held_apart,
+				"the pool's cash does not cover segregated holdings",
+			)?;
 			if asset == settlement {
 				// Checked with the settlement asset's other claims (invariant 2).
 				continue;
@@ -119,8 +153,9 @@ impl<T: Config> Pallet<T> {
 			let borrowed = risk_engine::money_market::borrow_value(borrow, &indices)
 				.map_err(|_| "borrow value overflows")?;
 			ensure_invariant(
-				cash.checked_add(borrowed).is_none_or(|covered| covered >= supplied),
-				"an asset's cash and loans do not cover its supply",
+				cash.checked_add(borrowed)
+					.is_none_or(|covered| covered >= supplied.saturating_add(held_apart)),
+				"an asset's cash and loans do not cover its supply and segregated holdings",
 			)?;
 		}
 		ensure_invariant(booked.is_empty(), "a balance is booked in an unlisted asset")?;

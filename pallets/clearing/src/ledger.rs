@@ -14,6 +14,16 @@
 //! The same write keeps the market's scaled totals ([`LendingTotals`]) equal to the sum of
 //! the balances, and [`Borrowers`] equal to the accounts that owe something; it forgets the
 //! account's balances kept in a working set and marks it for a new band.
+//!
+//! ## Segregated holdings
+//! An account may opt a non-settlement asset out of lending ([`Pallet::set_segregated`]).
+//! Its tokens of that asset are then held apart ([`SegregatedBalances`]), token for token:
+//! never lent, earning nothing, and their withdrawal needs no utilisation headroom (the
+//! pool's tokens always cover every holding: [`SegregatedTotals`]). Beside a holding the
+//! scaled balance is never a supply: a credit repays a borrow and holds the rest apart, a
+//! debit empties the holding and borrows the rest (when borrowing is allowed). Everything
+//! that reads a balance ([`Pallet::balance_of`], the margin figures, the liquidations)
+//! counts the holding with it.
 
 use frame_support::pallet_prelude::*;
 use risk_engine::money_market::{self, BalanceChange};
@@ -38,9 +48,44 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// What `who`'s balance of `asset` is worth in tokens now, signed: a supply rounded
-	/// down, a borrow rounded up (more negative).
+	/// down, a borrow rounded up (more negative), a segregated holding token for token.
 	pub fn balance_of(who: &T::AccountId, asset: T::AssetId) -> i128 {
+		let held = Self::segregated_of(who, asset).unwrap_or(0);
 		Self::nominal_of(asset, Self::scaled_balance(who, asset))
+			.saturating_add(i128::try_from(held).unwrap_or(i128::MAX))
+	}
+
+	/// The tokens of `asset` `who` holds segregated: `Some` (0 included) when it keeps the
+	/// asset out of lending, `None` when its balance is in the money market. Never `Some`
+	/// for the settlement asset.
+	pub fn segregated_of(who: &T::AccountId, asset: T::AssetId) -> Option<u128> {
+		if asset == T::SettlementAsset::get() {
+			return None;
+		}
+		Self::segregated_balances(who).get(&asset).copied()
+	}
+
+	/// `who`'s non-settlement balances in tokens, by asset (a supply rounded down, a borrow
+	/// rounded up and negative, a segregated holding token for token): what it holds and
+	/// owes beside its settlement balance.
+	pub(crate) fn collateral_holdings(who: &T::AccountId) -> alloc::vec::Vec<(T::AssetId, i128)> {
+		let mut holdings: alloc::vec::Vec<(T::AssetId, i128)> = Self::collateral_balances(who)
+			.into_iter()
+			.map(|(asset, scaled)| (asset, Self::nominal_of(asset, scaled)))
+			.collect();
+		for (asset, held) in Self::segregated_balances(who) {
+			if held == 0 {
+				continue;
+			}
+			let held = i128::try_from(held).unwrap_or(i128::MAX);
+			// A holding is never beside a supply or a borrow (see the module docs); summed
+			// all the same, should one be.
+			match holdings.iter_mut().find(|(listed, _)| *listed == asset) {
+				Some((_, amount)) => *amount = amount.saturating_add(held),
+				None => holdings.push((asset, held)),
+			}
+		}
+		holdings
 	}
 
 	/// What `who`'s settlement balance is worth in settlement units now (negative: a debt).
@@ -66,14 +111,22 @@ impl<T: Config> Pallet<T> {
 		amount: u128,
 	) -> Result<BalanceChange, DispatchError> {
 		let old = Self::scaled_balance(who, asset);
-		let change = money_market::credit(old, amount, &Self::lending_indices(asset))
-			.map_err(Error::<T>::from)?;
+		let indices = Self::lending_indices(asset);
+		if let Some(held) = Self::segregated_of(who, asset) {
+			let next = money_market::credit_segregated(held, old, amount, &indices)
+				.map_err(Error::<T>::from)?;
+			Self::set_scaled_balance(who, asset, old, next.change.balance)?;
+			Self::set_segregated_held(who, asset, held, next.held)?;
+			return Ok(next.change);
+		}
+		let change = money_market::credit(old, amount, &indices).map_err(Error::<T>::from)?;
 		Self::set_scaled_balance(who, asset, old, change.balance)?;
 		Ok(change)
 	}
 
-	/// Debits `amount` tokens of `asset` from `who`: spends a supply first, then borrows the
-	/// rest when `allow_borrow` (else [`Error::InsufficientCollateral`]).
+	/// Debits `amount` tokens of `asset` from `who`: spends a supply (or a segregated
+	/// holding) first, then borrows the rest when `allow_borrow` (else
+	/// [`Error::InsufficientCollateral`]).
 	pub(crate) fn debit(
 		who: &T::AccountId,
 		asset: T::AssetId,
@@ -81,10 +134,45 @@ impl<T: Config> Pallet<T> {
 		allow_borrow: bool,
 	) -> Result<BalanceChange, DispatchError> {
 		let old = Self::scaled_balance(who, asset);
-		let change = money_market::debit(old, amount, &Self::lending_indices(asset), allow_borrow)
-			.map_err(Error::<T>::from)?;
+		let indices = Self::lending_indices(asset);
+		if let Some(held) = Self::segregated_of(who, asset) {
+			let next = money_market::debit_segregated(held, old, amount, &indices, allow_borrow)
+				.map_err(Error::<T>::from)?;
+			Self::set_scaled_balance(who, asset, old, next.change.balance)?;
+			Self::set_segregated_held(who, asset, held, next.held)?;
+			return Ok(next.change);
+		}
+		let change =
+			money_market::debit(old, amount, &indices, allow_borrow).map_err(Error::<T>::from)?;
 		Self::set_scaled_balance(who, asset, old, change.balance)?;
 		Ok(change)
+	}
+
+	/// Writes the tokens `who` holds segregated of `asset` from `old` to `new`, with the
+	/// asset's segregated total; the asset stays segregated (0 included).
+	pub(crate) fn set_segregated_held(
+		who: &T::AccountId,
+		asset: T::AssetId,
+		old: u128,
+		new: u128,
+	) -> DispatchResult {
+		if old == new {
+			return Ok(());
+		}
+		SegregatedBalances::<T>::try_mutate(who, |held| -> DispatchResult {
+			held.try_insert(asset, new).map_err(|_| Error::<T>::TooManyCollateralAssets)?;
+			Ok(())
+		})?;
+		SegregatedTotals::<T>::try_mutate(asset, |total| -> DispatchResult {
+			*total = total
+				.checked_sub(old)
+				.and_then(|total| total.checked_add(new))
+				.ok_or(Error::<T>::Overflow)?;
+			Ok(())
+		})?;
+		Self::forget_account(who);
+		Self::note_touched(who);
+		Ok(())
 	}
 
 	/// Adds `delta` settlement units to `who`'s settlement balance (negative: takes them,
@@ -102,13 +190,17 @@ impl<T: Config> Pallet<T> {
 
 	/// Moves `who`'s whole balance of `asset` to `to` as it stands, scaled units for scaled
 	/// units when both are of one sign (the totals do not move); against a balance of the
-	/// other sign, it nets at the indices in force (the fraction to the pool). Returns the
-	/// scaled balance moved.
+	/// other sign, it nets at the indices in force (the fraction to the pool). A segregated
+	/// holding is credited to `to` token for token. Returns the scaled balance moved.
 	pub(crate) fn move_balance(
 		who: &T::AccountId,
 		to: &T::AccountId,
 		asset: T::AssetId,
 	) -> Result<i128, DispatchError> {
+		if let Some(held) = Self::segregated_of(who, asset).filter(|held| *held > 0) {
+			Self::set_segregated_held(who, asset, held, 0)?;
+			Self::credit(to, asset, held)?;
+		}
 		let moved = Self::scaled_balance(who, asset);
 		if moved == 0 {
 			return Ok(0);

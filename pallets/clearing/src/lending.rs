@@ -25,6 +25,23 @@
 //! The settlement asset is a market like the others: a negative settlement balance (a
 //! loss, a fee, funding) is a borrow of it at its rate, and winners' balances are its
 //! supply.
+//!
+//! ## Withdrawals, and what can leave in one block
+//! A withdrawal of a supply, like a borrow, must leave what is borrowed within the market's
+//! utilisation cap `c`: at utilisation `U`, at most `1 - U / c` of the supply can leave
+//! before repayments or new supply arrive (at `c` = 90%, all of it from an idle market, a
+//! ninth of it at 80%), and none once `U` reaches `c`. Above the kink the rate climbs
+//! steeply, which draws the repayments that free the rest. Liquidations never wait: they
+//! move balances inside the pool ([`crate::borrow_liquidation`]), no token leaves.
+//!
+//! ## Segregated collateral
+//! An account may keep a non-settlement asset out of the market
+//! ([`Pallet::set_segregated`], see [`crate::ledger`]): its tokens are held apart, earn
+//! nothing and are never lent; the pool's tokens always cover every holding
+//! ([`SegregatedTotals`]), so their withdrawal needs no utilisation headroom at all. Opting
+//! out takes the supply out of the market as a withdrawal would, within the same caps.
+//! The settlement asset cannot be segregated: the settlement balance is the running account
+//! every fill, fee and funding payment settles in.
 
 use frame_support::{
 	pallet_prelude::*,
@@ -32,6 +49,10 @@ use frame_support::{
 	BoundedVec,
 };
 use risk_engine::money_market::{self, Indices};
+use sp_arithmetic::{
+	traits::{Saturating, Zero},
+	FixedPointNumber, FixedU128,
+};
 
 use crate::{pallet::*, LendingConfig};
 
@@ -107,16 +128,84 @@ impl<T: Config> Pallet<T> {
 		Ok(repaid)
 	}
 
+	/// Opts `who`'s balance of `asset` out of lending or back in (see
+	/// [`Pallet::set_segregated`]). Returns the tokens that moved between the market and
+	/// the holding.
+	pub(crate) fn do_set_segregated(
+		who: &T::AccountId,
+		asset: T::AssetId,
+		segregated: bool,
+	) -> Result<u128, DispatchError> {
+		ensure!(CollateralAssets::<T>::contains_key(asset), Error::<T>::UnknownCollateral);
+		ensure!(asset != T::SettlementAsset::get(), Error::<T>::SettlementNotSegregable);
+		let held = Self::segregated_of(who, asset);
+		ensure!(held.is_some() != segregated, Error::<T>::SegregationUnchanged);
+		let old = Self::scaled_balance(who, asset);
+		let moved = match held {
+			None => {
+				let out = money_market::segregate(old, &Self::lending_indices(asset))
+					.map_err(Error::<T>::from)?;
+				Self::set_scaled_balance(who, asset, old, out.change.balance)?;
+				SegregatedBalances::<T>::try_mutate(who, |holdings| -> DispatchResult {
+					holdings
+						.try_insert(asset, 0)
+						.map_err(|_| Error::<T>::TooManyCollateralAssets)?;
+					Ok(())
+				})?;
+				Self::set_segregated_held(who, asset, 0, out.held)?;
+				if out.held > 0 {
+					// The supply leaves the market as a withdrawal would: within its caps.
+					Self::ensure_pool_can_pay(asset, 0, out.held, false)?;
+				}
+				out.held
+			},
+			Some(held) => {
+				Self::set_segregated_held(who, asset, held, 0)?;
+				SegregatedBalances::<T>::mutate_exists(who, |holdings| {
+					if let Some(map) = holdings.as_mut() {
+						map.remove(&asset);
+						if map.is_empty() {
+							*holdings = None;
+						}
+					}
+				});
+				Self::forget_account(who);
+				Self::credit(who, asset, held)?;
+				held
+			},
+		};
+		Self::note_touched(who);
+		Self::deposit_event(Event::SegregationSet {
+			who: who.clone(),
+			asset,
+			segregated,
+			amount: moved,
+		});
+		Ok(moved)
+	}
+
 	/// Checks that `amount` tokens of `asset` may leave the pool after the debit that
-	/// frees them: what is borrowed stays within the borrow cap (when `borrows`) and the
-	/// utilisation cap, and the pool holds the tokens. While the settlement market is set
-	/// up, its totals are incomplete and only its tokens are checked.
+	/// frees them, `from_market` of them out of a supply or a borrow (the rest out of a
+	/// segregated holding): the pool holds the tokens and still covers every segregated
+	/// holding after them; and when any leave the market, what is borrowed stays within the
+	/// borrow cap (when `borrows`) and the utilisation cap. While the settlement market is
+	/// set up, its totals are incomplete and only its tokens are checked.
 	pub(crate) fn ensure_pool_can_pay(
 		asset: T::AssetId,
 		amount: u128,
+		from_market: u128,
 		borrows: bool,
 	) -> DispatchResult {
-		ensure!(TotalDeposits::<T>::get(asset) >= amount, Error::<T>::InsufficientLiquidity);
+		let cash = TotalDeposits::<T>::get(asset);
+		ensure!(cash >= amount, Error::<T>::InsufficientLiquidity);
+		// The tokens lent out never come out of segregated holdings.
+		ensure!(
+			cash - amount >= SegregatedTotals::<T>::get(asset),
+			Error::<T>::InsufficientLiquidity
+		);
+		if from_market == 0 && !borrows {
+			return Ok(());
+		}
 		if asset == T::SettlementAsset::get() && Self::lending_setup_running() {
 			return Ok(());
 		}
@@ -160,7 +249,11 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// One market's accrual, in a storage layer: all of it or nothing.
-	fn accrue_lending(asset: T::AssetId, config: &LendingConfig, now: u64) -> DispatchResult {
+	pub(crate) fn accrue_lending(
+		asset: T::AssetId,
+		config: &LendingConfig,
+		now: u64,
+	) -> DispatchResult {
 		frame_support::storage::with_storage_layer(|| {
 			let indices = LendingIndices::<T>::get(asset);
 			let totals = LendingTotals::<T>::get(asset);
@@ -303,24 +396,15 @@ impl<T: Config> Pallet<T> {
 	pub fn money_market() -> alloc::vec::Vec<crate::MoneyMarketReport<T::AssetId>> {
 		LendingMarkets::<T>::iter()
 			.map(|(asset, config)| {
-				let indices = LendingIndices::<T>::get(asset);
 				let totals = LendingTotals::<T>::get(asset);
-				let supplied =
-					money_market::supply_value(totals.scaled_supply, &indices).unwrap_or(u128::MAX);
-				let borrowed =
-					money_market::borrow_value(totals.scaled_borrow, &indices).unwrap_or(u128::MAX);
-				let utilisation = money_market::utilisation(borrowed, supplied);
-				let supply_rate = money_market::supply_rate(
-					indices.borrow_rate,
-					utilisation,
-					config.reserve_factor,
-				)
-				.unwrap_or_default();
+				let MarketState { indices, supplied, borrowed, utilisation, supply_rate } =
+					Self::market_state(asset, &config);
 				crate::MoneyMarketReport {
 					asset,
 					supplied,
 					borrowed,
 					cash: TotalDeposits::<T>::get(asset),
+					segregated: SegregatedTotals::<T>::get(asset),
 					utilisation,
 					borrow_rate: indices.borrow_rate,
 					supply_rate,
@@ -333,6 +417,67 @@ impl<T: Config> Pallet<T> {
 					supplier_interest: totals.supplier_interest,
 					reserve: totals.reserve,
 					last_accrual_ms: indices.last_accrual_ms,
+				}
+			})
+			.collect()
+	}
+
+	/// `asset`'s market as it stands: its indices, what suppliers are owed and borrowers
+	/// owe, the utilisation and the supply rate in force (figures that overflow saturate).
+	pub(crate) fn market_state(asset: T::AssetId, config: &LendingConfig) -> MarketState {
+		let indices = Self::lending_indices(asset);
+		let totals = LendingTotals::<T>::get(asset);
+		let supplied =
+			money_market::supply_value(totals.scaled_supply, &indices).unwrap_or(u128::MAX);
+		let borrowed =
+			money_market::borrow_value(totals.scaled_borrow, &indices).unwrap_or(u128::MAX);
+		let utilisation = money_market::utilisation(borrowed, supplied);
+		let supply_rate =
+			money_market::supply_rate(indices.borrow_rate, utilisation, config.reserve_factor)
+				.unwrap_or_default();
+		MarketState { indices, supplied, borrowed, utilisation, supply_rate }
+	}
+
+	/// `who`'s stake in every money market it supplies, holds segregated or owes, the
+	/// settlement asset first (see [`crate::LendingLine`]).
+	pub fn lending_lines(who: &T::AccountId) -> alloc::vec::Vec<crate::LendingLine<T::AssetId>> {
+		let settlement = T::SettlementAsset::get();
+		let mut balances = alloc::vec![(settlement, Self::settlement_balance(who), 0u128)];
+		for (asset, scaled) in Self::collateral_balances(who) {
+			balances.push((asset, Self::nominal_of(asset, scaled), 0));
+		}
+		for (asset, held) in Self::segregated_balances(who) {
+			match balances.iter_mut().find(|(listed, _, _)| *listed == asset) {
+				Some(line) => line.2 = held,
+				None => balances.push((asset, 0, held)),
+			}
+		}
+		let day = FixedU128::saturating_from_rational(1u32, 365u32);
+		balances
+			.into_iter()
+			.filter(|(_, balance, held)| *balance != 0 || *held != 0)
+			.map(|(asset, balance, held)| {
+				let (supply_rate, borrow_rate) = match Self::lending_config(asset) {
+					Some(config) => {
+						let state = Self::market_state(asset, &config);
+						(state.supply_rate, state.indices.borrow_rate)
+					},
+					None => (FixedU128::zero(), FixedU128::zero()),
+				};
+				let supplied = balance.max(0).unsigned_abs();
+				let borrowed = balance.min(0).unsigned_abs();
+				let earned = supply_rate.saturating_mul(day).saturating_mul_int(supplied);
+				let paid = borrow_rate.saturating_mul(day).saturating_mul_int(borrowed);
+				crate::LendingLine {
+					asset,
+					supplied,
+					segregated: held,
+					borrowed,
+					supply_apy: money_market::annual_yield(supply_rate).unwrap_or_default(),
+					borrow_apy: money_market::annual_yield(borrow_rate).unwrap_or_default(),
+					interest_per_day: i128::try_from(earned)
+						.unwrap_or(i128::MAX)
+						.saturating_sub(i128::try_from(paid).unwrap_or(i128::MAX)),
 				}
 			})
 			.collect()
@@ -355,4 +500,18 @@ impl<T: Config> Pallet<T> {
 			.map(|config| config.liability_weights)
 			.unwrap_or_else(|| LendingConfig::settlement_default().liability_weights)
 	}
+}
+
+/// A money market's figures as they stand (see [`Pallet::market_state`]).
+pub(crate) struct MarketState {
+	/// The indices in force.
+	pub indices: Indices,
+	/// Tokens suppliers are owed.
+	pub supplied: u128,
+	/// Tokens borrowers owe.
+	pub borrowed: u128,
+	/// Borrowed over supplied.
+	pub utilisation: sp_arithmetic::Perbill,
+	/// What suppliers earn a year (simple), after the reserve.
+	pub supply_rate: sp_arithmetic::FixedU128,
 }

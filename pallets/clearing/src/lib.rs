@@ -917,6 +917,24 @@ pub mod pallet {
 			Self::with_working_set(|| Self::do_repay(&who, asset, amount)).map(|_| ())
 		}
 
+		/// Opts the caller's balance of the collateral asset `asset` out of lending
+		/// (`segregated`: true) or back in (false). A segregated asset's tokens are held
+		/// apart: never lent, earning nothing, and withdrawable whatever the market's
+		/// utilisation (the pool always holds every segregated token). Opting out moves the
+		/// caller's supply out of the market at its value (rounded down), and needs the same
+		/// utilisation headroom a withdrawal of it would; a borrow of the asset stays a
+		/// borrow. Opting in supplies the holding. The settlement asset cannot be segregated.
+		#[pallet::call_index(33)]
+		#[pallet::weight(Pallet::<T>::set_segregated_weight())]
+		pub fn set_segregated(
+			origin: OriginFor<T>,
+			asset: T::AssetId,
+			segregated: bool,
+		) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::with_working_set(|| Self::do_set_segregated(&who, asset, segregated)).map(|_| ())
+		}
+
 		/// Moves `amount` settlement units from the caller's pool into the margin of their
 		/// isolated position in `market`, making the position isolated if it has no size yet.
 		#[pallet::call_index(6)]

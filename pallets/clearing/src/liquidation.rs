@@ -654,13 +654,12 @@ impl<T: Config> Pallet<T> {
 		Self::forget_account(who);
 		Self::forget_account(&insurance);
 		Self::note_touched(who);
-		for (asset, scaled) in CollateralBalances::<T>::get(who) {
+		for (asset, amount) in Self::collateral_holdings(who) {
 			let config = CollateralAssets::<T>::get(asset).ok_or(Error::<T>::UnknownCollateral)?;
 			let key = config.oracle_key.ok_or(Error::<T>::InvalidOracleKey)?;
 			let (price, fresh): (Price, bool) =
 				Self::oracle_price(&key).ok_or(Error::<T>::StalePrice)?;
 			ensure!(fresh, Error::<T>::StalePrice);
-			let amount = Self::nominal_of(asset, scaled);
 			let scale = risk_engine::UnitScale::new(config.params.decimals, quote_decimals);
 			// Down in the signed sense: what the account holds counts less, what it owes more.
 			let value = scale

@@ -6,7 +6,7 @@
 use alloc::vec::Vec;
 use frame_support::{pallet_prelude::*, storage::with_transaction};
 use risk_engine::{IsolatedPosition, MarginTier};
-use sp_arithmetic::{FixedPointNumber, FixedU128};
+use sp_arithmetic::{traits::Saturating, FixedPointNumber, FixedU128, Perbill};
 use sp_runtime::TransactionOutcome;
 
 use crate::{
@@ -83,12 +83,13 @@ impl<T: Config> Pallet<T> {
 
 		let holdings = inputs.holdings();
 		let cross_exposures = inputs.cross_exposures();
-		let mut cross = Self::cross_margin_of(&inputs, &holdings, &cross_exposures)?;
 		let portfolio_mode = MarginModes::<T>::get(who) == MarginMode::Portfolio;
+		let mut cross =
+			Self::cross_margin_of(&inputs, &holdings, &cross_exposures, portfolio_mode)?;
 		if portfolio_mode {
 			let cross_positions =
 				inputs.positions.iter().filter(|p| p.record.isolated_margin.is_none());
-			let scan = Self::portfolio_scan(cross_positions)?.margin;
+			let scan = Self::portfolio_scan(cross_positions, inputs.borrow_legs())?.margin;
 			Self::apply_portfolio_requirements(&mut cross, &scan)?;
 		}
 		let account = Self::cross_account(&inputs, &holdings, &cross_exposures);
@@ -153,6 +154,7 @@ impl<T: Config> Pallet<T> {
 			health: cross.health,
 			positions,
 			uses_stale_prices: inputs.stale,
+			lending: Self::lending_lines(who),
 		})
 	}
 
@@ -204,15 +206,18 @@ impl<T: Config> Pallet<T> {
 
 	/// The account's book margined every way (see the module docs). Positions without a
 	/// price are left out.
-	pub fn margin_report(who: &T::AccountId) -> Result<MarginReport<T::OracleKey>, DispatchError> {
-		let (figures, positions, scan) = Self::cross_figures_with_inputs(who)?;
+	pub fn margin_report(
+		who: &T::AccountId,
+	) -> Result<MarginReport<T::OracleKey, T::AssetId>, DispatchError> {
+		let (figures, inputs, scan) = Self::cross_figures_with_inputs(who)?;
+		let positions = &inputs.positions;
 
 		let mut gross_notional = 0u128;
 		let mut isolated = ModeRequirement::default();
 		// Isolated positions keep their own margin under the cross mode too.
 		let mut isolated_positions = ModeRequirement::default();
 		let mut tiered_cross = ModeRequirement::default();
-		for loaded in &positions {
+		for loaded in positions {
 			let Some(exposure) = loaded.exposure() else { continue };
 			let position = risk_engine::position_margin(&exposure).map_err(Error::<T>::from)?;
 			// An option's exposure is the underlying it covers, not its premium.
@@ -248,6 +253,7 @@ impl<T: Config> Pallet<T> {
 			Some(scan) => scan,
 			None => Self::portfolio_scan(
 				positions.iter().filter(|p| p.record.isolated_margin.is_none()),
+				inputs.borrow_legs(),
 			)?,
 		};
 		let open_orders = figures.margin.open_order_requirement;
@@ -293,6 +299,7 @@ impl<T: Config> Pallet<T> {
 			cross,
 			portfolio,
 			underlyings,
+			lending: Self::lending_lines(who),
 		})
 	}
 
@@ -304,7 +311,7 @@ impl<T: Config> Pallet<T> {
 	pub fn simulate(
 		who: &T::AccountId,
 		trades: &[SimulatedTrade],
-	) -> Result<MarginReport<T::OracleKey>, DispatchError> {
+	) -> Result<MarginReport<T::OracleKey, T::AssetId>, DispatchError> {
 		ensure!(trades.len() <= MAX_SIMULATED_TRADES as usize, Error::<T>::TooManySimulatedTrades);
 		with_transaction(|| {
 			let outcome = (|| {
@@ -340,8 +347,9 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// Gross notional and locked collateral over every account holding positions, under
-	/// cross margin (in force) and under portfolio margin.
-	pub fn capital_efficiency() -> ChainEfficiency {
+	/// cross margin (in force) and under portfolio margin; and per collateral asset, how
+	/// much of it is lent out and what it earns.
+	pub fn capital_efficiency() -> ChainEfficiency<T::AssetId> {
 		let mut totals = ChainEfficiency::default();
 		for who in Positions::<T>::iter_keys() {
 			let Ok(report) = Self::margin_report(&who) else { continue };
@@ -359,6 +367,57 @@ impl<T: Config> Pallet<T> {
 			Self::efficiency(totals.gross_notional, totals.locked_in_force);
 		totals.efficiency_portfolio =
 			Self::efficiency(totals.gross_notional, totals.locked_portfolio);
+		Self::collateral_yields(&mut totals);
 		totals
+	}
+
+	/// Fills in `totals`' per-asset collateral yields and their value-weighted averages.
+	fn collateral_yields(totals: &mut ChainEfficiency<T::AssetId>) {
+		let quote_decimals = T::SettlementDecimals::get();
+		// Settlement units: deposited, lent out, earning a year.
+		let (mut deposited_value, mut lent_value, mut earning_value) = (0u128, 0u128, 0u128);
+		for (asset, config) in LendingMarkets::<T>::iter() {
+			let state = Self::market_state(asset, &config);
+			let segregated = SegregatedTotals::<T>::get(asset);
+			let deposited = state.supplied.saturating_add(segregated);
+			if deposited == 0 {
+				continue;
+			}
+			let average_yield = state
+				.supply_rate
+				.saturating_mul(FixedU128::saturating_from_rational(state.supplied, deposited));
+			let value = if asset == T::SettlementAsset::get() {
+				Some(deposited)
+			} else {
+				CollateralAssets::<T>::get(asset).and_then(|listing| {
+					let (price, _) = Self::oracle_price(&listing.oracle_key?)?;
+					risk_engine::UnitScale::new(listing.params.decimals, quote_decimals)
+						.value(deposited, price, sp_arithmetic::Rounding::Down)
+						.ok()
+				})
+			};
+			let productive_share = Perbill::from_rational(state.borrowed.min(deposited), deposited);
+			if let Some(value) = value {
+				deposited_value = deposited_value.saturating_add(value);
+				lent_value = lent_value.saturating_add(productive_share.mul_floor(value));
+				earning_value =
+					earning_value.saturating_add(average_yield.saturating_mul_int(value));
+			}
+			totals.collateral.push(crate::CollateralYield {
+				asset,
+				deposited,
+				supplied: state.supplied,
+				segregated,
+				borrowed: state.borrowed,
+				productive_share,
+				average_yield,
+				value,
+			});
+		}
+		if deposited_value > 0 {
+			totals.productive_share = Some(Perbill::from_rational(lent_value, deposited_value));
+			totals.average_yield =
+				Some(FixedU128::saturating_from_rational(earning_value, deposited_value));
+		}
 	}
 }

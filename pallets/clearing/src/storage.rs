@@ -59,6 +59,27 @@ mod storage {
 	pub type Borrowers<T: Config> =
 		CountedStorageMap<_, Blake2_128Concat, T::AccountId, u32, OptionQuery>;
 
+	/// An account's segregated holdings, by asset: tokens held apart from the money market
+	/// (see [`Pallet::set_segregated`]).
+	pub type SegregatedOf<T> =
+		BoundedBTreeMap<<T as Config>::AssetId, u128, <T as Config>::MaxCollateralAssets>;
+
+	/// Each account's segregated assets (opted out of lending with
+	/// [`Pallet::set_segregated`]) and the tokens of each it holds apart: never lent, earning
+	/// nothing, withdrawable whatever the market's utilisation. An asset listed with 0
+	/// tokens is still segregated; beside it the account's [`CollateralBalances`] entry is
+	/// never a supply (zero, or a borrow while the holding is empty). Never the settlement
+	/// asset.
+	#[pallet::storage]
+	pub type SegregatedBalances<T: Config> =
+		StorageMap<_, Blake2_128Concat, T::AccountId, SegregatedOf<T>, ValueQuery>;
+
+	/// Per asset, the tokens all accounts hold segregated: the part of the pool's tokens
+	/// ([`TotalDeposits`]) that the money market never lends.
+	#[pallet::storage]
+	pub type SegregatedTotals<T: Config> =
+		StorageMap<_, Blake2_128Concat, T::AssetId, u128, ValueQuery>;
+
 	/// While the settlement asset's money market is set up after the upgrade that opened
 	/// the money markets ([`crate::migrations::v4`]): the raw [`SettlementBalances`] key of
 	/// the last balance counted into its totals, empty before the first. Until the pass

@@ -201,9 +201,17 @@ impl<T: Config> Pallet<T> {
 
 	/// The money market's checks a withdrawal or borrow adds to the benchmarked withdrawal:
 	/// its market and indices read, its totals read and written, the borrowers' index read
-	/// and written.
+	/// and written, the segregated holdings read and written and their total read and
+	/// written.
 	pub fn lending_check_weight() -> Weight {
-		T::DbWeight::get().reads_writes(4, 2)
+		T::DbWeight::get().reads_writes(6, 4)
+	}
+
+	/// What `set_segregated` costs: a deposit's benchmark (the account's balances read and
+	/// written, the market's totals and indices, the bands; and a token transfer it does
+	/// not make) and the money market's checks, its holdings and their total among them.
+	pub fn set_segregated_weight() -> Weight {
+		T::WeightInfo::deposit().saturating_add(Self::lending_check_weight())
 	}
 
 	/// One money market's end-of-block accrual: its market, indices and totals read, the

@@ -25,8 +25,9 @@
 //! the account again after its closes, a taker is checked after every fill.
 //!
 //! A venue's call ([`Clearing::with_working_set`](crate::Clearing::with_working_set)) also
-//! keeps each account's collateral balances and margin mode once read: only deposits,
-//! withdrawals, liquidations and `set_margin_mode` write them, none of which a venue call
+//! keeps each account's collateral balances, segregated holdings and margin mode once
+//! read: only deposits, withdrawals, borrows, repayments, liquidations, `set_segregated`
+//! and `set_margin_mode` write them, none of which a venue call
 //! reaches, so within one they cannot change (each writer forgets the account here all the
 //! same). A liquidation's working set does not keep them: it moves collateral itself, in
 //! storage layers that may roll back.
@@ -60,6 +61,8 @@ pub(crate) struct WorkingSet<T: Config> {
 	keeps_accounts: bool,
 	/// Accounts' collateral balances read so far (a venue's call only).
 	collateral_balances: Vec<(T::AccountId, CollateralBalancesOf<T>)>,
+	/// Accounts' segregated holdings read so far (a venue's call only).
+	segregated_balances: Vec<(T::AccountId, SegregatedOf<T>)>,
 	/// Accounts' margin modes read so far (a venue's call only).
 	margin_modes: Vec<(T::AccountId, MarginMode)>,
 	/// Option series' scenario premiums from the portfolio scans so far, keyed by everything
@@ -83,6 +86,7 @@ impl<T: Config> Default for WorkingSet<T> {
 			surcharges: Vec::new(),
 			keeps_accounts: false,
 			collateral_balances: Vec::new(),
+			segregated_balances: Vec::new(),
 			margin_modes: Vec::new(),
 			scan_memo: Default::default(),
 			touched: Vec::new(),
@@ -215,6 +219,30 @@ impl<T: Config> Pallet<T> {
 		}
 	}
 
+	/// `who`'s segregated holdings; read once per venue call, like its balances.
+	pub(crate) fn segregated_balances(who: &T::AccountId) -> SegregatedOf<T> {
+		let kept = Self::in_working_set(|set| {
+			set.keeps_accounts.then(|| {
+				set.segregated_balances
+					.iter()
+					.find(|(account, _)| account == who)
+					.map(|(_, held)| held.clone())
+			})
+		})
+		.flatten();
+		match kept {
+			Some(Some(held)) => held,
+			Some(None) => {
+				let held = SegregatedBalances::<T>::get(who);
+				Self::in_working_set(|set| {
+					set.segregated_balances.push((who.clone(), held.clone()))
+				});
+				held
+			},
+			None => SegregatedBalances::<T>::get(who),
+		}
+	}
+
 	/// `who`'s margin mode; read once per venue call.
 	pub(crate) fn margin_mode(who: &T::AccountId) -> MarginMode {
 		let kept = Self::in_working_set(|set| {
@@ -238,6 +266,7 @@ impl<T: Config> Pallet<T> {
 	pub(crate) fn forget_account(who: &T::AccountId) {
 		Self::in_working_set(|set| {
 			set.collateral_balances.retain(|(account, _)| account != who);
+			set.segregated_balances.retain(|(account, _)| account != who);
 			set.margin_modes.retain(|(account, _)| account != who);
 			set.surcharges.retain(|((account, _), _)| account != who);
 		});

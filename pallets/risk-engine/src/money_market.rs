@@ -548,6 +548,94 @@ pub fn debit(
 	Ok(change)
 }
 
+/// A segregated holding: what an account that opted an asset out of lending keeps of it.
+/// The tokens are held apart, token for token (never lent, earning nothing); beside them the
+/// account's scaled balance of the asset is never a supply: zero, or a borrow while the
+/// holding is empty (a credit repays the borrow before it fills the holding; a debit
+/// empties the holding before it borrows).
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Default)]
+pub struct SegregatedChange {
+	/// The tokens held apart after the change.
+	pub held: Balance,
+	/// The scaled balance beside them after the change, and how it moved. `netted` counts
+	/// the tokens that repaid a borrow (a credit) or left the holding (a debit); `opened`
+	/// the tokens held apart (a credit) or borrowed (a debit).
+	pub change: BalanceChange,
+}
+
+/// Credits `amount` tokens to a segregated holding of `held` tokens beside the scaled
+/// `balance`: it repays a borrow first, as [`credit`] does, and holds the rest apart.
+/// Fails with [`RiskError::InsufficientBalance`] for a balance that is a supply (a
+/// segregated asset has none).
+pub fn credit_segregated(
+	held: Balance,
+	balance: i128,
+	amount: Balance,
+	indices: &Indices,
+) -> Result<SegregatedChange, RiskError> {
+	if balance > 0 {
+		return Err(RiskError::InsufficientBalance);
+	}
+	let owed = borrow_value(balance.unsigned_abs(), indices)?;
+	let repaid = amount.min(owed);
+	let mut change = if repaid > 0 {
+		credit(balance, repaid, indices)?
+	} else {
+		BalanceChange { balance, ..Default::default() }
+	};
+	let rest = amount - repaid;
+	change.opened = rest;
+	let held = held.checked_add(rest).ok_or(RiskError::Overflow)?;
+	Ok(SegregatedChange { held, change })
+}
+
+/// Debits `amount` tokens from a segregated holding of `held` tokens beside the scaled
+/// `balance`: it empties the holding first, then borrows the rest, as [`debit`] does, when
+/// `allow_borrow` (else [`RiskError::InsufficientBalance`]).
+pub fn debit_segregated(
+	held: Balance,
+	balance: i128,
+	amount: Balance,
+	indices: &Indices,
+	allow_borrow: bool,
+) -> Result<SegregatedChange, RiskError> {
+	if balance > 0 {
+		return Err(RiskError::InsufficientBalance);
+	}
+	let taken = amount.min(held);
+	let rest = amount - taken;
+	let mut change = if rest > 0 {
+		debit(balance, rest, indices, allow_borrow)?
+	} else {
+		BalanceChange { balance, ..Default::default() }
+	};
+	change.netted = taken;
+	Ok(SegregatedChange { held: held - taken, change })
+}
+
+/// Opts a balance out of lending: a supply of `balance` scaled units leaves the market at
+/// its value, `floor(balance x supply_index)` tokens, which are held apart (the fraction
+/// stays in the pool, as on a withdrawal); a borrow stays as it is, beside an empty
+/// holding.
+pub fn segregate(balance: i128, indices: &Indices) -> Result<SegregatedChange, RiskError> {
+	if balance <= 0 {
+		return Ok(SegregatedChange {
+			held: 0,
+			change: BalanceChange { balance, ..Default::default() },
+		});
+	}
+	let held = supply_value(balance as u128, indices)?;
+	Ok(SegregatedChange {
+		held,
+		change: BalanceChange {
+			balance: 0,
+			supply_delta: -balance,
+			netted: held,
+			..Default::default()
+		},
+	})
+}
+
 /// A borrow liquidation's inputs: the insurance fund takes over part of a borrow and, for
 /// it, collateral worth that part over `1 - penalty` (at oracle prices: the collateral goes
 /// at its price less the penalty). All values in settlement units.

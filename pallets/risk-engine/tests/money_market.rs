@@ -8,6 +8,8 @@
 //! - many accounts, random credits, debits and accruals: the pool always holds at least
 //!   what every account could take out, and at most a few units per operation more;
 //! - a loop of credits and debits at one set of indices never gains the account anything;
+//! - a loop through a segregated holding (opting out of lending, credits and debits beside
+//!   it, opting back in) never gains the account anything either;
 //! - the curve rises with utilisation, and `validate_rate_curve` is exactly its bounds.
 
 use proptest::prelude::*;
@@ -239,6 +241,41 @@ fn credits_repay_before_they_supply_and_debits_spend_before_they_borrow() {
 }
 
 #[test]
+fn a_segregated_holding_repays_before_it_holds_and_empties_before_it_borrows() {
+	let indices = Indices {
+		supply: FixedU128::from_rational(5, 4),
+		borrow: FixedU128::from_rational(3, 2),
+		..Indices::new()
+	};
+	// Owing 100 scaled (150 tokens): 200 tokens repay all of it and hold 50 apart.
+	let over = credit_segregated(0, -100, 200, &indices).unwrap();
+	assert_eq!(
+		(over.held, over.change.balance, over.change.borrow_delta, over.change.supply_delta),
+		(50, 0, -100, 0)
+	);
+	assert_eq!((over.change.netted, over.change.opened), (150, 50));
+	// 60 tokens only repay: nothing held.
+	let part = credit_segregated(0, -100, 60, &indices).unwrap();
+	assert_eq!((part.held, part.change.balance, part.change.opened), (0, -60, 0));
+	// Holding 50: 30 tokens come out of the holding, token for token, no index involved.
+	let spend = debit_segregated(50, 0, 30, &indices, false).unwrap();
+	assert_eq!((spend.held, spend.change.balance, spend.change.netted), (20, 0, 30));
+	// 80 tokens empty it and borrow ceil(30 / 1.5) = 20 scaled, if allowed.
+	assert_eq!(debit_segregated(50, 0, 80, &indices, false), Err(RiskError::InsufficientBalance));
+	let past = debit_segregated(50, 0, 80, &indices, true).unwrap();
+	assert_eq!((past.held, past.change.balance, past.change.borrow_delta), (0, -20, 20));
+	assert_eq!((past.change.netted, past.change.opened), (50, 30));
+	// A supply is never beside a holding.
+	assert_eq!(credit_segregated(0, 1, 5, &indices), Err(RiskError::InsufficientBalance));
+	assert_eq!(debit_segregated(0, 1, 5, &indices, true), Err(RiskError::InsufficientBalance));
+	// Opting out takes a supply at its value, rounded down; a borrow stays.
+	let out = segregate(7, &indices).unwrap();
+	assert_eq!((out.held, out.change.balance, out.change.supply_delta), (8, 0, -7));
+	let owing = segregate(-7, &indices).unwrap();
+	assert_eq!((owing.held, owing.change.balance), (0, -7));
+}
+
+#[test]
 fn a_borrow_liquidation_takes_the_fewest_units_that_restore_health() {
 	// 1,000 short of target; a USDC debt weighed 1.05 against BTC counted at 95%, a 1%
 	// penalty: each unit of debt moved gains 1.05 - 0.95 / 0.99 = 0.090404... of health.
@@ -309,6 +346,56 @@ proptest! {
 				prop_assert!(gain(less, less_collateral) < shortfall as i128 + 2);
 			}
 		}
+	}
+}
+
+proptest! {
+	#![proptest_config(config())]
+
+	/// Opting in and out of lending, and credits and debits on either side, never gain the
+	/// account anything: its value after a loop is at most its value before, and the pool
+	/// keeps at most a unit per conversion.
+	#[test]
+	fn segregation_round_trips_never_gain(
+		supply_index in ONE..=3 * ONE,
+		borrow_extra in 0u128..=ONE,
+		start in -1_000_000_000i128..=1_000_000_000,
+		moves in proptest::collection::vec((any::<bool>(), 1u128..=1_000_000_000), 0..8),
+	) {
+		let indices = Indices {
+			supply: FixedU128::from_inner(supply_index),
+			borrow: FixedU128::from_inner(supply_index + borrow_extra),
+			..Indices::new()
+		};
+		let value_before = nominal(start, &indices).unwrap();
+		let out = segregate(start, &indices).unwrap();
+		let (mut held, mut balance) = (out.held, out.change.balance);
+		prop_assert!(held as i128 + nominal(balance, &indices).unwrap() <= value_before);
+		prop_assert!(value_before - (held as i128 + nominal(balance, &indices).unwrap()) <= 1);
+		let mut flow: i128 = 0;
+		for (is_credit, amount) in moves {
+			let before = held as i128 + nominal(balance, &indices).unwrap();
+			let next = if is_credit {
+				flow += amount as i128;
+				credit_segregated(held, balance, amount, &indices).unwrap()
+			} else {
+				flow -= amount as i128;
+				debit_segregated(held, balance, amount, &indices, true).unwrap()
+			};
+			prop_assert!(next.change.balance <= 0 && (next.held == 0 || next.change.balance == 0));
+			let after = next.held as i128 + nominal(next.change.balance, &indices).unwrap();
+			let signed = if is_credit { amount as i128 } else { -(amount as i128) };
+			// Never more than the tokens that moved; less by at most a scaled unit's worth and
+			// a token (a borrow's conversion rounds up twice).
+			let slack = borrow_value(1, &indices).unwrap() as i128 + 1;
+			prop_assert!(after <= before + signed && after >= before + signed - slack);
+			held = next.held;
+			balance = next.change.balance;
+		}
+		// Back in the market: the holding is supplied, the value rounds down.
+		let back = credit(balance, held, &indices).unwrap();
+		let value_after = nominal(back.balance, &indices).unwrap();
+		prop_assert!(value_after <= value_before + flow);
 	}
 }
 

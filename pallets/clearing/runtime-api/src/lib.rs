@@ -65,17 +65,20 @@ sp_api::decl_runtime_apis! {
 		/// An account's book margined every way: the requirement as isolated positions, as
 		/// a cross pool (in force) and as one portfolio scan, each with its capital
 		/// efficiency (gross notional over the collateral it locks), and per underlying the
-		/// net delta, gamma and vega and the scan's worst loss.
-		fn margin_report(who: AccountId) -> Result<MarginReport<OracleKey>, DispatchError>;
+		/// net delta, gamma and vega and the scan's worst loss; and its stake in every money
+		/// market (supplied, segregated, borrowed, the yields, interest a day).
+		fn margin_report(who: AccountId) -> Result<MarginReport<OracleKey, AssetId>, DispatchError>;
 
 		/// Gross notional and locked collateral over every account holding positions, under
-		/// the mode in force and under portfolio margin.
-		fn capital_efficiency() -> ChainEfficiency;
+		/// the mode in force and under portfolio margin; per collateral asset, what is
+		/// deposited, segregated and lent out and what it earns, and chain-wide (by value)
+		/// the share of collateral that is productive and its average yield.
+		fn capital_efficiency() -> ChainEfficiency<AssetId>;
 
 		/// `margin_report` after hypothetical trades (at most 16), taken from the account's
 		/// side as a taker at their price or the mark: a pre-trade check. Nothing is
 		/// written.
-		fn simulate(who: AccountId, trades: Vec<SimulatedTrade>) -> Result<MarginReport<OracleKey>, DispatchError>;
+		fn simulate(who: AccountId, trades: Vec<SimulatedTrade>) -> Result<MarginReport<OracleKey, AssetId>, DispatchError>;
 
 		/// A market's adaptive margin: its underlying's volatility estimate, the static,
 		/// target and in-force first-tier fractions, the ramp step, and the ramp's progress

@@ -91,6 +91,7 @@ mod migrations;
 mod options_and_portfolio;
 mod reports;
 mod risk_parameters;
+mod segregation;
 mod trading;
 mod venue;
 mod worker;

@@ -27,6 +27,29 @@ pub struct CollateralReport<AssetId> {
 	pub maintenance_value: Option<i128>,
 }
 
+/// An account's stake in one money market, as [`AccountReport`] and [`MarginReport`] list
+/// it (see [`crate::lending`]): token amounts in the asset's smallest units, yields annual
+/// 18-decimal fractions (`0.05` is 5% a year).
+#[derive(Clone, PartialEq, Eq, RuntimeDebug, Encode, Decode, TypeInfo)]
+pub struct LendingLine<AssetId> {
+	/// The asset.
+	pub asset: AssetId,
+	/// Tokens the account supplies to the market (lent out, earning), interest included.
+	pub supplied: u128,
+	/// Tokens it holds segregated: never lent, earning nothing.
+	pub segregated: u128,
+	/// Tokens it owes, interest included.
+	pub borrowed: u128,
+	/// What a supply of the asset earns a year at the rate in force, compounded every
+	/// block, after the reserve.
+	pub supply_apy: sp_arithmetic::FixedU128,
+	/// What a borrow of the asset pays a year at the rate in force, compounded every block.
+	pub borrow_apy: sp_arithmetic::FixedU128,
+	/// Tokens of interest a day at the rates in force (simple): positive, earned on the
+	/// supply; negative, paid on the borrow.
+	pub interest_per_day: i128,
+}
+
 /// A position line of an [`AccountReport`].
 #[derive(Clone, PartialEq, Eq, RuntimeDebug, Encode, Decode, TypeInfo)]
 pub struct PositionReport {
@@ -84,6 +107,9 @@ pub struct AccountReport<AssetId> {
 	/// Whether some price the report needed was missing or stale (figures then use it anyway
 	/// where present, and leave out what has no price).
 	pub uses_stale_prices: bool,
+	/// Per asset the account supplies, holds segregated or owes: its stake in the money
+	/// market, the settlement asset first.
+	pub lending: alloc::vec::Vec<LendingLine<AssetId>>,
 }
 
 /// A market as the runtime API reports it.
@@ -316,7 +342,7 @@ pub struct UnderlyingExposure<OracleKey> {
 
 /// An account's book margined every way, as `ClearingApi::margin_report` returns it.
 #[derive(Clone, PartialEq, Eq, RuntimeDebug, Encode, Decode, TypeInfo)]
-pub struct MarginReport<OracleKey> {
+pub struct MarginReport<OracleKey, AssetId> {
 	/// The mode in force for the account's cross positions.
 	pub mode: MarginMode,
 	/// `|size| x mark` summed over every perpetual and `|size| x index` over every option
@@ -335,11 +361,37 @@ pub struct MarginReport<OracleKey> {
 	pub portfolio: ModeRequirement,
 	/// Per underlying: net greeks and the scan's worst loss.
 	pub underlyings: alloc::vec::Vec<UnderlyingExposure<OracleKey>>,
+	/// Per asset the account supplies, holds segregated or owes: its stake in the money
+	/// market (what its collateral earns, what its borrows cost).
+	pub lending: alloc::vec::Vec<LendingLine<AssetId>>,
+}
+
+/// How much of one collateral asset is earning, as [`ChainEfficiency`] lists it: token
+/// amounts in the asset's smallest units.
+#[derive(Clone, PartialEq, Eq, RuntimeDebug, Encode, Decode, TypeInfo)]
+pub struct CollateralYield<AssetId> {
+	/// The asset.
+	pub asset: AssetId,
+	/// Everything deposited: supplied plus segregated, interest included.
+	pub deposited: u128,
+	/// Of it, supplied to the money market.
+	pub supplied: u128,
+	/// Of it, held segregated (never lent).
+	pub segregated: u128,
+	/// Lent out to borrowers: the productive part.
+	pub borrowed: u128,
+	/// `borrowed / deposited`: the share of the deposits that is lent out and earns.
+	pub productive_share: Perbill,
+	/// What the deposits earn a year on average at the rate in force (simple):
+	/// `supply_rate x supplied / deposited`, segregated tokens counting as earning nothing.
+	pub average_yield: sp_arithmetic::FixedU128,
+	/// The deposits' value at the oracle price, settlement units (`None`: no price).
+	pub value: Option<u128>,
 }
 
 /// Capital efficiency across the chain, as `ClearingApi::capital_efficiency` returns it.
-#[derive(Clone, Copy, PartialEq, Eq, RuntimeDebug, Default, Encode, Decode, TypeInfo)]
-pub struct ChainEfficiency {
+#[derive(Clone, PartialEq, Eq, RuntimeDebug, Encode, Decode, TypeInfo)]
+pub struct ChainEfficiency<AssetId> {
 	/// Accounts holding positions.
 	pub accounts: u32,
 	/// Their gross notional, settlement units.
@@ -352,6 +404,31 @@ pub struct ChainEfficiency {
 	pub efficiency_in_force: Option<sp_arithmetic::FixedU128>,
 	/// `gross_notional / locked_portfolio`.
 	pub efficiency_portfolio: Option<sp_arithmetic::FixedU128>,
+	/// Per collateral asset: what is deposited, supplied, segregated and lent out, and what
+	/// it earns.
+	pub collateral: alloc::vec::Vec<CollateralYield<AssetId>>,
+	/// Over every priced collateral asset, by value: the share of deposits lent out and
+	/// earning (`None`: nothing deposited, or nothing priced).
+	pub productive_share: Option<Perbill>,
+	/// Over every priced collateral asset, by value: what collateral earns a year on
+	/// average at the rates in force, idle and segregated collateral included at zero.
+	pub average_yield: Option<sp_arithmetic::FixedU128>,
+}
+
+impl<AssetId> Default for ChainEfficiency<AssetId> {
+	fn default() -> Self {
+		Self {
+			accounts: 0,
+			gross_notional: 0,
+			locked_in_force: 0,
+			locked_portfolio: 0,
+			efficiency_in_force: None,
+			efficiency_portfolio: None,
+			collateral: alloc::vec::Vec::new(),
+			productive_share: None,
+			average_yield: None,
+		}
+	}
 }
 
 /// A trade `ClearingApi::simulate` applies to an account's book before reporting it.
@@ -378,6 +455,9 @@ pub struct MoneyMarketReport<AssetId> {
 	pub borrowed: u128,
 	/// The tokens the pool holds for the asset (its cash): what can leave now.
 	pub cash: u128,
+	/// Of the cash, the tokens accounts hold segregated: never lent, always there for
+	/// their owners.
+	pub segregated: u128,
 	/// Borrowed over supplied.
 	pub utilisation: Perbill,
 	/// The borrow rate in force until the end of this block.
