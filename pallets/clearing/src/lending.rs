@@ -152,6 +152,8 @@ impl<T: Config> Pallet<T> {
 						.map_err(|_| Error::<T>::TooManyCollateralAssets)?;
 					Ok(())
 				})?;
+				// The holding's write below skips an empty one: forget the kept copy here.
+				Self::forget_account(who);
 				Self::set_segregated_held(who, asset, 0, out.held)?;
 				if out.held > 0 {
 					// The supply leaves the market as a withdrawal would: within its caps.

@@ -11,12 +11,10 @@
 //!   grouped by their market's oracle key, moved from the underlying's index, perpetuals
 //!   at their mark moved by the same share, options revalued by Black-76), combined across underlyings with the governed [`Correlations`]
 //!   (see [`risk_engine::portfolio`]); resting orders keep their own requirement, and
-//!   isolated positions theirs. A borrow of a priced asset is a spot short in the scan: a
-//!   leg of the size owed on its asset's oracle key, moved with that underlying, so it nets
-//!   against the account's perpetuals and options there (a borrowed BTC hedges a long
-//!   BTC perpetual); equity then counts the borrow at its market value, the scan carrying
-//!   its price risk in place of the liability weight. A settlement debt stays at its
-//!   weight: no scenario moves the settlement asset.
+//!   isolated positions theirs. A borrow counts in equity at its liability weight, as
+//!   under cross margin, and is not a leg of the scan: a borrow liquidation sizes its moves
+//!   from those weights, and a leg that could hedge a position would make a move that
+//!   removes the hedge lower the account's health (see `crate::borrow_liquidation`).
 //!
 //! An account's cross positions are margined under its [`MarginMode`]: `Cross` unless it
 //! opted into `Portfolio` with [`Pallet::set_margin_mode`], which needs equity of at least
@@ -88,7 +86,6 @@ impl<T: Config> Pallet<T> {
 	/// are left out; so is a settled series' payoff, which no scenario moves.
 	pub(crate) fn portfolio_scan<'a>(
 		positions: impl Iterator<Item = &'a LoadedPosition<T>>,
-		borrows: impl Iterator<Item = (T::OracleKey, &'a risk_engine::LiabilityHolding)>,
 	) -> Result<Scan<T::OracleKey>, DispatchError>
 	where
 		T: 'a,
@@ -143,23 +140,6 @@ impl<T: Config> Pallet<T> {
 				underlying.volatility = volatility;
 			}
 			underlying.legs.push(leg);
-		}
-		// Each borrow: a spot short of what is owed, marked at its oracle price (a position on
-		// the same key has set the underlying's index already).
-		for (key, borrow) in borrows {
-			let owed = i128::try_from(borrow.amount).map_err(|_| Error::<T>::Overflow)?;
-			let size = Self::whole_units(-owed, borrow.decimals)?;
-			let price = Self::signed_price(borrow.price)?;
-			let leg = Leg::Perpetual { size, mark: Some(price) };
-			match underlyings.iter_mut().find(|u| u.key == key) {
-				Some(underlying) => underlying.legs.push(leg),
-				None => underlyings.push(Underlying {
-					key,
-					price,
-					volatility: FixedI128::zero(),
-					legs: alloc::vec![leg],
-				}),
-			}
 		}
 		let grid = PortfolioGridParams::<T>::get();
 		let books: Vec<UnderlyingBook> = underlyings

@@ -23,8 +23,12 @@ sp_api::decl_runtime_apis! {
 	/// `RiskChange` is the pallet's `RiskChange` with the runtime's types: the argument of
 	/// every risk setter, and of the preview.
 	///
-	/// Version 2 adds [`money_market`](ClearingApi::money_market).
-	#[api_version(2)]
+	/// Version 2 adds [`money_market`](ClearingApi::money_market). Version 3 changes what
+	/// four calls return: `account_report`, `margin_report` and `simulate` add each asset's
+	/// `lending` line, `capital_efficiency` its per-asset collateral yields and the
+	/// chain-wide productive share and average yield, `money_market` the tokens held
+	/// segregated. A client decoding by the runtime's metadata (Polkadot.js) reads either.
+	#[api_version(3)]
 	pub trait ClearingApi<AccountId, AssetId, OracleKey, RiskChange>
 	where
 		AccountId: codec::Codec,
