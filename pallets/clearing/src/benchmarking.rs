@@ -132,11 +132,21 @@ fn trader<T: Config>(name: &'static str, index: u32, usdc: u128) -> T::AccountId
 	who
 }
 
-/// Opens `asset`'s money market for borrowing: the listing default's curve, a cap no
-/// benchmark reaches.
+/// Opens `asset`'s money market for borrowing: the listing default with a two-segment
+/// curve (5% a year at the 80% kink, 65% at full use) and a cap no benchmark reaches.
 fn lend<T: Config>(asset: T::AssetId) {
 	let mut config = crate::LendingConfig::listing_default();
 	config.borrow_cap = u128::MAX / 4;
+	config.rate_segments = BoundedVec::truncate_from(vec![
+		risk_engine::money_market::RateSegment {
+			from: Perbill::from_percent(0),
+			slope: FixedU128::from_rational(625, 10_000),
+		},
+		risk_engine::money_market::RateSegment {
+			from: Perbill::from_percent(80),
+			slope: FixedU128::from_u32(3),
+		},
+	]);
 	LendingMarkets::<T>::insert(asset, config);
 	if !LendingIndices::<T>::contains_key(asset) {
 		LendingIndices::<T>::insert(asset, risk_engine::money_market::Indices::new());

@@ -897,7 +897,7 @@ pub mod pallet {
 		/// the tokens; and the account must stay at or above its initial margin
 		/// requirement at fresh prices. Expired option positions settle first.
 		#[pallet::call_index(30)]
-		#[pallet::weight(Pallet::<T>::borrow_weight())]
+		#[pallet::weight(Pallet::<T>::borrow_weight(MarginMode::Portfolio, true))]
 		pub fn borrow(
 			origin: OriginFor<T>,
 			asset: T::AssetId,
@@ -905,13 +905,13 @@ pub mod pallet {
 		) -> DispatchResultWithPostInfo {
 			let who = ensure_signed(origin)?;
 			let settled = Self::with_working_set(|| Self::do_borrow(&who, asset, amount))?;
-			Ok(Some(Self::withdraw_weight(MarginModes::<T>::get(&who), settled > 0)).into())
+			Ok(Some(Self::borrow_weight(MarginModes::<T>::get(&who), settled > 0)).into())
 		}
 
 		/// Repays up to `amount` of what the caller owes of `asset` from the tokens it holds
 		/// (`u128::MAX`: all of it). A deposit also repays first; this call never supplies.
 		#[pallet::call_index(31)]
-		#[pallet::weight(T::WeightInfo::deposit())]
+		#[pallet::weight(T::WeightInfo::repay())]
 		pub fn repay(origin: OriginFor<T>, asset: T::AssetId, amount: u128) -> DispatchResult {
 			let who = ensure_signed(origin)?;
 			Self::with_working_set(|| Self::do_repay(&who, asset, amount)).map(|_| ())
@@ -925,7 +925,7 @@ pub mod pallet {
 		/// utilisation headroom a withdrawal of it would; a borrow of the asset stays a
 		/// borrow. Opting in supplies the holding. The settlement asset cannot be segregated.
 		#[pallet::call_index(33)]
-		#[pallet::weight(Pallet::<T>::set_segregated_weight())]
+		#[pallet::weight(T::WeightInfo::set_segregated())]
 		pub fn set_segregated(
 			origin: OriginFor<T>,
 			asset: T::AssetId,

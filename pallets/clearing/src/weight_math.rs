@@ -193,10 +193,20 @@ impl<T: Config> Pallet<T> {
 			)
 	}
 
-	/// What a borrow costs: a withdrawal with its worst margin check and expiry
-	/// settlement, the money market's checks included.
-	pub fn borrow_weight() -> Weight {
-		Self::withdraw_weight(MarginMode::Portfolio, true)
+	/// What a borrow costs: its benchmark (the account's supply spent, the rest borrowed,
+	/// the market's caps and the account's cross margin checked, at `MaxPositionsPerAccount`
+	/// positions) with, as for a withdrawal, the portfolio check under portfolio margin and
+	/// expiry settlement when a series settles first.
+	pub fn borrow_weight(mode: MarginMode, settles: bool) -> Weight {
+		let positions = T::MaxPositionsPerAccount::get();
+		let mut weight = T::WeightInfo::borrow(positions);
+		if mode == MarginMode::Portfolio {
+			weight = weight.saturating_add(T::WeightInfo::portfolio_check(positions));
+		}
+		if settles {
+			weight = weight.saturating_add(T::WeightInfo::settle_expired(positions));
+		}
+		weight
 	}
 
 	/// The money market's checks a withdrawal or borrow adds to the benchmarked withdrawal:
@@ -207,18 +217,12 @@ impl<T: Config> Pallet<T> {
 		T::DbWeight::get().reads_writes(6, 4)
 	}
 
-	/// What `set_segregated` costs: a deposit's benchmark (the account's balances read and
-	/// written, the market's totals and indices, the bands; and a token transfer it does
-	/// not make) and the money market's checks, its holdings and their total among them.
-	pub fn set_segregated_weight() -> Weight {
-		T::WeightInfo::deposit().saturating_add(Self::lending_check_weight())
-	}
 
-	/// One money market's end-of-block accrual: its market, indices and totals read, the
-	/// insurance fund's balance read and written (its reserve), the indices and totals
-	/// written; the arithmetic is charged as a price guard update, a comparable pass.
+	/// One money market's end-of-block accrual: its benchmark (indices and totals read and
+	/// written, interest on its borrows, the reserve credited to the insurance fund, the
+	/// next rate set).
 	pub(crate) fn accrue_lending_weight() -> Weight {
-		T::DbWeight::get().reads_writes(4, 4).saturating_add(T::WeightInfo::update_price_guard())
+		T::WeightInfo::accrue_lending()
 	}
 
 	/// The weight a venue adds to a fill for `who`'s margin check beyond the one its own

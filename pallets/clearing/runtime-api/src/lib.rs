@@ -96,8 +96,7 @@ sp_api::decl_runtime_apis! {
 
 		/// Every collateral asset's money market: supplied, borrowed and cash, utilisation,
 		/// borrow and supply rates and yields, indices, the governed curve, caps and weights,
-		/// and the interest paid, earned and reserved since it opened.
-		#[api_version(2)]
+		/// and the interest paid, earned and reserved since it opened (since version 2).
 		fn money_market() -> Vec<MoneyMarketReport<AssetId>>;
 	}
 }
