@@ -217,7 +217,6 @@ impl<T: Config> Pallet<T> {
 		T::DbWeight::get().reads_writes(6, 4)
 	}
 
-
 	/// One money market's end-of-block accrual: its benchmark (indices and totals read and
 	/// written, interest on its borrows, the reserve credited to the insurance fund, the
 	/// next rate set).

@@ -195,74 +195,55 @@ impl<T: Config> Pallet<T> {
 		)
 	}
 
-	/// `who`'s collateral balances; read once per venue call.
-	pub(crate) fn collateral_balances(who: &T::AccountId) -> CollateralBalancesOf<T> {
+	/// `load()` of something of `who`'s, kept in `list` once read during a venue's call
+	/// (a working set that keeps accounts); read from storage every time otherwise.
+	fn kept_for_account<V: Clone>(
+		who: &T::AccountId,
+		list: fn(&mut WorkingSet<T>) -> &mut Vec<(T::AccountId, V)>,
+		load: impl Fn() -> V,
+	) -> V {
 		let kept = Self::in_working_set(|set| {
 			set.keeps_accounts.then(|| {
-				set.collateral_balances
-					.iter()
-					.find(|(account, _)| account == who)
-					.map(|(_, balances)| balances.clone())
+				list(set).iter().find(|(account, _)| account == who).map(|(_, v)| v.clone())
 			})
 		})
 		.flatten();
 		match kept {
-			Some(Some(balances)) => balances,
+			Some(Some(value)) => value,
 			Some(None) => {
-				let balances = CollateralBalances::<T>::get(who);
-				Self::in_working_set(|set| {
-					set.collateral_balances.push((who.clone(), balances.clone()))
-				});
-				balances
+				let value = load();
+				Self::in_working_set(|set| list(set).push((who.clone(), value.clone())));
+				value
 			},
-			None => CollateralBalances::<T>::get(who),
+			None => load(),
 		}
+	}
+
+	/// `who`'s collateral balances; read once per venue call.
+	pub(crate) fn collateral_balances(who: &T::AccountId) -> CollateralBalancesOf<T> {
+		Self::kept_for_account(
+			who,
+			|set| &mut set.collateral_balances,
+			|| CollateralBalances::<T>::get(who),
+		)
 	}
 
 	/// `who`'s segregated holdings; read once per venue call, like its balances.
 	pub(crate) fn segregated_balances(who: &T::AccountId) -> SegregatedOf<T> {
-		let kept = Self::in_working_set(|set| {
-			set.keeps_accounts.then(|| {
-				set.segregated_balances
-					.iter()
-					.find(|(account, _)| account == who)
-					.map(|(_, held)| held.clone())
-			})
-		})
-		.flatten();
-		match kept {
-			Some(Some(held)) => held,
-			Some(None) => {
-				let held = SegregatedBalances::<T>::get(who);
-				Self::in_working_set(|set| {
-					set.segregated_balances.push((who.clone(), held.clone()))
-				});
-				held
-			},
-			None => SegregatedBalances::<T>::get(who),
-		}
+		Self::kept_for_account(
+			who,
+			|set| &mut set.segregated_balances,
+			|| SegregatedBalances::<T>::get(who),
+		)
 	}
 
 	/// `who`'s margin mode; read once per venue call.
 	pub(crate) fn margin_mode(who: &T::AccountId) -> MarginMode {
-		let kept = Self::in_working_set(|set| {
-			set.keeps_accounts.then(|| {
-				set.margin_modes.iter().find(|(account, _)| account == who).map(|(_, mode)| *mode)
-			})
-		})
-		.flatten();
-		match kept {
-			Some(Some(mode)) => mode,
-			Some(None) => {
-				let mode = MarginModes::<T>::get(who);
-				Self::in_working_set(|set| set.margin_modes.push((who.clone(), mode)));
-				mode
-			},
-			None => MarginModes::<T>::get(who),
-		}
+		Self::kept_for_account(who, |set| &mut set.margin_modes, || MarginModes::<T>::get(who))
 	}
 
-	/// Forgets `who`'s kept collateral balances and margin mode after a write to either.
+	/// Forgets `who`'s kept collateral balances, segregated holdings and margin mode after a
+	/// write to any of them.
 	pub(crate) fn forget_account(who: &T::AccountId) {
 		Self::in_working_set(|set| {
 			set.collateral_balances.retain(|(account, _)| account != who);

@@ -4,7 +4,6 @@
 
 use super::*;
 use crate::{LendingConfig, PoolTotals};
-use frame_support::traits::Hooks;
 use proptest::prelude::*;
 use risk_engine::money_market::{borrow_rate, utilisation, RateSegment};
 use sp_arithmetic::traits::{One, Zero};
@@ -19,12 +18,6 @@ fn set_usdc_curve(base_permille: u128, segments: Vec<RateSegment>, reserve_perce
 		market.rate_segments = frame_support::BoundedVec::truncate_from(segments);
 		market.reserve_factor = Perbill::from_percent(reserve_percent);
 	});
-}
-
-/// The end of the current block: interest (and funding) accrue.
-fn end_block() {
-	ClearingPallet::on_finalize(System::block_number());
-	start_next_block();
 }
 
 /// Alice closes a long at a loss larger than her USDC: she owes about 5,060 USDC against
@@ -188,12 +181,6 @@ fn usdc_borrowable(cap: u128) {
 	LendingMarkets::<Test>::mutate(USDC, |market| {
 		market.as_mut().unwrap().borrow_cap = cap * ONE_USDC;
 	});
-}
-
-fn borrow(who: u64, asset: u32, amount: u128) -> DispatchResult {
-	ClearingPallet::borrow(RuntimeOrigin::signed(who), asset, amount)
-		.map(|_| ())
-		.map_err(|error| error.error)
 }
 
 #[test]

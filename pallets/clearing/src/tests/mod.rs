@@ -58,6 +58,18 @@ fn open_one_btc() {
 	assert_ok!(settle(&BOB, &ALICE, BTC_PERP, ONE_BTC as i128, usd(60_000)));
 }
 
+/// The end of the current block: interest (and funding) accrue; the next block starts.
+fn end_block() {
+	<ClearingPallet as frame_support::traits::Hooks<u64>>::on_finalize(System::block_number());
+	start_next_block();
+}
+
+fn borrow(who: u64, asset: u32, amount: u128) -> DispatchResult {
+	ClearingPallet::borrow(RuntimeOrigin::signed(who), asset, amount)
+		.map(|_| ())
+		.map_err(|error| error.error)
+}
+
 fn liquidate(who: u64) -> DispatchResult {
 	ClearingPallet::liquidate(RuntimeOrigin::none(), who).map(|_| ()).map_err(|e| e.error)
 }

@@ -4,7 +4,6 @@
 //! other collateral.
 
 use super::*;
-use frame_support::traits::Hooks;
 use risk_engine::money_market::RateSegment;
 use sp_arithmetic::traits::Zero;
 
@@ -30,17 +29,6 @@ fn btc_borrowable(cap: u128) {
 		}]);
 		market.utilisation_cap = Perbill::from_percent(90);
 	});
-}
-
-fn end_block() {
-	ClearingPallet::on_finalize(System::block_number());
-	start_next_block();
-}
-
-fn borrow(who: u64, asset: u32, amount: u128) -> DispatchResult {
-	ClearingPallet::borrow(RuntimeOrigin::signed(who), asset, amount)
-		.map(|_| ())
-		.map_err(|error| error.error)
 }
 
 fn withdraw(who: u64, asset: u32, amount: u128) -> DispatchResult {
