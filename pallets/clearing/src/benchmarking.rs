@@ -299,6 +299,33 @@ mod benchmarks {
 		Ok(())
 	}
 
+	/// A money market's config (a four-segment curve, the most validation can meet) behind
+	/// a queue one short of full.
+	#[benchmark]
+	fn set_lending_market() -> Result<(), BenchmarkError> {
+		setup::<T>(1);
+		schedule_market_changes::<T>(MAX_PENDING_RISK_CHANGES - 1);
+		let origin =
+			T::RiskOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
+		let (asset, _) = T::BenchmarkHelper::collateral_asset();
+		let mut config = crate::LendingConfig::listing_default();
+		config.borrow_cap = 1_000 * 100_000_000;
+		let segment = |from: u32, slope_permille: u128| risk_engine::money_market::RateSegment {
+			from: Perbill::from_percent(from),
+			slope: FixedU128::from_rational(slope_permille, 1_000),
+		};
+		config.rate_segments = BoundedVec::truncate_from(vec![
+			segment(0, 50),
+			segment(25, 100),
+			segment(50, 200),
+			segment(80, 3_000),
+		]);
+		#[extrinsic_call]
+		_(origin as T::RuntimeOrigin, asset, config);
+		assert_eq!(PendingRiskChanges::<T>::decode_len(), Some(MAX_PENDING_RISK_CHANGES as usize));
+		Ok(())
+	}
+
 	/// A pallet-wide parameter (maximum price age, jump breaker, scan limit) behind a queue
 	/// one short of full.
 	#[benchmark]

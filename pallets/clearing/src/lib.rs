@@ -879,7 +879,7 @@ pub mod pallet {
 		/// (`1 < maintenance <= initial <= 2`, the liquidation penalty below
 		/// `1 - 1 / maintenance`). Bands are rebuilt: the weights and the top rate bound them.
 		#[pallet::call_index(32)]
-		#[pallet::weight(T::WeightInfo::set_collateral_parameter())]
+		#[pallet::weight(T::WeightInfo::set_lending_market())]
 		pub fn set_lending_market(
 			origin: OriginFor<T>,
 			asset: T::AssetId,
