@@ -367,7 +367,7 @@ impl<T: Config> Pallet<T> {
 			reserve = reserve.saturating_add(Self::debt_interest_reserve(debt)?);
 		}
 		let holdings = inputs.holdings();
-		let health = Self::cross_margin_of(inputs, &holdings, &exposures).ok()?.health;
+		let health = Self::cross_margin_of(inputs, &holdings, &exposures, false).ok()?.health;
 		Self::band_record(health, reserve, &keys)
 	}
 

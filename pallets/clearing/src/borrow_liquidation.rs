@@ -21,23 +21,34 @@
 //! after the penalty (`weight > haircut / (1 - penalty)`): with the penalty below
 //! `1 - 1 / weight`, which the liquidation parameters' bounds keep, every pair qualifies.
 //! What the moves cannot restore goes to the bankruptcy path (see [`crate::liquidation`]).
+//!
+//! ## Under portfolio margin
+//! The rule above sizes from the weights, which a portfolio account's borrows do not carry:
+//! they are legs of its scan, and one may hedge a position, so taking it alone could lower
+//! health. A portfolio account's liquidation moves instead the same share of every borrow
+//! as it closes of every position ([`Pallet::move_borrows_pro_rata`]), the share sized
+//! from the scan. Each share is paid for with the collateral that counts the most first,
+//! then the next, at the price over `1 - penalty`
+//! ([`risk_engine::money_market::pledge_for`]): the fund never takes over more borrow than
+//! it is paid for.
 
 use alloc::vec::Vec;
 use frame_support::pallet_prelude::*;
 use risk_engine::{
-	money_market::{borrow_liquidation_size, BorrowLiquidation},
+	money_market::{borrow_liquidation_size, BorrowLiquidation, BorrowLiquidationSize},
 	MarginLevel, Price, UnitScale,
 };
-use sp_arithmetic::{FixedPointNumber, Perbill, Rounding};
+use sp_arithmetic::{FixedPointNumber, FixedU128, PerThing, Perbill, Rounding};
 
-use crate::{pallet::*, WeightInfo};
+use crate::{margin::CrossInputs, pallet::*, WeightInfo};
 
 /// The most borrow moves one liquidation of an account makes (and is charged for): the
 /// largest borrow against the largest collateral, then the next pair.
 pub const MAX_BORROW_MOVES: u32 = 4;
 
-/// One side of a move: an asset, its price and decimals, and how it counts.
-struct Leg<AssetId> {
+/// One side of a move: an asset, its price and decimals, and what it is worth.
+#[derive(Clone, Copy)]
+pub(crate) struct Leg<AssetId> {
 	asset: AssetId,
 	/// What it is worth at its price, in settlement units.
 	value: u128,
@@ -46,6 +57,55 @@ struct Leg<AssetId> {
 }
 
 impl<T: Config> Pallet<T> {
+	/// The account's borrows as legs, with their maintenance weights: each priced asset
+	/// owed, and a settlement debt at par.
+	fn borrow_legs(inputs: &CrossInputs<T>) -> Vec<(Leg<T::AssetId>, FixedU128)> {
+		let quote_decimals = T::SettlementDecimals::get();
+		let mut borrows: Vec<(Leg<T::AssetId>, FixedU128)> = inputs
+			.liability_holdings
+			.iter()
+			.zip(inputs.liabilities.iter().filter(|(_, _, holding)| holding.is_some()))
+			.filter_map(|(holding, (asset, _, _))| {
+				let value = risk_engine::liability_market_value(holding, quote_decimals).ok()?;
+				let leg =
+					Leg { asset: *asset, value, price: holding.price, decimals: holding.decimals };
+				Some((leg, holding.weights.maintenance))
+			})
+			.collect();
+		let debt = inputs.settlement_balance.min(0).unsigned_abs();
+		if debt > 0 {
+			borrows.push((Self::settlement_leg(debt), Self::settlement_weights().maintenance));
+		}
+		borrows
+	}
+
+	/// The account's collateral as legs, with the share of each health counts: each priced
+	/// supply (a segregated holding included) at its maintenance haircut, and a positive
+	/// settlement balance at par.
+	fn pledge_legs(inputs: &CrossInputs<T>) -> Vec<(Leg<T::AssetId>, Perbill)> {
+		let quote_decimals = T::SettlementDecimals::get();
+		let mut collateral: Vec<(Leg<T::AssetId>, Perbill)> = inputs
+			.collateral
+			.iter()
+			.filter_map(|(asset, _, holding)| {
+				let holding = (*holding)?;
+				let value = risk_engine::holding_market_value(&holding, quote_decimals).ok()?;
+				let leg = Leg {
+					asset: *asset,
+					value,
+					price: holding.price,
+					decimals: holding.params.decimals,
+				};
+				Some((leg, holding.params.haircut(MarginLevel::Maintenance)))
+			})
+			.collect();
+		let cash = inputs.settlement_balance.max(0).unsigned_abs();
+		if cash > 0 {
+			collateral.push((Self::settlement_leg(cash), Perbill::one()));
+		}
+		collateral
+	}
+
 	/// Moves borrows of `who`, with collateral for them, to the insurance fund (see the
 	/// module docs), at most `max_moves` times. Returns whether the account reached its
 	/// target, and how many moves it made.
@@ -55,37 +115,14 @@ impl<T: Config> Pallet<T> {
 		buffer: Perbill,
 		max_moves: u32,
 	) -> Result<(bool, u32), DispatchError> {
-		let quote_decimals = T::SettlementDecimals::get();
-		let settlement_weight = Self::settlement_weights().maintenance;
 		let mut moves = 0;
 		loop {
 			let inputs = Self::load_cross_inputs(who);
 			let (figures, _) = Self::cross_figures_from(who, &inputs)?;
 			ensure!(!figures.stale, Error::<T>::StalePrice);
-			// The borrows: each priced asset owed, and a settlement debt at par.
-			let mut borrows: Vec<(Leg<T::AssetId>, sp_arithmetic::FixedU128)> = inputs
-				.liability_holdings
-				.iter()
-				.zip(inputs.liabilities.iter())
-				.filter_map(|(holding, (asset, _, _))| {
-					let value =
-						risk_engine::liability_market_value(holding, quote_decimals).ok()?;
-					let leg = Leg {
-						asset: *asset,
-						value,
-						price: holding.price,
-						decimals: holding.decimals,
-					};
-					Some((leg, holding.weights.maintenance))
-				})
-				.collect();
-			let debt = inputs.settlement_balance.min(0).unsigned_abs();
-			if debt > 0 {
-				borrows.push((Self::settlement_leg(debt), settlement_weight));
-			}
-			let weighted = |(leg, weight): &(Leg<T::AssetId>, sp_arithmetic::FixedU128)| {
-				weight.saturating_mul_int(leg.value)
-			};
+			let borrows = Self::borrow_legs(&inputs);
+			let weighted =
+				|(leg, weight): &(Leg<T::AssetId>, FixedU128)| weight.saturating_mul_int(leg.value);
 			let borrow_margin: u128 = borrows
 				.iter()
 				.map(|borrow| weighted(borrow).saturating_sub(borrow.0.value))
@@ -100,26 +137,7 @@ impl<T: Config> Pallet<T> {
 			if moves >= max_moves {
 				return Ok((false, moves));
 			}
-			// The collateral: each priced supply, and a positive settlement balance at par.
-			let mut collateral: Vec<(Leg<T::AssetId>, Perbill)> = inputs
-				.collateral
-				.iter()
-				.filter_map(|(asset, _, holding)| {
-					let holding = (*holding)?;
-					let value = risk_engine::holding_market_value(&holding, quote_decimals).ok()?;
-					let leg = Leg {
-						asset: *asset,
-						value,
-						price: holding.price,
-						decimals: holding.params.decimals,
-					};
-					Some((leg, holding.params.haircut(MarginLevel::Maintenance)))
-				})
-				.collect();
-			let cash = inputs.settlement_balance.max(0).unsigned_abs();
-			if cash > 0 {
-				collateral.push((Self::settlement_leg(cash), Perbill::one()));
-			}
+			let collateral = Self::pledge_legs(&inputs);
 			let Some(borrow) = borrows.iter().max_by_key(|borrow| weighted(borrow)) else {
 				return Ok((false, moves));
 			};
@@ -138,35 +156,173 @@ impl<T: Config> Pallet<T> {
 			})
 			.map_err(Error::<T>::from)?;
 			let Some(size) = size else { return Ok((false, moves)) };
-			// What the fund takes over rounds down; what it takes for it rounds up, within
-			// what the account holds.
-			let borrow_amount =
-				Self::amount_worth(&borrow.0, size.borrow_value, quote_decimals, Rounding::Down)?;
-			let held = Self::balance_of(who, pledge.0.asset).max(0).unsigned_abs();
-			let pledge_amount =
-				Self::amount_worth(&pledge.0, size.collateral_value, quote_decimals, Rounding::Up)?
-					.min(held);
-			if borrow_amount == 0 || pledge_amount == 0 {
+			if !Self::move_borrow(who, &borrow.0, &pledge.0, &size)? {
 				return Ok((false, moves));
 			}
-			let fund = T::InsuranceAccount::get();
-			Self::credit(who, borrow.0.asset, borrow_amount)?;
-			Self::debit(&fund, borrow.0.asset, borrow_amount, true)?;
-			Self::debit(who, pledge.0.asset, pledge_amount, false)?;
-			Self::credit(&fund, pledge.0.asset, pledge_amount)?;
-			Self::forget_account(who);
-			Self::forget_account(&fund);
 			moves += 1;
-			Self::deposit_event(Event::BorrowLiquidated {
-				who: who.clone(),
-				asset: borrow.0.asset,
-				amount: borrow_amount,
-				collateral_asset: pledge.0.asset,
-				collateral_amount: pledge_amount,
-				value: size.borrow_value,
-				penalty: size.collateral_value.saturating_sub(size.borrow_value),
-			});
 		}
+	}
+
+	/// What a portfolio account's borrows add to the sizing of its pro rata liquidation
+	/// (see [`crate::liquidation`]): what moving all of them costs, each borrow's value
+	/// over `1 - penalty` (the collateral paid for it, rounded up), and the margin a
+	/// settlement debt's weight takes (`debt x (weight - 1)`): the scan carries the other
+	/// borrows' risk, no scenario the settlement asset's.
+	pub(crate) fn portfolio_borrow_book(
+		inputs: &CrossInputs<T>,
+		penalty: Perbill,
+	) -> Result<(u128, u128), DispatchError> {
+		let keep = penalty.left_from_one();
+		let mut cost: u128 = 0;
+		let mut debt_margin: u128 = 0;
+		for (leg, weight) in Self::borrow_legs(inputs) {
+			let paid = risk_engine::types::mul_div(
+				leg.value,
+				u128::from(Perbill::ACCURACY),
+				u128::from(keep.deconstruct().max(1)),
+				Rounding::Up,
+			)
+			.map_err(Error::<T>::from)?;
+			cost = cost.saturating_add(paid);
+			if leg.asset == T::SettlementAsset::get() {
+				debt_margin = debt_margin
+					.saturating_add(weight.saturating_mul_int(leg.value).saturating_sub(leg.value));
+			}
+		}
+		Ok((cost, debt_margin))
+	}
+
+	/// The borrow side of a portfolio account's pro rata round: `numerator / denominator`
+	/// of each borrow `who` owes now (rounded up; a settlement debt included), largest
+	/// first, moved to the insurance fund with collateral for it (see
+	/// [`Self::move_borrow_share`]). `moves` counts the moves made, at most `max_moves`.
+	pub(crate) fn move_borrows_pro_rata(
+		who: &T::AccountId,
+		(numerator, denominator): (u128, u128),
+		penalty: Perbill,
+		moves: &mut u32,
+		max_moves: u32,
+	) -> DispatchResult {
+		let inputs = Self::load_cross_inputs(who);
+		ensure!(!inputs.stale, Error::<T>::StalePrice);
+		let mut borrows = Self::borrow_legs(&inputs);
+		borrows.sort_by(|a, b| b.0.value.cmp(&a.0.value));
+		let mut pledges = Self::pledge_legs(&inputs);
+		for (borrow, _) in borrows {
+			let value =
+				risk_engine::types::mul_div(borrow.value, numerator, denominator, Rounding::Up)
+					.map_err(Error::<T>::from)?;
+			Self::move_borrow_share(who, &borrow, value, &mut pledges, penalty, moves, max_moves)?;
+		}
+		Ok(())
+	}
+
+	/// Moves borrow value `value` of `who`'s borrow `borrow` to the insurance fund, paid
+	/// with `pledges` in turn, the one that counts the most at maintenance first, each at
+	/// its price less the penalty (see [`risk_engine::money_market::pledge_for`]): a
+	/// portfolio account's pro rata liquidation (see [`crate::liquidation`]). `pledges`
+	/// keep what is left of each; `moves` counts the moves made, at most `max_moves`.
+	/// Returns the borrow value moved.
+	fn move_borrow_share(
+		who: &T::AccountId,
+		borrow: &Leg<T::AssetId>,
+		value: u128,
+		pledges: &mut [(Leg<T::AssetId>, Perbill)],
+		penalty: Perbill,
+		moves: &mut u32,
+		max_moves: u32,
+	) -> Result<u128, DispatchError> {
+		let mut remaining = value.min(borrow.value);
+		let mut moved = 0;
+		while remaining > 0 && *moves < max_moves {
+			// A settlement debt cannot be paid in the settlement asset: its balance is the debt.
+			let Some(pledge) = pledges
+				.iter_mut()
+				.filter(|(leg, _)| leg.asset != borrow.asset && leg.value > 0)
+				.max_by_key(|(leg, haircut)| haircut.mul_floor(leg.value))
+			else {
+				break;
+			};
+			let Some(size) =
+				risk_engine::money_market::pledge_for(remaining, pledge.0.value, penalty)
+					.map_err(Error::<T>::from)?
+			else {
+				break;
+			};
+			// What is left of the borrow's value after this move decides whether it is the
+			// whole borrow (moved to the token).
+			let part = Leg { value: borrow.value.saturating_sub(moved), ..*borrow };
+			if !Self::move_borrow(who, &part, &pledge.0, &size)? {
+				break;
+			}
+			*moves += 1;
+			pledge.0.value = pledge.0.value.saturating_sub(size.collateral_value);
+			remaining = remaining.saturating_sub(size.borrow_value);
+			moved = moved.saturating_add(size.borrow_value);
+		}
+		Ok(moved)
+	}
+
+	/// One move: the fund takes over `size.borrow_value` of `borrow` (the whole borrow, to
+	/// the token, when that is all of its value; otherwise rounded down) and, for it,
+	/// `size.collateral_value` of `pledge` (rounded up, within what the account holds).
+	/// One [`Event::BorrowLiquidated`]. Returns `false`, moving nothing, when either amount
+	/// rounds to zero.
+	fn move_borrow(
+		who: &T::AccountId,
+		borrow: &Leg<T::AssetId>,
+		pledge: &Leg<T::AssetId>,
+		size: &BorrowLiquidationSize,
+	) -> Result<bool, DispatchError> {
+		let quote_decimals = T::SettlementDecimals::get();
+		let owed = Self::balance_of(who, borrow.asset).min(0).unsigned_abs();
+		let mut size = *size;
+		let borrow_amount = if size.borrow_value >= borrow.value {
+			owed
+		} else {
+			let amount =
+				Self::amount_worth(borrow, size.borrow_value, quote_decimals, Rounding::Down)?
+					.min(owed);
+			// The tokens taken over are worth a little less than asked (rounded down): the
+			// collateral for them shrinks in proportion, so the penalty stays the share it is.
+			let worth = UnitScale::new(borrow.decimals, quote_decimals)
+				.value(amount, borrow.price, Rounding::Up)
+				.map_err(Error::<T>::from)?
+				.min(size.borrow_value);
+			size.collateral_value = risk_engine::types::mul_div(
+				size.collateral_value,
+				worth,
+				size.borrow_value,
+				Rounding::Up,
+			)
+			.map_err(Error::<T>::from)?;
+			size.borrow_value = worth;
+			amount
+		};
+		let held = Self::balance_of(who, pledge.asset).max(0).unsigned_abs();
+		let pledge_amount =
+			Self::amount_worth(pledge, size.collateral_value, quote_decimals, Rounding::Up)?
+				.min(held);
+		if borrow_amount == 0 || pledge_amount == 0 {
+			return Ok(false);
+		}
+		let fund = T::InsuranceAccount::get();
+		Self::credit(who, borrow.asset, borrow_amount)?;
+		Self::debit(&fund, borrow.asset, borrow_amount, true)?;
+		Self::debit(who, pledge.asset, pledge_amount, false)?;
+		Self::credit(&fund, pledge.asset, pledge_amount)?;
+		Self::forget_account(who);
+		Self::forget_account(&fund);
+		Self::deposit_event(Event::BorrowLiquidated {
+			who: who.clone(),
+			asset: borrow.asset,
+			amount: borrow_amount,
+			collateral_asset: pledge.asset,
+			collateral_amount: pledge_amount,
+			value: size.borrow_value,
+			penalty: size.collateral_value.saturating_sub(size.borrow_value),
+		});
+		Ok(true)
 	}
 
 	/// A settlement balance's worth as a leg: at par.

@@ -18,8 +18,10 @@
 //!    from the most profitable opposite positions, each capped at what it has won.
 //!
 //! A portfolio-margined account is liquidated pro rata instead: the same share of every
-//! cross position, sized by [`risk_engine::portfolio_close_share`] against the scan's
-//! requirement, because closing one leg of a hedge alone can raise the requirement.
+//! cross position and of every borrow, sized by [`risk_engine::portfolio_close_share`]
+//! against the scan's requirement, because closing one leg of a hedge alone can raise the
+//! requirement (a borrow is a leg of the scan: see [`crate::portfolio`]). Each borrow's
+//! share goes to the fund with collateral for it ([`crate::borrow_liquidation`]).
 //!
 //! An isolated position is liquidated the same way against its own margin
 //! ([`Pallet::liquidate_isolated`]); its bad debt is covered from the fund likewise.
@@ -45,7 +47,8 @@ use sp_arithmetic::traits::Zero;
 use sp_runtime::transaction_validity::{InvalidTransaction, TransactionValidityError};
 
 use crate::{
-	pallet::*, InsuranceFundReport, LiquidatableAccount, LiquidatablePage, MarginMode, MarketId,
+	margin::CrossInputs, pallet::*, InsuranceFundReport, LiquidatableAccount, LiquidatablePage,
+	MarginMode, MarketId,
 };
 
 /// The tag prefix and tags of a valid unsigned call: one per account, isolated position or
@@ -78,6 +81,19 @@ pub struct LiquidationOutcome {
 	pub market_states_written: u32,
 	/// Borrow moves it made (see [`crate::borrow_liquidation`]), each charged on top.
 	pub borrow_moves: u32,
+	/// Under portfolio margin, the rounds that read the account's borrows and collateral
+	/// again to move their share (after the round's closes), each charged a cross check on
+	/// top.
+	pub borrow_checks: u32,
+}
+
+/// What a cross liquidation's borrow side did: moves made and extra reads of the account.
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Default)]
+pub(crate) struct BorrowWork {
+	/// Borrow moves made.
+	pub moves: u32,
+	/// Rounds that read the account again for their borrow moves (portfolio only).
+	pub checks: u32,
 }
 
 /// One step of [`Pallet::accounts_at_risk_from`]: an entry read, and whether it is an
@@ -224,6 +240,16 @@ impl<T: Config> Pallet<T> {
 		}
 	}
 
+	/// The rounds of a portfolio target's pro rata liquidation that read its borrows again
+	/// (see [`LiquidationOutcome::borrow_checks`]): two for a portfolio target that owes,
+	/// none otherwise.
+	pub(crate) fn borrow_checks_witnessed(target: &crate::LiquidationTarget<T::AccountId>) -> u32 {
+		match (target.borrows, target.portfolio) {
+			(0, _) | (_, false) => 0,
+			_ => 2,
+		}
+	}
+
 	/// Liquidates every target of a batch that can be liquidated now, each in its own
 	/// storage layer: one that cannot (already liquidated in this block, beyond its
 	/// witness, no longer below maintenance: the liquidation's own check refuses it) or
@@ -315,12 +341,17 @@ impl<T: Config> Pallet<T> {
 			.keys()
 			.map(|market| (*market, MarketStates::<T>::get(market)))
 			.collect();
-		let (reach, borrow_moves) = Self::liquidate_book(who, max_borrow_moves)?;
+		let (reach, work) = Self::liquidate_book(who, max_borrow_moves)?;
 		let market_states_written = states_before
 			.iter()
 			.filter(|(market, before)| MarketStates::<T>::get(market) != *before)
 			.count() as u32;
-		Ok(LiquidationOutcome { reach, market_states_written, borrow_moves })
+		Ok(LiquidationOutcome {
+			reach,
+			market_states_written,
+			borrow_moves: work.moves,
+			borrow_checks: work.checks,
+		})
 	}
 
 	/// [`Self::do_liquidate`] without the count of market states written; with the borrow
@@ -328,7 +359,7 @@ impl<T: Config> Pallet<T> {
 	fn liquidate_book(
 		who: &T::AccountId,
 		max_borrow_moves: u32,
-	) -> Result<(LiquidationReach, u32), DispatchError> {
+	) -> Result<(LiquidationReach, BorrowWork), DispatchError> {
 		ensure!(who != &T::InsuranceAccount::get(), Error::<T>::NotLiquidatable);
 		// Funding owed up to now counts before the liquidation is sized, so that the close
 		// restores the target after it, not before.
@@ -336,7 +367,7 @@ impl<T: Config> Pallet<T> {
 			let params = Self::market_params(*market).ok_or(Error::<T>::UnknownMarket)?;
 			Self::accrue_funding(*market, &params)?;
 		}
-		let figures = Self::cross_figures(who)?;
+		let (figures, inputs, _) = Self::cross_figures_with_inputs(who)?;
 		ensure!(!figures.stale, Error::<T>::StalePrice);
 		ensure!(figures.margin.health < 0, Error::<T>::NotLiquidatable);
 		Self::note_liquidation(who, None)?;
@@ -349,7 +380,7 @@ impl<T: Config> Pallet<T> {
 				penalty,
 				buffer,
 			};
-			return Self::liquidate_portfolio(who, &context, max_borrow_moves);
+			return Self::liquidate_portfolio(who, &context, &inputs, max_borrow_moves);
 		}
 
 		// Largest maintenance requirement first: it frees the most per lot closed.
@@ -376,7 +407,7 @@ impl<T: Config> Pallet<T> {
 			margin = Self::cross_figures(who)?.margin;
 			if restores && margin.health >= 0 {
 				if !Self::may_owe(who) {
-					return Ok((LiquidationReach::Partial, 0));
+					return Ok((LiquidationReach::Partial, BorrowWork::default()));
 				}
 				// Back above maintenance: what it owes decides the rest, not more closes.
 				break;
@@ -395,18 +426,18 @@ impl<T: Config> Pallet<T> {
 		penalty: sp_arithmetic::Perbill,
 		buffer: sp_arithmetic::Perbill,
 		max_borrow_moves: u32,
-	) -> Result<(LiquidationReach, u32), DispatchError> {
+	) -> Result<(LiquidationReach, BorrowWork), DispatchError> {
 		let mut moves = 0;
 		if Self::may_owe(who) && max_borrow_moves > 0 && Self::net_value(who) > 0 {
 			let (restored, made) = Self::liquidate_borrows(who, penalty, buffer, max_borrow_moves)?;
 			moves = made;
 			if restored {
-				return Ok((LiquidationReach::Partial, moves));
+				return Ok((LiquidationReach::Partial, BorrowWork { moves, checks: 0 }));
 			}
 			health = Self::cross_figures(who)?.margin.health;
 		}
 		Self::settle_bankruptcy(who, health)?;
-		Ok((LiquidationReach::Full, moves))
+		Ok((LiquidationReach::Full, BorrowWork { moves, checks: 0 }))
 	}
 
 	/// When `health` is still negative with every cross position closed: the account's
@@ -424,15 +455,24 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// Liquidates a portfolio-margined account pro rata: the same share of every cross
-	/// position, the share [`risk_engine::portfolio_close_share`] finds, each rounded up to
-	/// whole lots. Should rounding or the options' curvature leave the account short of
-	/// maintenance, the rest of the book closes too; then the bankruptcy path as under cross
-	/// margin.
+	/// position and of every borrow, the share [`risk_engine::portfolio_close_share`] finds
+	/// from the scan's maintenance requirement, positions rounded up to whole lots. The
+	/// scan's requirement is homogeneous in the book's sizes (a book scaled by `1 - f`
+	/// loses `1 - f` of every scenario's loss, and the combination across underlyings
+	/// scales the same way), so a hedge keeps its ratio and the requirement falls by the
+	/// share: the borrows are legs of the scan (a borrowed BTC beside a long BTC perpetual
+	/// is one flat book), and moving a borrow without its hedge would raise the requirement
+	/// instead. The book's value counts each borrow at what moving it costs (over
+	/// `1 - penalty`), and a settlement debt's weight margin joins the requirement it sizes
+	/// against. Should rounding, the options' curvature, the collateral's haircuts or
+	/// the borrow moves' bound leave the account short of maintenance, everything closes
+	/// and moves; then the bankruptcy path.
 	fn liquidate_portfolio(
 		who: &T::AccountId,
 		context: &LiquidationContext,
+		inputs: &CrossInputs<T>,
 		max_borrow_moves: u32,
-	) -> Result<(LiquidationReach, u32), DispatchError> {
+	) -> Result<(LiquidationReach, BorrowWork), DispatchError> {
 		let mut book = Vec::new();
 		let mut book_value: u128 = 0;
 		for (market, record) in Positions::<T>::get(who) {
@@ -450,13 +490,21 @@ impl<T: Config> Pallet<T> {
 			book_value = book_value.saturating_add(value);
 			book.push((market, units, params.lot_size.max(1)));
 		}
+		let mut sizing = *context;
+		if Self::may_owe(who) {
+			let (borrow_cost, debt_margin) = Self::portfolio_borrow_book(inputs, context.penalty)?;
+			book_value = book_value.saturating_add(borrow_cost);
+			sizing.maintenance_requirement =
+				sizing.maintenance_requirement.saturating_add(debt_margin);
+		}
 		let (numerator, denominator) =
-			risk_engine::portfolio_close_share(context, book_value).map_err(Error::<T>::from)?;
+			risk_engine::portfolio_close_share(&sizing, book_value).map_err(Error::<T>::from)?;
 		let mut shares = alloc::vec![(numerator, denominator)];
 		if numerator < denominator {
 			shares.push((1, 1));
 		}
 		let mut closed_before: Vec<u128> = alloc::vec![0; book.len()];
+		let mut work = BorrowWork::default();
 		for (numerator, denominator) in shares {
 			for (at, (market, units, lot)) in book.iter().enumerate() {
 				let share = risk_engine::types::mul_div(
@@ -473,30 +521,32 @@ impl<T: Config> Pallet<T> {
 					closed_before[at] = target;
 				}
 			}
-			let figures = Self::cross_figures(who)?;
-			let restored = figures.margin.health >= 0;
-			if restored && !Self::may_owe(who) {
-				return Ok((
-					if numerator == denominator {
-						LiquidationReach::Full
-					} else {
-						LiquidationReach::Partial
-					},
-					0,
-				));
-			}
-			// Back above maintenance, what it owes decides the rest, not more closes.
-			if restored || numerator == denominator {
-				return Self::after_closes(
+			// The first round moves its share of what is owed; the last, all that is left
+			// (the first round's closes may have added a settlement debt).
+			if Self::may_owe(who) {
+				work.checks += 1;
+				Self::move_borrows_pro_rata(
 					who,
-					figures.margin.health,
+					(numerator, denominator),
 					context.penalty,
-					context.buffer,
+					&mut work.moves,
 					max_borrow_moves,
-				);
+				)?;
+			}
+			let health = Self::cross_figures(who)?.margin.health;
+			if health >= 0 {
+				let reach = if numerator == denominator {
+					LiquidationReach::Full
+				} else {
+					LiquidationReach::Partial
+				};
+				return Ok((reach, work));
+			}
+			if numerator == denominator {
+				Self::settle_bankruptcy(who, health)?;
 			}
 		}
-		Ok((LiquidationReach::Full, 0))
+		Ok((LiquidationReach::Full, work))
 	}
 
 	/// Liquidates `who`'s isolated position in `market`.

@@ -25,6 +25,9 @@ pub(crate) struct CrossInputs<T: Config> {
 	pub(crate) liabilities: Vec<(T::AssetId, u128, Option<LiabilityHolding>)>,
 	/// The priced liabilities, as the engine takes them.
 	pub(crate) liability_holdings: Vec<LiabilityHolding>,
+	/// The oracle key of each priced liability's asset, in the order of
+	/// `liability_holdings`: the underlying a borrow moves with in a portfolio scan.
+	pub(crate) liability_keys: Vec<T::OracleKey>,
 	/// Every position, cross and isolated.
 	pub(crate) positions: Vec<LoadedPosition<T>>,
 	/// Whether a price the cross figures need is missing or stale.
@@ -34,6 +37,24 @@ pub(crate) struct CrossInputs<T: Config> {
 impl<T: Config> CrossInputs<T> {
 	pub(crate) fn holdings(&self) -> Vec<CollateralHolding> {
 		self.collateral.iter().filter_map(|(_, _, holding)| *holding).collect()
+	}
+
+	/// The priced borrows at their market value, no weight: how a portfolio account's
+	/// equity counts them, the scan carrying their price risk (see [`crate::portfolio`]).
+	pub(crate) fn liabilities_at_market(&self) -> Vec<LiabilityHolding> {
+		let one = sp_arithmetic::FixedU128::from_u32(1);
+		self.liability_holdings
+			.iter()
+			.map(|holding| LiabilityHolding {
+				weights: risk_engine::LiabilityWeights { initial: one, maintenance: one },
+				..*holding
+			})
+			.collect()
+	}
+
+	/// Each priced borrow with the oracle key of its asset: the scan's spot short legs.
+	pub(crate) fn borrow_legs(&self) -> impl Iterator<Item = (T::OracleKey, &LiabilityHolding)> {
+		self.liability_keys.iter().copied().zip(self.liability_holdings.iter())
 	}
 
 	/// The priced cross positions, in the order of `positions`.
@@ -77,6 +98,8 @@ impl<T: Config> Pallet<T> {
 		let mut stale = false;
 		let mut collateral = Vec::new();
 		let mut liabilities = Vec::new();
+		let mut liability_holdings = Vec::new();
+		let mut liability_keys = Vec::new();
 		for (asset, balance) in Self::collateral_holdings(who) {
 			let config = Self::collateral_config(asset);
 			let price =
@@ -101,14 +124,18 @@ impl<T: Config> Pallet<T> {
 				collateral.push((asset, amount, holding));
 			} else {
 				let weights = Self::lending_config(asset).map(|lending| lending.liability_weights);
+				let key = config.as_ref().and_then(|c| c.oracle_key);
 				let liability = price.zip(config).zip(weights).map(|((price, config), weights)| {
 					LiabilityHolding { amount, price, decimals: config.params.decimals, weights }
 				});
 				stale |= liability.is_none();
+				if let (Some(liability), Some(key)) = (liability, key) {
+					liability_holdings.push(liability);
+					liability_keys.push(key);
+				}
 				liabilities.push((asset, amount, liability));
 			}
 		}
-		let liability_holdings = liabilities.iter().filter_map(|(_, _, l)| *l).collect();
 		let positions = Self::load_positions(who);
 		for position in positions.iter().filter(|p| p.record.isolated_margin.is_none()) {
 			stale |= !position.prices.is_some_and(|prices| prices.fresh);
@@ -118,6 +145,7 @@ impl<T: Config> Pallet<T> {
 			collateral,
 			liabilities,
 			liability_holdings,
+			liability_keys,
 			positions,
 			stale,
 		}
@@ -147,14 +175,15 @@ impl<T: Config> Pallet<T> {
 	) -> Result<(CrossFigures, Option<Scan<T::OracleKey>>), DispatchError> {
 		let holdings = inputs.holdings();
 		let exposures = inputs.cross_exposures();
-		let mut margin = Self::cross_margin_of(inputs, &holdings, &exposures)?;
 		let mode = Self::margin_mode(who);
+		let mut margin =
+			Self::cross_margin_of(inputs, &holdings, &exposures, mode == MarginMode::Portfolio)?;
 		let mut below_portfolio_minimum = false;
 		let mut scan = None;
 		if mode == MarginMode::Portfolio {
 			let cross_positions =
 				inputs.positions.iter().filter(|p| p.record.isolated_margin.is_none());
-			let portfolio = Self::portfolio_scan(cross_positions)?;
+			let portfolio = Self::portfolio_scan(cross_positions, inputs.borrow_legs())?;
 			Self::apply_portfolio_requirements(&mut margin, &portfolio.margin)?;
 			below_portfolio_minimum = margin.equity_initial
 				< i128::try_from(PortfolioMinimumEquity::<T>::get()).unwrap_or(i128::MAX);
@@ -180,14 +209,20 @@ impl<T: Config> Pallet<T> {
 		}
 	}
 
-	/// The engine's cross figures of an account, from loaded inputs. Under either mode a
-	/// borrow counts at its liability weight (see [`crate::portfolio`]).
+	/// The engine's cross figures of an account, from loaded inputs. For a `portfolio`
+	/// account its borrows count at market value: the scan moves them with their prices.
 	pub(crate) fn cross_margin_of(
 		inputs: &CrossInputs<T>,
 		holdings: &[CollateralHolding],
 		exposures: &[PerpExposure],
+		portfolio: bool,
 	) -> Result<CrossMargin, DispatchError> {
-		let account = Self::cross_account(inputs, holdings, exposures);
+		let at_market;
+		let mut account = Self::cross_account(inputs, holdings, exposures);
+		if portfolio {
+			at_market = inputs.liabilities_at_market();
+			account.liabilities = &at_market;
+		}
 		Ok(risk_engine::cross_margin(&account).map_err(Error::<T>::from)?)
 	}
 

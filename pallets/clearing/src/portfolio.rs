@@ -11,10 +11,12 @@
 //!   grouped by their market's oracle key, moved from the underlying's index, perpetuals
 //!   at their mark moved by the same share, options revalued by Black-76), combined across underlyings with the governed [`Correlations`]
 //!   (see [`risk_engine::portfolio`]); resting orders keep their own requirement, and
-//!   isolated positions theirs. A borrow counts in equity at its liability weight, as
-//!   under cross margin, and is not a leg of the scan: a borrow liquidation sizes its moves
-//!   from those weights, and a leg that could hedge a position would make a move that
-//!   removes the hedge lower the account's health (see `crate::borrow_liquidation`).
+//!   isolated positions theirs. A borrow of a priced asset is a spot short in the scan: a
+//!   leg of the size owed on its asset's oracle key, moved with that underlying, so it nets
+//!   against the account's perpetuals and options there (a borrowed BTC hedges a long
+//!   BTC perpetual); equity then counts the borrow at its market value, the scan carrying
+//!   its price risk in place of the liability weight. A settlement debt stays at its
+//!   weight: no scenario moves the settlement asset.
 //!
 //! An account's cross positions are margined under its [`MarginMode`]: `Cross` unless it
 //! opted into `Portfolio` with [`Pallet::set_margin_mode`], which needs equity of at least
@@ -67,12 +69,25 @@ pub(crate) struct Scan<OracleKey> {
 }
 
 impl<T: Config> Pallet<T> {
-	/// Whole units of a market's size units, as an 18-decimal number.
-	fn whole_units(size: i128, size_decimals: u8) -> Result<FixedI128, DispatchError> {
-		let factor = 10i128
-			.checked_pow(u32::from(18u8.saturating_sub(size_decimals)))
-			.ok_or(Error::<T>::Overflow)?;
-		Ok(FixedI128::from_inner(size.checked_mul(factor).ok_or(Error::<T>::Overflow)?))
+	/// Whole units of an amount with `decimals` decimals, as an 18-decimal number. Assets of
+	/// more than 18 decimals (at most 20 can be listed) lose their last digits, the
+	/// magnitude rounded up: a leg is never scanned smaller than it is.
+	pub(crate) fn whole_units(size: i128, decimals: u8) -> Result<FixedI128, DispatchError> {
+		let exponent =
+			|digits: u8| 10i128.checked_pow(u32::from(digits)).ok_or(Error::<T>::Overflow);
+		let inner = if decimals <= 18 {
+			size.checked_mul(exponent(18 - decimals)?).ok_or(Error::<T>::Overflow)?
+		} else {
+			let divisor = exponent(decimals - 18)?;
+			let magnitude = size.unsigned_abs().div_ceil(divisor.unsigned_abs());
+			let magnitude = i128::try_from(magnitude).map_err(|_| Error::<T>::Overflow)?;
+			if size < 0 {
+				-magnitude
+			} else {
+				magnitude
+			}
+		};
+		Ok(FixedI128::from_inner(inner))
 	}
 
 	/// A price as a signed 18-decimal number.
@@ -86,6 +101,7 @@ impl<T: Config> Pallet<T> {
 	/// are left out; so is a settled series' payoff, which no scenario moves.
 	pub(crate) fn portfolio_scan<'a>(
 		positions: impl Iterator<Item = &'a LoadedPosition<T>>,
+		borrows: impl Iterator<Item = (T::OracleKey, &'a risk_engine::LiabilityHolding)>,
 	) -> Result<Scan<T::OracleKey>, DispatchError>
 	where
 		T: 'a,
@@ -140,6 +156,23 @@ impl<T: Config> Pallet<T> {
 				underlying.volatility = volatility;
 			}
 			underlying.legs.push(leg);
+		}
+		// Each borrow: a spot short of what is owed, marked at its oracle price (a position on
+		// the same key has set the underlying's index already).
+		for (key, borrow) in borrows {
+			let owed = i128::try_from(borrow.amount).map_err(|_| Error::<T>::Overflow)?;
+			let size = Self::whole_units(-owed, borrow.decimals)?;
+			let price = Self::signed_price(borrow.price)?;
+			let leg = Leg::Perpetual { size, mark: Some(price) };
+			match underlyings.iter_mut().find(|u| u.key == key) {
+				Some(underlying) => underlying.legs.push(leg),
+				None => underlyings.push(Underlying {
+					key,
+					price,
+					volatility: FixedI128::zero(),
+					legs: alloc::vec![leg],
+				}),
+			}
 		}
 		let grid = PortfolioGridParams::<T>::get();
 		let books: Vec<UnderlyingBook> = underlyings

@@ -84,11 +84,12 @@ impl<T: Config> Pallet<T> {
 		let holdings = inputs.holdings();
 		let cross_exposures = inputs.cross_exposures();
 		let portfolio_mode = MarginModes::<T>::get(who) == MarginMode::Portfolio;
-		let mut cross = Self::cross_margin_of(&inputs, &holdings, &cross_exposures)?;
+		let mut cross =
+			Self::cross_margin_of(&inputs, &holdings, &cross_exposures, portfolio_mode)?;
 		if portfolio_mode {
 			let cross_positions =
 				inputs.positions.iter().filter(|p| p.record.isolated_margin.is_none());
-			let scan = Self::portfolio_scan(cross_positions)?.margin;
+			let scan = Self::portfolio_scan(cross_positions, inputs.borrow_legs())?.margin;
 			Self::apply_portfolio_requirements(&mut cross, &scan)?;
 		}
 		let account = Self::cross_account(&inputs, &holdings, &cross_exposures);
@@ -252,6 +253,7 @@ impl<T: Config> Pallet<T> {
 			Some(scan) => scan,
 			None => Self::portfolio_scan(
 				positions.iter().filter(|p| p.record.isolated_margin.is_none()),
+				inputs.borrow_legs(),
 			)?,
 		};
 		let open_orders = figures.margin.open_order_requirement;

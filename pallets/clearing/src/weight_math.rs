@@ -70,6 +70,7 @@ impl<T: Config> Pallet<T> {
 					reach: LiquidationReach::Full,
 					market_states_written: positions,
 					borrow_moves: Self::borrow_moves_witnessed(target),
+					borrow_checks: Self::borrow_checks_witnessed(target),
 				};
 				Self::liquidate_weight(mode, positions, outcome)
 			},
@@ -126,7 +127,9 @@ impl<T: Config> Pallet<T> {
 	///   cold portfolio checks (before, and after each of the at most two rounds of closes);
 	///
 	/// and in every case a write per market state it changed (the benchmarks' closes leave
-	/// open interest as it was, see [`LiquidationOutcome`]).
+	/// open interest as it was, see [`LiquidationOutcome`]), each borrow move
+	/// ([`Self::borrow_move_weight`]) and, under portfolio margin, a cross check per round
+	/// that read the account's borrows again to move their share.
 	pub fn liquidate_weight(
 		mode: MarginMode,
 		positions: u32,
@@ -147,6 +150,10 @@ impl<T: Config> Pallet<T> {
 			.saturating_add(
 				Self::borrow_move_weight().saturating_mul(u64::from(outcome.borrow_moves)),
 			)
+			.saturating_add(
+				T::WeightInfo::check_account(positions)
+					.saturating_mul(u64::from(outcome.borrow_checks)),
+			)
 	}
 
 	/// The most `liquidate` can cost: a portfolio account of the most positions whose whole
@@ -157,6 +164,7 @@ impl<T: Config> Pallet<T> {
 			reach: LiquidationReach::Full,
 			market_states_written: positions,
 			borrow_moves: crate::borrow_liquidation::MAX_BORROW_MOVES,
+			borrow_checks: 2,
 		};
 		Self::liquidate_weight(MarginMode::Portfolio, positions, outcome)
 	}

@@ -688,11 +688,29 @@ pub fn borrow_liquidation_size(
 	let Some(gain) = c.borrow_weight.into_inner().checked_sub(given_up).filter(|g| *g > 0) else {
 		return Ok(None);
 	};
-	let mut borrow = mul_div(c.shortfall, ONE, gain, Rounding::Up)?.min(c.borrow_value);
+	let borrow = mul_div(c.shortfall, ONE, gain, Rounding::Up)?.min(c.borrow_value);
+	pledge_for(borrow, c.collateral_value, c.penalty)
+}
+
+/// What moving borrow value `borrow_value` to the insurance fund costs in collateral of
+/// market value at most `collateral_value`: `borrow_value / (1 - penalty)`, rounded up;
+/// when the collateral cannot pay that, all of it, for `collateral x (1 - penalty)` of the
+/// borrow, rounded down. So the fund never takes over more borrow than it is paid for at
+/// the penalty. `None` when nothing would move (or the penalty is 100%).
+pub fn pledge_for(
+	borrow_value: Balance,
+	collateral_value: Balance,
+	penalty: Perbill,
+) -> Result<Option<BorrowLiquidationSize>, RiskError> {
+	let keep = penalty.left_from_one();
+	if keep.is_zero() || borrow_value == 0 || collateral_value == 0 {
+		return Ok(None);
+	}
+	let mut borrow = borrow_value;
 	let mut collateral =
 		mul_div(borrow, Perbill::ACCURACY as u128, keep.deconstruct() as u128, Rounding::Up)?;
-	if collateral > c.collateral_value {
-		collateral = c.collateral_value;
+	if collateral > collateral_value {
+		collateral = collateral_value;
 		borrow = keep.mul_floor(collateral);
 	}
 	if borrow == 0 {

@@ -10,6 +10,7 @@
 //! - a loop of credits and debits at one set of indices never gains the account anything;
 //! - a loop through a segregated holding (opting out of lending, credits and debits beside
 //!   it, opting back in) never gains the account anything either;
+//! - a pledge pays for a borrow moved to the fund at the penalty, and no more;
 //! - the curve rises with utilisation, and `validate_rate_curve` is exactly its bounds.
 
 use proptest::prelude::*;
@@ -345,6 +346,38 @@ proptest! {
 				let less_collateral = (less as u128 * 1_000_000_000).div_ceil(keep.deconstruct() as u128);
 				prop_assert!(gain(less, less_collateral) < shortfall as i128 + 2);
 			}
+		}
+	}
+}
+
+proptest! {
+	#![proptest_config(config())]
+
+	/// A pledge for a borrow moved to the fund: the fund is paid at least the borrow over
+	/// `1 - penalty` (never takes over more than it is paid for), never more collateral than
+	/// there is, and, when the collateral suffices, one unit less would not pay it.
+	#[test]
+	fn a_pledge_pays_for_the_borrow_at_the_penalty_and_no_more(
+		borrow_value in 0u128..=1_000_000_000_000_000,
+		collateral_value in 0u128..=1_000_000_000_000_000,
+		penalty in 0u32..=999_999_999,
+	) {
+		let penalty = Perbill::from_parts(penalty);
+		let keep = penalty.left_from_one();
+		match pledge_for(borrow_value, collateral_value, penalty).unwrap() {
+			None => prop_assert!(
+				borrow_value == 0 || collateral_value == 0 || keep.mul_floor(collateral_value) == 0
+			),
+			Some(size) => {
+				prop_assert!(size.borrow_value > 0 && size.borrow_value <= borrow_value);
+				prop_assert!(size.collateral_value <= collateral_value);
+				prop_assert!(keep.mul_floor(size.collateral_value) >= size.borrow_value);
+				if size.borrow_value == borrow_value {
+					prop_assert!(keep.mul_floor(size.collateral_value - 1) < size.borrow_value);
+				} else {
+					prop_assert_eq!(size.collateral_value, collateral_value);
+				}
+			},
 		}
 	}
 }

@@ -435,10 +435,11 @@ proptest! {
 	}
 }
 
-/// Under portfolio margin a borrow counts as under cross margin: at its liability weight in
-/// equity, outside the scan (which margins the positions alone).
+/// Under portfolio margin a borrow is a spot short in the scan: alone it needs margin for a
+/// rise of its asset, beside a long perpetual on the same underlying it hedges it; equity
+/// counts it at its market value, the scan carrying its price risk in place of the weight.
 #[test]
-fn a_borrow_counts_at_its_weight_under_portfolio_margin_too() {
+fn a_borrow_moves_with_its_price_in_the_portfolio_scan_and_hedges_a_long() {
 	new_test_ext().execute_with(|| {
 		LendingMarkets::<Test>::mutate(BTC, |market| {
 			market.as_mut().unwrap().borrow_cap = 10 * ONE_BTC;
@@ -451,27 +452,38 @@ fn a_borrow_counts_at_its_weight_under_portfolio_margin_too() {
 		assert_ok!(borrow(ALICE, BTC, ONE_BTC));
 		deposit(ALICE, USDC, 60_000 * ONE_USDC);
 		let cross = ClearingPallet::cross_figures(&ALICE).unwrap().margin;
-		// The borrow weighs 1.10 initially, 1.05 at maintenance.
+		// Under cross margin the borrow weighs 1.10 initially, 1.05 at maintenance.
 		assert_eq!(cross.equity_initial, (160_000 - 66_000) * ONE_USDC as i128);
-		assert_eq!(cross.equity_maintenance, (160_000 - 63_000) * ONE_USDC as i128);
 		assert_eq!(cross.initial_requirement, 0);
 		assert_ok!(ClearingPallet::set_margin_mode(
 			RuntimeOrigin::signed(ALICE),
 			crate::MarginMode::Portfolio
 		));
-		let portfolio = ClearingPallet::cross_figures(&ALICE).unwrap().margin;
-		assert_eq!(portfolio.equity_initial, cross.equity_initial);
-		assert_eq!(portfolio.equity_maintenance, cross.equity_maintenance);
-		assert_eq!(portfolio.initial_requirement, 0);
-		assert!(ClearingPallet::margin_report(&ALICE).unwrap().underlyings.is_empty());
-		// A BTC rise costs her the borrow's growth at its weight in either mode.
-		set_price(BTC_PRICE, 66_000);
-		let risen = ClearingPallet::cross_figures(&ALICE).unwrap().margin;
-		assert_eq!(risen.equity_maintenance, (160_000 - 69_300) * ONE_USDC as i128);
-		// A position beside it is scanned alone.
-		assert_ok!(settle(&BOB, &ALICE, BTC_PERP, ONE_BTC as i128, usd(66_000)));
+		let alone = ClearingPallet::cross_figures(&ALICE).unwrap().margin;
+		// At market value in equity; a BTC rise in the scan is what it needs margin for.
+		assert_eq!(alone.equity_initial, (160_000 - 60_000) * ONE_USDC as i128);
+		// The scan's 5% move of a short BTC: 3,000 initially.
+		assert!(alone.initial_requirement >= 3_000 * ONE_USDC, "{alone:?}");
 		let report = ClearingPallet::margin_report(&ALICE).unwrap();
 		assert_eq!(report.underlyings.len(), 1);
-		assert!(report.underlyings[0].delta > FixedI128::from_u32(0));
+		assert!(report.underlyings[0].delta < FixedI128::from_u32(0));
+		// A long BTC perpetual nets against it: the book is flat in every scenario.
+		assert_ok!(settle(&BOB, &ALICE, BTC_PERP, ONE_BTC as i128, usd(60_000)));
+		let hedged = ClearingPallet::cross_figures(&ALICE).unwrap().margin;
+		assert!(
+			hedged.initial_requirement * 10 < alone.initial_requirement,
+			"hedged {} alone {}",
+			hedged.initial_requirement,
+			alone.initial_requirement
+		);
+		let report = ClearingPallet::margin_report(&ALICE).unwrap();
+		assert!(report.underlyings[0].delta.into_inner().abs() < 10_000_000_000_000_000);
+		assert!(report.portfolio.initial_requirement * 5 < report.cross.initial_requirement);
+		// BTC up 10%: the perpetual's gain pays most of the borrow's 6,000 growth (its mark
+		// trails the index, its book still at 60,000); health moves by the basis only.
+		set_price(BTC_PRICE, 66_000);
+		let moved = ClearingPallet::cross_figures(&ALICE).unwrap().margin;
+		assert!(moved.unrealized_pnl > 5_000 * ONE_USDC as i128, "{moved:?}");
+		assert!((moved.health - hedged.health).abs() < 1_000 * ONE_USDC as i128, "{moved:?}");
 	});
 }

@@ -101,6 +101,7 @@ mod liquidation_index;
 mod listing;
 mod migrations;
 mod options_and_portfolio;
+mod portfolio_borrows;
 mod reports;
 mod risk_parameters;
 mod segregation;

@@ -338,6 +338,7 @@ fn a_portfolio_account_is_liquidated_pro_rata_and_partially() {
 			reach: LiquidationReach::Partial,
 			market_states_written,
 			borrow_moves: 0,
+			borrow_checks: 0,
 		};
 		let partial = ClearingPallet::liquidate_weight(MarginMode::Portfolio, 2, outcome);
 		assert_eq!(info.actual_weight, Some(partial));
@@ -507,7 +508,12 @@ fn withdrawals_and_liquidations_pay_for_the_portfolio_check_only_when_it_runs() 
 		assert!(cross.ref_time() < portfolio.ref_time());
 		assert_eq!(withdraw(), Some(portfolio));
 		let liquidation = |mode, positions, reach| {
-			let outcome = LiquidationOutcome { reach, market_states_written: 0, borrow_moves: 0 };
+			let outcome = LiquidationOutcome {
+				reach,
+				market_states_written: 0,
+				borrow_moves: 0,
+				borrow_checks: 0,
+			};
 			ClearingPallet::liquidate_weight(mode, positions, outcome).ref_time()
 		};
 		let (partial, full) = (LiquidationReach::Partial, LiquidationReach::Full);
