@@ -1,5 +1,6 @@
-//! Liquidating borrows: when closing an account's positions does not bring it back (or it
-//! holds none, below maintenance because of what it borrowed), the insurance fund takes
+//! Liquidating borrows: when closing a cross-margined account's positions does not bring
+//! it back (or it holds none, below maintenance because of what it borrowed), or beside the
+//! closes of a portfolio-margined account (below), the insurance fund takes
 //! over part of its borrows, and for each part collateral worth that part at oracle prices
 //! less the liquidation penalty. Nothing is sold and no token moves: balances move between
 //! the account and the fund inside the pallet, so a liquidation never waits on the pool's
@@ -42,8 +43,8 @@ use sp_arithmetic::{FixedPointNumber, FixedU128, PerThing, Perbill, Rounding};
 
 use crate::{margin::CrossInputs, pallet::*, WeightInfo};
 
-/// The most borrow moves one liquidation of an account makes (and is charged for): the
-/// largest borrow against the largest collateral, then the next pair.
+/// The most borrow moves one liquidation of a cross-margined account makes (and is charged
+/// for): the largest borrow against the largest collateral, then the next pair.
 pub const MAX_BORROW_MOVES: u32 = 4;
 
 /// One side of a move: an asset, its price and decimals, and what it is worth.
@@ -156,7 +157,7 @@ impl<T: Config> Pallet<T> {
 			})
 			.map_err(Error::<T>::from)?;
 			let Some(size) = size else { return Ok((false, moves)) };
-			if !Self::move_borrow(who, &borrow.0, &pledge.0, &size)? {
+			if Self::move_borrow(who, &borrow.0, &pledge.0, &size)?.is_none() {
 				return Ok((false, moves));
 			}
 			moves += 1;
@@ -196,6 +197,7 @@ impl<T: Config> Pallet<T> {
 	/// of each borrow `who` owes now (rounded up; a settlement debt included), largest
 	/// first, moved to the insurance fund with collateral for it (see
 	/// [`Self::move_borrow_share`]). `moves` counts the moves made, at most `max_moves`.
+	/// Nothing moves when the account's net value at market is not positive.
 	pub(crate) fn move_borrows_pro_rata(
 		who: &T::AccountId,
 		(numerator, denominator): (u128, u128),
@@ -205,6 +207,11 @@ impl<T: Config> Pallet<T> {
 	) -> DispatchResult {
 		let inputs = Self::load_cross_inputs(who);
 		ensure!(!inputs.stale, Error::<T>::StalePrice);
+		// An account worth nothing at market pays no penalty: the fund would only cover it
+		// again as bad debt. The bankruptcy path takes it over at market value instead.
+		if Self::net_value_of(&inputs) <= 0 {
+			return Ok(());
+		}
 		let mut borrows = Self::borrow_legs(&inputs);
 		borrows.sort_by(|a, b| b.0.value.cmp(&a.0.value));
 		let mut pledges = Self::pledge_legs(&inputs);
@@ -247,33 +254,39 @@ impl<T: Config> Pallet<T> {
 				risk_engine::money_market::pledge_for(remaining, pledge.0.value, penalty)
 					.map_err(Error::<T>::from)?
 			else {
-				break;
+				// Too little of it to pay for a unit: the next collateral may.
+				pledge.0.value = 0;
+				continue;
 			};
-			// What is left of the borrow's value after this move decides whether it is the
-			// whole borrow (moved to the token).
+			// What is left of the borrow's value decides whether this move takes all of it
+			// (to the token).
 			let part = Leg { value: borrow.value.saturating_sub(moved), ..*borrow };
-			if !Self::move_borrow(who, &part, &pledge.0, &size)? {
+			let Some(done) = Self::move_borrow(who, &part, &pledge.0, &size)? else {
+				pledge.0.value = 0;
+				continue;
+			};
+			*moves += 1;
+			pledge.0.value = pledge.0.value.saturating_sub(done.collateral_value);
+			remaining = remaining.saturating_sub(done.borrow_value);
+			moved = moved.saturating_add(done.borrow_value);
+			if done.borrow_value >= part.value {
 				break;
 			}
-			*moves += 1;
-			pledge.0.value = pledge.0.value.saturating_sub(size.collateral_value);
-			remaining = remaining.saturating_sub(size.borrow_value);
-			moved = moved.saturating_add(size.borrow_value);
 		}
 		Ok(moved)
 	}
 
 	/// One move: the fund takes over `size.borrow_value` of `borrow` (the whole borrow, to
-	/// the token, when that is all of its value; otherwise rounded down) and, for it,
-	/// `size.collateral_value` of `pledge` (rounded up, within what the account holds).
-	/// One [`Event::BorrowLiquidated`]. Returns `false`, moving nothing, when either amount
-	/// rounds to zero.
+	/// the token, when that is all of its value; otherwise rounded down, the collateral
+	/// shrunk in proportion) and, for it, that collateral value of `pledge` (rounded up,
+	/// within what the account holds). One [`Event::BorrowLiquidated`]. Returns the values
+	/// moved, or `None`, moving nothing, when either amount rounds to zero.
 	fn move_borrow(
 		who: &T::AccountId,
 		borrow: &Leg<T::AssetId>,
 		pledge: &Leg<T::AssetId>,
 		size: &BorrowLiquidationSize,
-	) -> Result<bool, DispatchError> {
+	) -> Result<Option<BorrowLiquidationSize>, DispatchError> {
 		let quote_decimals = T::SettlementDecimals::get();
 		let owed = Self::balance_of(who, borrow.asset).min(0).unsigned_abs();
 		let mut size = *size;
@@ -304,7 +317,7 @@ impl<T: Config> Pallet<T> {
 			Self::amount_worth(pledge, size.collateral_value, quote_decimals, Rounding::Up)?
 				.min(held);
 		if borrow_amount == 0 || pledge_amount == 0 {
-			return Ok(false);
+			return Ok(None);
 		}
 		let fund = T::InsuranceAccount::get();
 		Self::credit(who, borrow.asset, borrow_amount)?;
@@ -322,7 +335,7 @@ impl<T: Config> Pallet<T> {
 			value: size.borrow_value,
 			penalty: size.collateral_value.saturating_sub(size.borrow_value),
 		});
-		Ok(true)
+		Ok(Some(size))
 	}
 
 	/// A settlement balance's worth as a leg: at par.
@@ -346,6 +359,20 @@ impl<T: Config> Pallet<T> {
 			UnitScale::new(leg.decimals, quote_decimals).divisor().map_err(Error::<T>::from)?;
 		Ok(risk_engine::types::mul_div(value, divisor, leg.price.into_inner(), rounding)
 			.map_err(Error::<T>::from)?)
+	}
+
+	/// The most borrow moves one liquidation of an account in `mode` makes (and is charged
+	/// for): under cross margin [`MAX_BORROW_MOVES`]; under portfolio margin, each of the two
+	/// pro rata rounds a move per asset at most (a move either finishes a borrow's share or
+	/// empties a collateral, and each listed asset, the settlement asset among them, is one
+	/// or the other).
+	pub fn borrow_move_budget(mode: crate::MarginMode) -> u32 {
+		match mode {
+			crate::MarginMode::Cross => MAX_BORROW_MOVES,
+			crate::MarginMode::Portfolio => {
+				T::MaxCollateralAssets::get().saturating_add(1).saturating_mul(2)
+			},
+		}
 	}
 
 	/// What one borrow move costs: the account's book read and valued once (the legs and

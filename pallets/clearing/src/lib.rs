@@ -18,9 +18,10 @@
 //!   curve, a reserve share going to the insurance fund. Traders
 //!   [`borrow`](Pallet::borrow) against their margin within each asset's borrow and
 //!   utilisation caps, and [`repay`](Pallet::repay); a borrow counts against margin at its
-//!   oracle price times a liability weight, and is liquidated by moving it, with
-//!   collateral for it, to the insurance fund ([`borrow_liquidation`]), which needs no
-//!   liquidity.
+//!   oracle price times a liability weight (under portfolio margin, at its price, as a
+//!   spot short in the scan that nets against positions on its underlying), and is
+//!   liquidated by moving it, with collateral for it, to the insurance fund
+//!   ([`borrow_liquidation`]), which needs no liquidity.
 //! - **Markets.** Root (the listing origin) registers markets: symbol, oracle key, tick and
 //!   lot size, minimum size, a tiered margin schedule, fees, funding interval and cap, a mark
 //!   price band, a price band, an open-interest cap, a status and the instrument: a
@@ -773,17 +774,20 @@ pub mod pallet {
 		/// its whole book adds three portfolio checks to the worst cross liquidation. It is
 		/// charged for that with the most positions an account holds and every market's
 		/// state written, and refunded down to the positions this one held, its mode, how
-		/// far the liquidation went, the market states it wrote and the borrow moves it made
+		/// far the liquidation went, the market states it wrote, the borrow moves it made and,
+		/// under portfolio margin, the rounds that read its borrows again
 		/// ([`Pallet::liquidate_weight`]).
 		#[pallet::call_index(9)]
 		#[pallet::weight(Pallet::<T>::max_liquidate_weight())]
 		pub fn liquidate(origin: OriginFor<T>, who: T::AccountId) -> DispatchResultWithPostInfo {
 			ensure_none(origin)?;
 			let mode = MarginModes::<T>::get(&who);
-			// The benchmarks close a share of, or every, position; fewer cost less.
-			let positions = (Positions::<T>::get(&who).len() as u32).max(1);
+			// The benchmarks close a share of, or every, position; fewer cost less. Under
+			// portfolio margin each asset owed is a leg of the scan too.
+			let positions =
+				Self::scan_legs(&who, mode, Positions::<T>::get(&who).len() as u32).max(1);
 			let outcome = Self::with_working_set(|| {
-				Self::do_liquidate(&who, crate::borrow_liquidation::MAX_BORROW_MOVES)
+				Self::do_liquidate(&who, Self::borrow_move_budget(mode))
 			})?;
 			Ok(Some(Self::liquidate_weight(mode, positions, outcome)).into())
 		}
@@ -892,7 +896,8 @@ pub mod pallet {
 		/// Borrows `amount` of `asset` from the pool and pays it to the caller (see
 		/// [`crate::lending`]). What the caller supplies of the asset goes first; the rest
 		/// is borrowed, at the asset's borrow rate, and counts against margin at the asset's
-		/// oracle price times its liability weight. The asset's borrow cap must be above
+		/// oracle price times its liability weight (under portfolio margin, at its price, a
+		/// spot short in the scan). The asset's borrow cap must be above
 		/// zero and hold after the borrow, as must its utilisation cap; the pool must hold
 		/// the tokens; and the account must stay at or above its initial margin
 		/// requirement at fresh prices. Expired option positions settle first.

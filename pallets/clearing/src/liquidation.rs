@@ -234,9 +234,10 @@ impl<T: Config> Pallet<T> {
 	/// The borrow moves a batched target was charged for: none without borrows, the most
 	/// with (see [`crate::borrow_liquidation`]).
 	pub(crate) fn borrow_moves_witnessed(target: &crate::LiquidationTarget<T::AccountId>) -> u32 {
-		match target.borrows {
-			0 => 0,
-			_ => crate::borrow_liquidation::MAX_BORROW_MOVES,
+		match (target.borrows, target.portfolio) {
+			(0, _) => 0,
+			(_, false) => Self::borrow_move_budget(MarginMode::Cross),
+			(_, true) => Self::borrow_move_budget(MarginMode::Portfolio),
 		}
 	}
 
@@ -264,7 +265,8 @@ impl<T: Config> Pallet<T> {
 				continue;
 			}
 			let mode = MarginModes::<T>::get(&target.who);
-			let positions = (Positions::<T>::decode_len(&target.who).unwrap_or(0) as u32).max(1);
+			let held = Positions::<T>::decode_len(&target.who).unwrap_or(0) as u32;
+			let positions = Self::scan_legs(&target.who, mode, held).max(1);
 			let outcome = frame_support::storage::with_transaction(|| {
 				let outcome = match target.market {
 					Some(market) => Self::do_liquidate_isolated(&target.who, market).map(|()| None),
@@ -522,8 +524,9 @@ impl<T: Config> Pallet<T> {
 				}
 			}
 			// The first round moves its share of what is owed; the last, all that is left
-			// (the first round's closes may have added a settlement debt).
-			if Self::may_owe(who) {
+			// (the first round's closes may have added a settlement debt). Without moves
+			// left to make (none witnessed), the borrows are not read again.
+			if work.moves < max_borrow_moves && Self::may_owe(who) {
 				work.checks += 1;
 				Self::move_borrows_pro_rata(
 					who,
@@ -833,7 +836,11 @@ impl<T: Config> Pallet<T> {
 	/// Worked out directly from the account's inputs (no report, no liquidation prices), so
 	/// that it costs one pass over the positions: the insurance fund's may hold every market.
 	pub fn net_value(who: &T::AccountId) -> i128 {
-		let inputs = Self::load_cross_inputs(who);
+		Self::net_value_of(&Self::load_cross_inputs(who))
+	}
+
+	/// [`Self::net_value`] from inputs already loaded.
+	pub(crate) fn net_value_of(inputs: &CrossInputs<T>) -> i128 {
 		let quote_decimals = T::SettlementDecimals::get();
 		let collateral: i128 = inputs
 			.collateral

@@ -16,7 +16,10 @@
 //!   against the account's perpetuals and options there (a borrowed BTC hedges a long
 //!   BTC perpetual); equity then counts the borrow at its market value, the scan carrying
 //!   its price risk in place of the liability weight. A settlement debt stays at its
-//!   weight: no scenario moves the settlement asset.
+//!   weight: no scenario moves the settlement asset. One risk no scenario moves: the
+//!   borrow follows the oracle price, a perpetual its mark, which may sit anywhere within
+//!   its band of the index; so the part of a borrow hedged by long perpetuals adds
+//!   `2 x mark band x its value` to both requirements (the *basis*).
 //!
 //! An account's cross positions are margined under its [`MarginMode`]: `Cross` unless it
 //! opted into `Portfolio` with [`Pallet::set_margin_mode`], which needs equity of at least
@@ -36,7 +39,7 @@ use risk_engine::{
 	portfolio::{self, Leg, PortfolioMargin, UnderlyingBook},
 	CrossMargin, Price,
 };
-use sp_arithmetic::{traits::Zero, FixedI128};
+use sp_arithmetic::{traits::Zero, FixedI128, Perbill};
 
 use crate::{pallet::*, positions::LoadedPosition, Instrument, MarginMode};
 
@@ -48,6 +51,40 @@ pub(crate) struct Underlying<OracleKey> {
 	/// The implied volatility its option series are marked with (zero without options).
 	volatility: FixedI128,
 	legs: Vec<Leg>,
+	/// Whole units of long perpetuals on it, and the widest mark band among them.
+	long_perpetuals: (FixedI128, Perbill),
+	/// Whole units borrowed of the asset it prices.
+	borrowed: FixedI128,
+}
+
+impl<OracleKey> Underlying<OracleKey> {
+	fn new(key: OracleKey, price: FixedI128) -> Self {
+		Self {
+			key,
+			price,
+			volatility: FixedI128::zero(),
+			legs: Vec::new(),
+			long_perpetuals: (FixedI128::zero(), Perbill::zero()),
+			borrowed: FixedI128::zero(),
+		}
+	}
+
+	/// What the scan cannot see between a borrow and the long perpetuals that hedge it, USD:
+	/// the borrow moves with the oracle price, a perpetual with its mark, which may stand
+	/// anywhere within its band of it, so the hedged part can lose `2 x band` of its value
+	/// while the scan sees a flat book.
+	fn basis(&self) -> Result<FixedI128, risk_engine::RiskError> {
+		let (long, band) = self.long_perpetuals;
+		let hedged = long.min(self.borrowed);
+		if hedged <= FixedI128::zero() {
+			return Ok(FixedI128::zero());
+		}
+		let band = FixedI128::from_inner(i128::from(band.deconstruct()) * 2_000_000_000);
+		hedged
+			.checked_mul(&self.price)
+			.and_then(|value| value.checked_mul(&band))
+			.ok_or(risk_engine::RiskError::Overflow)
+	}
 }
 
 impl<OracleKey> Underlying<OracleKey> {
@@ -64,6 +101,8 @@ impl<OracleKey> Underlying<OracleKey> {
 
 /// A portfolio scan and the underlyings it covered, in the same order.
 pub(crate) struct Scan<OracleKey> {
+	/// The scan's requirements, the basis between borrows and the perpetuals hedging them
+	/// included (see [`Underlying::basis`]).
 	pub(crate) margin: PortfolioMargin,
 	pub(crate) underlyings: Vec<Underlying<OracleKey>>,
 }
@@ -141,15 +180,17 @@ impl<T: Config> Pallet<T> {
 			let underlying = match underlyings.iter_mut().position(|u| u.key == key) {
 				Some(at) => &mut underlyings[at],
 				None => {
-					underlyings.push(Underlying {
-						key,
-						price: index,
-						volatility: FixedI128::zero(),
-						legs: Vec::new(),
-					});
+					underlyings.push(Underlying::new(key, index));
 					underlyings.last_mut().ok_or(Error::<T>::Overflow)?
 				},
 			};
+			if let (Leg::Perpetual { .. }, true) = (&leg, size > FixedI128::zero()) {
+				let (long, band) = underlying.long_perpetuals;
+				underlying.long_perpetuals = (
+					long.checked_add(&size).ok_or(Error::<T>::Overflow)?,
+					band.max(loaded.params.mark_price_band),
+				);
+			}
 			// Series on one underlying share its implied-volatility key in practice; the
 			// first one priced sets the volatility the scan shocks.
 			if let (Some(volatility), true) = (volatility, underlying.volatility.is_zero()) {
@@ -164,15 +205,16 @@ impl<T: Config> Pallet<T> {
 			let size = Self::whole_units(-owed, borrow.decimals)?;
 			let price = Self::signed_price(borrow.price)?;
 			let leg = Leg::Perpetual { size, mark: Some(price) };
-			match underlyings.iter_mut().find(|u| u.key == key) {
-				Some(underlying) => underlying.legs.push(leg),
-				None => underlyings.push(Underlying {
-					key,
-					price,
-					volatility: FixedI128::zero(),
-					legs: alloc::vec![leg],
-				}),
-			}
+			let underlying = match underlyings.iter_mut().position(|u| u.key == key) {
+				Some(at) => &mut underlyings[at],
+				None => {
+					underlyings.push(Underlying::new(key, price));
+					underlyings.last_mut().ok_or(Error::<T>::Overflow)?
+				},
+			};
+			underlying.legs.push(leg);
+			underlying.borrowed =
+				underlying.borrowed.checked_sub(&size).ok_or(Error::<T>::Overflow)?;
 		}
 		let grid = PortfolioGridParams::<T>::get();
 		let books: Vec<UnderlyingBook> = underlyings
@@ -187,11 +229,33 @@ impl<T: Config> Pallet<T> {
 		let keys: Vec<T::OracleKey> = underlyings.iter().map(|u| u.key).collect();
 		let correlations = Self::correlation_matrix(&keys);
 		let decimals = T::SettlementDecimals::get();
-		let margin = Self::with_scan_memo(|memo| {
+		let mut margin = Self::with_scan_memo(|memo| {
 			portfolio::portfolio_margin_with(&grid, &books, &correlations, decimals, memo)
 		})
 		.map_err(Error::<T>::from)?;
+		// The basis between borrows and the perpetuals hedging them, at both levels: the
+		// mark band bounds it outright, no scenario needed.
+		let mut basis = FixedI128::zero();
+		for underlying in &underlyings {
+			basis = basis
+				.checked_add(&underlying.basis().map_err(Error::<T>::from)?)
+				.ok_or(Error::<T>::Overflow)?;
+		}
+		let basis = Self::settlement_units_up(basis)?;
+		margin.initial_requirement =
+			margin.initial_requirement.checked_add(basis).ok_or(Error::<T>::Overflow)?;
+		margin.maintenance_requirement =
+			margin.maintenance_requirement.checked_add(basis).ok_or(Error::<T>::Overflow)?;
 		Ok(Scan { margin, underlyings })
+	}
+
+	/// A non-negative USD figure in settlement units, rounded up.
+	fn settlement_units_up(usd: FixedI128) -> Result<u128, DispatchError> {
+		let inner = usd.into_inner().max(0).unsigned_abs();
+		let unit = 10u128
+			.checked_pow(18u32.saturating_sub(u32::from(T::SettlementDecimals::get())))
+			.ok_or(Error::<T>::Overflow)?;
+		Ok(inner.div_ceil(unit))
 	}
 
 	/// Replaces cross requirements with the portfolio scan's (resting orders keep their own

@@ -60,11 +60,17 @@ impl<T: Config> Pallet<T> {
 				maintenance_value: value_at(risk_engine::MarginLevel::Maintenance),
 			});
 		}
+		let portfolio_mode = MarginModes::<T>::get(who) == MarginMode::Portfolio;
 		for (asset, owed, liability) in &inputs.liabilities {
+			// Under portfolio margin a borrow counts at market value: the scan carries its
+			// price risk in place of the weight.
 			let owed_at = |level| {
 				liability
-					.and_then(|l| {
-						risk_engine::liability_margin_value(&l, quote_decimals, level).ok()
+					.and_then(|l| match portfolio_mode {
+						true => risk_engine::liability_market_value(&l, quote_decimals).ok(),
+						false => {
+							risk_engine::liability_margin_value(&l, quote_decimals, level).ok()
+						},
 					})
 					.and_then(|v| i128::try_from(v).ok())
 					.map(|v| -v)
@@ -83,7 +89,6 @@ impl<T: Config> Pallet<T> {
 
 		let holdings = inputs.holdings();
 		let cross_exposures = inputs.cross_exposures();
-		let portfolio_mode = MarginModes::<T>::get(who) == MarginMode::Portfolio;
 		let mut cross =
 			Self::cross_margin_of(&inputs, &holdings, &cross_exposures, portfolio_mode)?;
 		if portfolio_mode {

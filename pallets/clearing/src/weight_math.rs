@@ -64,7 +64,12 @@ impl<T: Config> Pallet<T> {
 					);
 			},
 			None => {
-				let positions = target.positions.clamp(1, T::MaxPositionsPerAccount::get());
+				// Under portfolio margin each asset owed is a leg of the scan too.
+				let legs = match target.portfolio {
+					true => target.positions.saturating_add(target.borrows),
+					false => target.positions,
+				};
+				let positions = legs.clamp(1, T::MaxPositionsPerAccount::get());
 				let mode = if target.portfolio { MarginMode::Portfolio } else { MarginMode::Cross };
 				let outcome = LiquidationOutcome {
 					reach: LiquidationReach::Full,
@@ -163,7 +168,7 @@ impl<T: Config> Pallet<T> {
 		let outcome = LiquidationOutcome {
 			reach: LiquidationReach::Full,
 			market_states_written: positions,
-			borrow_moves: crate::borrow_liquidation::MAX_BORROW_MOVES,
+			borrow_moves: Self::borrow_move_budget(MarginMode::Portfolio),
 			borrow_checks: 2,
 		};
 		Self::liquidate_weight(MarginMode::Portfolio, positions, outcome)
@@ -248,17 +253,30 @@ impl<T: Config> Pallet<T> {
 		Self::cached_surcharge(who, market, || {
 			let positions = Positions::<T>::get(who);
 			let opens = u32::from(!positions.contains_key(&market));
-			let priced = (positions.len() as u32)
-				.saturating_add(opens)
-				.min(T::MaxPositionsPerAccount::get());
-			Self::check_surcharge(Self::margin_mode(who), priced)
+			let mode = Self::margin_mode(who);
+			let priced = Self::scan_legs(who, mode, (positions.len() as u32).saturating_add(opens));
+			Self::check_surcharge(mode, priced)
 		})
 		.unwrap_or_else(|priced_now| priced_now.saturating_add(Self::surcharge_pricing_reads()))
 	}
 
-	/// The reads that price a margin-check surcharge: the account's mode and positions.
+	/// The reads that price a margin-check surcharge: the account's mode, positions and
+	/// borrows.
 	pub fn surcharge_pricing_reads() -> Weight {
-		T::DbWeight::get().reads(2)
+		T::DbWeight::get().reads(3)
+	}
+
+	/// The legs a check of `who` in `mode` holding `positions` positions prices, at most
+	/// `MaxPositionsPerAccount`: its positions and, under portfolio margin, each asset it
+	/// owes (a borrow is a leg of the scan, see [`crate::portfolio`]). A borrow's leg is a
+	/// perpetual's, cheaper than the option series each leg of the `portfolio_check`
+	/// benchmark is, so the most an account can be charged stays the most positions'.
+	pub(crate) fn scan_legs(who: &T::AccountId, mode: MarginMode, positions: u32) -> u32 {
+		let borrows = match mode {
+			MarginMode::Cross => 0,
+			MarginMode::Portfolio => Borrowers::<T>::get(who).unwrap_or(0),
+		};
+		positions.saturating_add(borrows).min(T::MaxPositionsPerAccount::get())
 	}
 
 	/// What a margin check of an account in `mode` holding `positions` positions costs beyond

@@ -133,9 +133,11 @@ fn a_hedged_portfolio_book_gives_up_the_same_share_of_its_position_and_its_borro
 			delta.into_inner().abs_diff(1_000_000_000_000_000_000) < 10_000_000_000_000_000,
 			"net delta {delta:?}"
 		);
-		// The scan margins the net long BTC (5% of 60,000); cross margin asks 5% of both
-		// perpetuals' notional, and its equity counts the borrow at 1.10 besides.
-		assert_eq!(report.portfolio.initial_requirement, 3_000 * ONE_USDC);
+		// The scan margins the net long BTC (5% of 60,000), and the basis of the hedged BTC
+		// (its perpetual's mark may stand 1% either side of the index: 2% of 60,000); cross
+		// margin asks 5% of both perpetuals' notional, and its equity counts the borrow at
+		// 1.10 besides.
+		assert_eq!(report.portfolio.initial_requirement, (3_000 + 1_200) * ONE_USDC);
 		assert_eq!(report.cross.initial_requirement, 6_000 * ONE_USDC);
 
 		move_until_liquidatable(60_000, -100).expect("a fall liquidates her");
@@ -173,10 +175,11 @@ fn a_hedged_portfolio_book_gives_up_the_same_share_of_its_position_and_its_borro
 	});
 }
 
-/// A book whose penalty outweighs what a share would free closes and moves everything; an
-/// account that cannot then pay is bankrupt, and the fund holds its borrow.
+/// An account worth less than nothing at market pays no penalty on its borrows (the fund
+/// would only cover it again as bad debt): it is bankrupt, the fund takes its borrow and
+/// its USDC at market value and pays what is short.
 #[test]
-fn a_portfolio_book_that_no_share_restores_gives_up_everything() {
+fn an_insolvent_portfolio_account_is_bankrupt_without_a_penalty_on_its_borrows() {
 	new_test_ext().execute_with(|| {
 		btc_borrowable();
 		alice_short_a_borrowed_btc(4_000);
@@ -184,6 +187,16 @@ fn a_portfolio_book_that_no_share_restores_gives_up_everything() {
 		set_price(BTC_PRICE, 64_800);
 		assert!(ClearingPallet::cross_liquidatable(&ALICE));
 		assert_ok!(ClearingPallet::liquidate(RuntimeOrigin::none(), ALICE));
+		let (closes, moves) = closed_and_moved();
+		assert!(closes.is_empty() && moves.is_empty(), "{moves:?}");
+		let covered = events()
+			.into_iter()
+			.find_map(|event| match event {
+				Event::BadDebtCovered { who: ALICE, paid, .. } => Some(paid),
+				_ => None,
+			})
+			.expect("the fund covered her bad debt");
+		assert_eq!(covered, 800 * ONE_USDC);
 		// She owes no BTC: the fund took all of it, for all her USDC and the bad debt.
 		assert_eq!(ClearingPallet::balance_of(&ALICE, BTC), 0);
 		assert_eq!(ClearingPallet::balance_of(&INSURANCE, BTC), -(ONE_BTC as i128));

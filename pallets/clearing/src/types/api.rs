@@ -21,7 +21,8 @@ pub struct CollateralReport<AssetId> {
 	/// Its market value in settlement units (no haircut, no weight), if priced.
 	pub value: Option<i128>,
 	/// What it counts for initial margin: a supply at its initial haircut, a borrow at its
-	/// initial liability weight (negative).
+	/// initial liability weight (negative; under portfolio margin a borrow of an asset
+	/// other than the settlement asset at its market value, the scan carrying its risk).
 	pub initial_value: Option<i128>,
 	/// What it counts for maintenance margin, likewise.
 	pub maintenance_value: Option<i128>,
