@@ -219,6 +219,8 @@ describe('collateral that earns on a dev node', () => {
   it('under portfolio margin Dave\'s borrowed BTC is a short in the scan, netted by a long perpetual', async () => {
     const report = async () => (await api.call.clearingApi.marginReport(dave.address)).asOk;
     const whole = 10n ** 18n;
+    // A fresh BTC price, where the drop above left it.
+    await ok(api, api.tx.oracle.feedValues([[{ Price: 'BTC' }, usd(52_000)]]), alice);
     await ok(api, api.tx.clearing.deposit(BTC, 2n * ONE_BTC), eve);
     await ok(api, api.tx.clearing.deposit(USDC, 100_000n * ONE_USDC), eve);
     await ok(api, api.tx.clearing.deposit(USDC, 40_000n * ONE_USDC), dave);

@@ -197,7 +197,8 @@ impl<T: Config> Pallet<T> {
 	/// of each borrow `who` owes now (rounded up; a settlement debt included), largest
 	/// first, moved to the insurance fund with collateral for it (see
 	/// [`Self::move_borrow_share`]). `moves` counts the moves made, at most `max_moves`.
-	/// Nothing moves when the account's net value at market is not positive.
+	/// Nothing moves when the account's net value at market is no more than the penalties
+	/// the moves would charge it.
 	pub(crate) fn move_borrows_pro_rata(
 		who: &T::AccountId,
 		(numerator, denominator): (u128, u128),
@@ -207,19 +208,33 @@ impl<T: Config> Pallet<T> {
 	) -> DispatchResult {
 		let inputs = Self::load_cross_inputs(who);
 		ensure!(!inputs.stale, Error::<T>::StalePrice);
-		// An account worth nothing at market pays no penalty: the fund would only cover it
-		// again as bad debt. The bankruptcy path takes it over at market value instead.
-		if Self::net_value_of(&inputs) <= 0 {
-			return Ok(());
-		}
 		let mut borrows = Self::borrow_legs(&inputs);
 		borrows.sort_by(|a, b| b.0.value.cmp(&a.0.value));
-		let mut pledges = Self::pledge_legs(&inputs);
-		for (borrow, _) in borrows {
+		let mut shares = Vec::with_capacity(borrows.len());
+		let mut penalties: u128 = 0;
+		for (borrow, _) in &borrows {
 			let value =
 				risk_engine::types::mul_div(borrow.value, numerator, denominator, Rounding::Up)
 					.map_err(Error::<T>::from)?;
-			Self::move_borrow_share(who, &borrow, value, &mut pledges, penalty, moves, max_moves)?;
+			let paid = risk_engine::types::mul_div(
+				value,
+				u128::from(Perbill::ACCURACY),
+				u128::from(penalty.left_from_one().deconstruct().max(1)),
+				Rounding::Up,
+			)
+			.map_err(Error::<T>::from)?;
+			penalties = penalties.saturating_add(paid.saturating_sub(value));
+			shares.push(value);
+		}
+		// An account worth no more at market than the penalties it would pay pays none: the
+		// fund would only cover them again as bad debt. The bankruptcy path takes it over at
+		// market value instead.
+		if Self::net_value_of(&inputs) <= i128::try_from(penalties).unwrap_or(i128::MAX) {
+			return Ok(());
+		}
+		let mut pledges = Self::pledge_legs(&inputs);
+		for ((borrow, _), value) in borrows.iter().zip(shares) {
+			Self::move_borrow_share(who, borrow, value, &mut pledges, penalty, moves, max_moves)?;
 		}
 		Ok(())
 	}
@@ -239,9 +254,18 @@ impl<T: Config> Pallet<T> {
 		moves: &mut u32,
 		max_moves: u32,
 	) -> Result<u128, DispatchError> {
+		let quote_decimals = T::SettlementDecimals::get();
 		let mut remaining = value.min(borrow.value);
 		let mut moved = 0;
 		while remaining > 0 && *moves < max_moves {
+			// A remainder of the share worth less than a token of the borrow (rounding) ends
+			// this borrow's share; the whole borrow always moves to the token.
+			let left = borrow.value.saturating_sub(moved);
+			if remaining < left
+				&& Self::amount_worth(borrow, remaining, quote_decimals, Rounding::Down)? == 0
+			{
+				break;
+			}
 			// A settlement debt cannot be paid in the settlement asset: its balance is the debt.
 			let Some(pledge) = pledges
 				.iter_mut()
@@ -259,8 +283,9 @@ impl<T: Config> Pallet<T> {
 				continue;
 			};
 			// What is left of the borrow's value decides whether this move takes all of it
-			// (to the token).
-			let part = Leg { value: borrow.value.saturating_sub(moved), ..*borrow };
+			// (to the token). The remainder was worth a token above, so a move that rounds
+			// to nothing does so on the collateral's side, capped small: the next may pay.
+			let part = Leg { value: left, ..*borrow };
 			let Some(done) = Self::move_borrow(who, &part, &pledge.0, &size)? else {
 				pledge.0.value = 0;
 				continue;

@@ -191,7 +191,8 @@ impl<T: Config> Pallet<T> {
 		frame_support::storage::with_transaction(|| {
 			let outcome = match call {
 				Call::liquidate { who } => {
-					Self::do_liquidate(who, crate::borrow_liquidation::MAX_BORROW_MOVES).map(|_| ())
+					let budget = Self::borrow_move_budget(MarginModes::<T>::get(who));
+					Self::do_liquidate(who, budget).map(|_| ())
 				},
 				Call::liquidate_isolated { who, market } => {
 					Self::do_liquidate_isolated(who, *market)
@@ -241,6 +242,13 @@ impl<T: Config> Pallet<T> {
 		}
 	}
 
+	/// The borrow moves a batched target may make: what it was charged for, at most what
+	/// its account's margin mode allows now.
+	fn borrow_moves_allowed(target: &crate::LiquidationTarget<T::AccountId>) -> u32 {
+		Self::borrow_moves_witnessed(target)
+			.min(Self::borrow_move_budget(MarginModes::<T>::get(&target.who)))
+	}
+
 	/// The rounds of a portfolio target's pro rata liquidation that read its borrows again
 	/// (see [`LiquidationOutcome::borrow_checks`]): two for a portfolio target that owes,
 	/// none otherwise.
@@ -270,7 +278,7 @@ impl<T: Config> Pallet<T> {
 			let outcome = frame_support::storage::with_transaction(|| {
 				let outcome = match target.market {
 					Some(market) => Self::do_liquidate_isolated(&target.who, market).map(|()| None),
-					None => Self::do_liquidate(&target.who, Self::borrow_moves_witnessed(target))
+					None => Self::do_liquidate(&target.who, Self::borrow_moves_allowed(target))
 						.map(Some),
 				};
 				match outcome {

@@ -19,7 +19,8 @@
 //!   weight: no scenario moves the settlement asset. One risk no scenario moves: the
 //!   borrow follows the oracle price, a perpetual its mark, which may sit anywhere within
 //!   its band of the index; so the part of a borrow hedged by long perpetuals adds
-//!   `2 x mark band x its value` to both requirements (the *basis*).
+//!   `2 x mark band x its value` to both requirements (the *basis*). The margin report's
+//!   rows per underlying show the scan's figures; the basis is in the requirements only.
 //!
 //! An account's cross positions are margined under its [`MarginMode`]: `Cross` unless it
 //! opted into `Portfolio` with [`Pallet::set_margin_mode`], which needs equity of at least

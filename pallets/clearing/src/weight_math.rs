@@ -40,8 +40,18 @@ impl<T: Config> Pallet<T> {
 	/// runs the same check first.
 	pub fn target_check_weight(target: &crate::LiquidationTarget<T::AccountId>) -> Weight {
 		let positions = target.positions.clamp(1, T::MaxPositionsPerAccount::get());
-		T::WeightInfo::check_account(positions)
-			.saturating_add(T::DbWeight::get().writes(u64::from(positions)))
+		let check = T::WeightInfo::check_account(positions)
+			.saturating_add(T::DbWeight::get().writes(u64::from(positions)));
+		match target.portfolio {
+			// A portfolio target's check runs the scan, each asset it owes a leg of it.
+			true => check.saturating_add(T::WeightInfo::portfolio_check(
+				target
+					.positions
+					.saturating_add(target.borrows)
+					.clamp(1, T::MaxPositionsPerAccount::get()),
+			)),
+			false => check,
+		}
 	}
 
 	/// The most one target of a batched liquidation costs, from its witness: the cheap

@@ -205,6 +205,60 @@ fn an_insolvent_portfolio_account_is_bankrupt_without_a_penalty_on_its_borrows()
 	});
 }
 
+/// Two borrows, a BTC borrow and a USDC debt, paid for in a third asset: the same share of
+/// each moves, though the BTC share's last fraction of a satoshi cannot (it stays with the
+/// account, and the USDC debt's share is still paid for).
+#[test]
+fn every_borrow_gives_up_its_share_though_the_first_leaves_a_fraction_of_a_token() {
+	use frame_support::traits::fungibles::{Create, Mutate};
+	new_test_ext().execute_with(|| {
+		const GOLD: u32 = 10;
+		const GOLD_PRICE: u32 = 110;
+		const ONE_GOLD: u128 = 1_000_000_000_000_000_000;
+		assert_ok!(<Assets as Create<u64>>::create(GOLD, ALICE, true, 1));
+		assert_ok!(<Assets as Mutate<u64>>::mint_into(GOLD, &ALICE, 1_000 * ONE_GOLD));
+		let mut gold = btc_config();
+		gold.oracle_key = Some(GOLD_PRICE);
+		gold.params.decimals = 18;
+		gold.deposit_cap = 1_000 * ONE_GOLD;
+		assert_ok!(ClearingPallet::register_collateral(RuntimeOrigin::root(), GOLD, gold));
+		set_price(GOLD_PRICE, 100);
+		btc_borrowable();
+		LendingMarkets::<Test>::mutate(USDC, |market| {
+			market.as_mut().unwrap().borrow_cap = 100_000 * ONE_USDC;
+		});
+		// 20,000 of GOLD; 0.1 BTC and 5,000 USDC borrowed.
+		deposit(ALICE, GOLD, 200 * ONE_GOLD);
+		assert_ok!(ClearingPallet::set_margin_mode(
+			RuntimeOrigin::signed(ALICE),
+			MarginMode::Portfolio
+		));
+		assert_ok!(borrow(ALICE, BTC, ONE_BTC / 10));
+		assert_ok!(borrow(ALICE, USDC, 5_000 * ONE_USDC));
+		// GOLD falls until she is below maintenance.
+		let mut price = 100;
+		while !ClearingPallet::cross_liquidatable(&ALICE) {
+			price -= 1;
+			set_price(GOLD_PRICE, price);
+		}
+		let btc_owed = ClearingPallet::balance_of(&ALICE, BTC).unsigned_abs();
+		let usdc_owed = ClearingPallet::settlement_balance(&ALICE).unsigned_abs();
+		assert_ok!(ClearingPallet::liquidate(RuntimeOrigin::none(), ALICE));
+
+		let (_, moves) = closed_and_moved();
+		assert_eq!(moves.len(), 2, "{moves:?}");
+		assert_eq!((moves[0].0, moves[0].2), (BTC, GOLD));
+		assert_eq!((moves[1].0, moves[1].2), (USDC, GOLD));
+		let btc_share = FixedU128::from_rational(moves[0].1, btc_owed);
+		let usdc_share = FixedU128::from_rational(moves[1].1, usdc_owed);
+		// The same share of each, within a satoshi of the BTC borrow (0.1% of it).
+		let gap = btc_share.max(usdc_share) - btc_share.min(usdc_share);
+		assert!(gap <= FixedU128::from_rational(1, 1_000), "{btc_share:?} {usdc_share:?}");
+		assert!(btc_share < FixedU128::from_u32(1));
+		assert!(ClearingPallet::cross_figures(&ALICE).unwrap().margin.health >= 0);
+	});
+}
+
 proptest::proptest! {
 	#![proptest_config(proptest::prelude::ProptestConfig::with_cases(
 		std::env::var("PROPTEST_CASES").ok().and_then(|c| c.parse().ok()).unwrap_or(256)
