@@ -92,7 +92,7 @@ pub const VERSION: RuntimeVersion = RuntimeVersion {
 	spec_name: alloc::borrow::Cow::Borrowed("clearing"),
 	impl_name: alloc::borrow::Cow::Borrowed("clearing-runtime"),
 	authoring_version: 1,
-	spec_version: 104,
+	spec_version: 105,
 	impl_version: 1,
 	apis: apis::RUNTIME_API_VERSIONS,
 	transaction_version: 1,
@@ -215,6 +215,7 @@ type Migrations = (
 	pallet_clearing::migrations::v2::MigrateToV2<Runtime>,
 	pallet_clearing::migrations::v3::MigrateToV3<Runtime>,
 	pallet_clearing::migrations::v4::MigrateToV4<Runtime, LendingMarketsAtUpgrade>,
+	pallet_clearing::migrations::v5::MigrateToV5<Runtime>,
 	pallet_orderbook::migrations::v1::MigrateToV1<Runtime>,
 	pallet_orderbook::migrations::v2::MigrateToV2<Runtime>,
 );

@@ -444,11 +444,11 @@ mod orderbook {
 			assert_eq!(position(&bob), -(ONE_BTC as i128));
 			// Fees: 0.05% and 0.02% of 60,010.
 			assert_eq!(
-				pallet_clearing::SettlementBalances::<Runtime>::get(&alice),
+				pallet_clearing::SettlementBalances::<Runtime>::get(&alice).scaled,
 				(10_000 * ONE_USDC - 30_005_000) as i128
 			);
 			assert_eq!(
-				pallet_clearing::SettlementBalances::<Runtime>::get(&bob),
+				pallet_clearing::SettlementBalances::<Runtime>::get(&bob).scaled,
 				(10_000 * ONE_USDC - 12_002_000) as i128
 			);
 			assert_eq!(Clearing::account_report(&bob).unwrap().open_order_requirement, 0);

@@ -36,7 +36,7 @@ describe('attacks on a dev node', () => {
   };
   /** What an account holds in the clearing house and on hold for order deposits. */
   const holdings = async (who) => ({
-    settlement: (await api.query.clearing.settlementBalances(who.address)).toBigInt(),
+    settlement: (await api.query.clearing.settlementBalances(who.address)).scaled.toBigInt(),
     positions: JSON.stringify((await api.query.clearing.positions(who.address)).toJSON()),
     reserved: (await api.query.system.account(who.address)).data.reserved.toBigInt(),
   });

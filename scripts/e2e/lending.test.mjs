@@ -1,6 +1,7 @@
 // Collateral that earns on a dev node: Bob supplies ETH and USDC; Alice deposits BTC,
 // borrows USDC and ETH against it and opens a perpetual; blocks pass and Bob's supply grows
-// by what the borrowers pay less the insurance fund's reserve; a BTC drop liquidates
+// by what the borrowers pay less the insurance fund's reserve (his reports' interest accrued
+// by exactly as much); a BTC drop liquidates
 // Alice's position and borrow in one block, with no token leaving the pool; Bob withdraws
 // his supply with interest. Charlie keeps his BTC segregated: it margins his short, earns
 // nothing and is never lent. Dave, under portfolio margin, borrows BTC and hedges it with
@@ -151,6 +152,12 @@ describe('collateral that earns on a dev node', () => {
       const earned = bobEarned + feesEarned + fundEarned;
       assert.ok(earned - paid <= 4n && paid - earned <= 4n, `earned ${earned}, paid ${paid}`);
       assert.ok(bobEarned > 0n, `Bob earned on asset ${asset}`);
+      // His report's interest accrued moved by exactly what he earned.
+      const accruedAt = async (hash) => {
+        const report = (await (await api.at(hash)).call.clearingApi.accountReport(bob.address)).asOk;
+        return report.lending.find((line) => line.asset.toNumber() === asset).interestAccrued.unwrap().toBigInt();
+      };
+      assert.equal(await accruedAt(end) - await accruedAt(start), bobEarned, `Bob's interest accrued on asset ${asset}`);
     }
   });
 

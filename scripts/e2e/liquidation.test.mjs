@@ -74,7 +74,7 @@ describe('liquidation on a dev node', () => {
     const penalty = (closedValue + 99n) / 100n;
     assert.equal(liquidated.penalty.toBigInt(), penalty);
     const { insuranceFund } = clearingAccounts(api);
-    const fund = (await api.query.clearing.settlementBalances(insuranceFund)).toBigInt();
+    const fund = (await api.query.clearing.settlementBalances(insuranceFund)).scaled.toBigInt();
     assert.equal(fund, penalty);
     const fundReport = await api.call.clearingApi.insuranceFund();
     assert.equal(fundReport.account.toString(), insuranceFund);

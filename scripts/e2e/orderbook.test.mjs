@@ -129,7 +129,7 @@ describe('the order book on a dev node', () => {
     assert.equal(bobReport.initialRequirement.toBigInt(), initialMargin(tradeValue) + bobOpenOrders);
 
     // The fees went to the fee account's settlement balance.
-    const feeBalance = (await api.query.clearing.settlementBalances(clearingAccounts(api).fees)).toBigInt();
+    const feeBalance = (await api.query.clearing.settlementBalances(clearingAccounts(api).fees)).scaled.toBigInt();
     assert.equal(feeBalance, takerFee + makerFee);
 
     const depth = await api.call.orderbookApi.depth(BTC_PERP, 10);

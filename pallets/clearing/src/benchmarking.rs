@@ -389,7 +389,7 @@ mod benchmarks {
 		let settlement = T::SettlementAsset::get();
 		#[extrinsic_call]
 		_(RawOrigin::Signed(who.clone()), settlement, USDC_UNIT);
-		assert!(SettlementBalances::<T>::get(&who) < (1_000_000 * USDC_UNIT) as i128);
+		assert!(SettlementBalances::<T>::get(&who).scaled < (1_000_000 * USDC_UNIT) as i128);
 	}
 
 	/// Borrowing the second collateral asset for an account with `p` cross positions: its

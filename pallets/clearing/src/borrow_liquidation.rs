@@ -402,8 +402,10 @@ impl<T: Config> Pallet<T> {
 
 	/// What one borrow move costs: the account's book read and valued once (the legs and
 	/// the figures come from the same inputs), and four balances moved, each with its
-	/// market's totals and the borrowers' index.
+	/// market's totals, the borrowers' index and its principal.
 	pub fn borrow_move_weight() -> Weight {
-		T::WeightInfo::check_account(1).saturating_add(T::DbWeight::get().reads_writes(12, 12))
+		T::WeightInfo::check_account(1)
+			.saturating_add(T::DbWeight::get().reads_writes(12, 12))
+			.saturating_add(Self::principal_weight(4))
 	}
 }

@@ -90,8 +90,19 @@ impl<T: Config> Pallet<T> {
 				book(&who, asset, scaled)?;
 			}
 		}
-		for (who, scaled) in SettlementBalances::<T>::iter() {
-			book(&who, settlement, scaled)?;
+		for (who, record) in SettlementBalances::<T>::iter() {
+			book(&who, settlement, record.scaled)?;
+		}
+		// A principal is kept exactly beside each non-settlement balance written since
+		// interest was tracked: never beside a closed one.
+		for (who, principals) in CollateralPrincipals::<T>::iter() {
+			let balances = CollateralBalances::<T>::get(&who);
+			for asset in principals.keys() {
+				ensure_invariant(
+					balances.contains_key(asset),
+					"a principal is kept for a closed balance",
+				)?;
+			}
 		}
 		// Per asset: the tokens held segregated.
 		let mut segregated: BTreeMap<T::AssetId, u128> = BTreeMap::new();

@@ -34,7 +34,7 @@ impl<T: Config> Pallet<T> {
 	/// `who`'s scaled balance of `asset` as stored (positive: supply; negative: borrow).
 	pub(crate) fn scaled_balance(who: &T::AccountId, asset: T::AssetId) -> i128 {
 		if asset == T::SettlementAsset::get() {
-			SettlementBalances::<T>::get(who)
+			SettlementBalances::<T>::get(who).scaled
 		} else {
 			CollateralBalances::<T>::get(who).get(&asset).copied().unwrap_or(0)
 		}
@@ -44,7 +44,7 @@ impl<T: Config> Pallet<T> {
 	/// balance is negative (which the borrowers' index may not know yet while the v4
 	/// set-up pass runs).
 	pub(crate) fn may_owe(who: &T::AccountId) -> bool {
-		Borrowers::<T>::contains_key(who) || SettlementBalances::<T>::get(who) < 0
+		Borrowers::<T>::contains_key(who) || SettlementBalances::<T>::get(who).scaled < 0
 	}
 
 	/// What `who`'s balance of `asset` is worth in tokens now, signed: a supply rounded
@@ -90,7 +90,42 @@ impl<T: Config> Pallet<T> {
 
 	/// What `who`'s settlement balance is worth in settlement units now (negative: a debt).
 	pub fn settlement_balance(who: &T::AccountId) -> i128 {
-		Self::nominal_of(T::SettlementAsset::get(), SettlementBalances::<T>::get(who))
+		Self::nominal_of(T::SettlementAsset::get(), SettlementBalances::<T>::get(who).scaled)
+	}
+
+	/// The interest `who`'s balance of `asset` has earned (positive) or paid (negative)
+	/// since it was opened, in tokens: what it is worth now less what was put in and taken
+	/// out. `None` for a balance stored before interest was tracked, until its next change;
+	/// a segregated holding earns nothing and adds nothing, and opting a supply out closes
+	/// it (what it earned until then is not carried over).
+	pub fn interest_accrued(who: &T::AccountId, asset: T::AssetId) -> Option<i128> {
+		if asset == T::SettlementAsset::get() {
+			let record = SettlementBalances::<T>::get(who);
+			if record.scaled == 0 {
+				return Some(0);
+			}
+			return record.interest(Self::nominal_of(asset, record.scaled));
+		}
+		let scaled = Self::scaled_balance(who, asset);
+		if scaled == 0 {
+			return Some(0);
+		}
+		let principal = CollateralPrincipals::<T>::get(who).get(&asset).copied()?;
+		Some(Self::nominal_of(asset, scaled).saturating_sub(principal))
+	}
+
+	/// The principal of a balance going from `old` to `new` scaled units of `asset`:
+	/// `principal` (or, untracked, what `old` is worth) moved by the change in worth at the
+	/// indices in force, which is what was credited or debited: interest moves the worth
+	/// between changes, never the principal. Zero once the balance is closed.
+	fn next_principal(asset: T::AssetId, principal: Option<i128>, old: i128, new: i128) -> i128 {
+		if new == 0 {
+			return 0;
+		}
+		let worth_before = Self::nominal_of(asset, old);
+		principal
+			.unwrap_or(worth_before)
+			.saturating_add(Self::nominal_of(asset, new).saturating_sub(worth_before))
 	}
 
 	/// The tokens a scaled balance of `asset` is worth at the indices in force; a value
@@ -233,7 +268,10 @@ impl<T: Config> Pallet<T> {
 			return Ok(());
 		}
 		if asset == T::SettlementAsset::get() {
-			SettlementBalances::<T>::insert(who, new);
+			SettlementBalances::<T>::mutate(who, |record| {
+				let principal = Self::next_principal(asset, record.principal, old, new);
+				*record = crate::SettlementRecord { scaled: new, principal: Some(principal) };
+			});
 		} else {
 			Self::forget_account(who);
 			CollateralBalances::<T>::try_mutate(who, |balances| -> DispatchResult {
@@ -242,6 +280,20 @@ impl<T: Config> Pallet<T> {
 				} else {
 					balances
 						.try_insert(asset, new)
+						.map_err(|_| Error::<T>::TooManyCollateralAssets)?;
+				}
+				Ok(())
+			})?;
+			CollateralPrincipals::<T>::try_mutate(who, |principals| -> DispatchResult {
+				let principal = principals.get(&asset).copied();
+				// A balance opened now starts at what it is worth; one stored before interest
+				// was tracked, at what it is worth now.
+				let tracked = if old == 0 { Some(0) } else { principal };
+				if new == 0 {
+					principals.remove(&asset);
+				} else {
+					principals
+						.try_insert(asset, Self::next_principal(asset, tracked, old, new))
 						.map_err(|_| Error::<T>::TooManyCollateralAssets)?;
 				}
 				Ok(())

@@ -359,7 +359,7 @@ impl<T: Config> Pallet<T> {
 		let mut last = None;
 		let mut finished = false;
 		while counted < limit {
-			let Some((who, scaled)) = balances.next() else {
+			let Some((who, crate::SettlementRecord { scaled, .. })) = balances.next() else {
 				finished = true;
 				break;
 			};
@@ -480,6 +480,7 @@ impl<T: Config> Pallet<T> {
 					interest_per_day: i128::try_from(earned)
 						.unwrap_or(i128::MAX)
 						.saturating_sub(i128::try_from(paid).unwrap_or(i128::MAX)),
+					interest_accrued: Self::interest_accrued(who, asset),
 				}
 			})
 			.collect()

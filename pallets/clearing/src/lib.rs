@@ -330,7 +330,7 @@ pub mod pallet {
 	}
 
 	/// The storage layout's version (see [`crate::migrations`]).
-	const STORAGE_VERSION: StorageVersion = StorageVersion::new(4);
+	const STORAGE_VERSION: StorageVersion = StorageVersion::new(5);
 
 	#[pallet::pallet]
 	#[pallet::storage_version(STORAGE_VERSION)]
@@ -853,7 +853,7 @@ pub mod pallet {
 
 		/// Moves `amount` of `asset` from the caller into their collateral pool.
 		#[pallet::call_index(4)]
-		#[pallet::weight(T::WeightInfo::deposit())]
+		#[pallet::weight(T::WeightInfo::deposit().saturating_add(Pallet::<T>::principal_weight(1)))]
 		pub fn deposit(origin: OriginFor<T>, asset: T::AssetId, amount: u128) -> DispatchResult {
 			let who = ensure_signed(origin)?;
 			Self::with_working_set(|| Self::do_deposit(who, asset, amount))
@@ -916,7 +916,7 @@ pub mod pallet {
 		/// Repays up to `amount` of what the caller owes of `asset` from the tokens it holds
 		/// (`u128::MAX`: all of it). A deposit also repays first; this call never supplies.
 		#[pallet::call_index(31)]
-		#[pallet::weight(T::WeightInfo::repay())]
+		#[pallet::weight(T::WeightInfo::repay().saturating_add(Pallet::<T>::principal_weight(1)))]
 		pub fn repay(origin: OriginFor<T>, asset: T::AssetId, amount: u128) -> DispatchResult {
 			let who = ensure_signed(origin)?;
 			Self::with_working_set(|| Self::do_repay(&who, asset, amount)).map(|_| ())
@@ -930,7 +930,7 @@ pub mod pallet {
 		/// utilisation headroom a withdrawal of it would; a borrow of the asset stays a
 		/// borrow. Opting in supplies the holding. The settlement asset cannot be segregated.
 		#[pallet::call_index(33)]
-		#[pallet::weight(T::WeightInfo::set_segregated())]
+		#[pallet::weight(T::WeightInfo::set_segregated().saturating_add(Pallet::<T>::principal_weight(1)))]
 		pub fn set_segregated(
 			origin: OriginFor<T>,
 			asset: T::AssetId,

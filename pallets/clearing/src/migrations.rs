@@ -18,6 +18,10 @@
 //!   the settlement market accrues nothing and a write to a balance the pass has not
 //!   reached leaves the totals to the pass. Bands are rebuilt: a debt now reserves for its
 //!   interest ([`v4::MigrateToV4`]).
+//! - **v5** keeps, beside each balance, what was put in and taken out, so that reports tell
+//!   the interest it has accrued. Nothing is rewritten: a version 4 settlement entry
+//!   decodes with no principal, and every balance gets one at its next change
+//!   ([`v5::MigrateToV5`]).
 
 use crate::{pallet::*, Instrument, MarketParams};
 
@@ -463,6 +467,46 @@ pub mod v4 {
 		3,
 		4,
 		UncheckedMigrateToV4<T, Configs>,
+		crate::pallet::Pallet<T>,
+		<T as frame_system::Config>::DbWeight,
+	>;
+}
+
+/// Version 4 to 5: balances keep what was put in and taken out, so that reports can tell
+/// the interest each has accrued ([`crate::SettlementRecord`], [`CollateralPrincipals`]).
+/// Nothing is rewritten: a version 4 settlement entry decodes with no principal, and a
+/// balance without one is written in full at its next change, from what it is worth then;
+/// until then its report says `None`.
+pub mod v5 {
+	use super::*;
+	use frame_support::{
+		migrations::VersionedMigration, pallet_prelude::*, traits::UncheckedOnRuntimeUpgrade,
+	};
+
+	/// Records the new layout's version; every entry stays as it is.
+	pub struct UncheckedMigrateToV5<T>(core::marker::PhantomData<T>);
+
+	impl<T: Config> UncheckedOnRuntimeUpgrade for UncheckedMigrateToV5<T> {
+		fn on_runtime_upgrade() -> Weight {
+			Weight::zero()
+		}
+
+		#[cfg(feature = "try-runtime")]
+		fn post_upgrade(_: alloc::vec::Vec<u8>) -> Result<(), sp_runtime::TryRuntimeError> {
+			// Every settlement entry, old or new, still decodes.
+			let entries = SettlementBalances::<T>::iter_keys().count();
+			let decoded = SettlementBalances::<T>::iter_values().count();
+			frame_support::ensure!(entries == decoded, "a settlement balance does not decode");
+			Ok(())
+		}
+	}
+
+	/// [`UncheckedMigrateToV5`], run only while the pallet's storage is at version 4, which
+	/// it then sets to 5.
+	pub type MigrateToV5<T> = VersionedMigration<
+		4,
+		5,
+		UncheckedMigrateToV5<T>,
 		crate::pallet::Pallet<T>,
 		<T as frame_system::Config>::DbWeight,
 	>;

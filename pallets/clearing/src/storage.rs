@@ -17,12 +17,13 @@ mod storage {
 	pub type TotalDeposits<T: Config> =
 		StorageMap<_, Blake2_128Concat, T::AssetId, u128, ValueQuery>;
 
-	/// Each account's settlement-asset balance, in scaled units of its money market:
-	/// positive is a supply, negative a borrow (a debt). Worth
+	/// Each account's settlement-asset balance, in scaled units of its money market
+	/// (positive is a supply, negative a borrow, a debt), with the tokens put in and taken
+	/// out since it was opened (see [`crate::SettlementRecord`]). Worth
 	/// [`Pallet::settlement_balance`] tokens.
 	#[pallet::storage]
 	pub type SettlementBalances<T: Config> =
-		StorageMap<_, Blake2_128Concat, T::AccountId, i128, ValueQuery>;
+		StorageMap<_, Blake2_128Concat, T::AccountId, crate::SettlementRecord, ValueQuery>;
 
 	/// An account's non-settlement balances as stored, by asset: scaled units of each
 	/// asset's money market, positive a supply, negative a borrow.
@@ -32,6 +33,15 @@ mod storage {
 	/// Each account's non-settlement balances, by asset.
 	#[pallet::storage]
 	pub type CollateralBalances<T: Config> =
+		StorageMap<_, Blake2_128Concat, T::AccountId, CollateralBalancesOf<T>, ValueQuery>;
+
+	/// For each of an account's non-settlement balances, the tokens credited less those
+	/// debited since it was opened: what it would be worth had it earned and paid no
+	/// interest, so that interest is the rest. Written with [`CollateralBalances`], which
+	/// only an account's own calls and liquidations change (never a fill); a balance
+	/// stored before interest was tracked has no entry until its next change.
+	#[pallet::storage]
+	pub type CollateralPrincipals<T: Config> =
 		StorageMap<_, Blake2_128Concat, T::AccountId, CollateralBalancesOf<T>, ValueQuery>;
 
 	/// Each collateral asset's money market: its rate curve, reserve factor, caps and

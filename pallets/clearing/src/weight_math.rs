@@ -18,8 +18,9 @@ impl<T: Config> Pallet<T> {
 	/// the `portfolio_check` benchmark) under portfolio margin, plus the settlement.
 	pub fn withdraw_weight(mode: MarginMode, settles: bool) -> Weight {
 		let positions = T::MaxPositionsPerAccount::get();
-		let mut weight =
-			T::WeightInfo::withdraw(positions).saturating_add(Self::lending_check_weight());
+		let mut weight = T::WeightInfo::withdraw(positions)
+			.saturating_add(Self::lending_check_weight())
+			.saturating_add(Self::principal_weight(1));
 		if mode == MarginMode::Portfolio {
 			weight = weight.saturating_add(T::WeightInfo::portfolio_check(positions));
 		}
@@ -151,6 +152,14 @@ impl<T: Config> Pallet<T> {
 		outcome: LiquidationOutcome,
 	) -> Weight {
 		let cross = T::WeightInfo::liquidate(positions);
+		// Seizing the collateral moves each of the account's balances to the fund, with
+		// their principals.
+		let seized = match outcome.reach {
+			LiquidationReach::Partial => Weight::zero(),
+			LiquidationReach::Full => {
+				Self::principal_weight(T::MaxCollateralAssets::get().saturating_mul(2))
+			},
+		};
 		let liquidation = match (mode, outcome.reach) {
 			(MarginMode::Cross, _) => cross,
 			(MarginMode::Portfolio, LiquidationReach::Partial) => {
@@ -161,6 +170,7 @@ impl<T: Config> Pallet<T> {
 				.max(T::WeightInfo::liquidate_portfolio(positions)),
 		};
 		liquidation
+			.saturating_add(seized)
 			.saturating_add(T::DbWeight::get().writes(u64::from(outcome.market_states_written)))
 			.saturating_add(
 				Self::borrow_move_weight().saturating_mul(u64::from(outcome.borrow_moves)),
@@ -222,7 +232,7 @@ impl<T: Config> Pallet<T> {
 	/// expiry settlement when a series settles first.
 	pub fn borrow_weight(mode: MarginMode, settles: bool) -> Weight {
 		let positions = T::MaxPositionsPerAccount::get();
-		let mut weight = T::WeightInfo::borrow(positions);
+		let mut weight = T::WeightInfo::borrow(positions).saturating_add(Self::principal_weight(1));
 		if mode == MarginMode::Portfolio {
 			weight = weight.saturating_add(T::WeightInfo::portfolio_check(positions));
 		}
@@ -230,6 +240,13 @@ impl<T: Config> Pallet<T> {
 			weight = weight.saturating_add(T::WeightInfo::settle_expired(positions));
 		}
 		weight
+	}
+
+	/// What keeping `balances` non-settlement balances' principals ([`CollateralPrincipals`],
+	/// read and written beside each balance so that reports can tell interest accrued) adds
+	/// to calls benchmarked before they were kept: a read and a write each.
+	pub fn principal_weight(balances: u32) -> Weight {
+		T::DbWeight::get().reads_writes(u64::from(balances), u64::from(balances))
 	}
 
 	/// The money market's checks a withdrawal or borrow adds to the benchmarked withdrawal:

@@ -27,8 +27,9 @@ sp_api::decl_runtime_apis! {
 	/// four calls return: `account_report`, `margin_report` and `simulate` add each asset's
 	/// `lending` line, `capital_efficiency` its per-asset collateral yields and the
 	/// chain-wide productive share and average yield, `money_market` the tokens held
-	/// segregated. A client decoding by the runtime's metadata (Polkadot.js) reads either.
-	#[api_version(3)]
+	/// segregated. Version 4 adds each `lending` line's `interest_accrued`. A client
+	/// decoding by the runtime's metadata (Polkadot.js) reads any of them.
+	#[api_version(4)]
 	pub trait ClearingApi<AccountId, AssetId, OracleKey, RiskChange>
 	where
 		AccountId: codec::Codec,

@@ -11,7 +11,7 @@ fn deposit_moves_tokens_into_the_pool() {
 		assert_eq!(usdc_tokens(ALICE), 990_000 * ONE_USDC);
 		assert_eq!(usdc_tokens(pallet), 10_000 * ONE_USDC);
 		assert_eq!(<Assets as Inspect<u64>>::balance(BTC, &pallet), ONE_BTC);
-		assert_eq!(SettlementBalances::<Test>::get(ALICE), 10_000 * ONE_USDC as i128);
+		assert_eq!(SettlementBalances::<Test>::get(ALICE).scaled, 10_000 * ONE_USDC as i128);
 		assert_eq!(CollateralBalances::<Test>::get(ALICE).get(&BTC), Some(&(ONE_BTC as i128)));
 		assert_eq!(TotalDeposits::<Test>::get(BTC), ONE_BTC);
 		assert_eq!(

@@ -107,7 +107,7 @@ fn settlement_claims() -> (i128, i128) {
 	let mut claims: i128 = TRADERS
 		.iter()
 		.chain([FEES, INSURANCE].iter())
-		.map(|who| SettlementBalances::<Test>::get(who))
+		.map(|who| SettlementBalances::<Test>::get(who).scaled)
 		.sum();
 	let index = MarketStates::<Test>::get(BTC_PERP).funding_index;
 	let scale = ClearingPallet::market_scale(&btc_perp());

@@ -29,8 +29,8 @@ fn funding_accrues_from_the_mark_premium_and_settles_on_touch() {
 		let shortfall = expected.into_inner() - state.funding_index.into_inner();
 		assert!((0..=29_850).contains(&shortfall), "{:?}", state.funding_index);
 		// Alice (long 1 BTC) pays ~150 USDC when her position is touched; Bob receives.
-		let alice_before = SettlementBalances::<Test>::get(ALICE);
-		let bob_before = SettlementBalances::<Test>::get(BOB);
+		let alice_before = SettlementBalances::<Test>::get(ALICE).scaled;
+		let bob_before = SettlementBalances::<Test>::get(BOB).scaled;
 		assert_ok!(settle(&BOB, &ALICE, BTC_PERP, -10_000, usd(59_700)));
 		let paid = events()
 			.iter()
@@ -49,8 +49,8 @@ fn funding_accrues_from_the_mark_premium_and_settles_on_touch() {
 			.unwrap();
 		// Rounding favours the house: the receiver never gets more than the payer pays.
 		assert!(received <= paid && paid - received <= 1);
-		assert!(SettlementBalances::<Test>::get(ALICE) < alice_before);
-		assert!(SettlementBalances::<Test>::get(BOB) > bob_before - 20 * ONE_USDC as i128);
+		assert!(SettlementBalances::<Test>::get(ALICE).scaled < alice_before);
+		assert!(SettlementBalances::<Test>::get(BOB).scaled > bob_before - 20 * ONE_USDC as i128);
 	});
 }
 

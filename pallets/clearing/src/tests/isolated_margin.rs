@@ -12,7 +12,7 @@ fn isolated_positions_use_their_own_margin() {
 			BTC_PERP,
 			3_100 * ONE_USDC
 		));
-		assert_eq!(SettlementBalances::<Test>::get(ALICE), 6_900 * ONE_USDC as i128);
+		assert_eq!(SettlementBalances::<Test>::get(ALICE).scaled, 6_900 * ONE_USDC as i128);
 		assert_eq!(
 			events().last(),
 			Some(&Event::IsolatedMarginAdded {
@@ -25,7 +25,7 @@ fn isolated_positions_use_their_own_margin() {
 		let record = position(ALICE).unwrap();
 		// The 30 USDC taker fee came out of the isolated margin.
 		assert_eq!(record.isolated_margin, Some(3_070 * ONE_USDC as i128));
-		assert_eq!(SettlementBalances::<Test>::get(ALICE), 6_900 * ONE_USDC as i128);
+		assert_eq!(SettlementBalances::<Test>::get(ALICE).scaled, 6_900 * ONE_USDC as i128);
 		// 3,070 - 3,000 initial requirement = 70 free: removing 71 is refused.
 		assert_noop!(
 			ClearingPallet::remove_isolated_margin(
@@ -40,7 +40,7 @@ fn isolated_positions_use_their_own_margin() {
 			BTC_PERP,
 			70 * ONE_USDC
 		));
-		assert_eq!(SettlementBalances::<Test>::get(ALICE), 6_970 * ONE_USDC as i128);
+		assert_eq!(SettlementBalances::<Test>::get(ALICE).scaled, 6_970 * ONE_USDC as i128);
 		// The cross pool has no positions: all of it is free.
 		assert_eq!(
 			ClearingPallet::account_report(&ALICE).unwrap().free_collateral,

@@ -147,12 +147,12 @@ fn conversions_follow_the_indices_and_a_full_withdrawal_leaves_nothing() {
 		assert!(indices.supply > FixedU128::one() && indices.borrow > indices.supply);
 		// Charlie's 1,000 USDC are fewer scaled units, worth the 1,000 less a rounding unit.
 		deposit(CHARLIE, USDC, 1_000 * ONE_USDC);
-		assert!(SettlementBalances::<Test>::get(CHARLIE) < (1_000 * ONE_USDC) as i128);
+		assert!(SettlementBalances::<Test>::get(CHARLIE).scaled < (1_000 * ONE_USDC) as i128);
 		let worth = ClearingPallet::settlement_balance(&CHARLIE);
 		assert!(worth <= (1_000 * ONE_USDC) as i128 && worth >= (1_000 * ONE_USDC) as i128 - 1);
 		// Withdrawing what it is worth takes every scaled unit.
 		assert_ok!(ClearingPallet::withdraw(RuntimeOrigin::signed(CHARLIE), USDC, worth as u128));
-		assert_eq!(SettlementBalances::<Test>::get(CHARLIE), 0);
+		assert_eq!(SettlementBalances::<Test>::get(CHARLIE).scaled, 0);
 		// One unit more than the balance is refused: a withdrawal never borrows.
 		deposit(CHARLIE, USDC, 10 * ONE_USDC);
 		let worth = ClearingPallet::settlement_balance(&CHARLIE) as u128;
@@ -244,7 +244,7 @@ fn repaying_clears_the_borrow_and_never_supplies() {
 		let tokens = usdc_tokens(ALICE);
 		assert_ok!(ClearingPallet::repay(RuntimeOrigin::signed(ALICE), USDC, u128::MAX));
 		assert_eq!(usdc_tokens(ALICE), tokens - 6_000 * ONE_USDC);
-		assert_eq!(SettlementBalances::<Test>::get(ALICE), 0);
+		assert_eq!(SettlementBalances::<Test>::get(ALICE).scaled, 0);
 		assert_eq!(Borrowers::<Test>::get(ALICE), None);
 		assert_noop!(
 			ClearingPallet::repay(RuntimeOrigin::signed(ALICE), USDC, 1),
@@ -363,8 +363,11 @@ proptest! {
 
 	/// Random deposits, withdrawals, trades, price moves and ends of blocks, USDC lending at
 	/// a kinked curve: at every end of block what the debtors paid equals what the
-	/// suppliers earned plus the reserve, within a unit per account; the invariants
-	/// (totals, solvency, the borrowers' index, the liquidation index) hold after every step.
+	/// suppliers earned plus the reserve, within a unit per account; each trader's (and the
+	/// fee account's) interest accrued is exactly what the ends of blocks moved its balance
+	/// by since it was last opened, whatever the deposits, withdrawals and fills between;
+	/// the invariants (totals, solvency, the borrowers' index, the liquidation index) hold
+	/// after every step.
 	#[test]
 	fn interest_is_conserved_across_accounts(steps in prop::collection::vec(step(), 1..40)) {
 		new_test_ext().execute_with(|| {
@@ -380,6 +383,8 @@ proptest! {
 			], 15);
 			let mut price: u128 = 60_000;
 			let everyone = [ALICE, BOB, CHARLIE, FEES, INSURANCE];
+			// What accrual moved each balance by (the fund's also takes the reserve).
+			let mut by_accrual = [0i128; 4];
 			for step in steps {
 				match step {
 					Step::Deposit(who, usd) => {
@@ -416,6 +421,9 @@ proptest! {
 						let reserve = (now.reserve - counted.reserve) as i128;
 						prop_assert_eq!(now.interest - counted.interest, (now.supplier_interest - counted.supplier_interest) + (now.reserve - counted.reserve));
 						let changes: Vec<i128> = after.iter().zip(&before).map(|(a, b)| a - b).collect();
+						for (total, change) in by_accrual.iter_mut().zip(&changes) {
+							*total += change;
+						}
 						// Nothing made or lost: what debtors paid, suppliers and the fund
 						// gained, within a unit per balance and the carries.
 						let net: i128 = changes.iter().sum();
@@ -426,6 +434,13 @@ proptest! {
 							prop_assert!((paid - interest).abs() <= everyone.len() as i128, "paid {} interest {} reserve {}", paid, interest, reserve);
 						}
 					},
+				}
+				for (who, total) in everyone.iter().zip(by_accrual.iter_mut()) {
+					// A closed balance starts again.
+					if SettlementBalances::<Test>::get(who).scaled == 0 {
+						*total = 0;
+					}
+					prop_assert_eq!(ClearingPallet::interest_accrued(who, USDC), Some(*total));
 				}
 				let checked = ClearingPallet::do_try_state();
 				prop_assert!(checked.is_ok(), "{:?}", checked);

@@ -48,8 +48,10 @@ fn a_partial_liquidation_closes_the_fewest_lots_and_pays_the_penalty_to_the_fund
 			open_orders: Default::default(),
 			option: None,
 		};
-		let balances_before: i128 =
-			[ALICE, BOB, FEES, INSURANCE].iter().map(SettlementBalances::<Test>::get).sum();
+		let balances_before: i128 = [ALICE, BOB, FEES, INSURANCE]
+			.iter()
+			.map(|who| SettlementBalances::<Test>::get(who).scaled)
+			.sum();
 
 		assert_ok!(liquidate(ALICE));
 
@@ -87,12 +89,14 @@ fn a_partial_liquidation_closes_the_fewest_lots_and_pays_the_penalty_to_the_fund
 			Positions::<Test>::get(INSURANCE).get(&BTC_PERP).unwrap().position.size,
 			units as i128
 		);
-		assert_eq!(SettlementBalances::<Test>::get(INSURANCE), penalty as i128);
+		assert_eq!(SettlementBalances::<Test>::get(INSURANCE).scaled, penalty as i128);
 		assert_eq!(MarketStates::<Test>::get(BTC_PERP).open_interest, ONE_BTC);
 		// Settlement units moved, none appeared: the close at the mark realized Alice's loss
 		// (booked from her cost), the penalty went to the fund.
-		let balances_after: i128 =
-			[ALICE, BOB, FEES, INSURANCE].iter().map(SettlementBalances::<Test>::get).sum();
+		let balances_after: i128 = [ALICE, BOB, FEES, INSURANCE]
+			.iter()
+			.map(|who| SettlementBalances::<Test>::get(who).scaled)
+			.sum();
 		let realized = balances_after - balances_before;
 		let released_cost = units as i128 * 60_000 / 100; // her cost of the closed units
 		let proceeds = units as i128 * 51_510 / 100; // the fund paid the mark
@@ -172,9 +176,9 @@ fn a_bankrupt_account_loses_its_collateral_and_the_fund_pays_the_bad_debt() {
 			})
 			.expect("the bad-debt step");
 		assert_eq!(covered, (4_035 * ONE_USDC, 4_035 * ONE_USDC));
-		assert_eq!(SettlementBalances::<Test>::get(ALICE), 0);
+		assert_eq!(SettlementBalances::<Test>::get(ALICE).scaled, 0);
 		// The fund: -3,995 - 4,035 in cash, 0.1 BTC worth 5,000, long 1 BTC at the mark.
-		assert_eq!(SettlementBalances::<Test>::get(INSURANCE), -(8_030 * ONE_USDC as i128));
+		assert_eq!(SettlementBalances::<Test>::get(INSURANCE).scaled, -(8_030 * ONE_USDC as i128));
 		assert_eq!(ClearingPallet::insurance_fund().net_value, -(3_030 * ONE_USDC as i128));
 		assert_eq!(ClearingPallet::insurance_deficit(), 3_030 * ONE_USDC);
 	});
@@ -201,7 +205,7 @@ fn auto_deleveraging_absorbs_the_funds_deficit_at_the_bankruptcy_price() {
 		assert_eq!(validate(Call::auto_deleverage { market: 7 }), stale());
 		let cash_before: i128 = [ALICE, BOB, CHARLIE, FEES, INSURANCE]
 			.iter()
-			.map(SettlementBalances::<Test>::get)
+			.map(|who| SettlementBalances::<Test>::get(who).scaled)
 			.sum();
 		assert_ok!(ClearingPallet::auto_deleverage(RuntimeOrigin::none(), BTC_PERP));
 		// The deficit of 3,530 over the fund's 1 BTC: both shorts buy back at 54,030, each
@@ -224,7 +228,7 @@ fn auto_deleveraging_absorbs_the_funds_deficit_at_the_bankruptcy_price() {
 		// Cash only moved: the shorts' -60,000 cost and the fund's +50,500 are released.
 		let cash_after: i128 = [ALICE, BOB, CHARLIE, FEES, INSURANCE]
 			.iter()
-			.map(SettlementBalances::<Test>::get)
+			.map(|who| SettlementBalances::<Test>::get(who).scaled)
 			.sum();
 		assert_eq!(cash_after - cash_before, 60_000 * ONE_USDC as i128 - 50_500 * ONE_USDC as i128);
 		// Nothing left to deleverage.
@@ -251,7 +255,7 @@ fn the_fund_pays_bad_debt_from_its_balance() {
 		set_price(BTC_PRICE, 45_000);
 		assert_ok!(liquidate(ALICE));
 		assert!(Positions::<Test>::get(ALICE).is_empty());
-		assert_eq!(SettlementBalances::<Test>::get(ALICE), 0);
+		assert_eq!(SettlementBalances::<Test>::get(ALICE).scaled, 0);
 		let paid = events()
 			.iter()
 			.find_map(|e| match e {
@@ -263,7 +267,7 @@ fn the_fund_pays_bad_debt_from_its_balance() {
 		// The fund: 100,000 + the 454.5 penalty - 5,034.5 of bad debt; it now holds the long
 		// (its cost is booked in the position, not paid from the balance).
 		assert_eq!(
-			SettlementBalances::<Test>::get(INSURANCE),
+			SettlementBalances::<Test>::get(INSURANCE).scaled,
 			(100_000 * ONE_USDC + 454_500_000 - 5_034_500_000) as i128
 		);
 		assert_eq!(position(INSURANCE).unwrap().position.size, ONE_BTC as i128);
@@ -293,7 +297,7 @@ fn an_isolated_position_is_liquidated_against_its_own_margin() {
 		assert!(!ClearingPallet::isolated_liquidatable(&ALICE, BTC_PERP));
 		assert!(events().iter().any(|e| matches!(e, Event::Liquidated { isolated: true, .. })));
 		// The pool did not pay anything.
-		assert_eq!(SettlementBalances::<Test>::get(ALICE), 96_000 * ONE_USDC as i128);
+		assert_eq!(SettlementBalances::<Test>::get(ALICE).scaled, 96_000 * ONE_USDC as i128);
 	});
 }
 

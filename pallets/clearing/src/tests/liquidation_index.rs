@@ -39,7 +39,7 @@ fn below_maintenance(accounts: &[u64]) -> Vec<(u64, Option<MarketId>)> {
 		let positions = Positions::<Test>::get(who);
 		let holds_cross =
 			positions.values().any(|r| r.isolated_margin.is_none() && !r.position.is_flat());
-		if (holds_cross || SettlementBalances::<Test>::get(who) < 0)
+		if (holds_cross || SettlementBalances::<Test>::get(who).scaled < 0)
 			&& ClearingPallet::cross_figures(who).is_ok_and(|f| f.margin.health < 0)
 		{
 			found.push((*who, None));
@@ -197,7 +197,7 @@ fn a_debt_without_positions_is_banded_on_the_collateral_behind_it() {
 		set_price(BTC_PRICE, 50_000);
 		assert_ok!(settle(&BOB, &ALICE, BTC_PERP, -(ONE_BTC as i128), usd(50_000)));
 		assert!(Positions::<Test>::get(ALICE).is_empty());
-		assert!(SettlementBalances::<Test>::get(ALICE) < 0);
+		assert!(SettlementBalances::<Test>::get(ALICE).scaled < 0);
 		// Her BTC collateral is all that stands behind the debt: banded on BTC's price.
 		let (floor, ceiling) = btc_edges(ALICE, None);
 		assert!(floor < usd(50_000));

@@ -185,10 +185,10 @@ fn the_money_markets_open_and_the_settlement_totals_are_counted_a_slice_a_block(
 		ClearingPallet::on_idle(1, frame_support::weights::Weight::MAX);
 		assert!(!ClearingPallet::lending_setup_running());
 		let supplied: u128 = SettlementBalances::<Test>::iter()
-			.map(|(_, balance)| balance.max(0).unsigned_abs())
+			.map(|(_, balance)| balance.scaled.max(0).unsigned_abs())
 			.sum();
 		let owed: u128 = SettlementBalances::<Test>::iter()
-			.map(|(_, balance)| balance.min(0).unsigned_abs())
+			.map(|(_, balance)| balance.scaled.min(0).unsigned_abs())
 			.sum();
 		let totals = LendingTotals::<Test>::get(USDC);
 		assert_eq!((totals.scaled_supply, totals.scaled_borrow), (supplied, owed));

@@ -93,6 +93,7 @@ mod conservation;
 mod errors;
 mod funding;
 mod hardening;
+mod interest_accrued;
 mod isolated_margin;
 mod jump_breaker;
 mod lending;

@@ -173,7 +173,7 @@ fn a_short_option_needs_the_standard_margin_a_long_its_premium_and_neither_pays_
 		assert_eq!(long.maintenance_requirement, 0);
 		// Futures-style: the premium is the position's cost; only the fee moved cash.
 		assert_eq!(
-			SettlementBalances::<Test>::get(BOB),
+			SettlementBalances::<Test>::get(BOB).scaled,
 			(20_000 * ONE_USDC - receipt.taker_fee) as i128
 		);
 		assert_eq!(receipt.taker_fee, Perbill::from_parts(500_000).mul_ceil(whole_value(premium)));
@@ -323,7 +323,7 @@ fn a_portfolio_account_is_liquidated_pro_rata_and_partially() {
 		set_volatility(72);
 		let before = ClearingPallet::cross_figures(&ALICE).unwrap().margin;
 		assert!(before.health < 0, "health {}", before.health);
-		let fund_before = SettlementBalances::<Test>::get(INSURANCE);
+		let fund_before = SettlementBalances::<Test>::get(INSURANCE).scaled;
 		let states_before = [BTC_CALL, BTC_PERP].map(MarketStates::<Test>::get);
 		let info = ClearingPallet::liquidate(RuntimeOrigin::none(), ALICE).unwrap();
 		// Refunded to the pro rata benchmark and the market states it wrote: the first
@@ -374,7 +374,7 @@ fn a_portfolio_account_is_liquidated_pro_rata_and_partially() {
 		let penalties: u128 = closed.iter().map(|c| c.2).sum();
 		assert!(penalties > 0);
 		assert_eq!(
-			SettlementBalances::<Test>::get(INSURANCE) - fund_before,
+			SettlementBalances::<Test>::get(INSURANCE).scaled - fund_before,
 			penalties as i128,
 			"the penalties went to the fund"
 		);
@@ -395,7 +395,7 @@ fn expired_options_settle_in_cash_at_one_price_and_the_series_closes() {
 		let ledger = || -> i128 {
 			[ALICE, BOB, CHARLIE, INSURANCE, FEES]
 				.iter()
-				.map(|who| SettlementBalances::<Test>::get(who))
+				.map(|who| SettlementBalances::<Test>::get(who).scaled)
 				.sum()
 		};
 		let total = ledger();

@@ -18,9 +18,9 @@ fn a_trade_opens_both_positions_books_fees_and_open_interest() {
 		);
 		assert_eq!(alice.isolated_margin, None);
 		// Taker 0.05% of 60,000 = 30; maker 0.02% = 12.
-		assert_eq!(SettlementBalances::<Test>::get(ALICE), (10_000 - 30) * ONE_USDC as i128);
-		assert_eq!(SettlementBalances::<Test>::get(BOB), (10_000 - 12) * ONE_USDC as i128);
-		assert_eq!(SettlementBalances::<Test>::get(FEES), 42 * ONE_USDC as i128);
+		assert_eq!(SettlementBalances::<Test>::get(ALICE).scaled, (10_000 - 30) * ONE_USDC as i128);
+		assert_eq!(SettlementBalances::<Test>::get(BOB).scaled, (10_000 - 12) * ONE_USDC as i128);
+		assert_eq!(SettlementBalances::<Test>::get(FEES).scaled, 42 * ONE_USDC as i128);
 		let state = MarketStates::<Test>::get(BTC_PERP);
 		assert_eq!(state.open_interest, ONE_BTC);
 		assert_eq!(state.last_trade_price, Some(usd(60_000)));
@@ -53,11 +53,11 @@ fn closing_realizes_pnl_and_releases_open_interest() {
 		assert_eq!(MarketStates::<Test>::get(BTC_PERP).open_interest, 0);
 		// Fees: Alice 30 + 30.5, Bob 12 + 12.2.
 		assert_eq!(
-			SettlementBalances::<Test>::get(ALICE),
+			SettlementBalances::<Test>::get(ALICE).scaled,
 			(10_000 + 1_000) * ONE_USDC as i128 - 30 * ONE_USDC as i128 - 30_500_000
 		);
 		assert_eq!(
-			SettlementBalances::<Test>::get(BOB),
+			SettlementBalances::<Test>::get(BOB).scaled,
 			(10_000 - 1_000) * ONE_USDC as i128 - 12 * ONE_USDC as i128 - 12_200_000
 		);
 	});
@@ -169,7 +169,7 @@ fn margin_failures_name_the_side_and_change_nothing() {
 			Error::<Test>::TakerMarginInsufficient
 		);
 		assert_eq!(position(ALICE), None);
-		assert_eq!(SettlementBalances::<Test>::get(FEES), 0);
+		assert_eq!(SettlementBalances::<Test>::get(FEES).scaled, 0);
 	});
 }
 

@@ -103,7 +103,7 @@ fn the_sweep_reaches_a_debtor_without_positions() {
 		set_price(BTC_PRICE, 52_000);
 		assert_ok!(settle(&BOB, &ALICE, BTC_PERP, -(ONE_BTC as i128), usd(52_000)));
 		assert!(Positions::<Test>::get(ALICE).is_empty());
-		assert!(SettlementBalances::<Test>::get(ALICE) < 0);
+		assert!(SettlementBalances::<Test>::get(ALICE).scaled < 0);
 		// The index loses her (as a rebuild could); BTC then falls below what covers the debt.
 		ClearingPallet::remove_bands(&ALICE);
 		set_price(BTC_PRICE, 15_000);

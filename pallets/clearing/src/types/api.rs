@@ -49,6 +49,10 @@ pub struct LendingLine<AssetId> {
 	/// Tokens of interest a day at the rates in force (simple): positive, earned on the
 	/// supply; negative, paid on the borrow.
 	pub interest_per_day: i128,
+	/// Tokens of interest the balance has accrued since it was opened: positive, earned
+	/// (net of what it paid while a borrow); negative, paid. `None` for a balance stored
+	/// before interest was tracked (storage version 4), until its next change.
+	pub interest_accrued: Option<i128>,
 }
 
 /// A position line of an [`AccountReport`].

@@ -23,6 +23,44 @@ pub use clearing_traits::{MarketId, MarketStatus};
 pub mod api;
 pub use api::*;
 
+/// An account's settlement balance as stored (see [`crate::ledger`]): the scaled balance,
+/// and what has been put in and taken out, so that what interest added is the rest.
+///
+/// Storage version 4 stored the scaled balance alone (an `i128`); such an entry decodes
+/// with `principal: None` and is written in full at its next change, so no migration
+/// rewrites the map.
+#[derive(Clone, Copy, Default, PartialEq, Eq, RuntimeDebug, Encode, TypeInfo, MaxEncodedLen)]
+pub struct SettlementRecord {
+	/// Scaled units of the settlement asset's money market: positive a supply, negative a
+	/// borrow (a debt).
+	pub scaled: i128,
+	/// Settlement units credited less those debited since the balance was opened (PnL,
+	/// fees, funding, penalties, deposits and withdrawals alike): what it would be worth
+	/// had it earned and paid no interest. `None` for an entry stored before interest was
+	/// tracked, until its next change.
+	pub principal: Option<i128>,
+}
+
+impl Decode for SettlementRecord {
+	fn decode<I: codec::Input>(input: &mut I) -> Result<Self, codec::Error> {
+		let scaled = i128::decode(input)?;
+		// A version 4 entry ends after the scaled balance.
+		let principal = match input.remaining_len()? {
+			Some(0) => None,
+			_ => Option::<i128>::decode(input)?,
+		};
+		Ok(Self { scaled, principal })
+	}
+}
+
+impl SettlementRecord {
+	/// Interest the balance has earned (positive) or paid (negative) since it was opened,
+	/// in tokens, given what it is worth now; `None` before it was tracked.
+	pub fn interest(&self, worth: i128) -> Option<i128> {
+		self.principal.map(|principal| worth.saturating_sub(principal))
+	}
+}
+
 /// How an asset counts as collateral, as listed by the listing origin (Root); the risk origin
 /// changes its haircuts and deposit cap.
 #[derive(
