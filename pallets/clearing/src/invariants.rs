@@ -93,14 +93,30 @@ impl<T: Config> Pallet<T> {
 		for (who, record) in SettlementBalances::<T>::iter() {
 			book(&who, settlement, record.scaled)?;
 		}
-		// A principal is kept exactly beside each non-settlement balance written since
-		// interest was tracked: never beside a closed one.
+		// A principal is kept beside each balance (every one, once the principal pass is
+		// over), never beside a closed one.
+		let pass_over = !PrincipalSetup::<T>::exists();
 		for (who, principals) in CollateralPrincipals::<T>::iter() {
 			let balances = CollateralBalances::<T>::get(&who);
 			for asset in principals.keys() {
 				ensure_invariant(
 					balances.contains_key(asset),
 					"a principal is kept for a closed balance",
+				)?;
+			}
+		}
+		if pass_over {
+			for (who, balances) in CollateralBalances::<T>::iter() {
+				let principals = CollateralPrincipals::<T>::get(&who);
+				ensure_invariant(
+					balances.keys().all(|asset| principals.contains_key(asset)),
+					"a balance has no principal after the principal pass",
+				)?;
+			}
+			for (_, record) in SettlementBalances::<T>::iter() {
+				ensure_invariant(
+					record.principal.is_some() || record.scaled == 0,
+					"a settlement balance has no principal after the principal pass",
 				)?;
 			}
 		}

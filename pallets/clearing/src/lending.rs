@@ -342,6 +342,94 @@ impl<T: Config> Pallet<T> {
 		fixed.saturating_add(per_balance.saturating_mul(u64::from(counted)))
 	}
 
+	/// Carries the principal pass ([`PrincipalSetup`]) as far as `budget` allows; returns
+	/// the weight used.
+	pub(crate) fn continue_principal_setup(budget: Weight) -> Weight {
+		if !PrincipalSetup::<T>::exists() {
+			return Weight::zero();
+		}
+		let db = T::DbWeight::get();
+		// The cursor, read and written once.
+		let fixed = db.reads_writes(1, 1);
+		// An entry read, with its principals and indices, and written.
+		let per_entry = db.reads_writes(3, 1);
+		let Some(room) = budget.checked_sub(&fixed) else { return Weight::zero() };
+		let limit = match per_entry.ref_time() {
+			0 => u32::MAX,
+			each => (room.ref_time() / each).min(u64::from(u32::MAX)) as u32,
+		};
+		if limit == 0 {
+			return Weight::zero();
+		}
+		let done = Self::principal_setup_slice(limit);
+		fixed.saturating_add(per_entry.saturating_mul(u64::from(done)))
+	}
+
+	/// Gives up to `limit` entries after the pass's cursor the principals they lack: a
+	/// settlement balance, or each of an account's other balances, starts at what it is
+	/// worth now (interest is tracked from here). Moves from the settlement balances to the
+	/// others, and ends after the last. Returns how many entries it did.
+	pub(crate) fn principal_setup_slice(limit: u32) -> u32 {
+		let Some((phase, cursor)) = PrincipalSetup::<T>::get() else { return 0 };
+		let settlement = T::SettlementAsset::get();
+		let mut done = 0;
+		let mut last = None;
+		if phase == 0 {
+			let mut entries = if cursor.is_empty() {
+				SettlementBalances::<T>::iter()
+			} else {
+				SettlementBalances::<T>::iter_from(cursor.to_vec())
+			};
+			while done < limit {
+				let Some((who, record)) = entries.next() else {
+					PrincipalSetup::<T>::put((1, BoundedVec::new()));
+					return done.saturating_add(Self::principal_setup_slice(limit - done));
+				};
+				done += 1;
+				if record.principal.is_none() {
+					let principal = Self::nominal_of(settlement, record.scaled);
+					SettlementBalances::<T>::insert(
+						&who,
+						crate::SettlementRecord {
+							scaled: record.scaled,
+							principal: Some(principal),
+						},
+					);
+				}
+				last = Some(SettlementBalances::<T>::hashed_key_for(&who));
+			}
+		} else {
+			let mut entries = if cursor.is_empty() {
+				CollateralBalances::<T>::iter()
+			} else {
+				CollateralBalances::<T>::iter_from(cursor.to_vec())
+			};
+			while done < limit {
+				let Some((who, balances)) = entries.next() else {
+					PrincipalSetup::<T>::kill();
+					return done;
+				};
+				done += 1;
+				let mut principals = CollateralPrincipals::<T>::get(&who);
+				let before = principals.len();
+				for (asset, scaled) in balances {
+					if !principals.contains_key(&asset) {
+						// As many entries as balances, which the same bound holds.
+						let _ = principals.try_insert(asset, Self::nominal_of(asset, scaled));
+					}
+				}
+				if principals.len() != before {
+					CollateralPrincipals::<T>::insert(&who, principals);
+				}
+				last = Some(CollateralBalances::<T>::hashed_key_for(&who));
+			}
+		}
+		if let Some(key) = last {
+			PrincipalSetup::<T>::put((phase, BoundedVec::truncate_from(key)));
+		}
+		done
+	}
+
 	/// Counts up to `limit` settlement balances after the pass's cursor into the settlement
 	/// market's totals, and works each one's account's entry in [`Borrowers`] out afresh;
 	/// ends the pass after the last. Returns how many it counted.

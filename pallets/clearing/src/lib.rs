@@ -363,7 +363,11 @@ pub mod pallet {
 		fn on_idle(_block: BlockNumberFor<T>, remaining_weight: Weight) -> Weight {
 			let setup = Self::continue_lending_setup(remaining_weight);
 			let left = remaining_weight.saturating_sub(setup);
-			setup.saturating_add(Self::with_working_set(|| Self::refresh_bands(left)))
+			let principals = Self::continue_principal_setup(left);
+			let left = left.saturating_sub(principals);
+			setup
+				.saturating_add(principals)
+				.saturating_add(Self::with_working_set(|| Self::refresh_bands(left)))
 		}
 
 		/// Accrues interest in every money market (see [`crate::lending`]) and funding in

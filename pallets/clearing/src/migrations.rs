@@ -19,8 +19,9 @@
 //!   reached leaves the totals to the pass. Bands are rebuilt: a debt now reserves for its
 //!   interest ([`v4::MigrateToV4`]).
 //! - **v5** keeps, beside each balance, what was put in and taken out, so that reports tell
-//!   the interest it has accrued. Nothing is rewritten: a version 4 settlement entry
-//!   decodes with no principal, and every balance gets one at its next change
+//!   the interest it has accrued. A version 4 settlement entry decodes with no principal;
+//!   a pass ([`PrincipalSetup`]) that `on_idle` carries a slice a block gives every
+//!   balance its principal, and a balance changed first gets one at that change
 //!   ([`v5::MigrateToV5`]).
 
 use crate::{pallet::*, Instrument, MarketParams};
@@ -474,21 +475,24 @@ pub mod v4 {
 
 /// Version 4 to 5: balances keep what was put in and taken out, so that reports can tell
 /// the interest each has accrued ([`crate::SettlementRecord`], [`CollateralPrincipals`]).
-/// Nothing is rewritten: a version 4 settlement entry decodes with no principal, and a
-/// balance without one is written in full at its next change, from what it is worth then;
-/// until then its report says `None`.
+/// A version 4 settlement entry decodes with no principal, so nothing must be rewritten at
+/// the upgrade; a pass ([`PrincipalSetup`]) that `on_idle` carries a slice a block gives
+/// every balance its principal, what it is worth then, and a balance changed before the
+/// pass reaches it gets one at that change. Until then its report says `None`.
 pub mod v5 {
 	use super::*;
 	use frame_support::{
 		migrations::VersionedMigration, pallet_prelude::*, traits::UncheckedOnRuntimeUpgrade,
+		BoundedVec,
 	};
 
-	/// Records the new layout's version; every entry stays as it is.
+	/// Starts the principal pass; every entry stays as it is until the pass reaches it.
 	pub struct UncheckedMigrateToV5<T>(core::marker::PhantomData<T>);
 
 	impl<T: Config> UncheckedOnRuntimeUpgrade for UncheckedMigrateToV5<T> {
 		fn on_runtime_upgrade() -> Weight {
-			Weight::zero()
+			PrincipalSetup::<T>::put((0, BoundedVec::new()));
+			T::DbWeight::get().writes(1)
 		}
 
 		#[cfg(feature = "try-runtime")]
@@ -497,6 +501,10 @@ pub mod v5 {
 			let entries = SettlementBalances::<T>::iter_keys().count();
 			let decoded = SettlementBalances::<T>::iter_values().count();
 			frame_support::ensure!(entries == decoded, "a settlement balance does not decode");
+			frame_support::ensure!(
+				PrincipalSetup::<T>::exists(),
+				"the principal pass did not start"
+			);
 			Ok(())
 		}
 	}

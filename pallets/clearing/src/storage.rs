@@ -98,6 +98,17 @@ mod storage {
 	pub type LendingSetup<T: Config> =
 		StorageValue<_, BoundedVec<u8, ConstU32<{ crate::bands::MAX_RAW_KEY_LEN }>>, OptionQuery>;
 
+	/// While the balances stored before interest was tracked get their principals, after
+	/// the upgrade that began keeping them ([`crate::migrations::v5`]): the map the pass is
+	/// in (0: [`SettlementBalances`], 1: [`CollateralBalances`]) and the raw key of the last
+	/// entry it did, empty before the first.
+	#[pallet::storage]
+	pub type PrincipalSetup<T: Config> = StorageValue<
+		_,
+		(u8, BoundedVec<u8, ConstU32<{ crate::bands::MAX_RAW_KEY_LEN }>>),
+		OptionQuery,
+	>;
+
 	/// Markets by id (at most [`MAX_MARKETS`]).
 	#[pallet::storage]
 	pub type Markets<T: Config> =

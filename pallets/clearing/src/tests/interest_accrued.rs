@@ -145,3 +145,51 @@ fn a_version_4_settlement_balance_decodes_and_is_tracked_from_its_next_change() 
 		);
 	});
 }
+
+/// The upgrade to version 5 rewrites nothing; its pass gives every version 4 balance its
+/// principal (what it is worth then), a slice a block, and a balance that changes before
+/// the pass reaches it gets one at that change.
+#[test]
+fn the_principal_pass_gives_every_version_4_balance_its_principal_a_slice_a_block() {
+	use crate::migrations::v5::MigrateToV5;
+	use codec::Encode;
+	use frame_support::traits::{GetStorageVersion, Hooks, OnRuntimeUpgrade, StorageVersion};
+	new_test_ext().execute_with(|| {
+		deposit(ALICE, USDC, 1_000 * ONE_USDC);
+		deposit(BOB, USDC, 2_000 * ONE_USDC);
+		deposit(CHARLIE, USDC, 500 * ONE_USDC);
+		deposit(CHARLIE, BTC, ONE_BTC);
+		// Version 4: the scaled settlement balances alone, no principals beside the others.
+		for who in [ALICE, BOB, CHARLIE] {
+			let scaled = SettlementBalances::<Test>::get(who).scaled;
+			let key = SettlementBalances::<Test>::hashed_key_for(who);
+			frame_support::storage::unhashed::put_raw(&key, &scaled.encode());
+		}
+		CollateralPrincipals::<Test>::remove(CHARLIE);
+		StorageVersion::new(4).put::<ClearingPallet>();
+		MigrateToV5::<Test>::on_runtime_upgrade();
+		assert_eq!(ClearingPallet::on_chain_storage_version(), 5);
+		assert!(PrincipalSetup::<Test>::exists());
+		assert_eq!((accrued(ALICE, USDC), accrued(CHARLIE, BTC)), (None, None));
+		// A second run does nothing: the version moved on.
+		MigrateToV5::<Test>::on_runtime_upgrade();
+		// Bob deposits before the pass reaches him: his balance is tracked from then.
+		deposit(BOB, USDC, ONE_USDC);
+		assert_eq!(accrued(BOB, USDC), Some(0));
+		// One entry a slice, then the rest in a block's idle time.
+		assert_eq!(ClearingPallet::principal_setup_slice(1), 1);
+		assert!(PrincipalSetup::<Test>::exists());
+		ClearingPallet::on_idle(1, frame_support::weights::Weight::MAX);
+		assert!(!PrincipalSetup::<Test>::exists());
+		for who in [ALICE, BOB, CHARLIE] {
+			assert_eq!(accrued(who, USDC), Some(0));
+			assert!(SettlementBalances::<Test>::get(who).principal.is_some());
+		}
+		assert_eq!(accrued(CHARLIE, BTC), Some(0));
+		assert_eq!(
+			CollateralPrincipals::<Test>::get(CHARLIE).get(&BTC).copied(),
+			Some(ONE_BTC as i128)
+		);
+		// The invariants (checked after the test) hold in full: every balance has one.
+	});
+}
