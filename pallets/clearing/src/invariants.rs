@@ -97,6 +97,7 @@ impl<T: Config> Pallet<T> {
 		// over), never beside a closed one.
 		let pass_over = !PrincipalSetup::<T>::exists();
 		for (who, principals) in CollateralPrincipals::<T>::iter() {
+			ensure_invariant(!principals.is_empty(), "an empty principal map is stored")?;
 			let balances = CollateralBalances::<T>::get(&who);
 			for asset in principals.keys() {
 				ensure_invariant(

@@ -284,7 +284,8 @@ impl<T: Config> Pallet<T> {
 				}
 				Ok(())
 			})?;
-			CollateralPrincipals::<T>::try_mutate(who, |principals| -> DispatchResult {
+			CollateralPrincipals::<T>::try_mutate_exists(who, |entry| -> DispatchResult {
+				let mut principals = entry.take().unwrap_or_default();
 				let principal = principals.get(&asset).copied();
 				// A balance opened now starts at what it is worth; one stored before interest
 				// was tracked, at what it is worth now.
@@ -296,6 +297,7 @@ impl<T: Config> Pallet<T> {
 						.try_insert(asset, Self::next_principal(asset, tracked, old, new))
 						.map_err(|_| Error::<T>::TooManyCollateralAssets)?;
 				}
+				*entry = (!principals.is_empty()).then_some(principals);
 				Ok(())
 			})?;
 		}

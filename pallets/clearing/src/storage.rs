@@ -35,11 +35,12 @@ mod storage {
 	pub type CollateralBalances<T: Config> =
 		StorageMap<_, Blake2_128Concat, T::AccountId, CollateralBalancesOf<T>, ValueQuery>;
 
-	/// For each of an account's non-settlement balances, the tokens credited less those
-	/// debited since it was opened: what it would be worth had it earned and paid no
-	/// interest, so that interest is the rest. Written with [`CollateralBalances`], which
-	/// only an account's own calls and liquidations change (never a fill); a balance
-	/// stored before interest was tracked has no entry until its next change.
+	/// For each of an account's non-settlement balances, what it would be worth had it
+	/// earned and paid no interest (moved at every change by the change in its worth), so
+	/// that interest is the rest. Written with [`CollateralBalances`], which an account's
+	/// own calls, liquidations and (the insurance fund's) the reserve change, never a
+	/// fill; a balance stored before interest was tracked has none until the version 5
+	/// pass or its next change. No empty map is stored.
 	#[pallet::storage]
 	pub type CollateralPrincipals<T: Config> =
 		StorageMap<_, Blake2_128Concat, T::AccountId, CollateralBalancesOf<T>, ValueQuery>;

@@ -69,6 +69,8 @@ impl<T: Config> Pallet<T> {
 					.saturating_sub(T::WeightInfo::liquidate_many(1))
 					.max(Self::target_check_weight(target))
 					.saturating_add(T::DbWeight::get().writes(1))
+					// The seized collateral's principals, the account's and the fund's.
+					.saturating_add(Self::principal_weight(2))
 					.saturating_add(
 						Self::borrow_move_weight()
 							.saturating_mul(u64::from(Self::borrow_moves_witnessed(target))),
@@ -144,21 +146,20 @@ impl<T: Config> Pallet<T> {
 	///
 	/// and in every case a write per market state it changed (the benchmarks' closes leave
 	/// open interest as it was, see [`LiquidationOutcome`]), each borrow move
-	/// ([`Self::borrow_move_weight`]) and, under portfolio margin, a cross check per round
-	/// that read the account's borrows again to move their share.
+	/// ([`Self::borrow_move_weight`]), under portfolio margin a cross check per round
+	/// that read the account's borrows again to move their share, and when the collateral
+	/// is seized, the principals it moves ([`Self::principal_weight`]).
 	pub fn liquidate_weight(
 		mode: MarginMode,
 		positions: u32,
 		outcome: LiquidationOutcome,
 	) -> Weight {
 		let cross = T::WeightInfo::liquidate(positions);
-		// Seizing the collateral moves each of the account's balances to the fund, with
-		// their principals.
+		// Seizing the collateral moves the account's balances to the fund, with their
+		// principals: two maps, the account's and the fund's.
 		let seized = match outcome.reach {
 			LiquidationReach::Partial => Weight::zero(),
-			LiquidationReach::Full => {
-				Self::principal_weight(T::MaxCollateralAssets::get().saturating_mul(2))
-			},
+			LiquidationReach::Full => Self::principal_weight(2),
 		};
 		let liquidation = match (mode, outcome.reach) {
 			(MarginMode::Cross, _) => cross,
@@ -261,7 +262,8 @@ impl<T: Config> Pallet<T> {
 	/// written, interest on its borrows, the reserve credited to the insurance fund, the
 	/// next rate set).
 	pub(crate) fn accrue_lending_weight() -> Weight {
-		T::WeightInfo::accrue_lending()
+		// The reserve credited to the fund moves its principal too.
+		T::WeightInfo::accrue_lending().saturating_add(Self::principal_weight(1))
 	}
 
 	/// The weight a venue adds to a fill for `who`'s margin check beyond the one its own

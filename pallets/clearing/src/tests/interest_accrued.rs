@@ -115,7 +115,7 @@ fn a_collateral_balance_reports_its_interest_and_a_closed_one_keeps_no_record() 
 		assert_ok!(ClearingPallet::repay(RuntimeOrigin::signed(ALICE), BTC, u128::MAX));
 		assert_ok!(ClearingPallet::set_segregated(RuntimeOrigin::signed(CHARLIE), BTC, true));
 		assert_eq!(accrued(CHARLIE, BTC), Some(0));
-		assert!(CollateralPrincipals::<Test>::get(CHARLIE).is_empty());
+		assert!(!CollateralPrincipals::<Test>::contains_key(CHARLIE));
 	});
 }
 

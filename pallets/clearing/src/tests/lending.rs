@@ -383,7 +383,9 @@ proptest! {
 			], 15);
 			let mut price: u128 = 60_000;
 			let everyone = [ALICE, BOB, CHARLIE, FEES, INSURANCE];
-			// What accrual moved each balance by (the fund's also takes the reserve).
+			// What accrual moved each balance by: the traders' and the fee account's, which
+			// only interest moves at an end of block (the fund's, left out, also takes the
+			// reserve, a credit).
 			let mut by_accrual = [0i128; 4];
 			for step in steps {
 				match step {

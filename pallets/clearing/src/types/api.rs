@@ -50,8 +50,11 @@ pub struct LendingLine<AssetId> {
 	/// supply; negative, paid on the borrow.
 	pub interest_per_day: i128,
 	/// Tokens of interest the balance has accrued since it was opened: positive, earned
-	/// (net of what it paid while a borrow); negative, paid. `None` for a balance stored
-	/// before interest was tracked (storage version 4), until its next change.
+	/// (net of what it paid while a borrow: a balance that turns from supply to borrow
+	/// keeps what it earned); negative, paid. Credits of any kind (the insurance fund's
+	/// reserve income included) are not interest. A balance closed at zero starts again.
+	/// `None` for a balance stored before interest was tracked (storage version 4), until
+	/// the version 5 pass or its next change.
 	pub interest_accrued: Option<i128>,
 }
 

@@ -27,17 +27,20 @@ pub use api::*;
 /// and what has been put in and taken out, so that what interest added is the rest.
 ///
 /// Storage version 4 stored the scaled balance alone (an `i128`); such an entry decodes
-/// with `principal: None` and is written in full at its next change, so no migration
-/// rewrites the map.
+/// with `principal: None` (the decoder tells it by the input's length, which storage
+/// always knows: decode this type only from a whole storage value), and the version 5
+/// pass or its next change writes it in full.
 #[derive(Clone, Copy, Default, PartialEq, Eq, RuntimeDebug, Encode, TypeInfo, MaxEncodedLen)]
 pub struct SettlementRecord {
 	/// Scaled units of the settlement asset's money market: positive a supply, negative a
 	/// borrow (a debt).
 	pub scaled: i128,
-	/// Settlement units credited less those debited since the balance was opened (PnL,
-	/// fees, funding, penalties, deposits and withdrawals alike): what it would be worth
-	/// had it earned and paid no interest. `None` for an entry stored before interest was
-	/// tracked, until its next change.
+	/// What the balance would be worth had it earned and paid no interest: at every change
+	/// (PnL, fees, funding, penalties, deposits and withdrawals alike) it moves by the
+	/// change in the balance's worth at the indices in force, so that only the indices'
+	/// growth between changes is interest (a credit's rounding into scaled units moves it,
+	/// not the interest). `None` for an entry stored before interest was tracked, until
+	/// the version 5 pass or its next change.
 	pub principal: Option<i128>,
 }
 
