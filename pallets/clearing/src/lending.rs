@@ -330,16 +330,22 @@ impl<T: Config> Pallet<T> {
 		let fixed = db.reads_writes(2, 2);
 		// A balance read, the account's other balances read, its borrower entry written.
 		let per_balance = db.reads_writes(2, 1);
-		let Some(room) = budget.checked_sub(&fixed) else { return Weight::zero() };
-		let limit = match per_balance.ref_time() {
+		let Some(limit) = Self::items_within(budget, fixed, per_balance) else {
+			return Weight::zero();
+		};
+		let counted = Self::lending_setup_slice(limit);
+		fixed.saturating_add(per_balance.saturating_mul(u64::from(counted)))
+	}
+
+	/// How many items of `per_item` fit in `budget` beside `fixed` (by time); `None` when
+	/// not one does.
+	fn items_within(budget: Weight, fixed: Weight, per_item: Weight) -> Option<u32> {
+		let room = budget.checked_sub(&fixed)?;
+		let limit = match per_item.ref_time() {
 			0 => u32::MAX,
 			each => (room.ref_time() / each).min(u64::from(u32::MAX)) as u32,
 		};
-		if limit == 0 {
-			return Weight::zero();
-		}
-		let counted = Self::lending_setup_slice(limit);
-		fixed.saturating_add(per_balance.saturating_mul(u64::from(counted)))
+		(limit > 0).then_some(limit)
 	}
 
 	/// Carries the principal pass ([`PrincipalSetup`]) as far as `budget` allows; returns
@@ -353,14 +359,9 @@ impl<T: Config> Pallet<T> {
 		let fixed = db.reads_writes(1, 1);
 		// An entry read, with its principals and indices, and written.
 		let per_entry = db.reads_writes(3, 1);
-		let Some(room) = budget.checked_sub(&fixed) else { return Weight::zero() };
-		let limit = match per_entry.ref_time() {
-			0 => u32::MAX,
-			each => (room.ref_time() / each).min(u64::from(u32::MAX)) as u32,
-		};
-		if limit == 0 {
+		let Some(limit) = Self::items_within(budget, fixed, per_entry) else {
 			return Weight::zero();
-		}
+		};
 		let done = Self::principal_setup_slice(limit);
 		fixed.saturating_add(per_entry.saturating_mul(u64::from(done)))
 	}

@@ -32,12 +32,7 @@ fn accrued(who: u64, asset: u32) -> Option<i128> {
 #[test]
 fn a_balance_reports_the_interest_it_accrued_and_nothing_else() {
 	new_test_ext().execute_with(|| {
-		deposit(ALICE, USDC, 5_000 * ONE_USDC);
-		deposit(ALICE, BTC, ONE_BTC);
-		deposit(BOB, USDC, 100_000 * ONE_USDC);
-		assert_ok!(settle(&BOB, &ALICE, BTC_PERP, ONE_BTC as i128, usd(60_000)));
-		set_price(BTC_PRICE, 50_000);
-		assert_ok!(settle(&BOB, &ALICE, BTC_PERP, -(ONE_BTC as i128), usd(50_000)));
+		alice_owes_usdc();
 		// Deposits, PnL and fees are principal: no interest yet.
 		assert_eq!((accrued(ALICE, USDC), accrued(BOB, USDC)), (Some(0), Some(0)));
 		let (alice_before, bob_before) =

@@ -20,18 +20,6 @@ fn set_usdc_curve(base_permille: u128, segments: Vec<RateSegment>, reserve_perce
 	});
 }
 
-/// Alice closes a long at a loss larger than her USDC: she owes about 5,060 USDC against
-/// 1 BTC; Bob (100,000 USDC) won it, the fee account took the fees.
-fn alice_owes_usdc() {
-	deposit(ALICE, USDC, 5_000 * ONE_USDC);
-	deposit(ALICE, BTC, ONE_BTC);
-	deposit(BOB, USDC, 100_000 * ONE_USDC);
-	assert_ok!(settle(&BOB, &ALICE, BTC_PERP, ONE_BTC as i128, usd(60_000)));
-	set_price(BTC_PRICE, 50_000);
-	assert_ok!(settle(&BOB, &ALICE, BTC_PERP, -(ONE_BTC as i128), usd(50_000)));
-	assert!(ClearingPallet::settlement_balance(&ALICE) < 0);
-}
-
 fn totals() -> PoolTotals {
 	LendingTotals::<Test>::get(USDC)
 }

@@ -70,6 +70,18 @@ fn borrow(who: u64, asset: u32, amount: u128) -> DispatchResult {
 		.map_err(|error| error.error)
 }
 
+/// Alice closes a long at a loss larger than her USDC: she owes about 5,060 USDC against
+/// 1 BTC; Bob (100,000 USDC) won it, the fee account took the fees.
+fn alice_owes_usdc() {
+	deposit(ALICE, USDC, 5_000 * ONE_USDC);
+	deposit(ALICE, BTC, ONE_BTC);
+	deposit(BOB, USDC, 100_000 * ONE_USDC);
+	assert_ok!(settle(&BOB, &ALICE, BTC_PERP, ONE_BTC as i128, usd(60_000)));
+	set_price(BTC_PRICE, 50_000);
+	assert_ok!(settle(&BOB, &ALICE, BTC_PERP, -(ONE_BTC as i128), usd(50_000)));
+	assert!(ClearingPallet::settlement_balance(&ALICE) < 0);
+}
+
 fn liquidate(who: u64) -> DispatchResult {
 	ClearingPallet::liquidate(RuntimeOrigin::none(), who).map(|_| ()).map_err(|e| e.error)
 }
