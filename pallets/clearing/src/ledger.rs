@@ -94,8 +94,9 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// The interest `who`'s balance of `asset` has earned (positive) or paid (negative)
-	/// since it was opened, in tokens: what it is worth now less what was put in and taken
-	/// out. `None` for a balance stored before interest was tracked, until its next change;
+	/// since it was opened, in tokens: what it is worth now less what it would be worth had
+	/// it earned and paid nothing (its principal). `None` for a balance stored before
+	/// interest was tracked, until the version 5 pass or its next change;
 	/// a segregated holding earns nothing and adds nothing, and opting a supply out closes
 	/// it (what it earned until then is not carried over).
 	pub fn interest_accrued(who: &T::AccountId, asset: T::AssetId) -> Option<i128> {
