@@ -39,7 +39,7 @@ use risk_engine::{
 	money_market::{borrow_liquidation_size, BorrowLiquidation, BorrowLiquidationSize},
 	MarginLevel, Price, UnitScale,
 };
-use sp_arithmetic::{FixedPointNumber, FixedU128, PerThing, Perbill, Rounding};
+use sp_arithmetic::{FixedPointNumber, FixedU128, Perbill, Rounding};
 
 use crate::{margin::CrossInputs, pallet::*, WeightInfo};
 
@@ -173,17 +173,11 @@ impl<T: Config> Pallet<T> {
 		inputs: &CrossInputs<T>,
 		penalty: Perbill,
 	) -> Result<(u128, u128), DispatchError> {
-		let keep = penalty.left_from_one();
 		let mut cost: u128 = 0;
 		let mut debt_margin: u128 = 0;
 		for (leg, weight) in Self::borrow_legs(inputs) {
-			let paid = risk_engine::types::mul_div(
-				leg.value,
-				u128::from(Perbill::ACCURACY),
-				u128::from(keep.deconstruct().max(1)),
-				Rounding::Up,
-			)
-			.map_err(Error::<T>::from)?;
+			let paid = risk_engine::money_market::collateral_due(leg.value, penalty)
+				.map_err(Error::<T>::from)?;
 			cost = cost.saturating_add(paid);
 			if leg.asset == T::SettlementAsset::get() {
 				debt_margin = debt_margin
@@ -216,13 +210,8 @@ impl<T: Config> Pallet<T> {
 			let value =
 				risk_engine::types::mul_div(borrow.value, numerator, denominator, Rounding::Up)
 					.map_err(Error::<T>::from)?;
-			let paid = risk_engine::types::mul_div(
-				value,
-				u128::from(Perbill::ACCURACY),
-				u128::from(penalty.left_from_one().deconstruct().max(1)),
-				Rounding::Up,
-			)
-			.map_err(Error::<T>::from)?;
+			let paid = risk_engine::money_market::collateral_due(value, penalty)
+				.map_err(Error::<T>::from)?;
 			penalties = penalties.saturating_add(paid.saturating_sub(value));
 			shares.push(value);
 		}

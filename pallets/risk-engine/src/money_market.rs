@@ -692,6 +692,14 @@ pub fn borrow_liquidation_size(
 	pledge_for(borrow, c.collateral_value, c.penalty)
 }
 
+/// The collateral value that pays for borrow value `borrow_value` at `penalty`:
+/// `borrow_value / (1 - penalty)`, rounded up (a 100% penalty is taken as one part per
+/// billion short of it, so the figure stays finite).
+pub fn collateral_due(borrow_value: Balance, penalty: Perbill) -> Result<Balance, RiskError> {
+	let keep = penalty.left_from_one().deconstruct().max(1);
+	mul_div(borrow_value, Perbill::ACCURACY as u128, keep as u128, Rounding::Up)
+}
+
 /// What moving borrow value `borrow_value` to the insurance fund costs in collateral of
 /// market value at most `collateral_value`: `borrow_value / (1 - penalty)`, rounded up;
 /// when the collateral cannot pay that, all of it, for `collateral x (1 - penalty)` of the
@@ -707,8 +715,7 @@ pub fn pledge_for(
 		return Ok(None);
 	}
 	let mut borrow = borrow_value;
-	let mut collateral =
-		mul_div(borrow, Perbill::ACCURACY as u128, keep.deconstruct() as u128, Rounding::Up)?;
+	let mut collateral = collateral_due(borrow, penalty)?;
 	if collateral > collateral_value {
 		collateral = collateral_value;
 		borrow = keep.mul_floor(collateral);
