@@ -291,6 +291,10 @@ impl_runtime_apis! {
 		fn money_market() -> Vec<pallet_clearing::MoneyMarketReport<AssetId>> {
 			Clearing::money_market()
 		}
+
+		fn synthetics() -> Vec<pallet_clearing::SyntheticReport<AccountId, AssetId, OracleKey>> {
+			Clearing::synthetics_report()
+		}
 	}
 
 	impl orderbook_runtime_api::OrderbookApi<Block, AccountId> for Runtime {

@@ -1,4 +1,5 @@
-//! Liquidating borrows: when closing a cross-margined account's positions does not bring
+//! Liquidating borrows (and synthetic debts, moved the same way: see
+//! [`crate::synthetics`]): when closing a cross-margined account's positions does not bring
 //! it back (or it holds none, below maintenance because of what it borrowed), or beside the
 //! closes of a portfolio-margined account (below), the insurance fund takes
 //! over part of its borrows, and for each part collateral worth that part at oracle prices
@@ -41,7 +42,11 @@ use risk_engine::{
 };
 use sp_arithmetic::{FixedPointNumber, FixedU128, Perbill, Rounding};
 
-use crate::{margin::CrossInputs, pallet::*, WeightInfo};
+use crate::{
+	margin::{CrossInputs, Owed},
+	pallet::*,
+	WeightInfo,
+};
 
 /// The most borrow moves one liquidation of a cross-margined account makes (and is charged
 /// for): the largest borrow against the largest collateral, then the next pair.
@@ -51,6 +56,11 @@ pub const MAX_BORROW_MOVES: u32 = 4;
 #[derive(Clone, Copy)]
 pub(crate) struct Leg<AssetId> {
 	asset: AssetId,
+	/// Whether the leg is a synthetic debt (of the synthetic `asset`), not a balance.
+	synthetic: bool,
+	/// Whether a portfolio account's equity counts the leg at its weight (no scenario moves
+	/// it): a settlement debt, or a synthetic pegged to a constant.
+	weighted_in_portfolio: bool,
 	/// What it is worth at its price, in settlement units.
 	value: u128,
 	price: Price,
@@ -65,11 +75,18 @@ impl<T: Config> Pallet<T> {
 		let mut borrows: Vec<(Leg<T::AssetId>, FixedU128)> = inputs
 			.liability_holdings
 			.iter()
+			.zip(inputs.liability_keys.iter())
 			.zip(inputs.liabilities.iter().filter(|(_, _, holding)| holding.is_some()))
-			.filter_map(|(holding, (asset, _, _))| {
+			.filter_map(|((holding, key), (owed, _, _))| {
 				let value = risk_engine::liability_market_value(holding, quote_decimals).ok()?;
-				let leg =
-					Leg { asset: *asset, value, price: holding.price, decimals: holding.decimals };
+				let leg = Leg {
+					asset: owed.asset(),
+					synthetic: matches!(owed, Owed::Synthetic(_)),
+					weighted_in_portfolio: key.is_none(),
+					value,
+					price: holding.price,
+					decimals: holding.decimals,
+				};
 				Some((leg, holding.weights.maintenance))
 			})
 			.collect();
@@ -93,6 +110,8 @@ impl<T: Config> Pallet<T> {
 				let value = risk_engine::holding_market_value(&holding, quote_decimals).ok()?;
 				let leg = Leg {
 					asset: *asset,
+					synthetic: false,
+					weighted_in_portfolio: false,
 					value,
 					price: holding.price,
 					decimals: holding.params.decimals,
@@ -179,7 +198,7 @@ impl<T: Config> Pallet<T> {
 			let paid = risk_engine::money_market::collateral_due(leg.value, penalty)
 				.map_err(Error::<T>::from)?;
 			cost = cost.saturating_add(paid);
-			if leg.asset == T::SettlementAsset::get() {
+			if leg.weighted_in_portfolio {
 				debt_margin = debt_margin
 					.saturating_add(weight.saturating_mul_int(leg.value).saturating_sub(leg.value));
 			}
@@ -255,10 +274,11 @@ impl<T: Config> Pallet<T> {
 			{
 				break;
 			}
-			// A settlement debt cannot be paid in the settlement asset: its balance is the debt.
+			// A borrow cannot be paid in its own asset: its balance is the borrow (a
+			// synthetic debt may be, in tokens of it held as collateral).
 			let Some(pledge) = pledges
 				.iter_mut()
-				.filter(|(leg, _)| leg.asset != borrow.asset && leg.value > 0)
+				.filter(|(leg, _)| (borrow.synthetic || leg.asset != borrow.asset) && leg.value > 0)
 				.max_by_key(|(leg, haircut)| haircut.mul_floor(leg.value))
 			else {
 				break;
@@ -302,7 +322,10 @@ impl<T: Config> Pallet<T> {
 		size: &BorrowLiquidationSize,
 	) -> Result<Option<BorrowLiquidationSize>, DispatchError> {
 		let quote_decimals = T::SettlementDecimals::get();
-		let owed = Self::balance_of(who, borrow.asset).min(0).unsigned_abs();
+		let owed = match borrow.synthetic {
+			true => Self::synthetic_debt_of(who, borrow.asset).amount,
+			false => Self::balance_of(who, borrow.asset).min(0).unsigned_abs(),
+		};
 		let mut size = *size;
 		let borrow_amount = if size.borrow_value >= borrow.value {
 			owed
@@ -334,20 +357,36 @@ impl<T: Config> Pallet<T> {
 			return Ok(None);
 		}
 		let fund = T::InsuranceAccount::get();
-		Self::credit(who, borrow.asset, borrow_amount)?;
-		Self::debit(&fund, borrow.asset, borrow_amount, true)?;
+		if borrow.synthetic {
+			Self::move_synthetic_debt(who, &fund, borrow.asset, borrow_amount)?;
+		} else {
+			Self::credit(who, borrow.asset, borrow_amount)?;
+			Self::debit(&fund, borrow.asset, borrow_amount, true)?;
+		}
 		Self::debit(who, pledge.asset, pledge_amount, false)?;
 		Self::credit(&fund, pledge.asset, pledge_amount)?;
 		Self::forget_account(who);
 		Self::forget_account(&fund);
-		Self::deposit_event(Event::BorrowLiquidated {
-			who: who.clone(),
-			asset: borrow.asset,
-			amount: borrow_amount,
-			collateral_asset: pledge.asset,
-			collateral_amount: pledge_amount,
-			value: size.borrow_value,
-			penalty: size.collateral_value.saturating_sub(size.borrow_value),
+		let penalty = size.collateral_value.saturating_sub(size.borrow_value);
+		Self::deposit_event(match borrow.synthetic {
+			true => Event::SyntheticDebtLiquidated {
+				who: who.clone(),
+				asset: borrow.asset,
+				amount: borrow_amount,
+				collateral_asset: pledge.asset,
+				collateral_amount: pledge_amount,
+				value: size.borrow_value,
+				penalty,
+			},
+			false => Event::BorrowLiquidated {
+				who: who.clone(),
+				asset: borrow.asset,
+				amount: borrow_amount,
+				collateral_asset: pledge.asset,
+				collateral_amount: pledge_amount,
+				value: size.borrow_value,
+				penalty,
+			},
 		});
 		Ok(Some(size))
 	}
@@ -356,6 +395,8 @@ impl<T: Config> Pallet<T> {
 	fn settlement_leg(value: u128) -> Leg<T::AssetId> {
 		Leg {
 			asset: T::SettlementAsset::get(),
+			synthetic: false,
+			weighted_in_portfolio: true,
 			value,
 			price: Price::from_u32(1),
 			decimals: T::SettlementDecimals::get(),

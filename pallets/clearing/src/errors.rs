@@ -192,6 +192,43 @@ mod errors {
 		/// The asset is already segregated (opting out) or already in the money market
 		/// (opting back in).
 		SegregationUnchanged,
+		/// No synthetic is listed under this token.
+		UnknownSynthetic,
+		/// A synthetic's token must exist with this pallet's account as its owner, issuer,
+		/// admin and freezer (so that nothing else can mint, burn or freeze it) and, when
+		/// first listed, no supply.
+		SyntheticTokenNotOwned,
+		/// The synthetic's decimals must be its token's metadata decimals, and its peg and
+		/// decimals cannot change once listed.
+		SyntheticIdentityFixed,
+		/// A synthetic's terms are out of bounds: `0 < maintenance fraction < initial
+		/// fraction <= 100%`, a stability fee of at most 50% a year, issuance and redemption
+		/// fees of at most 5%, and the liquidation penalty below `maintenance / (1 +
+		/// maintenance)` so that moving its debt with collateral always raises health.
+		InvalidSyntheticTerms,
+		/// A constant peg must be a positive price within the oracle's domain.
+		InvalidSyntheticPeg,
+		/// The chain lists the most synthetics it can already.
+		TooManySynthetics,
+		/// The synthetic's minting is paused by governance. Burning and redemption go on.
+		MintingPaused,
+		/// The mint would take the synthetic's debt above its cap.
+		SyntheticDebtCapExceeded,
+		/// The mint would take all synthetic debt together above the chain-wide ceiling.
+		SyntheticDebtCeilingExceeded,
+		/// The account owes less of the synthetic than it asked to burn.
+		BurnExceedsDebt,
+		/// The account owes nothing of the synthetic.
+		NoSyntheticDebt,
+		/// The redemption needs at least one issuer, each named once, none the redeemer.
+		InvalidRedemptionIssuers,
+		/// The issuers named owe fewer tokens of the synthetic together than the redemption
+		/// asks for.
+		RedemptionExceedsDebt,
+		/// The tokens redeemed are worth nothing after rounding: redeem more.
+		RedemptionTooSmall,
+		/// The account holds too few tokens of the synthetic in its wallet.
+		InsufficientSyntheticTokens,
 	}
 }
 
@@ -219,6 +256,7 @@ impl<T> From<risk_engine::RiskError> for Error<T> {
 			UtilisationAboveCap => Error::UtilisationCapExceeded,
 			InsufficientBalance => Error::InsufficientCollateral,
 			InvalidLiabilityWeights => Error::InvalidLiabilityWeights,
+			InvalidSyntheticFees => Error::InvalidSyntheticTerms,
 			Overflow => Error::Overflow,
 		}
 	}

@@ -246,6 +246,95 @@ mod events {
 			/// units.
 			penalty: u128,
 		},
+		/// A synthetic was listed, or its listing replaced (see [`crate::synthetics`]).
+		SyntheticRegistered {
+			/// The synthetic's token.
+			asset: T::AssetId,
+			/// Its peg, decimals, terms and pause now in force.
+			config: crate::SyntheticConfig<T::OracleKey>,
+		},
+		/// An account minted synthetic tokens against its margin: its debt of the token grew
+		/// by as many.
+		SyntheticMinted {
+			/// The issuer.
+			who: T::AccountId,
+			/// The synthetic's token.
+			asset: T::AssetId,
+			/// Token units minted to the issuer's wallet and added to its debt.
+			amount: u128,
+			/// The price they were minted at (USD per whole token, 18 decimals).
+			price: Price,
+			/// The issuance fee paid to the insurance fund, settlement units.
+			fee: u128,
+		},
+		/// An account burnt synthetic tokens from its wallet to repay its debt of them.
+		SyntheticBurnt {
+			/// The issuer.
+			who: T::AccountId,
+			/// The synthetic's token.
+			asset: T::AssetId,
+			/// Token units burnt and taken off its debt.
+			amount: u128,
+		},
+		/// A holder redeemed synthetic tokens against one issuer: the tokens were burnt, the
+		/// issuer's debt fell by as many, and the issuer paid their value less the fee.
+		SyntheticRedeemed {
+			/// Who redeemed (the tokens came from its wallet).
+			redeemer: T::AccountId,
+			/// The issuer whose debt the redemption retired.
+			issuer: T::AccountId,
+			/// The synthetic's token.
+			asset: T::AssetId,
+			/// Token units redeemed.
+			amount: u128,
+			/// The price of the redemption (USD per whole token, 18 decimals).
+			price: Price,
+			/// Settlement units credited to the redeemer's settlement balance, taken from the
+			/// issuer's: the tokens' value less the fee.
+			paid: u128,
+			/// The redemption fee the issuer kept, settlement units.
+			fee: u128,
+		},
+		/// An issuer's stability fee was paid to the insurance fund from its settlement
+		/// balance (when its debt of the synthetic changed, or it was liquidated).
+		SyntheticFeePaid {
+			/// The issuer.
+			who: T::AccountId,
+			/// The synthetic's token.
+			asset: T::AssetId,
+			/// Settlement units paid.
+			fee: u128,
+		},
+		/// Part of a liquidated account's synthetic debt was taken over by the insurance
+		/// fund, with collateral for it at its price over `1 - penalty`.
+		SyntheticDebtLiquidated {
+			/// The liquidated account.
+			who: T::AccountId,
+			/// The synthetic's token.
+			asset: T::AssetId,
+			/// Token units of debt the fund took over.
+			amount: u128,
+			/// The collateral asset the fund took for it.
+			collateral_asset: T::AssetId,
+			/// Token units of collateral taken.
+			collateral_amount: u128,
+			/// The debt's value taken over, settlement units.
+			value: u128,
+			/// The penalty: the collateral's value taken beyond the debt's, settlement units.
+			penalty: u128,
+		},
+		/// A bankrupt account's whole synthetic debt was taken over by the insurance fund at
+		/// its market value, charged to the account's settlement balance.
+		SyntheticDebtSeized {
+			/// The bankrupt account.
+			who: T::AccountId,
+			/// The synthetic's token.
+			asset: T::AssetId,
+			/// Token units of debt taken over.
+			amount: u128,
+			/// Their value at the price, settlement units (rounded up).
+			value: u128,
+		},
 		/// An account borrowed tokens from the pool (a debit past its supply) and took them.
 		Borrowed {
 			/// The account.

@@ -15,7 +15,7 @@
 //!    ([`SegregatedBalances`]), which are never of the settlement asset, nor beside a supply,
 //!    nor (when not empty) beside a borrow;
 //!    [`Borrowers`] is exactly the accounts that owe something (the fund aside), with how
-//!    many assets each owes; no zero balance is stored.
+//!    many assets and synthetics each owes; no zero balance is stored.
 //! 2. **The settlement asset is solvent.** Its cash (what was deposited less what was
 //!    withdrawn) is at least every claim on it: what suppliers are owed less what
 //!    borrowers owe (fees and the fund included), plus isolated margins, less the cost of
@@ -39,6 +39,12 @@
 //!    scope whose band is not flagged is below maintenance (see [`crate::bands`]). While
 //!    bands are rebuilt after a parameter change, only the index's agreement with the
 //!    records is checked: the rebuild is what restores the rest.
+//! 8. **A synthetic's supply is its debt.** For every listed synthetic, the token's total
+//!    issuance equals its total debt ([`SyntheticStates`]), which is the sum of every
+//!    account's debt of it ([`SyntheticDebts`], the insurance fund's included), unit for
+//!    unit; no empty record or zero debt is stored, none of an unlisted synthetic, and no
+//!    debt has paid its stability fee beyond the synthetic's index. The accounts that owe a
+//!    synthetic are among the [`Borrowers`], each synthetic counted like an asset owed.
 //!
 //! The order book checks the rest (its levels and totals, an uncrossed book, and that each
 //! account's committed orders here equal its resting orders there).
@@ -57,7 +63,43 @@ impl<T: Config> Pallet<T> {
 		Self::check_positions()?;
 		Self::check_deleverage_queue()?;
 		Self::check_liquidation_index()?;
+		Self::check_synthetics()?;
 		Ok(())
+	}
+
+	/// Invariant 8.
+	fn check_synthetics() -> Result<(), TryRuntimeError> {
+		let mut owed: BTreeMap<T::AssetId, u128> = BTreeMap::new();
+		for (_, debts) in SyntheticDebts::<T>::iter() {
+			ensure_invariant(!debts.is_empty(), "an empty synthetic debt record is stored")?;
+			for (asset, debt) in debts {
+				ensure_invariant(debt.amount > 0, "a zero synthetic debt is stored")?;
+				ensure_invariant(
+					Synthetics::<T>::contains_key(asset),
+					"a debt is owed of an unlisted synthetic",
+				)?;
+				let state = SyntheticStates::<T>::get(asset);
+				ensure_invariant(
+					debt.fee_index <= state.fee_index,
+					"a debt has paid its fee beyond the synthetic's index",
+				)?;
+				let total = owed.entry(asset).or_default();
+				*total = total.checked_add(debt.amount).ok_or("synthetic debts overflow")?;
+			}
+		}
+		for (asset, _) in Synthetics::<T>::iter() {
+			let debts = owed.remove(&asset).unwrap_or(0);
+			let state = SyntheticStates::<T>::get(asset);
+			ensure_invariant(
+				state.total_debt == debts,
+				"a synthetic's total debt differs from its issuers' debts",
+			)?;
+			ensure_invariant(
+				T::Assets::total_issuance(asset) == state.total_debt,
+				"a synthetic's supply differs from its debt",
+			)?;
+		}
+		ensure_invariant(owed.is_empty(), "a debt is owed of an unlisted synthetic")
 	}
 
 	/// Invariant 1.
@@ -187,6 +229,11 @@ impl<T: Config> Pallet<T> {
 			)?;
 		}
 		ensure_invariant(booked.is_empty(), "a balance is booked in an unlisted asset")?;
+		for (who, debts) in SyntheticDebts::<T>::iter() {
+			if who != fund {
+				*owing.entry(who).or_default() += debts.len() as u32;
+			}
+		}
 		let borrowers: BTreeMap<T::AccountId, u32> = Borrowers::<T>::iter().collect();
 		ensure_invariant(
 			setting_up || (borrowers == owing && Borrowers::<T>::count() as usize == owing.len()),

@@ -328,14 +328,20 @@ impl<T: Config> Pallet<T> {
 
 	/// Keeps [`Borrowers`] as a balance of `who` goes from `old` to `new`.
 	fn note_borrower(who: &T::AccountId, old: i128, new: i128) -> DispatchResult {
-		if (old < 0) != (new < 0) && *who != T::InsuranceAccount::get() {
+		Self::note_owed(who, old < 0, new < 0);
+		Ok(())
+	}
+
+	/// Keeps [`Borrowers`] as something `who` owes (a balance, or a synthetic debt) goes
+	/// from owed (`was`) to owed (`is`) or back. The insurance fund is never counted.
+	pub(crate) fn note_owed(who: &T::AccountId, was: bool, is: bool) {
+		if was != is && *who != T::InsuranceAccount::get() {
 			Borrowers::<T>::mutate_exists(who, |owed| {
 				let count = owed.unwrap_or(0);
-				let count = if new < 0 { count.saturating_add(1) } else { count.saturating_sub(1) };
+				let count = if is { count.saturating_add(1) } else { count.saturating_sub(1) };
 				*owed = (count > 0).then_some(count);
 			});
 		}
-		Ok(())
 	}
 
 	/// Whether `who`'s settlement balance is in the settlement market's totals: always,

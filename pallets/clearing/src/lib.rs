@@ -22,6 +22,12 @@
 //!   spot short in the scan that nets against positions on its underlying), and is
 //!   liquidated by moving it, with collateral for it, to the insurance fund
 //!   ([`borrow_liquidation`]), which needs no liquidity.
+//! - **Synthetic assets.** Root lists synthetics ([`synthetics`]): `Assets` tokens that
+//!   follow an oracle price (or a constant), which a trader mints against its margin
+//!   ([`mint_synthetic`](Pallet::mint_synthetic)), a debt of as many tokens margined like a
+//!   short of that size in every mode, burns back, and anyone redeems against issuers at
+//!   the price less a fee; the token's supply is always the debt outstanding. Unsafe
+//!   issuers are liquidated like borrowers, the insurance fund taking the debt over.
 //! - **Markets.** Root (the listing origin) registers markets: symbol, oracle key, tick and
 //!   lot size, minimum size, a tiered margin schedule, fees, funding interval and cap, a mark
 //!   price band, a price band, an open-interest cap, a status and the instrument: a
@@ -102,8 +108,11 @@
 //!   `set_volatility_model`, `set_market_adaptive_margin`, `set_margin_ramp_step`,
 //!   `set_lending_market` (risk origin: bounded, applied from the next block, see
 //!   [`parameters`]);
+//! - `register_synthetic` (listing origin); `set_synthetic_terms`, `set_synthetic_minting`,
+//!   `set_synthetic_debt_ceiling` (risk origin);
 //! - `deposit`, `withdraw`, `borrow`, `repay`, `add_isolated_margin`,
-//!   `remove_isolated_margin`, `set_margin_mode` (traders);
+//!   `remove_isolated_margin`, `set_margin_mode`, `mint_synthetic`, `burn_synthetic`,
+//!   `redeem_synthetic` (traders; anyone holding a synthetic redeems it);
 //! - `liquidate_many`, `liquidate`, `liquidate_isolated`, `auto_deleverage` (unsigned, from
 //!   the off-chain worker); `settle_expired` (anyone, or unsigned from the worker).
 //!
@@ -159,6 +168,7 @@ mod positions;
 mod prices;
 mod reports;
 mod storage;
+pub mod synthetics;
 #[cfg(test)]
 mod tests;
 pub mod traits;
@@ -224,7 +234,9 @@ pub mod pallet {
 
 		/// The tokens traders deposit (u128 balances in smallest units).
 		type Assets: Inspect<Self::AccountId, AssetId = Self::AssetId, Balance = u128>
-			+ Mutate<Self::AccountId>;
+			+ Mutate<Self::AccountId>
+			+ frame_support::traits::fungibles::roles::Inspect<Self::AccountId>
+			+ frame_support::traits::fungibles::metadata::Inspect<Self::AccountId>;
 
 		/// Identifies what the oracle prices.
 		type OracleKey: Member
@@ -317,6 +329,11 @@ pub mod pallet {
 		#[pallet::constant]
 		type MaxSymbolLength: Get<u32>;
 
+		/// The most synthetics the chain lists, and so the most an account may owe at once
+		/// (see [`crate::synthetics`]).
+		#[pallet::constant]
+		type MaxSynthetics: Get<u32>;
+
 		/// Weights of the calls.
 		type WeightInfo: WeightInfo;
 
@@ -370,8 +387,9 @@ pub mod pallet {
 				.saturating_add(Self::with_working_set(|| Self::refresh_bands(left)))
 		}
 
-		/// Accrues interest in every money market (see [`crate::lending`]) and funding in
-		/// every perpetual at the rates that held over the block, runs each
+		/// Accrues interest in every money market (see [`crate::lending`]), funding in
+		/// every perpetual and every synthetic's stability fee (see [`crate::synthetics`])
+		/// at the rates that held over the block, runs each
 		/// guarded key's newest oracle observation through the jump breaker and remembers the
 		/// outcome (see [`risk_engine::price_guard`]), folds newly observed
 		/// prices into their volatility estimates, and moves every adaptive market one block
@@ -379,6 +397,7 @@ pub mod pallet {
 		fn on_finalize(_block: BlockNumberFor<T>) {
 			Self::accrue_all_lending();
 			Self::accrue_all_funding();
+			Self::accrue_all_synthetic_fees();
 			Self::update_price_guards();
 			Self::step_adaptive_margins();
 		}
@@ -942,6 +961,111 @@ pub mod pallet {
 		) -> DispatchResult {
 			let who = ensure_signed(origin)?;
 			Self::with_working_set(|| Self::do_set_segregated(&who, asset, segregated)).map(|_| ())
+		}
+
+		/// Lists a synthetic under `asset`, an existing `Assets` token, or replaces its
+		/// listing (terms and pause; the peg and decimals are fixed), at once (listing
+		/// origin). The token must have this pallet's account as owner, issuer, admin and
+		/// freezer, a minimum balance of one unit, its metadata's decimals equal to
+		/// `config.decimals` and, when first listed, no supply (see [`crate::synthetics`]).
+		#[pallet::call_index(34)]
+		#[pallet::weight(Pallet::<T>::register_synthetic_weight())]
+		pub fn register_synthetic(
+			origin: OriginFor<T>,
+			asset: T::AssetId,
+			config: SyntheticConfig<T::OracleKey>,
+		) -> DispatchResult {
+			T::ListingOrigin::ensure_origin(origin)?;
+			Self::do_register_synthetic(asset, config)
+		}
+
+		/// Sets a synthetic's margin fractions, fees and debt cap, from the next block (risk
+		/// origin): `0 < maintenance < initial <= 100%`, a stability fee of at most 50% a
+		/// year, issuance and redemption fees of at most 5%, and the liquidation penalty
+		/// below `maintenance / (1 + maintenance)`.
+		#[pallet::call_index(35)]
+		#[pallet::weight(T::WeightInfo::set_collateral_parameter())]
+		pub fn set_synthetic_terms(
+			origin: OriginFor<T>,
+			asset: T::AssetId,
+			terms: risk_engine::synthetics::SyntheticTerms,
+		) -> DispatchResult {
+			T::RiskOrigin::ensure_origin(origin)?;
+			Self::schedule_risk_change(RiskChange::SyntheticTerms { asset, terms })
+		}
+
+		/// Pauses a synthetic's minting (`paused`: true) or resumes it, from the next block
+		/// (risk origin). Burning and redemption never pause.
+		#[pallet::call_index(36)]
+		#[pallet::weight(T::WeightInfo::set_collateral_parameter())]
+		pub fn set_synthetic_minting(
+			origin: OriginFor<T>,
+			asset: T::AssetId,
+			paused: bool,
+		) -> DispatchResult {
+			T::RiskOrigin::ensure_origin(origin)?;
+			Self::schedule_risk_change(RiskChange::SyntheticMinting { asset, paused })
+		}
+
+		/// Sets the most all synthetic debt together may be worth once a mint adds to it
+		/// (settlement units), from the next block (risk origin).
+		#[pallet::call_index(37)]
+		#[pallet::weight(T::WeightInfo::set_global_parameter())]
+		pub fn set_synthetic_debt_ceiling(origin: OriginFor<T>, ceiling: u128) -> DispatchResult {
+			T::RiskOrigin::ensure_origin(origin)?;
+			Self::schedule_risk_change(RiskChange::SyntheticDebtCeiling { ceiling })
+		}
+
+		/// Mints `amount` of the synthetic `asset` to the caller's wallet and adds as many
+		/// tokens to its debt of it (see [`crate::synthetics`]). The synthetic's minting must
+		/// not be paused, its price fresh (not stale, not held by the jump breaker), its
+		/// debt cap and the chain-wide ceiling must hold after the mint, the issuance fee is
+		/// paid to the insurance fund, and the account must stay at or above its initial
+		/// requirement with the debt counted like a short of its size. Expired option
+		/// positions settle first.
+		#[pallet::call_index(38)]
+		#[pallet::weight(Pallet::<T>::mint_synthetic_weight(MarginMode::Portfolio, true))]
+		pub fn mint_synthetic(
+			origin: OriginFor<T>,
+			asset: T::AssetId,
+			amount: u128,
+		) -> DispatchResultWithPostInfo {
+			let who = ensure_signed(origin)?;
+			let settled = Self::with_working_set(|| Self::do_mint_synthetic(&who, asset, amount))?;
+			Ok(Some(Self::mint_synthetic_weight(MarginModes::<T>::get(&who), settled > 0)).into())
+		}
+
+		/// Burns `amount` of the synthetic `asset` from the caller's wallet and takes it off
+		/// the caller's debt of it (at most what it owes), paying the stability fee owed.
+		/// Works whatever the price or pause.
+		#[pallet::call_index(39)]
+		#[pallet::weight(Pallet::<T>::burn_synthetic_weight())]
+		pub fn burn_synthetic(
+			origin: OriginFor<T>,
+			asset: T::AssetId,
+			amount: u128,
+		) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::with_working_set(|| Self::do_burn_synthetic(&who, asset, amount))
+		}
+
+		/// Redeems `amount` of the synthetic `asset` from the caller's wallet at its price
+		/// (fresh) less the redemption fee, against `issuers` (each named once, not the
+		/// caller): the insurance fund first, then the least healthy. Each issuer's debt
+		/// falls by the tokens it retires and it pays their value less the fee, which is
+		/// credited to the caller's settlement balance. The issuers named must owe at least
+		/// `amount` together. Never paused.
+		#[pallet::call_index(40)]
+		#[pallet::weight(Pallet::<T>::redeem_synthetic_weight(issuers.len() as u32))]
+		pub fn redeem_synthetic(
+			origin: OriginFor<T>,
+			asset: T::AssetId,
+			amount: u128,
+			issuers: BoundedVec<T::AccountId, ConstU32<{ synthetics::MAX_REDEMPTION_ISSUERS }>>,
+		) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::with_working_set(|| Self::do_redeem_synthetic(&who, asset, amount, &issuers))
+				.map(|_| ())
 		}
 
 		/// Moves `amount` settlement units from the caller's pool into the margin of their

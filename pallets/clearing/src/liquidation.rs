@@ -455,6 +455,7 @@ impl<T: Config> Pallet<T> {
 	fn settle_bankruptcy(who: &T::AccountId, health: i128) -> DispatchResult {
 		if health < 0 {
 			Self::seize_collateral(who)?;
+			Self::seize_synthetic_debts(who)?;
 			let balance = Self::settlement_balance(who);
 			if balance < 0 {
 				let paid = Self::cover_bad_debt(balance.unsigned_abs(), who, None)?;

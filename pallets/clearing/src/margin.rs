@@ -13,6 +13,24 @@ use crate::{
 	pallet::*, portfolio::Scan, positions::LoadedPosition, MarginMode, MarketId, PositionRecord,
 };
 
+/// What an account owes besides its settlement balance.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(crate) enum Owed<AssetId> {
+	/// A borrow of a collateral asset from its money market.
+	Borrow(AssetId),
+	/// A debt of a synthetic's tokens (see [`crate::synthetics`]).
+	Synthetic(AssetId),
+}
+
+impl<AssetId: Copy> Owed<AssetId> {
+	/// The asset owed: the asset borrowed, or the synthetic's token.
+	pub(crate) fn asset(&self) -> AssetId {
+		match self {
+			Owed::Borrow(asset) | Owed::Synthetic(asset) => *asset,
+		}
+	}
+}
+
 /// What cross margin reads from storage for one account.
 pub(crate) struct CrossInputs<T: Config> {
 	/// The settlement balance's worth (negative: a debt), settlement units.
@@ -20,14 +38,15 @@ pub(crate) struct CrossInputs<T: Config> {
 	/// Each non-settlement asset supplied, with its worth in tokens and, when priced, the
 	/// engine's holding.
 	pub(crate) collateral: Vec<(T::AssetId, u128, Option<CollateralHolding>)>,
-	/// Each non-settlement asset borrowed, with what it owes in tokens and, when priced,
-	/// the engine's liability.
-	pub(crate) liabilities: Vec<(T::AssetId, u128, Option<LiabilityHolding>)>,
-	/// The priced liabilities, as the engine takes them.
+	/// Each non-settlement asset borrowed and each synthetic owed, with what it owes in
+	/// tokens and, when priced, the engine's liability.
+	pub(crate) liabilities: Vec<(Owed<T::AssetId>, u128, Option<LiabilityHolding>)>,
+	/// The priced liabilities, as the engine takes them, in the order of `liabilities`.
 	pub(crate) liability_holdings: Vec<LiabilityHolding>,
-	/// The oracle key of each priced liability's asset, in the order of
-	/// `liability_holdings`: the underlying a borrow moves with in a portfolio scan.
-	pub(crate) liability_keys: Vec<T::OracleKey>,
+	/// The oracle key each priced liability moves with, in the order of
+	/// `liability_holdings`: the underlying of its spot short in a portfolio scan. `None`
+	/// for a synthetic pegged to a constant, which no scenario moves (it keeps its weight).
+	pub(crate) liability_keys: Vec<Option<T::OracleKey>>,
 	/// Every position, cross and isolated.
 	pub(crate) positions: Vec<LoadedPosition<T>>,
 	/// Whether a price the cross figures need is missing or stale.
@@ -39,22 +58,31 @@ impl<T: Config> CrossInputs<T> {
 		self.collateral.iter().filter_map(|(_, _, holding)| *holding).collect()
 	}
 
-	/// The priced borrows at their market value, no weight: how a portfolio account's
-	/// equity counts them, the scan carrying their price risk (see [`crate::portfolio`]).
+	/// The priced liabilities as a portfolio account's equity counts them: those the scan
+	/// moves (with an oracle key) at their market value, no weight, the scan carrying their
+	/// price risk (see [`crate::portfolio`]); a constant-pegged synthetic at its weight.
 	pub(crate) fn liabilities_at_market(&self) -> Vec<LiabilityHolding> {
 		let one = sp_arithmetic::FixedU128::from_u32(1);
 		self.liability_holdings
 			.iter()
-			.map(|holding| LiabilityHolding {
-				weights: risk_engine::LiabilityWeights { initial: one, maintenance: one },
-				..*holding
+			.zip(self.liability_keys.iter())
+			.map(|(holding, key)| match key {
+				Some(_) => LiabilityHolding {
+					weights: risk_engine::LiabilityWeights { initial: one, maintenance: one },
+					..*holding
+				},
+				None => *holding,
 			})
 			.collect()
 	}
 
-	/// Each priced borrow with the oracle key of its asset: the scan's spot short legs.
+	/// Each priced liability the scan moves, with its oracle key: the scan's spot short
+	/// legs (borrows and synthetic debts alike).
 	pub(crate) fn borrow_legs(&self) -> impl Iterator<Item = (T::OracleKey, &LiabilityHolding)> {
-		self.liability_keys.iter().copied().zip(self.liability_holdings.iter())
+		self.liability_keys
+			.iter()
+			.zip(self.liability_holdings.iter())
+			.filter_map(|(key, holding)| Some(((*key)?, holding)))
 	}
 
 	/// The priced cross positions, in the order of `positions`.
@@ -100,6 +128,7 @@ impl<T: Config> Pallet<T> {
 		let mut liabilities = Vec::new();
 		let mut liability_holdings = Vec::new();
 		let mut liability_keys = Vec::new();
+		let debts = Self::synthetic_debts(who);
 		for (asset, balance) in Self::collateral_holdings(who) {
 			let config = Self::collateral_config(asset);
 			let price =
@@ -116,8 +145,11 @@ impl<T: Config> Pallet<T> {
 			};
 			let amount = balance.unsigned_abs();
 			if balance >= 0 {
+				// A synthetic's tokens never back the holder's own debt of it.
+				let own_debt = debts.get(&asset).map_or(0, |debt| debt.amount);
+				let countable = risk_engine::synthetics::countable_holding(amount, own_debt);
 				let holding = price.zip(config).map(|(price, config)| CollateralHolding {
-					amount,
+					amount: countable,
 					price,
 					params: config.params,
 				});
@@ -131,17 +163,48 @@ impl<T: Config> Pallet<T> {
 				stale |= liability.is_none();
 				if let (Some(liability), Some(key)) = (liability, key) {
 					liability_holdings.push(liability);
-					liability_keys.push(key);
+					liability_keys.push(Some(key));
 				}
-				liabilities.push((asset, amount, liability));
+				liabilities.push((Owed::Borrow(asset), amount, liability));
 			}
+		}
+		let mut fees_owed: u128 = 0;
+		for (asset, debt) in debts {
+			let Some(config) = Synthetics::<T>::get(asset) else {
+				stale = true;
+				continue;
+			};
+			let fee_index = SyntheticStates::<T>::get(asset).fee_index;
+			fees_owed = fees_owed.saturating_add(Self::synthetic_fee_owed(
+				&debt,
+				fee_index,
+				config.decimals,
+			));
+			let price = Self::synthetic_price(&config);
+			stale |= !price.is_some_and(|(_, fresh)| fresh);
+			let liability = price.map(|(price, _)| LiabilityHolding {
+				amount: debt.amount,
+				price,
+				decimals: config.decimals,
+				weights: config.terms.liability_weights(),
+			});
+			if let Some(liability) = liability {
+				liability_holdings.push(liability);
+				liability_keys.push(match config.peg {
+					crate::SyntheticPeg::Oracle(key) => Some(key),
+					crate::SyntheticPeg::Constant(_) => None,
+				});
+			}
+			liabilities.push((Owed::Synthetic(asset), debt.amount, liability));
 		}
 		let positions = Self::load_positions(who);
 		for position in positions.iter().filter(|p| p.record.isolated_margin.is_none()) {
 			stale |= !position.prices.is_some_and(|prices| prices.fresh);
 		}
 		CrossInputs {
-			settlement_balance: Self::settlement_balance(who),
+			// The stability fee owed counts against the pool until it is paid.
+			settlement_balance: Self::settlement_balance(who)
+				.saturating_sub(i128::try_from(fees_owed).unwrap_or(i128::MAX)),
 			collateral,
 			liabilities,
 			liability_holdings,

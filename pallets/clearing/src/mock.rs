@@ -185,6 +185,7 @@ impl pallet_clearing::Config for Test {
 	type MaxPositionsPerAccount = ConstU32<4>;
 	type MaxMarginTiers = ConstU32<4>;
 	type MaxSymbolLength = ConstU32<16>;
+	type MaxSynthetics = ConstU32<4>;
 	type WeightInfo = ();
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = TestBenchmarkHelper;
@@ -343,6 +344,7 @@ pub fn new_test_ext_seeded(seeded: Option<crate::SeededBook<u64>>) -> CheckedExt
 		max_price_age_ms: Some(60_000),
 		seeded,
 		lending: vec![],
+		synthetics: vec![],
 	}
 	.assimilate_storage(&mut storage)
 	.unwrap();

@@ -37,6 +37,8 @@
 //! | ramp step | positive |
 //! | price band (per market) | `0 <` band `<=` [`MAX_PRICE_BAND`] (50%) |
 //! | mark price band (per market, at listing) | `0 <=` band `<=` [`MAX_MARK_PRICE_BAND`] (10%) |
+//! | synthetic terms | `0 < maintenance < initial <= 100%` margin fractions, stability fee at most 50% a year, issuance and redemption fees at most 5%, the liquidation penalty below `maintenance / (1 + maintenance)`; any debt cap (zero stops minting) |
+//! | synthetic minting pause, chain-wide synthetic debt ceiling | any |
 
 use alloc::vec::Vec;
 use frame_support::{pallet_prelude::*, storage::with_transaction};
@@ -180,6 +182,14 @@ impl<T: Config> Pallet<T> {
 						Self::ensure_penalty_below_weight(*penalty, &config)?;
 					}
 				}
+				for asset in Synthetics::<T>::iter_keys() {
+					if let Some(terms) = Self::effective_synthetic_terms(&pending, asset) {
+						ensure!(
+							Self::penalty_below(*penalty, terms.liability_weights().maintenance),
+							Error::<T>::InvalidSyntheticTerms
+						);
+					}
+				}
 				Ok(())
 			},
 			LiquidationScanLimit { accounts_per_block } => {
@@ -229,7 +239,33 @@ impl<T: Config> Pallet<T> {
 				let (penalty, _) = Self::effective_liquidation_parameters();
 				Self::ensure_penalty_below_weight(penalty, config)
 			},
+			SyntheticTerms { asset, terms } => {
+				ensure!(Synthetics::<T>::contains_key(asset), Error::<T>::UnknownSynthetic);
+				let (penalty, _) = Self::effective_liquidation_parameters();
+				Self::validate_synthetic_terms(terms, penalty)
+			},
+			SyntheticMinting { asset, .. } => {
+				ensure!(Synthetics::<T>::contains_key(asset), Error::<T>::UnknownSynthetic);
+				Ok(())
+			},
+			SyntheticDebtCeiling { .. } => Ok(()),
 		}
+	}
+
+	/// A synthetic's terms once the scheduled changes among `pending` apply.
+	fn effective_synthetic_terms(
+		pending: &[RiskChangeOf<T>],
+		asset: T::AssetId,
+	) -> Option<risk_engine::synthetics::SyntheticTerms> {
+		pending.iter().fold(
+			Synthetics::<T>::get(asset).map(|config| config.terms),
+			|in_force, change| match change {
+				RiskChange::SyntheticTerms { asset: target, terms } if *target == asset => {
+					Some(*terms)
+				},
+				_ => in_force,
+			},
+		)
 	}
 
 	/// Fails unless `penalty < 1 - 1 / maintenance weight` of `config`: a borrow moved with
@@ -311,6 +347,17 @@ impl<T: Config> Pallet<T> {
 			},
 			MarginRampStep { step } => crate::MarginRampStep::<T>::put(step),
 			LendingMarket { asset, config } => LendingMarkets::<T>::insert(asset, config),
+			SyntheticTerms { asset, terms } => Synthetics::<T>::mutate(asset, |config| {
+				if let Some(config) = config {
+					config.terms = *terms;
+				}
+			}),
+			SyntheticMinting { asset, paused } => Synthetics::<T>::mutate(asset, |config| {
+				if let Some(config) = config {
+					config.minting_paused = *paused;
+				}
+			}),
+			SyntheticDebtCeiling { ceiling } => crate::SyntheticDebtCeiling::<T>::put(ceiling),
 		}
 	}
 

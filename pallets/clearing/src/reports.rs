@@ -10,9 +10,9 @@ use sp_arithmetic::{traits::Saturating, FixedPointNumber, FixedU128, Perbill};
 use sp_runtime::TransactionOutcome;
 
 use crate::{
-	pallet::*, AccountReport, ChainEfficiency, CollateralReport, Instrument, MarginMode,
-	MarginReport, MarketId, MarketReport, ModeRequirement, PositionReport, PriceProvider,
-	SimulatedTrade, UnderlyingExposure,
+	margin::Owed, pallet::*, AccountReport, ChainEfficiency, CollateralReport, Instrument,
+	MarginMode, MarginReport, MarketId, MarketReport, ModeRequirement, PositionReport,
+	PriceProvider, SimulatedTrade, UnderlyingExposure,
 };
 
 /// The most trades one `simulate` call applies.
@@ -61,7 +61,8 @@ impl<T: Config> Pallet<T> {
 			});
 		}
 		let portfolio_mode = MarginModes::<T>::get(who) == MarginMode::Portfolio;
-		for (asset, owed, liability) in &inputs.liabilities {
+		for (owed_kind, owed, liability) in &inputs.liabilities {
+			let Owed::Borrow(asset) = owed_kind else { continue };
 			// Under portfolio margin a borrow counts at market value: the scan carries its
 			// price risk in place of the weight.
 			let owed_at = |level| {
@@ -160,7 +161,68 @@ impl<T: Config> Pallet<T> {
 			positions,
 			uses_stale_prices: inputs.stale,
 			lending: Self::lending_lines(who),
+			synthetics: Self::synthetic_lines(who, &inputs, portfolio_mode),
 		})
+	}
+
+	/// Each synthetic debt in `inputs` as its report line (see [`crate::SyntheticDebtLine`]);
+	/// `portfolio`: the account is portfolio-margined, so a debt the scan moves counts at
+	/// its market value.
+	pub(crate) fn synthetic_lines(
+		who: &T::AccountId,
+		inputs: &crate::margin::CrossInputs<T>,
+		portfolio: bool,
+	) -> Vec<crate::SyntheticDebtLine<T::AssetId>> {
+		let quote_decimals = T::SettlementDecimals::get();
+		inputs
+			.liabilities
+			.iter()
+			.filter_map(|(owed, debt, liability)| {
+				let Owed::Synthetic(asset) = owed else { return None };
+				let config = Synthetics::<T>::get(asset);
+				let fee_owed = config.as_ref().map_or(0, |config| {
+					let fee_index = SyntheticStates::<T>::get(asset).fee_index;
+					Self::synthetic_fee_owed(
+						&Self::synthetic_debt_of(who, *asset),
+						fee_index,
+						config.decimals,
+					)
+				});
+				let scanned = portfolio
+					&& config
+						.as_ref()
+						.is_some_and(|config| matches!(config.peg, crate::SyntheticPeg::Oracle(_)));
+				let value = liability
+					.and_then(|l| risk_engine::liability_market_value(&l, quote_decimals).ok());
+				let requirement = |level| {
+					let margin = risk_engine::liability_margin_value(
+						liability.as_ref()?,
+						quote_decimals,
+						level,
+					)
+					.ok()?;
+					Some(margin.saturating_sub(value?))
+				};
+				let taken = |level| {
+					let taken = match scanned {
+						true => value?,
+						false => value?.saturating_add(requirement(level)?),
+					};
+					i128::try_from(taken).ok().map(|taken| -taken)
+				};
+				Some(crate::SyntheticDebtLine {
+					asset: *asset,
+					debt: *debt,
+					price: liability.map(|l| l.price),
+					value,
+					initial_requirement: requirement(risk_engine::MarginLevel::Initial),
+					maintenance_requirement: requirement(risk_engine::MarginLevel::Maintenance),
+					initial_value: taken(risk_engine::MarginLevel::Initial),
+					maintenance_value: taken(risk_engine::MarginLevel::Maintenance),
+					fee_owed,
+				})
+			})
+			.collect()
 	}
 
 	/// A market's parameters and state.
@@ -305,6 +367,7 @@ impl<T: Config> Pallet<T> {
 			portfolio,
 			underlyings,
 			lending: Self::lending_lines(who),
+			synthetics: Self::synthetic_lines(who, &inputs, figures.mode == MarginMode::Portfolio),
 		})
 	}
 
@@ -424,5 +487,77 @@ impl<T: Config> Pallet<T> {
 			totals.average_yield =
 				Some(FixedU128::saturating_from_rational(earning_value, deposited_value));
 		}
+	}
+
+	/// Every synthetic as [`crate::SyntheticReport`] lists it. Walks every account that owes
+	/// a synthetic, for the issuers' collateralisation and the least healthy: a runtime-API
+	/// read, never run on chain.
+	pub fn synthetics_report() -> Vec<crate::SyntheticReport<T::AccountId, T::AssetId, T::OracleKey>>
+	{
+		use frame_support::traits::fungibles::Inspect;
+		let quote_decimals = T::SettlementDecimals::get();
+		let fund = T::InsuranceAccount::get();
+		// Per issuer once: its health, what its synthetic debts are worth, and its worth.
+		let mut issuers: Vec<(T::AccountId, SyntheticDebtsOf<T>, i128, u128, i128)> = Vec::new();
+		for (who, debts) in SyntheticDebts::<T>::iter() {
+			let inputs = Self::load_cross_inputs(&who);
+			let debts_value: u128 = inputs
+				.liabilities
+				.iter()
+				.filter(|(owed, _, _)| matches!(owed, Owed::Synthetic(_)))
+				.filter_map(|(_, _, liability)| {
+					risk_engine::liability_market_value(liability.as_ref()?, quote_decimals).ok()
+				})
+				.fold(0, u128::saturating_add);
+			let worth = Self::net_value_of(&inputs);
+			let health = match who == fund {
+				true => i128::MIN,
+				false => Self::cross_figures_from(&who, &inputs)
+					.map(|(figures, _)| figures.margin.health)
+					.unwrap_or(i128::MIN),
+			};
+			issuers.push((who, debts, health, debts_value, worth));
+		}
+		Synthetics::<T>::iter()
+			.map(|(asset, config)| {
+				let state = SyntheticStates::<T>::get(asset);
+				let price = Self::synthetic_price(&config);
+				let debt_value = price.and_then(|(price, _)| {
+					risk_engine::UnitScale::new(config.decimals, quote_decimals)
+						.value(state.total_debt, price, sp_arithmetic::Rounding::Up)
+						.ok()
+				});
+				let owing = issuers.iter().filter(|(_, debts, ..)| debts.contains_key(&asset));
+				let (backing, owed) = owing.clone().filter(|(who, ..)| *who != fund).fold(
+					(0i128, 0u128),
+					|(backing, owed), (_, _, _, value, worth)| {
+						let before =
+							worth.saturating_add(i128::try_from(*value).unwrap_or(i128::MAX));
+						(backing.saturating_add(before), owed.saturating_add(*value))
+					},
+				);
+				let collateralisation = (owed > 0).then(|| {
+					FixedU128::saturating_from_rational(backing.max(0).unsigned_abs(), owed)
+				});
+				let mut least_healthy: Vec<(T::AccountId, i128)> =
+					owing.clone().map(|(who, _, health, ..)| (who.clone(), *health)).collect();
+				least_healthy.sort_by_key(|(_, health)| *health);
+				least_healthy.truncate(crate::synthetics::MAX_REDEMPTION_ISSUERS as usize);
+				crate::SyntheticReport {
+					asset,
+					supply: T::Assets::total_issuance(asset),
+					total_debt: state.total_debt,
+					debt_cap: config.terms.debt_cap,
+					price,
+					debt_value,
+					fee_index: state.fee_index,
+					fees_paid: state.fees_paid,
+					issuers: owing.count() as u32,
+					collateralisation,
+					least_healthy,
+					config,
+				}
+			})
+			.collect()
 	}
 }

@@ -64,7 +64,7 @@ mod storage {
 		StorageMap<_, Blake2_128Concat, T::AssetId, PoolTotals, ValueQuery>;
 
 	/// Accounts that owe something (a negative balance of any asset, the settlement asset
-	/// included), with how many assets they owe: what the liquidation walks visit besides
+	/// included, or a synthetic debt), with how many assets and synthetics they owe: what the liquidation walks visit besides
 	/// the holders of positions. The insurance fund is never in it.
 	#[pallet::storage]
 	pub type Borrowers<T: Config> =
@@ -109,6 +109,46 @@ mod storage {
 		(u8, BoundedVec<u8, ConstU32<{ crate::bands::MAX_RAW_KEY_LEN }>>),
 		OptionQuery,
 	>;
+
+	/// Synthetic markets, by their token (see [`crate::synthetics`]): at most
+	/// [`Config::MaxSynthetics`].
+	#[pallet::storage]
+	pub type Synthetics<T: Config> = CountedStorageMap<
+		_,
+		Blake2_128Concat,
+		T::AssetId,
+		crate::SyntheticConfig<T::OracleKey>,
+		OptionQuery,
+	>;
+
+	/// Each synthetic's debt outstanding (always its token's supply), stability-fee index
+	/// and fees paid.
+	#[pallet::storage]
+	pub type SyntheticStates<T: Config> =
+		StorageMap<_, Blake2_128Concat, T::AssetId, crate::SyntheticState, ValueQuery>;
+
+	/// An account's synthetic debts, by token.
+	pub type SyntheticDebtsOf<T> =
+		BoundedBTreeMap<<T as Config>::AssetId, crate::SyntheticDebt, <T as Config>::MaxSynthetics>;
+
+	/// What each account owes of each synthetic it minted (or, for the insurance fund, took
+	/// over in liquidations). No empty map and no zero debt is stored.
+	#[pallet::storage]
+	pub type SyntheticDebts<T: Config> =
+		StorageMap<_, Blake2_128Concat, T::AccountId, SyntheticDebtsOf<T>, ValueQuery>;
+
+	/// The most all synthetic debt together may be worth, at the prices in force, once a
+	/// mint adds to it (settlement units): the chain-wide circuit breaker beside each
+	/// synthetic's own cap. A risk parameter.
+	#[pallet::storage]
+	pub type SyntheticDebtCeiling<T: Config> =
+		StorageValue<_, u128, ValueQuery, DefaultSyntheticDebtCeiling<T>>;
+
+	/// The default ceiling: 10,000,000 USD.
+	#[pallet::type_value]
+	pub fn DefaultSyntheticDebtCeiling<T: Config>() -> u128 {
+		10_000_000u128.saturating_mul(10u128.saturating_pow(T::SettlementDecimals::get().into()))
+	}
 
 	/// Markets by id (at most [`MAX_MARKETS`]).
 	#[pallet::storage]
@@ -431,6 +471,10 @@ mod storage {
 		/// Accounts to start with, for load tests (see [`crate::genesis`]).
 		#[serde(default)]
 		pub seeded: Option<SeededBook<T::AccountId>>,
+		/// Synthetic markets, listed as [`Pallet::register_synthetic`] lists them: each
+		/// token must exist with this pallet's account in every role and no supply.
+		#[serde(default)]
+		pub synthetics: alloc::vec::Vec<(T::AssetId, crate::SyntheticConfig<T::OracleKey>)>,
 		/// Money markets of listed assets; an asset not named starts with
 		/// [`LendingConfig::listing_default`] ([`LendingConfig::settlement_default`] for
 		/// the settlement asset).
@@ -467,6 +511,10 @@ mod storage {
 				Markets::<T>::insert(id, params);
 				Pallet::<T>::note_perpetual(*id, params).expect("genesis markets fit the list");
 				Pallet::<T>::guard_market_keys(params).expect("genesis keys fit the guard list");
+			}
+			for (asset, config) in &self.synthetics {
+				Pallet::<T>::list_synthetic(*asset, config.clone())
+					.expect("genesis synthetics must be valid");
 			}
 			if let Some(age) = self.max_price_age_ms {
 				MaxPriceAge::<T>::put(age);

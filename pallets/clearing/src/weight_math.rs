@@ -225,6 +225,12 @@ impl<T: Config> Pallet<T> {
 				Self::accrue_lending_weight()
 					.saturating_mul(u64::from(T::MaxCollateralAssets::get()).saturating_add(1)),
 			)
+			// Each synthetic's fee index reads its listing, state and price and writes its
+			// state, as a price guard update does: charged at that benchmark.
+			.saturating_add(
+				T::WeightInfo::update_price_guard()
+					.saturating_mul(u64::from(Synthetics::<T>::count())),
+			)
 	}
 
 	/// What a borrow costs: its benchmark (the account's supply spent, the rest borrowed,
@@ -241,6 +247,45 @@ impl<T: Config> Pallet<T> {
 			weight = weight.saturating_add(T::WeightInfo::settle_expired(positions));
 		}
 		weight
+	}
+
+	/// What listing a synthetic costs: a collateral listing's benchmark (a listing, its
+	/// oracle key guarded), and the token's roles, minimum balance, metadata and supply and
+	/// the synthetics' count read. Composed from the benchmarks until it has its own.
+	pub fn register_synthetic_weight() -> Weight {
+		T::WeightInfo::register_collateral().saturating_add(T::DbWeight::get().reads(4))
+	}
+
+	/// What a mint costs: a borrow's benchmark (the account checked at initial margin at
+	/// `MaxPositionsPerAccount`, a token moved, expiry settled first), and the synthetic's
+	/// listing, state and every synthetic's debt and price for the ceiling read, the
+	/// account's debts, the borrowers' index, the token's supply and the account's and
+	/// fund's settlement balances (the fees) written. Composed from the benchmarks until it
+	/// has its own.
+	pub fn mint_synthetic_weight(mode: MarginMode, settles: bool) -> Weight {
+		let synthetics = u64::from(T::MaxSynthetics::get());
+		Self::borrow_weight(mode, settles)
+			.saturating_add(T::DbWeight::get().reads_writes(6 + 3 * synthetics, 7))
+	}
+
+	/// What a burn costs: a repayment's benchmark (a token moved, a balance written), and
+	/// the synthetic's listing, state and the account's debts read and written, the
+	/// borrowers' index and the account's and fund's settlement balances (the fee).
+	/// Composed from the benchmarks until it has its own.
+	pub fn burn_synthetic_weight() -> Weight {
+		T::WeightInfo::repay().saturating_add(T::DbWeight::get().reads_writes(7, 7))
+	}
+
+	/// What a redemption against `issuers` issuers costs: each issuer's health worked out
+	/// (a check of an account at `MaxPositionsPerAccount` positions, under portfolio
+	/// margin) and its debt, borrowers' entry and settlement balance written with the
+	/// redeemer's; the tokens burnt. Composed from the benchmarks until it has its own.
+	pub fn redeem_synthetic_weight(issuers: u32) -> Weight {
+		let positions = T::MaxPositionsPerAccount::get();
+		let per_issuer = T::WeightInfo::check_account(positions)
+			.saturating_add(T::WeightInfo::portfolio_check(positions))
+			.saturating_add(T::DbWeight::get().reads_writes(6, 6));
+		Self::burn_synthetic_weight().saturating_add(per_issuer.saturating_mul(u64::from(issuers)))
 	}
 
 	/// What keeping `balances` non-settlement balances' principals ([`CollateralPrincipals`],

@@ -25,9 +25,10 @@
 //! the account again after its closes, a taker is checked after every fill.
 //!
 //! A venue's call ([`Clearing::with_working_set`](crate::Clearing::with_working_set)) also
-//! keeps each account's collateral balances, segregated holdings and margin mode once
-//! read: only deposits, withdrawals, borrows, repayments, liquidations, `set_segregated`
-//! and `set_margin_mode` write them, none of which a venue call
+//! keeps each account's collateral balances, segregated holdings, synthetic debts and
+//! margin mode once read: only deposits, withdrawals, borrows, repayments, liquidations,
+//! `set_segregated`, `set_margin_mode` and the synthetics' mints, burns and redemptions
+//! write them, none of which a venue call
 //! reaches, so within one they cannot change (each writer forgets the account here all the
 //! same). A liquidation's working set does not keep them: it moves collateral itself, in
 //! storage layers that may roll back.
@@ -65,6 +66,8 @@ pub(crate) struct WorkingSet<T: Config> {
 	segregated_balances: Vec<(T::AccountId, SegregatedOf<T>)>,
 	/// Accounts' margin modes read so far (a venue's call only).
 	margin_modes: Vec<(T::AccountId, MarginMode)>,
+	/// Accounts' synthetic debts read so far (a venue's call only).
+	synthetic_debts: Vec<(T::AccountId, SyntheticDebtsOf<T>)>,
 	/// Option series' scenario premiums from the portfolio scans so far, keyed by everything
 	/// they depend on (index, volatility, grid, terms, time left).
 	scan_memo: risk_engine::portfolio::ScanMemo,
@@ -88,6 +91,7 @@ impl<T: Config> Default for WorkingSet<T> {
 			collateral_balances: Vec::new(),
 			segregated_balances: Vec::new(),
 			margin_modes: Vec::new(),
+			synthetic_debts: Vec::new(),
 			scan_memo: Default::default(),
 			touched: Vec::new(),
 		}
@@ -242,10 +246,20 @@ impl<T: Config> Pallet<T> {
 		Self::kept_for_account(who, |set| &mut set.margin_modes, || MarginModes::<T>::get(who))
 	}
 
-	/// Forgets `who`'s kept collateral balances, segregated holdings and margin mode after a
-	/// write to any of them.
+	/// `who`'s synthetic debts; read once per venue call, like its balances.
+	pub(crate) fn synthetic_debts(who: &T::AccountId) -> SyntheticDebtsOf<T> {
+		Self::kept_for_account(
+			who,
+			|set| &mut set.synthetic_debts,
+			|| SyntheticDebts::<T>::get(who),
+		)
+	}
+
+	/// Forgets `who`'s kept collateral balances, segregated holdings, synthetic debts and
+	/// margin mode after a write to any of them.
 	pub(crate) fn forget_account(who: &T::AccountId) {
 		Self::in_working_set(|set| {
+			set.synthetic_debts.retain(|(account, _)| account != who);
 			set.collateral_balances.retain(|(account, _)| account != who);
 			set.segregated_balances.retain(|(account, _)| account != who);
 			set.margin_modes.retain(|(account, _)| account != who);

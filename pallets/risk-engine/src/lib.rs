@@ -73,6 +73,7 @@ pub mod orders;
 pub mod perpetual;
 pub mod portfolio;
 pub mod price_guard;
+pub mod synthetics;
 pub mod types;
 
 pub use collateral::{

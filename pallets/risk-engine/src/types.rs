@@ -94,6 +94,9 @@ pub enum RiskError {
 	InsufficientBalance,
 	/// Liability weights must satisfy `1 < maintenance <= initial <= 2`.
 	InvalidLiabilityWeights,
+	/// A synthetic's stability fee above 50% a year, or its issuance or redemption fee
+	/// above 5%.
+	InvalidSyntheticFees,
 }
 
 /// Converts between an amount of something (an asset, or a market's size units) and its value

@@ -72,6 +72,7 @@ impl pallet_clearing::Config for Runtime {
 	type MaxPositionsPerAccount = ConstU32<16>;
 	type MaxMarginTiers = ConstU32<8>;
 	type MaxSymbolLength = ConstU32<16>;
+	type MaxSynthetics = ConstU32<8>;
 	type WeightInfo = pallet_clearing::weights::SubstrateWeight<Runtime>;
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = benchmark_helper::ClearingBenchmarkHelper;

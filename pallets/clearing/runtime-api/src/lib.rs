@@ -27,9 +27,11 @@ sp_api::decl_runtime_apis! {
 	/// four calls return: `account_report`, `margin_report` and `simulate` add each asset's
 	/// `lending` line, `capital_efficiency` its per-asset collateral yields and the
 	/// chain-wide productive share and average yield, `money_market` the tokens held
-	/// segregated. Version 4 adds each `lending` line's `interest_accrued`. A client
-	/// decoding by the runtime's metadata (Polkadot.js) reads any of them.
-	#[api_version(4)]
+	/// segregated. Version 4 adds each `lending` line's `interest_accrued`. Version 5 adds
+	/// [`synthetics`](ClearingApi::synthetics), and each synthetic debt's line to
+	/// `account_report`, `margin_report` and `simulate`. A client decoding by the runtime's
+	/// metadata (Polkadot.js) reads any of them.
+	#[api_version(5)]
 	pub trait ClearingApi<AccountId, AssetId, OracleKey, RiskChange>
 	where
 		AccountId: codec::Codec,
@@ -99,5 +101,11 @@ sp_api::decl_runtime_apis! {
 		/// borrow and supply rates and yields, indices, the governed curve, caps and weights,
 		/// and the interest paid, earned and reserved since it opened (since version 2).
 		fn money_market() -> Vec<MoneyMarketReport<AssetId>>;
+
+		/// Every synthetic: its peg, terms and pause, supply and debt outstanding (equal),
+		/// price, fee index and fees paid, its issuers' number and their collateralisation
+		/// together, and the least healthy issuers, whom a redemption retires first
+		/// (since version 5).
+		fn synthetics() -> Vec<SyntheticReport<AccountId, AssetId, OracleKey>>;
 	}
 }

@@ -118,6 +118,7 @@ mod portfolio_borrows;
 mod reports;
 mod risk_parameters;
 mod segregation;
+mod synthetics;
 mod trading;
 mod venue;
 mod worker;

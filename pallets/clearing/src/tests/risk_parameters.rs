@@ -76,6 +76,15 @@ fn call_setter(origin: RuntimeOrigin, change: RiskChangeOf<Test>) -> DispatchRes
 		RiskChange::LendingMarket { asset, config } => {
 			ClearingPallet::set_lending_market(origin, asset, config)
 		},
+		RiskChange::SyntheticTerms { asset, terms } => {
+			ClearingPallet::set_synthetic_terms(origin, asset, terms)
+		},
+		RiskChange::SyntheticMinting { asset, paused } => {
+			ClearingPallet::set_synthetic_minting(origin, asset, paused)
+		},
+		RiskChange::SyntheticDebtCeiling { ceiling } => {
+			ClearingPallet::set_synthetic_debt_ceiling(origin, ceiling)
+		},
 	}
 }
 
@@ -176,6 +185,17 @@ fn in_force(change: &RiskChangeOf<Test>) -> RiskChangeOf<Test> {
 			asset: *asset,
 			config: LendingMarkets::<Test>::get(asset).unwrap(),
 		},
+		RiskChange::SyntheticTerms { asset, .. } => RiskChange::SyntheticTerms {
+			asset: *asset,
+			terms: Synthetics::<Test>::get(asset).unwrap().terms,
+		},
+		RiskChange::SyntheticMinting { asset, .. } => RiskChange::SyntheticMinting {
+			asset: *asset,
+			paused: Synthetics::<Test>::get(asset).unwrap().minting_paused,
+		},
+		RiskChange::SyntheticDebtCeiling { .. } => {
+			RiskChange::SyntheticDebtCeiling { ceiling: crate::SyntheticDebtCeiling::<Test>::get() }
+		},
 	}
 }
 
@@ -219,6 +239,7 @@ fn valid_changes() -> Vec<RiskChangeOf<Test>> {
 			correlation: FixedI128::from_rational(7, 10),
 		},
 		RiskChange::PortfolioMinimumEquity { minimum: 50_000 * ONE_USDC },
+		RiskChange::SyntheticDebtCeiling { ceiling: 5_000_000 * ONE_USDC },
 		RiskChange::VolatilityModel {
 			model: crate::VolatilityModel {
 				params: risk_engine::adaptive::VolatilityParams {
@@ -250,6 +271,11 @@ fn invalid_changes() -> Vec<(RiskChangeOf<Test>, Error<Test>)> {
 		(
 			RiskChange::MarketPriceBand { market: BTC_PERP, price_band: Perbill::from_percent(51) },
 			Error::<Test>::InvalidPriceBand,
+		),
+		// No synthetic listed under the token.
+		(
+			RiskChange::SyntheticMinting { asset: BTC, paused: true },
+			Error::<Test>::UnknownSynthetic,
 		),
 		// Maintenance not below initial.
 		(

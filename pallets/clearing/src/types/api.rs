@@ -118,6 +118,73 @@ pub struct AccountReport<AssetId> {
 	/// Per asset the account supplies, holds segregated or owes: its stake in the money
 	/// market, the settlement asset first.
 	pub lending: alloc::vec::Vec<LendingLine<AssetId>>,
+	/// Per synthetic the account owes: the debt, its value and what it requires. What each
+	/// takes from equity (`initial_value`, `maintenance_value`) adds up with the collateral
+	/// rows to the equity figures.
+	pub synthetics: alloc::vec::Vec<SyntheticDebtLine<AssetId>>,
+}
+
+/// An account's debt of one synthetic, as [`AccountReport`] and [`MarginReport`] list it
+/// (see [`crate::synthetics`]): settlement units unless said otherwise.
+#[derive(Clone, PartialEq, Eq, RuntimeDebug, Encode, Decode, TypeInfo)]
+pub struct SyntheticDebtLine<AssetId> {
+	/// The synthetic's token.
+	pub asset: AssetId,
+	/// Tokens owed, in the token's smallest units.
+	pub debt: u128,
+	/// The synthetic's price (USD per whole token, 18 decimals), if it has one.
+	pub price: Option<Price>,
+	/// The debt's market value (rounded up), if priced.
+	pub value: Option<u128>,
+	/// What it requires at initial margin: `value x initial fraction` (cross margin and the
+	/// pool beside isolated positions; under portfolio margin the scan carries it instead,
+	/// unless the synthetic is pegged to a constant).
+	pub initial_requirement: Option<u128>,
+	/// What it requires at maintenance: `value x maintenance fraction`, likewise.
+	pub maintenance_requirement: Option<u128>,
+	/// What it takes from initial equity (negative): its value, plus its initial
+	/// requirement where its weight counts it (not in a portfolio scan).
+	pub initial_value: Option<i128>,
+	/// What it takes from maintenance equity (negative), likewise.
+	pub maintenance_value: Option<i128>,
+	/// The stability fee owed since the debt last paid, not yet paid: counted in the
+	/// settlement row already (it is paid from that balance at the debt's next change).
+	pub fee_owed: u128,
+}
+
+/// A synthetic as `ClearingApi::synthetics` reports it (see [`crate::synthetics`]).
+#[derive(Clone, PartialEq, Eq, RuntimeDebug, Encode, Decode, TypeInfo)]
+pub struct SyntheticReport<AccountId, AssetId, OracleKey> {
+	/// The synthetic's token.
+	pub asset: AssetId,
+	/// What its price follows, its decimals, terms and pause.
+	pub config: SyntheticConfig<OracleKey>,
+	/// The token's supply, smallest units.
+	pub supply: u128,
+	/// Tokens owed by all issuers together (always the supply).
+	pub total_debt: u128,
+	/// The debt cap, tokens (from the terms).
+	pub debt_cap: u128,
+	/// The price (USD per whole token, 18 decimals) and whether it is fresh, if any.
+	pub price: Option<(Price, bool)>,
+	/// The debt's value at the price, settlement units.
+	pub debt_value: Option<u128>,
+	/// The stability fee's cumulative index (settlement value per whole token, 18
+	/// decimals).
+	pub fee_index: sp_arithmetic::FixedU128,
+	/// Issuance and stability fees paid to the insurance fund since listing, settlement
+	/// units.
+	pub fees_paid: u128,
+	/// How many accounts owe it (the insurance fund included).
+	pub issuers: u32,
+	/// All its issuers together (the insurance fund left out): what they are worth at
+	/// market before their synthetic debts (collateral less borrows, positions' PnL and
+	/// funding included, no haircut) over what those debts are worth. Above one, the
+	/// debt is backed. `None` when no trader owes it.
+	pub collateralisation: Option<sp_arithmetic::FixedU128>,
+	/// Up to four issuers with the least health (settlement units), least first: whom a
+	/// redemption of the token retires first.
+	pub least_healthy: alloc::vec::Vec<(AccountId, i128)>,
 }
 
 /// A market as the runtime API reports it.
@@ -372,6 +439,8 @@ pub struct MarginReport<OracleKey, AssetId> {
 	/// Per asset the account supplies, holds segregated or owes: its stake in the money
 	/// market (what its collateral earns, what its borrows cost).
 	pub lending: alloc::vec::Vec<LendingLine<AssetId>>,
+	/// Per synthetic the account owes: the debt, its value and what it requires.
+	pub synthetics: alloc::vec::Vec<SyntheticDebtLine<AssetId>>,
 }
 
 /// How much of one collateral asset is earning, as [`ChainEfficiency`] lists it: token

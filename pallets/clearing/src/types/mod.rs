@@ -89,6 +89,114 @@ pub struct CollateralConfig<OracleKey> {
 	pub deposit_cap: u128,
 }
 
+/// What a synthetic's price follows: an oracle key, or a constant (a synthetic pegged to a
+/// fixed value, such as a dollar).
+#[derive(
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	RuntimeDebug,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	TypeInfo,
+	MaxEncodedLen,
+	serde::Serialize,
+	serde::Deserialize,
+)]
+pub enum SyntheticPeg<OracleKey> {
+	/// The oracle's price of this key (USD per whole token), guarded like every price the
+	/// pallet uses: stale or held by the jump breaker, it mints nothing.
+	Oracle(OracleKey),
+	/// A constant price (USD per whole token), never stale: `1` for a dollar.
+	Constant(Price),
+}
+
+/// A synthetic market as listed (see [`crate::synthetics`]): its token is the `Assets`
+/// token it is listed under, which only this pallet mints and burns.
+#[derive(
+	Clone,
+	PartialEq,
+	Eq,
+	RuntimeDebug,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	TypeInfo,
+	MaxEncodedLen,
+	serde::Serialize,
+	serde::Deserialize,
+)]
+#[serde(rename_all = "camelCase")]
+pub struct SyntheticConfig<OracleKey> {
+	/// What the token's price follows; fixed at listing.
+	pub peg: SyntheticPeg<OracleKey>,
+	/// Decimals of one whole token, as its metadata says; fixed at listing.
+	pub decimals: u8,
+	/// Margin fractions, fees and the debt cap (governed on the risk track).
+	pub terms: risk_engine::synthetics::SyntheticTerms,
+	/// Whether minting is paused (governed on the risk track). Burning and redemption never
+	/// pause.
+	pub minting_paused: bool,
+}
+
+/// What changes in a synthetic market as it is minted, burnt and redeemed.
+#[derive(
+	Clone,
+	Copy,
+	Default,
+	PartialEq,
+	Eq,
+	RuntimeDebug,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	TypeInfo,
+	MaxEncodedLen,
+	serde::Serialize,
+	serde::Deserialize,
+)]
+#[serde(rename_all = "camelCase")]
+pub struct SyntheticState {
+	/// Tokens owed by all issuers together (the insurance fund included), in the token's
+	/// smallest units: always the token's supply.
+	pub total_debt: u128,
+	/// The stability fee's cumulative index: settlement value (USD, 18 decimals) per whole
+	/// token that a debt held since listing has owed. Moved at the end of every block.
+	pub fee_index: sp_arithmetic::FixedU128,
+	/// When the index last moved (ms); 0 before its first accrual, which only starts the
+	/// clock.
+	pub last_accrual_ms: u64,
+	/// Stability and issuance fees paid to the insurance fund since listing, in settlement
+	/// units.
+	pub fees_paid: u128,
+}
+
+/// An account's debt of one synthetic.
+#[derive(
+	Clone,
+	Copy,
+	Default,
+	PartialEq,
+	Eq,
+	RuntimeDebug,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	TypeInfo,
+	MaxEncodedLen,
+	serde::Serialize,
+	serde::Deserialize,
+)]
+#[serde(rename_all = "camelCase")]
+pub struct SyntheticDebt {
+	/// Tokens owed, in the token's smallest units.
+	pub amount: u128,
+	/// The fee index the debt has paid its stability fee up to.
+	pub fee_index: sp_arithmetic::FixedU128,
+}
+
 /// How an asset's money market runs: its borrow-rate curve, the reserve's share, caps and
 /// the weights a borrow of it counts with (see [`crate::lending`]). Governed on the risk
 /// track; every listed collateral asset has one.
@@ -699,6 +807,26 @@ pub enum RiskChange<
 		asset: AssetId,
 		/// The new market.
 		config: LendingConfig,
+	},
+	/// A synthetic's margin fractions, fees and debt cap (see [`crate::synthetics`]).
+	SyntheticTerms {
+		/// The synthetic's token.
+		asset: AssetId,
+		/// The new terms.
+		terms: risk_engine::synthetics::SyntheticTerms,
+	},
+	/// Pauses a synthetic's minting, or resumes it. Burning and redemption never pause.
+	SyntheticMinting {
+		/// The synthetic's token.
+		asset: AssetId,
+		/// `true` pauses minting.
+		paused: bool,
+	},
+	/// The most all synthetic debt together may be worth when a mint adds to it, in
+	/// settlement units.
+	SyntheticDebtCeiling {
+		/// The new ceiling.
+		ceiling: u128,
 	},
 }
 
