@@ -220,7 +220,7 @@ impl_runtime_apis! {
 		}
 	}
 
-	#[api_version(4)]
+	#[api_version(5)]
 	impl clearing_runtime_api::ClearingApi<
 		Block,
 		AccountId,

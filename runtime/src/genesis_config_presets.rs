@@ -11,6 +11,8 @@
 //! Both presets create the four collateral tokens of [`crate::tokens`] with their metadata,
 //! owned by Alice (who can mint more test tokens on these test chains), register USDC, BTC
 //! and ETH as clearing collateral and list BTC-PERP and ETH-PERP ([`perpetual_markets`]).
+//! Both also create the synthetic tokens sBTC, sETH and cUSD ([`tokens::SYNTHETICS`]),
+//! owned by the clearing account, and list them ([`synthetic_markets`]).
 //! The maximum price age is five minutes on the development chain (prices are fed by hand)
 //! and one minute on `local_testnet`.
 
@@ -29,10 +31,62 @@ use crate::{
 	RuntimeGenesisConfig, SudoConfig, CLR,
 };
 use pallet_clearing::{
-	risk_engine::{money_market::RateSegment, CollateralParams, LiabilityWeights, MarginTier},
+	risk_engine::{
+		money_market::RateSegment, synthetics::SyntheticTerms, CollateralParams, LiabilityWeights,
+		MarginTier,
+	},
 	CollateralConfig, LendingConfig, MarketId, MarketParams, MarketParamsOf, MarketStatus,
+	SyntheticConfig, SyntheticPeg,
 };
 use sp_runtime::{FixedU128, Perbill};
+
+/// The synthetics listed at genesis (see `pallet_clearing::synthetics`): sBTC and sETH on
+/// their oracle prices (20% initial and 10% maintenance margin on the debt, a 2% yearly
+/// stability fee, 0.3% to mint, 0.5% to redeem, caps of 100 BTC and 1,000 ETH) and cUSD
+/// pegged to one dollar (10% and 5%, 1% a year, 0.1% and 0.2%, a 1,000,000 cUSD cap).
+pub fn synthetic_markets() -> Vec<(u32, SyntheticConfig<OracleKey>)> {
+	let synthetic = |token: TokenInfo, peg, fractions: (u32, u32), fees: (u32, u32, u32), cap| {
+		(
+			token.id,
+			SyntheticConfig {
+				peg,
+				decimals: token.decimals,
+				terms: SyntheticTerms {
+					initial_fraction: Perbill::from_percent(fractions.0),
+					maintenance_fraction: Perbill::from_percent(fractions.1),
+					stability_fee: Perbill::from_percent(fees.0),
+					issuance_fee: Perbill::from_parts(fees.1 * 1_000_000),
+					redemption_fee: Perbill::from_parts(fees.2 * 1_000_000),
+					debt_cap: cap * token.one(),
+				},
+				minting_paused: false,
+			},
+		)
+	};
+	vec![
+		synthetic(
+			tokens::SBTC,
+			SyntheticPeg::Oracle(OracleKey::Price(PricedAsset::BTC)),
+			(20, 10),
+			(2, 3, 5),
+			100,
+		),
+		synthetic(
+			tokens::SETH,
+			SyntheticPeg::Oracle(OracleKey::Price(PricedAsset::ETH)),
+			(20, 10),
+			(2, 3, 5),
+			1_000,
+		),
+		synthetic(
+			tokens::CUSD,
+			SyntheticPeg::Constant(FixedU128::from_u32(1)),
+			(10, 5),
+			(1, 1, 2),
+			1_000_000,
+		),
+	]
+}
 
 /// The market id of BTC-PERP.
 pub const BTC_PERP: MarketId = 0;
@@ -220,12 +274,15 @@ fn testnet_genesis(
 	oracle_operators: Vec<AccountId>,
 	max_price_age_ms: u64,
 ) -> Value {
+	let clearing_account = pallet_clearing::Pallet::<Runtime>::account_id();
 	let assets = tokens::ALL
 		.iter()
 		.map(|t| (t.id, asset_owner.clone(), true, t.min_balance))
+		.chain(tokens::SYNTHETICS.iter().map(|t| (t.id, clearing_account.clone(), true, 1)))
 		.collect::<Vec<_>>();
 	let metadata = tokens::ALL
 		.iter()
+		.chain(tokens::SYNTHETICS.iter())
 		.map(|t| (t.id, t.name.as_bytes().to_vec(), t.symbol.as_bytes().to_vec(), t.decimals))
 		.collect::<Vec<_>>();
 	let accounts = endowed_accounts
@@ -267,6 +324,7 @@ fn testnet_genesis(
 			max_price_age_ms: Some(max_price_age_ms),
 			seeded: None,
 			lending: lending_markets(),
+			synthetics: synthetic_markets(),
 		},
 	})
 }

@@ -42,8 +42,23 @@ pub const ETH: TokenInfo =
 pub const DOT: TokenInfo =
 	TokenInfo { id: 4, symbol: "DOT", name: "Polkadot", decimals: 10, min_balance: 10_000_000 };
 
-/// All tokens created at genesis, in id order.
+/// All collateral tokens created at genesis, in id order.
 pub const ALL: [TokenInfo; 4] = [USDC, BTC, ETH, DOT];
+
+/// Synthetic Bitcoin (8 decimals): minted against the clearing pool, on the BTC price.
+pub const SBTC: TokenInfo =
+	TokenInfo { id: 10, symbol: "sBTC", name: "Synthetic Bitcoin", decimals: 8, min_balance: 1 };
+/// Synthetic Ether (18 decimals), on the ETH price.
+pub const SETH: TokenInfo =
+	TokenInfo { id: 11, symbol: "sETH", name: "Synthetic Ether", decimals: 18, min_balance: 1 };
+/// Clearing USD (6 decimals), pegged to one dollar.
+pub const CUSD: TokenInfo =
+	TokenInfo { id: 12, symbol: "cUSD", name: "Clearing USD", decimals: 6, min_balance: 1 };
+
+/// The synthetic tokens created at genesis, in id order: owned by the clearing pallet's
+/// account in every role (only it mints and burns them), with a minimum balance of one
+/// unit (see `pallet_clearing::synthetics`).
+pub const SYNTHETICS: [TokenInfo; 3] = [SBTC, SETH, CUSD];
 
 /// The first id `pallet-assets` hands out to tokens created after genesis.
 pub const NEXT_ASSET_ID: AssetId = 100;

@@ -9,6 +9,12 @@ export const BTC = 2;
 export const ETH = 3;
 export const DOT = 4;
 
+/** Synthetic tokens listed in genesis: sBTC (8 decimals, on the BTC price), sETH (18, on
+ * ETH), cUSD (6, pegged to one dollar). */
+export const SBTC = 10;
+export const SETH = 11;
+export const CUSD = 12;
+
 /** Market ids of the perpetuals listed in genesis. */
 export const BTC_PERP = 0;
 export const ETH_PERP = 1;

@@ -10,7 +10,7 @@ use crate::{RiskChange, MAX_MARKETS, MAX_PENDING_RISK_CHANGES};
 use alloc::{vec, vec::Vec};
 use frame_benchmarking::v2::*;
 use frame_support::{
-	traits::{EnsureOrigin, Get},
+	traits::{fungibles::Mutate as _, EnsureOrigin, Get},
 	BoundedVec,
 };
 use frame_system::RawOrigin;
@@ -31,6 +31,10 @@ pub trait BenchmarkHelper<AccountId, AssetId, OracleKey> {
 	fn set_price(key: OracleKey, price: Price);
 	/// Sets the clock (ms since the Unix epoch).
 	fn set_now(ms: u64);
+	/// Creates a token as a synthetic's must be (see [`crate::synthetics`]): `owner` in
+	/// every role, sufficient, a minimum balance of one unit, `decimals` in its metadata.
+	/// `index` tells apart the tokens one benchmark creates.
+	fn synthetic_token(owner: &AccountId, decimals: u8, index: u32) -> AssetId;
 }
 
 const USDC_UNIT: u128 = 1_000_000;
@@ -229,6 +233,41 @@ fn sell_options<T: Config>(
 		let price = FixedU128::from_inner(mark.into_inner() / tick * tick);
 		assert!(Pallet::<T>::settle_trade(who, counterparty, market, units, price).is_ok());
 	}
+}
+
+/// A synthetic on the benchmark markets' oracle key, listed under a token created for it:
+/// 20% initial and 10% maintenance margin, every fee charged, no cap any benchmark reaches.
+fn synthetic<T: Config>(index: u32) -> T::AssetId {
+	let asset = T::BenchmarkHelper::synthetic_token(&Pallet::<T>::account_id(), 8, index);
+	assert!(Pallet::<T>::list_synthetic(asset, synthetic_config::<T>()).is_ok());
+	asset
+}
+
+fn synthetic_config<T: Config>() -> crate::SyntheticConfig<T::OracleKey> {
+	crate::SyntheticConfig {
+		peg: crate::SyntheticPeg::Oracle(T::BenchmarkHelper::market_oracle_key()),
+		decimals: 8,
+		terms: risk_engine::synthetics::SyntheticTerms {
+			initial_fraction: Perbill::from_percent(20),
+			maintenance_fraction: Perbill::from_percent(10),
+			stability_fee: Perbill::from_percent(5),
+			issuance_fee: Perbill::from_parts(3_000_000),
+			redemption_fee: Perbill::from_parts(5_000_000),
+			debt_cap: u128::MAX / 4,
+		},
+		minting_paused: false,
+	}
+}
+
+/// `who` mints `amount` of `asset` and pays some stability fee on the next change: the
+/// fee index has moved since.
+fn mint_with_fee_due<T: Config>(who: &T::AccountId, asset: T::AssetId, amount: u128) {
+	assert!(
+		Pallet::<T>::mint_synthetic(RawOrigin::Signed(who.clone()).into(), asset, amount).is_ok()
+	);
+	SyntheticStates::<T>::mutate(asset, |state| {
+		state.fee_index = state.fee_index.saturating_add(usd(1));
+	});
 }
 
 /// Fills the queue of scheduled risk changes with `count` changes of market 0's margin
@@ -849,6 +888,83 @@ mod benchmarks {
 		#[extrinsic_call]
 		_(RawOrigin::None, BoundedVec::truncate_from(targets));
 		assert!(Positions::<T>::get(&first).is_empty());
+	}
+
+	/// Listing a synthetic: its token's roles, minimum balance, metadata and supply read,
+	/// its key guarded, its terms checked.
+	#[benchmark]
+	fn register_synthetic() -> Result<(), BenchmarkError> {
+		let origin =
+			T::ListingOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
+		setup::<T>(0);
+		let asset = T::BenchmarkHelper::synthetic_token(&Pallet::<T>::account_id(), 8, 0);
+		let config = synthetic_config::<T>();
+		#[extrinsic_call]
+		_(origin as T::RuntimeOrigin, asset, config.clone());
+		assert_eq!(Synthetics::<T>::get(asset), Some(config));
+		Ok(())
+	}
+
+	/// Minting for an account with `p` cross positions that owes the synthetic already
+	/// (its stability fee paid first): the cap and the ceiling over every listed synthetic,
+	/// the issuance fee, the tokens minted and the margin checked.
+	#[benchmark]
+	fn mint_synthetic(p: Linear<1, { T::MaxPositionsPerAccount::get() }>) {
+		setup::<T>(p);
+		let asset = synthetic::<T>(0);
+		let who = trader::<T>("taker", 0, 1_000_000);
+		let counterparty = trader::<T>("maker", 0, 1_000_000);
+		open_positions::<T>(&counterparty, &who, 0, p);
+		mint_with_fee_due::<T>(&who, asset, 1_000_000);
+		#[extrinsic_call]
+		_(RawOrigin::Signed(who.clone()), asset, 10_000_000);
+		assert_eq!(Pallet::<T>::synthetic_debt_of(&who, asset).amount, 11_000_000);
+	}
+
+	/// Burning part of a debt, its stability fee paid first.
+	#[benchmark]
+	fn burn_synthetic() {
+		setup::<T>(0);
+		let asset = synthetic::<T>(0);
+		let who = trader::<T>("taker", 0, 1_000_000);
+		mint_with_fee_due::<T>(&who, asset, 10_000_000);
+		#[extrinsic_call]
+		_(RawOrigin::Signed(who.clone()), asset, 5_000_000);
+		assert_eq!(Pallet::<T>::synthetic_debt_of(&who, asset).amount, 5_000_000);
+	}
+
+	/// Redeeming against `n` issuers, each holding `MaxPositionsPerAccount` cross positions
+	/// (its health worked out to order them) and retiring its whole debt but the last's.
+	#[benchmark]
+	fn redeem_synthetic(n: Linear<1, { crate::synthetics::MAX_REDEMPTION_ISSUERS }>) {
+		let positions = T::MaxPositionsPerAccount::get();
+		setup::<T>(positions);
+		let asset = synthetic::<T>(0);
+		let counterparty = trader::<T>("maker", 0, 10_000_000);
+		let mut issuers = Vec::new();
+		for index in 0..n {
+			let issuer = trader::<T>("issuer", index, 1_000_000);
+			open_positions::<T>(&counterparty, &issuer, 0, positions);
+			mint_with_fee_due::<T>(&issuer, asset, 10_000_000);
+			assert!(T::Assets::transfer(
+				asset,
+				&issuer,
+				&counterparty,
+				10_000_000,
+				frame_support::traits::tokens::Preservation::Expendable
+			)
+			.is_ok());
+			issuers.push(issuer);
+		}
+		let amount = 10_000_000 * u128::from(n) - 1;
+		#[extrinsic_call]
+		_(
+			RawOrigin::Signed(counterparty.clone()),
+			asset,
+			amount,
+			BoundedVec::truncate_from(issuers),
+		);
+		assert_eq!(SyntheticStates::<T>::get(asset).total_debt, 1);
 	}
 
 	impl_benchmark_test_suite!(Pallet, crate::mock::new_test_ext(), crate::mock::Test);

@@ -216,6 +216,21 @@ impl crate::benchmarking::BenchmarkHelper<u64, u32, u32> for TestBenchmarkHelper
 	fn set_now(ms: u64) {
 		NOW.with(|n| *n.borrow_mut() = ms);
 	}
+	fn synthetic_token(owner: &u64, decimals: u8, index: u32) -> u32 {
+		let asset = 50 + index;
+		Assets::force_create(RuntimeOrigin::root(), asset, *owner, true, 1)
+			.expect("a new asset id can be created");
+		Assets::force_set_metadata(
+			RuntimeOrigin::root(),
+			asset,
+			b"Synthetic".to_vec(),
+			b"sX".to_vec(),
+			decimals,
+			false,
+		)
+		.expect("Root sets metadata");
+		asset
+	}
 }
 
 /// USDC: the settlement asset, at par.

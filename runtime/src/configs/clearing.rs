@@ -118,5 +118,20 @@ mod benchmark_helper {
 		fn set_now(ms: u64) {
 			pallet_timestamp::Now::<Runtime>::put(ms);
 		}
+		fn synthetic_token(owner: &AccountId, decimals: u8, index: u32) -> AssetId {
+			let asset = 50 + index;
+			<Assets as Create<AccountId>>::create(asset, owner.clone(), true, 1)
+				.expect("a new asset id can be created");
+			Assets::force_set_metadata(
+				crate::RuntimeOrigin::root(),
+				asset.into(),
+				b"Synthetic".to_vec(),
+				b"sX".to_vec(),
+				decimals,
+				false,
+			)
+			.expect("Root sets metadata");
+			asset
+		}
 	}
 }

@@ -13,7 +13,7 @@ use alloc::vec::Vec;
 pub use pallet_clearing::{
 	AccountReport, AdaptiveMarginReport, ChainEfficiency, InsuranceFundReport, LiquidatablePage,
 	MarginReport, MarketId, MarketReport, MoneyMarketReport, Price, RampWarning, RiskChangePreview,
-	SimulatedTrade,
+	SimulatedTrade, SyntheticReport,
 };
 use sp_runtime::DispatchError;
 
