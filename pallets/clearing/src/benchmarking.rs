@@ -15,7 +15,7 @@ use frame_support::{
 };
 use frame_system::RawOrigin;
 use risk_engine::{CollateralParams, MarginTier, Price};
-use sp_arithmetic::{FixedU128, Perbill};
+use sp_arithmetic::{traits::Saturating, FixedU128, Perbill};
 
 /// What benchmarks need from the runtime: tokens to deposit and prices to read.
 pub trait BenchmarkHelper<AccountId, AssetId, OracleKey> {

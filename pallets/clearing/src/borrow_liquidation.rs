@@ -418,24 +418,28 @@ impl<T: Config> Pallet<T> {
 
 	/// The most borrow moves one liquidation of an account in `mode` makes (and is charged
 	/// for): under cross margin [`MAX_BORROW_MOVES`]; under portfolio margin, each of the two
-	/// pro rata rounds a move per asset at most (a move either finishes a borrow's share or
-	/// empties a collateral, and each listed asset, the settlement asset among them, is one
-	/// or the other).
+	/// pro rata rounds a move per asset or synthetic at most (a move either finishes a
+	/// liability's share or empties a collateral, and each listed asset, the settlement
+	/// asset among them, is one or the other; each synthetic owed is a liability).
 	pub fn borrow_move_budget(mode: crate::MarginMode) -> u32 {
 		match mode {
 			crate::MarginMode::Cross => MAX_BORROW_MOVES,
-			crate::MarginMode::Portfolio => {
-				T::MaxCollateralAssets::get().saturating_add(1).saturating_mul(2)
-			},
+			crate::MarginMode::Portfolio => T::MaxCollateralAssets::get()
+				.saturating_add(1)
+				.saturating_add(T::MaxSynthetics::get())
+				.saturating_mul(2),
 		}
 	}
 
 	/// What one borrow move costs: the account's book read and valued once (the legs and
 	/// the figures come from the same inputs), and four balances moved, each with its
-	/// market's totals, the borrowers' index and its principal.
+	/// market's totals, the borrowers' index and its principal; or, for a synthetic debt,
+	/// its listing and state and both debts read and written, and the stability fee paid
+	/// from the account's settlement balance to the fund's, beside the collateral's two
+	/// balances (charged at the larger of the two: four reads and writes more).
 	pub fn borrow_move_weight() -> Weight {
 		T::WeightInfo::check_account(1)
-			.saturating_add(T::DbWeight::get().reads_writes(12, 12))
+			.saturating_add(T::DbWeight::get().reads_writes(16, 16))
 			.saturating_add(Self::principal_weight(4))
 	}
 }

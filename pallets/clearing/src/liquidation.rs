@@ -85,6 +85,10 @@ pub struct LiquidationOutcome {
 	/// again to move their share (after the round's closes), each charged a cross check on
 	/// top.
 	pub borrow_checks: u32,
+	/// Synthetic debts the bankruptcy path moved to the insurance fund whole (see
+	/// [`crate::synthetics`]), each charged on top (an upper bound: a debt a move emptied
+	/// counts too).
+	pub synthetic_seizures: u32,
 }
 
 /// What a cross liquidation's borrow side did: moves made and extra reads of the account.
@@ -351,16 +355,23 @@ impl<T: Config> Pallet<T> {
 			.keys()
 			.map(|market| (*market, MarketStates::<T>::get(market)))
 			.collect();
+		let synthetics_owed = SyntheticDebts::<T>::decode_len(who).unwrap_or(0) as u32;
 		let (reach, work) = Self::liquidate_book(who, max_borrow_moves)?;
 		let market_states_written = states_before
 			.iter()
 			.filter(|(market, before)| MarketStates::<T>::get(market) != *before)
 			.count() as u32;
+		let synthetic_seizures = match reach {
+			LiquidationReach::Partial => 0,
+			LiquidationReach::Full => synthetics_owed
+				.saturating_sub(SyntheticDebts::<T>::decode_len(who).unwrap_or(0) as u32),
+		};
 		Ok(LiquidationOutcome {
 			reach,
 			market_states_written,
 			borrow_moves: work.moves,
 			borrow_checks: work.checks,
+			synthetic_seizures,
 		})
 	}
 

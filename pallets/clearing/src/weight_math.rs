@@ -74,7 +74,10 @@ impl<T: Config> Pallet<T> {
 					.saturating_add(
 						Self::borrow_move_weight()
 							.saturating_mul(u64::from(Self::borrow_moves_witnessed(target))),
-					);
+					)
+					.saturating_add(Self::synthetic_seizure_weight(
+						target.borrows.min(T::MaxSynthetics::get()),
+					));
 			},
 			None => {
 				// Under portfolio margin each asset owed is a leg of the scan too.
@@ -89,6 +92,7 @@ impl<T: Config> Pallet<T> {
 					market_states_written: positions,
 					borrow_moves: Self::borrow_moves_witnessed(target),
 					borrow_checks: Self::borrow_checks_witnessed(target),
+					synthetic_seizures: target.borrows.min(T::MaxSynthetics::get()),
 				};
 				Self::liquidate_weight(mode, positions, outcome)
 			},
@@ -148,7 +152,8 @@ impl<T: Config> Pallet<T> {
 	/// open interest as it was, see [`LiquidationOutcome`]), each borrow move
 	/// ([`Self::borrow_move_weight`]), under portfolio margin a cross check per round
 	/// that read the account's borrows again to move their share, and when the collateral
-	/// is seized, the principals it moves ([`Self::principal_weight`]).
+	/// is seized, the principals it moves ([`Self::principal_weight`]) and each synthetic
+	/// debt moved whole ([`Self::synthetic_seizure_weight`]).
 	pub fn liquidate_weight(
 		mode: MarginMode,
 		positions: u32,
@@ -180,6 +185,18 @@ impl<T: Config> Pallet<T> {
 				T::WeightInfo::check_account(positions)
 					.saturating_mul(u64::from(outcome.borrow_checks)),
 			)
+			.saturating_add(Self::synthetic_seizure_weight(outcome.synthetic_seizures))
+	}
+
+	/// What moving `debts` synthetic debts of a bankrupt account to the insurance fund
+	/// whole costs: for each, its listing and state, both debts and the borrowers' index
+	/// read and written, its stability fee and its value paid between the two settlement
+	/// balances (with the settlement market's totals and the principals).
+	pub fn synthetic_seizure_weight(debts: u32) -> Weight {
+		T::DbWeight::get()
+			.reads_writes(10, 10)
+			.saturating_add(Self::principal_weight(2))
+			.saturating_mul(u64::from(debts))
 	}
 
 	/// The most `liquidate` can cost: a portfolio account of the most positions whose whole
@@ -191,6 +208,7 @@ impl<T: Config> Pallet<T> {
 			market_states_written: positions,
 			borrow_moves: Self::borrow_move_budget(MarginMode::Portfolio),
 			borrow_checks: 2,
+			synthetic_seizures: T::MaxSynthetics::get(),
 		};
 		Self::liquidate_weight(MarginMode::Portfolio, positions, outcome)
 	}
@@ -249,43 +267,47 @@ impl<T: Config> Pallet<T> {
 		weight
 	}
 
-	/// What listing a synthetic costs: a collateral listing's benchmark (a listing, its
-	/// oracle key guarded), and the token's roles, minimum balance, metadata and supply and
-	/// the synthetics' count read. Composed from the benchmarks until it has its own.
+	/// What listing a synthetic costs: its benchmark (the token's roles, minimum balance,
+	/// metadata and supply read, its key guarded, its terms checked).
 	pub fn register_synthetic_weight() -> Weight {
-		T::WeightInfo::register_collateral().saturating_add(T::DbWeight::get().reads(4))
+		T::WeightInfo::register_synthetic()
 	}
 
-	/// What a mint costs: a borrow's benchmark (the account checked at initial margin at
-	/// `MaxPositionsPerAccount`, a token moved, expiry settled first), and the synthetic's
-	/// listing, state and every synthetic's debt and price for the ceiling read, the
-	/// account's debts, the borrowers' index, the token's supply and the account's and
-	/// fund's settlement balances (the fees) written. Composed from the benchmarks until it
-	/// has its own.
+	/// What a mint costs: its benchmark (at `MaxPositionsPerAccount` positions: the fee
+	/// paid, the cap and the ceiling checked, the tokens minted, the margin checked), the
+	/// ceiling's reads of every other synthetic the chain may list (listing, state and
+	/// price each; the benchmark's chain lists four), and, as for a withdrawal, the
+	/// portfolio check under portfolio margin and expiry settlement when a series settles
+	/// first.
 	pub fn mint_synthetic_weight(mode: MarginMode, settles: bool) -> Weight {
-		let synthetics = u64::from(T::MaxSynthetics::get());
-		Self::borrow_weight(mode, settles)
-			.saturating_add(T::DbWeight::get().reads_writes(6 + 3 * synthetics, 7))
+		let positions = T::MaxPositionsPerAccount::get();
+		let others = u64::from(T::MaxSynthetics::get().saturating_sub(1));
+		let mut weight = T::WeightInfo::mint_synthetic(positions)
+			.saturating_add(T::DbWeight::get().reads(3 * others));
+		if mode == MarginMode::Portfolio {
+			weight = weight.saturating_add(T::WeightInfo::portfolio_check(positions));
+		}
+		if settles {
+			weight = weight.saturating_add(T::WeightInfo::settle_expired(positions));
+		}
+		weight
 	}
 
-	/// What a burn costs: a repayment's benchmark (a token moved, a balance written), and
-	/// the synthetic's listing, state and the account's debts read and written, the
-	/// borrowers' index and the account's and fund's settlement balances (the fee).
-	/// Composed from the benchmarks until it has its own.
+	/// What a burn costs: its benchmark (the stability fee paid, the tokens burnt, the
+	/// debt written).
 	pub fn burn_synthetic_weight() -> Weight {
-		T::WeightInfo::repay().saturating_add(T::DbWeight::get().reads_writes(7, 7))
+		T::WeightInfo::burn_synthetic()
 	}
 
-	/// What a redemption against `issuers` issuers costs: each issuer's health worked out
-	/// (a check of an account at `MaxPositionsPerAccount` positions, under portfolio
-	/// margin) and its debt, borrowers' entry and settlement balance written with the
-	/// redeemer's; the tokens burnt. Composed from the benchmarks until it has its own.
+	/// What a redemption against `issuers` issuers costs: its benchmark (each issuer at
+	/// `MaxPositionsPerAccount` cross positions, its health worked out to order them, its
+	/// fee paid, its debt retired and its settlement balance paid to the redeemer's), and a
+	/// portfolio check each, for issuers under portfolio margin.
 	pub fn redeem_synthetic_weight(issuers: u32) -> Weight {
 		let positions = T::MaxPositionsPerAccount::get();
-		let per_issuer = T::WeightInfo::check_account(positions)
-			.saturating_add(T::WeightInfo::portfolio_check(positions))
-			.saturating_add(T::DbWeight::get().reads_writes(6, 6));
-		Self::burn_synthetic_weight().saturating_add(per_issuer.saturating_mul(u64::from(issuers)))
+		T::WeightInfo::redeem_synthetic(issuers).saturating_add(
+			T::WeightInfo::portfolio_check(positions).saturating_mul(u64::from(issuers)),
+		)
 	}
 
 	/// What keeping `balances` non-settlement balances' principals ([`CollateralPrincipals`],

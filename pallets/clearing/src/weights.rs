@@ -15,6 +15,10 @@
 //! segregated holdings read with the balances). `borrow`, `repay`, `set_segregated`,
 //! `set_lending_market` and `accrue_lending` were measured on this machine only.
 //!
+//! Issue 22, synthetic assets: `register_synthetic`, `mint_synthetic`, `burn_synthetic`
+//! and `redeem_synthetic` measured on this session's machine (STEPS 20, REPEAT 10), the
+//! others as they were.
+//!
 //! Regenerate with `scripts/benchmark/run.sh pallet_clearing`, which ran:
 //! /var/tmp/clearing-chain-target/release/clearing-node
 //! benchmark
@@ -81,6 +85,10 @@ pub trait WeightInfo {
 	fn reband(p: u32, ) -> Weight;
 	fn check_account(p: u32, ) -> Weight;
 	fn liquidate_many(n: u32, ) -> Weight;
+	fn register_synthetic() -> Weight;
+	fn mint_synthetic(p: u32, ) -> Weight;
+	fn burn_synthetic() -> Weight;
+	fn redeem_synthetic(n: u32, ) -> Weight;
 }
 
 /// Weights for `pallet_clearing` using the runtime's database costs.
@@ -1278,6 +1286,223 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 			.saturating_add(T::DbWeight::get().writes((10_u64).saturating_mul(n.into())))
 			.saturating_add(Weight::from_parts(0, 11037).saturating_mul(n.into()))
 	}
+	/// Storage: `Assets::Asset` (r:1 w:0)
+	/// Proof: `Assets::Asset` (`max_values`: None, `max_size`: Some(210), added: 2685, mode: `MaxEncodedLen`)
+	/// Storage: `Assets::Metadata` (r:1 w:0)
+	/// Proof: `Assets::Metadata` (`max_values`: None, `max_size`: Some(140), added: 2615, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::GuardedKeys` (r:1 w:1)
+	/// Proof: `Clearing::GuardedKeys` (`max_values`: Some(1), `max_size`: Some(65), added: 560, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::PendingRiskChanges` (r:1 w:0)
+	/// Proof: `Clearing::PendingRiskChanges` (`max_values`: Some(1), `max_size`: Some(3169), added: 3664, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::LiquidationPenalty` (r:1 w:0)
+	/// Proof: `Clearing::LiquidationPenalty` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::LiquidationBuffer` (r:1 w:0)
+	/// Proof: `Clearing::LiquidationBuffer` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::Synthetics` (r:1 w:1)
+	/// Proof: `Clearing::Synthetics` (`max_values`: None, `max_size`: Some(75), added: 2550, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::CounterForSynthetics` (r:1 w:1)
+	/// Proof: `Clearing::CounterForSynthetics` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	fn register_synthetic() -> Weight {
+		// Proof Size summary in bytes:
+		//  Measured:  `1104`
+		//  Estimated: `4654`
+		// Minimum execution time: 47_450_000 picoseconds.
+		Weight::from_parts(49_063_000, 4654)
+			.saturating_add(T::DbWeight::get().reads(8_u64))
+			.saturating_add(T::DbWeight::get().writes(3_u64))
+	}
+	/// Storage: `Clearing::Synthetics` (r:5 w:0)
+	/// Proof: `Clearing::Synthetics` (`max_values`: None, `max_size`: Some(75), added: 2550, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::MaxPriceAge` (r:1 w:0)
+	/// Proof: `Clearing::MaxPriceAge` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::PriceGuards` (r:1 w:0)
+	/// Proof: `Clearing::PriceGuards` (`max_values`: None, `max_size`: Some(71), added: 2546, mode: `MaxEncodedLen`)
+	/// Storage: `Oracle::Values` (r:1 w:0)
+	/// Proof: `Oracle::Values` (`max_values`: None, `max_size`: Some(34), added: 2509, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::JumpBreakerParams` (r:1 w:0)
+	/// Proof: `Clearing::JumpBreakerParams` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `Timestamp::Now` (r:1 w:0)
+	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::Positions` (r:1 w:0)
+	/// Proof: `Clearing::Positions` (`max_values`: None, `max_size`: Some(8562), added: 11037, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::Markets` (r:16 w:0)
+	/// Proof: `Clearing::Markets` (`max_values`: None, `max_size`: Some(355), added: 2830, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::SyntheticStates` (r:4 w:1)
+	/// Proof: `Clearing::SyntheticStates` (`max_values`: None, `max_size`: Some(76), added: 2551, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::SyntheticDebtCeiling` (r:1 w:0)
+	/// Proof: `Clearing::SyntheticDebtCeiling` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::SyntheticDebts` (r:1 w:1)
+	/// Proof: `Clearing::SyntheticDebts` (`max_values`: None, `max_size`: Some(337), added: 2812, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::SettlementBalances` (r:2 w:2)
+	/// Proof: `Clearing::SettlementBalances` (`max_values`: None, `max_size`: Some(81), added: 2556, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::LendingMarkets` (r:2 w:0)
+	/// Proof: `Clearing::LendingMarkets` (`max_values`: None, `max_size`: Some(173), added: 2648, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::LendingIndices` (r:2 w:0)
+	/// Proof: `Clearing::LendingIndices` (`max_values`: None, `max_size`: Some(124), added: 2599, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::LendingSetup` (r:1 w:0)
+	/// Proof: `Clearing::LendingSetup` (`max_values`: Some(1), `max_size`: Some(258), added: 753, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::LendingTotals` (r:1 w:1)
+	/// Proof: `Clearing::LendingTotals` (`max_values`: None, `max_size`: Some(100), added: 2575, mode: `MaxEncodedLen`)
+	/// Storage: `Assets::Asset` (r:1 w:1)
+	/// Proof: `Assets::Asset` (`max_values`: None, `max_size`: Some(210), added: 2685, mode: `MaxEncodedLen`)
+	/// Storage: `Assets::Account` (r:1 w:1)
+	/// Proof: `Assets::Account` (`max_values`: None, `max_size`: Some(134), added: 2609, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::CollateralBalances` (r:1 w:0)
+	/// Proof: `Clearing::CollateralBalances` (`max_values`: None, `max_size`: Some(209), added: 2684, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::SegregatedBalances` (r:1 w:0)
+	/// Proof: `Clearing::SegregatedBalances` (`max_values`: None, `max_size`: Some(209), added: 2684, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::CollateralAssets` (r:1 w:0)
+	/// Proof: `Clearing::CollateralAssets` (`max_values`: None, `max_size`: Some(48), added: 2523, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::MarketStates` (r:16 w:0)
+	/// Proof: `Clearing::MarketStates` (`max_values`: None, `max_size`: Some(135), added: 2610, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::MarginModes` (r:1 w:0)
+	/// Proof: `Clearing::MarginModes` (`max_values`: None, `max_size`: Some(49), added: 2524, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::AdaptiveMargins` (r:16 w:0)
+	/// Proof: `Clearing::AdaptiveMargins` (`max_values`: None, `max_size`: Some(317), added: 2792, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::Bands` (r:2 w:0)
+	/// Proof: `Clearing::Bands` (`max_values`: None, `max_size`: Some(1430), added: 3905, mode: `MaxEncodedLen`)
+	/// The range of component `p` is `[1, 16]`.
+	fn mint_synthetic(p: u32, ) -> Weight {
+		// Proof Size summary in bytes:
+		//  Measured:  `3472 + p * (404 ±0)`
+		//  Estimated: `13740 + p * (2830 ±0)`
+		// Minimum execution time: 265_906_000 picoseconds.
+		Weight::from_parts(305_184_610, 13740)
+			// Standard Error: 2_165_437
+			.saturating_add(Weight::from_parts(29_651_070, 0).saturating_mul(p.into()))
+			.saturating_add(T::DbWeight::get().reads(33_u64))
+			.saturating_add(T::DbWeight::get().reads((3_u64).saturating_mul(p.into())))
+			.saturating_add(T::DbWeight::get().writes(7_u64))
+			.saturating_add(Weight::from_parts(0, 2830).saturating_mul(p.into()))
+	}
+	/// Storage: `Clearing::Synthetics` (r:1 w:0)
+	/// Proof: `Clearing::Synthetics` (`max_values`: None, `max_size`: Some(75), added: 2550, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::SyntheticDebts` (r:1 w:1)
+	/// Proof: `Clearing::SyntheticDebts` (`max_values`: None, `max_size`: Some(337), added: 2812, mode: `MaxEncodedLen`)
+	/// Storage: `Assets::Asset` (r:1 w:1)
+	/// Proof: `Assets::Asset` (`max_values`: None, `max_size`: Some(210), added: 2685, mode: `MaxEncodedLen`)
+	/// Storage: `Assets::Account` (r:1 w:1)
+	/// Proof: `Assets::Account` (`max_values`: None, `max_size`: Some(134), added: 2609, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::SyntheticStates` (r:1 w:1)
+	/// Proof: `Clearing::SyntheticStates` (`max_values`: None, `max_size`: Some(76), added: 2551, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::SettlementBalances` (r:2 w:2)
+	/// Proof: `Clearing::SettlementBalances` (`max_values`: None, `max_size`: Some(81), added: 2556, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::LendingMarkets` (r:2 w:0)
+	/// Proof: `Clearing::LendingMarkets` (`max_values`: None, `max_size`: Some(173), added: 2648, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::LendingIndices` (r:2 w:0)
+	/// Proof: `Clearing::LendingIndices` (`max_values`: None, `max_size`: Some(124), added: 2599, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::LendingSetup` (r:1 w:0)
+	/// Proof: `Clearing::LendingSetup` (`max_values`: Some(1), `max_size`: Some(258), added: 753, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::LendingTotals` (r:1 w:1)
+	/// Proof: `Clearing::LendingTotals` (`max_values`: None, `max_size`: Some(100), added: 2575, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::CollateralBalances` (r:1 w:0)
+	/// Proof: `Clearing::CollateralBalances` (`max_values`: None, `max_size`: Some(209), added: 2684, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::SegregatedBalances` (r:1 w:0)
+	/// Proof: `Clearing::SegregatedBalances` (`max_values`: None, `max_size`: Some(209), added: 2684, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::CollateralAssets` (r:1 w:0)
+	/// Proof: `Clearing::CollateralAssets` (`max_values`: None, `max_size`: Some(48), added: 2523, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::MaxPriceAge` (r:1 w:0)
+	/// Proof: `Clearing::MaxPriceAge` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::PriceGuards` (r:1 w:0)
+	/// Proof: `Clearing::PriceGuards` (`max_values`: None, `max_size`: Some(71), added: 2546, mode: `MaxEncodedLen`)
+	/// Storage: `Oracle::Values` (r:1 w:0)
+	/// Proof: `Oracle::Values` (`max_values`: None, `max_size`: Some(34), added: 2509, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::JumpBreakerParams` (r:1 w:0)
+	/// Proof: `Clearing::JumpBreakerParams` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `Timestamp::Now` (r:1 w:0)
+	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::Positions` (r:1 w:0)
+	/// Proof: `Clearing::Positions` (`max_values`: None, `max_size`: Some(8562), added: 11037, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::MarginModes` (r:1 w:0)
+	/// Proof: `Clearing::MarginModes` (`max_values`: None, `max_size`: Some(49), added: 2524, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::Bands` (r:2 w:0)
+	/// Proof: `Clearing::Bands` (`max_values`: None, `max_size`: Some(1430), added: 3905, mode: `MaxEncodedLen`)
+	fn burn_synthetic() -> Weight {
+		// Proof Size summary in bytes:
+		//  Measured:  `2899`
+		//  Estimated: `12027`
+		// Minimum execution time: 197_894_000 picoseconds.
+		Weight::from_parts(274_178_000, 12027)
+			.saturating_add(T::DbWeight::get().reads(25_u64))
+			.saturating_add(T::DbWeight::get().writes(7_u64))
+	}
+	/// Storage: `Clearing::Synthetics` (r:1 w:0)
+	/// Proof: `Clearing::Synthetics` (`max_values`: None, `max_size`: Some(75), added: 2550, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::MaxPriceAge` (r:1 w:0)
+	/// Proof: `Clearing::MaxPriceAge` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::PriceGuards` (r:1 w:0)
+	/// Proof: `Clearing::PriceGuards` (`max_values`: None, `max_size`: Some(71), added: 2546, mode: `MaxEncodedLen`)
+	/// Storage: `Oracle::Values` (r:1 w:0)
+	/// Proof: `Oracle::Values` (`max_values`: None, `max_size`: Some(34), added: 2509, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::JumpBreakerParams` (r:1 w:0)
+	/// Proof: `Clearing::JumpBreakerParams` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `Timestamp::Now` (r:1 w:0)
+	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::SyntheticDebts` (r:5 w:4)
+	/// Proof: `Clearing::SyntheticDebts` (`max_values`: None, `max_size`: Some(337), added: 2812, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::CollateralBalances` (r:5 w:0)
+	/// Proof: `Clearing::CollateralBalances` (`max_values`: None, `max_size`: Some(209), added: 2684, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::LendingMarkets` (r:2 w:0)
+	/// Proof: `Clearing::LendingMarkets` (`max_values`: None, `max_size`: Some(173), added: 2648, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::LendingIndices` (r:2 w:0)
+	/// Proof: `Clearing::LendingIndices` (`max_values`: None, `max_size`: Some(124), added: 2599, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::SegregatedBalances` (r:5 w:0)
+	/// Proof: `Clearing::SegregatedBalances` (`max_values`: None, `max_size`: Some(209), added: 2684, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::CollateralAssets` (r:1 w:0)
+	/// Proof: `Clearing::CollateralAssets` (`max_values`: None, `max_size`: Some(48), added: 2523, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::SyntheticStates` (r:1 w:1)
+	/// Proof: `Clearing::SyntheticStates` (`max_values`: None, `max_size`: Some(76), added: 2551, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::Positions` (r:5 w:0)
+	/// Proof: `Clearing::Positions` (`max_values`: None, `max_size`: Some(8562), added: 11037, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::Markets` (r:16 w:0)
+	/// Proof: `Clearing::Markets` (`max_values`: None, `max_size`: Some(355), added: 2830, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::MarketStates` (r:16 w:0)
+	/// Proof: `Clearing::MarketStates` (`max_values`: None, `max_size`: Some(135), added: 2610, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::SettlementBalances` (r:6 w:6)
+	/// Proof: `Clearing::SettlementBalances` (`max_values`: None, `max_size`: Some(81), added: 2556, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::MarginModes` (r:5 w:0)
+	/// Proof: `Clearing::MarginModes` (`max_values`: None, `max_size`: Some(49), added: 2524, mode: `MaxEncodedLen`)
+	/// Storage: `Assets::Asset` (r:1 w:1)
+	/// Proof: `Assets::Asset` (`max_values`: None, `max_size`: Some(210), added: 2685, mode: `MaxEncodedLen`)
+	/// Storage: `Assets::Account` (r:1 w:1)
+	/// Proof: `Assets::Account` (`max_values`: None, `max_size`: Some(134), added: 2609, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::LendingSetup` (r:1 w:0)
+	/// Proof: `Clearing::LendingSetup` (`max_values`: Some(1), `max_size`: Some(258), added: 753, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::LendingTotals` (r:1 w:1)
+	/// Proof: `Clearing::LendingTotals` (`max_values`: None, `max_size`: Some(100), added: 2575, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::Borrowers` (r:3 w:3)
+	/// Proof: `Clearing::Borrowers` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::CounterForBorrowers` (r:1 w:1)
+	/// Proof: `Clearing::CounterForBorrowers` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::AdaptiveMargins` (r:16 w:0)
+	/// Proof: `Clearing::AdaptiveMargins` (`max_values`: None, `max_size`: Some(317), added: 2792, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::Bands` (r:10 w:3)
+	/// Proof: `Clearing::Bands` (`max_values`: None, `max_size`: Some(1430), added: 3905, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::UnbandedScopes` (r:3 w:3)
+	/// Proof: `Clearing::UnbandedScopes` (`max_values`: None, `max_size`: Some(53), added: 2528, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::CounterForUnbandedScopes` (r:1 w:1)
+	/// Proof: `Clearing::CounterForUnbandedScopes` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::BandFloors` (r:0 w:3)
+	/// Proof: `Clearing::BandFloors` (`max_values`: None, `max_size`: Some(79), added: 2554, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::BandCeilings` (r:0 w:3)
+	/// Proof: `Clearing::BandCeilings` (`max_values`: None, `max_size`: Some(79), added: 2554, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::BandExpiries` (r:0 w:3)
+	/// Proof: `Clearing::BandExpiries` (`max_values`: None, `max_size`: Some(61), added: 2536, mode: `MaxEncodedLen`)
+	/// The range of component `n` is `[1, 4]`.
+	fn redeem_synthetic(n: u32, ) -> Weight {
+		// Proof Size summary in bytes:
+		//  Measured:  `9407 + n * (2432 ±0)`
+		//  Estimated: `46270 + n * (11037 ±0)`
+		// Minimum execution time: 665_600_000 picoseconds.
+		Weight::from_parts(607_724_061, 46270)
+			// Standard Error: 27_627_550
+			.saturating_add(Weight::from_parts(366_320_241, 0).saturating_mul(n.into()))
+			.saturating_add(T::DbWeight::get().reads(71_u64))
+			.saturating_add(T::DbWeight::get().reads((11_u64).saturating_mul(n.into())))
+			.saturating_add(T::DbWeight::get().writes(8_u64))
+			.saturating_add(T::DbWeight::get().writes((5_u64).saturating_mul(n.into())))
+			.saturating_add(Weight::from_parts(0, 11037).saturating_mul(n.into()))
+	}
 }
 
 /// The same figures with ParityDb database costs, for tests and mocks.
@@ -1466,6 +1691,33 @@ impl WeightInfo for () {
 			.saturating_add(ParityDbWeight::get().reads((9_u64).saturating_mul(n.into())))
 			.saturating_add(ParityDbWeight::get().writes(6_u64))
 			.saturating_add(ParityDbWeight::get().writes((10_u64).saturating_mul(n.into())))
+			.saturating_add(Weight::from_parts(0, 11037).saturating_mul(n.into()))
+	}
+	fn register_synthetic() -> Weight {
+		Weight::from_parts(49_063_000, 4654)
+			.saturating_add(ParityDbWeight::get().reads(8_u64))
+			.saturating_add(ParityDbWeight::get().writes(3_u64))
+	}
+	fn mint_synthetic(p: u32, ) -> Weight {
+		Weight::from_parts(305_184_610, 13740)
+			.saturating_add(Weight::from_parts(29_651_070, 0).saturating_mul(p.into()))
+			.saturating_add(ParityDbWeight::get().reads(33_u64))
+			.saturating_add(ParityDbWeight::get().reads((3_u64).saturating_mul(p.into())))
+			.saturating_add(ParityDbWeight::get().writes(7_u64))
+			.saturating_add(Weight::from_parts(0, 2830).saturating_mul(p.into()))
+	}
+	fn burn_synthetic() -> Weight {
+		Weight::from_parts(274_178_000, 12027)
+			.saturating_add(ParityDbWeight::get().reads(25_u64))
+			.saturating_add(ParityDbWeight::get().writes(7_u64))
+	}
+	fn redeem_synthetic(n: u32, ) -> Weight {
+		Weight::from_parts(607_724_061, 46270)
+			.saturating_add(Weight::from_parts(366_320_241, 0).saturating_mul(n.into()))
+			.saturating_add(ParityDbWeight::get().reads(71_u64))
+			.saturating_add(ParityDbWeight::get().reads((11_u64).saturating_mul(n.into())))
+			.saturating_add(ParityDbWeight::get().writes(8_u64))
+			.saturating_add(ParityDbWeight::get().writes((5_u64).saturating_mul(n.into())))
 			.saturating_add(Weight::from_parts(0, 11037).saturating_mul(n.into()))
 	}
 }

@@ -119,7 +119,8 @@ mod benchmark_helper {
 			pallet_timestamp::Now::<Runtime>::put(ms);
 		}
 		fn synthetic_token(owner: &AccountId, decimals: u8, index: u32) -> AssetId {
-			let asset = 50 + index;
+			// New tokens take the next id `Assets` hands out (it refuses any other).
+			let asset = pallet_assets::NextAssetId::<Runtime>::get().unwrap_or(100 + index);
 			<Assets as Create<AccountId>>::create(asset, owner.clone(), true, 1)
 				.expect("a new asset id can be created");
 			Assets::force_set_metadata(

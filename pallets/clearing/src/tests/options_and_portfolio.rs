@@ -339,6 +339,7 @@ fn a_portfolio_account_is_liquidated_pro_rata_and_partially() {
 			market_states_written,
 			borrow_moves: 0,
 			borrow_checks: 0,
+			synthetic_seizures: 0,
 		};
 		let partial = ClearingPallet::liquidate_weight(MarginMode::Portfolio, 2, outcome);
 		assert_eq!(info.actual_weight, Some(partial));
@@ -513,6 +514,7 @@ fn withdrawals_and_liquidations_pay_for_the_portfolio_check_only_when_it_runs() 
 				market_states_written: 0,
 				borrow_moves: 0,
 				borrow_checks: 0,
+				synthetic_seizures: 0,
 			};
 			ClearingPallet::liquidate_weight(mode, positions, outcome).ref_time()
 		};

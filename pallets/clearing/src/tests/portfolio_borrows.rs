@@ -110,6 +110,7 @@ fn a_portfolio_borrow_is_liquidated_by_the_share_the_scan_asks_for() {
 			market_states_written: 0,
 			borrow_moves: 1,
 			borrow_checks: 1,
+			synthetic_seizures: 0,
 		};
 		let weight = ClearingPallet::liquidate_weight(MarginMode::Portfolio, 1, outcome);
 		assert_eq!(info.actual_weight, Some(weight));
