@@ -73,6 +73,9 @@ export const SETTERS = {
   MarginRampStep: ['setMarginRampStep', (v) => [v.step]],
   MarketPriceBand: ['setMarketPriceBand', (v) => [v.market, v.priceBand]],
   LendingMarket: ['setLendingMarket', (v) => [v.asset, v.config]],
+  SyntheticTerms: ['setSyntheticTerms', (v) => [v.asset, v.terms]],
+  SyntheticMinting: ['setSyntheticMinting', (v) => [v.asset, v.paused]],
+  SyntheticDebtCeiling: ['setSyntheticDebtCeiling', (v) => [v.ceiling]],
 };
 
 /** The clearing call that makes `change` (a registry `RiskChange`). */
