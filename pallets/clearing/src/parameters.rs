@@ -274,15 +274,21 @@ impl<T: Config> Pallet<T> {
 		penalty: Perbill,
 		config: &crate::LendingConfig,
 	) -> Result<(), Error<T>> {
-		// penalty < 1 - 1/w  <=>  (1 - penalty) x w > 1.
-		let kept = penalty.left_from_one();
-		let weight = config.liability_weights.maintenance;
 		ensure!(
-			weight.into_inner().saturating_mul(u128::from(kept.deconstruct()))
-				> 1_000_000_000_000_000_000u128.saturating_mul(1_000_000_000),
+			Self::penalty_below(penalty, config.liability_weights.maintenance),
 			Error::<T>::PenaltyAboveLiabilityWeight
 		);
 		Ok(())
+	}
+
+	/// Whether `penalty < 1 - 1 / weight`: a liability of maintenance `weight` moved to the
+	/// fund with collateral over `1 - penalty` raises health.
+	pub(crate) fn penalty_below(penalty: Perbill, weight: sp_arithmetic::FixedU128) -> bool {
+		// penalty < 1 - 1/w  <=>  (1 - penalty) x w > 1.
+		let kept = u128::from(penalty.left_from_one().deconstruct());
+		weight.into_inner().saturating_mul(kept)
+			> <sp_arithmetic::FixedU128 as sp_arithmetic::FixedPointNumber>::DIV
+				.saturating_mul(u128::from(Perbill::ACCURACY))
 	}
 
 	/// An asset's money market once the scheduled changes among `pending` apply.

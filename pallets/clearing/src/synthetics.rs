@@ -74,7 +74,7 @@ use frame_support::{
 	},
 };
 use risk_engine::{synthetics, Price, UnitScale};
-use sp_arithmetic::{traits::Saturating, FixedPointNumber, FixedU128, PerThing, Rounding};
+use sp_arithmetic::{traits::Saturating, FixedU128, Rounding};
 
 use crate::{pallet::*, SyntheticConfig, SyntheticDebt, SyntheticPeg, SyntheticState};
 
@@ -502,14 +502,5 @@ impl<T: Config> Pallet<T> {
 	) -> u128 {
 		let scale = UnitScale::new(decimals, T::SettlementDecimals::get());
 		synthetics::fee_owed(debt.amount, debt.fee_index, fee_index, &scale).unwrap_or(u128::MAX)
-	}
-
-	/// Whether `penalty < 1 - 1 / weight`: a liability of maintenance `weight` moved to the
-	/// fund with collateral over `1 - penalty` raises health.
-	pub(crate) fn penalty_below(penalty: sp_arithmetic::Perbill, weight: FixedU128) -> bool {
-		// penalty < 1 - 1/w  <=>  (1 - penalty) x w > 1.
-		let kept = u128::from(penalty.left_from_one().deconstruct());
-		weight.into_inner().saturating_mul(kept)
-			> FixedU128::DIV.saturating_mul(u128::from(sp_arithmetic::Perbill::ACCURACY))
 	}
 }

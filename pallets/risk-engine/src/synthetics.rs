@@ -314,6 +314,30 @@ mod tests {
 	}
 
 	#[test]
+	fn the_peg_band_runs_from_the_redemption_floor_to_the_minting_ceiling() {
+		// sBTC at 60,000 with a 0.5% redemption and a 0.3% issuance fee: a holder always
+		// gets 59,700 a token by redeeming, an issuer pays 60,180 a token to mint (before
+		// margin). Below 59,700 buying and redeeming pays; above 60,180, minting and
+		// selling does.
+		let scale = UnitScale::new(8, 6);
+		let price = FixedU128::from_u32(60_000);
+		let t = terms();
+		let floor = redemption(100_000_000, price, t.redemption_fee, &scale).unwrap().payout;
+		let fee = issuance_fee(100_000_000, price, t.issuance_fee, &scale).unwrap();
+		let ceiling = scale.value(100_000_000, price, Rounding::Up).unwrap() + fee;
+		assert_eq!(floor, 59_700_000_000);
+		assert_eq!(ceiling, 60_180_000_000);
+		// For any amount the floor is below the value and the value below the ceiling.
+		for amount in [1u128, 7, 999, 12_345_678, 100_000_000, 2_100_000_000_000_000] {
+			let value = scale.value(amount, price, Rounding::Down).unwrap();
+			let out = redemption(amount, price, t.redemption_fee, &scale).unwrap();
+			let cost = scale.value(amount, price, Rounding::Up).unwrap()
+				+ issuance_fee(amount, price, t.issuance_fee, &scale).unwrap();
+			assert!(out.payout <= value && value <= cost, "{amount}");
+		}
+	}
+
+	#[test]
 	fn only_tokens_beyond_the_own_debt_count() {
 		assert_eq!(countable_holding(100, 0), 100);
 		assert_eq!(countable_holding(100, 40), 60);

@@ -80,6 +80,22 @@ fn redeem(who: u64, amount: u128, issuers: Vec<u64>) -> DispatchResult {
 	)
 }
 
+/// `from` sends `amount` sBTC to `to`, as `assets.transfer` does.
+fn give(from: u64, to: u64, amount: u128) {
+	assert_ok!(transfer(from, to, amount));
+}
+
+fn transfer(from: u64, to: u64, amount: u128) -> DispatchResult {
+	<Assets as Mutate<u64>>::transfer(
+		SBTC,
+		&from,
+		&to,
+		amount,
+		frame_support::traits::tokens::Preservation::Expendable,
+	)
+	.map(|_| ())
+}
+
 fn tokens(who: u64) -> u128 {
 	<Assets as Inspect<u64>>::balance(SBTC, &who)
 }
@@ -266,13 +282,7 @@ fn a_stale_or_held_price_stops_minting_and_redemption_but_never_burning() {
 		alice_mints_a_tenth();
 		advance(61_000);
 		assert_noop!(mint(ALICE, 1_000), Error::<Test>::StalePrice);
-		assert_ok!(<Assets as Mutate<u64>>::transfer(
-			SBTC,
-			&ALICE,
-			&BOB,
-			1_000,
-			frame_support::traits::tokens::Preservation::Expendable
-		));
+		give(ALICE, BOB, 1_000);
 		assert_noop!(redeem(BOB, 1_000, vec![ALICE]), Error::<Test>::StalePrice);
 		assert_ok!(burn(ALICE, 5_000_000));
 		assert_eq!((debt(ALICE), supply()), (5_000_000, 5_000_000));
@@ -296,13 +306,7 @@ fn burning_takes_tokens_off_the_debt_and_never_more_than_it() {
 		assert_noop!(burn(ALICE, ONE_BTC / 10 + 1), Error::<Test>::BurnExceedsDebt);
 		assert_noop!(burn(ALICE, 0), Error::<Test>::ZeroAmount);
 		// Tokens she gave away cannot be burnt from her wallet.
-		assert_ok!(<Assets as Mutate<u64>>::transfer(
-			SBTC,
-			&ALICE,
-			&BOB,
-			ONE_BTC / 20,
-			frame_support::traits::tokens::Preservation::Expendable
-		));
+		give(ALICE, BOB, ONE_BTC / 20);
 		assert_noop!(burn(ALICE, ONE_BTC / 10), Error::<Test>::InsufficientSyntheticTokens);
 		assert_ok!(burn(ALICE, ONE_BTC / 20));
 		assert_eq!((tokens(ALICE), debt(ALICE), supply()), (0, ONE_BTC / 20, ONE_BTC / 20));
@@ -378,13 +382,7 @@ fn caps_ceiling_and_pause_stop_minting_but_not_burning_or_redemption() {
 		start_next_block();
 		assert_noop!(mint(ALICE, 1_000), Error::<Test>::MintingPaused);
 		assert_ok!(burn(ALICE, 1_000));
-		assert_ok!(<Assets as Mutate<u64>>::transfer(
-			SBTC,
-			&ALICE,
-			&BOB,
-			ONE_BTC / 2,
-			frame_support::traits::tokens::Preservation::Expendable
-		));
+		give(ALICE, BOB, ONE_BTC / 2);
 		assert_ok!(redeem(BOB, ONE_BTC / 2, vec![ALICE]));
 		assert_ok!(ClearingPallet::set_synthetic_minting(RuntimeOrigin::root(), SBTC, false));
 		start_next_block();
@@ -428,13 +426,7 @@ fn redemption_pays_the_oracle_value_less_the_fee_and_retires_the_least_healthy_f
 		assert_ok!(mint(CHARLIE, ONE_BTC / 10));
 		// Both hand their tokens to Bob, who has no debt and no clearing account.
 		for who in [ALICE, CHARLIE] {
-			assert_ok!(<Assets as Mutate<u64>>::transfer(
-				SBTC,
-				&who,
-				&BOB,
-				ONE_BTC / 10,
-				frame_support::traits::tokens::Preservation::Expendable
-			));
+			give(who, BOB, ONE_BTC / 10);
 		}
 		let alice_before = ClearingPallet::settlement_balance(&ALICE);
 		let charlie_before = ClearingPallet::settlement_balance(&CHARLIE);
@@ -497,13 +489,7 @@ fn raise_btc_to(target: u128) {
 fn an_issuer_below_maintenance_is_liquidated_into_the_fund_which_becomes_redeemable() {
 	new_test_ext().execute_with(|| {
 		alice_mints_a_tenth();
-		assert_ok!(<Assets as Mutate<u64>>::transfer(
-			SBTC,
-			&ALICE,
-			&BOB,
-			ONE_BTC / 10,
-			frame_support::traits::tokens::Preservation::Expendable
-		));
+		give(ALICE, BOB, ONE_BTC / 10);
 		assert!(!ClearingPallet::cross_liquidatable(&ALICE));
 		// 9,982 USDC against 0.1 BTC weighing 1.1 at maintenance: below it past 90,745.
 		raise_btc_to(95_000);
@@ -582,16 +568,70 @@ fn a_synthetic_never_backs_its_own_debt_so_the_mint_deposit_loop_ends_at_once() 
 		// Tokens held beyond her debt (Bob's, deposited by Bob) count for Bob in full.
 		deposit(CHARLIE, USDC, 100_000 * ONE_USDC);
 		assert_ok!(mint(CHARLIE, ONE_BTC));
-		assert_ok!(<Assets as Mutate<u64>>::transfer(
-			SBTC,
-			&CHARLIE,
-			&BOB,
-			ONE_BTC,
-			frame_support::traits::tokens::Preservation::Expendable
-		));
+		give(CHARLIE, BOB, ONE_BTC);
 		deposit(BOB, SBTC, ONE_BTC);
 		let bob = ClearingPallet::cross_figures(&BOB).unwrap().margin;
 		assert_eq!(bob.equity_initial, (54_000 * ONE_USDC) as i128);
+		// And they are supplied to sBTC's money market, where they earn once it lends.
+		let line = ClearingPallet::lending_lines(&BOB).into_iter().find(|l| l.asset == SBTC);
+		assert_eq!(line.map(|l| l.supplied), Some(ONE_BTC));
+	});
+}
+
+#[test]
+fn beside_isolated_positions_the_debt_is_the_pool_s_never_a_position_s() {
+	new_test_ext().execute_with(|| {
+		alice_mints_a_tenth();
+		deposit(BOB, USDC, 100_000 * ONE_USDC);
+		// The pool pays the isolated margin: 2,782 free beside the debt, 782 after.
+		assert_ok!(ClearingPallet::add_isolated_margin(
+			RuntimeOrigin::signed(ALICE),
+			BTC_PERP,
+			2_000 * ONE_USDC
+		));
+		let pool = ClearingPallet::cross_figures(&ALICE).unwrap().margin;
+		assert_eq!(pool.free_collateral, (782 * ONE_USDC) as i128);
+		assert_noop!(
+			ClearingPallet::add_isolated_margin(
+				RuntimeOrigin::signed(ALICE),
+				BTC_PERP,
+				800 * ONE_USDC
+			),
+			Error::<Test>::BelowInitialMargin
+		);
+		// The position is margined on its own 2,000 (less the fee), whatever the debt.
+		assert_ok!(settle(&BOB, &ALICE, BTC_PERP, (ONE_BTC / 10) as i128, usd(60_000)));
+		let params = Markets::<Test>::get(BTC_PERP).unwrap();
+		let record = position(ALICE).unwrap();
+		let isolated = ClearingPallet::isolated_figures(BTC_PERP, &params, &record, true).unwrap();
+		assert_eq!(isolated.equity, (1_997 * ONE_USDC) as i128);
+		assert_eq!(isolated.position.initial_requirement, 300 * ONE_USDC);
+		// The debt's rise takes the pool below maintenance, not the position.
+		raise_btc_to(95_000);
+		assert!(ClearingPallet::cross_liquidatable(&ALICE));
+		assert!(!ClearingPallet::isolated_liquidatable(&ALICE, BTC_PERP));
+	});
+}
+
+#[test]
+fn the_preview_names_the_issuers_a_tighter_synthetic_margin_would_make_liquidatable() {
+	new_test_ext().execute_with(|| {
+		alice_mints_a_tenth();
+		// 70% at maintenance: 6,000 weighs 10,200 against her 9,982.
+		let terms = SyntheticTerms {
+			initial_fraction: Perbill::from_percent(80),
+			maintenance_fraction: Perbill::from_percent(70),
+			..sbtc_terms()
+		};
+		let change = crate::RiskChange::SyntheticTerms { asset: SBTC, terms };
+		let preview = ClearingPallet::preview_risk_change(change).unwrap();
+		assert_eq!(preview.newly_below_maintenance, vec![ALICE]);
+		assert_eq!(preview.before.accounts_below_maintenance, 0);
+		// What the preview said is what happens.
+		assert!(!ClearingPallet::cross_liquidatable(&ALICE));
+		assert_ok!(ClearingPallet::set_synthetic_terms(RuntimeOrigin::root(), SBTC, terms));
+		start_next_block();
+		assert!(ClearingPallet::cross_liquidatable(&ALICE));
 	});
 }
 
@@ -643,14 +683,7 @@ proptest! {
 				let result = match op.clone() {
 					Op::Mint(who, n) => mint(who, n),
 					Op::Burn(who, n) => burn(who, n),
-					Op::Transfer(from, to, n) => <Assets as Mutate<u64>>::transfer(
-						SBTC,
-						&from,
-						&to,
-						n,
-						frame_support::traits::tokens::Preservation::Expendable,
-					)
-					.map(|_| ()),
+					Op::Transfer(from, to, n) => transfer(from, to, n),
 					Op::Redeem(who, n, issuer) => redeem(who, n, vec![issuer]),
 					Op::Price(p) => {
 						set_price(BTC_PRICE, p);
