@@ -375,27 +375,27 @@ impl<T: Config> Pallet<T> {
 			.enumerate()
 			.all(|(index, who)| who != redeemer && !issuers[..index].contains(who));
 		ensure!(!issuers.is_empty() && distinct, Error::<T>::InvalidRedemptionIssuers);
-		let named: u128 = issuers
-			.iter()
-			.map(|who| Self::synthetic_debt_of(who, asset).amount)
-			.fold(0, u128::saturating_add);
-		ensure!(named >= amount, Error::<T>::RedemptionExceedsDebt);
-
+		// Each issuer's debt, read once: the issuers are distinct, so nothing below but its
+		// own redemption changes it.
 		let fund = T::InsuranceAccount::get();
-		let mut order: Vec<(bool, i128, &T::AccountId)> = issuers
+		let mut order: Vec<(bool, i128, &T::AccountId, SyntheticDebt)> = issuers
 			.iter()
-			.map(|who| {
+			.map(|who| (who, Self::synthetic_debt_of(who, asset)))
+			.filter(|(_, debt)| debt.amount > 0)
+			.map(|(who, debt)| {
 				let health = match *who == fund {
 					true => i128::MIN,
 					false => Self::cross_figures(who)
 						.map(|figures| figures.margin.health)
 						.unwrap_or(i128::MIN),
 				};
-				(*who != fund, health, who)
+				(*who != fund, health, who, debt)
 			})
 			.collect();
+		let named: u128 = order.iter().map(|(.., debt)| debt.amount).fold(0, u128::saturating_add);
+		ensure!(named >= amount, Error::<T>::RedemptionExceedsDebt);
 		// The fund first, then the least healthy; ties keep the order given.
-		order.sort_by_key(|(not_fund, health, _)| (*not_fund, *health));
+		order.sort_by_key(|(not_fund, health, ..)| (*not_fund, *health));
 
 		Self::burn_tokens(redeemer, asset, amount)?;
 		let scale = UnitScale::new(config.decimals, T::SettlementDecimals::get());
@@ -403,13 +403,9 @@ impl<T: Config> Pallet<T> {
 		let mut left = amount;
 		let mut retired = 0;
 		let mut paid_total: u128 = 0;
-		for (_, _, issuer) in order {
+		for (_, _, issuer, mut debt) in order {
 			if left == 0 {
 				break;
-			}
-			let mut debt = Self::synthetic_debt_of(issuer, asset);
-			if debt.amount == 0 {
-				continue;
 			}
 			let take = left.min(debt.amount);
 			let redemption =
