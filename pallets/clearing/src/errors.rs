@@ -195,8 +195,9 @@ mod errors {
 		/// No synthetic is listed under this token.
 		UnknownSynthetic,
 		/// A synthetic's token must exist with this pallet's account as its owner, issuer,
-		/// admin and freezer (so that nothing else can mint, burn or freeze it) and, when
-		/// first listed, no supply.
+		/// admin and freezer (so that nothing else can mint, burn or freeze it), a minimum
+		/// balance of one unit (so that a burn never sweeps dust) and, when first listed, no
+		/// supply.
 		SyntheticTokenNotOwned,
 		/// The synthetic's decimals must be its token's metadata decimals, and its peg and
 		/// decimals cannot change once listed.

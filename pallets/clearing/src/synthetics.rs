@@ -7,8 +7,10 @@
 //! owner, issuer, admin and freezer, a minimum balance of one unit and, when first listed,
 //! no supply. So nothing but this pallet mints, burns or freezes it, and a burn never
 //! sweeps dust along with it. Create it first with `assets.forceCreate` (owner: the
-//! clearing account, minimum balance 1) and `assets.forceSetMetadata` (its name, symbol and
-//! decimals, which wallets and Polkadot.js apps show). The listing fixes what its price
+//! clearing account, sufficient, so that any account, the clearing account holding it as
+//! collateral among them, may hold it without a native balance; minimum balance 1) and
+//! `assets.forceSetMetadata` (its name, symbol and decimals, which wallets and Polkadot.js
+//! apps show). The listing fixes what its price
 //! follows ([`crate::SyntheticPeg`]: an oracle key, or a constant such as one dollar) and
 //! its decimals; the risk origin governs its terms ([`risk_engine::synthetics::SyntheticTerms`]:
 //! margin fractions, fees, debt cap), its pause and the chain-wide debt ceiling, each
