@@ -714,3 +714,93 @@ proptest! {
 		})?;
 	}
 }
+
+/// cUSD: a dollar, pegged to a constant; 10% initial and 5% maintenance margin.
+fn list_cusd() {
+	create_token(CUSD, 6);
+	let config = SyntheticConfig {
+		peg: SyntheticPeg::Constant(usd(1)),
+		decimals: 6,
+		terms: SyntheticTerms {
+			initial_fraction: Perbill::from_percent(10),
+			maintenance_fraction: Perbill::from_percent(5),
+			issuance_fee: Perbill::zero(),
+			debt_cap: 1_000_000 * ONE_USDC,
+			..sbtc_terms()
+		},
+		minting_paused: false,
+	};
+	assert_ok!(ClearingPallet::register_synthetic(RuntimeOrigin::root(), CUSD, config));
+}
+
+#[test]
+fn a_constant_pegged_synthetic_never_goes_stale_and_keeps_its_weight_in_every_mode() {
+	new_test_ext().execute_with(|| {
+		list_cusd();
+		deposit(ALICE, USDC, 20_000 * ONE_USDC);
+		// No oracle at all: the peg is the price.
+		advance(3_600_000);
+		assert_ok!(ClearingPallet::mint_synthetic(
+			RuntimeOrigin::signed(ALICE),
+			CUSD,
+			5_000 * ONE_USDC
+		));
+		// 20,000 less 5,000 at 1.1 (initial) and 1.05 (maintenance).
+		let cross = ClearingPallet::cross_figures(&ALICE).unwrap().margin;
+		assert_eq!(cross.equity_initial, (14_500 * ONE_USDC) as i128);
+		assert_eq!(cross.equity_maintenance, (14_750 * ONE_USDC) as i128);
+		// Under portfolio margin no scenario moves it: it keeps its weight, and the scan
+		// has no leg for it.
+		assert_ok!(ClearingPallet::set_margin_mode(
+			RuntimeOrigin::signed(ALICE),
+			MarginMode::Portfolio
+		));
+		let portfolio = ClearingPallet::cross_figures(&ALICE).unwrap().margin;
+		assert_eq!(portfolio.equity_initial, cross.equity_initial);
+		assert_eq!(portfolio.initial_requirement, 0);
+		let report = ClearingPallet::margin_report(&ALICE).unwrap();
+		assert!(report.underlyings.is_empty());
+		assert_eq!(report.synthetics[0].initial_value, Some(-((5_500 * ONE_USDC) as i128)));
+		// Redeemed at a dollar less 0.5%, whatever the oracles say.
+		assert_ok!(<Assets as Mutate<u64>>::transfer(
+			CUSD,
+			&ALICE,
+			&BOB,
+			1_000 * ONE_USDC,
+			frame_support::traits::tokens::Preservation::Expendable
+		));
+		assert_ok!(ClearingPallet::redeem_synthetic(
+			RuntimeOrigin::signed(BOB),
+			CUSD,
+			1_000 * ONE_USDC,
+			frame_support::BoundedVec::truncate_from(vec![ALICE])
+		));
+		assert_eq!(ClearingPallet::settlement_balance(&BOB), (995 * ONE_USDC) as i128);
+		assert_eq!(ClearingPallet::synthetic_debt_of(&ALICE, CUSD).amount, 4_000 * ONE_USDC);
+	});
+}
+
+#[test]
+fn the_synthetics_report_gives_supply_debt_and_the_issuers_together() {
+	new_test_ext().execute_with(|| {
+		list_sbtc();
+		deposit(ALICE, USDC, 10_000 * ONE_USDC);
+		deposit(CHARLIE, USDC, 50_000 * ONE_USDC);
+		assert_ok!(mint(ALICE, ONE_BTC / 10));
+		assert_ok!(mint(CHARLIE, ONE_BTC / 10));
+		let report = ClearingPallet::synthetics_report();
+		assert_eq!(report.len(), 1);
+		let sbtc = &report[0];
+		assert_eq!((sbtc.asset, sbtc.supply, sbtc.total_debt), (SBTC, ONE_BTC / 5, ONE_BTC / 5));
+		assert_eq!(sbtc.debt_cap, 10 * ONE_BTC);
+		assert_eq!(sbtc.price, Some((usd(60_000), true)));
+		assert_eq!(sbtc.debt_value, Some(12_000 * ONE_USDC));
+		assert_eq!(sbtc.issuers, 2);
+		assert_eq!(sbtc.fees_paid, 36 * ONE_USDC);
+		// Worth before their debts: 9,982 + 49,982 (the fees paid); over 12,000 of debt.
+		assert_eq!(sbtc.collateralisation, Some(FixedU128::from_rational(59_964, 12_000)));
+		// Alice, with less behind her debt, is the first a redemption would retire.
+		let order: Vec<u64> = sbtc.least_healthy.iter().map(|(who, _)| *who).collect();
+		assert_eq!(order, vec![ALICE, CHARLIE]);
+	});
+}
