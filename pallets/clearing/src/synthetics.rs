@@ -227,16 +227,20 @@ impl<T: Config> Pallet<T> {
 		Ok(())
 	}
 
-	/// Writes `who`'s debt of `asset` (its fee paid up to the index in force) from `old`
-	/// tokens to `debt.amount`, with the synthetic's total, the borrowers' index and the
-	/// account's band.
+	/// Writes `who`'s debt of `asset`, `debt` as stored, at `amount` tokens: its stability
+	/// fee paid up to the index in force first (every change of a debt pays it), then the
+	/// debt with the synthetic's total, the borrowers' index and the account's band.
 	fn write_synthetic_debt(
 		who: &T::AccountId,
 		asset: T::AssetId,
-		old: u128,
-		debt: SyntheticDebt,
+		mut debt: SyntheticDebt,
+		amount: u128,
 		state: &mut SyntheticState,
+		decimals: u8,
 	) -> DispatchResult {
+		Self::pay_synthetic_fee(who, asset, &mut debt, state, decimals)?;
+		let old = debt.amount;
+		debt.amount = amount;
 		state.total_debt = state
 			.total_debt
 			.checked_sub(old)
@@ -301,17 +305,15 @@ impl<T: Config> Pallet<T> {
 		ensure!(total <= config.terms.debt_cap, Error::<T>::SyntheticDebtCapExceeded);
 		Self::ensure_within_debt_ceiling(asset, total)?;
 
-		let mut debt = Self::synthetic_debt_of(who, asset);
-		Self::pay_synthetic_fee(who, asset, &mut debt, &mut state, config.decimals)?;
-		let old = debt.amount;
-		debt.amount = old.checked_add(amount).ok_or(Error::<T>::Overflow)?;
+		let debt = Self::synthetic_debt_of(who, asset);
+		let owed = debt.amount.checked_add(amount).ok_or(Error::<T>::Overflow)?;
+		Self::write_synthetic_debt(who, asset, debt, owed, &mut state, config.decimals)?;
 		let scale = UnitScale::new(config.decimals, T::SettlementDecimals::get());
 		let fee = synthetics::issuance_fee(amount, price, config.terms.issuance_fee, &scale)
 			.map_err(Error::<T>::from)?;
 		if fee > 0 {
 			Self::pay_fee_to_fund(who, fee, &mut state)?;
 		}
-		Self::write_synthetic_debt(who, asset, old, debt, &mut state)?;
 		SyntheticStates::<T>::insert(asset, state);
 		T::Assets::mint_into(asset, who, amount)?;
 		Self::ensure_cross_initial_margin(who, Error::<T>::BelowInitialMargin)?;
@@ -328,15 +330,13 @@ impl<T: Config> Pallet<T> {
 	) -> DispatchResult {
 		ensure!(amount > 0, Error::<T>::ZeroAmount);
 		let config = Synthetics::<T>::get(asset).ok_or(Error::<T>::UnknownSynthetic)?;
-		let mut debt = Self::synthetic_debt_of(who, asset);
+		let debt = Self::synthetic_debt_of(who, asset);
 		ensure!(debt.amount > 0, Error::<T>::NoSyntheticDebt);
 		ensure!(amount <= debt.amount, Error::<T>::BurnExceedsDebt);
 		Self::burn_tokens(who, asset, amount)?;
 		let mut state = SyntheticStates::<T>::get(asset);
-		Self::pay_synthetic_fee(who, asset, &mut debt, &mut state, config.decimals)?;
-		let old = debt.amount;
-		debt.amount = old - amount;
-		Self::write_synthetic_debt(who, asset, old, debt, &mut state)?;
+		let owed = debt.amount - amount;
+		Self::write_synthetic_debt(who, asset, debt, owed, &mut state, config.decimals)?;
 		SyntheticStates::<T>::insert(asset, state);
 		Self::deposit_event(Event::SyntheticBurnt { who: who.clone(), asset, amount });
 		Ok(())
@@ -405,7 +405,7 @@ impl<T: Config> Pallet<T> {
 		let mut left = amount;
 		let mut retired = 0;
 		let mut paid_total: u128 = 0;
-		for (_, _, issuer, mut debt) in order {
+		for (_, _, issuer, debt) in order {
 			if left == 0 {
 				break;
 			}
@@ -413,10 +413,8 @@ impl<T: Config> Pallet<T> {
 			let redemption =
 				synthetics::redemption(take, price, config.terms.redemption_fee, &scale)
 					.map_err(Error::<T>::from)?;
-			Self::pay_synthetic_fee(issuer, asset, &mut debt, &mut state, config.decimals)?;
-			let old = debt.amount;
-			debt.amount = old - take;
-			Self::write_synthetic_debt(issuer, asset, old, debt, &mut state)?;
+			let owed = debt.amount - take;
+			Self::write_synthetic_debt(issuer, asset, debt, owed, &mut state, config.decimals)?;
 			let paid = i128::try_from(redemption.payout).map_err(|_| Error::<T>::Overflow)?;
 			Self::add_to_settlement_balance(issuer, -paid)?;
 			Self::add_to_settlement_balance(redeemer, paid)?;
@@ -449,17 +447,13 @@ impl<T: Config> Pallet<T> {
 	) -> DispatchResult {
 		let config = Synthetics::<T>::get(asset).ok_or(Error::<T>::UnknownSynthetic)?;
 		let mut state = SyntheticStates::<T>::get(asset);
-		let mut from = Self::synthetic_debt_of(who, asset);
+		let from = Self::synthetic_debt_of(who, asset);
 		ensure!(from.amount >= amount, Error::<T>::BurnExceedsDebt);
-		Self::pay_synthetic_fee(who, asset, &mut from, &mut state, config.decimals)?;
-		let old = from.amount;
-		from.amount = old - amount;
-		Self::write_synthetic_debt(who, asset, old, from, &mut state)?;
-		let mut into = Self::synthetic_debt_of(to, asset);
-		Self::pay_synthetic_fee(to, asset, &mut into, &mut state, config.decimals)?;
-		let old = into.amount;
-		into.amount = old.checked_add(amount).ok_or(Error::<T>::Overflow)?;
-		Self::write_synthetic_debt(to, asset, old, into, &mut state)?;
+		let left = from.amount - amount;
+		Self::write_synthetic_debt(who, asset, from, left, &mut state, config.decimals)?;
+		let into = Self::synthetic_debt_of(to, asset);
+		let owed = into.amount.checked_add(amount).ok_or(Error::<T>::Overflow)?;
+		Self::write_synthetic_debt(to, asset, into, owed, &mut state, config.decimals)?;
 		SyntheticStates::<T>::insert(asset, state);
 		Ok(())
 	}
