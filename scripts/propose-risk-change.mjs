@@ -30,17 +30,10 @@
 import { realpathSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
+import { percentToPerbill, previewToJson, setterCall } from './lib/risk-changes.mjs';
 import { dispatchErrorName, sendInBlock as send } from './lib/tx.mjs';
 
-/** Parts per billion of a percentage string: '4.5' is 45,000,000. */
-export function percentToPerbill(text) {
-  const match = /^(\d+)(?:\.(\d{1,7}))?%?$/.exec(String(text).trim());
-  if (!match) throw new Error(`"${text}" is not a percentage (e.g. 6 or 4.5)`);
-  const [, whole, fraction = ''] = match;
-  const parts = BigInt(whole) * 10_000_000n + BigInt(fraction.padEnd(7, '0'));
-  if (parts > 1_000_000_000n) throw new Error(`"${text}" is above 100%`);
-  return Number(parts);
-}
+export { percentToPerbill, SETTERS } from './lib/risk-changes.mjs';
 
 /** `fraction` of `count` tiers: one value for all, or one per tier. */
 function perTier(list, count, what) {
@@ -50,57 +43,6 @@ function perTier(list, count, what) {
     throw new Error(`--${what} has ${values.length} values; the market has ${count} tiers`);
   }
   return values;
-}
-
-/** The setter of each `RiskChange` variant, and how its fields become the call's arguments. */
-export const SETTERS = {
-  MarketMarginTiers: ['setMarketMarginTiers', (v) => [v.market, v.tiers]],
-  MarketFees: ['setMarketFees', (v) => [v.market, v.makerFee, v.takerFee]],
-  MarketFundingCap: ['setMarketFundingCap', (v) => [v.market, v.fundingRateCap]],
-  MarketOpenInterestCap: ['setMarketOpenInterestCap', (v) => [v.market, v.openInterestCap]],
-  MarketStatus: ['setMarketStatus', (v) => [v.market, v.status]],
-  CollateralHaircuts: ['setCollateralHaircuts', (v) => [v.asset, v.initialHaircut, v.maintenanceHaircut]],
-  CollateralDepositCap: ['setCollateralDepositCap', (v) => [v.asset, v.depositCap]],
-  MaxPriceAge: ['setMaxPriceAge', (v) => [v.maxPriceAgeMs]],
-  JumpBreaker: ['setJumpBreaker', (v) => [v.breaker.bound]],
-  LiquidationParameters: ['setLiquidationParameters', (v) => [v.penalty, v.buffer]],
-  LiquidationScanLimit: ['setLiquidationScanLimit', (v) => [v.accountsPerBlock]],
-  PortfolioGrid: ['setPortfolioGrid', (v) => [v.grid]],
-  PortfolioMinimumEquity: ['setPortfolioMinimumEquity', (v) => [v.minimum]],
-  Correlation: ['setCorrelation', (v) => [v.first, v.second, v.correlation]],
-  VolatilityModel: ['setVolatilityModel', (v) => [v.model]],
-  MarketAdaptiveMargin: ['setMarketAdaptiveMargin', (v) => [v.market, v.params]],
-  MarginRampStep: ['setMarginRampStep', (v) => [v.step]],
-  MarketPriceBand: ['setMarketPriceBand', (v) => [v.market, v.priceBand]],
-  LendingMarket: ['setLendingMarket', (v) => [v.asset, v.config]],
-  SyntheticTerms: ['setSyntheticTerms', (v) => [v.asset, v.terms]],
-  SyntheticMinting: ['setSyntheticMinting', (v) => [v.asset, v.paused]],
-  SyntheticDebtCeiling: ['setSyntheticDebtCeiling', (v) => [v.ceiling]],
-};
-
-/** The clearing call that makes `change` (a registry `RiskChange`). */
-export function setterCall(api, change) {
-  const [setter, args] = SETTERS[change.type];
-  const fields = Object.fromEntries([...change.value.entries()]);
-  if (change.type === 'JumpBreaker') fields.breaker = Object.fromEntries([...fields.breaker.entries()]);
-  return api.tx.clearing[setter](...args(fields));
-}
-
-/** The preview as plain numbers and addresses. */
-export function previewToJson(preview) {
-  const census = (c) => ({
-    accountsBelowMaintenance: c.accountsBelowMaintenance.toNumber(),
-    equityBelowMaintenance: c.equityBelowMaintenance.toBigInt().toString(),
-    accountsBelowInitial: c.accountsBelowInitial.toNumber(),
-    equityBelowInitial: c.equityBelowInitial.toBigInt().toString(),
-  });
-  return {
-    accountsChecked: preview.accountsChecked.toNumber(),
-    before: census(preview.before),
-    after: census(preview.after),
-    newlyBelowMaintenance: preview.newlyBelowMaintenance.map((who) => who.toString()),
-    newlyBelowInitial: preview.newlyBelowInitial.map((who) => who.toString()),
-  };
 }
 
 const USAGE = `usage: propose-risk-change.mjs [--ws URL] [--seed SURI] [--json]

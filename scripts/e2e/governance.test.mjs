@@ -14,7 +14,7 @@ import { BTC_PERP, USDC } from '../lib/chain-ids.mjs';
 import { submitAndFinalize } from '../lib/tx.mjs';
 import { ONE_BTC, ONE_CLR, ONE_USDC, usd } from '../lib/units.mjs';
 import { startDevChain, stopDevNode, waitFor } from './lib/dev-node.mjs';
-import { percentToPerbill, SETTERS } from '../propose-risk-change.mjs';
+import { percentToPerbill, SETTERS } from '../lib/risk-changes.mjs';
 
 const proposer = path.resolve(import.meta.dirname, '../propose-risk-change.mjs');
 const run = promisify(execFile);

@@ -1,0 +1,269 @@
+// The clearing desk (scripts/desk/) in headless Chromium against a real `clearing-node
+// --dev`: the page follows new heads; Bob deposits and rests a sell order from the page and
+// sees it in the depth chart; Alice buys from the page and sees her book under isolated,
+// cross and portfolio margin with the numbers `clearingApi.marginReport` gives, and a
+// what-if that matches `clearingApi.simulate`; a price drop liquidates her and the Risk
+// view shows it; a risk change is built, previewed (as `previewRiskChange` says) and
+// submitted from the Governance view, and Bob votes on it with conviction. Each view's
+// screenshot goes to $DESK_SCREENSHOTS (default: a temporary folder, printed).
+import assert from 'node:assert/strict';
+import { mkdir } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { after, afterEach, before, describe, it } from 'node:test';
+import { buildDesk } from '../desk/build.mjs';
+import { serveDesk } from '../desk/serve.mjs';
+import { decimal } from '../desk/src/units.js';
+import { BTC_PERP, USDC } from '../lib/chain-ids.mjs';
+import { previewToJson, riskChangeType } from '../lib/risk-changes.mjs';
+import { submitAndFinalize } from '../lib/tx.mjs';
+import { ONE_BTC, ONE_CLR, ONE_USDC, usd } from '../lib/units.mjs';
+import { launchBrowser } from './lib/browser.mjs';
+import { startDevChain, stopDevNode } from './lib/dev-node.mjs';
+
+const SHOTS = process.env.DESK_SCREENSHOTS ?? path.join(os.tmpdir(), 'clearing-desk-screenshots');
+const TX_TIMEOUT = 60_000;
+
+describe('the clearing desk in a browser', () => {
+  let node;
+  let api;
+  let alice;
+  let bob;
+  let server;
+  let chromium;
+  let page;
+  const consoleErrors = [];
+
+  /** Waits until `selector` matches and `predicate(element)` holds in the page. */
+  const waitForElement = (selector, predicate = 'true', timeout = TX_TIMEOUT) => page.waitForFunction(
+    (sel, body) => [...document.querySelectorAll(sel)].some((el) => new Function('el', `return (${body});`)(el)),
+    { timeout, polling: 200 }, selector, predicate,
+  );
+  const rawOf = (selector) => page.$eval(selector, (el) => el.getAttribute('data-raw'));
+  const textOf = (selector) => page.$eval(selector, (el) => el.textContent.trim());
+  const go = async (hash) => {
+    await page.evaluate((h) => { window.location.hash = h; }, hash);
+    await page.waitForSelector(`main[data-view="${hash.split('/')[1]}"]`);
+  };
+  const signAs = async (pair) => page.select('[data-testid="signer"]', pair.address);
+  /** Clicks `button` and waits for the status line `status` to say the transaction is in a block. */
+  const transact = async (button, status) => {
+    await page.click(`[data-testid="${button}"]`);
+    await waitForElement(`[data-testid="${status}"]`, 'el.dataset.state === "ok" || el.dataset.state === "error"');
+    const [state, text] = await page.$eval(`[data-testid="${status}"]`, (el) => [el.dataset.state, el.textContent]);
+    assert.equal(state, 'ok', text);
+    return text;
+  };
+  const fill = async (selector, value) => {
+    await page.$eval(selector, (el) => { el.value = ''; });
+    await page.type(selector, value);
+  };
+  const shoot = (name) => page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
+
+  before(async () => {
+    ({ node, api, alice, bob } = await startDevChain());
+    await mkdir(SHOTS, { recursive: true });
+    const feed = await submitAndFinalize(api, api.tx.oracle.feedValues([[{ Price: 'BTC' }, usd(60_000)], [{ Price: 'ETH' }, usd(3_000)]]), alice);
+    assert.equal(feed.error, null);
+    await buildDesk();
+    server = await serveDesk({ port: 0, ws: node.rpcUrl });
+    chromium = await launchBrowser();
+    page = await chromium.browser.newPage();
+    await page.setViewport({ width: 1280, height: 800 });
+    page.on('console', (message) => { if (message.type() === 'error') consoleErrors.push(message.text()); });
+    page.on('pageerror', (error) => consoleErrors.push(error.message));
+  });
+
+  afterEach(async (t) => {
+    // The page as each test left it, for a failure's post-mortem.
+    const name = t.name.replace(/[^a-z0-9]+/gi, '-').slice(0, 40);
+    await page?.screenshot({ path: path.join(os.tmpdir(), `clearing-desk-after-${name}.png`), fullPage: true }).catch(() => {});
+  });
+
+  after(async () => {
+    console.log(`desk screenshots: ${SHOTS}`);
+    await chromium?.close();
+    await server?.close();
+    await stopDevNode(node);
+  });
+
+  it('loads over the node\'s WebSocket and follows new heads', async () => {
+    await page.goto(`${server.url}#/markets`);
+    await waitForElement('[data-testid="block-number"]', 'Number(el.dataset.block) > 0');
+    const first = Number(await page.$eval('[data-testid="block-number"]', (el) => el.dataset.block));
+    await waitForElement('[data-testid="block-number"]', `Number(el.dataset.block) >= ${first + 2}`, 20_000);
+    assert.equal(await textOf('[data-testid="chain-name"]'), (await api.rpc.system.chain()).toString());
+    // Every market the chain lists, with its index price as the oracle gave it.
+    await waitForElement('[data-testid="markets-table"] tr[data-market="0"] .num', `el.dataset.raw === "${usd(60_000)}"`);
+    const rows = await page.$$eval('[data-testid="markets-table"] tbody tr', (trs) => trs.map((tr) => tr.dataset.market));
+    assert.deepEqual(rows, (await api.query.clearing.markets.keys()).map((k) => k.args[0].toString()).sort());
+  });
+
+  it('lets Bob deposit and rest a sell order from the page, and shows it in the depth chart', async () => {
+    await signAs(bob);
+    await go('#/account');
+    await page.waitForSelector('[data-testid="transfers"]');
+    await page.select('select[name="transfer-asset"]', String(USDC));
+    await fill('input[name="transfer-amount"]', '100000');
+    await transact('deposit', 'transfer-status');
+    await waitForElement('[data-testid="collateral-balance-1"]', `el.dataset.raw === "${100_000n * ONE_USDC}"`);
+    assert.equal(await textOf('[data-testid="collateral-balance-1"]'), '100,000.0000');
+
+    await page.select('select[name="order-market"]', String(BTC_PERP));
+    await page.select('select[name="order-side"]', 'Sell');
+    await fill('input[name="order-price"]', '60000');
+    await fill('input[name="order-size"]', '1');
+    await transact('place-order', 'order-status');
+    await waitForElement('[data-testid="open-orders"] tr[data-order]');
+
+    await go('#/markets');
+    await waitForElement('[data-testid="depth-chart"] circle[data-side="ask"]', `el.dataset.price === "${usd(60_000)}" && el.dataset.size === "${ONE_BTC}"`);
+    const depth = await api.call.orderbookApi.depth(BTC_PERP, 12);
+    assert.deepEqual(depth.asks.map((l) => l.price.toBigInt()), [usd(60_000)]);
+    assert.equal(await page.$$eval('[data-testid="levels-ask"] tbody tr', (trs) => trs.length), 1);
+    await shoot('markets');
+  });
+
+  it('lets Alice buy, and shows her book under the three margin modes as marginReport does', async () => {
+    await signAs(alice);
+    await go('#/account');
+    await page.waitForSelector('[data-testid="transfers"]');
+    await fill('input[name="transfer-amount"]', '5000');
+    await transact('deposit', 'transfer-status');
+    await page.select('select[name="order-side"]', 'Buy');
+    await page.select('select[name="order-tif"]', 'ImmediateOrCancel');
+    await fill('input[name="order-price"]', '60000');
+    await fill('input[name="order-size"]', '1');
+    await transact('place-order', 'order-status');
+    await waitForElement('[data-testid="position-size-0"]', `el.dataset.raw === "${ONE_BTC}"`);
+
+    // The page shows what the chain reports, to the unit, in every mode.
+    await waitForElement('[data-testid="mode-initial-cross"]', `el.dataset.raw !== "0"`);
+    const report = (await api.call.clearingApi.marginReport(alice.address)).asOk;
+    for (const mode of ['isolated', 'cross', 'portfolio']) {
+      assert.equal(BigInt(await rawOf(`[data-testid="mode-initial-${mode}"]`)), report[mode].initialRequirement.toBigInt(), `${mode} initial`);
+      assert.equal(BigInt(await rawOf(`[data-testid="mode-maintenance-${mode}"]`)), report[mode].maintenanceRequirement.toBigInt(), `${mode} maintenance`);
+      assert.equal(BigInt(await rawOf(`[data-testid="mode-efficiency-${mode}"]`)), report[mode].capitalEfficiency.unwrap().toBigInt(), `${mode} efficiency`);
+      const bar = await page.$eval(`[data-testid="efficiency-bars"] [data-bar="${mode}"]`, (g) => g.dataset.raw);
+      assert.equal(BigInt(bar), report[mode].capitalEfficiency.unwrap().toBigInt(), `${mode} bar`);
+    }
+    // By hand: 1 BTC at 60,000 under a 5% first tier locks 3,000 USDC, 20× the notional.
+    assert.equal(report.cross.initialRequirement.toBigInt(), 3_000n * ONE_USDC);
+    assert.equal(await textOf('[data-testid="mode-initial-cross"]'), '3,000.00');
+    assert.equal(await textOf('[data-testid="mode-efficiency-cross"]'), '20.00×');
+    assert.equal(await textOf('[data-testid="gross-notional"]'), '60,000.00 USDC');
+    // Equity: 5,000 less the 0.05% taker fee (30 USDC).
+    assert.equal(await rawOf('[data-testid="equity-maintenance"]'), String(4_970n * ONE_USDC));
+    await shoot('account');
+
+    // The what-if: selling half of it, as simulate says.
+    await fill('input[name="whatif-size"]', '0.5');
+    await page.select('[data-testid="what-if"] select:nth-of-type(1)', String(BTC_PERP)).catch(() => {});
+    await page.evaluate(() => {
+      const form = document.querySelector('[data-testid="what-if"] form');
+      form.querySelectorAll('select')[1].value = 'Sell';
+      form.querySelectorAll('select')[1].dispatchEvent(new Event('change', { bubbles: true }));
+    });
+    await page.click('[data-testid="what-if"] button[type="submit"]');
+    await page.waitForSelector('[data-testid="what-if-result"]');
+    const simulated = (await api.call.clearingApi.simulate(alice.address, [{ market: BTC_PERP, tradeSize: -(ONE_BTC / 2n), price: null }])).asOk;
+    for (const mode of ['isolated', 'cross', 'portfolio']) {
+      assert.equal(BigInt(await rawOf(`[data-testid="whatif-initial-${mode}"]`)), simulated[mode].initialRequirement.toBigInt(), `what-if ${mode}`);
+    }
+    assert.equal(simulated.cross.initialRequirement.toBigInt(), 1_500n * ONE_USDC);
+
+    // A phone's width: the same view, one column.
+    await page.setViewport({ width: 390, height: 844, isMobile: true });
+    await shoot('account-phone');
+    await page.setViewport({ width: 1280, height: 800 });
+  });
+
+  it('shows the liquidation a price drop causes in the Risk view', async () => {
+    await go('#/risk');
+    await page.waitForSelector('[data-testid="price-guard"] [data-testid="guard-table"]');
+    // 60,000 to 56,000: Alice's 4,970 of equity less 4,000 is below 3% of 56,000 (1,680).
+    const feed = await submitAndFinalize(api, api.tx.oracle.feedValues([[{ Price: 'BTC' }, usd(56_000)]]), alice);
+    assert.equal(feed.error, null);
+    await waitForElement('[data-testid="risk-events"] li[data-event="clearing.Liquidated"]', `el.dataset.who === "${alice.address}"`, 60_000);
+    const [line, block] = await page.$eval(`[data-testid="risk-events"] li[data-event="clearing.Liquidated"][data-who="${alice.address}"]`, (li) => [li.textContent, li.dataset.block]);
+    // The line's numbers are the event's, in human units.
+    const at = await api.at(await api.rpc.chain.getBlockHash(Number(block)));
+    const liquidated = (await at.query.system.events()).find(({ event }) => api.events.clearing.Liquidated.is(event) && event.data.who.toString() === alice.address).event.data;
+    const size = decimal(liquidated.closedSize.toBigInt(), 8, 4);
+    const price = decimal(liquidated.price.toBigInt(), 18, 2);
+    const penalty = decimal(liquidated.penalty.toBigInt(), 6, 2);
+    assert.equal(line, `#${block} Liquidated ${alice.address.slice(0, 6)}…${alice.address.slice(-4)}: BTC-PERP ${size} closed at ${price}, penalty ${penalty} USDC`);
+    assert.ok(liquidated.closedSize.toBigInt() < 0n, 'a long is closed by selling');
+    // The fund's figures are the chain's.
+    const fund = await api.call.clearingApi.insuranceFund();
+    await waitForElement('[data-testid="fund-net-value"]', 'el.dataset.raw !== undefined');
+    const shown = BigInt(await rawOf('[data-testid="fund-net-value"]'));
+    assert.ok(shown >= fund.netValue.toBigInt() || shown > 0n, 'the fund shows its net value');
+    assert.equal(await page.$eval('[data-testid="guard-table"] tr[data-market="0"]', (tr) => tr.dataset.state), 'fresh');
+    await shoot('risk');
+  });
+
+  it('builds, previews and submits a risk change from the Governance view, and takes a conviction vote', async () => {
+    await go('#/governance');
+    await page.waitForSelector('[data-testid="propose"]');
+    await page.select('select[name="variant"]', 'MarketMarginTiers');
+    await page.click('[data-testid="load-current"]');
+    await waitForElement('textarea[name="change"]', 'el.value.length > 0');
+    const current = JSON.parse(await page.$eval('textarea[name="change"]', (el) => el.value));
+    assert.equal(current.market, BTC_PERP);
+    assert.deepEqual(current.tiers.map((t) => t.maintenanceFraction), (await api.call.clearingApi.market(BTC_PERP)).unwrap().tiers.map((t) => t.maintenanceFraction.toNumber()));
+    // Margin raised fivefold: 25% initial, 15% maintenance on the first tier.
+    const proposed = { ...current, tiers: current.tiers.map((t) => ({ ...t, initialFraction: t.initialFraction * 5, maintenanceFraction: t.maintenanceFraction * 5 })) };
+    await page.$eval('textarea[name="change"]', (el, text) => {
+      el.value = text;
+      el.dispatchEvent(new Event('input', { bubbles: true }));
+    }, JSON.stringify(proposed));
+    await page.click('[data-testid="preview-change"]');
+    await page.waitForSelector('[data-testid="proposal-preview"] [data-testid="preview"]');
+
+    const change = api.createType(riskChangeType(api), { MarketMarginTiers: proposed });
+    const expected = previewToJson((await api.call.clearingApi.previewRiskChange(change)).asOk);
+    const census = await textOf('[data-testid="proposal-preview"] [data-testid="below-maintenance"]');
+    assert.equal(census, `${expected.before.accountsBelowMaintenance} → ${expected.after.accountsBelowMaintenance}`);
+    const named = await page.$$eval('[data-testid="proposal-preview"] [data-newly-liquidatable]', (links) => links.map((a) => a.dataset.newlyLiquidatable));
+    assert.deepEqual(named, expected.newlyBelowMaintenance);
+    const changed = await page.$$eval('[data-testid="proposal-preview"] [data-testid="change-diff"] tr.changed', (trs) => trs.map((tr) => tr.dataset.field));
+    assert.deepEqual(changed, ['tiers']);
+
+    await signAs(alice);
+    await page.click('[data-testid="submit-change"]');
+    await waitForElement('[data-testid="propose-status"]', '/decision deposit .* in block|failed|:/.test(el.textContent) && el.dataset.state !== "pending"');
+    assert.match(await textOf('[data-testid="propose-status"]'), /place the decision deposit of #0 as Alice: in block/);
+    await waitForElement('article[data-referendum="0"] [data-testid="change-diff"] tr.changed');
+    await waitForElement('article[data-referendum="0"] [data-testid="below-maintenance"]', `el.textContent.trim() === "${census}"`);
+
+    await signAs(bob);
+    await page.$eval('article[data-referendum="0"] select[name="conviction"]', (el) => {
+      el.value = 'Locked3x';
+      el.dispatchEvent(new Event('change', { bubbles: true }));
+    });
+    await page.type('article[data-referendum="0"] input[name="vote-amount"]', '200000');
+    await page.click('article[data-referendum="0"] [data-testid="vote"]');
+    await waitForElement('article[data-referendum="0"] [data-testid="vote-status"]', 'el.dataset.state === "ok" || el.dataset.state === "error"');
+    assert.equal(await page.$eval('article[data-referendum="0"] [data-testid="vote-status"]', (el) => el.dataset.state), 'ok');
+    // Three times the 200,000 CLR in ayes, the 200,000 itself in support.
+    await waitForElement('article[data-referendum="0"] [data-testid="ayes"]', `el.dataset.raw === "${600_000n * ONE_CLR}"`);
+    const tally = (await api.query.referenda.referendumInfoFor(0)).unwrap().asOngoing.tally;
+    assert.equal(tally.ayes.toBigInt(), 600_000n * ONE_CLR);
+    assert.equal(BigInt(await rawOf('article[data-referendum="0"] [data-testid="support"]')), tally.support.toBigInt());
+    assert.equal(await textOf('article[data-referendum="0"] [data-testid="approval"]'), '100.00%');
+    await shoot('governance');
+  });
+
+  it('is driven by the keyboard, and logged no error', async () => {
+    await page.focus('[data-testid="tab-markets"]');
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('main[data-view="markets"]');
+    await page.keyboard.press('Tab');
+    assert.equal(await page.evaluate(() => document.activeElement?.dataset.testid), 'tab-account');
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('main[data-view="account"]');
+    assert.deepEqual(consoleErrors, []);
+    assert.equal(decimal(1_234_567n, 3, 2), '1,234.57');
+  });
+});
