@@ -11,7 +11,9 @@
 #           built from its sources (see ../shared/TOOLCHAIN.md), linked as the rustup
 #           toolchain `debian-web`;
 #      Set CLEARING_WASM_ROUTE=debian to take route (b) even where rustup works.
-#   3. writes the environment the other scripts use to $CLEARING_ENV_FILE
+#   3. installs Debian's chromium for the desk's browser tests (scripts/e2e/desk.test.mjs,
+#      driven by puppeteer-core, which never downloads a browser); CHROMIUM=/path skips it;
+#   4. writes the environment the other scripts use to $CLEARING_ENV_FILE
 #      (default: ~/.cache/clearing-chain/toolchain.env) and prints what it chose.
 set -euo pipefail
 
@@ -27,7 +29,13 @@ as_root() {
 }
 
 APT_UPDATED=0
+# apt_install [--no-install-recommends] PACKAGE...: installs the packages not installed yet.
 apt_install() {
+	local options=()
+	if [ "${1:-}" = --no-install-recommends ]; then
+		options+=("$1")
+		shift
+	fi
 	local missing=()
 	for pkg in "$@"; do
 		dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
@@ -39,7 +47,7 @@ apt_install() {
 		APT_UPDATED=1
 	fi
 	log "installing: ${missing[*]}"
-	as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+	as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${options[@]}" "${missing[@]}" >/dev/null
 }
 
 # 1. System packages.
@@ -68,6 +76,11 @@ node_major=$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0
 if [ "$node_major" -lt 18 ]; then
 	log "Node.js $(node --version 2>/dev/null || echo none) is too old for the e2e suite (need >= 18)"
 	exit 1
+fi
+
+# The browser of the desk's tests: Debian's package (about 125 MB, 12 s from a mirror).
+if [ -z "${CHROMIUM:-}" ] && ! command -v chromium >/dev/null; then
+	apt_install --no-install-recommends chromium
 fi
 
 if ! command -v cargo >/dev/null; then
@@ -127,7 +140,7 @@ TOML
 	choice="Debian rustc-web ($(/usr/bin/rustc --version)) as toolchain debian-web, own wasm32v1-none sysroot"
 fi
 
-# 3. The environment for the other scripts.
+# 4. The environment for the other scripts.
 {
 	echo "# written by scripts/setup-toolchain.sh: $choice"
 	if [ -n "$clang_cxx" ]; then
@@ -145,3 +158,4 @@ fi
 
 log "wasm runtime toolchain: $choice"
 log "protoc: $(protoc --version); node: $(node --version); C++: ${clang_cxx:-$(command -v c++)}; environment in $ENV_FILE"
+log "chromium (desk tests): ${CHROMIUM:-$(command -v chromium)}"

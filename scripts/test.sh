@@ -37,6 +37,8 @@ e2e_log="$CARGO_TARGET_DIR/e2e.log"
 e2e_status=0
 # The files each start their own node on free ports and mostly wait for blocks: four run at
 # once (E2E_CONCURRENCY), which a 2-core machine carries.
+# The desk's browser tests (e2e/desk.test.mjs) write a screenshot of each view here.
+export DESK_SCREENSHOTS="$CARGO_TARGET_DIR/desk-screenshots"
 CLEARING_NODE="$NODE_BIN" node --test --test-concurrency="${E2E_CONCURRENCY:-4}" --test-reporter=spec --test-reporter-destination=stdout e2e/*.test.mjs 2>&1 | tee "$e2e_log" || e2e_status=$?
 e2e_passed=$(sed -n 's/^ℹ pass \([0-9]*\)$/\1/p' "$e2e_log" | tail -n 1)
 e2e_failed=$(sed -n 's/^ℹ fail \([0-9]*\)$/\1/p' "$e2e_log" | tail -n 1)
@@ -69,6 +71,7 @@ zombienet_failed=$(( ${zombienet_total:-1} - ${zombienet_passed:-0} ))
 say "cargo tests: $cargo_passed passed, $cargo_failed failed ($cargo_seconds s, compile included; cargo exited $cargo_status)"
 say "e2e tests: ${e2e_passed:-0} passed, ${e2e_failed:-unknown} failed ($e2e_seconds s)"
 say "zombienet smoke: ${zombienet_passed:-0} of ${zombienet_total:-?} assertions passed"
+say "desk screenshots: $DESK_SCREENSHOTS"
 say "scripts/test.sh finished in $(($(date +%s) - started)) s"
 echo "total: $((cargo_passed + ${e2e_passed:-0} + ${zombienet_passed:-0})) passed, $((cargo_failed + ${e2e_failed:-0} + zombienet_failed)) failed"
 if [ "$cargo_status" -ne 0 ] || [ "$cargo_failed" -ne 0 ]; then exit 1; fi

@@ -14,7 +14,7 @@ import { after, afterEach, before, describe, it } from 'node:test';
 import { buildDesk } from '../desk/build.mjs';
 import { serveDesk } from '../desk/serve.mjs';
 import { decimal } from '../desk/src/units.js';
-import { BTC_PERP, USDC } from '../lib/chain-ids.mjs';
+import { BTC_PERP, SBTC, USDC } from '../lib/chain-ids.mjs';
 import { previewToJson, riskChangeType } from '../lib/risk-changes.mjs';
 import { submitAndFinalize } from '../lib/tx.mjs';
 import { ONE_BTC, ONE_CLR, ONE_USDC, usd } from '../lib/units.mjs';
@@ -121,7 +121,7 @@ describe('the clearing desk in a browser', () => {
     const depth = await api.call.orderbookApi.depth(BTC_PERP, 12);
     assert.deepEqual(depth.asks.map((l) => l.price.toBigInt()), [usd(60_000)]);
     assert.equal(await page.$$eval('[data-testid="levels-ask"] tbody tr', (trs) => trs.length), 1);
-    await shoot('markets');
+    await shoot('markets-book');
   });
 
   it('lets Alice buy, and shows her book under the three margin modes as marginReport does', async () => {
@@ -173,9 +173,20 @@ describe('the clearing desk in a browser', () => {
     assert.equal(simulated.cross.initialRequirement.toBigInt(), 1_500n * ONE_USDC);
 
     // A phone's width: the same view, one column.
-    await page.setViewport({ width: 390, height: 844, isMobile: true });
+    await page.setViewport({ width: 390, height: 844 });
+    await page.waitForSelector('[data-testid="modes-table"]');
+    assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= 400), 'nothing overflows the phone\'s width');
     await shoot('account-phone');
     await page.setViewport({ width: 1280, height: 800 });
+
+    // The fill in the Markets view, with the size and price traded; the open interest too.
+    await go('#/markets');
+    await waitForElement('[data-testid="fills-table"] tbody tr');
+    const fillRow = await page.$eval('[data-testid="fills-table"] tbody tr', (tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent.trim()));
+    assert.deepEqual(fillRow.slice(1, 4), ['Buy', '60,000.00', '1.0000']);
+    await waitForElement('[data-testid="oi-0"]', `el.dataset.raw === "${ONE_BTC}"`);
+    await waitForElement('[data-testid="depth-empty"]');
+    await shoot('markets');
   });
 
   it('shows the liquidation a price drop causes in the Risk view', async () => {
@@ -194,11 +205,11 @@ describe('the clearing desk in a browser', () => {
     const penalty = decimal(liquidated.penalty.toBigInt(), 6, 2);
     assert.equal(line, `#${block} Liquidated ${alice.address.slice(0, 6)}…${alice.address.slice(-4)}: BTC-PERP ${size} closed at ${price}, penalty ${penalty} USDC`);
     assert.ok(liquidated.closedSize.toBigInt() < 0n, 'a long is closed by selling');
-    // The fund's figures are the chain's.
+    // The fund took the penalty: the page shows its balance as the chain reports it.
     const fund = await api.call.clearingApi.insuranceFund();
-    await waitForElement('[data-testid="fund-net-value"]', 'el.dataset.raw !== undefined');
-    const shown = BigInt(await rawOf('[data-testid="fund-net-value"]'));
-    assert.ok(shown >= fund.netValue.toBigInt() || shown > 0n, 'the fund shows its net value');
+    assert.ok(fund.settlementBalance.toBigInt() >= liquidated.penalty.toBigInt(), 'the penalty went to the fund');
+    await waitForElement('[data-testid="fund-balance"]', `el.dataset.raw === "${fund.settlementBalance.toBigInt()}"`);
+    assert.equal(await textOf('[data-testid="fund-balance"]'), `${decimal(fund.settlementBalance.toBigInt(), 6, 2)} USDC`);
     assert.equal(await page.$eval('[data-testid="guard-table"] tr[data-market="0"]', (tr) => tr.dataset.state), 'fresh');
     await shoot('risk');
   });
@@ -253,6 +264,30 @@ describe('the clearing desk in a browser', () => {
     assert.equal(BigInt(await rawOf('article[data-referendum="0"] [data-testid="support"]')), tally.support.toBigInt());
     assert.equal(await textOf('article[data-referendum="0"] [data-testid="approval"]'), '100.00%');
     await shoot('governance');
+  });
+
+  it('shows the money markets and the synthetics minted against the pool as the chain reports them', async () => {
+    const minted = await submitAndFinalize(api, api.tx.clearing.mintSynthetic(SBTC, ONE_BTC / 100n), bob);
+    assert.equal(minted.error, null);
+    await go('#/pool');
+    await waitForElement(`[data-testid="synthetics-table"] tr[data-asset="${SBTC}"] td .num`, `el.dataset.raw === "${ONE_BTC / 100n}"`);
+    const report = (await api.call.clearingApi.synthetics()).find((r) => r.asset.toNumber() === SBTC);
+    assert.equal(report.supply.toBigInt(), ONE_BTC / 100n);
+    assert.equal(report.issuers.toNumber(), 1);
+    const row = await page.$eval(`[data-testid="synthetics-table"] tr[data-asset="${SBTC}"]`, (tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent.trim()));
+    assert.equal(row[0], '0.0100');
+    assert.equal(row[4], '1');
+    assert.match(row[8], new RegExp(bob.address.slice(0, 6)));
+    // USDC's money market: what suppliers hold, as the chain says at the page's block.
+    const usdc = `[data-testid="money-market-table"] tr[data-asset="${USDC}"] td .num`;
+    await waitForElement(usdc);
+    const supplied = (await api.call.clearingApi.moneyMarket()).find((m) => m.asset.toNumber() === USDC).supplied.toBigInt();
+    assert.ok(supplied >= 100_000n * ONE_USDC, 'Bob\'s deposit is supplied');
+    await waitForElement(usdc, `el.dataset.raw === "${supplied}"`, 10_000).catch(async () => {
+      const now = (await api.call.clearingApi.moneyMarket()).find((m) => m.asset.toNumber() === USDC).supplied.toBigInt();
+      assert.equal(BigInt(await rawOf(usdc)), now, 'the page shows the supply the chain reports');
+    });
+    await shoot('pool');
   });
 
   it('is driven by the keyboard, and logged no error', async () => {

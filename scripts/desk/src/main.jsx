@@ -1,5 +1,5 @@
 // The clearing desk: a web page over a clearing-chain node, for traders (Markets,
-// Account), risk managers (Risk) and voters (Governance). The node's WebSocket URL comes
+// Account, Pool), risk managers (Risk) and voters (Governance). The node's WebSocket URL comes
 // from `?ws=` (the server's default otherwise); views are routed by the URL's hash.
 import { Component, render } from 'preact';
 import { useEffect, useMemo, useState } from 'preact/hooks';
@@ -11,10 +11,12 @@ import { MarketsView } from './views/markets.jsx';
 import { AccountView } from './views/account.jsx';
 import { RiskView } from './views/risk.jsx';
 import { GovernanceView } from './views/governance.jsx';
+import { PoolView } from './views/pool.jsx';
 
 const VIEWS = [
   ['markets', 'Markets', MarketsView],
   ['account', 'Account', AccountView],
+  ['pool', 'Pool', PoolView],
   ['risk', 'Risk', RiskView],
   ['governance', 'Governance', GovernanceView],
 ];

@@ -56,6 +56,7 @@ export function AccountView({ arg }) {
             <Positions data={data} />
             <MarginModes data={data} own={own} />
             <Greeks data={data} />
+            <Stakes data={data} />
             <WhatIf who={who} />
             {own ? <Orders data={data} /> : <OpenOrders data={data} />}
             {own ? <Transfers data={data} /> : null}
@@ -359,6 +360,56 @@ function Transfers({ data }) {
         <button type="button" data-testid="withdraw" onClick={go('withdraw')}>Withdraw</button>
       </form>
       <TxStatus status={status} testid="transfer-status" />
+    </Section>
+  );
+}
+
+/** The account's stake in each money market, and its synthetic debts. */
+function Stakes({ data }) {
+  const { facts } = useChain();
+  const s = facts.settlement;
+  const lending = data.account.lending.filter((l) => l.supplied.toBigInt() > 0n || l.borrowed.toBigInt() > 0n);
+  const debts = data.account.synthetics;
+  const token = (id) => facts.assets.get(id.toNumber()) ?? { symbol: `#${id}`, decimals: 0 };
+  return (
+    <Section title="Lending and synthetic debts" testid="stakes">
+      {lending.length === 0 ? <p class="muted">Nothing supplied or borrowed.</p> : (
+        <Table testid="lending-table" caption="Money market stakes" head={['Asset', 'Supplied', 'Segregated', 'Borrowed', 'Supply APY', 'Borrow APY', 'Interest a day', 'Accrued']}>
+          {lending.map((l) => {
+            const t = token(l.asset);
+            return (
+              <tr key={l.asset.toString()}>
+                <th scope="row">{t.symbol}</th>
+                <td><Amount value={l.supplied} decimals={t.decimals} dp={4} /></td>
+                <td><Amount value={l.segregated} decimals={t.decimals} dp={4} /></td>
+                <td><Amount value={l.borrowed} decimals={t.decimals} dp={4} /></td>
+                <td><FixedPercent value={l.supplyApy} dp={2} /></td>
+                <td><FixedPercent value={l.borrowApy} dp={2} /></td>
+                <td><Amount value={l.interestPerDay} decimals={t.decimals} dp={6} /></td>
+                <td><Amount value={l.interestAccrued.unwrapOr(null)} decimals={t.decimals} dp={6} /></td>
+              </tr>
+            );
+          })}
+        </Table>
+      )}
+      {debts.length === 0 ? <p class="muted">No synthetic minted.</p> : (
+        <Table testid="synthetic-debts" caption="Synthetic debts" head={['Token', 'Debt', 'Price', 'Value', 'Initial', 'Maintenance', 'Fee owed']}>
+          {debts.map((d) => {
+            const t = token(d.asset);
+            return (
+              <tr key={d.asset.toString()}>
+                <th scope="row">{t.symbol}</th>
+                <td><Amount value={d.debt} decimals={t.decimals} dp={4} /></td>
+                <td><Price value={d.price.unwrapOr(null)} /></td>
+                <td><Amount value={d.value.unwrapOr(null)} decimals={s.decimals} dp={2} /></td>
+                <td><Amount value={d.initialRequirement.unwrapOr(null)} decimals={s.decimals} dp={2} /></td>
+                <td><Amount value={d.maintenanceRequirement.unwrapOr(null)} decimals={s.decimals} dp={2} /></td>
+                <td><Amount value={d.feeOwed} decimals={s.decimals} dp={4} /></td>
+              </tr>
+            );
+          })}
+        </Table>
+      )}
     </Section>
   );
 }

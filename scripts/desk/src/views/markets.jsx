@@ -41,7 +41,7 @@ export function MarketsView() {
                   {report && !report.indexFresh.isTrue ? <span class="badge warn">stale</span> : null}</td>
                 <td><Price value={report?.markPrice.unwrapOr(null)} testid={`mark-${m.id}`} /></td>
                 <td><Price value={report?.lastTradePrice.unwrapOr(null)} /></td>
-                <td><FixedPercent value={state?.isSome ? state.unwrap().fundingRate : null} dp={4} /></td>
+                <td><FixedPercent value={state.fundingRate} dp={4} testid={`funding-${m.id}`} /></td>
                 <td><Amount value={report?.openInterest} decimals={m.sizeDecimals} dp={4} testid={`oi-${m.id}`} /></td>
                 <td>{report ? <><Percent value={report.tiers[0].initialFraction} /> / <Percent value={report.tiers[0].maintenanceFraction} /></> : '-'}</td>
                 <td>{adaptive ? <AdaptiveCell adaptive={adaptive} /> : <span class="muted">static</span>}</td>
