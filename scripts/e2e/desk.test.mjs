@@ -13,7 +13,7 @@ import path from 'node:path';
 import { after, afterEach, before, describe, it } from 'node:test';
 import { buildDesk } from '../desk/build.mjs';
 import { serveDesk } from '../desk/serve.mjs';
-import { decimal } from '../desk/src/units.js';
+import { decimal, parseDecimal } from '../desk/src/units.js';
 import { BTC_PERP, SBTC, USDC } from '../lib/chain-ids.mjs';
 import { previewToJson, riskChangeType } from '../lib/risk-changes.mjs';
 import { submitAndFinalize } from '../lib/tx.mjs';
@@ -108,6 +108,12 @@ describe('the clearing desk in a browser', () => {
     await transact('deposit', 'transfer-status');
     await waitForElement('[data-testid="collateral-balance-1"]', `el.dataset.raw === "${100_000n * ONE_USDC}"`);
     assert.equal(await textOf('[data-testid="collateral-balance-1"]'), '100,000.0000');
+    // And takes 0.5 USDC back to the wallet.
+    const wallet = (await api.query.assets.account(USDC, bob.address)).unwrap().balance.toBigInt();
+    await fill('input[name="transfer-amount"]', '0.5');
+    await transact('withdraw', 'transfer-status');
+    await waitForElement('[data-testid="wallet-1"]', `el.dataset.raw === "${wallet + ONE_USDC / 2n}"`);
+    assert.equal(await rawOf('[data-testid="collateral-balance-1"]'), String(100_000n * ONE_USDC - ONE_USDC / 2n));
 
     await page.select('select[name="order-market"]', String(BTC_PERP));
     await page.select('select[name="order-side"]', 'Sell');
@@ -299,6 +305,32 @@ describe('the clearing desk in a browser', () => {
     await page.keyboard.press('Enter');
     await page.waitForSelector('main[data-view="account"]');
     assert.deepEqual(consoleErrors, []);
+  });
+});
+
+describe('the desk\'s number formatting', () => {
+  it('rounds half away from zero, groups thousands and keeps the sign', () => {
     assert.equal(decimal(1_234_567n, 3, 2), '1,234.57');
+    assert.equal(decimal(1_234_565n, 3, 2), '1,234.57');
+    assert.equal(decimal(-1_234_565n, 3, 2), '-1,234.57');
+    assert.equal(decimal(-4n, 3, 2), '0.00', 'a negative that rounds to nothing shows no sign');
+    assert.equal(decimal(60_000n * 10n ** 18n, 18, 2), '60,000.00');
+    assert.equal(decimal(123n, 0, 2), '123');
+    assert.equal(decimal(5n, 6, 6), '0.000005');
+  });
+
+  it('reads back what it writes, at every scale', () => {
+    let seed = 12345n;
+    for (let i = 0; i < 2_000; i += 1) {
+      seed = (seed * 6364136223846793005n + 1442695040888963407n) % (1n << 64n);
+      const decimals = Number(seed % 19n);
+      const value = (seed % 2n === 0n ? 1n : -1n) * (seed >> 3n);
+      assert.equal(parseDecimal(decimal(value, decimals, decimals), decimals), value);
+    }
+    assert.equal(parseDecimal('0.25', 8), 25_000_000n);
+    assert.equal(parseDecimal('1,000', 6), 1_000_000_000n);
+    assert.throws(() => parseDecimal('0.0000001', 6), /more than 6 decimals/);
+    assert.throws(() => parseDecimal('abc', 6), /not a number/);
+    assert.throws(() => parseDecimal('', 6), /not a number/);
   });
 });

@@ -10,14 +10,11 @@ import { symbolText } from './format.jsx';
 const EVENT_LOG_LIMIT = 500;
 /** Blocks read back at start, so a feed opened late still shows what just happened. */
 const BACKFILL_BLOCKS = 100;
-/** The events the views follow, by `section.method`. */
+/** The events the views follow, by `section.method`: fills (Markets) and risk (Risk). */
 export const FOLLOWED_EVENTS = new Set([
   'orderbook.OrderFilled',
   'clearing.Liquidated', 'clearing.BorrowLiquidated', 'clearing.SyntheticDebtLiquidated',
-  'clearing.AutoDeleveraged', 'clearing.BadDebtCovered', 'clearing.CollateralSeized',
-  'clearing.PriceJumpHeld', 'clearing.AdaptiveMarginMoved', 'clearing.RiskParameterChanged',
-  'referenda.Submitted', 'referenda.DecisionStarted', 'referenda.ConfirmStarted', 'referenda.Confirmed',
-  'referenda.Approved', 'referenda.Rejected', 'referenda.TimedOut', 'referenda.Cancelled',
+  'clearing.AutoDeleveraged', 'clearing.BadDebtCovered', 'clearing.PriceJumpHeld', 'clearing.AdaptiveMarginMoved',
 ]);
 
 export const ChainContext = createContext(null);

@@ -52,6 +52,24 @@ async function decodeChange(api, change) {
   return { change, variant, fields, current, preview: result.isOk ? previewToJson(result.asOk) : null, refusal: result.isErr ? result.asErr.toString() : null };
 }
 
+/**
+ * Decoded proposals by referendum and preimage: a proposal never changes, and its preview
+ * (a scan of every account with positions, heavy on a large chain) is refreshed only every
+ * `PREVIEW_REFRESH_BLOCKS`, not at each of the page's head updates.
+ */
+const decodedCache = new Map();
+const PREVIEW_REFRESH_BLOCKS = 10;
+
+async function decodeCached(api, index, call, now) {
+  const key = `${index}:${call.hash.toHex()}`;
+  const cached = decodedCache.get(key);
+  if (cached && now - cached.at < PREVIEW_REFRESH_BLOCKS) return cached.decoded;
+  const change = changeFromCall(api, call);
+  const decoded = change ? { ...(await decodeChange(api, change)), previewedAt: now } : null;
+  decodedCache.set(key, { at: now, decoded });
+  return decoded;
+}
+
 async function loadReferenda(api) {
   const track = riskTrack(api);
   const [entries, issuance, best] = await Promise.all([
@@ -70,8 +88,7 @@ async function loadReferenda(api) {
       const o = value.asOngoing;
       if (track && o.track.toNumber() !== track.id) continue;
       const call = await proposalCall(api, o.proposal);
-      const change = call ? changeFromCall(api, call) : null;
-      ongoing.push({ index, o, call, decoded: change ? await decodeChange(api, change) : null });
+      ongoing.push({ index, o, call, decoded: call ? await decodeCached(api, index, call, now) : null });
     } else {
       recent.push({ index, state: value.type });
     }
@@ -138,7 +155,7 @@ function Referendum({ r, data }) {
         <dt>Support</dt><dd><Amount value={support} {...clr} dp={0} testid="support" /> ({decimal(supportShare, 4, 4)}% of issuance)</dd>
       </dl>
       {decoded ? <ChangeDiff decoded={decoded} /> : null}
-      {decoded ? <PreviewView preview={decoded.preview} refusal={decoded.refusal} /> : null}
+      {decoded ? <PreviewView preview={decoded.preview} refusal={decoded.refusal} at={decoded.previewedAt} /> : null}
       <VoteForm index={index} />
     </article>
   );
@@ -167,14 +184,14 @@ function ChangeDiff({ decoded }) {
   );
 }
 
-function PreviewView({ preview, refusal }) {
+function PreviewView({ preview, refusal, at }) {
   const { facts } = useChain();
   const s = facts.settlement;
   if (refusal) return <p class="error" role="alert">The chain refuses this change: {refusal}</p>;
   if (!preview) return null;
   return (
     <div class="preview" data-testid="preview">
-      <p>Preview over {grouped(preview.accountsChecked)} accounts with positions:
+      <p>Preview{at ? ` at block #${grouped(at)}` : ''} over {grouped(preview.accountsChecked)} accounts with positions:
         below maintenance <strong data-testid="below-maintenance">{preview.before.accountsBelowMaintenance} → {preview.after.accountsBelowMaintenance}</strong>
         {' '}(equity <Amount value={BigInt(preview.before.equityBelowMaintenance)} decimals={s.decimals} dp={2} /> → <Amount value={BigInt(preview.after.equityBelowMaintenance)} decimals={s.decimals} dp={2} /> {s.symbol}),
         below initial {preview.before.accountsBelowInitial} → {preview.after.accountsBelowInitial}.</p>

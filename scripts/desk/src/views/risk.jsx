@@ -2,7 +2,7 @@
 // accounts), the insurance fund, liquidations and ADL as they happen, adaptive-margin
 // warnings, and the price guard (freshness and held jumps of every market's index).
 import { useState } from 'preact/hooks';
-import { useChain, useLive } from '../chain.jsx';
+import { FOLLOWED_EVENTS, useChain, useLive } from '../chain.jsx';
 import { Address, Amount, blocksAsTime, grouped, oracleKeyText, Percent, Price } from '../format.jsx';
 import { Loaded, Pager, Section, Table } from '../ui.jsx';
 
@@ -10,10 +10,8 @@ import { Loaded, Pager, Section, Table } from '../ui.jsx';
 const PAGE_SIZE = 50;
 /** Feed lines shown. */
 const FEED_SHOWN = 30;
-const RISK_EVENTS = new Set([
-  'clearing.Liquidated', 'clearing.BorrowLiquidated', 'clearing.SyntheticDebtLiquidated', 'clearing.AutoDeleveraged',
-  'clearing.BadDebtCovered', 'clearing.PriceJumpHeld', 'clearing.AdaptiveMarginMoved',
-]);
+/** The feed: every followed event but the fills. */
+const RISK_EVENTS = new Set([...FOLLOWED_EVENTS].filter((name) => name !== 'orderbook.OrderFilled'));
 
 export function RiskView() {
   return (
@@ -118,11 +116,15 @@ function describe(name, d, facts) {
     case 'clearing.PriceJumpHeld':
       return <>Price jump held on {oracleKeyText(d.key)}: <Price value={d.jumped} /> held, <Price value={d.accepted} /> in force</>;
     case 'clearing.BorrowLiquidated':
-    case 'clearing.SyntheticDebtLiquidated':
-      return <>{name.split('.')[1]} <Address value={d.who} /></>;
+    case 'clearing.SyntheticDebtLiquidated': {
+      const owed = facts.assets.get(d.asset.toNumber());
+      const paid = facts.assets.get(d.collateralAsset.toNumber());
+      const what = name === 'clearing.BorrowLiquidated' ? 'borrow' : 'synthetic debt';
+      return <>Liquidated <Address value={d.who} />'s {what}: <Amount value={d.amount} decimals={owed?.decimals ?? 0} symbol={owed?.symbol} /> ({usd(d.value)}) to the fund for <Amount value={d.collateralAmount} decimals={paid?.decimals ?? 0} symbol={paid?.symbol} />, penalty {usd(d.penalty)}</>;
+    }
     case 'clearing.AdaptiveMarginMoved': {
       const m = market(d.market);
-      return <>Adaptive margin moved on {m?.symbol}</>;
+      return <>Adaptive margin on {m?.symbol}: <Percent value={d.initial} /> initial, <Percent value={d.maintenance} /> maintenance in force (target <Percent value={d.targetInitial} /> / <Percent value={d.targetMaintenance} />)</>;
     }
     default:
       return name;
