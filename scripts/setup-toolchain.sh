@@ -38,7 +38,8 @@ apt_install() {
 	fi
 	local missing=()
 	for pkg in "$@"; do
-		dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
+		# Installed, not merely known (a removed package keeps its configuration files).
+		[ "$(dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null)" = "install ok installed" ] || missing+=("$pkg")
 	done
 	[ ${#missing[@]} -eq 0 ] && return 0
 	command -v apt-get >/dev/null || { log "apt-get not found; install by hand: ${missing[*]}"; return 1; }
