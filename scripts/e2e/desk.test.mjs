@@ -121,6 +121,15 @@ describe('the clearing desk in a browser', () => {
     await fill('input[name="order-size"]', '1');
     await transact('place-order', 'order-status');
     await waitForElement('[data-testid="open-orders"] tr[data-order]');
+    // A second order, cancelled from its row: it leaves the book.
+    await fill('input[name="order-price"]', '61000');
+    await transact('place-order', 'order-status');
+    await waitForElement('[data-testid="open-orders"] tbody tr', 'el.parentElement.children.length === 2');
+    const [second] = await page.$$eval('[data-testid="open-orders"] tbody tr', (trs) => trs.slice(1).map((tr) => tr.dataset.order));
+    await page.click(`[data-testid="open-orders"] tr[data-order="${second}"] button`);
+    await waitForElement('[data-testid="order-status"]', `el.dataset.state === "ok" && el.textContent.includes("cancel order ${second}")`);
+    await waitForElement('[data-testid="open-orders"] tbody tr', 'el.parentElement.children.length === 1');
+    assert.deepEqual((await api.call.orderbookApi.openOrders(bob.address)).map((o) => o.price.toBigInt()), [usd(60_000)]);
 
     await go('#/markets');
     await waitForElement('[data-testid="depth-chart"] circle[data-side="ask"]', `el.dataset.price === "${usd(60_000)}" && el.dataset.size === "${ONE_BTC}"`);
