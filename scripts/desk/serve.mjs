@@ -16,7 +16,13 @@ const TYPES = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; ch
  */
 export function serveDesk({ port = 8080, ws = 'ws://127.0.0.1:9944', dist = path.join(import.meta.dirname, 'dist') } = {}) {
   const server = createServer(async (request, response) => {
-    const { pathname } = new URL(request.url, 'http://localhost');
+    let pathname;
+    try {
+      ({ pathname } = new URL(request.url, 'http://localhost'));
+    } catch {
+      response.writeHead(400).end('bad request');
+      return;
+    }
     if (pathname === '/config.js') {
       response.writeHead(200, { 'content-type': TYPES['.js'], 'cache-control': 'no-store' });
       response.end(`window.DESK_CONFIG = ${JSON.stringify({ ws })};\n`);

@@ -13,7 +13,7 @@ import path from 'node:path';
 import { after, afterEach, before, describe, it } from 'node:test';
 import { buildDesk } from '../desk/build.mjs';
 import { serveDesk } from '../desk/serve.mjs';
-import { decimal, parseDecimal } from '../desk/src/units.js';
+import { decimal, grouped, parseDecimal } from '../desk/src/units.js';
 import { BTC_PERP, SBTC, USDC } from '../lib/chain-ids.mjs';
 import { previewToJson, riskChangeType } from '../lib/risk-changes.mjs';
 import { submitAndFinalize } from '../lib/tx.mjs';
@@ -40,6 +40,23 @@ describe('the clearing desk in a browser', () => {
     { timeout, polling: 200 }, selector, predicate,
   );
   const rawOf = (selector) => page.$eval(selector, (el) => el.getAttribute('data-raw'));
+  /**
+   * The raw values of `selectors` as one render shows them, and the chain's state at the
+   * block that render read (`at`): the page and the chain compared at the same block.
+   */
+  const snapshot = async (selectors) => {
+    const { block, raws, texts } = await page.evaluate((list) => {
+      const els = list.map((sel) => document.querySelector(sel));
+      return {
+        block: els[0]?.closest('[data-at]')?.dataset.at,
+        raws: els.map((el) => el?.getAttribute('data-raw')),
+        texts: els.map((el) => el?.textContent.trim()),
+      };
+    }, selectors);
+    assert.ok(block, `${selectors[0]} shows the block it was read at`);
+    const at = await api.at(await api.rpc.chain.getBlockHash(Number(block)));
+    return { at, raws: raws.map((r) => (r ? BigInt(r) : null)), texts };
+  };
   const textOf = (selector) => page.$eval(selector, (el) => el.textContent.trim());
   const go = async (hash) => {
     await page.evaluate((h) => { window.location.hash = h; }, hash);
@@ -65,7 +82,8 @@ describe('the clearing desk in a browser', () => {
     await mkdir(SHOTS, { recursive: true });
     const feed = await submitAndFinalize(api, api.tx.oracle.feedValues([[{ Price: 'BTC' }, usd(60_000)], [{ Price: 'ETH' }, usd(3_000)]]), alice);
     assert.equal(feed.error, null);
-    await buildDesk();
+    // The bundle desk.sh serves: minified.
+    await buildDesk({ minify: true });
     server = await serveDesk({ port: 0, ws: node.rpcUrl });
     chromium = await launchBrowser();
     page = await chromium.browser.newPage();
@@ -154,21 +172,27 @@ describe('the clearing desk in a browser', () => {
 
     // The page shows what the chain reports, to the unit, in every mode.
     await waitForElement('[data-testid="mode-initial-cross"]', `el.dataset.raw !== "0"`);
-    const report = (await api.call.clearingApi.marginReport(alice.address)).asOk;
-    for (const mode of ['isolated', 'cross', 'portfolio']) {
-      assert.equal(BigInt(await rawOf(`[data-testid="mode-initial-${mode}"]`)), report[mode].initialRequirement.toBigInt(), `${mode} initial`);
-      assert.equal(BigInt(await rawOf(`[data-testid="mode-maintenance-${mode}"]`)), report[mode].maintenanceRequirement.toBigInt(), `${mode} maintenance`);
-      assert.equal(BigInt(await rawOf(`[data-testid="mode-efficiency-${mode}"]`)), report[mode].capitalEfficiency.unwrap().toBigInt(), `${mode} efficiency`);
-      const bar = await page.$eval(`[data-testid="efficiency-bars"] [data-bar="${mode}"]`, (g) => g.dataset.raw);
-      assert.equal(BigInt(bar), report[mode].capitalEfficiency.unwrap().toBigInt(), `${mode} bar`);
-    }
+    const modes = ['isolated', 'cross', 'portfolio'];
+    const shown = await snapshot([
+      '[data-testid="equity-maintenance"]',
+      ...modes.flatMap((m) => [`[data-testid="mode-initial-${m}"]`, `[data-testid="mode-maintenance-${m}"]`, `[data-testid="mode-efficiency-${m}"]`, `[data-testid="efficiency-bars"] [data-bar="${m}"]`]),
+    ]);
+    const report = (await shown.at.call.clearingApi.marginReport(alice.address)).asOk;
+    modes.forEach((mode, i) => {
+      const [initial, maintenance, efficiency, bar] = shown.raws.slice(1 + 4 * i, 5 + 4 * i);
+      assert.equal(initial, report[mode].initialRequirement.toBigInt(), `${mode} initial`);
+      assert.equal(maintenance, report[mode].maintenanceRequirement.toBigInt(), `${mode} maintenance`);
+      assert.equal(efficiency, report[mode].capitalEfficiency.unwrap().toBigInt(), `${mode} efficiency`);
+      assert.equal(bar, report[mode].capitalEfficiency.unwrap().toBigInt(), `${mode} bar`);
+    });
     // By hand: 1 BTC at 60,000 under a 5% first tier locks 3,000 USDC, 20× the notional.
     assert.equal(report.cross.initialRequirement.toBigInt(), 3_000n * ONE_USDC);
     assert.equal(await textOf('[data-testid="mode-initial-cross"]'), '3,000.00');
     assert.equal(await textOf('[data-testid="mode-efficiency-cross"]'), '20.00×');
     assert.equal(await textOf('[data-testid="gross-notional"]'), '60,000.00 USDC');
     // Equity: 5,000 less the 0.05% taker fee (30 USDC).
-    assert.equal(await rawOf('[data-testid="equity-maintenance"]'), String(4_970n * ONE_USDC));
+    assert.equal(shown.raws[0], 4_970n * ONE_USDC);
+    assert.equal(shown.raws[0], (await shown.at.call.clearingApi.accountReport(alice.address)).asOk.equityMaintenance.toBigInt());
     await shoot('account');
 
     // The what-if: selling half of it, as simulate says.
@@ -210,6 +234,8 @@ describe('the clearing desk in a browser', () => {
     // 60,000 to 56,000: Alice's 4,970 of equity less 4,000 is below 3% of 56,000 (1,680).
     const feed = await submitAndFinalize(api, api.tx.oracle.feedValues([[{ Price: 'BTC' }, usd(56_000)]]), alice);
     assert.equal(feed.error, null);
+    await waitForElement('[data-testid="guard-table"] tr[data-market="0"] .num', `el.dataset.raw === "${usd(56_000)}"`);
+    assert.equal(await page.$eval('[data-testid="guard-table"] tr[data-market="0"]', (tr) => tr.dataset.state), 'fresh');
     await waitForElement('[data-testid="risk-events"] li[data-event="clearing.Liquidated"]', `el.dataset.who === "${alice.address}"`, 60_000);
     const [line, block] = await page.$eval(`[data-testid="risk-events"] li[data-event="clearing.Liquidated"][data-who="${alice.address}"]`, (li) => [li.textContent, li.dataset.block]);
     // The line's numbers are the event's, in human units.
@@ -218,14 +244,15 @@ describe('the clearing desk in a browser', () => {
     const size = decimal(liquidated.closedSize.toBigInt(), 8, 4);
     const price = decimal(liquidated.price.toBigInt(), 18, 2);
     const penalty = decimal(liquidated.penalty.toBigInt(), 6, 2);
-    assert.equal(line, `#${block} Liquidated ${alice.address.slice(0, 6)}…${alice.address.slice(-4)}: BTC-PERP ${size} closed at ${price}, penalty ${penalty} USDC`);
+    assert.equal(line, `#${grouped(Number(block))} Liquidated ${alice.address.slice(0, 6)}…${alice.address.slice(-4)}: BTC-PERP ${size} closed at ${price}, penalty ${penalty} USDC`);
     assert.ok(liquidated.closedSize.toBigInt() < 0n, 'a long is closed by selling');
     // The fund took the penalty: the page shows its balance as the chain reports it.
-    const fund = await api.call.clearingApi.insuranceFund();
+    await waitForElement('[data-testid="fund-balance"]', 'el.dataset.raw !== "0"');
+    const fundShown = await snapshot(['[data-testid="fund-balance"]']);
+    const fund = await fundShown.at.call.clearingApi.insuranceFund();
     assert.ok(fund.settlementBalance.toBigInt() >= liquidated.penalty.toBigInt(), 'the penalty went to the fund');
-    await waitForElement('[data-testid="fund-balance"]', `el.dataset.raw === "${fund.settlementBalance.toBigInt()}"`);
-    assert.equal(await textOf('[data-testid="fund-balance"]'), `${decimal(fund.settlementBalance.toBigInt(), 6, 2)} USDC`);
-    assert.equal(await page.$eval('[data-testid="guard-table"] tr[data-market="0"]', (tr) => tr.dataset.state), 'fresh');
+    assert.equal(fundShown.raws[0], fund.settlementBalance.toBigInt());
+    assert.equal(fundShown.texts[0], `${decimal(fund.settlementBalance.toBigInt(), 6, 2)} USDC`);
     await shoot('risk');
   });
 
@@ -296,12 +323,10 @@ describe('the clearing desk in a browser', () => {
     // USDC's money market: what suppliers hold, as the chain says at the page's block.
     const usdc = `[data-testid="money-market-table"] tr[data-asset="${USDC}"] td .num`;
     await waitForElement(usdc);
-    const supplied = (await api.call.clearingApi.moneyMarket()).find((m) => m.asset.toNumber() === USDC).supplied.toBigInt();
-    assert.ok(supplied >= 100_000n * ONE_USDC, 'Bob\'s deposit is supplied');
-    await waitForElement(usdc, `el.dataset.raw === "${supplied}"`, 10_000).catch(async () => {
-      const now = (await api.call.clearingApi.moneyMarket()).find((m) => m.asset.toNumber() === USDC).supplied.toBigInt();
-      assert.equal(BigInt(await rawOf(usdc)), now, 'the page shows the supply the chain reports');
-    });
+    const poolShown = await snapshot([usdc]);
+    const market = (await poolShown.at.call.clearingApi.moneyMarket()).find((m) => m.asset.toNumber() === USDC);
+    assert.equal(poolShown.raws[0], market.supplied.toBigInt());
+    assert.ok(market.supplied.toBigInt() >= 100_000n * ONE_USDC, 'Bob\'s deposit is supplied');
     await shoot('pool');
   });
 

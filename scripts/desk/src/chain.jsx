@@ -75,7 +75,9 @@ export async function readMarkets(api) {
 /**
  * The head subscription and the event log: returns `{ head, events }`, `head` the best
  * block (`{ number, hash }`) and `events` the followed events of the last blocks, newest
- * first, each `{ block, index, name, event }`.
+ * first, each `{ block, hash, index, name, event }`. A head that skips heights (several
+ * blocks imported at once) has the blocks between read too; a head that replaces a block
+ * (a reorganisation) drops the replaced blocks' events.
  */
 export function useHeads(api) {
   const [head, setHead] = useState(null);
@@ -84,39 +86,49 @@ export function useHeads(api) {
     if (!api) return undefined;
     let log = [];
     let stopped = false;
-    const seen = new Set();
-    const record = (number, records) => {
-      if (seen.has(number)) return;
-      seen.add(number);
+    // Hash of the block recorded at each height (the best chain as last seen).
+    const recorded = new Map();
+    const publish = () => { if (!stopped) setEvents(log); };
+    const record = async (number, hash) => {
+      if (recorded.get(number) === hash) return;
+      const records = await api.query.system.events.at(hash);
+      const replaced = recorded.get(number);
+      recorded.set(number, hash);
       const fresh = [];
       records.forEach(({ event }, index) => {
         const name = `${event.section}.${event.method}`;
-        if (FOLLOWED_EVENTS.has(name)) fresh.push({ block: number, index, name, event });
+        if (FOLLOWED_EVENTS.has(name)) fresh.push({ block: number, hash, index, name, event });
       });
-      if (fresh.length === 0) return;
-      log = [...fresh, ...log].sort((a, b) => b.block - a.block || b.index - a.index).slice(0, EVENT_LOG_LIMIT);
-      if (!stopped) setEvents(log);
+      if (fresh.length === 0 && replaced === undefined) return;
+      log = [...fresh, ...log.filter((e) => e.hash !== replaced)]
+        .sort((a, b) => b.block - a.block || b.index - a.index)
+        .slice(0, EVENT_LOG_LIMIT);
+      publish();
     };
-    const unsubscribe = api.rpc.chain.subscribeNewHeads(async (header) => {
+    // Reads `header`'s block and, walking back through parents, every block down to
+    // `floor` the log does not hold as it is on this chain.
+    const recordDown = async (header, floor) => {
+      let current = header;
+      for (;;) {
+        const number = current.number.toNumber();
+        if (number < floor || number === 0 || stopped) break;
+        const hash = current.hash.toHex();
+        if (recorded.get(number) === hash) break;
+        await record(number, hash);
+        current = await api.rpc.chain.getHeader(current.parentHash);
+      }
+      // Heights far below the log's window are forgotten.
+      for (const number of recorded.keys()) if (number < floor - BACKFILL_BLOCKS) recorded.delete(number);
+    };
+    let queue = Promise.resolve();
+    const unsubscribe = api.rpc.chain.subscribeNewHeads((header) => {
       const number = header.number.toNumber();
       setHead({ number, hash: header.hash.toHex() });
-      try {
-        record(number, await api.query.system.events.at(header.hash));
-      } catch {
-        // A pruned or reorganised block: its events are simply not shown.
-      }
+      // One walk at a time, in the order the heads came.
+      queue = queue.then(() => recordDown(header, number - BACKFILL_BLOCKS)).catch(() => {
+        // A pruned block: its events are not shown.
+      });
     });
-    (async () => {
-      const best = await api.rpc.chain.getHeader();
-      let hash = best.parentHash;
-      for (let i = 0; i < Math.min(BACKFILL_BLOCKS, best.number.toNumber()) && !stopped; i += 1) {
-        const header = await api.rpc.chain.getHeader(hash);
-        const number = header.number.toNumber();
-        if (number === 0) break;
-        record(number, await api.query.system.events.at(hash));
-        hash = header.parentHash;
-      }
-    })().catch(() => {});
     return () => {
       stopped = true;
       unsubscribe.then((u) => u());
@@ -126,36 +138,43 @@ export function useHeads(api) {
 }
 
 /**
- * `load(api)` run at every new head (and when `deps` change): `{ data, error, loading }`.
- * A load still running when the next head arrives is not started twice: the newest head
- * runs once it is done, so a slow node is never queued behind.
+ * `load(api, at)` run at every new head (and when `deps` change): `{ data, error, loading,
+ * at }`. `at` is the state at the head the load was started for (`api.at(hash)`), with its
+ * `number`, so that the reads of one load come from one block. A load still running when
+ * the next head arrives is not started twice: the newest head runs once it is done, so a
+ * slow node is never queued behind. Data of other `deps` is never shown under new ones.
  */
 export function useLive(load, deps = []) {
   const { api, head } = useChain();
-  const [state, setState] = useState({ data: undefined, error: null, loading: true });
+  const key = JSON.stringify(deps);
+  const [state, setState] = useState({ key, data: undefined, error: null, loading: true });
   const running = useRef(false);
   const again = useRef(false);
-  const generation = useRef(0);
+  const mounted = useRef(true);
+  const keyRef = useRef(key);
+  const headRef = useRef(head);
   const loadRef = useRef(load);
+  keyRef.current = key;
+  headRef.current = head;
   loadRef.current = load;
-  const run = async (gen) => {
+  const run = async () => {
     if (running.current) { again.current = true; return; }
     running.current = true;
+    const forKey = keyRef.current;
     try {
-      const data = await loadRef.current(api);
-      if (gen === generation.current) setState({ data, error: null, loading: false });
+      const target = headRef.current;
+      const at = target ? Object.assign(await api.at(target.hash), { number: target.number }) : api;
+      const data = await loadRef.current(api, at);
+      if (mounted.current && forKey === keyRef.current) setState({ key: forKey, data, error: null, loading: false, at: target?.number });
     } catch (error) {
-      if (gen === generation.current) setState((s) => ({ data: s.data, error, loading: false }));
+      if (mounted.current && forKey === keyRef.current) setState((s) => ({ ...(s.key === forKey ? s : { data: undefined }), key: forKey, error, loading: false }));
     } finally {
       running.current = false;
-      if (again.current) { again.current = false; run(generation.current); }
+      if (again.current && mounted.current) { again.current = false; run(); }
     }
   };
-  useEffect(() => {
-    generation.current += 1;
-    setState((s) => ({ ...s, data: undefined, loading: true }));
-    run(generation.current);
-  }, deps);
-  useEffect(() => { if (head) run(generation.current); }, [head?.hash]);
-  return state;
+  useEffect(() => () => { mounted.current = false; }, []);
+  useEffect(() => { run(); }, [key, head?.hash]);
+  // A result for other deps is not this view's: loading until its own arrives.
+  return state.key === key ? state : { key, data: undefined, error: null, loading: true };
 }

@@ -90,7 +90,7 @@ function App() {
   return (
     <ChainContext.Provider value={chain}>
       <SignerContext.Provider value={{ accounts, signer, setSigner: chooseSigner }}>
-        <a class="skip" href="#main">Skip to content</a>
+        <a class="skip" href="#main" onClick={(e) => { e.preventDefault(); document.getElementById('main').focus(); }}>Skip to content</a>
         <header class="top">
           <div class="brand">
             <strong>Clearing desk</strong>

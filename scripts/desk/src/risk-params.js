@@ -56,14 +56,16 @@ export async function currentValue(api, variant, subject) {
     case 'MaxPriceAge': return { maxPriceAgeMs: plain(await q.maxPriceAge()) };
     case 'JumpBreaker': return { breaker: plain(await q.jumpBreakerParams()) };
     case 'LiquidationParameters': return { penalty: plain(await q.liquidationPenalty()), buffer: plain(await q.liquidationBuffer()) };
-    case 'LiquidationScanLimit': return { accountsPerBlock: plain(await q.liquidationScanLimit()) };
+    // Unset, the runtime's maximum is in force.
+    case 'LiquidationScanLimit': return { accountsPerBlock: plain(await q.liquidationScanLimit()) ?? api.consts.clearing.maxAccountsScannedPerBlock.toNumber() };
     case 'PortfolioGrid': return { grid: plain(await q.portfolioGridParams()) };
     case 'PortfolioMinimumEquity': return { minimum: plain(await q.portfolioMinimumEquity()) };
     case 'VolatilityModel': return { model: plain(await q.volatilityModelParams()) };
     case 'MarginRampStep': return { step: plain(await q.marginRampStep()) };
     case 'Correlation': {
       const { first, second } = subject;
-      return { first, second, correlation: plain(await q.correlations(first, second)) ?? 0 };
+      // A pair never set counts as fully correlated (one).
+      return { first, second, correlation: plain(await q.correlations(first, second)) ?? (10n ** 18n).toString() };
     }
     default:
       return null;

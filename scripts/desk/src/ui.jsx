@@ -77,7 +77,8 @@ export function Table({ head, children, testid, caption }) {
 export function Loaded({ live, children }) {
   if (live.error && live.data === undefined) return <p class="error" role="alert">{live.error.message}</p>;
   if (live.data === undefined) return <p class="muted">Loading…</p>;
-  return children(live.data);
+  // `data-at`: the block the figures were read at (the tests compare the chain's there).
+  return <div class="loaded" data-at={live.at ?? ''}>{children(live.data)}</div>;
 }
 
 /** Previous/next buttons of a paged list. */

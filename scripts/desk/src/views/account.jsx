@@ -10,13 +10,14 @@ import { Field, Loaded, Section, Table, TxStatus, useSigner, useTx } from '../ui
 
 const MODES = [['isolated', 'Isolated'], ['cross', 'Cross'], ['portfolio', 'Portfolio']];
 
-async function loadAccount(api, who, facts) {
+/** Everything the view shows of `who`, read at one block (`at`). */
+async function loadAccount(at, who, facts) {
   const [account, margin, orders, mode, wallet] = await Promise.all([
-    api.call.clearingApi.accountReport(who),
-    api.call.clearingApi.marginReport(who),
-    api.call.orderbookApi.openOrders(who),
-    api.query.clearing.marginModes(who),
-    Promise.all(facts.collateralAssets.map(({ id }) => api.query.assets.account(id, who))),
+    at.call.clearingApi.accountReport(who),
+    at.call.clearingApi.marginReport(who),
+    at.call.orderbookApi.openOrders(who),
+    at.query.clearing.marginModes(who),
+    Promise.all(facts.collateralAssets.map(({ id }) => at.query.assets.account(id, who))),
   ]);
   return {
     account: account.isOk ? account.asOk : null,
@@ -33,7 +34,7 @@ export function AccountView({ arg }) {
   const { signer, accounts } = useSigner();
   const who = arg || signer?.address;
   const [lookup, setLookup] = useState('');
-  const live = useLive((a) => (who ? loadAccount(a, who, facts) : Promise.resolve(null)), [who]);
+  const live = useLive((api, at) => (who ? loadAccount(at, who, facts) : Promise.resolve(null)), [who]);
   const name = accounts.find((a) => a.address === who)?.name;
   const own = signer && who === signer.address;
   return (
@@ -132,8 +133,8 @@ function Positions({ data }) {
               <tr key={market?.id} data-market={market?.id}>
                 <th scope="row">{market?.symbol}</th>
                 <td><Amount value={p.positionSize} decimals={market?.sizeDecimals ?? 0} dp={4} testid={`position-size-${market?.id}`} /></td>
-                <td><Price value={p.entryPrice} /></td>
-                <td><Price value={p.markPrice} /></td>
+                <td><Price value={p.entryPrice.unwrapOr(null)} /></td>
+                <td><Price value={p.markPrice.unwrapOr(null)} /></td>
                 <td><Amount value={p.notional} decimals={s.decimals} dp={2} /></td>
                 <td><Amount value={p.unrealizedPnl} decimals={s.decimals} dp={2} testid={`pnl-${market?.id}`} /></td>
                 <td><Amount value={p.fundingOwed} decimals={s.decimals} dp={2} /></td>
@@ -368,7 +369,7 @@ function Transfers({ data }) {
 function Stakes({ data }) {
   const { facts } = useChain();
   const s = facts.settlement;
-  const lending = data.account.lending.filter((l) => l.supplied.toBigInt() > 0n || l.borrowed.toBigInt() > 0n);
+  const lending = data.account.lending.filter((l) => l.supplied.toBigInt() > 0n || l.segregated.toBigInt() > 0n || l.borrowed.toBigInt() > 0n);
   const debts = data.account.synthetics;
   const token = (id) => facts.assets.get(id.toNumber()) ?? { symbol: `#${id}`, decimals: 0 };
   return (

@@ -276,18 +276,22 @@ function Propose() {
   };
   const submit = async () => {
     setProblem(null);
-    let change;
-    try { change = build(); } catch (error) { setProblem(error.message); return; }
-    const call = setterCall(api, change);
-    const encoded = call.method.toU8a();
-    const hash = blake2AsHex(encoded);
-    const noted = await api.query.preimage.requestStatusFor(hash);
-    if (noted.isNone && !(await run('note the preimage', (a) => a.tx.preimage.notePreimage(call.method.toHex())))) return;
-    const submitted = await run('submit the referendum', (a) => a.tx.referenda.submit({ Origins: 'RiskParameters' }, { Lookup: { hash, len: encoded.length } }, { After: 0 }));
-    if (!submitted) return;
-    const event = submitted.events.find(({ event: e }) => api.events.referenda.Submitted.is(e));
-    const index = event.event.data.index.toNumber();
-    await run(`place the decision deposit of #${index}`, (a) => a.tx.referenda.placeDecisionDeposit(index));
+    try {
+      const call = setterCall(api, build());
+      const encoded = call.method.toU8a();
+      const hash = blake2AsHex(encoded);
+      // The bytes themselves, not a request for them: a requested preimage is not noted yet.
+      const stored = await api.query.preimage.preimageFor([hash, encoded.length]);
+      if (stored.isNone && !(await run('note the preimage', (a) => a.tx.preimage.notePreimage(call.method.toHex())))) return;
+      const submitted = await run('submit the referendum', (a) => a.tx.referenda.submit({ Origins: 'RiskParameters' }, { Lookup: { hash, len: encoded.length } }, { After: 0 }));
+      if (!submitted) return;
+      const event = submitted.events.find(({ event: e }) => api.events.referenda.Submitted.is(e));
+      if (!event) throw new Error('the block has no referenda.Submitted event');
+      const index = event.event.data.index.toNumber();
+      await run(`place the decision deposit of #${index}`, (a) => a.tx.referenda.placeDecisionDeposit(index));
+    } catch (error) {
+      setProblem(error.message);
+    }
   };
 
   return (

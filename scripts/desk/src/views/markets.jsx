@@ -11,12 +11,13 @@ const DEPTH_LEVELS = 12;
 /** Fills listed. */
 const FILLS_SHOWN = 20;
 
-async function loadMarkets(api, markets) {
+/** Each market's report, state and adaptive margin, read at one block (`at`). */
+async function loadMarkets(at, markets) {
   return Promise.all(markets.map(async (market) => {
     const [report, state, adaptive] = await Promise.all([
-      api.call.clearingApi.market(market.id),
-      api.query.clearing.marketStates(market.id),
-      api.call.clearingApi.adaptiveMargin(market.id),
+      at.call.clearingApi.market(market.id),
+      at.query.clearing.marketStates(market.id),
+      at.call.clearingApi.adaptiveMargin(market.id),
     ]);
     return { market, report: report.unwrapOr(null), state, adaptive: adaptive.unwrapOr(null) };
   }));
@@ -25,7 +26,7 @@ async function loadMarkets(api, markets) {
 export function MarketsView() {
   const { facts, events } = useChain();
   const [selected, setSelected] = useState(facts.markets[0]?.id ?? null);
-  const live = useLive((api) => loadMarkets(api, facts.markets), []);
+  const live = useLive((api, at) => loadMarkets(at, facts.markets), []);
   const market = facts.markets.find((m) => m.id === selected);
   return (
     <div class="view">
@@ -69,7 +70,7 @@ function AdaptiveCell({ adaptive }) {
 }
 
 function Depth({ market }) {
-  const live = useLive((api) => api.call.orderbookApi.depth(market.id, DEPTH_LEVELS), [market.id]);
+  const live = useLive((api, at) => at.call.orderbookApi.depth(market.id, DEPTH_LEVELS), [market.id]);
   return (
     <Section title={`${market.symbol} order book`} testid="depth">
       <Loaded live={live}>{(depth) => {

@@ -8,8 +8,8 @@ import { Loaded, Section, Table } from '../ui.jsx';
 export function PoolView() {
   const { facts } = useChain();
   const s = facts.settlement;
-  const markets = useLive(async (api) => [...(await api.call.clearingApi.moneyMarket())].sort((a, b) => a.asset.toNumber() - b.asset.toNumber()), []);
-  const synthetics = useLive((api) => api.call.clearingApi.synthetics(), []);
+  const markets = useLive(async (api, at) => [...(await at.call.clearingApi.moneyMarket())].sort((a, b) => a.asset.toNumber() - b.asset.toNumber()), []);
+  const synthetics = useLive((api, at) => at.call.clearingApi.synthetics(), []);
   const token = (id) => facts.assets.get(id.toNumber()) ?? { symbol: `#${id}`, decimals: 0 };
   return (
     <div class="view">

@@ -30,7 +30,7 @@ function Liquidatable() {
   // Page k starts after the last account page k-1 checked: `starts[k]`.
   const [starts, setStarts] = useState([null]);
   const [page, setPage] = useState(0);
-  const live = useLive((api) => api.call.clearingApi.liquidatableAccounts(starts[page], PAGE_SIZE), [page, starts[page]]);
+  const live = useLive((api, at) => at.call.clearingApi.liquidatableAccounts(starts[page], PAGE_SIZE), [page, starts[page]]);
   const s = facts.settlement;
   return (
     <Section title="Liquidatable accounts" wide testid="liquidatable">
@@ -65,7 +65,7 @@ function Liquidatable() {
 function Fund() {
   const { facts } = useChain();
   const s = facts.settlement;
-  const live = useLive((api) => api.call.clearingApi.insuranceFund(), []);
+  const live = useLive((api, at) => at.call.clearingApi.insuranceFund(), []);
   return (
     <Section title="Insurance fund" testid="fund">
       <Loaded live={live}>{(fund) => (
@@ -152,7 +152,7 @@ function Feed() {
 function Warnings() {
   const { facts } = useChain();
   const s = facts.settlement;
-  const live = useLive((api) => api.call.clearingApi.adaptiveMarginWarnings(), []);
+  const live = useLive((api, at) => at.call.clearingApi.adaptiveMarginWarnings(), []);
   return (
     <Section title="Adaptive-margin warnings" testid="warnings">
       <Loaded live={live}>{(warnings) => (warnings.length === 0 ? <p class="muted">No account falls short at the ramps' targets.</p> : (
@@ -175,12 +175,12 @@ function Warnings() {
 
 function PriceGuard() {
   const { facts } = useChain();
-  const live = useLive(async (api) => {
+  const live = useLive(async (api, at) => {
     const [now, maxAge, breaker, reports] = await Promise.all([
-      api.query.timestamp.now(),
-      api.query.clearing.maxPriceAge(),
-      api.query.clearing.jumpBreakerParams(),
-      Promise.all(facts.markets.map((m) => api.call.clearingApi.market(m.id))),
+      at.query.timestamp.now(),
+      at.query.clearing.maxPriceAge(),
+      at.query.clearing.jumpBreakerParams(),
+      Promise.all(facts.markets.map((m) => at.call.clearingApi.market(m.id))),
     ]);
     return { now: now.toNumber(), maxAge, breaker, reports: reports.map((r) => r.unwrapOr(null)) };
   }, []);
