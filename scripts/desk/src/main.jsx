@@ -94,7 +94,8 @@ function App() {
         <header class="top">
           <div class="brand">
             <strong>Clearing desk</strong>
-            <span class="chain" data-testid="chain-name">{connection.facts.chain}</span>
+            {/* The node shown on hover: the page trusts what that node says. */}
+            <span class="chain" data-testid="chain-name" title={`node: ${url}`}>{connection.facts.chain}</span>
             <span class="block" data-testid="block-number" data-block={head?.number ?? ''} aria-live="off">
               block #{head ? grouped(head.number) : '…'}
             </span>
