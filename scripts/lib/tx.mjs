@@ -24,9 +24,10 @@ export function describeDispatchError(api, dispatchError) {
  * block is finalized) with `{ blockHash, events, error, errorDocs }`: `error` is
  * `section.name` of a failed dispatch (null on success), `errorDocs` its documentation.
  * Rejects if the pool refuses or drops the transaction, or, with `timeoutMs`, if it has
- * not got that far in time.
+ * not got that far in time. `signOptions` go to `signAndSend` (a browser extension's
+ * `signer`, with `signer` the address); `onStatus` hears each earlier step ('ready', ...).
  */
-export function submit(api, tx, signer, { finalized = false, timeoutMs } = {}) {
+export function submit(api, tx, signer, { finalized = false, timeoutMs, signOptions = {}, onStatus = () => {} } = {}) {
   return new Promise((resolve, reject) => {
     let unsubscribe;
     let settled = false;
@@ -42,12 +43,15 @@ export function submit(api, tx, signer, { finalized = false, timeoutMs } = {}) {
       const what = finalized ? 'finalized' : 'in a block';
       timer = setTimeout(() => settle(reject, new Error(`not ${what} after ${timeoutMs / 1000} s`)), timeoutMs);
     }
-    tx.signAndSend(signer, ({ status, events, dispatchError }) => {
+    tx.signAndSend(signer, signOptions, ({ status, events, dispatchError }) => {
       if (status.isInvalid || status.isDropped || status.isUsurped) {
         settle(reject, new Error(`transaction ${status.type}`));
         return;
       }
-      if (!(finalized ? status.isFinalized : status.isInBlock)) return;
+      if (!(finalized ? status.isFinalized : status.isInBlock)) {
+        onStatus(status.type.toLowerCase());
+        return;
+      }
       const failure = dispatchError ? describeDispatchError(api, dispatchError) : null;
       settle(resolve, {
         blockHash: finalized ? status.asFinalized : status.asInBlock,

@@ -4,7 +4,7 @@
 import { Keyring } from '@polkadot/keyring';
 import { cryptoWaitReady } from '@polkadot/util-crypto';
 import { web3Accounts, web3Enable, web3FromSource } from '@polkadot/extension-dapp';
-import { describeDispatchError } from '../../lib/tx.mjs';
+import { submit } from '../../lib/tx.mjs';
 
 const DEV_NAMES = ['Alice', 'Bob', 'Charlie', 'Dave', 'Eve'];
 
@@ -41,32 +41,14 @@ export async function loadSigners(facts) {
 /**
  * Signs `tx` as `account` and resolves once it is in a block: `{ block, events, error,
  * errorDocs }` (`error` `section.name` of a failed dispatch, else null). `onStatus` hears
- * each step ("signing", "ready", "in block #n"). Rejects if the pool refuses the
- * transaction.
+ * each step ("signing", "ready", ...). Rejects if the pool refuses the transaction.
  */
 export async function sendTx(api, tx, account, onStatus = () => {}) {
   onStatus('signing');
-  const [signer, options] = account.pair
+  const [signer, signOptions] = account.pair
     ? [account.pair, {}]
     : [account.address, { signer: (await web3FromSource(account.source)).signer }];
-  return new Promise((resolve, reject) => {
-    let unsubscribe;
-    let done = false;
-    const finish = (fn, value) => {
-      if (done) return;
-      done = true;
-      unsubscribe?.();
-      fn(value);
-    };
-    tx.signAndSend(signer, options, async ({ status, events, dispatchError }) => {
-      if (status.isInvalid || status.isDropped || status.isUsurped) {
-        finish(reject, new Error(`transaction ${status.type}`));
-        return;
-      }
-      if (!status.isInBlock) { onStatus(status.type.toLowerCase()); return; }
-      const header = await api.rpc.chain.getHeader(status.asInBlock);
-      const failure = dispatchError ? describeDispatchError(api, dispatchError) : null;
-      finish(resolve, { block: header.number.toNumber(), events, error: failure?.name ?? null, errorDocs: failure?.docs ?? '' });
-    }).then((u) => { unsubscribe = u; if (done) u(); }, (error) => finish(reject, error));
-  });
+  const { blockHash, events, error, errorDocs } = await submit(api, tx, signer, { signOptions, onStatus });
+  const header = await api.rpc.chain.getHeader(blockHash);
+  return { block: header.number.toNumber(), events, error, errorDocs };
 }
