@@ -59,7 +59,7 @@ export async function readFacts(api) {
 export async function readMarkets(api) {
   const entries = await api.query.clearing.markets.entries();
   return entries.map(([key, option]) => {
-    const params = option.unwrapOr ? option.unwrapOr(null) ?? option : option;
+    const params = option.unwrap(); // entries() lists only markets that exist
     return {
       id: key.args[0].toNumber(),
       symbol: symbolText(params.symbol),

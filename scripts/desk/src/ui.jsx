@@ -40,6 +40,19 @@ export function useTx() {
   return [status, run];
 }
 
+/**
+ * A form's fields: `[form, set]`, `set(key)` the input handler that writes one
+ * field (a checkbox's `checked`, any other control's `value`).
+ */
+export function useForm(initial) {
+  const [form, setForm] = useState(initial);
+  const set = (key) => (e) => {
+    const { type, checked, value } = e.currentTarget;
+    setForm((f) => ({ ...f, [key]: type === 'checkbox' ? checked : value }));
+  };
+  return [form, set];
+}
+
 /** The status line of a `useTx` runner, announced to screen readers. */
 export function TxStatus({ status, testid }) {
   return (

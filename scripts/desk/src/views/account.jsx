@@ -6,7 +6,7 @@ import { useState } from 'preact/hooks';
 import { useChain, useLive } from '../chain.jsx';
 import { BarChart, HealthGauge } from '../charts.jsx';
 import { Address, Amount, Fixed, FixedPercent, FIXED_DECIMALS, oracleKeyText, parseDecimal, Price, Ratio } from '../format.jsx';
-import { Field, Loaded, Section, Table, TxStatus, useSigner, useTx } from '../ui.jsx';
+import { Field, Loaded, Section, Table, TxStatus, useForm, useSigner, useTx } from '../ui.jsx';
 
 const MODES = [['isolated', 'Isolated'], ['cross', 'Cross'], ['portfolio', 'Portfolio']];
 
@@ -219,9 +219,8 @@ function Greeks({ data }) {
 function WhatIf({ who }) {
   const { api, facts } = useChain();
   const s = facts.settlement;
-  const [form, setForm] = useState({ market: String(facts.markets[0]?.id ?? 0), side: 'Buy', size: '', price: '' });
+  const [form, set] = useForm({ market: String(facts.markets[0]?.id ?? 0), side: 'Buy', size: '', price: '' });
   const [result, setResult] = useState(null);
-  const set = (key) => (e) => setForm({ ...form, [key]: e.currentTarget.value });
   const simulate = async (e) => {
     e.preventDefault();
     try {
@@ -293,8 +292,7 @@ function OpenOrders({ data, onCancel }) {
 function Orders({ data }) {
   const { facts } = useChain();
   const [status, run] = useTx();
-  const [form, setForm] = useState({ market: String(facts.markets[0]?.id ?? 0), side: 'Buy', price: '', size: '', tif: 'GoodTilCancelled', reduceOnly: false });
-  const set = (key) => (e) => setForm({ ...form, [key]: e.currentTarget.type === 'checkbox' ? e.currentTarget.checked : e.currentTarget.value });
+  const [form, set] = useForm({ market: String(facts.markets[0]?.id ?? 0), side: 'Buy', price: '', size: '', tif: 'GoodTilCancelled', reduceOnly: false });
   const place = async (e) => {
     e.preventDefault();
     const market = facts.markets.find((m) => m.id === Number(form.market));
@@ -328,8 +326,7 @@ function Orders({ data }) {
 function Transfers({ data }) {
   const { facts } = useChain();
   const [status, run] = useTx();
-  const [form, setForm] = useState({ asset: String(facts.settlement.id), amount: '' });
-  const set = (key) => (e) => setForm({ ...form, [key]: e.currentTarget.value });
+  const [form, set] = useForm({ asset: String(facts.settlement.id), amount: '' });
   const asset = facts.assets.get(Number(form.asset));
   const go = (kind) => (e) => {
     e.preventDefault();

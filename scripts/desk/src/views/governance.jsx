@@ -8,7 +8,7 @@ import { changeFromCall, previewToJson, riskChangeType, SETTERS, setterCall } fr
 import { useChain, useLive } from '../chain.jsx';
 import { Address, Amount, blocksAsTime, decimal, grouped, parseDecimal } from '../format.jsx';
 import { currentValue, SUBJECTS, subjectOf } from '../risk-params.js';
-import { Field, Loaded, Section, Table, TxStatus, useSigner, useTx } from '../ui.jsx';
+import { Field, Loaded, Section, Table, TxStatus, useForm, useSigner, useTx } from '../ui.jsx';
 
 /** The risk-parameter track's name in the runtime (track ids are read from it). */
 const RISK_TRACK_NAME = 'risk_parameters';
@@ -35,10 +35,9 @@ async function proposalCall(api, proposal) {
   return bytes ? api.registry.createType('Call', bytes) : null;
 }
 
-/** A change and what it would change: `{ change, variant, fields, current, preview }`. */
+/** A change and what it would change: `{ change, variant, current, preview, refusal }`. */
 async function decodeChange(api, change) {
   const variant = change.type;
-  const fields = Object.fromEntries([...change.value.entries()].map(([k, v]) => [k, v]));
   const json = change.toJSON();
   const body = Object.values(json)[0];
   let current = null;
@@ -49,7 +48,7 @@ async function decodeChange(api, change) {
     current = null;
   }
   const result = await api.call.clearingApi.previewRiskChange(change);
-  return { change, variant, fields, current, preview: result.isOk ? previewToJson(result.asOk) : null, refusal: result.isErr ? result.asErr.toString() : null };
+  return { change, variant, current, preview: result.isOk ? previewToJson(result.asOk) : null, refusal: result.isErr ? result.asErr.toString() : null };
 }
 
 /**
@@ -205,8 +204,7 @@ function PreviewView({ preview, refusal, at }) {
 
 function VoteForm({ index }) {
   const [status, run] = useTx();
-  const [form, setForm] = useState({ aye: 'aye', conviction: 'Locked1x', amount: '' });
-  const set = (key) => (e) => setForm({ ...form, [key]: e.currentTarget.value });
+  const [form, set] = useForm({ aye: 'aye', conviction: 'Locked1x', amount: '' });
   const vote = (e) => {
     e.preventDefault();
     run(`vote ${form.aye} on #${index}`, (api) => api.tx.convictionVoting.vote(index, {

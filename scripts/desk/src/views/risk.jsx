@@ -188,7 +188,7 @@ function PriceGuard() {
     <Section title="Price guard" wide testid="price-guard">
       <Loaded live={live}>{({ now, maxAge, breaker, reports }) => (
         <>
-          <p>Prices older than {String(maxAge.toNumber() / 1000)} s are stale; a move beyond <Percent value={(breaker.isSome === undefined ? breaker : breaker.unwrapOr({ bound: null })).bound} /> in one update is held until confirmed.</p>
+          <p>Prices older than {String(maxAge.toNumber() / 1000)} s are stale; a move beyond <Percent value={breaker.bound} /> in one update is held until confirmed.</p>
           <Table testid="guard-table" caption="Price guard per market" head={['Market', 'Oracle key', 'Index', 'Age', 'State', 'Held jump']}>
             {facts.markets.map((m, i) => {
               const r = reports[i];
