@@ -21,7 +21,7 @@ use sp_version::RuntimeVersion;
 use crate::{
 	oracle::{OracleKey, OracleProviderId, TimestampedOracleValue},
 	AccountId, AssetId, Aura, Balance, Block, Clearing, Executive, Grandpa, InherentDataExt, Nonce,
-	Oracle, Orderbook, Runtime, RuntimeCall, RuntimeGenesisConfig, SessionKeys, System,
+	BlockTrade, Oracle, Orderbook, Runtime, RuntimeCall, RuntimeGenesisConfig, SessionKeys, System,
 	TransactionPayment, VERSION,
 };
 
@@ -220,7 +220,7 @@ impl_runtime_apis! {
 		}
 	}
 
-	#[api_version(5)]
+	#[api_version(6)]
 	impl clearing_runtime_api::ClearingApi<
 		Block,
 		AccountId,
@@ -294,6 +294,32 @@ impl_runtime_apis! {
 
 		fn synthetics() -> Vec<pallet_clearing::SyntheticReport<AccountId, AssetId, OracleKey>> {
 			Clearing::synthetics_report()
+		}
+
+		fn pools() -> Vec<pallet_clearing::PoolReport<AccountId>> {
+			Clearing::pools()
+		}
+	}
+
+	impl blocktrade_runtime_api::BlockTradeApi<Block, AccountId, pallet_blocktrade::QuoteOf<Runtime>>
+		for Runtime
+	{
+		fn nonce_status(maker: AccountId, nonce: u64) -> pallet_blocktrade::NonceStatus {
+			BlockTrade::nonce_status(&maker, nonce)
+		}
+
+		fn nonce_floor(maker: AccountId) -> u64 {
+			pallet_blocktrade::NonceFloor::<Runtime>::get(&maker)
+		}
+
+		fn terms() -> Vec<(pallet_blocktrade::MarketId, pallet_blocktrade::BlockTradeTerms)> {
+			let mut terms: Vec<_> = pallet_blocktrade::Terms::<Runtime>::iter().collect();
+			terms.sort_by_key(|(market, _)| *market);
+			terms
+		}
+
+		fn signing_payload(quote: pallet_blocktrade::QuoteOf<Runtime>) -> Vec<u8> {
+			BlockTrade::signing_payload(&quote)
 		}
 	}
 

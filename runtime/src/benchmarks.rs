@@ -14,4 +14,5 @@ frame_benchmarking::define_benchmarks!(
 	[pallet_membership, OracleOperators]
 	[pallet_clearing, Clearing]
 	[pallet_orderbook, Orderbook]
+	[pallet_blocktrade, BlockTrade]
 );

@@ -9,13 +9,15 @@
 //!   decimals, the settlement asset; `BTC` 8; `ETH` 18; `DOT` 10);
 //! - prices: `Oracle` (`orml-oracle`), fed by the operator set kept in `OracleOperators`
 //!   (a `pallet-membership` instance). See [`oracle`] for the keys and the value scale;
-//! - administration: `Sudo` (the `development` preset only) and `Utility` (batches);
+//! - administration: `Sudo` (the `development` preset only), `Utility` (batches) and
+//!   `Multisig` (calls several signatories approve: a permissioned pool's officers);
 //! - clearing: `Clearing` (`pallet-clearing`), the clearing house: one multi-asset collateral
 //!   pool per trader, perpetual markets and European option series, cross, isolated and
 //!   portfolio margin, adaptive margin, liquidation by validators' off-chain workers and
 //!   auto-deleveraging (see its crate docs);
 //! - trading: `Orderbook` (`pallet-orderbook`), a limit order book per market whose every
-//!   fill is settled by `Clearing`;
+//!   fill is settled by `Clearing`, and `BlockTrade` (`pallet-blocktrade`), packages a maker
+//!   signs off-chain and a taker executes, every leg settled by `Clearing` at once;
 //! - governance: `Preimage`, `Scheduler`, `Referenda`, `ConvictionVoting` and `Origins`:
 //!   referenda on the `root` and `risk_parameters` tracks (see [`governance`]).
 //!
@@ -92,7 +94,7 @@ pub const VERSION: RuntimeVersion = RuntimeVersion {
 	spec_name: alloc::borrow::Cow::Borrowed("clearing"),
 	impl_name: alloc::borrow::Cow::Borrowed("clearing-runtime"),
 	authoring_version: 1,
-	spec_version: 106,
+	spec_version: 107,
 	impl_version: 1,
 	apis: apis::RUNTIME_API_VERSIONS,
 	transaction_version: 1,
@@ -282,6 +284,10 @@ mod runtime {
 	#[runtime::pallet_index(7)]
 	pub type Utility = pallet_utility;
 
+	/// Calls approved by several signatories (a permissioned pool's officers).
+	#[runtime::pallet_index(8)]
+	pub type Multisig = pallet_multisig;
+
 	/// Collateral tokens: USDC, BTC, ETH, DOT.
 	#[runtime::pallet_index(10)]
 	pub type Assets = pallet_assets;
@@ -302,6 +308,10 @@ mod runtime {
 	/// The limit order book; every fill is settled by `Clearing`.
 	#[runtime::pallet_index(31)]
 	pub type Orderbook = pallet_orderbook;
+
+	/// Block trades: packages signed by a maker off-chain, settled by `Clearing` at once.
+	#[runtime::pallet_index(32)]
+	pub type BlockTrade = pallet_blocktrade;
 
 	/// Proposals' call data, noted by their proposers.
 	#[runtime::pallet_index(40)]

@@ -494,6 +494,159 @@ mod orderbook {
 	}
 }
 
+/// Block trades on the real runtime: real sr25519 signatures over the real payload, every
+/// leg settled by the real clearing house.
+mod blocktrade {
+	use super::*;
+	use crate::{
+		genesis_config_presets::{BTC_PERP, ETH_PERP},
+		BlockTrade, Clearing,
+	};
+	use codec::Encode;
+	use pallet_blocktrade::{BlockTradeTerms, NonceStatus, QuoteLeg, QuoteOf, QUOTE_DOMAIN};
+	use pallet_clearing::OrderSide;
+	use sp_core::{Pair, H256};
+	use sp_runtime::{AccountId32, MultiSignature, Perbill};
+
+	const ONE_USDC: u128 = 1_000_000;
+	const ONE_BTC: u128 = 100_000_000;
+	const ONE_ETH: u128 = 1_000_000_000_000_000_000;
+
+	/// BTC at 60,000 and ETH at 3,000; Alice and Bob with 50,000 USDC each; both perpetuals
+	/// open to block trades at 1 and 2.5 basis points.
+	fn setup() -> (AccountId32, AccountId32) {
+		set_block_time(1_700_000_000_000);
+		let alice = Sr25519Keyring::Alice.to_account_id();
+		let bob = Sr25519Keyring::Bob.to_account_id();
+		assert_ok!(Oracle::feed_values(
+			RuntimeOrigin::signed(alice.clone()),
+			BoundedVec::truncate_from(vec![
+				btc_price(60_000),
+				(OracleKey::Price(PricedAsset::ETH), FixedU128::from_u32(3_000)),
+			])
+		));
+		for who in [&alice, &bob] {
+			assert_ok!(Clearing::deposit(
+				RuntimeOrigin::signed(who.clone()),
+				tokens::USDC.id,
+				50_000 * ONE_USDC
+			));
+		}
+		for (market, min_size) in [(BTC_PERP, ONE_BTC / 100), (ETH_PERP, ONE_ETH / 100)] {
+			let terms = BlockTradeTerms {
+				maker_fee: Perbill::from_parts(100_000),
+				taker_fee: Perbill::from_parts(250_000),
+				min_size,
+			};
+			assert_ok!(BlockTrade::set_terms(RuntimeOrigin::root(), market, Some(terms)));
+		}
+		(alice, bob)
+	}
+
+	/// Alice sells 0.5 BTC-PERP at 60,000 and buys 2 ETH-PERP at 3,000, for anyone.
+	fn quote(maker: &AccountId32) -> QuoteOf<Runtime> {
+		pallet_blocktrade::Quote {
+			maker: maker.clone(),
+			taker: None,
+			taker_pool: None,
+			legs: BoundedVec::truncate_from(vec![
+				QuoteLeg {
+					market: BTC_PERP,
+					side: OrderSide::Sell,
+					size: ONE_BTC / 2,
+					price: FixedU128::from_u32(60_000),
+				},
+				QuoteLeg {
+					market: ETH_PERP,
+					side: OrderSide::Buy,
+					size: 2 * ONE_ETH,
+					price: FixedU128::from_u32(3_000),
+				},
+			]),
+			expires_at: 10,
+			nonce: 1,
+		}
+	}
+
+	fn sign(key: Sr25519Keyring, payload: &[u8]) -> MultiSignature {
+		MultiSignature::Sr25519(key.pair().sign(payload))
+	}
+
+	fn size(who: &AccountId32, market: pallet_clearing::MarketId) -> i128 {
+		pallet_clearing::Positions::<Runtime>::get(who)
+			.get(&market)
+			.map_or(0, |record| record.position.size)
+	}
+
+	#[test]
+	fn a_signed_quote_settles_every_leg_through_the_clearing_house() {
+		externalities(DEV_RUNTIME_PRESET).execute_with(|| {
+			let (alice, bob) = setup();
+			let quote = quote(&alice);
+			let signature = sign(Sr25519Keyring::Alice, &BlockTrade::signing_payload(&quote));
+			assert_ok!(BlockTrade::execute_quote(
+				RuntimeOrigin::signed(bob.clone()),
+				Box::new(quote),
+				signature
+			));
+			assert_eq!(size(&alice, BTC_PERP), -((ONE_BTC / 2) as i128));
+			assert_eq!(size(&bob, BTC_PERP), (ONE_BTC / 2) as i128);
+			assert_eq!(size(&alice, ETH_PERP), (2 * ONE_ETH) as i128);
+			assert_eq!(size(&bob, ETH_PERP), -((2 * ONE_ETH) as i128));
+			// The block-trade fees: 1 bp of 30,000 and 6,000 for Alice, 2.5 bp for Bob.
+			assert_eq!(
+				pallet_clearing::SettlementBalances::<Runtime>::get(&alice).scaled,
+				(50_000 * ONE_USDC - 3_000_000 - 600_000) as i128
+			);
+			assert_eq!(
+				pallet_clearing::SettlementBalances::<Runtime>::get(&bob).scaled,
+				(50_000 * ONE_USDC - 7_500_000 - 1_500_000) as i128
+			);
+			assert_eq!(BlockTrade::nonce_status(&alice, 1), NonceStatus::Used);
+			Clearing::do_try_state().expect("the clearing house's invariants hold");
+		});
+	}
+
+	#[test]
+	fn a_quote_signed_for_another_chain_or_with_another_key_is_refused() {
+		externalities(DEV_RUNTIME_PRESET).execute_with(|| {
+			let (alice, bob) = setup();
+			let quote = quote(&alice);
+			let genesis = System::block_hash(0);
+			let elsewhere = (QUOTE_DOMAIN, H256::repeat_byte(1), &quote).encode();
+			assert_ne!(H256::repeat_byte(1), genesis);
+			for signature in [
+				sign(Sr25519Keyring::Alice, &elsewhere),
+				sign(Sr25519Keyring::Charlie, &BlockTrade::signing_payload(&quote)),
+			] {
+				assert_noop!(
+					BlockTrade::execute_quote(
+						RuntimeOrigin::signed(bob.clone()),
+						Box::new(quote.clone()),
+						signature
+					),
+					pallet_blocktrade::Error::<Runtime>::BadSignature
+				);
+			}
+		});
+	}
+
+	#[test]
+	fn every_pool_fund_is_an_account_of_its_own() {
+		externalities(DEV_RUNTIME_PRESET).execute_with(|| {
+			let mut accounts: Vec<AccountId32> =
+				(0..4).map(Clearing::pool_insurance_account).collect();
+			accounts.push(crate::configs::clearing::InsuranceAccount::get());
+			accounts.push(crate::configs::clearing::FeeAccount::get());
+			accounts.push(Clearing::account_id());
+			let count = accounts.len();
+			accounts.sort();
+			accounts.dedup();
+			assert_eq!(accounts.len(), count);
+		});
+	}
+}
+
 mod governance {
 	use super::*;
 	use crate::{

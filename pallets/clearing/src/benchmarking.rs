@@ -967,5 +967,67 @@ mod benchmarks {
 		assert_eq!(SyntheticStates::<T>::get(asset).total_debt, 1);
 	}
 
+	/// A pool with its own insurance fund, created by the listing origin.
+	#[benchmark]
+	fn create_pool() -> Result<(), BenchmarkError> {
+		let origin =
+			T::ListingOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
+		let admin: T::AccountId = account("admin", 0, 0);
+		#[extrinsic_call]
+		_(origin as T::RuntimeOrigin, PoolAdmin::Account(admin), true);
+		assert!(Pools::<T>::get(0).is_some_and(|pool| pool.insurance_fund.is_some()));
+		Ok(())
+	}
+
+	#[benchmark]
+	fn set_pool_admin() -> Result<(), BenchmarkError> {
+		let origin =
+			T::ListingOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
+		let admin: T::AccountId = account("admin", 0, 0);
+		assert!(Pallet::<T>::do_create_pool(PoolAdmin::Account(admin), true).is_ok());
+		#[extrinsic_call]
+		_(origin as T::RuntimeOrigin, 0, PoolAdmin::RiskOrigin);
+		assert!(Pools::<T>::get(0).is_some_and(|pool| pool.admin == PoolAdmin::RiskOrigin));
+		Ok(())
+	}
+
+	/// The pool's administrator (a signed account: its check reads the pool) adds a member.
+	#[benchmark]
+	fn add_pool_member() {
+		let admin: T::AccountId = account("admin", 0, 0);
+		let member: T::AccountId = account("member", 0, 0);
+		assert!(Pallet::<T>::do_create_pool(PoolAdmin::Account(admin.clone()), true).is_ok());
+		#[extrinsic_call]
+		_(RawOrigin::Signed(admin), 0, member.clone());
+		assert!(PoolMembers::<T>::contains_key(0, &member));
+	}
+
+	#[benchmark]
+	fn remove_pool_member() {
+		let admin: T::AccountId = account("admin", 0, 0);
+		let member: T::AccountId = account("member", 0, 0);
+		assert!(Pallet::<T>::do_create_pool(PoolAdmin::Account(admin.clone()), true).is_ok());
+		assert!(Pallet::<T>::do_add_pool_member(0, member.clone()).is_ok());
+		#[extrinsic_call]
+		_(RawOrigin::Signed(admin), 0, member.clone());
+		assert!(!PoolMembers::<T>::contains_key(0, &member));
+	}
+
+	/// A market moved from one pool to another: both pools' counts change.
+	#[benchmark]
+	fn set_market_pool() -> Result<(), BenchmarkError> {
+		setup::<T>(1);
+		let origin =
+			T::ListingOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
+		let admin: T::AccountId = account("admin", 0, 0);
+		assert!(Pallet::<T>::do_create_pool(PoolAdmin::Account(admin.clone()), true).is_ok());
+		assert!(Pallet::<T>::do_create_pool(PoolAdmin::Account(admin), true).is_ok());
+		assert!(Pallet::<T>::do_set_market_pool(0, Some(0)).is_ok());
+		#[extrinsic_call]
+		_(origin as T::RuntimeOrigin, 0, Some(1));
+		assert_eq!(MarketPools::<T>::get(0), Some(1));
+		Ok(())
+	}
+
 	impl_benchmark_test_suite!(Pallet, crate::mock::new_test_ext(), crate::mock::Test);
 }

@@ -10,6 +10,26 @@ mod errors {
 	/// The pallet's errors.
 	#[pallet::error]
 	pub enum Error<T> {
+		/// The permissioned pool does not exist.
+		UnknownPool,
+		/// The chain already has [`crate::pools::MAX_POOLS`] pools.
+		TooManyPools,
+		/// The caller is neither the pool's administrator nor Root.
+		NotPoolAdmin,
+		/// The account is a member of the pool already.
+		AlreadyPoolMember,
+		/// The account is not a member of the market's pool: in a restricted market it may
+		/// only reduce its position (with reduce-only orders on the book), and it cannot be
+		/// removed from a pool it is not in.
+		NotPoolMember,
+		/// The market is restricted to that pool already (or open already).
+		MarketPoolUnchanged,
+		/// The pool has no insurance fund to pay into.
+		NoPoolInsuranceFund,
+		/// A package needs at least one leg.
+		EmptyPackage,
+		/// A package has two legs in one market.
+		DuplicatePackageLeg,
 		/// The asset is not registered as collateral.
 		UnknownCollateral,
 		/// The market does not exist.

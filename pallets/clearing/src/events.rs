@@ -389,5 +389,64 @@ mod events {
 			/// The annual borrow rate set for the next block (`0.05` is 5% a year).
 			borrow_rate: sp_arithmetic::FixedU128,
 		},
+		/// Root created a permissioned pool.
+		PoolCreated {
+			/// The pool.
+			pool: PoolId,
+			/// Who administers its membership.
+			admin: PoolAdmin<T::AccountId>,
+			/// Its insurance fund's account, if it has one.
+			insurance_fund: Option<T::AccountId>,
+		},
+		/// Root handed a pool's administration to someone else.
+		PoolAdminChanged {
+			/// The pool.
+			pool: PoolId,
+			/// Who administers it now.
+			admin: PoolAdmin<T::AccountId>,
+		},
+		/// An account joined a pool: it may add risk in the pool's restricted markets.
+		PoolMemberAdded {
+			/// The pool.
+			pool: PoolId,
+			/// The new member.
+			who: T::AccountId,
+		},
+		/// An account left a pool: in its restricted markets it may now only reduce.
+		PoolMemberRemoved {
+			/// The pool.
+			pool: PoolId,
+			/// The former member.
+			who: T::AccountId,
+		},
+		/// A market was restricted to a pool, or opened to all (`pool: None`).
+		MarketPoolSet {
+			/// The market.
+			market: MarketId,
+			/// The pool it is restricted to now; `None`: open to all.
+			pool: Option<PoolId>,
+		},
+		/// An account paid into a pool's insurance fund from its settlement balance.
+		PoolInsuranceFunded {
+			/// The pool.
+			pool: PoolId,
+			/// Who paid.
+			who: T::AccountId,
+			/// Settlement units paid.
+			amount: u128,
+		},
+		/// A pool's insurance fund paid (part of) a bad debt from one of its restricted
+		/// markets before the chain's insurance fund: `paid` is the fund's part (at most its
+		/// balance); the chain's fund covers the rest (its own `BadDebtCovered`).
+		PoolBadDebtCovered {
+			/// The pool.
+			pool: PoolId,
+			/// The bankrupt account.
+			who: T::AccountId,
+			/// The isolated position's market, or `None` for the cross account.
+			market: Option<MarketId>,
+			/// Settlement units the pool's fund paid.
+			paid: u128,
+		},
 	}
 }

@@ -45,6 +45,11 @@
 //!    unit; no empty record or zero debt is stored, none of an unlisted synthetic, and no
 //!    debt has paid its stability fee beyond the synthetic's index. The accounts that owe a
 //!    synthetic are among the [`Borrowers`], each synthetic counted like an asset owed.
+//! 9. **Pools count what they hold.** Every pool's member count is its number of members
+//!    ([`PoolMembers`]) and its restricted-market count the markets restricted to it
+//!    ([`MarketPools`]); members and restrictions name only existing pools (numbered
+//!    below [`NextPoolId`]) and listed markets; a pool's insurance fund is the pool's own
+//!    account, holds no position and is never in debt.
 //!
 //! The order book checks the rest (its levels and totals, an uncrossed book, and that each
 //! account's committed orders here equal its resting orders there).
@@ -64,6 +69,44 @@ impl<T: Config> Pallet<T> {
 		Self::check_deleverage_queue()?;
 		Self::check_liquidation_index()?;
 		Self::check_synthetics()?;
+		Self::check_pools()?;
+		Ok(())
+	}
+
+	/// Invariant 9.
+	fn check_pools() -> Result<(), TryRuntimeError> {
+		let next = NextPoolId::<T>::get();
+		for (pool, info) in Pools::<T>::iter() {
+			ensure_invariant(pool < next, "a pool is numbered at or above the next id")?;
+			let members = PoolMembers::<T>::iter_key_prefix(pool).count() as u32;
+			ensure_invariant(members == info.members, "a pool's member count is not its members")?;
+			let restricted = MarketPools::<T>::iter_values().filter(|of| *of == pool).count();
+			ensure_invariant(
+				restricted as u32 == info.restricted_markets,
+				"a pool's restricted-market count is not its markets",
+			)?;
+			if let Some(fund) = info.insurance_fund {
+				ensure_invariant(
+					fund == Self::pool_insurance_account(pool),
+					"a pool's fund is not the pool's account",
+				)?;
+				ensure_invariant(
+					!Positions::<T>::contains_key(&fund),
+					"a pool's insurance fund holds a position",
+				)?;
+				ensure_invariant(
+					Self::settlement_balance(&fund) >= 0,
+					"a pool's insurance fund is in debt",
+				)?;
+			}
+		}
+		for (pool, _) in PoolMembers::<T>::iter_keys() {
+			ensure_invariant(Pools::<T>::contains_key(pool), "a member of a pool that does not exist")?;
+		}
+		for (market, pool) in MarketPools::<T>::iter() {
+			ensure_invariant(Pools::<T>::contains_key(pool), "a market restricted to no pool")?;
+			ensure_invariant(Markets::<T>::contains_key(market), "an unlisted market is restricted")?;
+		}
 		Ok(())
 	}
 

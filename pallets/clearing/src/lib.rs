@@ -43,6 +43,13 @@
 //!   end above initial margin when the trade added to their risk (maintenance when it only
 //!   reduced it). A failure changes nothing, and one that is the maker's alone is reported
 //!   as [`SettleError::Maker`] so the venue can cancel that maker's order and go on.
+//! - **Packages.** A venue that settles negotiated trades (the block-trade pallet) calls
+//!   [`Clearing::settle_package`]: several legs between one maker and one taker, all or
+//!   none, each side's margin checked once after every leg, so the legs net.
+//! - **Permissioned pools.** Root creates pools (allow-lists with an administrator) and
+//!   restricts markets to them: only members add risk there, from the same collateral
+//!   account they trade open markets with, and a pool's own insurance fund pays first for
+//!   bad debt in its markets (see [`pools`]).
 //! - **Resting orders.** A venue commits each resting order ([`Clearing::commit_order`]) and
 //!   releases it as it fills or is cancelled ([`Clearing::release_order`]). The sums per
 //!   market and side live in the account's [`PositionRecord`] and count toward its initial
@@ -113,6 +120,9 @@
 //! - `deposit`, `withdraw`, `borrow`, `repay`, `add_isolated_margin`,
 //!   `remove_isolated_margin`, `set_margin_mode`, `mint_synthetic`, `burn_synthetic`,
 //!   `redeem_synthetic` (traders; anyone holding a synthetic redeems it);
+//! - `create_pool`, `set_pool_admin`, `set_market_pool` (listing origin);
+//!   `add_pool_member`, `remove_pool_member` (the pool's administrator, or Root);
+//!   `fund_pool_insurance` (anyone, from their settlement balance) (see [`pools`]);
 //! - `liquidate_many`, `liquidate`, `liquidate_isolated`, `auto_deleverage` (unsigned, from
 //!   the off-chain worker); `settle_expired` (anyone, or unsigned from the worker).
 //!
@@ -163,6 +173,7 @@ mod mock;
 pub mod offchain;
 pub mod options;
 pub mod parameters;
+pub mod pools;
 pub mod portfolio;
 mod positions;
 mod prices;
@@ -1094,6 +1105,85 @@ pub mod pallet {
 		) -> DispatchResult {
 			let who = ensure_signed(origin)?;
 			Self::with_working_set(|| Self::do_remove_isolated_margin(who, market, amount))
+		}
+
+		/// Creates a permissioned pool (listing origin: Root): an allow-list of accounts that
+		/// `admin` (or Root) administers, with its own insurance fund when `insurance_fund`
+		/// (see [`crate::pools`]). Pools are numbered from 0 in order of creation.
+		#[pallet::call_index(41)]
+		#[pallet::weight(T::WeightInfo::create_pool())]
+		pub fn create_pool(
+			origin: OriginFor<T>,
+			admin: PoolAdmin<T::AccountId>,
+			insurance_fund: bool,
+		) -> DispatchResult {
+			T::ListingOrigin::ensure_origin(origin)?;
+			Self::do_create_pool(admin, insurance_fund)
+		}
+
+		/// Hands `pool`'s administration to `admin` (listing origin: Root).
+		#[pallet::call_index(42)]
+		#[pallet::weight(T::WeightInfo::set_pool_admin())]
+		pub fn set_pool_admin(
+			origin: OriginFor<T>,
+			pool: PoolId,
+			admin: PoolAdmin<T::AccountId>,
+		) -> DispatchResult {
+			T::ListingOrigin::ensure_origin(origin)?;
+			Self::do_set_pool_admin(pool, admin)
+		}
+
+		/// Adds `who` to `pool` (the pool's administrator, or Root): it may then add risk in
+		/// the pool's restricted markets.
+		#[pallet::call_index(43)]
+		#[pallet::weight(T::WeightInfo::add_pool_member())]
+		pub fn add_pool_member(
+			origin: OriginFor<T>,
+			pool: PoolId,
+			who: T::AccountId,
+		) -> DispatchResult {
+			Self::ensure_pool_admin(origin, pool)?;
+			Self::do_add_pool_member(pool, who)
+		}
+
+		/// Removes `who` from `pool` (the pool's administrator, or Root): in the pool's
+		/// restricted markets it may then only reduce its positions.
+		#[pallet::call_index(44)]
+		#[pallet::weight(T::WeightInfo::remove_pool_member())]
+		pub fn remove_pool_member(
+			origin: OriginFor<T>,
+			pool: PoolId,
+			who: T::AccountId,
+		) -> DispatchResult {
+			Self::ensure_pool_admin(origin, pool)?;
+			Self::do_remove_pool_member(pool, who)
+		}
+
+		/// Restricts `market` to `pool`, or opens it to all with `None` (listing origin:
+		/// Root). Positions held by non-members stay, to be reduced.
+		#[pallet::call_index(45)]
+		#[pallet::weight(T::WeightInfo::set_market_pool())]
+		pub fn set_market_pool(
+			origin: OriginFor<T>,
+			market: MarketId,
+			pool: Option<PoolId>,
+		) -> DispatchResult {
+			T::ListingOrigin::ensure_origin(origin)?;
+			Self::do_set_market_pool(market, pool)
+		}
+
+		/// Pays `amount` settlement units from the caller's settlement balance into `pool`'s
+		/// insurance fund, for good: the balance must cover it and the caller stay at or
+		/// above initial margin at fresh prices (anyone; a default-fund contribution).
+		#[pallet::call_index(46)]
+		#[pallet::weight(Pallet::<T>::withdraw_weight(MarginMode::Portfolio, false))]
+		pub fn fund_pool_insurance(
+			origin: OriginFor<T>,
+			pool: PoolId,
+			amount: u128,
+		) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::with_working_set(|| Self::do_fund_pool_insurance(&who, pool, amount))
 		}
 	}
 

@@ -662,6 +662,9 @@ impl<T: Config> Pallet<T> {
 			.value(units, prices.mark, sp_arithmetic::Rounding::Up)
 			.map_err(Error::<T>::from)?;
 		let penalty_paid = penalty.mul_ceil(closed_value);
+		if isolated.is_none() {
+			Self::note_cross_close(who, market, closed_value);
+		}
 		let signed_units = i128::try_from(units).map_err(|_| Error::<T>::Overflow)?;
 		// The account's side of the close: the opposite of its position.
 		let closed = if record.position.size > 0 { -signed_units } else { signed_units };
@@ -746,26 +749,32 @@ impl<T: Config> Pallet<T> {
 		Ok(())
 	}
 
-	/// Pays `debt` from the insurance fund's settlement balance and returns it; the caller
-	/// credits it where the debt is. The part beyond the fund's balance (`uncovered` in the
-	/// event) leaves the fund in deficit, which auto-deleveraging recovers
-	/// ([`crate::deleverage`]).
+	/// Pays `debt` and returns it; the caller credits it where the debt is. The insurance
+	/// funds of the pools whose restricted markets it arose in pay their share first, up to
+	/// their balances ([`crate::pools`]); the chain's insurance fund pays the rest from its
+	/// settlement balance. The part beyond the fund's balance (`uncovered` in the event)
+	/// leaves the fund in deficit, which auto-deleveraging recovers ([`crate::deleverage`]).
 	fn cover_bad_debt(
 		debt: u128,
 		who: &T::AccountId,
 		market: Option<MarketId>,
 	) -> Result<i128, DispatchError> {
-		let insurance = T::InsuranceAccount::get();
-		let available = Self::settlement_balance(&insurance).max(0).unsigned_abs();
-		let paid = i128::try_from(debt).map_err(|_| Error::<T>::Overflow)?;
-		Self::add_to_settlement_balance(&insurance, -paid)?;
-		Self::deposit_event(Event::BadDebtCovered {
-			who: who.clone(),
-			market,
-			paid: debt,
-			uncovered: debt.saturating_sub(available),
-		});
-		Ok(paid)
+		// A pool's own fund pays first for what arose in its restricted markets.
+		let paid_by_pools = Self::pay_bad_debt_from_pools(who, market, debt)?;
+		let left = debt.saturating_sub(paid_by_pools);
+		if left > 0 {
+			let insurance = T::InsuranceAccount::get();
+			let available = Self::settlement_balance(&insurance).max(0).unsigned_abs();
+			let paid = i128::try_from(left).map_err(|_| Error::<T>::Overflow)?;
+			Self::add_to_settlement_balance(&insurance, -paid)?;
+			Self::deposit_event(Event::BadDebtCovered {
+				who: who.clone(),
+				market,
+				paid: left,
+				uncovered: left.saturating_sub(available),
+			});
+		}
+		i128::try_from(debt).map_err(|_| Error::<T>::Overflow.into())
 	}
 
 	/// Adds `delta` to the margin of `who`'s isolated position in `market`.

@@ -6,6 +6,25 @@ use frame_support::pallet_macros::pallet_section;
 /// The pallet's storage items, their defaults and its genesis; imported into [`crate::pallet`].
 #[pallet_section]
 mod storage {
+	/// Permissioned pools, by id (see [`crate::pools`]).
+	#[pallet::storage]
+	pub type Pools<T: Config> =
+		StorageMap<_, Twox64Concat, PoolId, PoolInfo<T::AccountId>, OptionQuery>;
+
+	/// The id the next pool gets.
+	#[pallet::storage]
+	pub type NextPoolId<T: Config> = StorageValue<_, PoolId, ValueQuery>;
+
+	/// Each pool's members: present means a member.
+	#[pallet::storage]
+	pub type PoolMembers<T: Config> =
+		StorageDoubleMap<_, Twox64Concat, PoolId, Blake2_128Concat, T::AccountId, (), OptionQuery>;
+
+	/// The pool each restricted market is restricted to; a market not here is open to all.
+	#[pallet::storage]
+	pub type MarketPools<T: Config> =
+		StorageMap<_, Twox64Concat, MarketId, PoolId, OptionQuery>;
+
 	/// Collateral assets and how they count, by asset id.
 	#[pallet::storage]
 	pub type CollateralAssets<T: Config> =

@@ -3,5 +3,5 @@
 //! them and not on this pallet.
 
 pub use clearing_traits::{
-	Clearing, MarketRules, OrderSide, PriceProvider, SettleError, TradeReceipt,
+	Clearing, MarketRules, OrderSide, PackageLeg, PoolId, PriceProvider, SettleError, TradeReceipt,
 };

@@ -9,9 +9,11 @@ use sp_arithmetic::{
 	Perbill,
 };
 
+use alloc::vec::Vec;
+
 use crate::{
 	pallet::*, prices::MarketPrices, Clearing, MarketId, MarketRules, MarketState, MarketStatus,
-	OrderSide, PositionRecord, SettleError, TradeReceipt,
+	OrderSide, PackageLeg, PoolId, PositionRecord, SettleError, TradeReceipt,
 };
 
 /// What a trade did to one side.
@@ -27,6 +29,24 @@ pub(crate) struct SideOutcome {
 	/// The side's position record in the market after the trade (`None` once flat and
 	/// without orders), for its margin check.
 	pub(crate) record: Option<PositionRecord>,
+}
+
+/// What one leg of a trade or package did, for the margin checks after it.
+pub(crate) struct LegOutcome<T: Config> {
+	/// The market.
+	market: MarketId,
+	/// The market's parameters.
+	params: MarketParamsOf<T>,
+	/// What the leg did to the maker.
+	maker: SideOutcome,
+	/// What the leg did to the taker.
+	taker: SideOutcome,
+}
+
+impl<T: Config> LegOutcome<T> {
+	fn receipt(&self) -> TradeReceipt {
+		TradeReceipt { maker_fee: self.maker.fee, taker_fee: self.taker.fee }
+	}
 }
 
 impl<T: Config> Pallet<T> {
@@ -51,6 +71,12 @@ impl<T: Config> Pallet<T> {
 			ensure!(margin_left >= 0, error);
 			return Ok(());
 		}
+		Self::check_cross_side(who, added_risk, error)
+	}
+
+	/// Checks an account's cross (or portfolio) margin after a trade or package:
+	/// initial margin at fresh prices when it added risk, maintenance otherwise.
+	fn check_cross_side(who: &T::AccountId, added_risk: bool, error: Error<T>) -> DispatchResult {
 		let figures = Self::cross_figures(who)?;
 		if added_risk {
 			ensure!(!figures.stale, Error::<T>::StalePrice);
@@ -59,6 +85,31 @@ impl<T: Config> Pallet<T> {
 			ensure!(figures.margin.health >= 0, error);
 		}
 		Ok(())
+	}
+
+	/// Checks one side of a package after all its legs: each isolated position a leg left
+	/// as [`Self::check_trade_side`] checks it, and the account's cross margin once, at
+	/// initial when any cross leg added risk (so the cross legs net against each other and
+	/// the rest of the book), at maintenance otherwise.
+	fn check_package_side(
+		who: &T::AccountId,
+		legs: &[LegOutcome<T>],
+		side_of: fn(&LegOutcome<T>) -> &SideOutcome,
+		error: fn() -> Error<T>,
+	) -> DispatchResult {
+		let mut cross_added_risk: Option<bool> = None;
+		for leg in legs {
+			let side = side_of(leg);
+			if side.record.is_some_and(|record| record.isolated_margin.is_some()) {
+				Self::check_trade_side(who, leg.market, &leg.params, side, error())?;
+			} else {
+				cross_added_risk = Some(cross_added_risk.unwrap_or(false) || side.added_risk);
+			}
+		}
+		match cross_added_risk {
+			Some(added_risk) => Self::check_cross_side(who, added_risk, error()),
+			None => Ok(()),
+		}
 	}
 
 	/// The lowest and highest price a trade may print at, or an order rest at, in a market
@@ -96,6 +147,87 @@ impl<T: Config> Pallet<T> {
 		price: Price,
 		release_maker_order: bool,
 	) -> Result<TradeReceipt, SettleError> {
+		let leg = Self::settle_leg(maker, taker, market, size, price, release_maker_order, None)?;
+		Self::check_trade_side(
+			maker,
+			market,
+			&leg.params,
+			&leg.maker,
+			Error::<T>::MakerMarginInsufficient,
+		)
+		.map_err(SettleError::Maker)?;
+		Self::check_trade_side(
+			taker,
+			market,
+			&leg.params,
+			&leg.taker,
+			Error::<T>::TakerMarginInsufficient,
+		)
+		.map_err(SettleError::Trade)?;
+		Ok(leg.receipt())
+	}
+
+	/// Settles a package (see [`crate::Clearing::settle_package`]); callers wrap it in a
+	/// storage layer so that a failure changes nothing.
+	pub(crate) fn do_settle_package(
+		maker: &T::AccountId,
+		taker: &T::AccountId,
+		legs: &[PackageLeg],
+	) -> Result<Vec<TradeReceipt>, SettleError> {
+		let fail = |error: Error<T>| SettleError::Trade(error.into());
+		if legs.is_empty() {
+			return Err(fail(Error::<T>::EmptyPackage));
+		}
+		// One leg per market: each leg's isolated check reads the record the leg left, which
+		// a later leg in the same market would move on.
+		for (at, leg) in legs.iter().enumerate() {
+			if legs[..at].iter().any(|earlier| earlier.market == leg.market) {
+				return Err(fail(Error::<T>::DuplicatePackageLeg));
+			}
+		}
+		let mut outcomes = Vec::with_capacity(legs.len());
+		for leg in legs {
+			outcomes.push(Self::settle_leg(
+				maker,
+				taker,
+				leg.market,
+				leg.size,
+				leg.price,
+				false,
+				Some((leg.maker_fee, leg.taker_fee)),
+			)?);
+		}
+		Self::check_package_side(
+			maker,
+			&outcomes,
+			|leg| &leg.maker,
+			|| Error::<T>::MakerMarginInsufficient,
+		)
+		.map_err(SettleError::Maker)?;
+		Self::check_package_side(
+			taker,
+			&outcomes,
+			|leg| &leg.taker,
+			|| Error::<T>::TakerMarginInsufficient,
+		)
+		.map_err(SettleError::Trade)?;
+		Ok(outcomes.iter().map(LegOutcome::receipt).collect())
+	}
+
+	/// Settles one trade without the margin checks (its callers make them): positions,
+	/// fees (`fees`: the maker's and the taker's rate; the market's when `None`), open
+	/// interest and the event, with every market rule, the price band and the market's pool
+	/// checked.
+	#[allow(clippy::too_many_arguments)]
+	fn settle_leg(
+		maker: &T::AccountId,
+		taker: &T::AccountId,
+		market: MarketId,
+		size: i128,
+		price: Price,
+		release_maker_order: bool,
+		fees: Option<(Perbill, Perbill)>,
+	) -> Result<LegOutcome<T>, SettleError> {
 		let trade = |error: DispatchError| SettleError::Trade(error);
 		let maker_only = |error: DispatchError| SettleError::Maker(error);
 		let fail = |error: Error<T>| SettleError::Trade(error.into());
@@ -131,6 +263,7 @@ impl<T: Config> Pallet<T> {
 				},
 			)?;
 		let scale = Self::market_scale(&params);
+		let (maker_fee_rate, taker_fee_rate) = fees.unwrap_or((params.maker_fee, params.taker_fee));
 		// Whatever fails on the maker's side alone is the maker's: the venue cancels that
 		// order and goes on, so one maker cannot freeze a level for every taker.
 		// The maker's order rests opposite the taker: it sells what the taker buys.
@@ -146,12 +279,12 @@ impl<T: Config> Pallet<T> {
 			&scale,
 			-size,
 			price,
-			params.maker_fee,
+			maker_fee_rate,
 			released,
 		)
 		.map_err(maker_only)?;
 		let taker_side =
-			Self::apply_side(taker, market, &state, &scale, size, price, params.taker_fee, None)
+			Self::apply_side(taker, market, &state, &scale, size, price, taker_fee_rate, None)
 				.map_err(trade)?;
 		let (maker_added, taker_added) = (maker_side.added_risk, taker_side.added_risk);
 		let (maker_fee, taker_fee) = (maker_side.fee, taker_side.fee);
@@ -178,6 +311,17 @@ impl<T: Config> Pallet<T> {
 				return Err(maker_only(error.into()));
 			}
 		}
+		// In a market restricted to a permissioned pool, only its members add risk: anyone
+		// else (a removed member, an account that held a position before the market was
+		// restricted) may only reduce.
+		if let Some(pool) = Self::market_pool(market) {
+			if taker_added && !Self::is_member_of(pool, taker) {
+				return Err(fail(Error::<T>::NotPoolMember));
+			}
+			if maker_added && !Self::is_member_of(pool, maker) {
+				return Err(maker_only(Error::<T>::NotPoolMember.into()));
+			}
+		}
 
 		let open_interest = if open_interest_delta >= 0 {
 			let updated = state
@@ -201,23 +345,6 @@ impl<T: Config> Pallet<T> {
 			Self::add_to_settlement_balance(&T::FeeAccount::get(), fees).map_err(trade)?;
 		}
 
-		Self::check_trade_side(
-			maker,
-			market,
-			&params,
-			&maker_side,
-			Error::<T>::MakerMarginInsufficient,
-		)
-		.map_err(maker_only)?;
-		Self::check_trade_side(
-			taker,
-			market,
-			&params,
-			&taker_side,
-			Error::<T>::TakerMarginInsufficient,
-		)
-		.map_err(trade)?;
-
 		Self::deposit_event(Event::TradeSettled {
 			market,
 			maker: maker.clone(),
@@ -229,7 +356,7 @@ impl<T: Config> Pallet<T> {
 			maker_realized_pnl: maker_side.realized_pnl,
 			taker_realized_pnl: taker_side.realized_pnl,
 		});
-		Ok(TradeReceipt { maker_fee, taker_fee })
+		Ok(LegOutcome { market, params, maker: maker_side, taker: taker_side })
 	}
 
 	/// Applies one side of a trade: settles the position's funding, applies the trade, books
@@ -321,6 +448,11 @@ impl<T: Config> Pallet<T> {
 		ensure!(params.status != MarketStatus::Closed, Error::<T>::MarketNotTrading);
 		ensure!(!Self::is_expired(&params), Error::<T>::OptionExpired);
 		ensure!(size > 0, Error::<T>::InvalidSize);
+		// A committed order adds risk when it fills: in a pool's market, members only (a
+		// non-member reduces with reduce-only orders, which commit nothing).
+		if let Some(pool) = Self::market_pool(market) {
+			ensure!(Self::is_member_of(pool, who), Error::<T>::NotPoolMember);
+		}
 		let value = Self::market_scale(&params)
 			.value(size, price, sp_arithmetic::Rounding::Up)
 			.map_err(Error::<T>::from)?;
@@ -430,6 +562,20 @@ impl<T: Config> Clearing<T::AccountId, MarketId> for Pallet<T> {
 				Self::do_settle_trade(maker, taker, market, size, price, maker_committed)
 			})
 		})
+	}
+
+	fn settle_package(
+		maker: &T::AccountId,
+		taker: &T::AccountId,
+		legs: &[PackageLeg],
+	) -> Result<Vec<TradeReceipt>, SettleError> {
+		frame_support::storage::with_storage_layer(|| {
+			Self::with_venue_working_set(|| Self::do_settle_package(maker, taker, legs))
+		})
+	}
+
+	fn is_pool_member(pool: PoolId, who: &T::AccountId) -> bool {
+		Self::is_member_of(pool, who)
 	}
 
 	fn commit_order(

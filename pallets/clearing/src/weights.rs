@@ -89,6 +89,11 @@ pub trait WeightInfo {
 	fn mint_synthetic(p: u32, ) -> Weight;
 	fn burn_synthetic() -> Weight;
 	fn redeem_synthetic(n: u32, ) -> Weight;
+	fn create_pool() -> Weight;
+	fn set_pool_admin() -> Weight;
+	fn add_pool_member() -> Weight;
+	fn remove_pool_member() -> Weight;
+	fn set_market_pool() -> Weight;
 }
 
 /// Weights for `pallet_clearing` using the runtime's database costs.
@@ -1503,6 +1508,31 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 			.saturating_add(T::DbWeight::get().writes((5_u64).saturating_mul(n.into())))
 			.saturating_add(Weight::from_parts(0, 11037).saturating_mul(n.into()))
 	}
+	fn create_pool() -> Weight {
+		Weight::from_parts(20_000_000, 3_500)
+			.saturating_add(T::DbWeight::get().reads(1_u64))
+			.saturating_add(T::DbWeight::get().writes(2_u64))
+	}
+	fn set_pool_admin() -> Weight {
+		Weight::from_parts(15_000_000, 3_500)
+			.saturating_add(T::DbWeight::get().reads(1_u64))
+			.saturating_add(T::DbWeight::get().writes(1_u64))
+	}
+	fn add_pool_member() -> Weight {
+		Weight::from_parts(20_000_000, 3_500)
+			.saturating_add(T::DbWeight::get().reads(2_u64))
+			.saturating_add(T::DbWeight::get().writes(2_u64))
+	}
+	fn remove_pool_member() -> Weight {
+		Weight::from_parts(20_000_000, 3_500)
+			.saturating_add(T::DbWeight::get().reads(2_u64))
+			.saturating_add(T::DbWeight::get().writes(2_u64))
+	}
+	fn set_market_pool() -> Weight {
+		Weight::from_parts(20_000_000, 3_500)
+			.saturating_add(T::DbWeight::get().reads(3_u64))
+			.saturating_add(T::DbWeight::get().writes(2_u64))
+	}
 }
 
 /// The same figures with ParityDb database costs, for tests and mocks.
@@ -1719,5 +1749,30 @@ impl WeightInfo for () {
 			.saturating_add(ParityDbWeight::get().writes(8_u64))
 			.saturating_add(ParityDbWeight::get().writes((5_u64).saturating_mul(n.into())))
 			.saturating_add(Weight::from_parts(0, 11037).saturating_mul(n.into()))
+	}
+	fn create_pool() -> Weight {
+		Weight::from_parts(20_000_000, 3_500)
+			.saturating_add(ParityDbWeight::get().reads(1_u64))
+			.saturating_add(ParityDbWeight::get().writes(2_u64))
+	}
+	fn set_pool_admin() -> Weight {
+		Weight::from_parts(15_000_000, 3_500)
+			.saturating_add(ParityDbWeight::get().reads(1_u64))
+			.saturating_add(ParityDbWeight::get().writes(1_u64))
+	}
+	fn add_pool_member() -> Weight {
+		Weight::from_parts(20_000_000, 3_500)
+			.saturating_add(ParityDbWeight::get().reads(2_u64))
+			.saturating_add(ParityDbWeight::get().writes(2_u64))
+	}
+	fn remove_pool_member() -> Weight {
+		Weight::from_parts(20_000_000, 3_500)
+			.saturating_add(ParityDbWeight::get().reads(2_u64))
+			.saturating_add(ParityDbWeight::get().writes(2_u64))
+	}
+	fn set_market_pool() -> Weight {
+		Weight::from_parts(20_000_000, 3_500)
+			.saturating_add(ParityDbWeight::get().reads(3_u64))
+			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
 }

@@ -41,7 +41,7 @@ use core::any::Any;
 
 use risk_engine::{GuardedPrice, Price};
 
-use crate::{pallet::*, CollateralConfig, LendingConfig, MarginMode, MarketId};
+use crate::{pallet::*, CollateralConfig, LendingConfig, MarginMode, MarketId, PoolId};
 
 environmental::environmental!(working_set: Box<dyn Any>);
 
@@ -74,6 +74,13 @@ pub(crate) struct WorkingSet<T: Config> {
 	/// Accounts whose positions or collateral the call changed, rebanded once when it ends
 	/// (see [`crate::bands`]).
 	touched: Vec<T::AccountId>,
+	/// Each market's pool (`None`: open), read once per call.
+	market_pools: Vec<(MarketId, Option<PoolId>)>,
+	/// What the call's liquidations closed of each account's cross positions, by the pool
+	/// of the market (`None`: open markets), in settlement units at the mark: the shares of
+	/// a bad debt that pools' insurance funds pay first (see [`crate::pools`]). Not a cache:
+	/// kept through [`Pallet::forget_working_set`].
+	cross_closes: Vec<(T::AccountId, Option<PoolId>, u128)>,
 }
 
 impl<T: Config> Default for WorkingSet<T> {
@@ -94,6 +101,8 @@ impl<T: Config> Default for WorkingSet<T> {
 			synthetic_debts: Vec::new(),
 			scan_memo: Default::default(),
 			touched: Vec::new(),
+			market_pools: Vec::new(),
+			cross_closes: Vec::new(),
 		}
 	}
 }
@@ -292,6 +301,46 @@ impl<T: Config> Pallet<T> {
 		)
 	}
 
+	/// The pool `market` is restricted to (`None`: open to all), read once per working set.
+	pub(crate) fn market_pool(market: MarketId) -> Option<PoolId> {
+		Self::cached(
+			|set| set.market_pools.iter().find(|(id, _)| *id == market).map(|(_, pool)| *pool),
+			|set, pool| set.market_pools.push((market, pool)),
+			|| MarketPools::<T>::get(market),
+		)
+	}
+
+	/// Forgets `market`'s cached pool after it changed.
+	pub(crate) fn forget_market_pool(market: MarketId) {
+		Self::in_working_set(|set| set.market_pools.retain(|(id, _)| *id != market));
+	}
+
+	/// Notes that a liquidation closed `value` (settlement units) of `who`'s cross position
+	/// in `market`, for [`Self::closes_in_working_set`]; nothing outside a working set.
+	pub(crate) fn note_cross_close(who: &T::AccountId, market: MarketId, value: u128) {
+		let pool = Self::market_pool(market);
+		Self::in_working_set(|set| {
+			match set.cross_closes.iter_mut().find(|(account, of, _)| account == who && *of == pool)
+			{
+				Some((_, _, closed)) => *closed = closed.saturating_add(value),
+				None => set.cross_closes.push((who.clone(), pool, value)),
+			}
+		});
+	}
+
+	/// What this call's liquidations closed of `who`'s cross positions, by pool (`None`:
+	/// open markets), in settlement units.
+	pub(crate) fn closes_in_working_set(who: &T::AccountId) -> Vec<(Option<PoolId>, u128)> {
+		Self::in_working_set(|set| {
+			set.cross_closes
+				.iter()
+				.filter(|(account, _, _)| account == who)
+				.map(|(_, pool, value)| (*pool, *value))
+				.collect()
+		})
+		.unwrap_or_default()
+	}
+
 	/// A collateral asset's configuration, read once per working set.
 	pub(crate) fn collateral_config(asset: T::AssetId) -> Option<CollateralConfig<T::OracleKey>> {
 		Self::cached(
@@ -381,8 +430,9 @@ impl<T: Config> Pallet<T> {
 	pub(crate) fn forget_working_set() {
 		Self::in_working_set(|set| {
 			let touched = core::mem::take(&mut set.touched);
+			let cross_closes = core::mem::take(&mut set.cross_closes);
 			let keeps_accounts = set.keeps_accounts;
-			*set = WorkingSet { touched, keeps_accounts, ..WorkingSet::default() };
+			*set = WorkingSet { touched, cross_closes, keeps_accounts, ..WorkingSet::default() };
 		});
 	}
 }

@@ -269,6 +269,25 @@ impl Clearing<u64, MarketId> for MockClearing {
 		})
 	}
 
+	/// The book never settles packages; the mock settles one leg after another, all or none,
+	/// checking each leg as a trade.
+	fn settle_package(
+		maker: &u64,
+		taker: &u64,
+		legs: &[clearing_traits::PackageLeg],
+	) -> Result<Vec<TradeReceipt>, SettleError> {
+		frame_support::storage::with_storage_layer(|| {
+			legs.iter()
+				.map(|leg| Self::settle_trade(maker, taker, leg.market, leg.size, leg.price))
+				.collect()
+		})
+	}
+
+	/// The book's mock has no pools.
+	fn is_pool_member(_pool: clearing_traits::PoolId, _who: &u64) -> bool {
+		false
+	}
+
 	fn settle_fill(
 		maker: &u64,
 		taker: &u64,

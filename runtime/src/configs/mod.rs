@@ -3,13 +3,15 @@
 //! - [`system`]: `frame_system`, block weights and length;
 //! - [`consensus`]: `Timestamp`, `Aura`, `Grandpa`;
 //! - [`monetary`]: `Balances`, `TransactionPayment`, `Assets`;
-//! - [`administration`]: `Sudo`, `Utility`;
+//! - [`administration`]: `Sudo`, `Utility`, `Multisig`;
 //! - [`oracle`]: `Oracle` (`orml-oracle`) and its operator set;
 //! - [`clearing`]: `Clearing`, the clearing house;
 //! - [`orderbook`]: `Orderbook`, the limit order book;
+//! - [`blocktrade`]: `BlockTrade`, block trades by signed quote;
 //! - [`governance`]: `Preimage`, `Scheduler`, `Referenda`, `ConvictionVoting`, `Origins`.
 
 pub mod administration;
+pub mod blocktrade;
 pub mod clearing;
 pub mod consensus;
 pub mod governance;

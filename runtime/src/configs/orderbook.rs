@@ -44,7 +44,7 @@ impl pallet_orderbook::Config for Runtime {
 }
 
 #[cfg(feature = "runtime-benchmarks")]
-mod benchmark_helper {
+pub(crate) mod benchmark_helper {
 	use crate::{
 		genesis_config_presets::{perpetual_markets, BTC_PERP},
 		oracle::{OracleKey, PricedAsset},

@@ -12,8 +12,8 @@ extern crate alloc;
 use alloc::vec::Vec;
 pub use pallet_clearing::{
 	AccountReport, AdaptiveMarginReport, ChainEfficiency, InsuranceFundReport, LiquidatablePage,
-	MarginReport, MarketId, MarketReport, MoneyMarketReport, Price, RampWarning, RiskChangePreview,
-	SimulatedTrade, SyntheticReport,
+	MarginReport, MarketId, MarketReport, MoneyMarketReport, PoolReport, Price, RampWarning,
+	RiskChangePreview, SimulatedTrade, SyntheticReport,
 };
 use sp_runtime::DispatchError;
 
@@ -29,9 +29,10 @@ sp_api::decl_runtime_apis! {
 	/// chain-wide productive share and average yield, `money_market` the tokens held
 	/// segregated. Version 4 adds each `lending` line's `interest_accrued`. Version 5 adds
 	/// [`synthetics`](ClearingApi::synthetics), and each synthetic debt's line to
-	/// `account_report`, `margin_report` and `simulate`. A client decoding by the runtime's
-	/// metadata (Polkadot.js) reads any of them.
-	#[api_version(5)]
+	/// `account_report`, `margin_report` and `simulate`. Version 6 adds
+	/// [`pools`](ClearingApi::pools). A client decoding by the runtime's metadata
+	/// (Polkadot.js) reads any of them.
+	#[api_version(6)]
 	pub trait ClearingApi<AccountId, AssetId, OracleKey, RiskChange>
 	where
 		AccountId: codec::Codec,
@@ -107,5 +108,9 @@ sp_api::decl_runtime_apis! {
 		/// together, and the least healthy issuers, whom a redemption retires first
 		/// (since version 5).
 		fn synthetics() -> Vec<SyntheticReport<AccountId, AssetId, OracleKey>>;
+
+		/// Every permissioned pool: its administrator, members, the markets restricted to it,
+		/// and its insurance fund with the fund's settlement balance (since version 6).
+		fn pools() -> Vec<PoolReport<AccountId>>;
 	}
 }

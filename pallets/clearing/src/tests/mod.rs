@@ -114,6 +114,8 @@ mod liquidation_index;
 mod listing;
 mod migrations;
 mod options_and_portfolio;
+mod packages;
+mod pools;
 mod portfolio_borrows;
 mod reports;
 mod risk_parameters;

@@ -560,3 +560,21 @@ pub struct MoneyMarketReport<AssetId> {
 	/// When the market last accrued (ms).
 	pub last_accrual_ms: u64,
 }
+
+/// A permissioned pool as the runtime API reports it (see [`crate::pools`]).
+#[derive(Clone, PartialEq, Eq, RuntimeDebug, Encode, Decode, TypeInfo)]
+pub struct PoolReport<AccountId> {
+	/// The pool.
+	pub pool: PoolId,
+	/// Who administers its membership (Root always may).
+	pub admin: PoolAdmin<AccountId>,
+	/// Its members.
+	pub members: alloc::vec::Vec<AccountId>,
+	/// The markets restricted to it: only members add risk there.
+	pub restricted_markets: alloc::vec::Vec<MarketId>,
+	/// Its insurance fund's account, if it has one.
+	pub insurance_fund: Option<AccountId>,
+	/// The fund's settlement balance (settlement units): what it can pay first for bad debt
+	/// in the pool's markets. Zero without a fund.
+	pub insurance_balance: i128,
+}

@@ -18,7 +18,7 @@ use scale_info::TypeInfo;
 use sp_arithmetic::Perbill;
 use sp_runtime::RuntimeDebug;
 
-pub use clearing_traits::{MarketId, MarketStatus};
+pub use clearing_traits::{MarketId, MarketStatus, PackageLeg, PoolId};
 
 pub mod api;
 pub use api::*;
@@ -877,4 +877,32 @@ pub struct AdaptiveMargin<MaxTiers: Get<u32>> {
 	/// The initial fraction in force when the current rise began (the ramp's start, for
 	/// its progress).
 	pub ramp_from: Perbill,
+}
+
+/// Who administers a permissioned pool's membership, besides Root (which always may).
+#[derive(
+	Clone, PartialEq, Eq, RuntimeDebug, Encode, Decode, DecodeWithMemTracking, TypeInfo, MaxEncodedLen,
+)]
+pub enum PoolAdmin<AccountId> {
+	/// One account's signature: a multisig's account (its members approve each change
+	/// through `pallet-multisig`), or a single keyed administrator.
+	Account(AccountId),
+	/// The risk origin: a referendum on the runtime's `risk_parameters` track.
+	RiskOrigin,
+}
+
+/// A permissioned pool as stored (see [`crate::pools`]).
+#[derive(
+	Clone, PartialEq, Eq, RuntimeDebug, Encode, Decode, DecodeWithMemTracking, TypeInfo, MaxEncodedLen,
+)]
+pub struct PoolInfo<AccountId> {
+	/// Who adds and removes members.
+	pub admin: PoolAdmin<AccountId>,
+	/// How many accounts are members.
+	pub members: u32,
+	/// How many markets are restricted to the pool.
+	pub restricted_markets: u32,
+	/// The pool's own insurance fund, if it has one: an account whose settlement balance
+	/// pays bad debt from the pool's restricted markets before the chain's fund does.
+	pub insurance_fund: Option<AccountId>,
 }

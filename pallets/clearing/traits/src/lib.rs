@@ -21,6 +21,12 @@
 //! - [`Clearing::price_band`] tells the venue where prices may be: orders outside the band
 //!   are refused, and a fill outside it (the index moved away from a resting order) fails
 //!   as the maker's.
+//! - [`Clearing::settle_package`] settles several trades between one maker and one taker as
+//!   one: every leg or none, and each side's margin checked once, after all of them, so a
+//!   package's legs net (a straddle and its delta hedge). A venue that settles negotiated
+//!   packages (block trades) uses it.
+//! - A market may be restricted to a permissioned pool: only the pool's members add risk in
+//!   it ([`Clearing::is_pool_member`] lets a venue check a counterparty up front).
 //! - [`Clearing::margin_check_surcharge`] is what one margin check of an account costs
 //!   beyond the cross-margin check the venue's own benchmark measured (a portfolio scan for
 //!   a portfolio-margined account): the venue adds it to its weight for every check its call
@@ -29,6 +35,8 @@
 #![cfg_attr(not(feature = "std"), no_std)]
 #![deny(missing_docs)]
 
+extern crate alloc;
+
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
 pub use risk_engine::{OrderSide, Price, SizeUnits};
 use scale_info::TypeInfo;
@@ -36,6 +44,25 @@ use sp_runtime::{DispatchError, DispatchResult, RuntimeDebug, Weight};
 
 /// The identifier of a market.
 pub type MarketId = u32;
+
+/// The identifier of a permissioned pool (an allow-list of accounts).
+pub type PoolId = u32;
+
+/// One leg of a package settled by [`Clearing::settle_package`].
+#[derive(Clone, Copy, PartialEq, Eq, RuntimeDebug)]
+pub struct PackageLeg {
+	/// The market.
+	pub market: MarketId,
+	/// The size traded, signed from the taker's side (positive: the taker buys), in the
+	/// market's size units.
+	pub size: SizeUnits,
+	/// The price (USD per whole unit, 18 decimals).
+	pub price: Price,
+	/// The maker's fee, a share of the leg's notional.
+	pub maker_fee: sp_runtime::Perbill,
+	/// The taker's fee, a share of the leg's notional.
+	pub taker_fee: sp_runtime::Perbill,
+}
 
 /// Whether a market trades.
 #[derive(
@@ -152,6 +179,22 @@ pub trait Clearing<AccountId, MarketId> {
 		price: Price,
 		maker_committed: bool,
 	) -> Result<TradeReceipt, SettleError>;
+
+	/// Settles `legs` between `maker` and `taker` as one package: each leg as
+	/// [`Self::settle_trade`] settles a trade (market rules, price band, pool membership,
+	/// open interest), but at the leg's own fees, and each side's margin checked once after
+	/// every leg (initial when any leg added to that side's risk, maintenance otherwise), so
+	/// the legs net against each other and against what both sides already hold. All legs
+	/// settle or none does. Returns each leg's receipt, in order.
+	fn settle_package(
+		maker: &AccountId,
+		taker: &AccountId,
+		legs: &[PackageLeg],
+	) -> Result<alloc::vec::Vec<TradeReceipt>, SettleError>;
+
+	/// Whether `who` is a member of the permissioned pool `pool` (`false` when the pool does
+	/// not exist).
+	fn is_pool_member(pool: PoolId, who: &AccountId) -> bool;
 
 	/// Counts a resting order of `size` at `price` on `side` toward `who`'s initial margin.
 	/// Fails without changing anything when the account's resting orders would then need
