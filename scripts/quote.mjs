@@ -24,11 +24,9 @@ import { readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import {
-  encodeQuote, listMarkets, parseLeg, payloadFromApi, quoteFromJson, quoteToJson, signingPayload,
-  signQuote,
+  encodeQuote, listMarkets, matchesNodePayload, parseLeg, quoteFromJson, quoteToJson, signQuote,
 } from './lib/quotes.mjs';
 import { submit } from './lib/tx.mjs';
-import { u8aToHex } from '@polkadot/util';
 
 const USAGE = `usage: quote.mjs sign --maker SURI --leg MARKET:buy|sell:SIZE@PRICE [--leg ...]
                      [--taker ADDRESS] [--pool ID] [--valid-for BLOCKS] [--nonce N] [--out FILE]
@@ -74,9 +72,7 @@ export async function signCommand(api, keyring, options) {
   };
   // What this script signs must be what the chain checks: a mismatch (an older runtime, a
   // changed type) would only ever be refused, never misread, but say so before signing.
-  const ours = signingPayload(api, quote);
-  const theirs = await api.call.blockTradeApi.signingPayload(encodeQuote(api, quote));
-  if (u8aToHex(payloadFromApi(theirs)) !== u8aToHex(ours)) {
+  if (!(await matchesNodePayload(api, quote))) {
     throw new Error('this script encodes quotes differently from the node; not signing');
   }
   return { quote: quoteToJson(quote), signature: signQuote(api, pair, quote) };

@@ -42,7 +42,7 @@ export DESK_SCREENSHOTS="$CARGO_TARGET_DIR/desk-screenshots"
 # Longest first (their seconds in the last CI run), so that no long file starts last and
 # runs alone at the end; a file not listed (a new one) runs after these.
 e2e_files=()
-for name in adaptive lending attacks portfolio quoting clearing synthetics governance orderbook desk chain liquidation liquidation-at-scale feed-prices; do
+for name in adaptive lending attacks portfolio quoting clearing synthetics governance blocktrade orderbook desk chain liquidation liquidation-at-scale feed-prices; do
 	if [ -f "e2e/$name.test.mjs" ]; then e2e_files+=("e2e/$name.test.mjs"); fi
 done
 for file in e2e/*.test.mjs; do

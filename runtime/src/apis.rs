@@ -20,9 +20,9 @@ use sp_version::RuntimeVersion;
 
 use crate::{
 	oracle::{OracleKey, OracleProviderId, TimestampedOracleValue},
-	AccountId, AssetId, Aura, Balance, Block, Clearing, Executive, Grandpa, InherentDataExt, Nonce,
-	BlockTrade, Oracle, Orderbook, Runtime, RuntimeCall, RuntimeGenesisConfig, SessionKeys, System,
-	TransactionPayment, VERSION,
+	AccountId, AssetId, Aura, Balance, Block, BlockTrade, Clearing, Executive, Grandpa,
+	InherentDataExt, Nonce, Oracle, Orderbook, Runtime, RuntimeCall, RuntimeGenesisConfig,
+	SessionKeys, System, TransactionPayment, VERSION,
 };
 
 impl_runtime_apis! {

@@ -27,8 +27,8 @@ use sp_keyring::{Ed25519Keyring, Sr25519Keyring};
 use crate::{
 	oracle::{OracleKey, PricedAsset},
 	tokens::{self, TokenInfo},
-	AccountId, AssetsConfig, BalancesConfig, ClearingConfig, OracleOperatorsConfig, Runtime,
-	RuntimeGenesisConfig, SudoConfig, CLR,
+	AccountId, AssetsConfig, BalancesConfig, BlockTradeConfig, ClearingConfig,
+	OracleOperatorsConfig, Runtime, RuntimeGenesisConfig, SudoConfig, CLR,
 };
 use pallet_clearing::{
 	risk_engine::{
@@ -318,6 +318,7 @@ fn testnet_genesis(
 		oracle_operators: OracleOperatorsConfig {
 			members: BoundedVec::truncate_from(oracle_operators),
 		},
+		block_trade: BlockTradeConfig { terms: block_trade_terms() },
 		clearing: ClearingConfig {
 			collateral: collateral_assets(),
 			markets: perpetual_markets(),
@@ -327,6 +328,22 @@ fn testnet_genesis(
 			synthetics: synthetic_markets(),
 		},
 	})
+}
+
+/// BTC-PERP and ETH-PERP take block trades: 1 basis point for the maker, 2.5 for the taker,
+/// legs of at least 0.01 BTC or ETH.
+pub fn block_trade_terms() -> Vec<(MarketId, pallet_blocktrade::BlockTradeTerms)> {
+	[(BTC_PERP, tokens::BTC.one() / 100), (ETH_PERP, tokens::ETH.one() / 100)]
+		.into_iter()
+		.map(|(market, min_size)| {
+			let terms = pallet_blocktrade::BlockTradeTerms {
+				maker_fee: Perbill::from_parts(100_000),
+				taker_fee: Perbill::from_parts(250_000),
+				min_size,
+			};
+			(market, terms)
+		})
+		.collect()
 }
 
 /// The `development` preset.

@@ -4,8 +4,9 @@
 // cross and portfolio margin with the numbers `clearingApi.marginReport` gives, and a
 // what-if that matches `clearingApi.simulate`; a price drop liquidates her and the Risk
 // view shows it; a risk change is built, previewed (as `previewRiskChange` says) and
-// submitted from the Governance view, and Bob votes on it with conviction. Each view's
-// screenshot goes to $DESK_SCREENSHOTS (default: a temporary folder, printed).
+// submitted from the Governance view, and Bob votes on it with conviction; Alice makes and
+// signs a two-leg block-trade quote in the Block trades view and Bob, pasting it, executes
+// it. Each view's screenshot goes to $DESK_SCREENSHOTS (default: a temporary folder, printed).
 import assert from 'node:assert/strict';
 import { mkdir } from 'node:fs/promises';
 import os from 'node:os';
@@ -14,10 +15,10 @@ import { after, afterEach, before, describe, it } from 'node:test';
 import { buildDesk } from '../desk/build.mjs';
 import { serveDesk } from '../desk/serve.mjs';
 import { decimal, grouped, parseDecimal } from '../desk/src/units.js';
-import { BTC_PERP, SBTC, USDC } from '../lib/chain-ids.mjs';
+import { BTC_PERP, ETH_PERP, SBTC, USDC } from '../lib/chain-ids.mjs';
 import { previewToJson, riskChangeType } from '../lib/risk-changes.mjs';
-import { submitAndFinalize } from '../lib/tx.mjs';
-import { ONE_BTC, ONE_CLR, ONE_USDC, usd } from '../lib/units.mjs';
+import { submit, submitAndFinalize } from '../lib/tx.mjs';
+import { FIXED, ONE_BTC, ONE_CLR, ONE_ETH, ONE_USDC, usd } from '../lib/units.mjs';
 import { launchBrowser } from './lib/browser.mjs';
 import { startDevChain, stopDevNode } from './lib/dev-node.mjs';
 
@@ -328,6 +329,119 @@ describe('the clearing desk in a browser', () => {
     assert.equal(poolShown.raws[0], market.supplied.toBigInt());
     assert.ok(market.supplied.toBigInt() >= 100_000n * ONE_USDC, 'Bob\'s deposit is supplied');
     await shoot('pool');
+  });
+
+  it('makes and signs a two-leg block trade as Alice, and executes it as Bob from the Block trades view', async () => {
+    // Both perpetuals open to block trades (1 bp for the maker, 2.5 for the taker, 0.01 at
+    // least), a pool Bob is in, fresh prices, and margin for Alice (the drop liquidated her):
+    // one transaction.
+    const terms = (minSize) => ({ makerFee: 100_000, takerFee: 250_000, minSize });
+    const setup = await submit(api, api.tx.utility.batchAll([
+      api.tx.oracle.feedValues([[{ Price: 'BTC' }, usd(56_000)], [{ Price: 'ETH' }, usd(3_000)]]),
+      api.tx.clearing.deposit(USDC, 20_000n * ONE_USDC),
+      api.tx.sudo.sudo(api.tx.utility.batchAll([
+        api.tx.blockTrade.setTerms(BTC_PERP, terms(ONE_BTC / 100n)),
+        api.tx.blockTrade.setTerms(ETH_PERP, terms(ONE_ETH / 100n)),
+        api.tx.clearing.createPool({ Account: alice.address }, true),
+        api.tx.clearing.addPoolMember(0, bob.address),
+      ])),
+    ]), alice);
+    assert.equal(setup.error, null);
+    const sudid = setup.events.find(({ event }) => api.events.sudo.Sudid.is(event));
+    assert.ok(sudid.event.data.sudoResult.isOk, `sudo: ${sudid.event.data.sudoResult.toString()}`);
+    const sizeOf = async (who, market) => {
+      for (const [key, record] of await api.query.clearing.positions(who.address)) {
+        // `size_`: @polkadot/types renames a `size` field (a struct is a Map, whose `size` counts its fields).
+        if (key.toNumber() === market) return record.position.get('size_').toBigInt();
+      }
+      return 0n;
+    };
+    const sizes = async () => Promise.all([alice, bob].flatMap((who) => [BTC_PERP, ETH_PERP].map((m) => sizeOf(who, m))));
+
+    // Alice quotes: she sells 0.1 BTC-PERP at its index and 1 ETH-PERP half a dollar above.
+    await signAs(alice);
+    await go('#/blocktrade');
+    await waitForElement(`[data-testid="terms-table"] tr[data-market="${ETH_PERP}"]`);
+    assert.equal(await rawOf(`[data-testid="terms-taker-fee-${BTC_PERP}"]`), '250000');
+    assert.equal(await textOf(`[data-testid="terms-taker-fee-${BTC_PERP}"]`), '2.50 bp');
+    assert.equal(await rawOf(`[data-testid="terms-min-size-${ETH_PERP}"]`), String(ONE_ETH / 100n));
+    await waitForElement('input[name="leg-0-price"]', 'el.value !== ""');
+    assert.equal(await page.$eval('select[name="leg-0-market"]', (el) => el.value), String(BTC_PERP));
+    assert.equal(await page.$eval('input[name="leg-0-price"]', (el) => el.value), '56000', 'prefilled at the index');
+    await fill('input[name="leg-0-size"]', '0.1');
+    await page.click('[data-testid="add-leg"]');
+    await waitForElement('input[name="leg-1-price"]', 'el.value !== ""');
+    assert.equal(await page.$eval('select[name="leg-1-market"]', (el) => el.value), String(ETH_PERP));
+    assert.equal(await page.$eval('input[name="leg-1-price"]', (el) => el.value), '3000');
+    await page.select('select[name="leg-1-side"]', 'Sell');
+    await fill('input[name="leg-1-size"]', '1');
+    await fill('input[name="leg-1-price"]', '3000.5');
+    await fill('input[name="quote-taker"]', bob.address);
+    await waitForElement('select[name="quote-pool"] option[value="0"]');
+    await page.select('select[name="quote-pool"]', '0');
+    assert.equal(await page.$$eval('.leg-warning', (els) => els.length), 0, 'no leg the chain would refuse');
+    await page.click('[data-testid="sign-quote"]');
+    await waitForElement('[data-testid="sign-status"]', 'el.dataset.state === "ok" || el.dataset.state === "error"');
+    assert.equal(await page.$eval('[data-testid="sign-status"]', (el) => el.dataset.state), 'ok', await textOf('[data-testid="sign-status"]'));
+    const signed = JSON.parse(await page.$eval('[data-testid="signed-quote"]', (el) => el.value));
+    assert.deepEqual({ ...signed.quote, expiresAt: undefined, nonce: undefined }, {
+      maker: alice.address,
+      taker: bob.address,
+      takerPool: 0,
+      legs: [
+        { market: BTC_PERP, side: 'Sell', size: String(ONE_BTC / 10n), price: String(usd(56_000)) },
+        { market: ETH_PERP, side: 'Sell', size: String(ONE_ETH), price: String(usd(3_000) + FIXED / 2n) },
+      ],
+      expiresAt: undefined,
+      nonce: undefined,
+    });
+    assert.ok(/^0x[0-9a-f]{128}$/.test(signed.signature.Sr25519), 'an sr25519 signature');
+    const { nonce } = signed.quote;
+
+    // Bob pastes it: the legs from his side, the nonce open; he executes it.
+    const before = await sizes();
+    await signAs(bob);
+    await page.$eval('textarea[name="quote-json"]', (el, text) => {
+      el.value = text;
+      el.dispatchEvent(new Event('input', { bubbles: true }));
+    }, JSON.stringify(signed, null, 2));
+    await waitForElement('[data-testid="nonce-status"]', 'el.dataset.status === "Open"');
+    const legs = await page.$$eval('[data-testid="take-legs"] tbody tr', (trs) => trs.map((tr) => [tr.dataset.market, tr.dataset.takerSide]));
+    assert.deepEqual(legs, [[String(BTC_PERP), 'Buy'], [String(ETH_PERP), 'Buy']]);
+    assert.equal(await textOf('[data-testid="signature-check"]'), 'signature valid');
+    assert.ok(Number(await page.$eval('[data-testid="quote-expiry"]', (el) => el.dataset.left)) > 90, 'valid for 100 blocks');
+    await transact('execute-quote', 'execute-status');
+    await waitForElement('[data-testid="executed-trade"] li', 'el.parentElement.children.length === 2');
+    const after = await sizes();
+    assert.deepEqual(after.map((size, i) => size - before[i]), [-ONE_BTC / 10n, -ONE_ETH, ONE_BTC / 10n, ONE_ETH]);
+    assert.equal((await api.call.blockTradeApi.nonceStatus(alice.address, nonce)).type, 'Used');
+    await waitForElement('[data-testid="nonce-status"]', 'el.dataset.status === "Used"');
+    // The trade in the recent block trades, with both sides' fees as the chain charged them.
+    const row = `[data-testid="block-trades-table"] tr[data-nonce="${nonce}"]`;
+    await waitForElement(row);
+    assert.deepEqual(await page.$eval(row, (tr) => [tr.dataset.maker, tr.dataset.taker]), [alice.address, bob.address]);
+    assert.deepEqual(await page.$$eval(`${row} td:nth-child(5) div`, (divs) => divs.map((d) => d.textContent.trim())),
+      ['BTC-PERP buy 0.1000 at 56,000.00', 'ETH-PERP buy 1.000 at 3,000.50']);
+    const at = await api.at(await api.rpc.chain.getBlockHash(Number(await page.$eval(row, (tr) => tr.dataset.block))));
+    const done = (await at.query.system.events()).find(({ event }) => api.events.blockTrade.QuoteExecuted.is(event)).event.data;
+    const fees = await page.$$eval(`${row} td .num`, (els) => els.slice(-2).map((el) => el.dataset.raw));
+    assert.deepEqual(fees, [done.makerFees.toString(), done.takerFees.toString()]);
+    // 1 bp of 5,600 and 3,000.50 for Alice, 2.5 bp for Bob.
+    assert.deepEqual(fees, [String(560_000n + 300_050n), String(1_400_000n + 750_125n)]);
+    await waitForElement('[data-testid="pools-table"] tr[data-pool="0"]', 'el.dataset.members === "1"');
+
+    // Alice cancels every quote below the one Bob took.
+    await signAs(alice);
+    await fill('input[name="cancel-below"]', nonce);
+    await transact('cancel-quotes', 'cancel-status');
+    await waitForElement('[data-testid="nonce-floor"]', `el.dataset.raw === "${nonce}"`);
+    await waitForElement('[data-testid="blocktrade-events"] li[data-event="blockTrade.QuotesCancelled"]');
+    await shoot('blocktrade');
+    await page.setViewport({ width: 390, height: 844 });
+    await page.waitForSelector('[data-testid="take-legs"]');
+    assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= 400), 'nothing overflows the phone\'s width');
+    await shoot('blocktrade-phone');
+    await page.setViewport({ width: 1280, height: 800 });
   });
 
   it('is driven by the keyboard, and logged no error', async () => {

@@ -42,18 +42,13 @@ export function signingPayload(api, quote) {
 
 /**
  * Whether the bytes this module has a maker sign for `quote` are the node's own
- * (`blockTradeApi.signingPayload`): check before signing, so that an encoding that differs
- * from the runtime's (an older runtime, a changed type) is said, not just refused.
- *
- * @polkadot/api 16 hands a runtime call's `Vec<u8>` back as `Bytes` whose content still
- * starts with the SCALE length prefix, so both forms are compared. (Not
- * `api.createType('Bytes', u8a)`: that reads `u8a` itself as length-prefixed and keeps
- * only the payload's first field, the domain tag.)
+ * (`blockTradeApi.signingPayload`, read with `payloadFromApi`): check before signing, so
+ * that an encoding that differs from the runtime's (an older runtime, a changed type) is
+ * said, not just refused.
  */
 export async function matchesNodePayload(api, quote) {
-  const theirs = (await api.call.blockTradeApi.signingPayload(encodeQuote(api, quote))).toHex();
-  const ours = signingPayload(api, quote);
-  return theirs === u8aToHex(ours) || theirs === u8aToHex(compactAddLength(ours));
+  const theirs = await api.call.blockTradeApi.signingPayload(encodeQuote(api, quote));
+  return u8aToHex(payloadFromApi(theirs)) === u8aToHex(signingPayload(api, quote));
 }
 
 /**

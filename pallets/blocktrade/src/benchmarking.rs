@@ -11,7 +11,10 @@ use super::*;
 use crate::pallet::{Config, Pallet};
 use alloc::{boxed::Box, vec::Vec};
 use frame_benchmarking::v2::*;
-use frame_support::{traits::EnsureOrigin, BoundedVec};
+use frame_support::{
+	traits::{EnsureOrigin, Get},
+	BoundedVec,
+};
 use frame_system::{pallet_prelude::BlockNumberFor, RawOrigin};
 use sp_arithmetic::Perbill;
 
@@ -36,8 +39,8 @@ mod benchmarks {
 	#[benchmark]
 	fn execute_quote(l: Linear<1, { T::MaxLegs::get() }>) -> Result<(), BenchmarkError> {
 		let markets = T::BenchmarkHelper::markets(l);
-		let origin = T::TermsOrigin::try_successful_origin()
-			.map_err(|_| BenchmarkError::Weightless)?;
+		let origin =
+			T::TermsOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
 		let mut legs = Vec::new();
 		for (market, price) in &markets {
 			let rules = T::Clearing::market_rules(*market).ok_or(BenchmarkError::Stop("market"))?;
@@ -64,7 +67,8 @@ mod benchmarks {
 			taker: Some(taker.clone()),
 			taker_pool: T::BenchmarkHelper::pool_with_member(&taker),
 			legs: BoundedVec::truncate_from(legs),
-			expires_at: frame_system::Pallet::<T>::block_number() + BlockNumberFor::<T>::from(10u32),
+			expires_at: frame_system::Pallet::<T>::block_number()
+				+ BlockNumberFor::<T>::from(10u32),
 			nonce: 7,
 		};
 		let wrapped =
@@ -99,8 +103,8 @@ mod benchmarks {
 			.next()
 			.ok_or(BenchmarkError::Stop("market"))?;
 		let rules = T::Clearing::market_rules(market).ok_or(BenchmarkError::Stop("market"))?;
-		let origin = T::TermsOrigin::try_successful_origin()
-			.map_err(|_| BenchmarkError::Weightless)?;
+		let origin =
+			T::TermsOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
 		let terms = BlockTradeTerms {
 			maker_fee: Perbill::from_parts(200_000),
 			taker_fee: Perbill::from_parts(500_000),

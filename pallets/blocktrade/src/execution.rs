@@ -32,10 +32,11 @@ impl<T: Config> Pallet<T> {
 
 		let legs = Self::package_legs(quote)?;
 		Self::use_nonce(&quote.maker, quote.nonce);
-		let receipts =
-			T::Clearing::settle_package(&quote.maker, taker, &legs).map_err(|error| match error {
+		let receipts = T::Clearing::settle_package(&quote.maker, taker, &legs).map_err(
+			|error| match error {
 				SettleError::Maker(error) | SettleError::Trade(error) => error,
-			})?;
+			},
+		)?;
 		let (maker_fees, taker_fees) = receipts.iter().fold((0u128, 0u128), |(m, t), receipt| {
 			(m.saturating_add(receipt.maker_fee), t.saturating_add(receipt.taker_fee))
 		});
@@ -63,10 +64,7 @@ impl<T: Config> Pallet<T> {
 			let rules = T::Clearing::market_rules(leg.market).ok_or(Error::<T>::UnknownMarket)?;
 			let terms =
 				Terms::<T>::get(leg.market).ok_or(Error::<T>::MarketNotOpenToBlockTrades)?;
-			ensure!(
-				leg.size > 0 && leg.size % rules.lot_size.max(1) == 0,
-				Error::<T>::InvalidSize
-			);
+			ensure!(leg.size > 0 && leg.size % rules.lot_size.max(1) == 0, Error::<T>::InvalidSize);
 			ensure!(leg.size >= terms.min_size, Error::<T>::BelowMinimumSize);
 			let tick = rules.tick_size.into_inner();
 			ensure!(
@@ -91,9 +89,10 @@ impl<T: Config> Pallet<T> {
 		let rules = T::Clearing::market_rules(market).ok_or(Error::<T>::UnknownMarket)?;
 		if let Some(terms) = terms {
 			ensure!(
-				terms.maker_fee <= MAX_BLOCK_TRADE_FEE &&
-					terms.taker_fee <= MAX_BLOCK_TRADE_FEE &&
-					terms.min_size > 0 && terms.min_size % rules.lot_size.max(1) == 0,
+				terms.maker_fee <= MAX_BLOCK_TRADE_FEE
+					&& terms.taker_fee <= MAX_BLOCK_TRADE_FEE
+					&& terms.min_size > 0
+					&& terms.min_size % rules.lot_size.max(1) == 0,
 				Error::<T>::InvalidTerms
 			);
 		}

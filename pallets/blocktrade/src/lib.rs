@@ -28,7 +28,8 @@
 //!   ([`UsedNonces`], 128 nonces a word), and a maker cancels every quote below a nonce
 //!   at once with [`cancel_quotes_below`](Pallet::cancel_quotes_below) ([`NonceFloor`]),
 //!   e.g. after a price move, without knowing which quotes a taker still holds.
-//! - **Terms.** The terms origin (Root, or a referendum on the `risk_parameters` track) opens
+//! - **Terms.** Genesis may open markets ([`GenesisConfig::terms`]; the runtime's presets
+//!   open BTC-PERP and ETH-PERP). The terms origin (Root, or a referendum on the `risk_parameters` track) opens
 //!   a market to block trades with its fees and minimum leg size ([`set_terms`](Pallet::set_terms)),
 //!   or closes it (`None`). Fees are at most [`MAX_BLOCK_TRADE_FEE`] a side.
 //! - **Permissioned pools.** A quote may require its taker to be a member of a pool; a leg
@@ -76,11 +77,8 @@ pub mod pallet {
 	use sp_runtime::traits::{IdentifyAccount, Verify};
 
 	/// A quote with the runtime's types.
-	pub type QuoteOf<T> = Quote<
-		<T as frame_system::Config>::AccountId,
-		BlockNumberFor<T>,
-		<T as Config>::MaxLegs,
-	>;
+	pub type QuoteOf<T> =
+		Quote<<T as frame_system::Config>::AccountId, BlockNumberFor<T>, <T as Config>::MaxLegs>;
 
 	/// The pallet's configuration.
 	#[pallet::config]
@@ -122,21 +120,13 @@ pub mod pallet {
 
 	/// Each maker's nonce floor: its quotes with a lower nonce are cancelled.
 	#[pallet::storage]
-	pub type NonceFloor<T: Config> =
-		StorageMap<_, Blake2_128Concat, T::AccountId, u64, ValueQuery>;
+	pub type NonceFloor<T: Config> = StorageMap<_, Blake2_128Concat, T::AccountId, u64, ValueQuery>;
 
 	/// Each maker's executed nonces, a bitmap per word of [`NONCES_PER_WORD`] nonces (word
 	/// `nonce / 128`, bit `nonce % 128`). A word of zeros is not stored.
 	#[pallet::storage]
-	pub type UsedNonces<T: Config> = StorageDoubleMap<
-		_,
-		Blake2_128Concat,
-		T::AccountId,
-		Twox64Concat,
-		u64,
-		u128,
-		ValueQuery,
-	>;
+	pub type UsedNonces<T: Config> =
+		StorageDoubleMap<_, Blake2_128Concat, T::AccountId, Twox64Concat, u64, u128, ValueQuery>;
 
 	/// The pallet's events. Sizes are in each market's size units, fees in settlement units
 	/// (the settlement asset's smallest units); every leg also settles with the clearing
@@ -219,6 +209,27 @@ pub mod pallet {
 		InvalidTerms,
 	}
 
+	/// The markets open to block trades at genesis.
+	#[pallet::genesis_config]
+	#[derive(frame_support::DefaultNoBound)]
+	pub struct GenesisConfig<T: Config> {
+		/// Each market's terms (each within the bounds [`Pallet::set_terms`] checks).
+		pub terms: alloc::vec::Vec<(MarketId, BlockTradeTerms)>,
+		#[serde(skip)]
+		#[doc(hidden)]
+		pub _config: core::marker::PhantomData<T>,
+	}
+
+	#[pallet::genesis_build]
+	impl<T: Config> BuildGenesisConfig for GenesisConfig<T> {
+		fn build(&self) {
+			for (market, terms) in &self.terms {
+				Pallet::<T>::do_set_terms(*market, Some(*terms))
+					.expect("genesis block-trade terms name a listed market, within bounds");
+			}
+		}
+	}
+
 	#[pallet::call]
 	impl<T: Config> Pallet<T> {
 		/// Executes `quote`, signed by its maker with `signature`: every leg settles between
@@ -239,7 +250,8 @@ pub mod pallet {
 		}
 
 		/// Cancels every quote of the caller with a nonce below `nonce`: the caller's nonce
-		/// floor rises to it (it never falls).
+		/// floor rises to it (it never falls, so a floor of `u64::MAX` voids every quote the
+		/// caller has signed or will sign, for good).
 		#[pallet::call_index(1)]
 		#[pallet::weight(T::WeightInfo::cancel_quotes_below())]
 		pub fn cancel_quotes_below(origin: OriginFor<T>, nonce: u64) -> DispatchResult {

@@ -15,7 +15,16 @@ pub const QUOTE_DOMAIN: &[u8] = b"clearing-chain/block-trade-quote/v1";
 
 /// One leg of a quote, from the maker's side.
 #[derive(
-	Clone, Copy, PartialEq, Eq, RuntimeDebug, Encode, Decode, DecodeWithMemTracking, TypeInfo, MaxEncodedLen,
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	RuntimeDebug,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	TypeInfo,
+	MaxEncodedLen,
 )]
 pub struct QuoteLeg {
 	/// The market.
@@ -81,8 +90,20 @@ where
 /// A market's terms for block trades, set by the terms origin. A market without terms takes
 /// no block trades.
 #[derive(
-	Clone, Copy, PartialEq, Eq, RuntimeDebug, Encode, Decode, DecodeWithMemTracking, TypeInfo, MaxEncodedLen,
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	RuntimeDebug,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	TypeInfo,
+	MaxEncodedLen,
+	serde::Serialize,
+	serde::Deserialize,
 )]
+#[serde(rename_all = "camelCase")]
 pub struct BlockTradeTerms {
 	/// The maker's fee, a share of each leg's notional (at most
 	/// [`MAX_BLOCK_TRADE_FEE`]).

@@ -101,11 +101,17 @@ impl<T: Config> Pallet<T> {
 			}
 		}
 		for (pool, _) in PoolMembers::<T>::iter_keys() {
-			ensure_invariant(Pools::<T>::contains_key(pool), "a member of a pool that does not exist")?;
+			ensure_invariant(
+				Pools::<T>::contains_key(pool),
+				"a member of a pool that does not exist",
+			)?;
 		}
 		for (market, pool) in MarketPools::<T>::iter() {
 			ensure_invariant(Pools::<T>::contains_key(pool), "a market restricted to no pool")?;
-			ensure_invariant(Markets::<T>::contains_key(market), "an unlisted market is restricted")?;
+			ensure_invariant(
+				Markets::<T>::contains_key(market),
+				"an unlisted market is restricted",
+			)?;
 		}
 		Ok(())
 	}

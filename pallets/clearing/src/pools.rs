@@ -53,7 +53,10 @@ impl<T: Config> Pallet<T> {
 
 	/// Creates a pool administered by `admin`, with its own insurance fund when
 	/// `insurance_fund`.
-	pub(crate) fn do_create_pool(admin: PoolAdmin<T::AccountId>, insurance_fund: bool) -> DispatchResult {
+	pub(crate) fn do_create_pool(
+		admin: PoolAdmin<T::AccountId>,
+		insurance_fund: bool,
+	) -> DispatchResult {
 		let pool = NextPoolId::<T>::get();
 		ensure!(pool < MAX_POOLS, Error::<T>::TooManyPools);
 		let insurance_fund = insurance_fund.then(|| Self::pool_insurance_account(pool));
@@ -91,7 +94,10 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// Hands `pool`'s administration to `admin`.
-	pub(crate) fn do_set_pool_admin(pool: PoolId, admin: PoolAdmin<T::AccountId>) -> DispatchResult {
+	pub(crate) fn do_set_pool_admin(
+		pool: PoolId,
+		admin: PoolAdmin<T::AccountId>,
+	) -> DispatchResult {
 		Pools::<T>::try_mutate(pool, |info| -> DispatchResult {
 			let info = info.as_mut().ok_or(Error::<T>::UnknownPool)?;
 			info.admin = admin.clone();
@@ -187,7 +193,9 @@ impl<T: Config> Pallet<T> {
 		debt: u128,
 	) -> Result<u128, DispatchError> {
 		let shares: Vec<(PoolId, u128)> = match market {
-			Some(market) => Self::market_pool(market).map(|pool| (pool, debt)).into_iter().collect(),
+			Some(market) => {
+				Self::market_pool(market).map(|pool| (pool, debt)).into_iter().collect()
+			},
 			None => {
 				let closes = Self::closes_in_working_set(who);
 				let total = closes.iter().fold(0u128, |sum, (_, value)| sum.saturating_add(*value));
@@ -195,9 +203,14 @@ impl<T: Config> Pallet<T> {
 					.into_iter()
 					.filter_map(|(pool, value)| Some((pool?, value)))
 					.filter_map(|(pool, value)| {
-						risk_engine::types::mul_div(debt, value, total, sp_arithmetic::Rounding::Down)
-							.ok()
-							.map(|share| (pool, share))
+						risk_engine::types::mul_div(
+							debt,
+							value,
+							total,
+							sp_arithmetic::Rounding::Down,
+						)
+						.ok()
+						.map(|share| (pool, share))
 					})
 					.collect()
 			},

@@ -22,8 +22,7 @@ mod storage {
 
 	/// The pool each restricted market is restricted to; a market not here is open to all.
 	#[pallet::storage]
-	pub type MarketPools<T: Config> =
-		StorageMap<_, Twox64Concat, MarketId, PoolId, OptionQuery>;
+	pub type MarketPools<T: Config> = StorageMap<_, Twox64Concat, MarketId, PoolId, OptionQuery>;
 
 	/// Collateral assets and how they count, by asset id.
 	#[pallet::storage]

@@ -272,17 +272,9 @@ impl<T: Config> Pallet<T> {
 			let value = scale.value(units, price, sp_arithmetic::Rounding::Up).unwrap_or(0);
 			(side, units, value)
 		});
-		let maker_side = Self::apply_side(
-			maker,
-			market,
-			&state,
-			&scale,
-			-size,
-			price,
-			maker_fee_rate,
-			released,
-		)
-		.map_err(maker_only)?;
+		let maker_side =
+			Self::apply_side(maker, market, &state, &scale, -size, price, maker_fee_rate, released)
+				.map_err(maker_only)?;
 		let taker_side =
 			Self::apply_side(taker, market, &state, &scale, size, price, taker_fee_rate, None)
 				.map_err(trade)?;

@@ -633,7 +633,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Clearing::Positions` (r:2 w:2)
 	/// Proof: `Clearing::Positions` (`max_values`: None, `max_size`: Some(8562), added: 11037, mode: `MaxEncodedLen`)
 	/// Storage: `Clearing::SettlementBalances` (r:3 w:3)
-	/// Proof: `Clearing::SettlementBalances` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
+	/// Proof: `Clearing::SettlementBalances` (`max_values`: None, `max_size`: Some(81), added: 2556, mode: `MaxEncodedLen`)
 	/// Storage: `Clearing::LendingMarkets` (r:2 w:0)
 	/// Proof: `Clearing::LendingMarkets` (`max_values`: None, `max_size`: Some(173), added: 2648, mode: `MaxEncodedLen`)
 	/// Storage: `Clearing::LendingIndices` (r:2 w:0)
@@ -642,6 +642,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Clearing::LendingSetup` (`max_values`: Some(1), `max_size`: Some(258), added: 753, mode: `MaxEncodedLen`)
 	/// Storage: `Clearing::LendingTotals` (r:1 w:1)
 	/// Proof: `Clearing::LendingTotals` (`max_values`: None, `max_size`: Some(100), added: 2575, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::MarketPools` (r:1 w:0)
+	/// Proof: `Clearing::MarketPools` (`max_values`: None, `max_size`: Some(16), added: 2491, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::SyntheticDebts` (r:2 w:0)
+	/// Proof: `Clearing::SyntheticDebts` (`max_values`: None, `max_size`: Some(337), added: 2812, mode: `MaxEncodedLen`)
 	/// Storage: `Clearing::CollateralBalances` (r:2 w:0)
 	/// Proof: `Clearing::CollateralBalances` (`max_values`: None, `max_size`: Some(209), added: 2684, mode: `MaxEncodedLen`)
 	/// Storage: `Clearing::SegregatedBalances` (r:2 w:0)
@@ -657,13 +661,13 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `p` is `[1, 16]`.
 	fn settle_trade(p: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `2296 + p * (521 ±0)`
+		//  Measured:  `2409 + p * (521 ±0)`
 		//  Estimated: `23064 + p * (2830 ±0)`
-		// Minimum execution time: 213_968_000 picoseconds.
-		Weight::from_parts(180015079, 23064)
-			// Standard Error: 1_957_172
-			.saturating_add(Weight::from_parts(31620124, 0).saturating_mul(p.into()))
-			.saturating_add(T::DbWeight::get().reads(27_u64))
+		// Minimum execution time: 208_200_000 picoseconds.
+		Weight::from_parts(217_201_860, 23064)
+			// Standard Error: 225_211
+			.saturating_add(Weight::from_parts(24_084_925, 0).saturating_mul(p.into()))
+			.saturating_add(T::DbWeight::get().reads(30_u64))
 			.saturating_add(T::DbWeight::get().reads((3_u64).saturating_mul(p.into())))
 			.saturating_add(T::DbWeight::get().writes(7_u64))
 			.saturating_add(Weight::from_parts(0, 2830).saturating_mul(p.into()))
@@ -1508,30 +1512,70 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 			.saturating_add(T::DbWeight::get().writes((5_u64).saturating_mul(n.into())))
 			.saturating_add(Weight::from_parts(0, 11037).saturating_mul(n.into()))
 	}
+	/// Storage: `Clearing::NextPoolId` (r:1 w:1)
+	/// Proof: `Clearing::NextPoolId` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::Pools` (r:0 w:1)
+	/// Proof: `Clearing::Pools` (`max_values`: None, `max_size`: Some(86), added: 2561, mode: `MaxEncodedLen`)
 	fn create_pool() -> Weight {
-		Weight::from_parts(20_000_000, 3_500)
+		// Proof Size summary in bytes:
+		//  Measured:  `274`
+		//  Estimated: `1489`
+		// Minimum execution time: 15_013_000 picoseconds.
+		Weight::from_parts(15_832_000, 1489)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
+	/// Storage: `Clearing::Pools` (r:1 w:1)
+	/// Proof: `Clearing::Pools` (`max_values`: None, `max_size`: Some(86), added: 2561, mode: `MaxEncodedLen`)
 	fn set_pool_admin() -> Weight {
-		Weight::from_parts(15_000_000, 3_500)
+		// Proof Size summary in bytes:
+		//  Measured:  `338`
+		//  Estimated: `3551`
+		// Minimum execution time: 14_094_000 picoseconds.
+		Weight::from_parts(18_173_000, 3551)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
+	/// Storage: `Clearing::Pools` (r:1 w:1)
+	/// Proof: `Clearing::Pools` (`max_values`: None, `max_size`: Some(86), added: 2561, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::PoolMembers` (r:1 w:1)
+	/// Proof: `Clearing::PoolMembers` (`max_values`: None, `max_size`: Some(60), added: 2535, mode: `MaxEncodedLen`)
 	fn add_pool_member() -> Weight {
-		Weight::from_parts(20_000_000, 3_500)
+		// Proof Size summary in bytes:
+		//  Measured:  `338`
+		//  Estimated: `3551`
+		// Minimum execution time: 20_039_000 picoseconds.
+		Weight::from_parts(23_807_000, 3551)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
+	/// Storage: `Clearing::Pools` (r:1 w:1)
+	/// Proof: `Clearing::Pools` (`max_values`: None, `max_size`: Some(86), added: 2561, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::PoolMembers` (r:1 w:1)
+	/// Proof: `Clearing::PoolMembers` (`max_values`: None, `max_size`: Some(60), added: 2535, mode: `MaxEncodedLen`)
 	fn remove_pool_member() -> Weight {
-		Weight::from_parts(20_000_000, 3_500)
+		// Proof Size summary in bytes:
+		//  Measured:  `420`
+		//  Estimated: `3551`
+		// Minimum execution time: 21_463_000 picoseconds.
+		Weight::from_parts(22_546_000, 3551)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
+	/// Storage: `Clearing::Markets` (r:1 w:0)
+	/// Proof: `Clearing::Markets` (`max_values`: None, `max_size`: Some(355), added: 2830, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::MarketPools` (r:1 w:1)
+	/// Proof: `Clearing::MarketPools` (`max_values`: None, `max_size`: Some(16), added: 2491, mode: `MaxEncodedLen`)
+	/// Storage: `Clearing::Pools` (r:2 w:2)
+	/// Proof: `Clearing::Pools` (`max_values`: None, `max_size`: Some(86), added: 2561, mode: `MaxEncodedLen`)
 	fn set_market_pool() -> Weight {
-		Weight::from_parts(20_000_000, 3_500)
-			.saturating_add(T::DbWeight::get().reads(3_u64))
-			.saturating_add(T::DbWeight::get().writes(2_u64))
+		// Proof Size summary in bytes:
+		//  Measured:  `611`
+		//  Estimated: `6112`
+		// Minimum execution time: 26_890_000 picoseconds.
+		Weight::from_parts(29_961_000, 6112)
+			.saturating_add(T::DbWeight::get().reads(4_u64))
+			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
 }
 
@@ -1627,9 +1671,9 @@ impl WeightInfo for () {
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
 	fn settle_trade(p: u32, ) -> Weight {
-		Weight::from_parts(180015079, 23064)
-			.saturating_add(Weight::from_parts(31620124, 0).saturating_mul(p.into()))
-			.saturating_add(ParityDbWeight::get().reads(27_u64))
+		Weight::from_parts(217_201_860, 23064)
+			.saturating_add(Weight::from_parts(24_084_925, 0).saturating_mul(p.into()))
+			.saturating_add(ParityDbWeight::get().reads(30_u64))
 			.saturating_add(ParityDbWeight::get().reads((3_u64).saturating_mul(p.into())))
 			.saturating_add(ParityDbWeight::get().writes(7_u64))
 			.saturating_add(Weight::from_parts(0, 2830).saturating_mul(p.into()))
@@ -1751,28 +1795,28 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 11037).saturating_mul(n.into()))
 	}
 	fn create_pool() -> Weight {
-		Weight::from_parts(20_000_000, 3_500)
+		Weight::from_parts(15_832_000, 1489)
 			.saturating_add(ParityDbWeight::get().reads(1_u64))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
 	fn set_pool_admin() -> Weight {
-		Weight::from_parts(15_000_000, 3_500)
+		Weight::from_parts(18_173_000, 3551)
 			.saturating_add(ParityDbWeight::get().reads(1_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn add_pool_member() -> Weight {
-		Weight::from_parts(20_000_000, 3_500)
+		Weight::from_parts(23_807_000, 3551)
 			.saturating_add(ParityDbWeight::get().reads(2_u64))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
 	fn remove_pool_member() -> Weight {
-		Weight::from_parts(20_000_000, 3_500)
+		Weight::from_parts(22_546_000, 3551)
 			.saturating_add(ParityDbWeight::get().reads(2_u64))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
 	fn set_market_pool() -> Weight {
-		Weight::from_parts(20_000_000, 3_500)
-			.saturating_add(ParityDbWeight::get().reads(3_u64))
-			.saturating_add(ParityDbWeight::get().writes(2_u64))
+		Weight::from_parts(29_961_000, 6112)
+			.saturating_add(ParityDbWeight::get().reads(4_u64))
+			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
 }

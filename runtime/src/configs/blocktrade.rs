@@ -60,8 +60,11 @@ mod benchmark_helper {
 				.expect("root feeds are always accepted");
 			let mut markets = alloc::vec![(BTC_PERP, btc), (ETH_PERP, eth)];
 			// Beyond the two listed perpetuals, copies of BTC-PERP under new ids.
-			let template =
-				listed.iter().find(|(id, _)| *id == BTC_PERP).map(|(_, p)| p.clone()).expect("listed");
+			let template = listed
+				.iter()
+				.find(|(id, _)| *id == BTC_PERP)
+				.map(|(_, p)| p.clone())
+				.expect("listed");
 			let mut next: MarketId = 100;
 			while markets.len() < count as usize {
 				Markets::<Runtime>::insert(next, template.clone());

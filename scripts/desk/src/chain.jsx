@@ -6,16 +6,48 @@ import { useContext, useEffect, useRef, useState } from 'preact/hooks';
 import { ApiPromise, WsProvider } from '@polkadot/api';
 import { symbolText } from './format.jsx';
 
-/** Events kept for the live feeds (fills, liquidations, ADL, guards, governance). */
+/** Events kept for the live feeds (fills, liquidations, ADL, guards, block trades, pools). */
 const EVENT_LOG_LIMIT = 500;
 /** Blocks read back at start, so a feed opened late still shows what just happened. */
 const BACKFILL_BLOCKS = 100;
-/** The events the views follow, by `section.method`: fills (Markets) and risk (Risk). */
+/** Block trades (Block trades view): quotes executed and cancelled, markets' terms. */
+export const BLOCK_TRADE_EVENTS = new Set(['blockTrade.QuoteExecuted', 'blockTrade.QuotesCancelled', 'blockTrade.TermsSet']);
+/** Permissioned pools (Block trades view; a pool's fund paying bad debt, the Risk view too). */
+export const POOL_EVENTS = new Set([
+  'clearing.PoolCreated', 'clearing.PoolAdminChanged', 'clearing.PoolMemberAdded', 'clearing.PoolMemberRemoved',
+  'clearing.MarketPoolSet', 'clearing.PoolInsuranceFunded', 'clearing.PoolBadDebtCovered',
+]);
+/**
+ * The events the views follow, by `section.method`: fills (Markets), risk (Risk), block
+ * trades and pools (Block trades).
+ */
 export const FOLLOWED_EVENTS = new Set([
   'orderbook.OrderFilled',
   'clearing.Liquidated', 'clearing.BorrowLiquidated', 'clearing.SyntheticDebtLiquidated',
   'clearing.AutoDeleveraged', 'clearing.BadDebtCovered', 'clearing.PriceJumpHeld', 'clearing.AdaptiveMarginMoved',
+  ...BLOCK_TRADE_EVENTS, ...POOL_EVENTS,
 ]);
+
+/**
+ * The `clearing.TradeSettled` events of the quote `records[at]` executed (`QuoteExecuted`):
+ * those of its extrinsic after the extrinsic's previous quote, between its maker and taker.
+ */
+function settledLegs(records, at) {
+  const { event, phase } = records[at];
+  const extrinsic = phase.isApplyExtrinsic ? phase.asApplyExtrinsic.toNumber() : null;
+  const [maker, taker] = [event.data.maker.toString(), event.data.taker.toString()];
+  const legs = [];
+  for (let i = at - 1; i >= 0; i -= 1) {
+    const r = records[i];
+    if (!r.phase.isApplyExtrinsic || r.phase.asApplyExtrinsic.toNumber() !== extrinsic) break;
+    const name = `${r.event.section}.${r.event.method}`;
+    if (name === 'blockTrade.QuoteExecuted') break;
+    if (name === 'clearing.TradeSettled' && r.event.data.maker.toString() === maker && r.event.data.taker.toString() === taker) {
+      legs.unshift(r.event.data);
+    }
+  }
+  return legs;
+}
 
 export const ChainContext = createContext(null);
 
@@ -75,7 +107,8 @@ export async function readMarkets(api) {
 /**
  * The head subscription and the event log: returns `{ head, events }`, `head` the best
  * block (`{ number, hash }`) and `events` the followed events of the last blocks, newest
- * first, each `{ block, hash, index, name, event }`. A head that skips heights (several
+ * first, each `{ block, hash, index, name, event }` (a `blockTrade.QuoteExecuted` also with
+ * `legs`, its legs' `clearing.TradeSettled` data). A head that skips heights (several
  * blocks imported at once) has the blocks between read too; a head that replaces a block
  * (a reorganisation) drops the replaced blocks' events.
  */
@@ -97,7 +130,11 @@ export function useHeads(api) {
       const fresh = [];
       records.forEach(({ event }, index) => {
         const name = `${event.section}.${event.method}`;
-        if (FOLLOWED_EVENTS.has(name)) fresh.push({ block: number, hash, index, name, event });
+        if (!FOLLOWED_EVENTS.has(name)) return;
+        const entry = { block: number, hash, index, name, event };
+        // An executed quote carries its legs as the clearing house settled them.
+        if (name === 'blockTrade.QuoteExecuted') entry.legs = settledLegs(records, index);
+        fresh.push(entry);
       });
       if (fresh.length === 0 && replaced === undefined) return;
       log = [...fresh, ...log.filter((e) => e.hash !== replaced)]

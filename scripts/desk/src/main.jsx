@@ -1,6 +1,7 @@
 // The clearing desk: a web page over a clearing-chain node, for traders (Markets,
-// Account, Pool), risk managers (Risk) and voters (Governance). The node's WebSocket URL comes
-// from `?ws=` (the server's default otherwise); views are routed by the URL's hash.
+// Account, Pool, Block trades), risk managers (Risk) and voters (Governance). The node's
+// WebSocket URL comes from `?ws=` (the server's default otherwise); views are routed by the
+// URL's hash.
 import { Component, render } from 'preact';
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { ChainContext, connect, useHeads } from './chain.jsx';
@@ -12,11 +13,13 @@ import { AccountView } from './views/account.jsx';
 import { RiskView } from './views/risk.jsx';
 import { GovernanceView } from './views/governance.jsx';
 import { PoolView } from './views/pool.jsx';
+import { BlockTradeView } from './views/blocktrade.jsx';
 
 const VIEWS = [
   ['markets', 'Markets', MarketsView],
   ['account', 'Account', AccountView],
   ['pool', 'Pool', PoolView],
+  ['blocktrade', 'Block trades', BlockTradeView],
   ['risk', 'Risk', RiskView],
   ['governance', 'Governance', GovernanceView],
 ];

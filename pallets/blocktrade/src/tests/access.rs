@@ -134,10 +134,7 @@ fn an_executed_quote_is_charged_what_the_accounts_cost_within_what_was_charged()
 		let actual = info.actual_weight.expect("the call reports its weight");
 		assert!(actual.all_lte(charged));
 		// Both accounts now hold two positions each: the mock's surcharge counts them.
-		assert_eq!(
-			charged.ref_time() - actual.ref_time(),
-			2 * 3_000_000 - 2 * 2_000_000
-		);
+		assert_eq!(charged.ref_time() - actual.ref_time(), 2 * 3_000_000 - 2 * 2_000_000);
 		System::assert_last_event(
 			Event::QuoteExecuted {
 				maker: alice(),

@@ -93,7 +93,10 @@ fn a_leg_is_checked_against_its_market() {
 			(leg(SOL_PERP, OrderSide::Sell, ONE, 150), Error::<Test>::MarketNotOpenToBlockTrades),
 			(leg(BTC_PERP, OrderSide::Sell, 0, 60_000), Error::<Test>::InvalidSize),
 			(leg(BTC_PERP, OrderSide::Sell, ONE + 1, 60_000), Error::<Test>::InvalidSize),
-			(leg(BTC_PERP, OrderSide::Sell, ONE / 10 - LOT, 60_000), Error::<Test>::BelowMinimumSize),
+			(
+				leg(BTC_PERP, OrderSide::Sell, ONE / 10 - LOT, 60_000),
+				Error::<Test>::BelowMinimumSize,
+			),
 			(
 				crate::QuoteLeg {
 					market: BTC_PERP,

@@ -46,7 +46,11 @@ fn a_quote_signed_for_another_chain_is_refused() {
 		let quote = quote();
 		let other_chain = sign_for("Alice", &quote, [0x43; 32]);
 		assert_noop!(
-			BlockTrade::execute_quote(RuntimeOrigin::signed(bob()), Box::new(quote.clone()), other_chain),
+			BlockTrade::execute_quote(
+				RuntimeOrigin::signed(bob()),
+				Box::new(quote.clone()),
+				other_chain
+			),
 			Error::<Test>::BadSignature
 		);
 		assert_nothing_moved(&quote);

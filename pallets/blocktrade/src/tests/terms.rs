@@ -14,7 +14,9 @@ fn only_the_terms_origin_sets_terms() {
 		);
 		assert_ok!(BlockTrade::set_terms(RuntimeOrigin::root(), SOL_PERP, Some(terms())));
 		assert_eq!(Terms::<Test>::get(SOL_PERP), Some(terms()));
-		System::assert_last_event(Event::TermsSet { market: SOL_PERP, terms: Some(terms()) }.into());
+		System::assert_last_event(
+			Event::TermsSet { market: SOL_PERP, terms: Some(terms()) }.into(),
+		);
 	});
 }
 
@@ -38,8 +40,11 @@ fn terms_are_bounded() {
 			BlockTrade::set_terms(RuntimeOrigin::root(), 9, Some(terms())),
 			Error::<Test>::UnknownMarket
 		);
-		let highest =
-			BlockTradeTerms { maker_fee: MAX_BLOCK_TRADE_FEE, taker_fee: MAX_BLOCK_TRADE_FEE, min_size: LOT };
+		let highest = BlockTradeTerms {
+			maker_fee: MAX_BLOCK_TRADE_FEE,
+			taker_fee: MAX_BLOCK_TRADE_FEE,
+			min_size: LOT,
+		};
 		assert_ok!(BlockTrade::set_terms(RuntimeOrigin::root(), SOL_PERP, Some(highest)));
 	});
 }

@@ -116,7 +116,11 @@ fn a_side_short_of_margin_after_the_package_fails_it_as_that_sides() {
 		);
 		// Charlie, with nothing deposited, as the maker: the maker's failure.
 		assert_eq!(
-			ClearingPallet::settle_package(&CHARLIE, &BOB, &[leg(BTC_PERP, ONE_BTC as i128, 60_000)]),
+			ClearingPallet::settle_package(
+				&CHARLIE,
+				&BOB,
+				&[leg(BTC_PERP, ONE_BTC as i128, 60_000)]
+			),
 			Err(SettleError::Maker(Error::<Test>::MakerMarginInsufficient.into()))
 		);
 		assert_eq!(state_root(), before);
@@ -135,12 +139,19 @@ fn a_package_has_legs_each_in_its_own_market() {
 			ClearingPallet::settle_package(
 				&BOB,
 				&ALICE,
-				&[leg(BTC_PERP, ONE_BTC as i128, 60_000), leg(BTC_PERP, -(ONE_BTC as i128), 60_000)]
+				&[
+					leg(BTC_PERP, ONE_BTC as i128, 60_000),
+					leg(BTC_PERP, -(ONE_BTC as i128), 60_000)
+				]
 			),
 			Err(SettleError::Trade(Error::<Test>::DuplicatePackageLeg.into()))
 		);
 		assert_eq!(
-			ClearingPallet::settle_package(&ALICE, &ALICE, &[leg(BTC_PERP, ONE_BTC as i128, 60_000)]),
+			ClearingPallet::settle_package(
+				&ALICE,
+				&ALICE,
+				&[leg(BTC_PERP, ONE_BTC as i128, 60_000)]
+			),
 			Err(SettleError::Trade(Error::<Test>::SelfTrade.into()))
 		);
 	});

@@ -35,7 +35,11 @@ fn fund_pool(who: u64, amount: u128) {
 fn root_creates_pools_and_names_their_administrators() {
 	new_test_ext().execute_with(|| {
 		assert_noop!(
-			ClearingPallet::create_pool(RuntimeOrigin::signed(ALICE), PoolAdmin::Account(ALICE), true),
+			ClearingPallet::create_pool(
+				RuntimeOrigin::signed(ALICE),
+				PoolAdmin::Account(ALICE),
+				true
+			),
 			DispatchError::BadOrigin
 		);
 		create_pool(PoolAdmin::Account(CHARLIE), true);
@@ -55,7 +59,11 @@ fn root_creates_pools_and_names_their_administrators() {
 		// keep it whole: its tests check that every pool's fund is an account of its own.)
 		// Root hands pool 0 to the risk origin; nobody else may.
 		assert_noop!(
-			ClearingPallet::set_pool_admin(RuntimeOrigin::signed(CHARLIE), 0, PoolAdmin::RiskOrigin),
+			ClearingPallet::set_pool_admin(
+				RuntimeOrigin::signed(CHARLIE),
+				0,
+				PoolAdmin::RiskOrigin
+			),
 			DispatchError::BadOrigin
 		);
 		assert_ok!(ClearingPallet::set_pool_admin(RuntimeOrigin::root(), 0, PoolAdmin::RiskOrigin));
@@ -125,7 +133,13 @@ fn a_restricted_market_refuses_non_members_who_add_risk() {
 		// Admitted, he trades.
 		assert_ok!(add(RuntimeOrigin::signed(CHARLIE), BOB));
 		assert_ok!(settle(&BOB, &ALICE, BTC_PERP, ONE_BTC as i128, usd(60_000)));
-		assert_ok!(ClearingPallet::commit_order(&BOB, BTC_PERP, OrderSide::Buy, ONE_BTC, usd(59_000)));
+		assert_ok!(ClearingPallet::commit_order(
+			&BOB,
+			BTC_PERP,
+			OrderSide::Buy,
+			ONE_BTC,
+			usd(59_000)
+		));
 	});
 }
 
@@ -144,11 +158,23 @@ fn a_removed_member_may_only_reduce() {
 		assert_ok!(ClearingPallet::remove_pool_member(RuntimeOrigin::signed(CHARLIE), 0, ALICE));
 		// Alice (long 1) may not buy more, nor flip short, nor rest an order...
 		assert_eq!(
-			ClearingPallet::settle_trade(&CHARLIE, &ALICE, BTC_PERP, ONE_BTC as i128 / 2, usd(60_000)),
+			ClearingPallet::settle_trade(
+				&CHARLIE,
+				&ALICE,
+				BTC_PERP,
+				ONE_BTC as i128 / 2,
+				usd(60_000)
+			),
 			Err(SettleError::Trade(Error::<Test>::NotPoolMember.into()))
 		);
 		assert_eq!(
-			ClearingPallet::settle_trade(&CHARLIE, &ALICE, BTC_PERP, -2 * ONE_BTC as i128, usd(60_000)),
+			ClearingPallet::settle_trade(
+				&CHARLIE,
+				&ALICE,
+				BTC_PERP,
+				-2 * ONE_BTC as i128,
+				usd(60_000)
+			),
 			Err(SettleError::Trade(Error::<Test>::NotPoolMember.into()))
 		);
 		assert_noop!(
@@ -294,7 +320,10 @@ fn a_pool_fund_pays_first_for_bad_debt_in_its_markets() {
 		assert_ok!(liquidate(ALICE));
 		assert_eq!(pool_paid(), 2_000 * ONE_USDC);
 		assert_eq!(chain_fund_paid(), BAD_DEBT - 2_000 * ONE_USDC);
-		assert_eq!(ClearingPallet::settlement_balance(&ClearingPallet::pool_insurance_account(0)), 0);
+		assert_eq!(
+			ClearingPallet::settlement_balance(&ClearingPallet::pool_insurance_account(0)),
+			0
+		);
 		assert_eq!(SettlementBalances::<Test>::get(ALICE).scaled, 0);
 	});
 }

@@ -881,7 +881,15 @@ pub struct AdaptiveMargin<MaxTiers: Get<u32>> {
 
 /// Who administers a permissioned pool's membership, besides Root (which always may).
 #[derive(
-	Clone, PartialEq, Eq, RuntimeDebug, Encode, Decode, DecodeWithMemTracking, TypeInfo, MaxEncodedLen,
+	Clone,
+	PartialEq,
+	Eq,
+	RuntimeDebug,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	TypeInfo,
+	MaxEncodedLen,
 )]
 pub enum PoolAdmin<AccountId> {
 	/// One account's signature: a multisig's account (its members approve each change
@@ -893,7 +901,15 @@ pub enum PoolAdmin<AccountId> {
 
 /// A permissioned pool as stored (see [`crate::pools`]).
 #[derive(
-	Clone, PartialEq, Eq, RuntimeDebug, Encode, Decode, DecodeWithMemTracking, TypeInfo, MaxEncodedLen,
+	Clone,
+	PartialEq,
+	Eq,
+	RuntimeDebug,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	TypeInfo,
+	MaxEncodedLen,
 )]
 pub struct PoolInfo<AccountId> {
 	/// Who adds and removes members.

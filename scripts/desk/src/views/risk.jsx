@@ -2,7 +2,7 @@
 // accounts), the insurance fund, liquidations and ADL as they happen, adaptive-margin
 // warnings, and the price guard (freshness and held jumps of every market's index).
 import { useState } from 'preact/hooks';
-import { FOLLOWED_EVENTS, useChain, useLive } from '../chain.jsx';
+import { BLOCK_TRADE_EVENTS, FOLLOWED_EVENTS, POOL_EVENTS, useChain, useLive } from '../chain.jsx';
 import { Address, Amount, blocksAsTime, grouped, oracleKeyText, Percent, Price } from '../format.jsx';
 import { Loaded, Pager, Section, Table } from '../ui.jsx';
 
@@ -10,8 +10,9 @@ import { Loaded, Pager, Section, Table } from '../ui.jsx';
 const PAGE_SIZE = 50;
 /** Feed lines shown. */
 const FEED_SHOWN = 30;
-/** The feed: every followed event but the fills. */
-const RISK_EVENTS = new Set([...FOLLOWED_EVENTS].filter((name) => name !== 'orderbook.OrderFilled'));
+/** The feed: every followed event but the fills, block trades and pool administration. */
+const RISK_EVENTS = new Set([...FOLLOWED_EVENTS].filter((name) => name !== 'orderbook.OrderFilled'
+  && !BLOCK_TRADE_EVENTS.has(name) && (!POOL_EVENTS.has(name) || name === 'clearing.PoolBadDebtCovered')));
 
 export function RiskView() {
   return (
@@ -113,6 +114,10 @@ function describe(name, d, facts) {
     }
     case 'clearing.BadDebtCovered':
       return <>Bad debt of <Address value={d.who} />: fund paid {usd(d.paid)}, uncovered {usd(d.uncovered)}</>;
+    case 'clearing.PoolBadDebtCovered': {
+      const m = d.market.isSome ? market(d.market.unwrap()) : null;
+      return <>Bad debt of <Address value={d.who} />{m ? ` (${m.symbol}, isolated)` : ''}: pool #{d.pool.toString()}'s fund paid {usd(d.paid)}</>;
+    }
     case 'clearing.PriceJumpHeld':
       return <>Price jump held on {oracleKeyText(d.key)}: <Price value={d.jumped} /> held, <Price value={d.accepted} /> in force</>;
     case 'clearing.BorrowLiquidated':
