@@ -1,7 +1,10 @@
 //! The random campaign: a seeded sequence of operations over the whole runtime surface
 //! (deposits, withdrawals, isolated margin, margin modes, orders of every kind, cancels,
-//! oracle feeds that move, jump, fat-finger, zero out or stop, blocks, the liquidation
-//! worker's liquidations, auto-deleveraging and expiry settlements, and risk changes),
+//! block trades by signed quote (some expired, replayed, cancelled or signed by the wrong
+//! key), permissioned pools (created, members added and removed, markets restricted and
+//! opened, funds paid into), oracle feeds that move, jump, fat-finger, zero out or stop,
+//! blocks, the liquidation worker's liquidations, auto-deleveraging and expiry settlements,
+//! and risk changes),
 //! with both pallets' invariants (`do_try_state`) and token conservation checked after
 //! every block.
 //!
@@ -135,6 +138,32 @@ enum Op {
 	SettleExpired {
 		who: usize,
 	},
+	/// `maker` signs a quote of one or two perpetual legs `offset_bp` off the reference and
+	/// `taker` executes it; `twist` picks what may be wrong with it (a named taker, a
+	/// replayed nonce, an expired quote, another key's signature).
+	BlockTrade {
+		maker: usize,
+		taker: usize,
+		legs: u64,
+		sell: bool,
+		offset_bp: i64,
+		lots: u128,
+		twist: u64,
+	},
+	/// A maker voids its quotes up to `ahead` nonces past its next one.
+	CancelQuotes {
+		who: usize,
+		ahead: u64,
+	},
+	/// A pool action: create one (Root), add or remove `who` (the pool's administrator or
+	/// Root), restrict a perpetual to a pool or open it (Root), pay into a pool's fund (`who`).
+	Pool {
+		action: u64,
+		who: usize,
+		pool: u32,
+		market: usize,
+		by_root: bool,
+	},
 }
 
 impl Op {
@@ -159,6 +188,14 @@ impl Op {
 			Op::NextBlock { .. } => "block",
 			Op::RiskChange { .. } => "risk change",
 			Op::SettleExpired { .. } => "settle expired (signed)",
+			Op::BlockTrade { .. } => "block trade",
+			Op::CancelQuotes { .. } => "cancel quotes below",
+			Op::Pool { action: 0, .. } => "pool: create",
+			Op::Pool { action: 1, .. } => "pool: add member",
+			Op::Pool { action: 2, .. } => "pool: remove member",
+			Op::Pool { action: 3, .. } => "pool: restrict market",
+			Op::Pool { action: 4, .. } => "pool: open market",
+			Op::Pool { .. } => "pool: fund insurance",
 		}
 	}
 }
@@ -214,7 +251,37 @@ fn draw(rng: &mut Rng) -> Op {
 				_ => Feed::Zero,
 			},
 		},
-		77..=95 => Op::NextBlock { ms: if rng.chance(3) { 120_000 } else { 3_000 } },
+		77..=92 => Op::NextBlock { ms: if rng.chance(3) { 120_000 } else { 3_000 } },
+		93..=94 => Op::BlockTrade {
+			maker: who,
+			// Mostly another account; one in twenty the maker itself (refused).
+			taker: if rng.chance(5) { who } else { (who + 1 + rng.below(4) as usize) % 5 },
+			legs: 1 + rng.below(2),
+			sell: rng.chance(50),
+			offset_bp: if rng.chance(5) {
+				rng.below(3_000) as i64 - 1_500
+			} else {
+				rng.below(100) as i64 - 50
+			},
+			lots: {
+				let most = if rng.chance(10) { 20_000 } else { 1_000 };
+				1 + rng.below(most) as u128
+			},
+			twist: rng.next(),
+		},
+		95 => {
+			if rng.chance(25) {
+				Op::CancelQuotes { who, ahead: rng.below(4) }
+			} else {
+				Op::Pool {
+					action: rng.below(6),
+					who,
+					pool: rng.below(3) as u32,
+					market: rng.below(2) as usize,
+					by_root: rng.chance(70),
+				}
+			}
+		},
 		96..=98 => Op::RiskChange { which: rng.below(8), value: rng.next() },
 		_ => Op::SettleExpired { who },
 	}
@@ -254,6 +321,8 @@ struct World {
 	/// Values fed in this block so far: the operator sends them in one feed at its end
 	/// (an operator feeds once a block).
 	pending_feeds: BTreeMap<usize, f64>,
+	/// Each account's next quote nonce.
+	next_nonce: [u64; 5],
 }
 
 const ASSETS: [tokens::TokenInfo; 3] = [tokens::USDC, tokens::BTC, tokens::ETH];
@@ -288,6 +357,7 @@ impl World {
 			tally: Tally::new(),
 			supplies: Vec::new(),
 			pending_feeds: BTreeMap::new(),
+			next_nonce: [0; 5],
 		}
 	}
 
@@ -572,6 +642,88 @@ impl World {
 				}),
 				signed((who + 1) % 5),
 			),
+			Op::BlockTrade { maker, taker, legs, sell, offset_bp, lots, twist } => {
+				let mut quote_legs = Vec::new();
+				for leg in 0..legs as usize {
+					let market = MARKETS[leg];
+					let (params, at) = Self::pricing(market)?;
+					// A two-leg quote sells one market and buys the other: a spread.
+					let maker_sells = sell != (leg == 1);
+					quote_legs.push(pallet_blocktrade::QuoteLeg {
+						market,
+						side: if maker_sells { OrderSide::Sell } else { OrderSide::Buy },
+						size: lots * params.lot_size,
+						price: at(offset_bp),
+					});
+				}
+				// Mostly a fresh nonce; one in ten replays the last one.
+				let nonce = if twist % 10 == 0 {
+					self.next_nonce[maker].saturating_sub(1)
+				} else {
+					self.next_nonce[maker] += 1;
+					self.next_nonce[maker] - 1
+				};
+				let block = System::block_number();
+				let quote: pallet_blocktrade::QuoteOf<Runtime> = pallet_blocktrade::Quote {
+					maker: self.accounts[maker].clone(),
+					taker: (twist % 3 == 0).then(|| self.accounts[(taker + twist as usize % 2) % 5].clone()),
+					taker_pool: None,
+					legs: BoundedVec::truncate_from(quote_legs),
+					expires_at: if twist % 17 == 0 { block.saturating_sub(1) } else { block + 10 },
+					nonce,
+				};
+				let signer = if twist % 13 == 0 { (maker + 1) % 5 } else { maker };
+				let key = Sr25519Keyring::from_account_id(&self.accounts[signer])
+					.ok_or("not a development key")?;
+				let signature = sp_runtime::MultiSignature::Sr25519(sp_core::Pair::sign(
+					&key.pair(),
+					&crate::BlockTrade::signing_payload(&quote),
+				));
+				dispatch(
+					RuntimeCall::BlockTrade(pallet_blocktrade::Call::execute_quote {
+						quote: Box::new(quote),
+						signature,
+					}),
+					signed(taker),
+				)
+			},
+			Op::CancelQuotes { who, ahead } => {
+				self.next_nonce[who] += ahead;
+				dispatch(
+					RuntimeCall::BlockTrade(pallet_blocktrade::Call::cancel_quotes_below {
+						nonce: self.next_nonce[who],
+					}),
+					signed(who),
+				)
+			},
+			Op::Pool { action, who, pool, market, by_root } => {
+				let admin = if by_root { RuntimeOrigin::root() } else { signed(who) };
+				let account = self.accounts[(who + 1) % 5].clone();
+				let call = match action {
+					0 => pallet_clearing::Call::create_pool {
+						admin: pallet_clearing::PoolAdmin::Account(self.accounts[who].clone()),
+						insurance_fund: true,
+					},
+					1 => pallet_clearing::Call::add_pool_member { pool, who: account },
+					2 => pallet_clearing::Call::remove_pool_member { pool, who: account },
+					3 => pallet_clearing::Call::set_market_pool {
+						market: MARKETS[market],
+						pool: Some(pool),
+					},
+					4 => pallet_clearing::Call::set_market_pool { market: MARKETS[market], pool: None },
+					_ => {
+						return dispatch(
+							RuntimeCall::Clearing(pallet_clearing::Call::fund_pool_insurance {
+								pool,
+								amount: 100 * tokens::USDC.one(),
+							}),
+							signed(who),
+						)
+					},
+				};
+				let origin = if matches!(action, 1 | 2) { admin } else { RuntimeOrigin::root() };
+				dispatch(RuntimeCall::Clearing(call), origin)
+			},
 		}
 	}
 
