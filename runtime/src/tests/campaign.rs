@@ -666,7 +666,8 @@ impl World {
 				let block = System::block_number();
 				let quote: pallet_blocktrade::QuoteOf<Runtime> = pallet_blocktrade::Quote {
 					maker: self.accounts[maker].clone(),
-					taker: (twist % 3 == 0).then(|| self.accounts[(taker + twist as usize % 2) % 5].clone()),
+					taker: (twist % 3 == 0)
+						.then(|| self.accounts[(taker + twist as usize % 2) % 5].clone()),
 					taker_pool: None,
 					legs: BoundedVec::truncate_from(quote_legs),
 					expires_at: if twist % 17 == 0 { block.saturating_sub(1) } else { block + 10 },
@@ -710,7 +711,10 @@ impl World {
 						market: MARKETS[market],
 						pool: Some(pool),
 					},
-					4 => pallet_clearing::Call::set_market_pool { market: MARKETS[market], pool: None },
+					4 => pallet_clearing::Call::set_market_pool {
+						market: MARKETS[market],
+						pool: None,
+					},
 					_ => {
 						return dispatch(
 							RuntimeCall::Clearing(pallet_clearing::Call::fund_pool_insurance {
