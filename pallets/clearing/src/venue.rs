@@ -148,23 +148,32 @@ impl<T: Config> Pallet<T> {
 		release_maker_order: bool,
 	) -> Result<TradeReceipt, SettleError> {
 		let leg = Self::settle_leg(maker, taker, market, size, price, release_maker_order, None)?;
-		Self::check_trade_side(
+		let legs = core::slice::from_ref(&leg);
+		Self::check_sides(maker, taker, legs)?;
+		Ok(leg.receipt())
+	}
+
+	/// Checks both sides of a trade or package after its legs (see
+	/// [`Self::check_package_side`]): a failure of the maker's is the maker's alone.
+	fn check_sides(
+		maker: &T::AccountId,
+		taker: &T::AccountId,
+		legs: &[LegOutcome<T>],
+	) -> Result<(), SettleError> {
+		Self::check_package_side(
 			maker,
-			market,
-			&leg.params,
-			&leg.maker,
-			Error::<T>::MakerMarginInsufficient,
+			legs,
+			|leg| &leg.maker,
+			|| Error::<T>::MakerMarginInsufficient,
 		)
 		.map_err(SettleError::Maker)?;
-		Self::check_trade_side(
+		Self::check_package_side(
 			taker,
-			market,
-			&leg.params,
-			&leg.taker,
-			Error::<T>::TakerMarginInsufficient,
+			legs,
+			|leg| &leg.taker,
+			|| Error::<T>::TakerMarginInsufficient,
 		)
-		.map_err(SettleError::Trade)?;
-		Ok(leg.receipt())
+		.map_err(SettleError::Trade)
 	}
 
 	/// Settles a package (see [`crate::Clearing::settle_package`]); callers wrap it in a
@@ -197,20 +206,7 @@ impl<T: Config> Pallet<T> {
 				Some((leg.maker_fee, leg.taker_fee)),
 			)?);
 		}
-		Self::check_package_side(
-			maker,
-			&outcomes,
-			|leg| &leg.maker,
-			|| Error::<T>::MakerMarginInsufficient,
-		)
-		.map_err(SettleError::Maker)?;
-		Self::check_package_side(
-			taker,
-			&outcomes,
-			|leg| &leg.taker,
-			|| Error::<T>::TakerMarginInsufficient,
-		)
-		.map_err(SettleError::Trade)?;
+		Self::check_sides(maker, taker, &outcomes)?;
 		Ok(outcomes.iter().map(LegOutcome::receipt).collect())
 	}
 
